@@ -1,0 +1,68 @@
+/**
+ * Names shared across emitters. Several emitters refer to each other's exports
+ * (the router imports the zod emitter's validators; the SDK mirrors OpenAPI schema names),
+ * so every cross-file name is produced here and nowhere else.
+ */
+import type { ActionNode, ModuleNode, ResourceNode } from '../ir/index.ts';
+
+export function pascalCase(s: string): string {
+  return s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+}
+
+export function camelCase(s: string): string {
+  const p = pascalCase(s);
+  return p ? p[0]!.toLowerCase() + p.slice(1) : p;
+}
+
+export function snakeCase(s: string): string {
+  return s
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[^A-Za-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '')
+    .toLowerCase();
+}
+
+/** Generated file of a module, e.g. `generated/loop/validators/autism-support.ts`. */
+export function moduleFile(service: string, kind: 'validators' | 'server' | 'sdk', module: ModuleNode | string): string {
+  const name = typeof module === 'string' ? module : module.name;
+  return `generated/${service}/${kind}/${name}.ts`;
+}
+
+/** Zod schema export names of a resource (validators/<module>.ts). */
+export function resourceValidatorNames(r: ResourceNode) {
+  return {
+    create: `${r.typeName}Create`,
+    update: `${r.typeName}Update`,
+    partialUpdate: `${r.typeName}PartialUpdate`,
+    listQuery: `${r.typeName}ListQuery`,
+  } as const;
+}
+
+/** Zod schema export names of an action (validators/<module>.ts); absent when the action has no query/body. */
+export function actionValidatorNames(a: ActionNode) {
+  const base = pascalCase(a.operationId);
+  return { query: `${base}Query`, body: `${base}Body` } as const;
+}
+
+/** Descriptor export names (server/<module>.ts). */
+export function resourceDescriptorName(r: ResourceNode): string {
+  return `${camelCase(r.typeName)}Resource`;
+}
+export function actionDescriptorName(a: ActionNode): string {
+  return `${a.operationId}Action`;
+}
+
+/** OpenAPI component schema names; the SDK uses the same names for its types. */
+export function schemaNames(r: ResourceNode) {
+  return {
+    read: r.typeName,
+    create: `${r.typeName}Create`,
+    update: `${r.typeName}Update`,
+    partialUpdate: `Patched${r.typeName}`,
+    page: `Paginated${r.typeName}List`,
+  } as const;
+}

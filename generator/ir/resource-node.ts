@@ -1,0 +1,57 @@
+import type { ActionNode } from './action-node.ts';
+import type { FieldNode } from './field-node.ts';
+import type { SourceLocation } from './source-location.ts';
+
+export type Scope = 'company' | 'workspace' | 'global';
+export type IdStyle = 'serial' | 'prefixed';
+
+/** The CRUD operations a resource may expose. */
+export const CRUD_OPERATIONS = ['list', 'create', 'retrieve', 'update', 'partial_update', 'delete', 'restore'] as const;
+export type CrudOperation = (typeof CRUD_OPERATIONS)[number];
+
+export interface ResourceNode {
+  readonly kind: 'resource';
+  /** Qualified id `<service>.<module>.<resource>` (core resources use module `core`). */
+  readonly id: string;
+  readonly service: string;
+  readonly module: string;
+  /** Catalogue key, kebab-case, e.g. `services`, `invoice-items`. */
+  readonly name: string;
+  /** Model name, PascalCase singular, e.g. `Service`. */
+  readonly model: string;
+  /** Unique type name within the service, e.g. `BookingService`; schema names in OpenAPI and SDK. */
+  readonly typeName: string;
+  /** Path relative to the service base, without slashes at either end, e.g. `booking/services`. */
+  readonly path: string;
+  readonly table: string;
+  readonly scope: Scope;
+  readonly idStyle: IdStyle;
+  /** For prefixed ids: `res` gives `res_8f3e21…`. */
+  readonly idPrefix?: string;
+  /** Product that gates access (a company must subscribe), null for core resources. */
+  readonly product: string | null;
+  /** All columns in a stable order: system columns first, then declared fields. */
+  readonly fields: readonly FieldNode[];
+  readonly operations: readonly CrudOperation[];
+  /** Soft delete (deleted_at) — DELETE hides rows instead of removing them. */
+  readonly softDelete: boolean;
+  /** Default ordering, e.g. `['name', '-created_at']`. */
+  readonly ordering: readonly string[];
+  /** Composite unique constraints by field name (company_id is prepended for tenant tables). */
+  readonly uniqueTogether: readonly (readonly string[])[];
+  readonly permissions: { readonly view: string; readonly add: string; readonly change: string; readonly delete: string };
+  readonly actions: readonly ActionNode[];
+  /** Catalogue records loaded into an empty database (provisioned data such as RoomLoop facilities). */
+  readonly seed: readonly Readonly<Record<string, unknown>>[];
+  /** Sample records loaded only by `serve --demo`. */
+  readonly demo: readonly Readonly<Record<string, unknown>>[];
+  readonly summary: string;
+  readonly description?: string;
+  /** OpenAPI tag. */
+  readonly tag: string;
+  /** SDK namespace path, e.g. `['booking', 'services']`. */
+  readonly sdkPath: readonly string[];
+  /** camelCase base for operation ids, e.g. `bookingServices` → `bookingServicesList`. */
+  readonly operationIdBase: string;
+  readonly loc?: SourceLocation;
+}
