@@ -1,0 +1,13 @@
+import { Command } from 'commander';
+import { runBuild } from '../build-runner.ts';
+
+export function buildCommand(): Command {
+  return new Command('build')
+    .description('Regenerate generated/ (and spec/catalogue.schema.json) from spec/. Writes only changed files, removes orphans.')
+    .option('-s, --service <name...>', 'only these services')
+    .option('--allow-destructive', 'allow migrations that drop columns/tables or narrow types', false)
+    .option('--root <dir>', 'project root', process.cwd())
+    .action(async (opts: { service?: string[]; allowDestructive: boolean; root: string }) => {
+      process.exitCode = await runBuild({ root: opts.root, services: opts.service, allowDestructive: opts.allowDestructive, log: console.log });
+    });
+}
