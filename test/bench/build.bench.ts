@@ -1,0 +1,48 @@
+/**
+ * Build speed for the whole catalogue: a full build (empty generated/), a no-op build (everything
+ * current) and, as the baseline measured in the same run, openapi-typescript turning the same
+ * OpenAPI documents into types. Prints times and ratios; asserts nothing.
+ * Aims (issue 2): full build < 10 s, no-op build < 1 s on a 2-core machine.
+ */
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import openapiTS, { astToString } from 'openapi-typescript';
+import { runBuild } from '../../bin/build-runner.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const quiet = () => {};
+
+async function time<T>(fn: () => Promise<T>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+const scratch = await mkdtemp(join(tmpdir(), 'loopgen-bench-'));
+try {
+  await cp(join(root, 'spec'), join(scratch, 'spec'), { recursive: true });
+  const full = await time(() => runBuild({ root: scratch, log: quiet }));
+  const noop = await time(() => runBuild({ root: scratch, log: quiet }));
+  const noop2 = await time(() => runBuild({ root: scratch, log: quiet }));
+
+  const services = ['loop', 'roomloop', 'platform'];
+  let baseline = 0;
+  for (const s of services) {
+    let doc: string;
+    try {
+      doc = await readFile(join(scratch, 'generated', s, 'openapi.json'), 'utf8');
+    } catch {
+      continue;
+    }
+    baseline += await time(async () => astToString(await openapiTS(JSON.parse(doc))));
+  }
+  const noopBest = Math.min(noop, noop2);
+  console.log(`full build          ${full.toFixed(0).padStart(7)} ms   (aim < 10000 ms)`);
+  console.log(`no-op build         ${noopBest.toFixed(0).padStart(7)} ms   (aim < 1000 ms)`);
+  console.log(`openapi-typescript  ${baseline.toFixed(0).padStart(7)} ms   (types only, same documents)`);
+  console.log(`ratio full build / openapi-typescript: ${(full / baseline).toFixed(2)}`);
+  console.log(`ratio no-op build / openapi-typescript: ${(noopBest / baseline).toFixed(2)}`);
+} finally {
+  await rm(scratch, { recursive: true, force: true });
+}
