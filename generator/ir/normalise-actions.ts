@@ -1,0 +1,119 @@
+/**
+ * Action normalisation: paths, path parameters, handler and permission defaults, request/response shapes.
+ * Operation ids are provisional here; normalise-unique.ts settles collisions across the service.
+ */
+import { camelCase, pascalCase } from '../emit/names.ts';
+import type { ActionSpec, ShapeSpec } from '../load/meta-schema.ts';
+import { joinPath, modulePath, resolveRef, type RawModule, type RawService } from '../load/raw-catalogue.ts';
+import type { YamlPath } from '../load/yaml-source.ts';
+import type { ActionNode } from './action-node.ts';
+import type { FieldNode } from './field-node.ts';
+import { declaredFields } from './normalise-fields.ts';
+import { operationIdOf, pathParamNames, resourceId, sentence } from './normalise-names.ts';
+import type { IdStyle } from './resource-node.ts';
+import type { ShapeNode } from './shape-node.ts';
+import type { SourceLocation } from './source-location.ts';
+
+export interface ActionOwner {
+  readonly service: RawService;
+  readonly module: RawModule;
+  readonly trailingSlash: boolean;
+  readonly tag: string;
+  /** Present for item/collection actions. */
+  readonly resource?: { readonly key: string; readonly path: string; readonly idStyle: IdStyle };
+  /** YAML path of the owning `actions` map. */
+  readonly yamlPath: YamlPath;
+}
+
+export function normaliseAction(name: string, a: ActionSpec, owner: ActionOwner): ActionNode {
+  const { service, module, resource } = owner;
+  const yamlPath = [...owner.yamlPath, name];
+  const loc = module.source.locate(yamlPath);
+  const segment = a.path ?? name;
+  const on = resource ? (a.on ?? 'item') : 'module';
+  const bare =
+    on === 'item' ? joinPath(resource!.path, '{id}', segment)
+    : on === 'collection' ? joinPath(resource!.path, segment)
+    : joinPath(modulePath(module.spec), segment);
+  const path = owner.trailingSlash ? `${bare}/` : bare;
+  const operationId = operationIdOf(bare);
+  const fieldCtx = (sub: YamlPath) => ({ service, module, path: [...yamlPath, ...sub] });
+  const node: ActionNode = {
+    kind: 'action',
+    name,
+    method: a.method,
+    on,
+    ...(resource ? { resource: resourceId(service.spec.service, module.spec.module, resource.key) } : {}),
+    path,
+    pathParams: pathParamNames(bare).map((p) => pathParam(p, p === 'id' && on === 'item' ? resource!.idStyle : 'prefixed', loc)),
+    handler: a.handler ?? `${module.spec.module}.${camelCase(name)}`,
+    permission: a.public ? null : (a.permission ?? `${module.spec.module}.${resource?.key ?? module.spec.module}.${name}`),
+    public: a.public ?? false,
+    query: declaredFields(a.query, fieldCtx(['query'])),
+    request: shape(a.request, operationId, 'Request', owner, fieldCtx(['request'])),
+    response: shape(a.response, operationId, 'Response', owner, fieldCtx(['response'])),
+    status: a.status ?? 200,
+    errors: [...new Set(a.errors ?? [])].sort((x, y) => x - y),
+    summary: a.summary ?? sentence(name),
+    ...(a.description !== undefined ? { description: a.description } : {}),
+    operationId,
+    sdkName: camelCase(name),
+    tag: owner.tag,
+    loc,
+  };
+  return node;
+}
+
+/** The same action under a different operation id (object shape names follow the id). */
+export function withOperationId(a: ActionNode, operationId: string): ActionNode {
+  const rename = (s: ShapeNode, suffix: string): ShapeNode =>
+    s.shape === 'object' || s.shape === 'multipart' ? { ...s, name: `${pascalCase(operationId)}${suffix}` } : s;
+  return { ...a, operationId, request: rename(a.request, 'Request'), response: rename(a.response, 'Response') };
+}
+
+function pathParam(name: string, idStyle: IdStyle, loc: SourceLocation): FieldNode {
+  return {
+    kind: 'field',
+    name,
+    column: name,
+    type: idStyle === 'serial' ? 'integer' : 'string',
+    system: false,
+    required: true,
+    nullable: false,
+    unique: false,
+    filter: [],
+    search: false,
+    orderable: false,
+    readOnly: false,
+    writeOnly: false,
+    index: false,
+    loc,
+  };
+}
+
+function shape(
+  s: ShapeSpec | undefined,
+  operationId: string,
+  suffix: 'Request' | 'Response',
+  owner: ActionOwner,
+  fieldCtx: { service: RawService; module: RawModule; path: YamlPath },
+): ShapeNode {
+  const name = `${pascalCase(operationId)}${suffix}`;
+  if (!s) return { kind: 'shape', shape: 'empty' };
+  const qualify = (to: string): string => {
+    const r = resolveRef(owner.service, owner.module, to);
+    return r ? resourceId(owner.service.spec.service, r.module.spec.module, r.key) : to;
+  };
+  if (s.fields) {
+    const fields = declaredFields(s.fields, { ...fieldCtx, path: [...fieldCtx.path, 'fields'] });
+    return { kind: 'shape', shape: 'object', name, fields, many: s.many ?? false };
+  }
+  if (s.resource) return { kind: 'shape', shape: 'resource', resource: qualify(s.resource), many: s.many ?? false };
+  if (s.page) return { kind: 'shape', shape: 'page', resource: qualify(s.page) };
+  if (s.file) return { kind: 'shape', shape: 'file', contentType: s.file };
+  if (s.multipart) {
+    const fields = declaredFields(s.multipart.fields, { ...fieldCtx, path: [...fieldCtx.path, 'multipart', 'fields'] });
+    return { kind: 'shape', shape: 'multipart', name, fields };
+  }
+  return { kind: 'shape', shape: 'empty' };
+}

@@ -1,0 +1,153 @@
+/**
+ * Field normalisation: implicit (system) columns of each scope, and declared catalogue fields with
+ * their SQL column, filter operators and resolved ref target.
+ */
+import type { FieldSpec } from '../load/meta-schema.ts';
+import { resolveRef, type RawModule, type RawService } from '../load/raw-catalogue.ts';
+import type { YamlPath } from '../load/yaml-source.ts';
+import { FILTER_OPS, type FieldNode, type FieldType, type FilterOp, type RefTarget } from './field-node.ts';
+import type { IdStyle, Scope } from './resource-node.ts';
+import type { SourceLocation } from './source-location.ts';
+import { resourceId, tableName } from './normalise-names.ts';
+
+/** Types whose values compare as text, so `search:` and `icontains` make sense. */
+export const TEXT_TYPES: ReadonlySet<FieldType> = new Set(['string', 'text', 'email', 'url', 'uuid', 'enum']);
+/** Types with a natural order, so range filters make sense. */
+export const ORDERED_TYPES: ReadonlySet<FieldType> = new Set(['integer', 'decimal', 'date', 'datetime', 'time', 'string', 'email']);
+
+/** Names every table may get implicitly; declaring one is an error. */
+export const SYSTEM_FIELD_NAMES = ['id', 'company', 'workspace', 'created_at', 'updated_at', 'created_by', 'deleted_at'] as const;
+
+export interface SystemFieldOptions {
+  readonly service: string;
+  readonly scope: Scope;
+  readonly idStyle: IdStyle;
+  readonly softDelete: boolean;
+  readonly serviceIdStyle: IdStyle;
+  /** Ref target of `company` when the service has `core.companies`, else null (plain integer column). */
+  readonly companies: RefTarget | null;
+  readonly workspaces: RefTarget | null;
+  readonly loc: SourceLocation;
+}
+
+/** Implicit columns in their fixed order: id, company, workspace, created_at, updated_at, created_by, deleted_at. */
+export function systemFields(o: SystemFieldOptions): FieldNode[] {
+  const userType: FieldType = o.serviceIdStyle === 'serial' ? 'integer' : 'string';
+  const out: FieldNode[] = [
+    system('id', 'id', o.idStyle === 'serial' ? 'integer' : 'string', o.loc, { required: true, orderable: true }),
+  ];
+  if (o.scope !== 'global') {
+    out.push(tenantRef('company', o.companies, true, true, o.loc));
+    // Workspace is the one implicit column clients may set: optional for company scope, required for workspace scope.
+    out.push(tenantRef('workspace', o.workspaces, o.scope === 'workspace', false, o.loc));
+  }
+  const range: FilterOp[] = ['gte', 'lte', 'gt', 'lt'];
+  out.push(system('created_at', 'created_at', 'datetime', o.loc, { required: true, orderable: true, filter: range }));
+  out.push(system('updated_at', 'updated_at', 'datetime', o.loc, { required: true, orderable: true, filter: range }));
+  out.push(system('created_by', 'created_by', userType, o.loc, { nullable: true }));
+  if (o.softDelete) out.push(system('deleted_at', 'deleted_at', 'datetime', o.loc, { nullable: true }));
+  return out;
+}
+
+function tenantRef(name: string, target: RefTarget | null, required: boolean, readOnly: boolean, loc: SourceLocation): FieldNode {
+  const nullable = !required;
+  return system(name, `${name}_id`, target ? 'ref' : 'integer', loc, {
+    required,
+    nullable,
+    readOnly,
+    index: true,
+    filter: readOnly ? [] : nullable ? ['exact', 'in', 'isnull'] : ['exact', 'in'],
+    ...(target ? { ref: target } : {}),
+  });
+}
+
+function system(name: string, column: string, type: FieldType, loc: SourceLocation, extra: Partial<FieldNode>): FieldNode {
+  return {
+    kind: 'field',
+    name,
+    column,
+    type,
+    system: true,
+    required: false,
+    nullable: false,
+    unique: false,
+    filter: [],
+    search: false,
+    orderable: false,
+    readOnly: true,
+    writeOnly: false,
+    index: false,
+    ...extra,
+    loc,
+  };
+}
+
+export interface FieldContext {
+  readonly service: RawService;
+  readonly module: RawModule;
+  /** Path of the fields map in the module file, e.g. `['resources', 'services', 'fields']`. */
+  readonly path: YamlPath;
+}
+
+export function declaredFields(fields: Readonly<Record<string, FieldSpec>> | undefined, ctx: FieldContext): FieldNode[] {
+  return Object.entries(fields ?? {}).map(([name, f]) => declaredField(name, f, ctx));
+}
+
+export function declaredField(name: string, f: FieldSpec, ctx: FieldContext): FieldNode {
+  const nullable = f.nullable ?? false;
+  const node: FieldNode = {
+    kind: 'field',
+    name,
+    column: f.type === 'ref' ? `${name}_id` : name,
+    type: f.type,
+    system: false,
+    required: f.required ?? false,
+    nullable,
+    ...(f.default !== undefined ? { default: f.default as FieldNode['default'] } : {}),
+    ...(f.min !== undefined ? { min: f.min } : {}),
+    ...(f.max !== undefined ? { max: f.max } : {}),
+    unique: f.unique ?? false,
+    filter: filterOps(f),
+    search: f.search ?? false,
+    orderable: f.order ?? false,
+    readOnly: f.read_only ?? false,
+    writeOnly: f.write_only ?? false,
+    index: f.index ?? false,
+    ...(f.values ? { enumValues: [...f.values] } : {}),
+    ...(f.type === 'ref' && f.to ? refTarget(f, ctx) : {}),
+    ...(f.precision !== undefined ? { precision: f.precision } : {}),
+    ...(f.scale !== undefined ? { scale: f.scale } : {}),
+    ...(f.renamed_from !== undefined ? { renamedFrom: f.renamed_from } : {}),
+    ...(f.description !== undefined ? { description: f.description } : {}),
+    ...(f.example !== undefined ? { example: f.example } : {}),
+    loc: ctx.module.source.locate([...ctx.path, name]),
+  };
+  return node;
+}
+
+function refTarget(f: FieldSpec, ctx: FieldContext): { ref: RefTarget } | object {
+  const r = resolveRef(ctx.service, ctx.module, f.to!);
+  if (!r) return {}; // reported by the checks; the normaliser only runs on a clean catalogue
+  return {
+    ref: {
+      resource: resourceId(ctx.service.spec.service, r.module.spec.module, r.key),
+      table: tableName(r.module.spec, r.key, r.resource),
+      column: 'id',
+      onDelete: f.on_delete ?? 'restrict',
+    },
+  };
+}
+
+/**
+ * `filter: true` → exact+in (+isnull when nullable); `range` → exact and comparisons; a list is taken
+ * as is. Searchable text fields that are filterable also get `icontains`. Always in FILTER_OPS order.
+ */
+export function filterOps(f: FieldSpec): FilterOp[] {
+  let ops: FilterOp[] = [];
+  if (f.filter === true) ops = ['exact', 'in', ...(f.nullable ? (['isnull'] as const) : [])];
+  else if (f.filter === 'exact') ops = ['exact'];
+  else if (f.filter === 'range') ops = ['exact', 'gte', 'lte', 'gt', 'lt'];
+  else if (Array.isArray(f.filter)) ops = [...f.filter];
+  if (ops.length && f.search && TEXT_TYPES.has(f.type)) ops.push('icontains');
+  return FILTER_OPS.filter((o) => ops.includes(o));
+}

@@ -1,0 +1,171 @@
+/**
+ * Catalogue → IR. Runs only on a catalogue that passed the checks, so it trusts its input; what it
+ * can still find wrong (derived names that collide) it reports through `report`.
+ * The result is deeply frozen: emitters share it and must never change it.
+ */
+import type { Diagnostic } from '../diagnostics.ts';
+import type { ResourceSpec } from '../load/meta-schema.ts';
+import { resolveRef, resourcePath, type RawCatalogue, type RawModule, type RawService } from '../load/raw-catalogue.ts';
+import type { ActionNode } from './action-node.ts';
+import type { CatalogueNode } from './catalogue-node.ts';
+import type { RefTarget } from './field-node.ts';
+import type { ModuleNode } from './module-node.ts';
+import { normaliseAction } from './normalise-actions.ts';
+import { declaredFields, systemFields } from './normalise-fields.ts';
+import { camelCase } from '../emit/names.ts';
+import { resourceId, tableName, typeName } from './normalise-names.ts';
+import { settleServiceNames } from './normalise-unique.ts';
+import { CRUD_OPERATIONS, type ResourceNode } from './resource-node.ts';
+import type { ServiceNode } from './service-node.ts';
+
+export type Reporter = (d: Diagnostic) => void;
+
+export function normalise(raw: RawCatalogue, report: Reporter = () => {}): CatalogueNode {
+  const services = raw.services.map((s) => normaliseService(s, report)).sort((a, b) => cmp(a.name, b.name));
+  return deepFreeze({ kind: 'catalogue', services });
+}
+
+function normaliseService(s: RawService, report: Reporter): ServiceNode {
+  const spec = s.spec;
+  const trailingSlash = spec.trailing_slash ?? spec.style === 'drf';
+  const modules = s.modules
+    .map((m) => normaliseModule(s, m, trailingSlash))
+    .sort((a, b) => cmp(a.name, b.name));
+  const settled = settleServiceNames(modules, report);
+  const resources = settled.flatMap((m) => m.resources).sort((a, b) => cmp(a.path, b.path));
+  const actions = [...resources.flatMap((r) => r.actions), ...settled.flatMap((m) => m.actions)].sort(byPathMethod);
+  return {
+    kind: 'service',
+    name: spec.service,
+    title: spec.title,
+    version: spec.version,
+    description: spec.description ?? '',
+    basePath: spec.base_path,
+    style: spec.style,
+    trailingSlash,
+    idStyle: spec.id_style ?? 'serial',
+    auth: [...spec.auth],
+    tenantHeader: spec.tenant_header ?? null,
+    appHeader: spec.app_header ?? null,
+    apiKeyHeader: spec.api_key_header ?? null,
+    products: (spec.products ?? []).map((p) => ({ kind: 'product', code: p.code, name: p.name })),
+    modules: settled,
+    resources,
+    actions,
+    sourceFile: s.source.file,
+  };
+}
+
+function normaliseModule(s: RawService, m: RawModule, trailingSlash: boolean): ModuleNode {
+  const spec = m.spec;
+  const resources = Object.entries(spec.resources ?? {})
+    .map(([key, r]) => normaliseResource(s, m, key, r, trailingSlash))
+    .sort((a, b) => cmp(a.path, b.path));
+  const actions = Object.entries(spec.actions ?? {})
+    .map(([name, a]) => normaliseAction(name, a, { service: s, module: m, trailingSlash, tag: spec.title, yamlPath: ['actions'] }))
+    .sort(byPathMethod);
+  return {
+    kind: 'module',
+    service: s.spec.service,
+    name: spec.module,
+    title: spec.title,
+    product: spec.product ?? null,
+    resources,
+    actions,
+    sourceFile: m.source.file,
+  };
+}
+
+function normaliseResource(s: RawService, m: RawModule, key: string, r: ResourceSpec, trailingSlash: boolean): ResourceNode {
+  const service = s.spec.service;
+  const module = m.spec.module;
+  const path = resourcePath(m.spec, key, r);
+  const idStyle = r.id_style ?? s.spec.id_style ?? 'serial';
+  const softDelete = r.soft_delete ?? true;
+  const scope = r.scope ?? 'company';
+  const loc = m.source.locate(['resources', key]);
+  const fields = [
+    ...systemFields({
+      service,
+      scope,
+      idStyle,
+      softDelete,
+      serviceIdStyle: s.spec.id_style ?? 'serial',
+      companies: coreTarget(s, m, 'companies'),
+      workspaces: coreTarget(s, m, 'workspaces'),
+      loc,
+    }),
+    ...declaredFields(r.fields, { service: s, module: m, path: ['resources', key, 'fields'] }),
+  ];
+  const ops = r.operations ?? CRUD_OPERATIONS.filter((o) => o !== 'restore' || softDelete);
+  const actions = Object.entries(r.actions ?? {})
+    .map(([name, a]) =>
+      normaliseAction(name, a, {
+        service: s,
+        module: m,
+        trailingSlash,
+        tag: m.spec.title,
+        resource: { key, path, idStyle },
+        yamlPath: ['resources', key, 'actions'],
+      }),
+    )
+    .sort(byPathMethod);
+  return {
+    kind: 'resource',
+    id: resourceId(service, module, key),
+    service,
+    module,
+    name: key,
+    model: r.model,
+    typeName: typeName(module, r.model),
+    path,
+    table: tableName(m.spec, key, r),
+    scope,
+    idStyle,
+    ...(r.id_prefix !== undefined ? { idPrefix: r.id_prefix } : {}),
+    product: m.spec.product ?? null,
+    fields,
+    operations: CRUD_OPERATIONS.filter((o) => ops.includes(o)),
+    softDelete,
+    ordering: r.ordering?.length ? [...r.ordering] : ['-created_at'],
+    uniqueTogether: (r.unique_together ?? []).map((u) => [...u]),
+    permissions: {
+      view: `${module}.${key}.view`,
+      add: `${module}.${key}.add`,
+      change: `${module}.${key}.change`,
+      delete: `${module}.${key}.delete`,
+    },
+    actions,
+    seed: (r.seed ?? []).map((row) => ({ ...row })),
+    demo: (r.demo ?? []).map((row) => ({ ...row })),
+    summary: r.summary ?? `${r.model} records.`,
+    ...(r.description !== undefined ? { description: r.description } : {}),
+    tag: m.spec.title,
+    sdkPath: [camelCase(module), camelCase(key)],
+    operationIdBase: camelCase(path),
+    loc,
+  };
+}
+
+/** `company`/`workspace` columns reference core tables when the service declares them. */
+function coreTarget(s: RawService, from: RawModule, key: string): RefTarget | null {
+  const r = resolveRef(s, from, `core.${key}`);
+  if (!r) return null;
+  return { resource: resourceId(s.spec.service, 'core', key), table: tableName(r.module.spec, key, r.resource), column: 'id', onDelete: 'restrict' };
+}
+
+function byPathMethod(a: ActionNode, b: ActionNode): number {
+  return cmp(a.path, b.path) || cmp(a.method, b.method);
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

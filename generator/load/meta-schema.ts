@@ -1,0 +1,146 @@
+/**
+ * The catalogue meta-schema (format: spec/README.md). Every object is strict, so a misspelt key is an
+ * error rather than silently ignored. Objects are deliberately NOT discriminated unions (a field is one
+ * object whatever its type; a shape is one object with exclusive keys): union errors are hard to
+ * explain, so type-specific rules live in check-catalogue.ts where they get precise messages.
+ */
+import { z } from 'zod';
+import { FIELD_TYPES, FILTER_OPS } from '../ir/field-node.ts';
+import { CRUD_OPERATIONS } from '../ir/resource-node.ts';
+import type { GeneratedFile } from '../emit/generated-file.ts';
+
+export const SERVICE_STYLES = ['drf', 'roomloop', 'platform'] as const;
+export const AUTH_SCHEMES = ['jwt', 'api_key', 'bearer_key', 'session'] as const;
+export const SCOPES = ['company', 'workspace', 'global'] as const;
+export const ID_STYLES = ['serial', 'prefixed'] as const;
+export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export const ON_DELETE = ['restrict', 'cascade', 'set_null'] as const;
+
+const jsonValue = z.json().meta({ id: 'JsonValue' });
+
+export const fieldSchema = z
+  .strictObject({
+    type: z.enum(FIELD_TYPES),
+    required: z.boolean().optional(),
+    nullable: z.boolean().optional(),
+    default: jsonValue.optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    unique: z.boolean().optional(),
+    filter: z.union([z.boolean(), z.enum(['exact', 'range']), z.array(z.enum(FILTER_OPS))]).optional(),
+    search: z.boolean().optional(),
+    order: z.boolean().optional(),
+    read_only: z.boolean().optional(),
+    write_only: z.boolean().optional(),
+    index: z.boolean().optional(),
+    values: z.array(z.string()).min(1).optional(),
+    to: z.string().optional(),
+    on_delete: z.enum(ON_DELETE).optional(),
+    precision: z.int().positive().optional(),
+    scale: z.int().nonnegative().optional(),
+    renamed_from: z.string().optional(),
+    description: z.string().optional(),
+    example: jsonValue.optional(),
+  })
+  .meta({ id: 'Field', description: 'A field: its type and constraints.' });
+
+export const fieldsSchema = z.record(z.string(), fieldSchema).meta({ id: 'Fields' });
+
+/** Request/response body: exactly one of fields, resource, page, file, multipart (checked later). */
+export const shapeSchema = z
+  .strictObject({
+    fields: fieldsSchema.optional(),
+    resource: z.string().optional(),
+    page: z.string().optional(),
+    many: z.boolean().optional(),
+    file: z.string().optional(),
+    multipart: z.strictObject({ fields: fieldsSchema }).optional(),
+    description: z.string().optional(),
+  })
+  .meta({ id: 'Shape', description: 'An action body: fields, resource, page, file (content type) or multipart.' });
+
+export const actionSchema = z.strictObject({
+  method: z.enum(HTTP_METHODS),
+  on: z.enum(['item', 'collection']).optional(),
+  path: z.string().optional(),
+  handler: z.string().optional(),
+  summary: z.string().optional(),
+  description: z.string().optional(),
+  permission: z.string().optional(),
+  public: z.boolean().optional(),
+  status: z.int().optional(),
+  errors: z.array(z.int()).optional(),
+  query: fieldsSchema.optional(),
+  request: shapeSchema.optional(),
+  response: shapeSchema.optional(),
+}).meta({ id: 'Action' });
+
+const row = z.record(z.string(), jsonValue);
+
+export const resourceSchema = z.strictObject({
+  model: z.string(),
+  summary: z.string().optional(),
+  description: z.string().optional(),
+  scope: z.enum(SCOPES).optional(),
+  id_style: z.enum(ID_STYLES).optional(),
+  id_prefix: z.string().optional(),
+  path: z.string().optional(),
+  table: z.string().optional(),
+  operations: z.array(z.enum(CRUD_OPERATIONS)).optional(),
+  soft_delete: z.boolean().optional(),
+  fields: fieldsSchema.optional(),
+  unique_together: z.array(z.array(z.string()).min(1)).optional(),
+  ordering: z.array(z.string()).optional(),
+  seed: z.array(row).optional(),
+  demo: z.array(row).optional(),
+  actions: z.record(z.string(), actionSchema).optional(),
+}).meta({ id: 'Resource' });
+
+export const moduleFileSchema = z.strictObject({
+  module: z.string(),
+  title: z.string(),
+  description: z.string().optional(),
+  product: z.string().optional(),
+  path: z.string().optional(),
+  resources: z.record(z.string(), resourceSchema).optional(),
+  actions: z.record(z.string(), actionSchema).optional(),
+}).meta({ id: 'ModuleFile', description: 'spec/<service>/<module>.yaml' });
+
+export const productSchema = z.strictObject({ code: z.string(), name: z.string() });
+
+export const serviceFileSchema = z.strictObject({
+  service: z.string(),
+  title: z.string(),
+  version: z.string(),
+  description: z.string().optional(),
+  base_path: z.string(),
+  style: z.enum(SERVICE_STYLES),
+  trailing_slash: z.boolean().optional(),
+  id_style: z.enum(ID_STYLES).optional(),
+  auth: z.array(z.enum(AUTH_SCHEMES)).min(1),
+  tenant_header: z.string().optional(),
+  app_header: z.string().optional(),
+  api_key_header: z.string().optional(),
+  products: z.array(productSchema).optional(),
+}).meta({ id: 'ServiceFile', description: 'spec/<service>/service.yaml' });
+
+export type FieldSpec = z.infer<typeof fieldSchema>;
+export type ShapeSpec = z.infer<typeof shapeSchema>;
+export type ActionSpec = z.infer<typeof actionSchema>;
+export type ResourceSpec = z.infer<typeof resourceSchema>;
+export type ModuleFile = z.infer<typeof moduleFileSchema>;
+export type ServiceFile = z.infer<typeof serviceFileSchema>;
+
+/** JSON Schema for editors (yaml-language-server): a catalogue file is a service or a module file. */
+export function catalogueJsonSchema(): object {
+  const schema = z.union([serviceFileSchema, moduleFileSchema]).meta({
+    title: 'loopgen catalogue file',
+    description: 'spec/<service>/service.yaml or a module file spec/<service>/<module>.yaml (see spec/README.md).',
+  });
+  return z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any' });
+}
+
+/** `spec/catalogue.schema.json`: deterministic, pretty JSON with a final newline. */
+export function emitCatalogueSchema(): GeneratedFile {
+  return { path: 'spec/catalogue.schema.json', contents: `${JSON.stringify(catalogueJsonSchema(), null, 2)}\n` };
+}
