@@ -1,0 +1,90 @@
+/**
+ * Query parameters of a list endpoint: pagination (per style), `search`, `ordering`,
+ * `deleted` for soft-deleted resources, `format`, and one parameter per filter operator.
+ * The Zod list-query validator accepts exactly these keys (see zod/list-query.ts).
+ */
+import type { FieldNode, FilterOp, ResourceNode, ServiceNode } from '../../ir/index.ts';
+import { fieldSchema, type JsonSchema } from './field-schema.ts';
+import { compareStrings } from './sort-document.ts';
+import { DELETED_PARAM_VALUES, PAGINATION_PARAMS } from './style-conventions.ts';
+
+/** Query key of a filter: `status` for exact, `starts_at__gte` otherwise. */
+export function filterKey(f: FieldNode, op: FilterOp): string {
+  return op === 'exact' ? f.name : `${f.name}__${op}`;
+}
+
+/** Every `?ordering=` value: each orderable field ascending and descending, sorted. */
+export function orderingValues(r: ResourceNode): string[] {
+  return r.fields.filter((f) => f.orderable).flatMap((f) => [f.name, `-${f.name}`]).sort();
+}
+
+export function searchable(r: ResourceNode): boolean {
+  return r.fields.some((f) => f.search);
+}
+
+const OP_DESCRIPTIONS: Record<FilterOp, string> = {
+  exact: 'equals',
+  in: 'is one of (comma-separated list)',
+  gte: 'is greater than or equal to',
+  lte: 'is less than or equal to',
+  gt: 'is greater than',
+  lt: 'is less than',
+  icontains: 'contains (case-insensitive)',
+  isnull: 'is null (true) or not null (false)',
+};
+
+function filterSchema(f: FieldNode, op: FilterOp, service: ServiceNode): JsonSchema {
+  const base = fieldSchema({ ...f, nullable: false, description: undefined, example: undefined }, { service, direction: 'query' });
+  switch (op) {
+    case 'isnull':
+      return { type: 'boolean' };
+    case 'icontains':
+      return { type: 'string' };
+    case 'in':
+      return { type: 'array', items: base };
+    default:
+      return base;
+  }
+}
+
+export function listParameters(r: ResourceNode, service: ServiceNode): JsonSchema[] {
+  const params: JsonSchema[] = PAGINATION_PARAMS[service.style].map((p) => {
+    const schema: JsonSchema = { type: p.type };
+    if (p.min !== undefined) schema.minimum = p.min;
+    if (p.max !== undefined) schema.maximum = p.max;
+    return { name: p.name, in: 'query', required: false, description: p.description, schema };
+  });
+  if (searchable(r)) {
+    const cols = r.fields.filter((f) => f.search).map((f) => f.name).join(', ');
+    params.push({ name: 'search', in: 'query', required: false, description: `A search term (matches ${cols}).`, schema: { type: 'string' } });
+  }
+  const ordering = orderingValues(r);
+  if (ordering.length > 0) {
+    params.push({
+      name: 'ordering', in: 'query', required: false,
+      description: 'Which field to use when ordering the results (`-` for descending).',
+      schema: { type: 'string', enum: ordering },
+    });
+  }
+  if (r.softDelete) {
+    params.push({
+      name: 'deleted', in: 'query', required: false,
+      description: 'Include soft-deleted records (`include`) or list only them (`only`).',
+      schema: { type: 'string', enum: [...DELETED_PARAM_VALUES] },
+    });
+  }
+  params.push({ name: 'format', in: 'query', required: false, description: 'Response format override.', schema: { type: 'string' } });
+  for (const f of r.fields) {
+    for (const op of f.filter) {
+      const p: JsonSchema = {
+        name: filterKey(f, op), in: 'query', required: false,
+        description: `Only records whose \`${f.name}\` ${OP_DESCRIPTIONS[op]} the value.`,
+        schema: filterSchema(f, op, service),
+      };
+      // `?x__in=a,b`: OpenAPI's form style without explode is exactly a comma list.
+      if (op === 'in') Object.assign(p, { style: 'form', explode: false });
+      params.push(p);
+    }
+  }
+  return params.sort((a, b) => compareStrings(String(a.name), String(b.name)));
+}

@@ -1,0 +1,37 @@
+/**
+ * Component schemas of one resource, named by `schemaNames()` (the SDK uses the same names):
+ * read shape, create and update bodies (update is a full replace, so it equals create),
+ * the PATCH body (all optional) and the list page.
+ */
+import type { ResourceNode, ServiceNode } from '../../ir/index.ts';
+import { schemaNames } from '../names.ts';
+import { objectSchema, type JsonSchema } from './field-schema.ts';
+import { pageSchema, ref } from './style-schemas.ts';
+
+/** Fields a client may send: everything not server-set (system columns are read-only except `workspace`). */
+export function writableFields(r: ResourceNode) {
+  return r.fields.filter((f) => !f.readOnly);
+}
+
+/** Fields returned in responses. */
+export function readableFields(r: ResourceNode) {
+  return r.fields.filter((f) => !f.writeOnly);
+}
+
+export function resourceSchemas(r: ResourceNode, service: ServiceNode): Record<string, JsonSchema> {
+  const names = schemaNames(r);
+  const read = objectSchema(readableFields(r), { service, direction: 'read' }, (f) => !f.nullable);
+  if (r.summary) read.description = r.summary;
+  const write = writableFields(r);
+  const out: Record<string, JsonSchema> = { [names.read]: read, [names.page]: pageSchema(service.style, ref(names.read)) };
+  if (r.operations.includes('create')) {
+    out[names.create] = objectSchema(write, { service, direction: 'write' }, (f) => f.required);
+  }
+  if (r.operations.includes('update')) {
+    out[names.update] = objectSchema(write, { service, direction: 'write' }, (f) => f.required);
+  }
+  if (r.operations.includes('partial_update')) {
+    out[names.partialUpdate] = objectSchema(write, { service, direction: 'write' }, () => false);
+  }
+  return out;
+}
