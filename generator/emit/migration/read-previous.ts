@@ -1,0 +1,30 @@
+/**
+ * The one place the migration generator reads the disk: the recorded snapshot and the names of
+ * migrations already written. Everything else in the emitter is pure.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { PreviousMigrations } from './emit-migrations.ts';
+import { migrationsDir } from './emit-migrations.ts';
+import type { Snapshot } from './snapshot-types.ts';
+
+export const MIGRATION_FILE = /^\d{4}_[a-z0-9_]+\.ts$/;
+
+export async function readPreviousMigrations(root: string, service: string): Promise<PreviousMigrations> {
+  const dir = join(root, migrationsDir(service));
+  const snapshot = await readFile(join(dir, 'snapshot.json'), 'utf8').then(
+    (text) => JSON.parse(text) as Snapshot,
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    },
+  );
+  const existing = await readdir(dir).then(
+    (names) => names.filter((n) => MIGRATION_FILE.test(n)).sort(),
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [] as string[];
+      throw err;
+    },
+  );
+  return { snapshot, existing };
+}
