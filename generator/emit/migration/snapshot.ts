@@ -42,7 +42,9 @@ function buildTable(service: ServiceNode, resource: ResourceNode, tableNames: Re
   }
   for (const f of resource.fields) {
     if (f.column === 'id' || f.column === COMPANY_COLUMN) continue;
-    if (f.filter.length > 0 || f.index) addIndex(scoped(f.column));
+    // Implicit columns are filterable everywhere; indexing them all would tax every write.
+    // The hot (company_id, created_at) index already serves the common case.
+    if ((f.filter.length > 0 && !f.system) || f.index) addIndex(scoped(f.column));
   }
 
   const uniques = new Map<string, SnapshotIndex>();
@@ -56,6 +58,11 @@ function buildTable(service: ServiceNode, resource: ResourceNode, tableNames: Re
   for (const group of resource.uniqueTogether) {
     const cols = group.map((name) => resource.fields.find((f) => f.name === name)?.column ?? name);
     addUnique(tenant && !cols.includes(COMPANY_COLUMN) ? [COMPANY_COLUMN, ...cols] : cols);
+  }
+
+  // A unique index on the same columns already serves lookups; a second plain index only costs writes.
+  for (const u of uniques.values()) {
+    for (const [name, ix] of indexes) if (ix.columns.join(',') === u.columns.join(',')) indexes.delete(name);
   }
 
   const checks: SnapshotCheck[] = [];

@@ -71,7 +71,12 @@ export function invertStatement(s: MigrationStatement): MigrationStatement[] {
 
 /** The `down()` list: every statement inverted, last first. */
 export function invertStatements(statements: readonly MigrationStatement[]): MigrationStatement[] {
-  return [...statements].reverse().flatMap(invertStatement);
+  // Indexes and checks of a table this migration created vanish with its DROP TABLE; FKs stay,
+  // because dropping them first frees the tables from any drop order.
+  const created = new Set(statements.flatMap((s) => (s.kind === 'create_table' ? [s.table.name] : [])));
+  const redundant = (s: MigrationStatement) =>
+    (s.kind === 'create_index' || s.kind === 'add_check') && created.has(s.table);
+  return [...statements].reverse().filter((s) => !redundant(s)).flatMap(invertStatement);
 }
 
 /** Short words naming a statement, used for migration file slugs (`add_booking_services_color`). */
