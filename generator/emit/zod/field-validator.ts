@@ -1,0 +1,80 @@
+/**
+ * FieldNode → Zod source expression. One handler per field type (`Record<FieldType, …>`), so a new
+ * field type does not compile until it has a validator.
+ *
+ * `body` validates parsed JSON (no coercion: `"5"` is not an integer);
+ * `form` validates query strings and multipart text parts, where every value arrives as a string,
+ * so numbers and booleans are coerced.
+ */
+import type { FieldNode, FieldType, ServiceNode } from '../../ir/index.ts';
+import { decimalPattern, refTarget, TIME_PATTERN } from '../openapi/field-schema.ts';
+
+export type ValidatorMode = 'body' | 'form';
+
+export interface FieldValidatorContext {
+  readonly service: ServiceNode;
+  readonly mode: ValidatorMode;
+}
+
+/** A single-quoted TS string literal. */
+export function str(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
+/** A regex literal from a pattern string. */
+export function regex(pattern: string): string {
+  return `/${pattern.replace(/\//g, '\\/')}/`;
+}
+
+/** An object key, quoted only when it is not an identifier. */
+export function key(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : str(name);
+}
+
+function bounds(f: FieldNode): string {
+  return `${f.min !== undefined ? `.min(${f.min})` : ''}${f.max !== undefined ? `.max(${f.max})` : ''}`;
+}
+
+const number = (ctx: FieldValidatorContext) => (ctx.mode === 'form' ? 'z.coerce.number()' : 'z.number()');
+const string = (f: FieldNode) => `z.string()${bounds(f)}`;
+
+const VALIDATORS: Record<FieldType, (f: FieldNode, ctx: FieldValidatorContext) => string> = {
+  string,
+  text: string,
+  integer: (f, ctx) => `${number(ctx)}.int()${bounds(f)}`,
+  // `decimal()` is a helper emitted at the top of each file that uses it (see module-file.ts).
+  decimal: (f) => {
+    const extra = [f.min !== undefined ? `min: ${f.min}` : '', f.max !== undefined ? `max: ${f.max}` : ''].filter(Boolean);
+    return `decimal(${regex(decimalPattern(f))}${extra.length ? `, { ${extra.join(', ')} }` : ''})`;
+  },
+  // z.stringbool accepts true/false, 1/0, yes/no, on/off; z.coerce.boolean would read 'false' as true.
+  boolean: (_f, ctx) => (ctx.mode === 'form' ? 'z.stringbool()' : 'z.boolean()'),
+  date: () => 'z.iso.date()',
+  datetime: () => 'z.iso.datetime({ offset: true })',
+  time: () => `z.string().regex(${regex(TIME_PATTERN)})`,
+  email: () => 'z.email()',
+  url: () => 'z.url()',
+  uuid: () => 'z.uuid()',
+  json: (_f, ctx) => (ctx.mode === 'form' ? 'z.string()' : 'z.json()'),
+  enum: (f) => `z.enum([${[...(f.enumValues ?? [])].sort().map(str).join(', ')}])`,
+  ref: (f, ctx) => {
+    const target = refTarget(f, ctx.service);
+    const style = target?.idStyle ?? ctx.service.idStyle;
+    if (style === 'serial') return `${number(ctx)}.int().positive()`;
+    return target?.idPrefix ? `z.string().regex(${regex(`^${target.idPrefix}_[A-Za-z0-9]+$`)})` : 'z.string().min(1)';
+  },
+  // In JSON a file field carries a URL or an upload reference; multipart uploads never reach here.
+  file: () => 'z.string()',
+};
+
+/** The validator of one field; `optional` adds `.optional()` (the field may be left out). */
+export function fieldValidator(f: FieldNode, ctx: FieldValidatorContext, optional: boolean): string {
+  let code = VALIDATORS[f.type](f, ctx);
+  if (f.nullable && f.type !== 'json') code += '.nullable()';
+  if (optional) code += '.optional()';
+  return code;
+}
+
+export function usesDecimal(fields: readonly FieldNode[]): boolean {
+  return fields.some((f) => f.type === 'decimal');
+}

@@ -1,0 +1,41 @@
+/**
+ * Entries of a resource's list-query validator: exactly the keys the OpenAPI list operation
+ * documents (openapi/list-parameters.ts), coerced from strings.
+ */
+import type { FieldNode, FilterOp, ResourceNode, ServiceNode } from '../../ir/index.ts';
+import { filterKey, orderingValues, searchable } from '../openapi/list-parameters.ts';
+import { compareStrings } from '../openapi/sort-document.ts';
+import { DELETED_PARAM_VALUES, PAGINATION_PARAMS } from '../openapi/style-conventions.ts';
+import { fieldValidator, str } from './field-validator.ts';
+
+function filterCode(f: FieldNode, op: FilterOp, service: ServiceNode): string {
+  const plain = { ...f, nullable: false };
+  const value = fieldValidator(plain, { service, mode: 'form' }, false);
+  switch (op) {
+    case 'isnull':
+      return 'z.stringbool().optional()';
+    case 'icontains':
+      return 'z.string().optional()';
+    case 'in':
+      // `?status__in=pending,confirmed`: split the comma list, then check each item.
+      return `z.string().transform((v) => v.split(',')).pipe(z.array(${value})).optional()`;
+    default:
+      return `${value}.optional()`;
+  }
+}
+
+export function listQueryEntries(r: ResourceNode, service: ServiceNode): [string, string][] {
+  const entries: [string, string][] = PAGINATION_PARAMS[service.style].map((p) => {
+    const code = p.type === 'integer'
+      ? `z.coerce.number().int()${p.min !== undefined ? `.min(${p.min})` : ''}${p.max !== undefined ? `.max(${p.max})` : ''}`
+      : 'z.string()';
+    return [p.name, `${code}.optional()`];
+  });
+  if (searchable(r)) entries.push(['search', 'z.string().optional()']);
+  const ordering = orderingValues(r);
+  if (ordering.length > 0) entries.push(['ordering', `z.enum([${ordering.map(str).join(', ')}]).optional()`]);
+  if (r.softDelete) entries.push(['deleted', `z.enum([${DELETED_PARAM_VALUES.map(str).join(', ')}]).optional()`]);
+  entries.push(['format', 'z.string().optional()']);
+  for (const f of r.fields) for (const op of f.filter) entries.push([filterKey(f, op), filterCode(f, op, service)]);
+  return entries.sort((a, b) => compareStrings(a[0], b[0]));
+}

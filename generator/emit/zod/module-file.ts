@@ -1,0 +1,130 @@
+/**
+ * One `validators/<module>.ts`: per resource the create/update/partialUpdate/listQuery schemas,
+ * per action its Query and Body schemas. Every object is strict, so an unknown field or query key
+ * is a 400 that names it.
+ */
+import type { ActionNode, FieldNode, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
+import { header } from '../generated-file.ts';
+import { actionValidatorNames, resourceValidatorNames } from '../names.ts';
+import { writableFields } from '../openapi/resource-schemas.ts';
+import { compareStrings } from '../openapi/sort-document.ts';
+import { fieldValidator, key, type ValidatorMode } from './field-validator.ts';
+import { listQueryEntries } from './list-query.ts';
+
+/** Shared by every module that has decimals: NUMERIC(p, s) as a string or number, checked on its text. */
+const DECIMAL_HELPER = `/** A NUMERIC value as a string or JSON number, checked on its text so no float rounding hides extra digits. */
+function decimal(pattern: RegExp, bounds: { min?: number; max?: number } = {}) {
+  return z
+    .union([z.string(), z.number()])
+    .refine((v) => pattern.test(String(v)), { message: 'Enter a number with no more digits than allowed.' })
+    .refine((v) => bounds.min === undefined || Number(v) >= bounds.min, { message: \`Ensure this value is greater than or equal to \${bounds.min}.\` })
+    .refine((v) => bounds.max === undefined || Number(v) <= bounds.max, { message: \`Ensure this value is less than or equal to \${bounds.max}.\` });
+}
+`;
+
+interface FileState {
+  readonly service: ServiceNode;
+  readonly module: ModuleNode;
+  /** Names imported from sibling module files, by module. */
+  readonly imports: Map<string, Set<string>>;
+  decimal: boolean;
+}
+
+function objectCode(s: FileState, fields: readonly FieldNode[], mode: ValidatorMode, optional: (f: FieldNode) => boolean): string {
+  if (fields.length === 0) return 'z.strictObject({})';
+  if (fields.some((f) => f.type === 'decimal')) s.decimal = true;
+  const lines = fields.map((f) => `  ${key(f.name)}: ${fieldValidator(f, { service: s.service, mode }, optional(f))},`);
+  return `z.strictObject({\n${lines.join('\n')}\n})`;
+}
+
+function resourceBlock(s: FileState, r: ResourceNode): string {
+  const n = resourceValidatorNames(r);
+  const entries = listQueryEntries(r, s.service);
+  if (r.fields.some((f) => f.type === 'decimal' && f.filter.length > 0)) s.decimal = true;
+  return [
+    `/** ${r.model} create body (\`${r.path}\`). Defaults are applied by the database, not here. */`,
+    `export const ${n.create} = ${objectCode(s, writableFields(r), 'body', (f) => !f.required)};`,
+    '',
+    `/** ${r.model} update body: a full replace, so the same fields as create. */`,
+    `export const ${n.update} = ${n.create};`,
+    '',
+    `/** ${r.model} partial update body: any subset of the writable fields (an empty body changes nothing). */`,
+    `export const ${n.partialUpdate} = ${n.create}.partial();`,
+    '',
+    `/** ${r.model} list query: pagination, search, ordering and filters; any other key is refused. */`,
+    `export const ${n.listQuery} = z.strictObject({\n${entries.map(([k, v]) => `  ${key(k)}: ${v},`).join('\n')}\n});`,
+  ].join('\n');
+}
+
+/** A resource schema of another (or this) module, for actions whose body is a resource. */
+function resourceCreateRef(s: FileState, resourceId: string): string {
+  const r = s.service.resources.find((x) => x.id === resourceId);
+  if (!r) throw new Error(`zod: unknown resource ${resourceId}`);
+  const name = resourceValidatorNames(r).create;
+  if (r.module === s.module.name) return name;
+  if (!s.imports.has(r.module)) s.imports.set(r.module, new Set());
+  s.imports.get(r.module)!.add(name);
+  // z.lazy: module files may import each other, and a cycle must not read a binding before it exists.
+  return `z.lazy(() => ${name})`;
+}
+
+function bodyCode(s: FileState, a: ActionNode): string | undefined {
+  if (a.method === 'GET') return undefined;
+  const shape = a.request;
+  switch (shape.shape) {
+    case 'object': {
+      const obj = objectCode(s, shape.fields, 'body', (f) => !f.required);
+      return shape.many ? `z.array(${obj})` : obj;
+    }
+    case 'resource': {
+      const ref = resourceCreateRef(s, shape.resource);
+      return shape.many ? `z.array(${ref})` : ref;
+    }
+    case 'multipart':
+      // Text parts arrive as strings; uploaded files are handed to the handler separately (ctx.files).
+      return objectCode(s, shape.fields.filter((f) => f.type !== 'file'), 'form', (f) => !f.required);
+    case 'file':
+    case 'page':
+    case 'empty':
+      return undefined;
+  }
+}
+
+function actionBlock(s: FileState, a: ActionNode): string | undefined {
+  const n = actionValidatorNames(a);
+  const out: string[] = [];
+  const where = `${a.method} \`${a.path}\``;
+  if (a.query.length > 0) {
+    out.push(`/** Query of ${where}. */`, `export const ${n.query} = ${objectCode(s, a.query, 'form', (f) => !f.required)};`);
+  }
+  const body = bodyCode(s, a);
+  if (body) {
+    if (out.length) out.push('');
+    out.push(`/** Body of ${where}. */`, `export const ${n.body} = ${body};`);
+  }
+  return out.length ? out.join('\n') : undefined;
+}
+
+export function renderModuleFile(service: ServiceNode, module: ModuleNode): string {
+  const s: FileState = { service, module, imports: new Map(), decimal: false };
+  const blocks: string[] = [];
+  for (const r of module.resources) {
+    blocks.push(resourceBlock(s, r));
+    for (const a of r.actions) {
+      const b = actionBlock(s, a);
+      if (b) blocks.push(b);
+    }
+  }
+  for (const a of module.actions) {
+    const b = actionBlock(s, a);
+    if (b) blocks.push(b);
+  }
+  const imports = ["import { z } from 'zod';"];
+  for (const m of [...s.imports.keys()].sort(compareStrings)) {
+    imports.push(`import { ${[...s.imports.get(m)!].sort(compareStrings).join(', ')} } from './${m}.ts';`);
+  }
+  const parts = [header(module.sourceFile) + imports.join('\n')];
+  if (s.decimal) parts.push(DECIMAL_HELPER.trimEnd());
+  parts.push(...blocks);
+  return `${parts.join('\n\n')}\n`;
+}
