@@ -1,0 +1,101 @@
+/**
+ * One Runtime per service: the members generated routers call (runtime-api.ts), built from the
+ * service's AuthProvider, its handler registry and an optional audit sink. Identity rules live in
+ * the provider; this file only sequences them and stores results on `res.locals.ctx`.
+ */
+import type { RequestHandler } from 'express';
+import type { Knex } from 'knex';
+import type { AuthProvider } from './auth-provider.ts';
+import type { ServiceStyle } from './descriptor.ts';
+import type { AuditSink, CrudDeps } from './crud/crud-deps.ts';
+import { list } from './crud/list.ts';
+import { retrieve } from './crud/retrieve.ts';
+import { create, destroy, partialUpdate, restore, update } from './crud/write-ops.ts';
+import { forbidden, isApiError, unauthorized } from './http/api-error.ts';
+import { memoryRateLimit } from './http/memory-rate-limit.ts';
+import { ctxOf } from './http/respond.ts';
+import { runAction } from './http/run-action.ts';
+import type { HandlerRegistry, Runtime } from './runtime-api.ts';
+
+export interface RuntimeOptions {
+  /** Idempotency-Key replay middleware (runtime/idempotency); default passes through. */
+  readonly idempotent?: RequestHandler;
+  /** Limiter factory (runtime/ratelimit); default is an in-memory fixed window. */
+  readonly rateLimit?: Runtime['rateLimit'];
+}
+
+export interface CreateRuntimeArgs {
+  readonly service: string;
+  readonly style: ServiceStyle;
+  readonly db: Knex;
+  readonly auth: AuthProvider;
+  readonly handlers: HandlerRegistry;
+  /** Writes audit records inside the request's transaction (runtime/audit). */
+  readonly audit?: AuditSink;
+  readonly options?: RuntimeOptions;
+}
+
+const passThrough: RequestHandler = (_req, _res, next) => next();
+
+export function createRuntime(args: CreateRuntimeArgs): Runtime {
+  const { auth } = args;
+  const deps: CrudDeps = { audit: args.audit, shapes: new Map() };
+
+  const authenticate: RequestHandler = async (req, res, next) => {
+    const ctx = ctxOf(res);
+    const principal = await auth.authenticate(req, ctx);
+    if (!principal) throw unauthorized();
+    ctx.principal = principal;
+    next();
+  };
+
+  const optionalAuth: RequestHandler = async (req, res, next) => {
+    const ctx = ctxOf(res);
+    try {
+      ctx.principal = await auth.authenticate(req, ctx);
+    } catch (e) {
+      // Public endpoints never refuse: bad credentials simply make the caller anonymous.
+      if (!isApiError(e) || e.status !== 401) throw e;
+      ctx.principal = null;
+    }
+    next();
+  };
+
+  return {
+    service: args.service,
+    style: args.style,
+    db: args.db,
+    authenticate,
+    optionalAuth,
+    tenant(scope) {
+      const op = { scope: scope.scope, product: scope.product };
+      return async (req, res, next) => {
+        const ctx = ctxOf(res);
+        ctx.tenant = await auth.resolveTenant(req, ctx, op);
+        if (auth.resolveApp) ctx.appId = await auth.resolveApp(req, ctx, { product: op.product });
+        next();
+      };
+    },
+    permit(code) {
+      if (code === null) return passThrough;
+      return (_req, res, next) => {
+        const ctx = ctxOf(res);
+        if (!ctx.principal) throw unauthorized();
+        if (!auth.can(ctx, code)) throw forbidden();
+        next();
+      };
+    },
+    idempotent: args.options?.idempotent ?? passThrough,
+    rateLimit: args.options?.rateLimit ?? memoryRateLimit(),
+    crud: {
+      list: (d) => list(d),
+      create: (d) => create(d, deps),
+      retrieve: (d) => retrieve(d),
+      update: (d) => update(d, deps),
+      partialUpdate: (d) => partialUpdate(d, deps),
+      destroy: (d) => destroy(d, deps),
+      restore: (d) => restore(d, deps),
+    },
+    action: (d) => runAction(d, args.handlers, deps),
+  };
+}

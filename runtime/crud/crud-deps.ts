@@ -1,0 +1,39 @@
+/** What the CRUD handlers share within one Runtime: the audit sink and cached table shapes. */
+import type { Knex } from 'knex';
+import type { RequestContext } from '../runtime-api.ts';
+import type { TableShapes } from './ref-check.ts';
+
+/** One audit record. Written with `trx`, so it commits or rolls back with the change it describes. */
+export interface AuditEntry {
+  readonly trx: Knex;
+  readonly ctx: RequestContext;
+  /** `create`, `update`, `delete`, `restore`, or an action name. */
+  readonly action: string;
+  /** Qualified resource or action id, e.g. `loop.booking.services`. */
+  readonly resource: string;
+  readonly recordId?: string | number | null;
+  /** Field-level changes: `{ field: { from, to } }` for CRUD writes; free-form for actions. */
+  readonly changes?: unknown;
+}
+
+export type AuditSink = (entry: AuditEntry) => Promise<void>;
+
+export interface CrudDeps {
+  readonly audit?: AuditSink;
+  readonly shapes: TableShapes;
+}
+
+/** `{ field: { from, to } }` for every field whose wire value differs (JSON comparison, so dates and decimals compare as sent). */
+export function diff(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+): Record<string, { from: unknown; to: unknown }> {
+  const out: Record<string, { from: unknown; to: unknown }> = {};
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
+  for (const k of [...keys].sort()) {
+    const from = before?.[k] ?? null;
+    const to = after?.[k] ?? null;
+    if (JSON.stringify(from) !== JSON.stringify(to)) out[k] = { from, to };
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+/**
+ * The writing CRUD operations. Each runs in one transaction: reference checks, the write, and the
+ * audit record (with field-level before/after changes) commit together or not at all.
+ */
+import { randomBytes } from 'node:crypto';
+import type { RequestHandler } from 'express';
+import type { Knex } from 'knex';
+import type { ResourceDescriptor } from '../descriptor.ts';
+import { forbidden } from '../http/api-error.ts';
+import { ctxOf, sendJson } from '../http/respond.ts';
+import type { RequestContext } from '../runtime-api.ts';
+import { type CrudDeps, diff } from './crud-deps.ts';
+import { checkRefs } from './ref-check.ts';
+import { codecOf } from './row-codec.ts';
+import { loadRow, now, parseBody, rethrow } from './rows.ts';
+import { companyOf, isAdmin, scoped } from './scope.ts';
+
+/** `svc_8f3e21a90b4c`: 48 random bits, enough that collisions within a table never matter in practice. */
+export function prefixedId(prefix: string): string {
+  return `${prefix}_${randomBytes(6).toString('hex')}`;
+}
+
+async function audit(deps: CrudDeps, trx: Knex, ctx: RequestContext, d: ResourceDescriptor, action: string, id: number | string, changes: unknown) {
+  if (deps.audit) await deps.audit({ trx, ctx, action, resource: d.id, recordId: id, changes });
+}
+
+export function create(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
+  const codec = codecOf(d);
+  return async (req, res) => {
+    const ctx = ctxOf(res);
+    const input = parseBody(d.validators.create, req.body);
+    const values = codec.toColumns(input);
+    for (const c of codec.writable) {
+      if (!(c.column in values) && c.default !== undefined) values[c.column] = codec.toColumns({ [c.name]: c.default })[c.column];
+    }
+    const company = companyOf(d, ctx);
+    if (company !== null) values.company_id = company;
+    if (codec.has('created_at')) values.created_at = now(ctx.db);
+    if (codec.has('updated_at')) values.updated_at = now(ctx.db);
+    if (codec.has('created_by')) values.created_by = ctx.principal?.userId ?? null;
+    if (d.idStyle === 'prefixed') values.id = prefixedId(d.idPrefix ?? d.name.slice(0, 3));
+    try {
+      const row = await ctx.db.transaction(async (trx) => {
+        await checkRefs(trx, deps.shapes, d, company, values);
+        const [inserted] = await trx(d.table).insert(values).returning('id');
+        const id = (inserted as { id: number | string }).id;
+        const { row } = await loadRow(trx, d, ctx, String(id));
+        await audit(deps, trx, ctx, d, 'create', id, diff(null, row));
+        return row;
+      });
+      sendJson(res, 201, row);
+    } catch (e) {
+      rethrow(d, ctx, e);
+    }
+  };
+}
+
+function updater(d: ResourceDescriptor, deps: CrudDeps, partial: boolean): RequestHandler {
+  const codec = codecOf(d);
+  return async (req, res) => {
+    const ctx = ctxOf(res);
+    const input = parseBody(partial ? d.validators.partialUpdate : d.validators.update, req.body);
+    const values = codec.toColumns(input);
+    try {
+      const row = await ctx.db.transaction(async (trx) => {
+        const before = await loadRow(trx, d, ctx, req.params.id as string | undefined, 'live', true);
+        await checkRefs(trx, deps.shapes, d, companyOf(d, ctx), values);
+        if (codec.has('updated_at')) values.updated_at = now(trx);
+        if (Object.keys(values).length) await scoped(trx, d, ctx).where(`${d.table}.id`, before.id).update(values);
+        const { row } = await loadRow(trx, d, ctx, String(before.id));
+        await audit(deps, trx, ctx, d, 'update', before.id, diff(before.row, row));
+        return row;
+      });
+      sendJson(res, 200, row);
+    } catch (e) {
+      rethrow(d, ctx, e);
+    }
+  };
+}
+
+export const update = (d: ResourceDescriptor, deps: CrudDeps) => updater(d, deps, false);
+export const partialUpdate = (d: ResourceDescriptor, deps: CrudDeps) => updater(d, deps, true);
+
+/** Soft delete hides the row (204); resources without soft delete lose it for good. */
+export function destroy(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
+  return async (req, res) => {
+    const ctx = ctxOf(res);
+    try {
+      await ctx.db.transaction(async (trx) => {
+        const before = await loadRow(trx, d, ctx, req.params.id as string | undefined, 'live', true);
+        const q = scoped(trx, d, ctx).where(`${d.table}.id`, before.id);
+        if (d.softDelete) await q.update({ deleted_at: now(trx), ...(codecOf(d).has('updated_at') ? { updated_at: now(trx) } : {}) });
+        else await q.delete();
+        await audit(deps, trx, ctx, d, 'delete', before.id, diff(before.row, null));
+      });
+      sendJson(res, 204, null);
+    } catch (e) {
+      rethrow(d, ctx, e);
+    }
+  };
+}
+
+/** `POST …/{id}/restore/`: owners, admins and superusers bring a soft-deleted row back. */
+export function restore(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
+  return async (req, res) => {
+    const ctx = ctxOf(res);
+    if (!isAdmin(ctx)) throw forbidden('Only company owners and admins may restore records.');
+    try {
+      const row = await ctx.db.transaction(async (trx) => {
+        const before = await loadRow(trx, d, ctx, req.params.id as string | undefined, 'deleted', true);
+        await scoped(trx, d, ctx, 'deleted').where(`${d.table}.id`, before.id)
+          .update({ deleted_at: null, ...(codecOf(d).has('updated_at') ? { updated_at: now(trx) } : {}) });
+        const { row } = await loadRow(trx, d, ctx, String(before.id));
+        await audit(deps, trx, ctx, d, 'restore', before.id, diff(before.row, row));
+        return row;
+      });
+      sendJson(res, 200, row);
+    } catch (e) {
+      rethrow(d, ctx, e);
+    }
+  };
+}

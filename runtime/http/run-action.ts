@@ -1,0 +1,80 @@
+/**
+ * Runs a catalogue action: validate path/query/body, find the registered handler, run it
+ * (inside a transaction unless it is a GET), and send what it returns (JSON, buffer or stream).
+ * Item actions first load the record in the caller's tenant, so handlers never see another tenant's id.
+ */
+import type { Request, RequestHandler, Response } from 'express';
+import multer from 'multer';
+import type { Knex } from 'knex';
+import type { ActionDescriptor } from '../descriptor.ts';
+import type { ActionContext, ActionResult, HandlerRegistry, RequestContext } from '../runtime-api.ts';
+import type { CrudDeps } from '../crud/crud-deps.ts';
+import { loadRow } from '../crud/rows.ts';
+import { notImplemented, validation } from './api-error.ts';
+import { ctxOf, sendJson } from './respond.ts';
+import { zodToFieldErrors } from './to-api-error.ts';
+
+/** Files stay in memory: uploads here are CSVs and documents, bounded by this limit. */
+const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 20 * 1024 * 1024 } }).any();
+
+function readMultipart(req: Request, res: Response): Promise<void> {
+  return new Promise((resolve, reject) => upload(req, res, (err: unknown) => (err ? reject(err) : resolve())));
+}
+
+function parsePart(schema: ActionDescriptor['validators']['query'], value: unknown, fallback: unknown): unknown {
+  if (!schema) return fallback;
+  const r = schema.safeParse(value);
+  if (!r.success) throw validation(zodToFieldErrors(r.error));
+  return r.data;
+}
+
+function filenameHeader(name: string): string {
+  return `attachment; filename="${name.replace(/["\\\r\n]/g, '_')}"`;
+}
+
+function send(res: Response, result: ActionResult, status: number): void {
+  const code = result.status ?? status;
+  if ('stream' in result) {
+    res.status(code).type(result.contentType);
+    if (result.filename) res.set('Content-Disposition', filenameHeader(result.filename));
+    result.stream.pipe(res);
+    return;
+  }
+  if ('buffer' in result) {
+    res.status(code).type(result.contentType);
+    if (result.filename) res.set('Content-Disposition', filenameHeader(result.filename));
+    res.end(result.buffer);
+    return;
+  }
+  if (result.headers) res.set(result.headers);
+  sendJson(res, code, result.body);
+}
+
+export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: CrudDeps): RequestHandler {
+  return async (req, res) => {
+    const ctx: RequestContext = ctxOf(res);
+    const handler = handlers[d.handler];
+    if (!handler) throw notImplemented(`Handler "${d.handler}" for ${d.id} is not implemented.`, 'handler_not_implemented');
+    if (req.is('multipart/form-data')) await readMultipart(req, res);
+    const query = parsePart(d.validators.query, req.query, { ...req.query }) as Record<string, unknown>;
+    const body = d.method === 'GET' ? undefined : parsePart(d.validators.body, req.body ?? {}, req.body);
+    const params = { ...(req.params as Record<string, string>) };
+    const files = Array.isArray(req.files)
+      ? req.files.map((f) => ({ field: f.fieldname, filename: f.originalname, contentType: f.mimetype, size: f.size, buffer: f.buffer }))
+      : undefined;
+    const baseUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+
+    const run = async (trx: Knex): Promise<ActionResult> => {
+      if (d.on === 'item' && d.resource && params.id !== undefined) await loadRow(trx, d.resource, ctx, params.id);
+      const args: ActionContext = {
+        ctx, action: d, params, query, body, files, trx, baseUrl,
+        audit: async (entry) => {
+          if (deps.audit) await deps.audit({ trx, ctx, ...entry });
+        },
+      };
+      return handler(args);
+    };
+    const result = d.method === 'GET' ? await run(ctx.db) : await ctx.db.transaction(run);
+    send(res, result, d.status);
+  };
+}
