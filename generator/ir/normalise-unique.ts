@@ -26,11 +26,16 @@ const CRUD_SDK_NAMES = ['list', 'create', 'retrieve', 'update', 'partialUpdate',
 export function settleServiceNames(modules: readonly ModuleNode[], report: (d: Diagnostic) => void): ModuleNode[] {
   const resources = modules.flatMap((m) => m.resources);
   checkUnique(resources, (r) => r.typeName, (r, other) => report(diagnostic('duplicate-type-name', at(r.loc), { name: r.typeName, other: where(other) })));
-  checkUnique(resources, (r) => r.path, (r, other) => report(diagnostic('duplicate-path', at(r.loc), { method: 'resource', path: r.path, other: where(other) })));
+  const samePath = new Set<ResourceNode>();
+  checkUnique(resources, (r) => r.path, (r, other) => {
+    samePath.add(r);
+    report(diagnostic('duplicate-path', at(r.loc), { method: 'resource', path: r.path, other: where(other) }));
+  });
 
   // Operation ids: CRUD ids are fixed; action ids get a method suffix where actions collide with each other.
   const taken = new Map<string, { loc?: SourceLocation }>();
-  for (const r of resources) {
+  // A resource already reported for its path would only repeat that error here.
+  for (const r of resources.filter((x) => !samePath.has(x))) {
     for (const op of r.operations) claim(taken, `${r.operationIdBase}${CRUD_OPERATION_SUFFIX[op]}`, r, report);
   }
   const actions = [...resources.flatMap((r) => r.actions), ...modules.flatMap((m) => m.actions)];
@@ -62,12 +67,14 @@ function claim(taken: Map<string, { loc?: SourceLocation }>, id: string, owner: 
 
 /** Same method on the same route (params compared by position, not name) is ambiguous. */
 function checkRoutes(resources: readonly ResourceNode[], actions: readonly ActionNode[], report: (d: Diagnostic) => void) {
+  // Resources with a duplicate path were reported already; their later CRUD routes are not re-registered.
   const routes = new Map<string, { loc?: SourceLocation }>();
   const key = (method: string, path: string) => `${method} ${path.replace(/\{[^}]*\}/g, '{}').replace(/\/$/, '')}`;
   for (const r of resources) {
     for (const op of r.operations) {
       const c = CRUD_ROUTES[op];
-      routes.set(key(c.method, [r.path, c.item ? '{}' : '', c.suffix ?? ''].filter(Boolean).join('/')), r);
+      const k = key(c.method, [r.path, c.item ? '{}' : '', c.suffix ?? ''].filter(Boolean).join('/'));
+      if (!routes.has(k)) routes.set(k, r);
     }
   }
   for (const a of actions) {

@@ -11,6 +11,7 @@ import { normalise } from '../ir/normalise.ts';
 import { checkCatalogue } from './check-catalogue.ts';
 import { moduleFileSchema, serviceFileSchema, type ModuleFile, type ServiceFile } from './meta-schema.ts';
 import type { RawCatalogue, RawModule, RawService } from './raw-catalogue.ts';
+import { pruneToValid } from './prune-invalid.ts';
 import { parseYamlSource, type YamlSource } from './yaml-source.ts';
 import { issuesToDiagnostics } from './zod-issues.ts';
 
@@ -36,11 +37,16 @@ export async function loadCatalogue(root: string, opts: LoadOptions = {}): Promi
   const sources: string[] = [];
   const raw = await readCatalogue(root, specDir, opts.services, diagnostics, sources);
   diagnostics.push(...checkCatalogue(raw));
+  // The normaliser also runs after errors, so name collisions are reported in the same run; it skips
+  // what it cannot resolve, and a crash on a broken catalogue only matters when nothing else was wrong.
+  const hadErrors = hasErrors(diagnostics);
   let catalogue: CatalogueNode | null = null;
-  if (!hasErrors(diagnostics)) {
+  try {
     catalogue = normalise(raw, (d) => diagnostics.push(d));
-    if (hasErrors(diagnostics)) catalogue = null;
+  } catch (e) {
+    if (!hadErrors) throw e;
   }
+  if (hasErrors(diagnostics)) catalogue = null;
   return { catalogue, diagnostics: sortDiagnostics(diagnostics), sources: sources.sort() };
 }
 
@@ -74,7 +80,15 @@ async function readService(
   diagnostics: Diagnostic[],
   sources: string[],
 ): Promise<RawService | null> {
-  const service = await readChecked<ServiceFile>(root, `${dir}/service.yaml`, serviceFileSchema, diagnostics, sources);
+  const service = await readChecked<ServiceFile>(
+    root,
+    `${dir}/service.yaml`,
+    serviceFileSchema,
+    { service: folder, title: folder, version: '0.0.0', base_path: '/', style: 'drf', auth: ['jwt'] },
+    'service.yaml',
+    diagnostics,
+    sources,
+  );
   const files = (await listDir(join(root, dir)))
     .filter((e) => e.isFile() && e.name.endsWith('.yaml') && e.name !== 'service.yaml')
     .map((e) => e.name)
@@ -83,7 +97,15 @@ async function readService(
   const brokenModules = new Set<string>();
   for (const name of files) {
     const fileName = name.slice(0, -'.yaml'.length);
-    const m = await readChecked<ModuleFile>(root, `${dir}/${name}`, moduleFileSchema, diagnostics, sources);
+    const m = await readChecked<ModuleFile>(
+      root,
+      `${dir}/${name}`,
+      moduleFileSchema,
+      { module: fileName, title: fileName },
+      'module file',
+      diagnostics,
+      sources,
+    );
     if (m) modules.push({ fileName, spec: m.data, source: m.source });
     else brokenModules.add(fileName);
   }
@@ -96,6 +118,8 @@ async function readChecked<T>(
   root: string,
   file: string,
   schema: z.ZodType,
+  defaults: Readonly<Record<string, unknown>>,
+  rootLabel: string,
   diagnostics: Diagnostic[],
   sources: string[],
 ): Promise<{ data: T; source: YamlSource } | null> {
@@ -111,11 +135,10 @@ async function readChecked<T>(
   diagnostics.push(...parsed.diagnostics);
   if (parsed.diagnostics.length) return null;
   const result = schema.safeParse(parsed.source.data ?? {}, { reportInput: true });
-  if (!result.success) {
-    diagnostics.push(...issuesToDiagnostics(result.error.issues, parsed.source, schema));
-    return null;
-  }
-  return { data: result.data as T, source: parsed.source };
+  if (result.success) return { data: result.data as T, source: parsed.source };
+  diagnostics.push(...issuesToDiagnostics(result.error.issues, parsed.source, schema, rootLabel));
+  const pruned = pruneToValid(parsed.source.data, schema, defaults);
+  return pruned === null ? null : { data: pruned as T, source: parsed.source };
 }
 
 async function listDir(dir: string) {

@@ -30,9 +30,10 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
   const diagnostics: Diagnostic[] = [];
   for (const e of doc.errors) {
     const loc = at(e.pos[0]);
-    const dup = e.code === 'DUPLICATE_KEY' ? /"?([^"]*)"?/.exec(keyText(text, e.pos)) : null;
     diagnostics.push(
-      dup ? diagnostic('yaml-duplicate-key', loc, { name: dup[1]! }) : diagnostic('yaml-syntax', loc, { detail: firstLine(e.message) }),
+      e.code === 'DUPLICATE_KEY'
+        ? diagnostic('yaml-duplicate-key', loc, { name: keyText(text, e.pos[0]) })
+        : diagnostic('yaml-syntax', loc, { detail: firstLine(e.message) }),
     );
   }
   const data = doc.errors.length ? null : doc.toJS({ maxAliasCount: 100 });
@@ -78,8 +79,9 @@ function nodeLoc(n: Node, at: (offset: number) => SourceLocation): SourceLocatio
   return at(n.range![0]);
 }
 
-function keyText(text: string, pos: readonly [number, number]): string {
-  return text.slice(pos[0], pos[1]).split(':')[0]!.trim();
+/** The key starting at `offset` (up to its colon), unquoted. */
+function keyText(text: string, offset: number): string {
+  return text.slice(offset).split(/[:\n]/)[0]!.trim().replace(/^["']|["']$/g, '');
 }
 
 function firstLine(s: string): string {

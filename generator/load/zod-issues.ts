@@ -22,14 +22,20 @@ const VALUE_LABELS: Record<string, string> = {
   filter: 'filter',
 };
 
-export function issuesToDiagnostics(issues: readonly Issue[], source: YamlSource, schema: z.ZodType): Diagnostic[] {
+/** `rootLabel` names the top-level object in messages (`service.yaml`, `module file`). */
+export function issuesToDiagnostics(issues: readonly Issue[], source: YamlSource, schema: z.ZodType, rootLabel = 'file'): Diagnostic[] {
   const out: Diagnostic[] = [];
-  for (const issue of issues) mapIssue(issue, [], source, schema, out);
+  for (const issue of issues) mapIssue(issue, [], source, schema, rootLabel, out);
   return out;
 }
 
-function mapIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schema: z.ZodType, out: Diagnostic[]): void {
+function mapIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schema: z.ZodType, rootLabel: string, out: Diagnostic[]): void {
   const path: YamlPath = [...prefix, ...(issue.path as (string | number)[])];
+  const last = path[path.length - 1];
+  if ('input' in issue && issue.input === undefined && typeof last === 'string' && issue.code !== 'unrecognized_keys') {
+    out.push(diagnostic('missing-key', source.locate(path.slice(0, -1), 'key'), { name: last, what: describeObject(path.slice(0, -1), rootLabel) }));
+    return;
+  }
   switch (issue.code) {
     case 'unrecognized_keys':
       for (const key of issue.keys) {
@@ -37,21 +43,15 @@ function mapIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schema: z.
           diagnostic(
             'unknown-key',
             source.locate([...path, key], 'key'),
-            { name: key, what: describeObject(path) },
+            { name: key, what: describeObject(path, rootLabel) },
             didYouMean(key, keysAt(schema, path)),
           ),
         );
       }
       return;
-    case 'invalid_type': {
-      const name = String(path[path.length - 1] ?? '');
-      if (issue.input === undefined && typeof path[path.length - 1] === 'string') {
-        out.push(diagnostic('missing-key', source.locate(path.slice(0, -1), 'key'), { name, what: describeObject(path.slice(0, -1)) }));
-      } else {
-        out.push(diagnostic('invalid-type', source.locate(path, 'value'), { what: `"${keyName(path)}"`, expected: article(issue.expected) }));
-      }
+    case 'invalid_type':
+      out.push(diagnostic('invalid-type', source.locate(path, 'value'), { what: `"${keyName(path)}"`, expected: article(issue.expected) }));
       return;
-    }
     case 'invalid_value': {
       const value = String(issue.input);
       const label = VALUE_LABELS[keyName(path)] ?? `value for "${keyName(path)}"`;
@@ -61,7 +61,7 @@ function mapIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schema: z.
     }
     case 'invalid_union': {
       const branch = bestBranch(issue.errors);
-      if (branch) for (const sub of branch) mapIssue(sub, path, source, schema, out);
+      if (branch) for (const sub of branch) mapIssue(sub, path, source, schema, rootLabel, out);
       else out.push(diagnostic('invalid-value', source.locate(path, 'value'), { what: `"${keyName(path)}"`, detail: issue.message }));
       return;
     }
@@ -97,10 +97,10 @@ function keyName(path: YamlPath): string {
 }
 
 /** Human name of the object at `path`, e.g. `field "price"`, `resource "services"`. */
-export function describeObject(path: YamlPath): string {
+export function describeObject(path: YamlPath, rootLabel = 'file'): string {
   const parent = path[path.length - 2];
   const key = path[path.length - 1];
-  if (path.length === 0) return 'file';
+  if (path.length === 0) return rootLabel;
   if (parent === 'fields' || parent === 'query') return `field "${String(key)}"`;
   if (parent === 'resources') return `resource "${String(key)}"`;
   if (parent === 'actions') return `action "${String(key)}"`;
