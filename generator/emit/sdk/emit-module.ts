@@ -1,0 +1,149 @@
+/**
+ * `<module>.ts`: the module's namespaces (`booking.appointments.list(…)`) as one interface and one
+ * factory over a Transport. Methods come from two small runtime helpers (`resource`, `action`), so a
+ * module costs a few bytes per resource; the interface carries all the typing.
+ */
+import type { ActionNode, CrudOperation, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
+import { header, type GeneratedFile } from '../generated-file.ts';
+import { camelCase, schemaNames } from '../names.ts';
+import { TypeScope, actionTypeNames, doc, fieldType, propName } from './ts-types.ts';
+import { listQueryName, moduleApiName, moduleApiType, moduleClientName } from './sdk-names.ts';
+
+interface NsNode {
+  resource?: ResourceNode;
+  readonly actions: ActionNode[];
+  readonly children: Map<string, NsNode>;
+}
+
+const OP_METHODS: Record<CrudOperation, readonly string[]> = {
+  list: ['list', 'iterate'], create: ['create'], retrieve: ['get'], update: ['update'],
+  partial_update: ['patch'], delete: ['delete'], restore: ['restore'],
+};
+const ALL_METHODS = Object.values(OP_METHODS).flat();
+
+/** Namespace path of a module's own actions: where its resources live, or the module name. */
+export function moduleRoot(m: ModuleNode): readonly string[] {
+  return m.resources[0] ? m.resources[0].sdkPath.slice(0, -1) : [camelCase(m.name)];
+}
+
+function buildTree(m: ModuleNode): NsNode {
+  const root: NsNode = { actions: [], children: new Map() };
+  const at = (path: readonly string[]) =>
+    path.reduce((n, k) => {
+      if (!n.children.has(k)) n.children.set(k, { actions: [], children: new Map() });
+      return n.children.get(k)!;
+    }, root);
+  for (const r of m.resources) {
+    const n = at(r.sdkPath);
+    n.resource = r;
+    n.actions.push(...r.actions);
+  }
+  at(moduleRoot(m)).actions.push(...m.actions);
+  return root;
+}
+
+function actionSignature(a: ActionNode, scope: TypeScope): string {
+  const names = actionTypeNames(a, scope);
+  const params = a.pathParams.map((p) => {
+    const owner = a.resource ? scope.resource(a.resource) : null;
+    const t = p.name === 'id' && owner ? scope.idType(owner) : fieldType(p, scope, 'query');
+    return `${camelCase(p.name)}: ${t}`;
+  });
+  const input = a.method === 'GET' || a.method === 'DELETE' ? names.query : names.body;
+  if (input) {
+    const required = a.method === 'GET' || a.method === 'DELETE'
+      ? a.query.some((f) => f.required)
+      : a.request.shape === 'object' ? a.request.fields.some((f) => f.required && !f.readOnly) : a.request.shape !== 'empty';
+    params.push(`${a.method === 'GET' || a.method === 'DELETE' ? 'query' : 'body'}${required ? '' : '?'}: ${input}`);
+  }
+  params.push('opts?: RequestOptions');
+  return `${doc(`${a.summary} \`${a.method} ${a.path}\``, '')}${propName(a.sdkName)}(${params.join(', ')}): Promise<${names.response}>;`;
+}
+
+function hasInput(a: ActionNode): boolean {
+  return a.method === 'GET' || a.method === 'DELETE' ? a.query.length > 0 : a.request.shape !== 'empty';
+}
+
+function actionValue(a: ActionNode): string {
+  const extra = a.response.shape === 'file' ? ', true' : '';
+  return `action(t, '${a.method}', '${a.path}', ${hasInput(a)}${extra})`;
+}
+
+const indent = (s: string, by: string) => s.replace(/\n(?!\n)/g, `\n${by}`);
+const sortedKeys = (n: NsNode) => [...n.children.keys()].sort();
+
+function nodeType(n: NsNode, scope: TypeScope): string {
+  const parts: string[] = [];
+  if (n.resource) {
+    const r = n.resource;
+    const s = schemaNames(r);
+    const has = (op: CrudOperation) => r.operations.includes(op);
+    const api = `ResourceApi<${scope.idType(r)}, ${s.read}, ${has('create') ? s.create : 'never'}, ${has('update') ? s.update : 'never'}, ${has('partial_update') ? s.partialUpdate : 'never'}, ${listQueryName(r)}, ${s.page}>`;
+    const methods = r.operations.flatMap((op) => OP_METHODS[op]);
+    parts.push(methods.length === ALL_METHODS.length ? api : `Pick<${api}, ${methods.map((m) => `'${m}'`).join(' | ')}>`);
+  }
+  const members = [
+    ...[...n.actions].sort((a, b) => a.sdkName.localeCompare(b.sdkName)).map((a) => actionSignature(a, scope)),
+    ...sortedKeys(n).map((k) => {
+      const child = n.children.get(k)!;
+      return `${doc(child.resource?.summary, '')}readonly ${propName(k)}: ${nodeType(child, scope)};`;
+    }),
+  ];
+  if (members.length || !parts.length) parts.push(`{\n  ${members.map((m) => indent(m, '  ')).join('\n  ')}\n}`);
+  return parts.join(' & ');
+}
+
+function nodeValue(n: NsNode): string {
+  const members = [
+    ...[...n.actions].sort((a, b) => a.sdkName.localeCompare(b.sdkName)).map((a) => `${propName(a.sdkName)}: ${actionValue(a)},`),
+    ...sortedKeys(n).map((k) => `${propName(k)}: ${nodeValue(n.children.get(k)!)},`),
+  ];
+  const obj = `{\n  ${members.map((m) => indent(m, '  ')).join('\n  ')}\n}`;
+  if (!n.resource) return obj;
+  return members.length ? `resource(t, '${n.resource.path}', ${obj})` : `resource(t, '${n.resource.path}')`;
+}
+
+function typeImports(m: ModuleNode, scope: TypeScope): string[] {
+  const names = new Set<string>();
+  const actions = [...m.actions, ...m.resources.flatMap((r) => r.actions)];
+  for (const r of m.resources) {
+    const s = schemaNames(r);
+    const has = (op: CrudOperation) => r.operations.includes(op);
+    for (const n of [s.read, has('create') && s.create, has('update') && s.update, has('partial_update') && s.partialUpdate, s.page, listQueryName(r)]) if (n) names.add(n);
+  }
+  for (const a of actions) {
+    const t = actionTypeNames(a, scope);
+    for (const n of [t.query, t.body, t.response]) {
+      const base = n?.replace(/\[\]$/, '');
+      if (base && /^[A-Z]/.test(base) && base !== 'FormData' && base !== 'Blob') names.add(base);
+    }
+  }
+  return [...names].sort();
+}
+
+export function emitModule(service: ServiceNode, m: ModuleNode, dir: string): GeneratedFile {
+  const scope = new TypeScope(service);
+  const tree = buildTree(m);
+  const imports = typeImports(m, scope);
+  const hasAuth = service.auth.includes('jwt');
+  const hasActions = m.actions.length > 0 || m.resources.some((r) => r.actions.length > 0);
+  const values = [...(hasAuth ? ['authApi'] : []), ...(hasActions ? ['action'] : []), 'createTransport', ...(m.resources.length ? ['resource'] : [])];
+  const types = [...(hasAuth ? ['AuthApi'] : []), 'ClientOptions', ...(hasActions ? ['RequestOptions'] : []), ...(m.resources.length ? ['ResourceApi'] : []), 'Transport'];
+  const text = `${header(m.sourceFile)}
+import { ${[...values, ...types.map((x) => `type ${x}`)].join(', ')} } from './client.ts';
+${imports.length ? `import type { ${imports.join(', ')} } from './types.ts';\n` : ''}import { wire } from './wire.ts';
+
+export type ${moduleApiType(m)} = ${nodeType(tree, scope)};
+
+export function ${moduleApiName(m)}(t: Transport): ${moduleApiType(m)} {
+  return ${indent(nodeValue(tree), '  ')};
+}
+
+/** A client with only the ${m.title} module: the smallest bundle for apps that need no more. */
+export function ${moduleClientName(m)}(options: ClientOptions): ${moduleApiType(m)}${hasAuth ? ' & { readonly auth: AuthApi }' : ''} {
+  const t = createTransport(options, wire);
+  return { ...${moduleApiName(m)}(t)${hasAuth ? ', auth: authApi(t)' : ''} };
+}
+`;
+  return { path: `${dir}/${m.name}.ts`, contents: text };
+}

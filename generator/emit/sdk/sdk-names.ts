@@ -1,0 +1,17 @@
+/** Names the SDK emitter shares between its files (types.ts, module files, index.ts, README). */
+import type { ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
+import { camelCase, pascalCase } from '../names.ts';
+
+/** List query type of a resource; matches the validators' `<TypeName>ListQuery`. */
+export const listQueryName = (r: ResourceNode) => `${r.typeName}ListQuery`;
+
+/** `bookingApi` / `BookingApi`: the per-module factory and its type. */
+export const moduleApiName = (m: ModuleNode) => `${camelCase(m.name)}Api`;
+export const moduleApiType = (m: ModuleNode) => `${pascalCase(m.name)}Api`;
+/** `createBookingClient`: a client holding only one module, for small bundles. */
+export const moduleClientName = (m: ModuleNode) => `create${pascalCase(m.name)}Client`;
+export const clientTypeName = (s: ServiceNode) => `${pascalCase(s.name)}Client`;
+export const packageName = (s: ServiceNode) => `@loop/${s.name}-sdk`;
+
+/** The catalogue folder of a service (`spec/loop/`), for headers of files built from all its modules. */
+export const serviceDir = (s: ServiceNode) => s.sourceFile.replace(/[^/]*$/, '');

@@ -1,0 +1,110 @@
+/**
+ * TypeScript type expressions for IR fields and shapes. Names mirror the OpenAPI component schemas
+ * (`schemaNames()` in names.ts), so `types.ts` can be checked against openapi.json.
+ */
+import type { ActionNode, FieldNode, FieldType, ResourceNode, ServiceNode, ShapeNode } from '../../ir/index.ts';
+import { pascalCase, schemaNames } from '../names.ts';
+
+/** Looks up resources by qualified id; refs and shapes name their targets that way. */
+export class TypeScope {
+  private readonly byId: ReadonlyMap<string, ResourceNode>;
+  constructor(readonly service: ServiceNode) {
+    this.byId = new Map(service.resources.map((r) => [r.id, r]));
+  }
+  resource(id: string): ResourceNode {
+    const r = this.byId.get(id);
+    if (!r) throw new Error(`sdk: unknown resource ${id} in service ${this.service.name}`);
+    return r;
+  }
+  idType(r: ResourceNode): string {
+    return r.idStyle === 'prefixed' ? 'string' : 'number';
+  }
+}
+
+/** As in the OpenAPI emitter: `read` response, `write` JSON body, `query` parameter. */
+export type Direction = 'read' | 'write' | 'query';
+
+const str = () => 'string';
+/** Every field type must have a mapping, so a new type without one does not compile (mirrors openapi/field-schema.ts). */
+const FIELD_TS: Record<FieldType, (f: FieldNode, scope: TypeScope, dir: Direction) => string> = {
+  string: str, text: str, email: str, url: str, uuid: str, date: str, datetime: str, time: str,
+  // Decimals travel as strings so no precision is lost; JSON bodies may also send numbers.
+  decimal: (_f, _s, dir) => (dir === 'write' ? 'string | number' : 'string'),
+  // File fields read back as a URL.
+  file: str,
+  integer: () => 'number',
+  boolean: () => 'boolean',
+  json: () => 'unknown',
+  enum: (f) => [...(f.enumValues ?? [])].sort().map((v) => `'${v}'`).join(' | ') || 'string',
+  ref: (f, scope) => (f.ref ? scope.idType(scope.resource(f.ref.resource)) : 'number'),
+};
+
+export function fieldType(f: FieldNode, scope: TypeScope, dir: Direction): string {
+  const base = FIELD_TS[f.type](f, scope, dir);
+  return f.nullable && base !== 'unknown' ? `${base} | null` : base;
+}
+
+const propName = (n: string) => (/^[A-Za-z_$][\w$]*$/.test(n) ? n : JSON.stringify(n));
+
+function doc(text: string | undefined, indent: string): string {
+  return text ? `${indent}/** ${text.replace(/\*\//g, '*\\/').replace(/\s+/g, ' ').trim()} */\n` : '';
+}
+
+/** An object type body over `fields`; `required` names the members that must be present. */
+export function objectBody(fields: readonly FieldNode[], scope: TypeScope, dir: Direction, required: (f: FieldNode) => boolean): string {
+  const lines = fields.map((f) =>
+    `${doc(f.description, '  ')}  ${propName(f.name)}${required(f) ? '' : '?'}: ${fieldType(f, scope, dir)};`);
+  return lines.length ? `{\n${lines.join('\n')}\n}` : '{}';
+}
+
+/** Fields a client may send / receives, as in openapi/resource-schemas.ts. */
+export const writableFields = (r: ResourceNode) => r.fields.filter((f) => !f.readOnly);
+export const readableFields = (r: ResourceNode) => r.fields.filter((f) => !f.writeOnly);
+
+/** Query members of a resource list, the same keys as openapi/list-parameters.ts. */
+export function listQueryBody(r: ResourceNode, scope: TypeScope, pageQuery: readonly string[]): string {
+  const members: [string, string][] = pageQuery.map((p) => p.split('?: ') as [string, string]);
+  if (r.fields.some((f) => f.search)) members.push(['search', 'string']);
+  const order = r.fields.filter((f) => f.orderable).flatMap((f) => [f.name, `-${f.name}`]).sort();
+  if (order.length) members.push(['ordering', order.map((o) => `'${o}'`).join(' | ')]);
+  if (r.softDelete) members.push(['deleted', "'include' | 'only'"]);
+  members.push(['format', 'string']);
+  for (const f of r.fields) {
+    const t = fieldType({ ...f, nullable: false }, scope, 'query');
+    for (const op of f.filter) {
+      const key = op === 'exact' ? f.name : `${f.name}__${op}`;
+      const v = op === 'in' ? (t.includes('|') ? `readonly (${t})[]` : `readonly ${t}[]`) : op === 'isnull' ? 'boolean' : op === 'icontains' ? 'string' : t;
+      members.push([key, v]);
+    }
+  }
+  members.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return `{\n${members.map(([k, v]) => `  ${propName(k)}?: ${v};`).join('\n')}\n}`;
+}
+
+/** Type name of an action's query, body and response; null when the action has none. */
+export function actionTypeNames(a: ActionNode, scope: TypeScope) {
+  const base = pascalCase(a.operationId);
+  return {
+    query: a.query.length ? `${base}Query` : null,
+    body: a.method === 'GET' ? null : shapeType(a.request, scope, 'write'),
+    response: shapeType(a.response, scope, 'read') ?? 'void',
+  };
+}
+
+/** The TS type of a shape used as a request (`write`) or response (`read`); null for empty. */
+export function shapeType(s: ShapeNode, scope: TypeScope, mode: 'read' | 'write'): string | null {
+  switch (s.shape) {
+    case 'resource': {
+      const n = schemaNames(scope.resource(s.resource));
+      const t = mode === 'read' ? n.read : n.create;
+      return s.many ? `${t}[]` : t;
+    }
+    case 'page': return schemaNames(scope.resource(s.resource)).page;
+    case 'object': return s.many ? `${s.name}[]` : s.name;
+    case 'multipart': return 'FormData';
+    case 'file': return 'Blob';
+    case 'empty': return null;
+  }
+}
+
+export { doc, propName };

@@ -1,0 +1,314 @@
+/**
+ * The SDK's transport: builds URLs and headers, sends with `fetch` only (no Node built-ins, so the same
+ * code runs in Node 20, browsers and React Native), applies timeouts and AbortSignal, retries idempotent
+ * requests with exponential backoff, refreshes an expired access token once, and turns error bodies
+ * into typed errors. Generated module files describe resources with `resource()` and `action()`.
+ */
+import { ApiError, TimeoutError, errorFromResponse } from './errors.ts';
+
+/** Per-service wire conventions, written into index.ts by the generator. */
+export interface WireConfig {
+  /** Service base path, e.g. `/api/v1/`. */
+  readonly basePath: string;
+  readonly trailingSlash: boolean;
+  /** platform style wraps every success body in `{success, data, request_id}`; the SDK returns `data`. */
+  readonly unwrap: boolean;
+  readonly tenantHeader: string | null;
+  readonly appHeader: string | null;
+  /** Header for `apiKey`; null sends the key as `Authorization: Bearer`. */
+  readonly apiKeyHeader: string | null;
+  /** Login/refresh/logout paths for JWT services, null when the service has no JWT login. */
+  readonly auth: { readonly login: string; readonly refresh: string; readonly logout: string } | null;
+}
+
+export interface AuthTokens {
+  readonly access: string;
+  readonly refresh?: string | undefined;
+}
+
+export interface ClientOptions {
+  /** Origin of the API (`https://api.example.com`); the service base path is appended unless already there. */
+  readonly baseUrl: string;
+  /** Access token (JWT or session) sent as `Authorization: Bearer`. */
+  readonly token?: string;
+  readonly refreshToken?: string;
+  readonly apiKey?: string;
+  /** Tenant selector, e.g. company code `001`. */
+  readonly companyId?: string;
+  /** Calling app identity, e.g. `loop-booking-web`. */
+  readonly appId?: string;
+  readonly fetch?: typeof fetch;
+  /** Per-attempt timeout; default 30 000 ms; 0 disables. */
+  readonly timeoutMs?: number;
+  /** Retries of idempotent requests; default 2. */
+  readonly retries?: number;
+  /** First backoff delay; doubles each retry (with jitter); default 300 ms. */
+  readonly retryBaseMs?: number;
+  readonly headers?: { readonly [name: string]: string };
+  /** Called whenever tokens change (login, refresh, logout), e.g. to persist them. */
+  readonly onTokens?: (tokens: AuthTokens | null) => void;
+}
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+  readonly timeoutMs?: number;
+  readonly retries?: number;
+  /** Makes a POST/PATCH retryable; `true` generates a UUID. The same key is sent on every attempt. */
+  readonly idempotencyKey?: string | true;
+  readonly headers?: { readonly [name: string]: string };
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+type Json = { readonly [key: string]: unknown };
+interface Input {
+  readonly query?: object | undefined;
+  readonly body?: unknown;
+  readonly blob?: boolean;
+  readonly noRefresh?: boolean;
+}
+
+export interface Transport {
+  request<T>(method: Method, path: string, input: Input, opts?: RequestOptions): Promise<T>;
+  iterate<T>(path: string, query: object | undefined, opts?: RequestOptions): AsyncIterableIterator<T>;
+  tokens: AuthTokens | null;
+  setTokens(tokens: AuthTokens | null): void;
+  readonly config: WireConfig;
+}
+
+const RETRY_STATUS = [408, 429, 500, 502, 503, 504];
+const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function uuid(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  if (c?.randomUUID) return c.randomUUID();
+  // React Native without a crypto polyfill: RFC 4122 v4 shape from Math.random.
+  return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (ch) =>
+    ((Math.random() * 16) | (ch === 'x' ? 0 : 8)).toString(16).slice(-1));
+}
+
+function queryString(query: object | undefined): string {
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(query ?? {})) {
+    if (v === undefined || v === null) continue;
+    // DRF `__in` filters take comma-separated lists.
+    const s = Array.isArray(v) ? v.join(',') : String(v);
+    parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(s)}`);
+  }
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
+  });
+
+/** Pulls tokens out of a login/refresh answer (simplejwt `access`/`refresh`, or `*_token`, or enveloped). */
+function pickTokens(body: unknown, previous: AuthTokens | null): AuthTokens | null {
+  const b = isObj(body) && isObj(body.data) ? body.data : body;
+  if (!isObj(b)) return null;
+  const access = b.access ?? b.access_token ?? b.token;
+  const refresh = b.refresh ?? b.refresh_token ?? previous?.refresh;
+  return typeof access === 'string' ? { access, refresh: typeof refresh === 'string' ? refresh : undefined } : null;
+}
+
+/** Items and the way to the next page, for every list envelope the services use. */
+function pageOf(body: unknown, query: Json): { items: readonly unknown[]; next: string | Json | null } {
+  if (Array.isArray(body)) return { items: body, next: null };
+  const b = isObj(body) ? body : {};
+  const items = [b.results, b.data, b.items].find(Array.isArray) ?? [];
+  // drf: `next` is an absolute URL or null.
+  if ('next' in b) return { items, next: typeof b.next === 'string' ? b.next : null };
+  if (typeof b.next_cursor === 'string') return { items, next: { ...query, cursor: b.next_cursor } };
+  const total = Number(b.total ?? b.count);
+  const offset = Number(b.offset ?? query.offset ?? 0) + items.length;
+  return { items, next: items.length && offset < total ? { ...query, offset } : null };
+}
+
+export function createTransport(options: ClientOptions, config: WireConfig): Transport {
+  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
+  const origin = options.baseUrl.replace(/\/+$/, '');
+  const root = origin.endsWith(config.basePath.replace(/\/$/, '')) ? `${origin}/` : origin + config.basePath;
+  let refreshing: Promise<boolean> | null = null;
+
+  const url = (path: string, query?: object) => {
+    if (/^https?:/.test(path)) return path;
+    const p = config.trailingSlash && path && !path.endsWith('/') ? `${path}/` : path;
+    return root + p + queryString(query);
+  };
+
+  const headersFor = (input: Input, opts: RequestOptions, idem: string | undefined) => {
+    const h: Record<string, string> = { Accept: 'application/json', ...options.headers };
+    if (t.tokens) h.Authorization = `Bearer ${t.tokens.access}`;
+    if (options.apiKey) {
+      if (config.apiKeyHeader) h[config.apiKeyHeader] = options.apiKey;
+      else h.Authorization ??= `Bearer ${options.apiKey}`;
+    }
+    if (options.companyId && config.tenantHeader) h[config.tenantHeader] = options.companyId;
+    if (options.appId && config.appHeader) h[config.appHeader] = options.appId;
+    if (input.body !== undefined && !(input.body instanceof FormData)) h['Content-Type'] = 'application/json';
+    if (idem) h['Idempotency-Key'] = idem;
+    return { ...h, ...opts.headers };
+  };
+
+  /** One attempt: fetch and read the body, all under the timeout. */
+  async function send(method: Method, target: string, input: Input, opts: RequestOptions, idem?: string) {
+    const ms = opts.timeoutMs ?? options.timeoutMs ?? 30_000;
+    const ctrl = new AbortController();
+    const user = opts.signal;
+    if (user?.aborted) throw user.reason;
+    const onAbort = () => ctrl.abort(user?.reason);
+    user?.addEventListener('abort', onAbort, { once: true });
+    let timedOut = false;
+    const timer = ms > 0 ? setTimeout(() => { timedOut = true; ctrl.abort(); }, ms) : undefined;
+    try {
+      const body = input.body === undefined || input.body instanceof FormData ? input.body : JSON.stringify(input.body);
+      const res = await doFetch(target, { method, headers: headersFor(input, opts, idem), body: (body ?? null) as BodyInit | null, signal: ctrl.signal });
+      const type = res.headers.get('content-type') ?? '';
+      const data: unknown = res.status === 204 ? undefined
+        : input.blob && res.ok ? await res.blob()
+        : type.includes('json') ? await res.json() : await res.text();
+      return { res, data };
+    } catch (e) {
+      if (timedOut) throw new TimeoutError(0, 'timeout', `No response within ${ms} ms`, undefined);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      user?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async function refresh(): Promise<boolean> {
+    const token = t.tokens?.refresh;
+    if (!config.auth || !token) return false;
+    refreshing ??= t
+      .request<unknown>('POST', config.auth.refresh, { body: { refresh: token }, noRefresh: true }, { retries: 0 })
+      .then((b) => { const next = pickTokens(b, t.tokens); if (next) t.setTokens(next); return !!next; }, () => false)
+      .finally(() => { refreshing = null; });
+    return refreshing;
+  }
+
+  const t: Transport = {
+    config,
+    tokens: options.token ? { access: options.token, refresh: options.refreshToken } : null,
+    setTokens(tokens) {
+      t.tokens = tokens;
+      options.onTokens?.(tokens);
+    },
+    async request<T>(method: Method, path: string, input: Input, opts: RequestOptions = {}): Promise<T> {
+      const target = url(path, input.query);
+      const idem = opts.idempotencyKey === true ? uuid() : opts.idempotencyKey;
+      const retryable = method === 'GET' || method === 'PUT' || method === 'DELETE' || idem !== undefined;
+      const max = retryable ? opts.retries ?? options.retries ?? 2 : 0;
+      const base = options.retryBaseMs ?? 300;
+      let refreshed = !!input.noRefresh;
+      for (let attempt = 0; ; attempt++) {
+        let err: unknown;
+        try {
+          const { res, data } = await send(method, target, input, opts, idem);
+          if (res.ok) return (config.unwrap && isObj(data) && 'data' in data ? data.data : data) as T;
+          err = errorFromResponse(res.status, data, res.headers.get('retry-after'));
+          if (res.status === 401 && !refreshed && t.tokens?.refresh) {
+            refreshed = true;
+            if (await refresh()) { attempt--; continue; }
+          }
+          if (!RETRY_STATUS.includes(res.status)) throw err;
+        } catch (e) {
+          // A caller's abort and non-retryable errors end here; network failures and timeouts fall through.
+          if (e === err || opts.signal?.aborted || (e instanceof ApiError && !(e instanceof TimeoutError))) throw e;
+          err = e;
+        }
+        if (attempt >= max) throw err;
+        const hinted = err instanceof ApiError && 'retryAfter' in err && typeof err.retryAfter === 'number' ? err.retryAfter * 1000 : 0;
+        await sleep(Math.max(hinted, base * 2 ** attempt * (0.5 + Math.random() / 2)), opts.signal);
+      }
+    },
+    async *iterate<T>(path: string, query: object | undefined, opts?: RequestOptions): AsyncIterableIterator<T> {
+      let q: Json = { ...query };
+      let body: unknown = await t.request('GET', path, { query: q }, opts);
+      for (;;) {
+        const page = pageOf(body, q);
+        for (const item of page.items) yield item as T;
+        const next = page.items.length ? page.next : null;
+        if (next === null) return;
+        body = typeof next === 'string' ? await t.request('GET', next, {}, opts)
+          : await t.request('GET', path, { query: (q = next) }, opts);
+      }
+    },
+  };
+  return t;
+}
+
+/** A URL segment from an id or path parameter. */
+const seg = (v: unknown) => encodeURIComponent(String(v));
+
+/** CRUD methods of one resource at `path`, plus its actions; the generated type says which exist. */
+export function resource<A>(t: Transport, path: string, actions?: object): A {
+  const item = (id: unknown, suffix = '') => `${path}/${seg(id)}${suffix}`;
+  const methods = {
+    list: (query?: object, opts?: RequestOptions) => t.request('GET', path, { query }, opts),
+    iterate: (query?: object, opts?: RequestOptions) => t.iterate(path, query, opts),
+    get: (id: unknown, opts?: RequestOptions) => t.request('GET', item(id), {}, opts),
+    create: (body: unknown, opts?: RequestOptions) => t.request('POST', path, { body }, opts),
+    update: (id: unknown, body: unknown, opts?: RequestOptions) => t.request('PUT', item(id), { body }, opts),
+    patch: (id: unknown, body: unknown, opts?: RequestOptions) => t.request('PATCH', item(id), { body }, opts),
+    delete: (id: unknown, opts?: RequestOptions) => t.request('DELETE', item(id), {}, opts),
+    restore: (id: unknown, opts?: RequestOptions) => t.request('POST', item(id, '/restore'), {}, opts),
+  };
+  return Object.assign(methods, actions) as A;
+}
+
+/**
+ * An action at `template` (`booking/appointments/{id}/create-invoice`): path parameters come first,
+ * then the query (GET/DELETE) or body, then RequestOptions.
+ */
+export function action<F>(t: Transport, method: Method, template: string, blob = false): F {
+  const names = template.match(/\{[^}]+\}/g) ?? [];
+  const call = (...args: unknown[]) => {
+    let i = 0;
+    const path = template.replace(/\{[^}]+\}/g, () => seg(args[i++]));
+    const input = args[names.length];
+    const read = method === 'GET' || method === 'DELETE';
+    return t.request(method, path, read ? { query: input as object, blob } : { body: input, blob }, args[names.length + 1] as RequestOptions);
+  };
+  return call as F;
+}
+
+/** Login/refresh/logout helpers; tokens are kept by the transport and sent on every call. */
+export function authApi(t: Transport) {
+  const paths = t.config.auth!;
+  return {
+    async login(credentials: { readonly email: string; readonly password: string }, opts?: RequestOptions): Promise<AuthTokens> {
+      const body = await t.request<unknown>('POST', paths.login, { body: credentials, noRefresh: true }, opts);
+      const tokens = pickTokens(body, null);
+      if (!tokens) throw new ApiError(200, 'no_token', 'Login answer carried no access token', body);
+      t.setTokens(tokens);
+      return tokens;
+    },
+    async logout(opts?: RequestOptions): Promise<void> {
+      const refresh = t.tokens?.refresh;
+      try {
+        if (refresh) await t.request('POST', paths.logout, { body: { refresh }, noRefresh: true }, opts);
+      } finally {
+        t.setTokens(null);
+      }
+    },
+    setTokens: (tokens: AuthTokens | null) => t.setTokens(tokens),
+    getTokens: (): AuthTokens | null => t.tokens,
+  };
+}
+export type AuthApi = ReturnType<typeof authApi>;
+
+/** CRUD surface of a resource; generated types `Pick` the operations a resource exposes. */
+export interface ResourceApi<Id, Read, Create, Update, Patch, Query, Page> {
+  list(query?: Query, opts?: RequestOptions): Promise<Page>;
+  /** Every record across all pages, fetched page by page as you iterate. */
+  iterate(query?: Query, opts?: RequestOptions): AsyncIterableIterator<Read>;
+  get(id: Id, opts?: RequestOptions): Promise<Read>;
+  create(body: Create, opts?: RequestOptions): Promise<Read>;
+  update(id: Id, body: Update, opts?: RequestOptions): Promise<Read>;
+  patch(id: Id, body: Patch, opts?: RequestOptions): Promise<Read>;
+  delete(id: Id, opts?: RequestOptions): Promise<void>;
+  restore(id: Id, opts?: RequestOptions): Promise<Read>;
+}
