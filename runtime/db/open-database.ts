@@ -1,0 +1,63 @@
+/**
+ * Opens a service's database: PostgreSQL through `pg` when a URL is given (or DATABASE_URL is set),
+ * otherwise an embedded PGlite (real Postgres compiled to WASM, no install) persisted in `dataDir`.
+ * Every service lives in its own schema (default: the service name), so several services — or
+ * several test files — can share one PostgreSQL without seeing each other's tables.
+ */
+import { mkdir } from 'node:fs/promises';
+import knexFactory, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+
+export interface OpenDatabaseOptions {
+  readonly service: string;
+  /** postgres:// URL; default process.env.DATABASE_URL. When neither is set, PGlite is used. */
+  readonly url?: string;
+  /** PGlite data directory; default `.loopgen/<service>/`; `':memory:'` for a throwaway database. */
+  readonly dataDir?: string;
+  /** Schema holding the service's tables and knex_migrations; default the service name. */
+  readonly schema?: string;
+}
+
+const schemas = new WeakMap<Knex, string>();
+
+/** The schema `openDatabase` put this handle's search_path on (the migrator keeps its table there). */
+export function databaseSchema(db: Knex): string | undefined {
+  return schemas.get(db);
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Knex> {
+  const schema = opts.schema ?? opts.service;
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
+  const url = opts.url ?? process.env.DATABASE_URL;
+  // Knex runs `SET search_path` on every new connection (pg's pool and PGlite's single one alike);
+  // the schema need not exist yet, as PostgreSQL resolves the path per statement.
+  const searchPath = [schema, 'public'];
+  let db: Knex;
+  if (url) {
+    db = knexFactory({ client: 'pg', connection: url, searchPath, pool: { min: 0, max: 10 } });
+  } else {
+    const dataDir = opts.dataDir ?? `.loopgen/${opts.service}`;
+    let connection: Record<string, string> = {};
+    if (dataDir !== ':memory:') {
+      await mkdir(dataDir, { recursive: true });
+      connection = { filename: dataDir };
+    }
+    db = knexFactory({ client: ClientPgLite as unknown as typeof knexFactory.Client, connection, searchPath });
+  }
+  try {
+    await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);
+  } catch (err) {
+    // Two processes creating the same schema at once: one wins, the other sees a unique violation.
+    if ((err as { code?: string }).code !== '23505') {
+      await db.destroy();
+      throw err;
+    }
+  }
+  schemas.set(db, schema);
+  return db;
+}
+
+export async function closeDatabase(db: Knex): Promise<void> {
+  schemas.delete(db);
+  await db.destroy();
+}
