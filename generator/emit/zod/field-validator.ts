@@ -35,7 +35,8 @@ function bounds(f: FieldNode): string {
   return `${f.min !== undefined ? `.min(${f.min})` : ''}${f.max !== undefined ? `.max(${f.max})` : ''}`;
 }
 
-const number = (ctx: FieldValidatorContext) => (ctx.mode === 'form' ? 'z.coerce.number()' : 'z.number()');
+// `<string>` types the input as the string it is, so a coerced number can sit in a `.pipe()` after `split(',')`.
+const number = (ctx: FieldValidatorContext) => (ctx.mode === 'form' ? 'z.coerce.number<string>()' : 'z.number()');
 const string = (f: FieldNode) => `z.string()${bounds(f)}`;
 
 const VALIDATORS: Record<FieldType, (f: FieldNode, ctx: FieldValidatorContext) => string> = {

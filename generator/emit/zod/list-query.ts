@@ -27,7 +27,7 @@ function filterCode(f: FieldNode, op: FilterOp, service: ServiceNode): string {
 export function listQueryEntries(r: ResourceNode, service: ServiceNode): [string, string][] {
   const entries: [string, string][] = PAGINATION_PARAMS[service.style].map((p) => {
     const code = p.type === 'integer'
-      ? `z.coerce.number().int()${p.min !== undefined ? `.min(${p.min})` : ''}${p.max !== undefined ? `.max(${p.max})` : ''}`
+      ? `z.coerce.number<string>().int()${p.min !== undefined ? `.min(${p.min})` : ''}${p.max !== undefined ? `.max(${p.max})` : ''}`
       : 'z.string()';
     return [p.name, `${code}.optional()`];
   });
