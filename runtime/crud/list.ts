@@ -8,6 +8,7 @@ import type { Request, RequestHandler } from 'express';
 import type { ResourceDescriptor } from '../descriptor.ts';
 import { forbidden, notFound, validation } from '../http/api-error.ts';
 import { ctxOf, sendJson } from '../http/respond.ts';
+import { zodToFieldErrors } from '../http/to-api-error.ts';
 import type { RequestContext } from '../runtime-api.ts';
 import { applyFilters, applyOrdering, applySearch, encodeCursor, readPaging } from './list-query.ts';
 import { codecOf } from './row-codec.ts';
@@ -35,6 +36,9 @@ export function list(d: ResourceDescriptor): RequestHandler {
   return async (req, res) => {
     const ctx = ctxOf(res);
     const query = req.query as Record<string, unknown>;
+    // The generated list-query schema is strict: an unknown key or a bad value is a 400 naming it.
+    const checked = d.validators.listQuery.safeParse(query);
+    if (!checked.success) throw validation(zodToFieldErrors(checked.error));
     const paging = readPaging(query, ctx.style);
     const q = scoped(ctx.db, d, ctx, visibilityOf(req, ctx, d));
     applyFilters(q, d, query);

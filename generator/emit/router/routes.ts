@@ -1,0 +1,147 @@
+/**
+ * The endpoints of a module as router lines, and the order Express must see them in.
+ * Express tries routes in registration order, so a static segment must be registered before a
+ * parameter in the same position (`notifications/templates/` before `notifications/:id/`) — within a
+ * module by sorting, across modules by the mount order (mountOrder below).
+ */
+import type { ActionNode, HttpMethod, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
+import { actionDescriptorName, resourceDescriptorName } from '../names.ts';
+import { compareStrings } from '../openapi/sort-document.ts';
+import { quote } from './print-literal.ts';
+
+export interface Route {
+  readonly method: HttpMethod;
+  /** Express 5 path, e.g. `/booking/services/:id/`. */
+  readonly path: string;
+  /** Middleware expressions in order. */
+  readonly steps: readonly string[];
+}
+
+const METHOD_ORDER: Readonly<Record<HttpMethod, number>> = { GET: 0, POST: 1, PUT: 2, PATCH: 3, DELETE: 4 };
+
+/** `booking/appointments/{id}/create-invoice/` → `/booking/appointments/:id/create-invoice/` (slash per service). */
+export function expressPath(path: string, service: ServiceNode): string {
+  const inner = path.replace(/^\/+|\/+$/g, '').replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, ':$1');
+  if (inner === '') return '/';
+  return `/${inner}${service.trailingSlash ? '/' : ''}`;
+}
+
+const isParam = (seg: string) => seg.startsWith(':');
+const segments = (path: string) => path.split('/').filter(Boolean);
+
+export function compareRoutes(a: Route, b: Route): number {
+  const sa = segments(a.path);
+  const sb = segments(b.path);
+  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+    const pa = isParam(sa[i]!);
+    const pb = isParam(sb[i]!);
+    if (pa !== pb) return pa ? 1 : -1;
+    if (!pa && sa[i] !== sb[i]) return compareStrings(sa[i]!, sb[i]!);
+  }
+  if (sa.length !== sb.length) return sa.length - sb.length;
+  return METHOD_ORDER[a.method] - METHOD_ORDER[b.method];
+}
+
+/** True when `a`, registered first, would answer requests meant for `b`. */
+export function shadows(a: Route, b: Route): boolean {
+  if (a.method !== b.method) return false;
+  const sa = segments(a.path);
+  const sb = segments(b.path);
+  if (sa.length !== sb.length) return false;
+  let looser = false;
+  for (let i = 0; i < sa.length; i++) {
+    if (isParam(sa[i]!)) {
+      if (!isParam(sb[i]!)) looser = true;
+    } else if (isParam(sb[i]!) || sa[i] !== sb[i]) {
+      return false;
+    }
+  }
+  return looser;
+}
+
+function resourceRoutes(r: ResourceNode, service: ServiceNode): Route[] {
+  const d = resourceDescriptorName(r);
+  const list = expressPath(r.path, service);
+  const item = expressPath(`${r.path}/{id}`, service);
+  const guard = (perm: 'view' | 'add' | 'change' | 'delete') =>
+    ['rt.authenticate', `rt.tenant(${d})`, `rt.permit(${d}.permissions.${perm})`];
+  const routes: Route[] = [];
+  for (const op of r.operations) {
+    switch (op) {
+      case 'list':
+        routes.push({ method: 'GET', path: list, steps: [...guard('view'), `rt.crud.list(${d})`] });
+        break;
+      case 'create':
+        routes.push({ method: 'POST', path: list, steps: [...guard('add'), 'rt.idempotent', `rt.crud.create(${d})`] });
+        break;
+      case 'retrieve':
+        routes.push({ method: 'GET', path: item, steps: [...guard('view'), `rt.crud.retrieve(${d})`] });
+        break;
+      case 'update':
+        routes.push({ method: 'PUT', path: item, steps: [...guard('change'), `rt.crud.update(${d})`] });
+        break;
+      case 'partial_update':
+        routes.push({ method: 'PATCH', path: item, steps: [...guard('change'), `rt.crud.partialUpdate(${d})`] });
+        break;
+      case 'delete':
+        routes.push({ method: 'DELETE', path: item, steps: [...guard('delete'), `rt.crud.destroy(${d})`] });
+        break;
+      case 'restore':
+        // Undoing a delete needs the delete permission (the runtime also requires an owner/admin role).
+        if (r.softDelete) {
+          const path = expressPath(`${r.path}/{id}/restore`, service);
+          routes.push({ method: 'POST', path, steps: [...guard('delete'), `rt.crud.restore(${d})`] });
+        }
+        break;
+    }
+  }
+  return routes;
+}
+
+function actionRoute(a: ActionNode, module: ModuleNode, service: ServiceNode): Route {
+  const d = actionDescriptorName(a);
+  const path = expressPath(a.path, service);
+  if (a.public) return { method: a.method, path, steps: ['rt.optionalAuth', `rt.action(${d})`] };
+  const resource = a.resource ? service.resources.find((r) => r.id === a.resource) : undefined;
+  // Module actions have no resource: gated by the module's product, global when it has none.
+  const scope = resource
+    ? resourceDescriptorName(resource)
+    : `{ scope: ${quote(module.product ? 'company' : 'global')}, product: ${module.product ? quote(module.product) : 'null'} }`;
+  const steps = ['rt.authenticate', `rt.tenant(${scope})`, `rt.permit(${d}.permission)`];
+  if (a.method === 'POST') steps.push('rt.idempotent');
+  steps.push(`rt.action(${d})`);
+  return { method: a.method, path, steps };
+}
+
+export function moduleRoutes(module: ModuleNode, service: ServiceNode): Route[] {
+  const routes = [
+    ...module.resources.flatMap((r) => [...resourceRoutes(r, service), ...r.actions.map((a) => actionRoute(a, module, service))]),
+    ...module.actions.map((a) => actionRoute(a, module, service)),
+  ];
+  return routes.sort(compareRoutes);
+}
+
+/**
+ * Mount order of module routers: a module whose route would be shadowed by another module's looser
+ * route goes first; otherwise modules keep name order. (A cycle cannot be fixed by ordering; the
+ * remaining modules then keep name order.)
+ */
+export function mountOrder(modules: readonly { name: string; routes: readonly Route[] }[]): string[] {
+  const names = modules.map((m) => m.name).sort(compareStrings);
+  const before = new Map(names.map((n) => [n, new Set<string>()]));
+  for (const a of modules) {
+    for (const b of modules) {
+      if (a === b) continue;
+      // b must come before a when one of a's routes shadows one of b's.
+      if (a.routes.some((ra) => b.routes.some((rb) => shadows(ra, rb)))) before.get(a.name)!.add(b.name);
+    }
+  }
+  const done: string[] = [];
+  const left = new Set(names);
+  while (left.size) {
+    const ready = [...left].find((n) => [...before.get(n)!].every((m) => !left.has(m))) ?? [...left][0]!;
+    done.push(ready);
+    left.delete(ready);
+  }
+  return done;
+}
