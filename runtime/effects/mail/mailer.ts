@@ -1,0 +1,41 @@
+/**
+ * The mail effect. Handlers enqueue mail inside their transaction (`outbox_messages`, channel email),
+ * so a message exists exactly when the change that caused it commits; a sender delivers later.
+ * With `SMTP_URL` set, `createMailSender` delivers through nodemailer; without it messages stay in
+ * the outbox (visible to developers and tests) — nothing is ever lost or sent twice by a rollback.
+ */
+import type { Knex } from 'knex';
+
+export const OUTBOX_TABLE = 'outbox_messages';
+
+export interface MailMessage {
+  readonly to: string;
+  readonly subject: string;
+  /** Plain-text body. */
+  readonly text: string;
+  readonly html?: string;
+  readonly companyId?: number | null;
+  /** Structured data for templates and tests (e.g. `{ kind: 'password_reset', token }`) — never secrets at rest; see callers. */
+  readonly payload?: Record<string, unknown>;
+}
+
+/** Queues an email in the caller's transaction; returns the outbox row id. */
+export async function enqueueMail(trx: Knex, msg: MailMessage): Promise<number> {
+  const now = new Date();
+  const [row] = await trx(OUTBOX_TABLE)
+    .insert({
+      company_id: msg.companyId ?? null,
+      channel: 'email',
+      to: msg.to,
+      subject: msg.subject.slice(0, 300),
+      body: msg.text,
+      payload: JSON.stringify({ ...(msg.payload ?? {}), ...(msg.html ? { html: msg.html } : {}) }),
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: now,
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id');
+  return Number(row.id ?? row);
+}
