@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 type Doc = Record<string, any>;
 const doc = (s: ServiceNode) => buildOpenApiDocument(s) as Doc;
-const param = (op: Doc, name: string) => (op.parameters as Doc[]).find((p) => p.name === name);
+const param = (op: Doc, name: string): Doc => (op.parameters as Doc[]).find((p) => p.name === name)!;
 
 describe('emitOpenApi on the basic fixture', () => {
   it('matches the golden files', async () => {
@@ -79,7 +79,7 @@ describe('emitOpenApi on the basic fixture', () => {
     expect(param(list, 'deleted').schema.enum).toEqual(['include', 'only']);
     const roomsList = doc(rooms).paths['/rooms'].get;
     expect(param(roomsList, 'cursor')).toBeDefined();
-    expect(param(roomsList, 'page')).toBeUndefined();
+    expect((roomsList.parameters as Doc[]).some((p) => p.name === 'page')).toBe(false);
     expect(param(roomsList, 'capacity__gte').schema).toEqual({ type: 'integer', minimum: 1 });
   });
 
