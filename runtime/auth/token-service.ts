@@ -120,12 +120,12 @@ export class TokenService {
     const p = await this.decode(refresh, 'refresh');
     const known = await trx(T.refreshTokens).where({ jti: p.jti }).first('id');
     if (!known) throw invalidToken('Token is invalid or expired');
+    if (await this.isSessionRevoked(p.sid, trx)) throw invalidToken('Token is blacklisted');
     if (!(await this.blacklist(trx, p.jti, p.userId, p.exp))) {
       await this.blacklist(trx, `s:${p.sid}`, p.userId, p.exp);
       this.revokedSessions.set(p.sid, true);
       return { reused: true };
     }
-    if (await this.isSessionRevoked(p.sid, trx)) throw invalidToken('Token is blacklisted');
     const user = await loadUser(trx, p.userId);
     if (!user) throw invalidToken('User not found or inactive');
     return { ...(await this.issuePair(trx, user, p.sid)), userId: user.id };
