@@ -122,8 +122,11 @@ describe('emitZod on the basic fixture', () => {
     expect(q.parse({ page: '2', page_size: '50', is_active: 'false', category__in: 'hair,spa', ordering: '-name', deleted: 'only' })).toEqual({
       page: 2, page_size: 50, is_active: false, category__in: ['hair', 'spa'], ordering: '-name', deleted: 'only',
     });
-    expect(ok(q, { page_size: '1000' })).toBe(false);
+    expect(ok(q, { page_size: '1000' })).toBe(true); // clamped by the runtime, as DRF does
+    expect(ok(q, { page_size: '0' })).toBe(false);
+    expect(ok(q, { ordering: 'name,-duration_minutes' })).toBe(true);
     expect(ok(q, { ordering: 'price' })).toBe(false); // price is not orderable
+    expect(issues(q, { ordering: 'name,-price' })[0]?.message).toContain('Choices are: created_at, duration_minutes, id, name, updated_at.');
     expect(ok(q, { category__in: 'hair,barber' })).toBe(false);
     expect(ok(q, { search: 'cut', format: 'json' })).toBe(true);
     expect(issues(q, { colour: 'red' })).toMatchObject([{ code: 'unrecognized_keys', keys: ['colour'] }]);
@@ -132,6 +135,9 @@ describe('emitZod on the basic fixture', () => {
       starts_at__gte: '2026-01-01T00:00:00Z', staff__isnull: true, service__in: [1, 2],
     });
     expect(ok(a, { service: 'abc' })).toBe(false);
+    expect(ok(a, { starts_at__gte: '2026-01-01' })).toBe(true); // a date bounds a datetime filter
+    expect(ok(a, { starts_at__lt: '2026-01-01T10:00' })).toBe(true); // local time
+    expect(ok(a, { starts_at__lt: 'yesterday' })).toBe(false);
     const roomsQ = Object.entries(r.facilities!).find(([k]) => k.endsWith('RoomListQuery'))![1];
     expect(ok(roomsQ, { limit: '10', cursor: 'abc', capacity__gte: '4' })).toBe(true);
     expect(ok(roomsQ, { page: '1' })).toBe(false); // roomloop pages by cursor

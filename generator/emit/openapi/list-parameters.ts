@@ -62,7 +62,7 @@ export function listParameters(r: ResourceNode, service: ServiceNode): JsonSchem
   if (ordering.length > 0) {
     params.push({
       name: 'ordering', in: 'query', required: false,
-      description: 'Which field to use when ordering the results (`-` for descending).',
+      description: 'Which field to use when ordering the results (`-` for descending; several may be joined with commas).',
       schema: { type: 'string', enum: ordering },
     });
   }

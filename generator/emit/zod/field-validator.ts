@@ -51,7 +51,9 @@ const VALIDATORS: Record<FieldType, (f: FieldNode, ctx: FieldValidatorContext) =
   // z.stringbool accepts true/false, 1/0, yes/no, on/off; z.coerce.boolean would read 'false' as true.
   boolean: (_f, ctx) => (ctx.mode === 'form' ? 'z.stringbool()' : 'z.boolean()'),
   date: () => 'z.iso.date()',
-  datetime: () => 'z.iso.datetime({ offset: true })',
+  // Bodies need an explicit zone; query filters also take a date or a local time (as django-filter does).
+  datetime: (_f, ctx) =>
+    ctx.mode === 'form' ? 'z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })])' : 'z.iso.datetime({ offset: true })',
   time: () => `z.string().regex(${regex(TIME_PATTERN)})`,
   email: () => 'z.email()',
   url: () => 'z.url()',

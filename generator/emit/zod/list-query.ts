@@ -3,7 +3,7 @@
  * documents (openapi/list-parameters.ts), coerced from strings.
  */
 import type { FieldNode, FilterOp, ResourceNode, ServiceNode } from '../../ir/index.ts';
-import { filterKey, orderingValues, searchable } from '../openapi/list-parameters.ts';
+import { filterKey, searchable } from '../openapi/list-parameters.ts';
 import { compareStrings } from '../openapi/sort-document.ts';
 import { DELETED_PARAM_VALUES, PAGINATION_PARAMS } from '../openapi/style-conventions.ts';
 import { fieldValidator, str } from './field-validator.ts';
@@ -26,14 +26,17 @@ function filterCode(f: FieldNode, op: FilterOp, service: ServiceNode): string {
 
 export function listQueryEntries(r: ResourceNode, service: ServiceNode): [string, string][] {
   const entries: [string, string][] = PAGINATION_PARAMS[service.style].map((p) => {
-    const code = p.type === 'integer'
-      ? `z.coerce.number<string>().int()${p.min !== undefined ? `.min(${p.min})` : ''}${p.max !== undefined ? `.max(${p.max})` : ''}`
-      : 'z.string()';
+    // No `.max()`: a page size above MAX_PAGE_SIZE is clamped by the runtime, as DRF does, not refused.
+    const code = p.type === 'integer' ? `z.coerce.number<string>().int()${p.min !== undefined ? `.min(${p.min})` : ''}` : 'z.string()';
     return [p.name, `${code}.optional()`];
   });
   if (searchable(r)) entries.push(['search', 'z.string().optional()']);
-  const ordering = orderingValues(r);
-  if (ordering.length > 0) entries.push(['ordering', `z.enum([${ordering.map(str).join(', ')}]).optional()`]);
+  const orderable = r.fields.filter((f) => f.orderable).map((f) => f.name).sort(compareStrings);
+  if (orderable.length > 0) {
+    // `?ordering=name,-created_at`: the runtime orders by several fields, each optionally descending.
+    const names = `[${orderable.map(str).join(', ')}]`;
+    entries.push(['ordering', `z.string().refine((v) => v.split(',').every((k) => ${names}.includes(k.trim().replace(/^-/, ''))), { message: ${str(`Choices are: ${orderable.join(', ')}.`)} }).optional()`]);
+  }
   if (r.softDelete) entries.push(['deleted', `z.enum([${DELETED_PARAM_VALUES.map(str).join(', ')}]).optional()`]);
   entries.push(['format', 'z.string().optional()']);
   for (const f of r.fields) for (const op of f.filter) entries.push([filterKey(f, op), filterCode(f, op, service)]);
