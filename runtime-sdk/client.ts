@@ -179,12 +179,24 @@ export function createTransport(options: ClientOptions, config: WireConfig): Tra
     }
   }
 
+  /** Login and refresh answers carry tokens, logout drops them, whichever method made the call. */
+  const bare = (p: string) => p.replace(/\/+$/, '');
+  function keepTokens(path: string, body: unknown) {
+    const a = config.auth!;
+    if (bare(path) === bare(a.login) || bare(path) === bare(a.refresh)) {
+      const next = pickTokens(body, t.tokens);
+      if (next) t.setTokens(next);
+    } else if (bare(path) === bare(a.logout)) t.setTokens(null);
+  }
+
   async function refresh(): Promise<boolean> {
     const token = t.tokens?.refresh;
     if (!config.auth || !token) return false;
+    const before = t.tokens?.access;
+    // keepTokens() stores the answer; success means a new access token arrived.
     refreshing ??= t
       .request<unknown>('POST', config.auth.refresh, { body: { refresh: token }, noRefresh: true }, { retries: 0 })
-      .then((b) => { const next = pickTokens(b, t.tokens); if (next) t.setTokens(next); return !!next; }, () => false)
+      .then(() => !!t.tokens && t.tokens.access !== before, () => false)
       .finally(() => { refreshing = null; });
     return refreshing;
   }
@@ -207,7 +219,11 @@ export function createTransport(options: ClientOptions, config: WireConfig): Tra
         let err: unknown;
         try {
           const { res, data } = await send(method, target, input, opts, idem);
-          if (res.ok) return (config.unwrap && isObj(data) && 'data' in data ? data.data : data) as T;
+          if (res.ok) {
+            const out = config.unwrap && isObj(data) && 'data' in data ? data.data : data;
+            if (config.auth) keepTokens(path, out);
+            return out as T;
+          }
           err = errorFromResponse(res.status, data, res.headers.get('retry-after'));
           if (res.status === 401 && !refreshed && t.tokens?.refresh) {
             refreshed = true;
@@ -263,28 +279,28 @@ export function resource<A>(t: Transport, path: string, actions?: object): A {
  * An action at `template` (`booking/appointments/{id}/create-invoice`): path parameters come first,
  * then the query (GET/DELETE) or body, then RequestOptions.
  */
-export function action<F>(t: Transport, method: Method, template: string, blob = false): F {
-  const names = template.match(/\{[^}]+\}/g) ?? [];
+export function action<F>(t: Transport, method: Method, template: string, hasInput = true, blob = false): F {
+  const n = (template.match(/\{[^}]+\}/g) ?? []).length;
   const call = (...args: unknown[]) => {
     let i = 0;
     const path = template.replace(/\{[^}]+\}/g, () => seg(args[i++]));
-    const input = args[names.length];
+    const input = hasInput ? args[n] : undefined;
+    const opts = args[hasInput ? n + 1 : n] as RequestOptions | undefined;
     const read = method === 'GET' || method === 'DELETE';
-    return t.request(method, path, read ? { query: input as object, blob } : { body: input, blob }, args[names.length + 1] as RequestOptions);
+    return t.request(method, path, read ? { query: input as object | undefined, blob } : { body: input, blob }, opts);
   };
   return call as F;
 }
 
-/** Login/refresh/logout helpers; tokens are kept by the transport and sent on every call. */
-export function authApi(t: Transport) {
+/** Login/logout helpers; tokens are kept by the transport and sent on every call. */
+export function authHelpers(t: Transport) {
   const paths = t.config.auth!;
   return {
+    /** Logs in and keeps the tokens; an expired access token is then refreshed automatically. */
     async login(credentials: { readonly email: string; readonly password: string }, opts?: RequestOptions): Promise<AuthTokens> {
-      const body = await t.request<unknown>('POST', paths.login, { body: credentials, noRefresh: true }, opts);
-      const tokens = pickTokens(body, null);
-      if (!tokens) throw new ApiError(200, 'no_token', 'Login answer carried no access token', body);
-      t.setTokens(tokens);
-      return tokens;
+      await t.request<unknown>('POST', paths.login, { body: credentials, noRefresh: true }, opts);
+      if (!t.tokens) throw new ApiError(200, 'no_token', 'Login answer carried no access token', undefined);
+      return t.tokens;
     },
     async logout(opts?: RequestOptions): Promise<void> {
       const refresh = t.tokens?.refresh;
@@ -294,11 +310,22 @@ export function authApi(t: Transport) {
         t.setTokens(null);
       }
     },
-    setTokens: (tokens: AuthTokens | null) => t.setTokens(tokens),
+    setTokens: (tokens: AuthTokens | null): void => t.setTokens(tokens),
     getTokens: (): AuthTokens | null => t.tokens,
   };
 }
-export type AuthApi = ReturnType<typeof authApi>;
+export type AuthHelpers = ReturnType<typeof authHelpers>;
+
+/**
+ * The client object: module namespaces merged one level deep (two modules may share a namespace),
+ * with the auth helpers under `auth` where the service issues JWTs; a catalogue `auth` module's
+ * own typed methods win over the helpers of the same name.
+ */
+export function assemble<C>(t: Transport, ...parts: object[]): C {
+  const out: Record<string, object> = t.config.auth ? { auth: authHelpers(t) } : {};
+  for (const part of parts) for (const [k, v] of Object.entries(part)) out[k] = { ...out[k], ...(v as object) };
+  return out as C;
+}
 
 /** CRUD surface of a resource; generated types `Pick` the operations a resource exposes. */
 export interface ResourceApi<Id, Read, Create, Update, Patch, Query, Page> {

@@ -2,7 +2,8 @@
  * `wire.ts` (the service's wire conventions as data) and `index.ts` (`createClient` with every module,
  * plus re-exports of errors and types).
  */
-import type { ServiceNode } from '../../ir/index.ts';
+import type { ModuleNode, ServiceNode } from '../../ir/index.ts';
+import { moduleRoot } from './emit-module.ts';
 import { header, type GeneratedFile } from '../generated-file.ts';
 import { serviceDir } from './sdk-names.ts';
 import { clientTypeName, moduleApiName, moduleApiType } from './sdk-names.ts';
@@ -30,17 +31,17 @@ export const wire: WireConfig = ${JSON.stringify(config, null, 2)};
 
 export function emitIndex(service: ServiceNode, dir: string): GeneratedFile {
   const modules = [...service.modules].sort((a, b) => a.name.localeCompare(b.name));
-  const hasAuth = service.auth.includes('jwt');
   const clientType = clientTypeName(service);
-  const parts = [...modules.map(moduleApiType), ...(hasAuth ? ['{ readonly auth: AuthApi }'] : [])];
+  const auth = authType(service);
+  const parts = [...modules.map(moduleApiType), ...(auth ? [auth] : [])];
   const text = `${header(serviceDir(service))}
-import { ${hasAuth ? 'authApi, ' : ''}createTransport, ${hasAuth ? 'type AuthApi, ' : ''}type ClientOptions } from './client.ts';
+import { assemble, createTransport, ${auth ? 'type AuthHelpers, ' : ''}type ClientOptions } from './client.ts';
 ${modules.map((m) => `import { ${moduleApiName(m)}, type ${moduleApiType(m)} } from './${m.name}.ts';`).join('\n')}
 import { wire } from './wire.ts';
 
 export * from './errors.ts';
 export type * from './types.ts';
-export type { AuthTokens, ClientOptions, RequestOptions } from './client.ts';
+export type { AuthHelpers, AuthTokens, ClientOptions, RequestOptions } from './client.ts';
 ${modules.map((m) => `export type { ${moduleApiType(m)} } from './${m.name}.ts';`).join('\n')}
 
 export type ${clientType} = ${parts.join(' & ')};
@@ -48,10 +49,19 @@ export type ${clientType} = ${parts.join(' & ')};
 /** ${service.title}: every module. Import \`./<module>\` instead for a smaller bundle. */
 export function createClient(options: ClientOptions): ${clientType} {
   const t = createTransport(options, wire);
-  return {
-${modules.map((m) => `    ...${moduleApiName(m)}(t),`).join('\n')}${hasAuth ? '\n    auth: authApi(t),' : ''}
-  };
+  return assemble(t, ${modules.map((m) => `${moduleApiName(m)}(t)`).join(', ')});
 }
 `;
   return { path: `${dir}/index.ts`, contents: text };
+}
+
+/**
+ * The auth helpers' type for a JWT service, minus what the catalogue's own `auth` module declares
+ * (its typed `login` wins); null for services without JWT login.
+ */
+export function authType(service: ServiceNode, only?: ModuleNode): string | null {
+  if (!authPaths(service)) return null;
+  const authModule = service.modules.find((m) => moduleRoot(m)[0] === 'auth' && (!only || m === only));
+  if (!authModule) return '{ readonly auth: AuthHelpers }';
+  return `{ readonly auth: Omit<AuthHelpers, keyof ${moduleApiType(authModule)}['auth']> }`;
 }

@@ -8,6 +8,7 @@ import { header, type GeneratedFile } from '../generated-file.ts';
 import { camelCase, schemaNames } from '../names.ts';
 import { TypeScope, actionTypeNames, doc, fieldType, propName } from './ts-types.ts';
 import { listQueryName, moduleApiName, moduleApiType, moduleClientName } from './sdk-names.ts';
+import { authType } from './emit-index.ts';
 
 interface NsNode {
   resource?: ResourceNode;
@@ -66,7 +67,7 @@ function hasInput(a: ActionNode): boolean {
 
 function actionValue(a: ActionNode): string {
   const extra = a.response.shape === 'file' ? ', true' : '';
-  return `action(t, '${a.method}', '${a.path}', ${hasInput(a)}${extra})`;
+  return `action(t, '${a.method}', '${a.path}'${hasInput(a) && !extra ? '' : `, ${hasInput(a)}`}${extra})`;
 }
 
 const indent = (s: string, by: string) => s.replace(/\n(?!\n)/g, `\n${by}`);
@@ -74,7 +75,7 @@ const sortedKeys = (n: NsNode) => [...n.children.keys()].sort();
 
 function nodeType(n: NsNode, scope: TypeScope): string {
   const parts: string[] = [];
-  if (n.resource) {
+  if (n.resource?.operations.length) {
     const r = n.resource;
     const s = schemaNames(r);
     const has = (op: CrudOperation) => r.operations.includes(op);
@@ -99,14 +100,14 @@ function nodeValue(n: NsNode): string {
     ...sortedKeys(n).map((k) => `${propName(k)}: ${nodeValue(n.children.get(k)!)},`),
   ];
   const obj = `{\n  ${members.map((m) => indent(m, '  ')).join('\n  ')}\n}`;
-  if (!n.resource) return obj;
+  if (!n.resource?.operations.length) return obj;
   return members.length ? `resource(t, '${n.resource.path}', ${obj})` : `resource(t, '${n.resource.path}')`;
 }
 
 function typeImports(m: ModuleNode, scope: TypeScope): string[] {
   const names = new Set<string>();
   const actions = [...m.actions, ...m.resources.flatMap((r) => r.actions)];
-  for (const r of m.resources) {
+  for (const r of m.resources.filter((x) => x.operations.length)) {
     const s = schemaNames(r);
     const has = (op: CrudOperation) => r.operations.includes(op);
     for (const n of [s.read, has('create') && s.create, has('update') && s.update, has('partial_update') && s.partialUpdate, s.page, listQueryName(r)]) if (n) names.add(n);
@@ -125,10 +126,11 @@ export function emitModule(service: ServiceNode, m: ModuleNode, dir: string): Ge
   const scope = new TypeScope(service);
   const tree = buildTree(m);
   const imports = typeImports(m, scope);
-  const hasAuth = service.auth.includes('jwt');
+  const auth = authType(service, m);
   const hasActions = m.actions.length > 0 || m.resources.some((r) => r.actions.length > 0);
-  const values = [...(hasAuth ? ['authApi'] : []), ...(hasActions ? ['action'] : []), 'createTransport', ...(m.resources.length ? ['resource'] : [])];
-  const types = [...(hasAuth ? ['AuthApi'] : []), 'ClientOptions', ...(hasActions ? ['RequestOptions'] : []), ...(m.resources.length ? ['ResourceApi'] : []), 'Transport'];
+  const withOps = m.resources.some((r) => r.operations.length > 0);
+  const values = [...(hasActions ? ['action'] : []), 'assemble', 'createTransport', ...(withOps ? ['resource'] : [])];
+  const types = [...(auth ? ['AuthHelpers'] : []), 'ClientOptions', ...(hasActions ? ['RequestOptions'] : []), ...(withOps ? ['ResourceApi'] : []), 'Transport'];
   const text = `${header(m.sourceFile)}
 import { ${[...values, ...types.map((x) => `type ${x}`)].join(', ')} } from './client.ts';
 ${imports.length ? `import type { ${imports.join(', ')} } from './types.ts';\n` : ''}import { wire } from './wire.ts';
@@ -140,9 +142,9 @@ export function ${moduleApiName(m)}(t: Transport): ${moduleApiType(m)} {
 }
 
 /** A client with only the ${m.title} module: the smallest bundle for apps that need no more. */
-export function ${moduleClientName(m)}(options: ClientOptions): ${moduleApiType(m)}${hasAuth ? ' & { readonly auth: AuthApi }' : ''} {
+export function ${moduleClientName(m)}(options: ClientOptions): ${moduleApiType(m)}${auth ? ` & ${auth}` : ''} {
   const t = createTransport(options, wire);
-  return { ...${moduleApiName(m)}(t)${hasAuth ? ', auth: authApi(t)' : ''} };
+  return assemble(t, ${moduleApiName(m)}(t));
 }
 `;
   return { path: `${dir}/${m.name}.ts`, contents: text };

@@ -34,5 +34,5 @@ export async function emitSdk(service: ServiceNode, _ctx: EmitContext): Promise<
     ...emitPackage(service, dir),
     emitReadme(service, dir),
   ];
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

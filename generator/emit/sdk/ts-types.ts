@@ -52,8 +52,9 @@ function doc(text: string | undefined, indent: string): string {
 
 /** An object type body over `fields`; `required` names the members that must be present. */
 export function objectBody(fields: readonly FieldNode[], scope: TypeScope, dir: Direction, required: (f: FieldNode) => boolean): string {
+  // Server-set fields are `readonly` in responses, as openapi-typescript renders `readOnly: true`.
   const lines = fields.map((f) =>
-    `${doc(f.description, '  ')}  ${propName(f.name)}${required(f) ? '' : '?'}: ${fieldType(f, scope, dir)};`);
+    `${doc(f.description, '  ')}  ${dir === 'read' && f.readOnly ? 'readonly ' : ''}${propName(f.name)}${required(f) ? '' : '?'}: ${fieldType(f, scope, dir)};`);
   return lines.length ? `{\n${lines.join('\n')}\n}` : '{}';
 }
 

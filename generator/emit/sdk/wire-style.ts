@@ -35,8 +35,14 @@ export const WIRE_STYLES: Record<ServiceStyle, WireStyle> = {
   },
 };
 
-/** Login/refresh/logout paths for services that issue JWTs (seed 000: /auth/login/, /auth/refresh/, /auth/logout/). */
+/**
+ * Login/refresh/logout paths for services that issue JWTs: the catalogue's `auth` module actions when
+ * declared, else seed 000's `auth/login/`, `auth/refresh/`, `auth/logout/`.
+ */
 export function authPaths(service: ServiceNode): { login: string; refresh: string; logout: string } | null {
   if (!service.auth.includes('jwt')) return null;
-  return { login: 'auth/login', refresh: 'auth/refresh', logout: 'auth/logout' };
+  const slash = service.trailingSlash ? '/' : '';
+  const path = (name: string) =>
+    service.actions.find((a) => a.on === 'module' && a.name === name && a.path.startsWith('auth/'))?.path ?? `auth/${name}${slash}`;
+  return { login: path('login'), refresh: path('refresh'), logout: path('logout') };
 }
