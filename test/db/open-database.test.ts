@@ -1,0 +1,43 @@
+/** openDatabase: per-service schema on the search_path; PGlite persisted in its data directory. */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { closeDatabase, databaseSchema, openDatabase } from '../../runtime/db/open-database.ts';
+
+const SCHEMA = 'test_db_open';
+
+describe('openDatabase', () => {
+  it('creates the schema and puts it first on the search_path', async () => {
+    const db = await openDatabase({ service: 'shop', dataDir: ':memory:', schema: SCHEMA });
+    try {
+      expect(databaseSchema(db)).toBe(SCHEMA);
+      expect((await db.raw('select current_schema() as s')).rows[0].s).toBe(SCHEMA);
+      await db.schema.dropTableIfExists('probe');
+      await db.schema.createTable('probe', (t) => t.integer('n'));
+      const where = await db('information_schema.tables').where({ table_name: 'probe' }).pluck('table_schema');
+      expect(where).toEqual([SCHEMA]);
+    } finally {
+      await db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [SCHEMA]);
+      await closeDatabase(db);
+    }
+  });
+
+  it('rejects a schema name that would need quoting', async () => {
+    await expect(openDatabase({ service: 'shop', dataDir: ':memory:', schema: 'bad"name' })).rejects.toThrow(/invalid schema/);
+  });
+
+  it.skipIf(!!process.env.DATABASE_URL)('keeps PGlite data in dataDir across reopen (embedded mode only)', async () => {
+    const dataDir = join(await mkdtemp(join(tmpdir(), 'loopgen-pglite-')), 'shop');
+    const first = await openDatabase({ service: 'shop', dataDir });
+    await first.schema.createTable('kept', (t) => t.text('v'));
+    await first('kept').insert({ v: 'still here' });
+    await closeDatabase(first);
+    const second = await openDatabase({ service: 'shop', dataDir });
+    try {
+      expect(await second('kept').pluck('v')).toEqual(['still here']);
+    } finally {
+      await closeDatabase(second);
+    }
+  });
+});
