@@ -1,0 +1,21 @@
+/** POST /v1/webhooks: stores the endpoint and its signing secret, which this response shows once. */
+import type { Knex } from 'knex';
+import { validation } from '../../http/api-error.ts';
+import { T } from '../tables.ts';
+import { newId, newToken } from '../ids.ts';
+import { isoSeconds, now } from '../clock.ts';
+
+const EVENT_PATTERN = /^(\*|(reservation|account)\.(\*|[a-z_]+))$/;
+
+export async function registerWebhook(trx: Knex, input: { url: string; events?: unknown; description?: string | null }) {
+  const events = input.events ?? ['reservation.*', 'account.*'];
+  if (!Array.isArray(events) || events.length === 0 || !events.every((e) => typeof e === 'string' && EVENT_PATTERN.test(e))) {
+    throw validation({ events: ['Give a non-empty list of event patterns such as "reservation.*" or "account.created".'] });
+  }
+  const url = new URL(input.url);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw validation({ url: ['Use an http(s) URL.'] });
+  const at = now();
+  const row = { id: newId('wh'), url: input.url, events: JSON.stringify(events), secret: newToken('whsec_', 24), description: input.description ?? null, active: true, created_at: at, updated_at: at };
+  await trx(T.webhooks).insert(row);
+  return { id: row.id, url: row.url, events, description: row.description, secret: row.secret, created_at: isoSeconds(at) };
+}
