@@ -65,7 +65,7 @@ export const serviceResource: ResourceDescriptor = {
     update: serviceCreate,
     partialUpdate: serviceCreate.partial(),
     listQuery: z.strictObject({
-      page: opt, page_size: opt, search: opt, ordering: opt, deleted: opt, category: opt, category__in: opt,
+      page: opt, page_size: opt, limit: opt, offset: opt, cursor: opt, search: opt, ordering: opt, deleted: opt, category: opt, category__in: opt,
       category__isnull: opt, duration_minutes__gte: opt, duration_minutes__lt: opt, is_active: opt, name__icontains: opt,
     }),
   },
