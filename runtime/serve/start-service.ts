@@ -30,6 +30,8 @@ export interface StartOptions {
   /** Database schema (tests use one per file). */
   readonly schema?: string;
   readonly demo?: boolean;
+  /** Start background workers (webhook delivery); default true. */
+  readonly workers?: boolean;
   /** Reuse an open database instead of opening one. */
   readonly db?: Knex;
 }
@@ -72,7 +74,9 @@ export async function startService(opts: StartOptions): Promise<StartedService> 
     auth: await wiring.auth({ db, dataDir, root: opts.root }),
     handlers: wiring.handlers,
     audit: wiring.audit,
+    options: wiring.options?.(db),
   });
+  const workers = opts.workers === false ? undefined : wiring.start?.(db);
   const basePath: string = openapi.servers?.[0]?.url ?? '/';
   const app = createApp({
     runtime,
@@ -99,7 +103,7 @@ export async function startService(opts: StartOptions): Promise<StartedService> 
     async close() {
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       httpServer.closeAllConnections?.();
-      await wiring.stop?.();
+      await workers?.stop();
       if (!opts.db) await closeDatabase(db);
     },
   };

@@ -1,0 +1,2 @@
+export type { HandlerRegistry, Runtime } from '../runtime-api.ts';
+export type { RuntimeOptions as RuntimeOptionsLike } from '../create-runtime.ts';

@@ -1,0 +1,96 @@
+/**
+ * Which auth provider, handlers, audit sink and background workers each service runs with.
+ * The only place that names particular services; everything else is driven by generated descriptors.
+ */
+import type { Express } from 'express';
+import type { Knex } from 'knex';
+import type { AuthProvider } from '../auth-provider.ts';
+import type { ServiceStyle } from '../descriptor.ts';
+import type { AuditSink } from '../crud/crud-deps.ts';
+import type { HandlerRegistry, Runtime, RuntimeOptionsLike } from './registry-types.ts';
+
+export interface ServiceWiring {
+  readonly style: ServiceStyle;
+  auth(env: { db: Knex; dataDir: string; root: string }): Promise<AuthProvider> | AuthProvider;
+  readonly handlers: HandlerRegistry;
+  readonly audit?: AuditSink;
+  /** Runtime options (idempotency store, rate-limit store) bound to the database. */
+  options?(db: Knex): RuntimeOptionsLike;
+  /** Routes outside the catalogue (brand assets, landing pages). */
+  extra?(app: Express, runtime: Runtime): void;
+  /** Background workers started with the server. */
+  start?(db: Knex): { stop(): Promise<void> };
+}
+
+const loopAudit: AuditSink = async (e) => {
+  const { writeAudit } = await import('../audit/write-audit.ts');
+  await writeAudit(e.trx, {
+    action: e.action,
+    resource: e.resource,
+    recordId: e.recordId ?? null,
+    actorId: e.ctx.principal?.userId ?? null,
+    companyId: e.ctx.tenant?.companyId ?? null,
+    appId: e.ctx.appId,
+    changes: e.changes,
+    ip: e.ctx.ip,
+    requestId: e.ctx.requestId,
+  });
+};
+
+async function loopWiring(): Promise<ServiceWiring> {
+  const { createLoopAuthProvider } = await import('../auth/loop-auth-provider.ts');
+  const { loopServices } = await import('../auth/loop-services.ts');
+  const { loopHandlers } = await import('../handlers/loop/index.ts');
+  const { createIdempotencyMiddleware } = await import('../idempotency/idempotency-middleware.ts');
+  const { createRateLimitMiddleware } = await import('../ratelimit/rate-limit.ts');
+  const { mountBrandAssets } = await import('./brand-assets.ts');
+  return {
+    style: 'drf',
+    auth: ({ db, dataDir }) => {
+      // Build the shared identity services for this database first, with this data dir's JWT secret.
+      loopServices(db, { dataDir });
+      return createLoopAuthProvider({ dataDir });
+    },
+    handlers: loopHandlers,
+    audit: loopAudit,
+    options: (db) => ({
+      idempotent: createIdempotencyMiddleware({ db }),
+      rateLimit: createRateLimitMiddleware(loopServices(db).limiter),
+    }),
+    extra: (app) => mountBrandAssets(app),
+  };
+}
+
+async function roomloopWiring(): Promise<ServiceWiring> {
+  const rl = await import('../roomloop/index.ts');
+  return {
+    style: 'roomloop',
+    auth: ({ db }) => rl.createRoomloopAuthProvider({ db }),
+    handlers: rl.roomloopHandlers,
+    start: (db) => rl.startRoomloopWorkers(db),
+  };
+}
+
+const WIRINGS: Readonly<Record<string, () => Promise<ServiceWiring>>> = {
+  loop: loopWiring,
+  roomloop: roomloopWiring,
+};
+
+export async function serviceWiring(service: string): Promise<ServiceWiring> {
+  const w = WIRINGS[service];
+  if (!w) throw new Error(`no runtime wiring for service "${service}" (known: ${Object.keys(WIRINGS).join(', ')})`);
+  return w();
+}
+
+/** Operator actions behind `loopgen admin …`. */
+export const adminActions = {
+  async createSuperuser(db: Knex, opts: { email: string; password: string }): Promise<{ id: number; email: string }> {
+    const { createSuperuser } = await import('../auth/create-superuser.ts');
+    return createSuperuser(db, opts);
+  },
+  async createKey(db: Knex, opts: { service: string; role: string }): Promise<string> {
+    if (opts.service !== 'roomloop') throw new Error('create-key: only --service roomloop has server keys (LOOP keys are created through /api/v1/internal-api-keys/)');
+    const { createRoomloopKey } = await import('../roomloop/index.ts');
+    return (await createRoomloopKey(db, { role: opts.role })).key;
+  },
+};
