@@ -19,6 +19,8 @@ import { TokenRateLimiter } from './rate-limiter.ts';
 export interface RoomloopAuthOptions {
   readonly db: Knex;
   readonly perMinute?: number;
+  /** Milliseconds clock for the rate-limit window (tests pin it). */
+  readonly clock?: () => number;
 }
 
 function bearer(req: Request): string | null {
@@ -30,7 +32,7 @@ function bearer(req: Request): string | null {
 }
 
 export function createRoomloopAuthProvider(opts: RoomloopAuthOptions): AuthProvider {
-  const limiter = new TokenRateLimiter(opts.perMinute ?? Number(process.env.ROOMLOOP_RATE_LIMIT_PER_MINUTE ?? 600));
+  const limiter = new TokenRateLimiter(opts.perMinute ?? Number(process.env.ROOMLOOP_RATE_LIMIT_PER_MINUTE ?? 600), opts.clock);
 
   async function principalFor(db: Knex, token: string): Promise<RoomloopPrincipal> {
     if (token.startsWith(KEY_PREFIX)) {
