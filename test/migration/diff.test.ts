@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot, diffSnapshots, emitMigrations } from '../../generator/emit/migration/index.ts';
+import { buildSnapshot, diffSnapshots, emitMigrations, serialiseSnapshot } from '../../generator/emit/migration/index.ts';
 import type { ServiceNode } from '../../generator/ir/index.ts';
 import { addField, dropField, dropResource, editField, field, loadFixtureService } from './ir-edit.ts';
 
@@ -127,10 +127,12 @@ describe('emitMigrations', () => {
     );
   });
 
-  it('refuses destructive changes: no files, the statements reported', async () => {
+  it('refuses destructive changes: no migration, snapshot kept, the statements reported', async () => {
     const shop = await loadFixtureService('shop');
-    const out = emitMigrations(dropField(shop, 'booking_staff', 'hired_on'), ctx, { snapshot: buildSnapshot(shop), existing: ['0001_initial.ts'] }, { allowDestructive: false });
-    expect(out).toMatchObject({ files: [], changed: true, refused: true });
+    const prev = buildSnapshot(shop);
+    const out = emitMigrations(dropField(shop, 'booking_staff', 'hired_on'), ctx, { snapshot: prev, existing: ['0001_initial.ts'] }, { allowDestructive: false });
+    expect(out).toMatchObject({ changed: true, refused: true });
+    expect(out.files).toEqual([{ path: 'generated/shop/migrations/snapshot.json', contents: serialiseSnapshot(prev) }]);
     expect(out.destructive).toEqual([expect.objectContaining({ kind: 'drop_column', table: 'booking_staff' })]);
   });
 });

@@ -11,12 +11,9 @@ import { diffSnapshots } from './diff.ts';
 import { buildSnapshot, serialiseSnapshot } from './snapshot.ts';
 import type { Snapshot } from './snapshot-types.ts';
 import { describeStatement, invertStatements, type MigrationStatement } from './statements.ts';
+import { migrationsDir, type PreviousMigrations } from './read-previous.ts';
 
-export interface PreviousMigrations {
-  readonly snapshot: Snapshot | null;
-  /** Migration file names already in generated/<service>/migrations (e.g. `0001_initial.ts`). */
-  readonly existing: readonly string[];
-}
+export { migrationsDir, readPreviousMigrations, type PreviousMigrations } from './read-previous.ts';
 
 export interface EmitMigrationsResult {
   /** The new migration (if any) and snapshot.json. */
@@ -25,12 +22,8 @@ export interface EmitMigrationsResult {
   readonly destructive: MigrationStatement[];
   /** The catalogue's schema differs from the recorded snapshot. */
   readonly changed: boolean;
-  /** Destructive statements were found and not allowed: no files were produced; report and exit. */
+  /** Destructive statements were found and not allowed: no migration, snapshot.json kept as it was; report and exit. */
   readonly refused: boolean;
-}
-
-export function migrationsDir(service: string): string {
-  return `generated/${service}/migrations`;
 }
 
 export function emitMigrations(
@@ -44,13 +37,14 @@ export function emitMigrations(
   const diff = diffSnapshots(previous.snapshot, next, opts);
   const snapshotPath = `${dir}/snapshot.json`;
 
+  // Unchanged or refused: hand back the recorded snapshot as read, so nothing on disk moves
+  // (and a writer that deletes what no emitter returned keeps it).
+  const kept = previous.snapshot ? [{ path: snapshotPath, contents: serialiseSnapshot(previous.snapshot) }] : [];
   if (diff.statements.length === 0) {
-    // Unchanged schema: hand back the recorded snapshot as read, so nothing on disk moves.
-    const files = previous.snapshot ? [{ path: snapshotPath, contents: serialiseSnapshot(previous.snapshot) }] : [];
-    return { files, statements: [], destructive: [], changed: false, refused: false };
+    return { files: kept, statements: [], destructive: [], changed: false, refused: false };
   }
   if (diff.refused) {
-    return { files: [], statements: diff.statements, destructive: diff.destructive, changed: true, refused: true };
+    return { files: kept, statements: diff.statements, destructive: diff.destructive, changed: true, refused: true };
   }
 
   const name = `${nextNumber(previous.existing)}_${previous.snapshot ? slug(diff.statements) : 'initial'}.ts`;

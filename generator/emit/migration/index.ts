@@ -1,6 +1,5 @@
-export { emitMigrations, migrationModule, migrationsDir, nextNumber } from './emit-migrations.ts';
+export { emitMigrations, migrationModule, migrationsDir, nextNumber, readPreviousMigrations } from './emit-migrations.ts';
 export type { EmitMigrationsResult, PreviousMigrations } from './emit-migrations.ts';
-export { readPreviousMigrations } from './read-previous.ts';
 export { buildSnapshot, serialiseSnapshot } from './snapshot.ts';
 export { diffSnapshots } from './diff.ts';
 export type { DiffResult } from './diff.ts';

@@ -4,9 +4,17 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PreviousMigrations } from './emit-migrations.ts';
-import { migrationsDir } from './emit-migrations.ts';
 import type { Snapshot } from './snapshot-types.ts';
+
+export interface PreviousMigrations {
+  readonly snapshot: Snapshot | null;
+  /** Migration file names already in generated/<service>/migrations (e.g. `0001_initial.ts`). */
+  readonly existing: readonly string[];
+}
+
+export function migrationsDir(service: string): string {
+  return `generated/${service}/migrations`;
+}
 
 export const MIGRATION_FILE = /^\d{4}_[a-z0-9_]+\.ts$/;
 
