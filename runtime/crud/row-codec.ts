@@ -35,8 +35,10 @@ function wireValue(c: ColumnDescriptor, v: unknown): unknown {
     case 'date':
       return v instanceof Date ? v.toISOString().slice(0, 10) : v;
     case 'integer':
-      // bigint columns arrive as strings from node-postgres.
-      return typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
+    case 'ref':
+      // bigint columns (serial ids and the keys that point at them) arrive as strings from node-postgres;
+      // prefixed ids contain `_` and stay strings.
+      return typeof v === 'string' && /^-?\d{1,15}$/.test(v) ? Number(v) : v;
     default:
       return v;
   }

@@ -45,7 +45,7 @@ export function create(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
         const [inserted] = await trx(d.table).insert(values).returning('id');
         const id = (inserted as { id: number | string }).id;
         const { row } = await loadRow(trx, d, ctx, String(id));
-        await audit(deps, trx, ctx, d, 'create', id, diff(null, row));
+        await audit(deps, trx, ctx, d, 'create', row.id as number | string, diff(null, row));
         return row;
       });
       sendJson(res, 201, row);
