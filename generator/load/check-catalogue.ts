@@ -65,12 +65,12 @@ function checkResource(c: Checker, key: string, r: ResourceSpec): void {
     if (op === 'restore' && r.soft_delete === false) c.report('restore-without-soft-delete', [...path, 'operations', i], 'value');
   });
 
-  checkFields(c, r.fields, [...path, 'fields'], true);
   const declared = Object.keys(r.fields ?? {});
   const scope = r.scope ?? 'company';
   const system = SYSTEM_FIELD_NAMES.filter(
     (n) => (n !== 'company' && n !== 'workspace') || scope !== 'global',
   ).filter((n) => n !== 'deleted_at' || r.soft_delete !== false);
+  checkFields(c, r.fields, [...path, 'fields'], true, system);
   const known = [...system, ...declared];
 
   (r.ordering ?? []).forEach((o, i) => {

@@ -19,14 +19,23 @@ const TYPE_KEYS: Partial<Record<keyof FieldSpec, readonly FieldType[]>> = {
 };
 const SNAKE = /^[a-z][a-z0-9_]*$/;
 
-/** `table`: a resource column (system names reserved, filters meaningful); otherwise a body/query field. */
-export function checkFields(c: Checker, fields: Readonly<Record<string, FieldSpec>> | undefined, path: YamlPath, table: boolean): void {
-  for (const [name, f] of Object.entries(fields ?? {})) checkField(c, name, f, [...path, name], table);
+/**
+ * `table`: a resource column (filters meaningful; the names of the table's implicit columns reserved —
+ * pass them as `reserved`, e.g. a global table may declare its own `company`); otherwise a body/query field.
+ */
+export function checkFields(
+  c: Checker,
+  fields: Readonly<Record<string, FieldSpec>> | undefined,
+  path: YamlPath,
+  table: boolean,
+  reserved: readonly string[] = SYSTEM_FIELD_NAMES,
+): void {
+  for (const [name, f] of Object.entries(fields ?? {})) checkField(c, name, f, [...path, name], table, reserved);
 }
 
-function checkField(c: Checker, name: string, f: FieldSpec, path: YamlPath, table: boolean): void {
+function checkField(c: Checker, name: string, f: FieldSpec, path: YamlPath, table: boolean, reserved: readonly string[]): void {
   if (!SNAKE.test(name)) c.report('bad-name', path, 'key', { what: 'field', name, expected: 'snake_case' });
-  if (table && (SYSTEM_FIELD_NAMES as readonly string[]).includes(name)) c.report('reserved-field', path, 'key', { name });
+  if (table && reserved.includes(name)) c.report('reserved-field', path, 'key', { name });
 
   for (const [key, types] of Object.entries(TYPE_KEYS) as [keyof FieldSpec, readonly FieldType[]][]) {
     if (f[key] !== undefined && !types.includes(f.type)) c.report('key-not-for-type', [...path, key], 'key', { name: key, type: f.type });
