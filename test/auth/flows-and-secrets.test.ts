@@ -5,7 +5,7 @@ import { loopServices } from '../../runtime/auth/loop-services.ts';
 import { loopHandlers } from '../../runtime/handlers/loop/index.ts';
 import type { Principal, TenantContext } from '../../runtime/runtime-api.ts';
 import { apiError, runAction } from './helpers/action-context.ts';
-import { openTestDb } from './helpers/loop-test-db.ts';
+import { closeTestDb, openTestDb } from './helpers/loop-test-db.ts';
 
 let db: Knex;
 const h = loopHandlers;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   db = await openTestDb();
   loopServices(db, { jwtSecret: 'w'.repeat(40) });
 });
-afterAll(() => db?.destroy());
+afterAll(() => closeTestDb(db));
 
 describe('auth flows', () => {
   let owner: { id: number; email: string };

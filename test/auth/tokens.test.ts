@@ -5,7 +5,7 @@ import { login, logout, refresh } from '../../runtime/auth/session-flows.ts';
 import { passwordReset, passwordResetConfirm } from '../../runtime/auth/password-reset-flow.ts';
 import { createSuperuser } from '../../runtime/auth/create-superuser.ts';
 import { apiError, runAction } from './helpers/action-context.ts';
-import { openTestDb } from './helpers/loop-test-db.ts';
+import { closeTestDb, openTestDb } from './helpers/loop-test-db.ts';
 
 const clock = { t: Date.UTC(2031, 0, 6, 9, 0, 0) };
 let db: Knex;
@@ -15,7 +15,7 @@ beforeAll(async () => {
   loopServices(db, { jwtSecret: 'x'.repeat(40), now: () => clock.t });
   await createSuperuser(db, { email: 'ada@example.com', password: 'analytical-engine-1843' });
 });
-afterAll(() => db?.destroy());
+afterAll(() => closeTestDb(db));
 
 const signIn = async () => (await runAction(db, login, { body: { email: 'Ada@Example.com', password: 'analytical-engine-1843' } })).body;
 

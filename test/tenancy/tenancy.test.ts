@@ -6,7 +6,7 @@ import { loopServices } from '../../runtime/auth/loop-services.ts';
 import { register } from '../../runtime/auth/session-flows.ts';
 import type { Principal } from '../../runtime/runtime-api.ts';
 import { apiError, requestContext, runAction } from '../auth/helpers/action-context.ts';
-import { openTestDb } from '../auth/helpers/loop-test-db.ts';
+import { closeTestDb, openTestDb } from '../auth/helpers/loop-test-db.ts';
 
 const clock = { t: Date.UTC(2031, 2, 1, 12) };
 let db: Knex;
@@ -24,7 +24,7 @@ beforeAll(async () => {
   owner = (await runAction(db, register, { body: { email: 'owner@acme.test', username: 'owner', password: 'tangerine-sky-42', company_name: 'Acme' }, ip: '10.0.0.1' })).body.user;
   other = (await runAction(db, register, { body: { email: 'other@beta.test', username: 'other', password: 'marble-forest-77', company_name: 'Beta' }, ip: '10.0.0.2' })).body.user;
 });
-afterAll(() => db?.destroy());
+afterAll(() => closeTestDb(db));
 
 const tenancy = () => loopServices(db).tenancy;
 

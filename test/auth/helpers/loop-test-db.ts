@@ -15,11 +15,22 @@ export async function openTestDb(): Promise<Knex> {
     await admin.raw(`create schema ${schema}`);
     await admin.destroy();
     db = knex({ client: 'pg', connection: url, searchPath: [schema], pool: { min: 0, max: 4 } });
+    schemas.set(db, schema);
   } else {
     db = knex({ client: ClientPgLite, dialect: 'postgres', connection: {} } as Knex.Config);
   }
   await createLoopCore(db);
   return db;
+}
+
+const schemas = new WeakMap<Knex, string>();
+
+/** Closes the database; on PostgreSQL also drops the test's private schema. */
+export async function closeTestDb(db: Knex | undefined): Promise<void> {
+  if (!db) return;
+  const schema = schemas.get(db);
+  if (schema) await db.raw(`drop schema ${schema} cascade`);
+  await db.destroy();
 }
 
 type Builder = Knex.CreateTableBuilder;
