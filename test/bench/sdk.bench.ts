@@ -47,16 +47,20 @@ async function write(path: string, text: string) {
 async function tscTime(project: string, n = 2): Promise<{ ms: number; errors: number }> {
   let best = Infinity;
   let errors = 0;
+  let first = '';
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
     try {
       await run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', project], { cwd: root, maxBuffer: 64 << 20 });
       errors = 0;
     } catch (e) {
-      errors = ((e as { stdout?: string }).stdout ?? '').split('\n').filter((l) => l.includes('error TS')).length;
+      const lines = ((e as { stdout?: string }).stdout ?? '').split('\n').filter((l) => l.includes('error TS'));
+      errors = lines.length;
+      first = lines.slice(0, 3).join('\n');
     }
     best = Math.min(best, performance.now() - t0);
   }
+  if (first) console.log(`type errors in ${project}:\n${first}`);
   return { ms: best, errors };
 }
 

@@ -78,8 +78,9 @@ export function listQueryBody(r: ResourceNode, scope: TypeScope, pageQuery: read
       members.push([key, v]);
     }
   }
-  members.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  return `{\n${members.map(([k, v]) => `  ${propName(k)}?: ${v};`).join('\n')}\n}`;
+  // A field filter wins over a generic parameter of the same name (a `format` field vs `?format=`).
+  const unique = [...new Map(members).entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  return `{\n${unique.map(([k, v]) => `  ${propName(k)}?: ${v};`).join('\n')}\n}`;
 }
 
 /** Type name of an action's query, body and response; null when the action has none. */
