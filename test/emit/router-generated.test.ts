@@ -51,7 +51,7 @@ beforeAll(async () => {
   await symlink(join(projectRoot, 'node_modules'), join(tmp, 'node_modules'), 'dir');
 
   db = await openDatabase({ service: 'shop', dataDir: ':memory:', schema });
-  await migrate(db, { dir: join(tmp, 'generated/shop/migrations'), direction: 'up' });
+  await migrate(db, { service: 'shop', dir: join(tmp, 'generated/shop/migrations'), direction: 'up' });
   await db('companies').insert([{ code: '001', name: 'One' }, { code: '002', name: 'Two' }]);
 
   const mod = (await import(pathToFileURL(join(tmp, 'generated/shop/server/index.ts')).href)) as {
