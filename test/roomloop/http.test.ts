@@ -98,6 +98,42 @@ describe('RoomLoop over HTTP', () => {
     expect((await api('DELETE', `reservations/${id}`, adminKey)).status).toBe(204);
   });
 
+  it('accounts: multipart bulk CSV is all-or-nothing; create and list', async () => {
+    const upload = async (csv: string) => {
+      const form = new FormData();
+      form.append('file', new Blob([csv], { type: 'text/csv' }), 'staff.csv');
+      const res = await fetch(`${svc.url}/v1/accounts/bulk`, { method: 'POST', headers: { Authorization: `Bearer ${adminKey}` }, body: form });
+      return { status: res.status, body: await res.json() };
+    };
+    const bad = await upload('email,name\ngood@school.test,Good\nbad,Bad\n');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.rows).toEqual([{ line: 3, errors: [expect.stringContaining('not a valid email')] }]);
+    expect((await api('GET', 'accounts?department=Music', adminKey)).body.data ?? []).toHaveLength(0);
+    const ok = await upload('email,name,department\ngood@school.test,Good,Music\n');
+    expect(ok.status).toBe(201);
+    const created = await api('POST', 'accounts', adminKey, { email: 'one@school.test', name: 'One', department: 'Music' });
+    expect(created.status).toBe(201);
+    const list = await api('GET', 'accounts?department=Music', adminKey);
+    expect(JSON.stringify(list.body)).toContain('good@school.test');
+    expect(JSON.stringify(list.body)).toContain('one@school.test');
+    expect((await api('GET', 'accounts', teacherKey)).status).toBe(403);
+  });
+  it('webhooks: register returns the secret once', async () => {
+    const r = await api('POST', 'webhooks', adminKey, { url: 'https://example.test/hook', events: ['reservation.*'] });
+    expect(r.status).toBe(201);
+    expect(r.body.secret).toMatch(/^whsec_/);
+  });
+  it('reports: usage and the CSV export over HTTP', async () => {
+    expect((await api('GET', 'reports/usage?from=2026-06-01&to=2026-06-30', adminKey)).body).toHaveProperty('by_facility');
+    const paths = Object.keys((svc.openapi as unknown as { paths: Record<string, unknown> }).paths);
+    const csvPath = paths.find((p) => /reports\/export[.-]csv$/.test(p))!;
+    // The path the catalogue declares (export.csv per the seed; export-csv until the loader accepts '.').
+    const res = await fetch(`${svc.url}/v1/${csvPath.replace(/^\/(v1\/)?/, '')}`, { headers: { Authorization: `Bearer ${adminKey}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    expect((await res.text()).split('\n')[0]).toBe('id,date,facility_id,facility,start_slot,end_slot,slots,status,user_id,user_email,purpose,created_at');
+  });
+
   it.skipIf(!usingPostgres)('50 simultaneous POSTs for one slot: one 201, 49 × 409 slot_conflict, one row (needs DATABASE_URL)', async () => {
     const body = { ...SEED_REQUEST, date: '2026-06-11', start_slot: 5, end_slot: 5 };
     const results = await Promise.all(Array.from({ length: 50 }, () => api('POST', 'reservations', adminKey, body)));
