@@ -3,7 +3,7 @@
  * and /api/assets/, a manifest with absolute URLs for apps and docs.
  * The images are drawn by scripts/make-brand-assets.ts and committed.
  */
-import express, { type Express } from 'express';
+import express, { type Application as Express } from 'express';
 import { join } from 'node:path';
 
 const ASSETS_DIR = join(import.meta.dirname, 'assets');

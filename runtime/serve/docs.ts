@@ -2,7 +2,7 @@
  * API docs served from local packages (no CDN): Swagger UI at /api/docs/, ReDoc at /api/redoc/,
  * the OpenAPI document at /api/schema/ (JSON; YAML with ?format=yaml).
  */
-import express, { type Express } from 'express';
+import express, { type Application as Express } from 'express';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';

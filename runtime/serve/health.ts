@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { Application as Express } from 'express';
 import type { Knex } from 'knex';
 
 const started = Date.now();

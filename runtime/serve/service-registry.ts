@@ -2,7 +2,7 @@
  * Which auth provider, handlers, audit sink and background workers each service runs with.
  * The only place that names particular services; everything else is driven by generated descriptors.
  */
-import type { Express } from 'express';
+import type { Application as Express } from 'express';
 import type { Knex } from 'knex';
 import type { AuthProvider } from '../auth-provider.ts';
 import type { ServiceStyle } from '../descriptor.ts';

@@ -73,7 +73,6 @@ export function listParameters(r: ResourceNode, service: ServiceNode): JsonSchem
       schema: { type: 'string', enum: [...DELETED_PARAM_VALUES] },
     });
   }
-  params.push({ name: 'format', in: 'query', required: false, description: 'Response format override.', schema: { type: 'string' } });
   for (const f of r.fields) {
     for (const op of f.filter) {
       const p: JsonSchema = {

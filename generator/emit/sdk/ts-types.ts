@@ -69,7 +69,6 @@ export function listQueryBody(r: ResourceNode, scope: TypeScope, pageQuery: read
   const order = r.fields.filter((f) => f.orderable).flatMap((f) => [f.name, `-${f.name}`]).sort();
   if (order.length) members.push(['ordering', order.map((o) => `'${o}'`).join(' | ')]);
   if (r.softDelete) members.push(['deleted', "'include' | 'only'"]);
-  members.push(['format', 'string']);
   for (const f of r.fields) {
     const t = fieldType({ ...f, nullable: false }, scope, 'query');
     for (const op of f.filter) {

@@ -38,7 +38,6 @@ export function listQueryEntries(r: ResourceNode, service: ServiceNode): [string
     entries.push(['ordering', `z.string().refine((v) => v.split(',').every((k) => ${names}.includes(k.trim().replace(/^-/, ''))), { message: ${str(`Choices are: ${orderable.join(', ')}.`)} }).optional()`]);
   }
   if (r.softDelete) entries.push(['deleted', `z.enum([${DELETED_PARAM_VALUES.map(str).join(', ')}]).optional()`]);
-  entries.push(['format', 'z.string().optional()']);
   for (const f of r.fields) for (const op of f.filter) entries.push([filterKey(f, op), filterCode(f, op, service)]);
   return entries.sort((a, b) => compareStrings(a[0], b[0]));
 }

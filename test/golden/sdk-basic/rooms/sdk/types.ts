@@ -26,7 +26,6 @@ export type FacilitiesReservationListQuery = {
   created_at__lt?: string;
   created_at__lte?: string;
   cursor?: string;
-  format?: string;
   limit?: number;
   ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
   room?: string;
@@ -76,7 +75,6 @@ export type FacilitiesRoomListQuery = {
   created_at__lte?: string;
   cursor?: string;
   deleted?: 'include' | 'only';
-  format?: string;
   limit?: number;
   ordering?: '-created_at' | '-id' | '-name' | '-updated_at' | 'created_at' | 'id' | 'name' | 'updated_at';
   search?: string;

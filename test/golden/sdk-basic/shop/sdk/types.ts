@@ -32,7 +32,6 @@ export type BookingAppointmentListQuery = {
   created_at__lt?: string;
   created_at__lte?: string;
   deleted?: 'include' | 'only';
-  format?: string;
   ordering?: '-created_at' | '-id' | '-starts_at' | '-updated_at' | 'created_at' | 'id' | 'starts_at' | 'updated_at';
   page?: number;
   page_size?: number;
@@ -122,7 +121,6 @@ export type BookingServiceListQuery = {
   created_at__lt?: string;
   created_at__lte?: string;
   deleted?: 'include' | 'only';
-  format?: string;
   is_active?: boolean;
   is_active__in?: readonly boolean[];
   ordering?: '-created_at' | '-duration_minutes' | '-id' | '-name' | '-updated_at' | 'created_at' | 'duration_minutes' | 'id' | 'name' | 'updated_at';
@@ -179,7 +177,6 @@ export type BookingStaffMemberListQuery = {
   created_at__lt?: string;
   created_at__lte?: string;
   deleted?: 'include' | 'only';
-  format?: string;
   hired_on?: string;
   hired_on__gt?: string;
   hired_on__gte?: string;
@@ -235,7 +232,6 @@ export type CompanyListQuery = {
   created_at__lt?: string;
   created_at__lte?: string;
   deleted?: 'include' | 'only';
-  format?: string;
   ordering?: '-created_at' | '-id' | '-name' | '-updated_at' | 'created_at' | 'id' | 'name' | 'updated_at';
   page?: number;
   page_size?: number;
@@ -284,7 +280,6 @@ export type MembershipListQuery = {
   email?: string;
   email__icontains?: string;
   email__in?: readonly string[];
-  format?: string;
   ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
   page?: number;
   page_size?: number;
