@@ -25,7 +25,7 @@ beforeAll(async () => {
   adminKey = (await createRoomloopKey(svc.db, { role: 'admin' })).key;
   const [acc] = await svc.db(T.accounts).insert({ id: 'usr_http1', email: 'http@school.test', name: 'Http Teacher', department: 'Science', role: 'teacher' }).returning('id');
   teacherKey = (await createRoomloopKey(svc.db, { role: 'teacher', accountId: acc.id })).key;
-}, 120_000);
+}, 240_000);
 afterAll(async () => {
   setClock(null);
   if (usingPostgres) await svc?.db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
