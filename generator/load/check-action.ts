@@ -16,7 +16,7 @@ export function checkActions(c: Checker, actions: Readonly<Record<string, Action
 function checkAction(c: Checker, name: string, a: ActionSpec, path: YamlPath, onResource: boolean): void {
   if (!KEBAB.test(name)) c.report('bad-name', path, 'key', { what: 'action', name, expected: 'kebab-case' });
   if (!onResource && a.on !== undefined) c.report('action-on-module', [...path, 'on'], 'key');
-  if (a.path !== undefined && !/^[a-z0-9{}_\-/]*$/.test(a.path)) {
+  if (a.path !== undefined && !/^[a-z0-9{}_.\-/]*$/.test(a.path)) {
     c.report('invalid-value', [...path, 'path'], 'value', { what: '"path"', detail: 'use lowercase segments and {param} placeholders' });
   }
   if (a.status !== undefined && (a.status < 200 || a.status > 299)) c.report('bad-status', [...path, 'status'], 'value', { value: a.status });

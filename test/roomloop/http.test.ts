@@ -125,10 +125,8 @@ describe('RoomLoop over HTTP', () => {
   });
   it('reports: usage and the CSV export over HTTP', async () => {
     expect((await api('GET', 'reports/usage?from=2026-06-01&to=2026-06-30', adminKey)).body).toHaveProperty('by_facility');
-    const paths = Object.keys((svc.openapi as unknown as { paths: Record<string, unknown> }).paths);
-    const csvPath = paths.find((p) => /reports\/export[.-]csv$/.test(p))!;
-    // The path the catalogue declares (export.csv per the seed; export-csv until the loader accepts '.').
-    const res = await fetch(`${svc.url}/v1/${csvPath.replace(/^\/(v1\/)?/, '')}`, { headers: { Authorization: `Bearer ${adminKey}` } });
+    // The seed's exact path (001: GET /v1/reports/export.csv).
+    const res = await fetch(`${svc.url}/v1/reports/export.csv?from=2026-06-01&to=2026-06-30`, { headers: { Authorization: `Bearer ${adminKey}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect((await res.text()).split('\n')[0]).toBe('id,date,facility_id,facility,start_slot,end_slot,slots,status,user_id,user_email,purpose,created_at');
