@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Application, type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { RequestContext, Runtime } from '../runtime-api.ts';
-import { ApiError, notFound } from './api-error.ts';
+import { ApiError } from './api-error.ts';
 import { sendError } from './render-error.ts';
 import { toApiError } from './to-api-error.ts';
 
@@ -67,8 +67,9 @@ export function createApp(opts: CreateAppOptions): Application {
   const base = '/' + opts.basePath.replace(/^\/+|\/+$/g, '');
   app.use(base === '/' ? '/' : base, opts.routes);
 
-  app.use(() => {
-    throw notFound();
+  // A distinct code, so clients (and the inventory test) can tell "no such endpoint" from "no such record".
+  app.use((req) => {
+    throw new ApiError(404, 'route_not_found', `No endpoint ${req.method} ${req.path}.`);
   });
 
   const onServerError = opts.onServerError ?? ((err: unknown) => console.error('[loopgen] unhandled error', err));
