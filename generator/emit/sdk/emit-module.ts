@@ -34,7 +34,8 @@ function buildTree(m: ModuleNode): NsNode {
       if (!n.children.has(k)) n.children.set(k, { actions: [], children: new Map() });
       return n.children.get(k)!;
     }, root);
-  for (const r of m.resources) {
+  // Internal tables (no operations, no actions) are not part of the API, so not of the SDK.
+  for (const r of m.resources.filter((x) => x.operations.length > 0 || x.actions.length > 0)) {
     const n = at(r.sdkPath);
     n.resource = r;
     n.actions.push(...r.actions);

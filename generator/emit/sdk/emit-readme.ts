@@ -105,7 +105,7 @@ export function emitReadme(service: ServiceNode, dir: string): GeneratedFile {
   } else lines.push('```');
   lines.push('', '## Modules', '', '| module | namespaces |', '|---|---|');
   for (const m of [...service.modules].sort((a, b) => a.name.localeCompare(b.name))) {
-    const ns = [...m.resources.map((x) => x.sdkPath.join('.')), ...m.actions.map((a) => [...moduleRoot(m), a.sdkName].join('.') + '()')];
+    const ns = [...m.resources.filter((x) => x.operations.length > 0 || x.actions.length > 0).map((x) => x.sdkPath.join('.')), ...m.actions.map((a) => [...moduleRoot(m), a.sdkName].join('.') + '()')];
     lines.push(`| \`${m.name}\` | ${ns.sort().map((n) => `\`${n}\``).join(', ')} |`);
   }
   lines.push(
