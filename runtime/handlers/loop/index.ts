@@ -4,7 +4,9 @@
  */
 import type { HandlerRegistry } from '../../runtime-api.ts';
 import { authHandlers } from './auth.ts';
+import { bookingHandlers } from './booking.ts';
 
 export const loopHandlers: HandlerRegistry = {
   ...authHandlers,
+  ...bookingHandlers,
 };
