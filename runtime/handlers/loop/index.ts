@@ -4,9 +4,23 @@
  */
 import type { HandlerRegistry } from '../../runtime-api.ts';
 import { authHandlers } from './auth.ts';
+import { aiHandlers } from './ai.ts';
+import { chatHandlers } from './chat.ts';
+import { docsHandlers } from './docs.ts';
+import { filesHandlers } from './files.ts';
+import { notificationsHandlers } from './notifications.ts';
 import { bookingHandlers } from './booking.ts';
+import { paymentsHandlers } from './payments.ts';
+import { posHandlers } from './pos.ts';
 
 export const loopHandlers: HandlerRegistry = {
   ...authHandlers,
+  ...aiHandlers,
+  ...chatHandlers,
+  ...docsHandlers,
+  ...filesHandlers,
+  ...notificationsHandlers,
   ...bookingHandlers,
+  ...paymentsHandlers,
+  ...posHandlers,
 };
