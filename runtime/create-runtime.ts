@@ -3,7 +3,7 @@
  * service's AuthProvider, its handler registry and an optional audit sink. Identity rules live in
  * the provider; this file only sequences them and stores results on `res.locals.ctx`.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import type { AuthProvider } from './auth-provider.ts';
 import type { ServiceStyle } from './descriptor.ts';
@@ -15,7 +15,10 @@ import { forbidden, isApiError, unauthorized } from './http/api-error.ts';
 import { memoryRateLimit } from './http/memory-rate-limit.ts';
 import { ctxOf } from './http/respond.ts';
 import { runAction } from './http/run-action.ts';
-import type { HandlerRegistry, Runtime } from './runtime-api.ts';
+import type { HandlerRegistry, RequestContext, Runtime, TenantMode } from './runtime-api.ts';
+import { crudHandler } from './crud/crud-handler.ts';
+
+type TenantOp = { scope: 'company' | 'workspace' | 'global'; product: string | null };
 
 export interface RuntimeOptions {
   /** Idempotency-Key replay middleware (runtime/idempotency); default passes through. */
@@ -61,20 +64,47 @@ export function createRuntime(args: CreateRuntimeArgs): Runtime {
     next();
   };
 
+  /**
+   * `none` → no tenant; `required` → the provider's answer, errors included (a superuser may skip the
+   * header on a tenant root); `optional` → the provider's answer, or none when no company is selected
+   * and none is implied (400 header needed / 403 no company at all).
+   */
+  async function resolveTenant(req: Request, ctx: RequestContext, op: TenantOp, mode: TenantMode, tenantRoot: boolean) {
+    if (mode === 'none') return null;
+    const companyOp = { ...op, scope: op.scope === 'global' ? ('company' as const) : op.scope };
+    const lenient = mode === 'optional' || (tenantRoot && ctx.principal?.isSuperuser === true);
+    try {
+      return await auth.resolveTenant(req, ctx, companyOp);
+    } catch (e) {
+      if (lenient && isApiError(e) && (e.status === 400 || e.code === 'no_company_access')) return null;
+      throw e;
+    }
+  }
+
   return {
     service: args.service,
     style: args.style,
     db: args.db,
     authenticate,
     optionalAuth,
-    tenant(scope) {
+    tenant(scope, mode) {
       const op = { scope: scope.scope, product: scope.product };
+      const effective: TenantMode = mode ?? (scope.scope === 'global' ? 'none' : 'required');
       return async (req, res, next) => {
         const ctx = ctxOf(res);
-        ctx.tenant = await auth.resolveTenant(req, ctx, op);
+        ctx.tenant = await resolveTenant(req, ctx, op, effective, scope.tenantRoot === true);
+        if (scope.tenantRoot && !ctx.tenant && ctx.principal && !ctx.principal.isSuperuser) {
+          ctx.reachableCompanyIds = auth.reachableCompanyIds ? await auth.reachableCompanyIds(ctx) : [];
+        }
         if (auth.resolveApp) ctx.appId = await auth.resolveApp(req, ctx, { product: op.product });
         next();
       };
+    },
+    requireSuperuser: (_req, res, next) => {
+      const ctx = ctxOf(res);
+      if (!ctx.principal) throw unauthorized();
+      if (!ctx.principal.isSuperuser) throw forbidden('Only superusers may change this resource.', 'superuser_required');
+      next();
     },
     permit(code) {
       if (code === null) return passThrough;
@@ -95,6 +125,7 @@ export function createRuntime(args: CreateRuntimeArgs): Runtime {
       partialUpdate: (d) => partialUpdate(d, deps),
       destroy: (d) => destroy(d, deps),
       restore: (d) => restore(d, deps),
+      handler: (d, op) => crudHandler(d, op, args.handlers, deps),
     },
     action: (d) => runAction(d, args.handlers, deps),
   };

@@ -44,6 +44,41 @@ export interface RequestContext {
   principal: Principal | null;
   tenant: TenantContext | null;
   appId: string | null;
+  /**
+   * Companies a non-superuser may read on a tenant-root resource (companies), set by `rt.tenant` for
+   * such reads; undefined elsewhere (a tenant-root query without it matches nothing).
+   */
+  reachableCompanyIds?: readonly number[];
+}
+
+/** `required`: a company must be selected; `optional`: resolved when one can be; `none`: no tenant. */
+export type TenantMode = 'required' | 'optional' | 'none';
+
+/** CRUD operations a resource can hand to a named handler (`handlers:` in the catalogue). */
+export type CrudOperationName = 'list' | 'create' | 'retrieve' | 'update' | 'partial_update' | 'delete' | 'restore';
+
+/*
+ * Additions to the generated-code contract (descriptor.ts) and the provider seam (auth-provider.ts),
+ * declared here by augmentation so those files stay as they are; fold them in when convenient.
+ */
+declare module './descriptor.ts' {
+  interface ResourceDescriptor {
+    /** The resource is the tenant itself (companies): rows are the caller's companies. */
+    readonly tenantRoot?: boolean;
+    /** company_id may be null; the API still shows only the request tenant's rows. */
+    readonly tenantOptional?: boolean;
+    /** CRUD operations answered by a named handler (`rt.crud.handler(d, op)`). */
+    readonly handlers?: Readonly<Partial<Record<CrudOperationName, string>>>;
+    /** Operations that accept multipart/form-data; files reach the handler as `a.files`. */
+    readonly multipart?: readonly CrudOperationName[];
+  }
+}
+
+declare module './auth-provider.ts' {
+  interface AuthProvider {
+    /** Ids of the companies the principal may reach (active memberships, narrowed by a key's companies). */
+    reachableCompanyIds?(ctx: RequestContext): Promise<readonly number[]>;
+  }
 }
 
 /** Arguments an action handler receives. Handlers live in runtime/handlers/<service>/<module>.ts. */
@@ -58,7 +93,11 @@ export interface ActionContext {
   readonly body: unknown;
   /** Uploaded files of a multipart request. */
   readonly files?: readonly { field: string; filename: string; contentType: string; size: number; buffer: Buffer }[];
-  /** Database handle: a transaction for writes, so an action's changes land together or not at all. */
+  /**
+   * The request's one transaction for writes (the database handle for GETs), so an action's changes land
+   * together or not at all. Use it for every query: PGlite has a single connection, and a query on
+   * `ctx.db` while this transaction is open would wait for it forever.
+   */
   readonly trx: Knex;
   /** Records an audit entry inside the same transaction. */
   audit(entry: { action: string; resource: string; recordId?: string | number | null; changes?: unknown }): Promise<void>;
@@ -88,10 +127,20 @@ export interface Runtime {
   readonly authenticate: RequestHandler;
   /** Sets the principal when credentials are sent, never refuses. For public endpoints. */
   readonly optionalAuth: RequestHandler;
-  /** Resolves the tenant (company header, membership, product subscription, key's companies). */
-  tenant(scope: { readonly scope: 'company' | 'workspace' | 'global'; readonly product: string | null }): RequestHandler;
+  /**
+   * Resolves the tenant (company header, membership, product subscription, key's companies) and the
+   * calling app. `mode` defaults to `required` for company/workspace scope and `none` for global.
+   * For a tenant root (companies) `none` means "list the caller's companies" and `required` lets a
+   * superuser go without a header.
+   */
+  tenant(
+    scope: { readonly scope: 'company' | 'workspace' | 'global'; readonly product: string | null; readonly tenantRoot?: boolean },
+    mode?: TenantMode,
+  ): RequestHandler;
   /** 403 unless the principal holds the permission code in the current tenant. */
   permit(code: string | null): RequestHandler;
+  /** 403 unless the principal is a superuser (writes to shared catalogue data). */
+  readonly requireSuperuser: RequestHandler;
   /** Stripe-style Idempotency-Key replay for POSTs. */
   readonly idempotent: RequestHandler;
   /** Per-route limiter, e.g. `rateLimit('login', { perMinute: 10 })`. */
@@ -104,6 +153,8 @@ export interface Runtime {
     partialUpdate(d: ResourceDescriptor): RequestHandler;
     destroy(d: ResourceDescriptor): RequestHandler;
     restore(d: ResourceDescriptor): RequestHandler;
+    /** The resource's named handler for `op` (descriptor `handlers`), run like an action: validators, transaction, audit. */
+    handler(d: ResourceDescriptor, op: CrudOperationName): RequestHandler;
   };
   /** Runs a catalogue action through its registered handler. */
   action(d: ActionDescriptor): RequestHandler;

@@ -2,6 +2,8 @@ import type { FieldNode } from './field-node.ts';
 import type { ShapeNode } from './shape-node.ts';
 import type { SourceLocation } from './source-location.ts';
 
+export type ActionTenancy = 'required' | 'optional' | 'none';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
@@ -23,10 +25,17 @@ export interface ActionNode {
   readonly pathParams: readonly FieldNode[];
   /** Runtime handler name, `<module>.<camelName>`, looked up in the service's handler registry. */
   readonly handler: string;
-  /** Permission code checked before the handler runs; null for public actions. */
+  /** Permission code checked before the handler runs; null for public and `authenticated` actions. */
   readonly permission: string | null;
   /** Public actions skip auth (but may still be rate limited). */
   readonly public: boolean;
+  /** `public`: anyone; `authenticated`: signed in, no permission code; `permission`: `permission` in the tenant. */
+  readonly access: 'public' | 'authenticated' | 'permission';
+  /**
+   * Whether X-Company-ID selects a tenant: `required` (default for product modules and tenant resources),
+   * `optional` (resolved when the header is sent), `none` (default otherwise).
+   */
+  readonly tenant: ActionTenancy;
   readonly query: readonly FieldNode[];
   readonly request: ShapeNode;
   readonly response: ShapeNode;

@@ -6,11 +6,11 @@ import { camelCase, pascalCase } from '../emit/names.ts';
 import type { ActionSpec, ShapeSpec } from '../load/meta-schema.ts';
 import { joinPath, modulePath, resolveRef, type RawModule, type RawService } from '../load/raw-catalogue.ts';
 import type { YamlPath } from '../load/yaml-source.ts';
-import type { ActionNode } from './action-node.ts';
+import type { ActionNode, ActionTenancy } from './action-node.ts';
 import type { FieldNode } from './field-node.ts';
 import { declaredFields } from './normalise-fields.ts';
 import { operationIdOf, pathParamNames, resourceId, sentence } from './normalise-names.ts';
-import type { IdStyle } from './resource-node.ts';
+import type { IdStyle, Scope } from './resource-node.ts';
 import type { ShapeNode } from './shape-node.ts';
 import type { SourceLocation } from './source-location.ts';
 
@@ -20,7 +20,7 @@ export interface ActionOwner {
   readonly trailingSlash: boolean;
   readonly tag: string;
   /** Present for item/collection actions. */
-  readonly resource?: { readonly key: string; readonly path: string; readonly idStyle: IdStyle };
+  readonly resource?: { readonly key: string; readonly path: string; readonly idStyle: IdStyle; readonly scope: Scope };
   /** YAML path of the owning `actions` map. */
   readonly yamlPath: YamlPath;
 }
@@ -47,8 +47,10 @@ export function normaliseAction(name: string, a: ActionSpec, owner: ActionOwner)
     path,
     pathParams: pathParamNames(bare).map((p) => pathParam(p, p === 'id' && on === 'item' ? resource!.idStyle : 'prefixed', loc)),
     handler: a.handler ?? `${module.spec.module}.${camelCase(name)}`,
-    permission: a.public ? null : (a.permission ?? `${module.spec.module}.${resource?.key ?? module.spec.module}.${name}`),
+    permission: a.public || a.permission === 'authenticated' ? null : (a.permission ?? `${module.spec.module}.${resource?.key ?? module.spec.module}.${name}`),
     public: a.public ?? false,
+    access: a.public ? 'public' : a.permission === 'authenticated' ? 'authenticated' : 'permission',
+    tenant: a.public ? 'none' : (a.tenant ?? defaultTenancy(owner)),
     query: declaredFields(a.query, fieldCtx(['query'])),
     request: shape(a.request, operationId, 'Request', owner, fieldCtx(['request'])),
     response: shape(a.response, operationId, 'Response', owner, fieldCtx(['response'])),
@@ -62,6 +64,12 @@ export function normaliseAction(name: string, a: ActionSpec, owner: ActionOwner)
     loc,
   };
   return node;
+}
+
+/** Required for product modules and company/workspace resources, none otherwise (global resources, auth). */
+function defaultTenancy(owner: ActionOwner): ActionTenancy {
+  if (owner.resource) return owner.resource.scope === 'global' ? 'none' : 'required';
+  return owner.module.spec.product ? 'required' : 'none';
 }
 
 /** The same action under a different operation id (object shape names follow the id). */

@@ -24,6 +24,8 @@ export interface SystemFieldOptions {
   readonly idStyle: IdStyle;
   readonly softDelete: boolean;
   readonly serviceIdStyle: IdStyle;
+  /** `company` is nullable (rows outside any tenant, e.g. audit rows of logins). */
+  readonly tenantOptional?: boolean;
   /** Ref target of `company` when the service has `core.companies`, else null (plain integer column). */
   readonly companies: RefTarget | null;
   readonly workspaces: RefTarget | null;
@@ -37,7 +39,7 @@ export function systemFields(o: SystemFieldOptions): FieldNode[] {
     system('id', 'id', o.idStyle === 'serial' ? 'integer' : 'string', o.loc, { required: true, orderable: true }),
   ];
   if (o.scope !== 'global') {
-    out.push(tenantRef('company', o.companies, true, true, o.loc));
+    out.push(tenantRef('company', o.companies, !o.tenantOptional, true, o.loc));
     // Workspace is the one implicit column clients may set: optional for company scope, required for workspace scope.
     out.push(tenantRef('workspace', o.workspaces, o.scope === 'workspace', false, o.loc));
   }

@@ -91,6 +91,7 @@ function normaliseResource(s: RawService, m: RawModule, key: string, r: Resource
       idStyle,
       softDelete,
       serviceIdStyle: s.spec.id_style ?? 'serial',
+      tenantOptional: r.tenant_optional ?? false,
       companies: coreTarget(s, m, 'companies'),
       workspaces: coreTarget(s, m, 'workspaces'),
       loc,
@@ -105,7 +106,7 @@ function normaliseResource(s: RawService, m: RawModule, key: string, r: Resource
         module: m,
         trailingSlash,
         tag: m.spec.title,
-        resource: { key, path, idStyle },
+        resource: { key, path, idStyle, scope },
         yamlPath: ['resources', key, 'actions'],
       }),
     )
@@ -129,6 +130,14 @@ function normaliseResource(s: RawService, m: RawModule, key: string, r: Resource
     softDelete,
     ordering: r.ordering?.length ? [...r.ordering] : ['-created_at'],
     uniqueTogether: (r.unique_together ?? []).map((u) => [...u]),
+    access: {
+      read: r.access?.read ?? (r.tenant_root ? 'authenticated' : defaultAccess(s, scope).read),
+      write: r.access?.write ?? (r.tenant_root ? 'permission' : defaultAccess(s, scope).write),
+    },
+    tenantRoot: r.tenant_root ?? false,
+    tenantOptional: r.tenant_optional ?? false,
+    handlers: Object.fromEntries(Object.entries(r.handlers ?? {}).sort(([a], [b]) => cmp(a, b))),
+    multipart: CRUD_OPERATIONS.filter((o) => (r.multipart ?? []).includes(o)),
     permissions: {
       view: `${module}.${key}.view`,
       add: `${module}.${key}.add`,
@@ -145,6 +154,16 @@ function normaliseResource(s: RawService, m: RawModule, key: string, r: Resource
     operationIdBase: camelCase(path),
     loc,
   };
+}
+
+/**
+ * Tenant data is guarded by permissions; global data of a tenanted service is a shared catalogue any
+ * signed-in caller reads and only superusers write. A service without tenancy leaves both to its
+ * auth provider's permissions (RoomLoop's roles).
+ */
+function defaultAccess(s: RawService, scope: string): ResourceNode['access'] {
+  if (scope !== 'global' || !s.spec.tenant_header) return { read: 'permission', write: 'permission' };
+  return { read: 'authenticated', write: 'superuser' };
 }
 
 /** `company`/`workspace` columns reference core tables when the service declares them. */

@@ -4,6 +4,15 @@ import type { SourceLocation } from './source-location.ts';
 
 export type Scope = 'company' | 'workspace' | 'global';
 export type IdStyle = 'serial' | 'prefixed';
+/** `public`: anyone; `authenticated`: any signed-in caller; `permission`: the `view` code in the tenant. */
+export type ReadAccess = 'public' | 'authenticated' | 'permission';
+/** `superuser`: platform operators only; `permission`: the add/change/delete code in the tenant. */
+export type WriteAccess = 'superuser' | 'permission';
+
+export interface ResourceAccess {
+  readonly read: ReadAccess;
+  readonly write: WriteAccess;
+}
 
 /** The CRUD operations a resource may expose. */
 export const CRUD_OPERATIONS = ['list', 'create', 'retrieve', 'update', 'partial_update', 'delete', 'restore'] as const;
@@ -39,6 +48,20 @@ export interface ResourceNode {
   readonly ordering: readonly string[];
   /** Composite unique constraints by field name (company_id is prepended for tenant tables). */
   readonly uniqueTogether: readonly (readonly string[])[];
+  /**
+   * Who may read and write. Defaults: company/workspace scope → permission/permission; global scope in a
+   * service with a tenant header → authenticated/superuser (shared catalogue data); global scope in a
+   * service without tenancy → permission/permission (its auth provider decides).
+   */
+  readonly access: ResourceAccess;
+  /** The resource is the tenant itself (companies): non-superusers see the rows they are members of. */
+  readonly tenantRoot: boolean;
+  /** Tenant resource whose company column is nullable (audit rows of logins); the API lists the tenant's rows only. */
+  readonly tenantOptional: boolean;
+  /** CRUD operations answered by a named runtime handler instead of the generic one. */
+  readonly handlers: Readonly<Partial<Record<CrudOperation, string>>>;
+  /** Operations that also accept multipart/form-data (always handler operations). */
+  readonly multipart: readonly CrudOperation[];
   readonly permissions: { readonly view: string; readonly add: string; readonly change: string; readonly delete: string };
   readonly actions: readonly ActionNode[];
   /** Catalogue records loaded into an empty database (provisioned data such as RoomLoop facilities). */

@@ -23,6 +23,12 @@ function checkAction(c: Checker, name: string, a: ActionSpec, path: YamlPath, on
   (a.errors ?? []).forEach((e, i) => {
     if (e < 400 || e > 599) c.report('bad-error-status', [...path, 'errors', i], 'value', { value: e });
   });
+  if (a.public && a.permission !== undefined) {
+    c.report('invalid-value', [...path, 'permission'], 'key', { what: '"permission"', detail: 'a public action checks no permission' });
+  }
+  if (a.public && a.tenant !== undefined && a.tenant !== 'none') {
+    c.report('invalid-value', [...path, 'tenant'], 'key', { what: '"tenant"', detail: 'a public action runs outside any company' });
+  }
   checkFields(c, a.query, [...path, 'query'], false);
   if (a.request) checkShape(c, a.request, [...path, 'request'], 'request');
   if (a.response) checkShape(c, a.response, [...path, 'response'], 'response');

@@ -9,6 +9,7 @@ import { checkActions } from './check-action.ts';
 import { checkFields } from './check-field.ts';
 import { Checker } from './checker.ts';
 import type { ResourceSpec } from './meta-schema.ts';
+import { CRUD_OPERATIONS, type CrudOperation } from '../ir/resource-node.ts';
 import type { RawCatalogue, RawService } from './raw-catalogue.ts';
 import type { YamlPath } from './yaml-source.ts';
 
@@ -67,6 +68,7 @@ function checkResource(c: Checker, key: string, r: ResourceSpec): void {
 
   const declared = Object.keys(r.fields ?? {});
   const scope = r.scope ?? 'company';
+  checkAccess(c, r, path, scope);
   const system = SYSTEM_FIELD_NAMES.filter(
     (n) => (n !== 'company' && n !== 'workspace') || scope !== 'global',
   ).filter((n) => n !== 'deleted_at' || r.soft_delete !== false);
@@ -92,4 +94,20 @@ function checkResource(c: Checker, key: string, r: ResourceSpec): void {
     });
   }
   checkActions(c, r.actions, [...path, 'actions'], true);
+}
+
+/** Access, tenancy and handler keys: combinations that could not mean anything are refused here. */
+function checkAccess(c: Checker, r: ResourceSpec, path: YamlPath, scope: string): void {
+  const bad = (at: YamlPath, detail: string) => c.report('invalid-value', at, 'key', { what: `"${String(at[at.length - 1])}"`, detail });
+  if (r.tenant_root && scope !== 'global') bad([...path, 'tenant_root'], 'only a global resource can be a tenant root');
+  if (r.tenant_optional && scope === 'global') bad([...path, 'tenant_optional'], 'a global resource has no company column');
+  if (r.access?.read === 'public' && scope !== 'global') bad([...path, 'access', 'read'], 'public reads apply only to global resources');
+  const ops = r.operations ?? CRUD_OPERATIONS.filter((o) => o !== 'restore' || r.soft_delete !== false);
+  for (const op of Object.keys(r.handlers ?? {})) {
+    if (!ops.includes(op as CrudOperation)) bad([...path, 'handlers', op], `"${op}" is not one of the resource's operations`);
+  }
+  (r.multipart ?? []).forEach((op, i) => {
+    if (!['create', 'update', 'partial_update'].includes(op)) bad([...path, 'multipart', i], 'only create, update and partial_update take a body');
+    else if (!r.handlers?.[op]) bad([...path, 'multipart', i], `multipart "${op}" needs a handler (handlers: { ${op}: module.name })`);
+  });
 }

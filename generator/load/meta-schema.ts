@@ -15,6 +15,11 @@ export const SCOPES = ['company', 'workspace', 'global'] as const;
 export const ID_STYLES = ['serial', 'prefixed'] as const;
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const ON_DELETE = ['restrict', 'cascade', 'set_null'] as const;
+export const READ_ACCESS = ['public', 'authenticated', 'permission'] as const;
+export const WRITE_ACCESS = ['superuser', 'permission'] as const;
+export const ACTION_TENANCY = ['required', 'optional', 'none'] as const;
+/** A handler name `<module>.<camelCase>`, e.g. `core.createInternalApiKey`. */
+const handlerName = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][A-Za-z0-9]*$/, 'a handler name such as core.createInternalApiKey');
 
 const jsonValue = z.json().meta({ id: 'JsonValue' });
 
@@ -66,8 +71,11 @@ export const actionSchema = z.strictObject({
   handler: z.string().optional(),
   summary: z.string().optional(),
   description: z.string().optional(),
+  /** A permission code, or `authenticated` (signed in, no permission code). */
   permission: z.string().optional(),
   public: z.boolean().optional(),
+  /** Whether the action runs in a company selected by X-Company-ID (default: required for product modules and tenant resources). */
+  tenant: z.enum(ACTION_TENANCY).optional(),
   status: z.int().optional(),
   errors: z.array(z.int()).optional(),
   query: fieldsSchema.optional(),
@@ -94,6 +102,16 @@ export const resourceSchema = z.strictObject({
   seed: z.array(row).optional(),
   demo: z.array(row).optional(),
   actions: z.record(z.string(), actionSchema).optional(),
+  /** Who may read and write (defaults depend on scope; spec/README.md "Access"). */
+  access: z.strictObject({ read: z.enum(READ_ACCESS).optional(), write: z.enum(WRITE_ACCESS).optional() }).optional(),
+  /** The resource IS the tenant (companies): users reach only rows where they hold an active membership. */
+  tenant_root: z.boolean().optional(),
+  /** company_id may be null (rows outside any tenant); the API still lists only the request tenant's rows. */
+  tenant_optional: z.boolean().optional(),
+  /** CRUD operations answered by a named runtime handler instead of the generic one. */
+  handlers: z.partialRecord(z.enum(CRUD_OPERATIONS), handlerName).optional(),
+  /** Operations that accept multipart/form-data (uploaded files reach the handler as `a.files`). */
+  multipart: z.array(z.enum(CRUD_OPERATIONS)).optional(),
 }).meta({ id: 'Resource' });
 
 export const moduleFileSchema = z.strictObject({

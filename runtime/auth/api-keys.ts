@@ -31,11 +31,26 @@ export async function createInternalApiKey(
   db: Knex,
   opts: { userId: number; label: string; allowedCompanyIds: readonly number[]; expiresAt?: Date | null },
 ): Promise<{ id: number; key: string; prefix: string }> {
-  const prefix = randomPrefix();
-  const key = `loop_${prefix}_${randomToken(32)}`;
   const codes: string[] = opts.allowedCompanyIds.length
     ? await db(T.companies).whereIn('id', [...opts.allowedCompanyIds]).orderBy('code').pluck('code')
     : [];
+  return insertInternalApiKey(db, { userId: opts.userId, label: opts.label, allowedCompanies: codes, expiresAt: opts.expiresAt ?? null, createdBy: opts.userId });
+}
+
+/** Inserts a key row (prefix + HMAC only) and returns the plaintext once. `db` is the caller's transaction. */
+export async function insertInternalApiKey(
+  db: Knex,
+  opts: {
+    userId: number;
+    label: string;
+    allowedCompanies: readonly string[];
+    expiresAt?: Date | string | null;
+    isActive?: boolean;
+    createdBy: number | string | null;
+  },
+): Promise<{ id: number; key: string; prefix: string }> {
+  const prefix = randomPrefix();
+  const key = `loop_${prefix}_${randomToken(32)}`;
   const now = new Date();
   const [row] = await db(T.internalApiKeys)
     .insert({
@@ -43,12 +58,12 @@ export async function createInternalApiKey(
       prefix,
       key_hash: hashApiKey(key),
       user_id: opts.userId,
-      allowed_companies: JSON.stringify(codes),
+      allowed_companies: JSON.stringify([...opts.allowedCompanies].sort()),
       expires_at: opts.expiresAt ?? null,
-      is_active: true,
+      is_active: opts.isActive ?? true,
       created_at: now,
       updated_at: now,
-      created_by: opts.userId,
+      created_by: opts.createdBy,
     })
     .returning('id');
   return { id: Number(row.id ?? row), key, prefix };

@@ -53,6 +53,13 @@ export function createLoopAuthProvider(opts: LoopAuthOptions = {}): AuthProvider
       return svc(ctx).apps.resolve(req.get(APP_HEADER), op.product);
     },
 
+    async reachableCompanyIds(ctx) {
+      const p = ctx.principal;
+      if (!p) return [];
+      const ids = (await svc(ctx).tenancy.reachableCompanies(Number(p.userId))).map((c) => Number(c.id));
+      return p.allowedCompanyIds ? ids.filter((id) => p.allowedCompanyIds!.includes(id)) : ids;
+    },
+
     can(ctx, permission) {
       if (ctx.principal?.isSuperuser) return true;
       return ctx.tenant ? grants(ctx.tenant.permissions, permission) : false;

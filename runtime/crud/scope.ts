@@ -27,9 +27,24 @@ export function scoped(db: Knex, d: ResourceDescriptor, ctx: RequestContext, vis
   const q = db(d.table);
   const company = companyOf(d, ctx);
   if (company !== null) q.where(`${d.table}.company_id`, company);
+  if (d.tenantRoot) scopeTenantRoot(q, d, ctx);
   if (d.softDelete && visibility === 'live') q.whereNull(`${d.table}.deleted_at`);
   if (d.softDelete && visibility === 'deleted') q.whereNotNull(`${d.table}.deleted_at`);
   return q;
+}
+
+/**
+ * A tenant root (companies) is its own tenant: the company selected by X-Company-ID when there is
+ * one (writes), else the companies the caller reaches (reads). Superusers see every row. Without
+ * either answer the query matches nothing, so a wiring mistake fails closed.
+ */
+function scopeTenantRoot(q: Knex.QueryBuilder, d: ResourceDescriptor, ctx: RequestContext): void {
+  if (ctx.tenant) {
+    q.where(`${d.table}.id`, ctx.tenant.companyId);
+    return;
+  }
+  if (ctx.principal?.isSuperuser) return;
+  q.whereIn(`${d.table}.id`, [...(ctx.reachableCompanyIds ?? [])]);
 }
 
 /** Path id → typed id; a non-numeric id of a serial resource can match nothing, so it is a 404. */

@@ -50,20 +50,32 @@ function send(res: Response, result: ActionResult, status: number): void {
   sendJson(res, code, result.body);
 }
 
-export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: CrudDeps): RequestHandler {
+export interface RunOptions {
+  /** Read multipart/form-data bodies (fields into `body`, files into `a.files`). Default true. */
+  readonly multipart?: boolean;
+  /** Turns multipart form fields (strings) into the values the body validator expects. */
+  readonly coerceForm?: (fields: Record<string, unknown>, files: readonly { field: string; filename: string }[]) => Record<string, unknown>;
+  /** Runs inside the transaction after the handler returned (CRUD handlers write their audit row here). */
+  readonly after?: (args: ActionContext, result: ActionResult) => Promise<void>;
+}
+
+export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: CrudDeps, opts: RunOptions = {}): RequestHandler {
   return async (req, res) => {
     const ctx: RequestContext = ctxOf(res);
     const handler = handlers[d.handler];
     if (!handler) throw notImplemented(`Handler "${d.handler}" for ${d.id} is not implemented.`, 'handler_not_implemented');
-    if (req.is('multipart/form-data')) await readMultipart(req, res);
-    const query = parsePart(d.validators.query, req.query, { ...req.query }) as Record<string, unknown>;
-    const body = d.method === 'GET' ? undefined : parsePart(d.validators.body, req.body ?? {}, req.body);
-    const params = { ...(req.params as Record<string, string>) };
-    const files = Array.isArray(req.files)
+    const multipart = opts.multipart !== false && Boolean(req.is('multipart/form-data'));
+    if (multipart) await readMultipart(req, res);
+    const files = multipart && Array.isArray(req.files)
       ? req.files.map((f) => ({ field: f.fieldname, filename: f.originalname, contentType: f.mimetype, size: f.size, buffer: f.buffer }))
       : undefined;
+    const query = parsePart(d.validators.query, req.query, { ...req.query }) as Record<string, unknown>;
+    const rawBody = multipart && opts.coerceForm ? opts.coerceForm({ ...(req.body ?? {}) }, files ?? []) : req.body;
+    const body = d.method === 'GET' ? undefined : parsePart(d.validators.body, rawBody ?? {}, rawBody);
+    const params = { ...(req.params as Record<string, string>) };
     const baseUrl = `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
+    // Everything the handler does goes through `trx`: the request's one transaction for writes.
     const run = async (trx: Knex): Promise<ActionResult> => {
       if (d.on === 'item' && d.resource && params.id !== undefined) await loadRow(trx, d.resource, ctx, params.id);
       const args: ActionContext = {
@@ -72,8 +84,12 @@ export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: 
           if (deps.audit) await deps.audit({ trx, ctx, ...entry });
         },
       };
-      return handler(args);
+      const result = await handler(args);
+      if (opts.after) await opts.after(args, result);
+      return result;
     };
+    // A non-2xx result (login failure: 401) is answered, not thrown, so the transaction still commits
+    // what the handler recorded (its audit row); the status reaches the client unchanged.
     const result = d.method === 'GET' ? await run(ctx.db) : await ctx.db.transaction(run);
     send(res, result, d.status);
   };

@@ -73,6 +73,11 @@ export function resourceDescriptorData(r: ResourceNode, service: ServiceNode) {
     orderable: sortedRecord(r.fields.filter((f) => f.orderable).map((f): [string, string] => [f.name, f.column])),
     defaultOrdering: orderingColumns(r),
     permissions: { ...r.permissions },
+    // Printed only when set, so descriptors of plain resources stay as they were.
+    tenantRoot: r.tenantRoot || undefined,
+    tenantOptional: r.tenantOptional || undefined,
+    handlers: Object.keys(r.handlers).length ? { ...r.handlers } : undefined,
+    multipart: r.multipart.length ? [...r.multipart] : undefined,
     validators: {
       create: code(v.create),
       update: code(v.update),

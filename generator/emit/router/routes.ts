@@ -4,7 +4,7 @@
  * parameter in the same position (`notifications/templates/` before `notifications/:id/`) — within a
  * module by sorting, across modules by the mount order (mountOrder below).
  */
-import type { ActionNode, HttpMethod, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
+import type { ActionNode, CrudOperation, HttpMethod, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
 import { actionDescriptorName, resourceDescriptorName } from '../names.ts';
 import { compareStrings } from '../openapi/sort-document.ts';
 import { quote } from './print-literal.ts';
@@ -59,43 +59,73 @@ export function shadows(a: Route, b: Route): boolean {
   return looser;
 }
 
+type Perm = 'view' | 'add' | 'change' | 'delete';
+
+/**
+ * Steps before an operation's handler, by the resource's access (resource-node.ts):
+ * reads: public → optionalAuth; authenticated → authenticate; permission → authenticate + permit(view).
+ * writes: superuser → authenticate + requireSuperuser; permission → authenticate + permit(code).
+ * `rt.tenant` always runs (it also checks X-LOOP-APP-ID); a tenant root's writes need the company
+ * selected by X-Company-ID, its reads list the caller's companies, and only superusers create one.
+ */
+function guard(r: ResourceNode, d: string, perm: Perm): string[] {
+  const read = perm === 'view';
+  // New tenants come from registration; creating one directly is for platform operators.
+  if (r.tenantRoot && perm === 'add') return ['rt.authenticate', `rt.tenant(${d})`, 'rt.requireSuperuser'];
+  const auth = read && r.access.read === 'public' ? 'rt.optionalAuth' : 'rt.authenticate';
+  const tenant = r.tenantRoot && !read ? `rt.tenant(${d}, 'required')` : `rt.tenant(${d})`;
+  const check = read
+    ? r.access.read === 'permission' ? [`rt.permit(${d}.permissions.view)`] : []
+    : r.access.write === 'superuser' ? ['rt.requireSuperuser'] : [`rt.permit(${d}.permissions.${perm})`];
+  return [auth, tenant, ...check];
+}
+
+/** The generic CRUD step, or the resource's named handler for that operation. */
+function crudStep(r: ResourceNode, d: string, op: CrudOperation, generic: string): string {
+  return r.handlers[op] ? `rt.crud.handler(${d}, ${quote(op)})` : `rt.crud.${generic}(${d})`;
+}
+
 function resourceRoutes(r: ResourceNode, service: ServiceNode): Route[] {
   const d = resourceDescriptorName(r);
   const list = expressPath(r.path, service);
   const item = expressPath(`${r.path}/{id}`, service);
-  const guard = (perm: 'view' | 'add' | 'change' | 'delete') =>
-    ['rt.authenticate', `rt.tenant(${d})`, `rt.permit(${d}.permissions.${perm})`];
   const routes: Route[] = [];
   for (const op of r.operations) {
     switch (op) {
       case 'list':
-        routes.push({ method: 'GET', path: list, steps: [...guard('view'), `rt.crud.list(${d})`] });
+        routes.push({ method: 'GET', path: list, steps: [...guard(r, d, 'view'), crudStep(r, d, op, 'list')] });
         break;
       case 'create':
-        routes.push({ method: 'POST', path: list, steps: [...guard('add'), 'rt.idempotent', `rt.crud.create(${d})`] });
+        routes.push({ method: 'POST', path: list, steps: [...guard(r, d, 'add'), 'rt.idempotent', crudStep(r, d, op, 'create')] });
         break;
       case 'retrieve':
-        routes.push({ method: 'GET', path: item, steps: [...guard('view'), `rt.crud.retrieve(${d})`] });
+        routes.push({ method: 'GET', path: item, steps: [...guard(r, d, 'view'), crudStep(r, d, op, 'retrieve')] });
         break;
       case 'update':
-        routes.push({ method: 'PUT', path: item, steps: [...guard('change'), `rt.crud.update(${d})`] });
+        routes.push({ method: 'PUT', path: item, steps: [...guard(r, d, 'change'), crudStep(r, d, op, 'update')] });
         break;
       case 'partial_update':
-        routes.push({ method: 'PATCH', path: item, steps: [...guard('change'), `rt.crud.partialUpdate(${d})`] });
+        routes.push({ method: 'PATCH', path: item, steps: [...guard(r, d, 'change'), crudStep(r, d, op, 'partialUpdate')] });
         break;
       case 'delete':
-        routes.push({ method: 'DELETE', path: item, steps: [...guard('delete'), `rt.crud.destroy(${d})`] });
+        routes.push({ method: 'DELETE', path: item, steps: [...guard(r, d, 'delete'), crudStep(r, d, op, 'destroy')] });
         break;
       case 'restore':
         // Undoing a delete needs the delete permission (the runtime also requires an owner/admin role).
         if (r.softDelete) {
           const path = expressPath(`${r.path}/{id}/restore`, service);
-          routes.push({ method: 'POST', path, steps: [...guard('delete'), `rt.crud.restore(${d})`] });
+          routes.push({ method: 'POST', path, steps: [...guard(r, d, 'delete'), crudStep(r, d, op, 'restore')] });
         }
         break;
     }
   }
   return routes;
+}
+
+/** Tenancy an action gets without saying: required for tenant resources and product modules. */
+function defaultTenancy(resource: ResourceNode | undefined, module: ModuleNode): ActionNode['tenant'] {
+  if (resource) return resource.scope === 'global' ? 'none' : 'required';
+  return module.product ? 'required' : 'none';
 }
 
 function actionRoute(a: ActionNode, module: ModuleNode, service: ServiceNode): Route {
@@ -107,7 +137,10 @@ function actionRoute(a: ActionNode, module: ModuleNode, service: ServiceNode): R
   const scope = resource
     ? resourceDescriptorName(resource)
     : `{ scope: ${quote(module.product ? 'company' : 'global')}, product: ${module.product ? quote(module.product) : 'null'} }`;
-  const steps = ['rt.authenticate', `rt.tenant(${scope})`, `rt.permit(${d}.permission)`];
+  // The mode is printed only when it differs from what the scope implies, so most lines stay short.
+  const mode = a.tenant === defaultTenancy(resource, module) ? '' : `, ${quote(a.tenant)}`;
+  const steps = ['rt.authenticate', `rt.tenant(${scope}${mode})`];
+  if (a.permission) steps.push(`rt.permit(${d}.permission)`);
   if (a.method === 'POST') steps.push('rt.idempotent');
   steps.push(`rt.action(${d})`);
   return { method: a.method, path, steps };
