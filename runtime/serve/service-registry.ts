@@ -18,6 +18,11 @@ export interface ServiceWiring {
   options?(db: Knex): RuntimeOptionsLike;
   /** Routes outside the catalogue (brand assets, landing pages). */
   extra?(app: Express, runtime: Runtime): void;
+  /**
+   * `serve --demo` on a database without tenants: create a demo account to sign in with and return
+   * lines to print (its login). Runs after seed data, before the catalogue's demo rows.
+   */
+  demoAccount?(db: Knex): Promise<readonly string[]>;
   /** Background workers started with the server. */
   start?(db: Knex): { stop(): Promise<void> };
 }
@@ -58,6 +63,10 @@ async function loopWiring(): Promise<ServiceWiring> {
       rateLimit: createRateLimitMiddleware(loopServices(db).limiter),
     }),
     extra: (app) => mountBrandAssets(app),
+    demoAccount: async (db) => {
+      const { createDemoAccount } = await import('./loop-demo.ts');
+      return createDemoAccount(db);
+    },
   };
 }
 

@@ -56,7 +56,14 @@ export async function prepareDatabase(opts: StartOptions): Promise<Knex> {
   const db = opts.db ?? (await openDatabase({ service: opts.service, url: opts.url ?? process.env.DATABASE_URL, dataDir, schema: opts.schema }));
   const generated = join(opts.root, 'generated', opts.service);
   await migrate(db, { service: opts.service, dir: join(generated, 'migrations'), direction: 'up' });
-  await seedIfEmpty(db, { service: opts.service, seedFile: join(generated, 'seed.json'), demo: opts.demo ?? false });
+  const seedFile = join(generated, 'seed.json');
+  await seedIfEmpty(db, { service: opts.service, seedFile, demo: false });
+  if (opts.demo) {
+    // The demo account (and its company) first, so the catalogue's demo rows have a tenant to belong to.
+    const wiring = await serviceWiring(opts.service);
+    for (const line of (await wiring.demoAccount?.(db)) ?? []) console.log(line);
+    await seedIfEmpty(db, { service: opts.service, seedFile, demo: true });
+  }
   return db;
 }
 
