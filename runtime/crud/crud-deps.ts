@@ -37,3 +37,22 @@ export function diff(
   }
   return out;
 }
+
+/**
+ * Writes an audit row through the sink. A row outside any tenant (a superuser's write to shared
+ * catalogue data) goes through a savepoint: where the audit table still insists on a company
+ * (a database migrated before `tenant_optional`), the row is dropped instead of aborting the write.
+ */
+export async function writeAuditEntry(deps: CrudDeps, entry: AuditEntry): Promise<void> {
+  if (!deps.audit) return;
+  if (entry.ctx.tenant) return deps.audit(entry);
+  try {
+    await entry.trx.transaction((sp) => deps.audit!({ ...entry, trx: sp }));
+  } catch (e) {
+    if (!warnedNoTenant) {
+      warnedNoTenant = true;
+      console.warn(`[audit] could not write a ${entry.action} row without a company (${(e as Error).message.split('\n')[0]}); is audit_logs.company_id nullable?`);
+    }
+  }
+}
+let warnedNoTenant = false;

@@ -9,7 +9,7 @@ import type { ResourceDescriptor } from '../descriptor.ts';
 import { forbidden } from '../http/api-error.ts';
 import { ctxOf, sendJson } from '../http/respond.ts';
 import type { RequestContext } from '../runtime-api.ts';
-import { type CrudDeps, diff } from './crud-deps.ts';
+import { type CrudDeps, diff, writeAuditEntry } from './crud-deps.ts';
 import { checkRefs } from './ref-check.ts';
 import { codecOf } from './row-codec.ts';
 import { loadRow, now, parseBody, rethrow } from './rows.ts';
@@ -21,7 +21,7 @@ export function prefixedId(prefix: string): string {
 }
 
 async function audit(deps: CrudDeps, trx: Knex, ctx: RequestContext, d: ResourceDescriptor, action: string, id: number | string, changes: unknown) {
-  if (deps.audit) await deps.audit({ trx, ctx, action, resource: d.id, recordId: id, changes });
+  await writeAuditEntry(deps, { trx, ctx, action, resource: d.id, recordId: id, changes });
 }
 
 export function create(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {

@@ -8,7 +8,7 @@ import multer from 'multer';
 import type { Knex } from 'knex';
 import type { ActionDescriptor } from '../descriptor.ts';
 import type { ActionContext, ActionResult, HandlerRegistry, RequestContext } from '../runtime-api.ts';
-import type { CrudDeps } from '../crud/crud-deps.ts';
+import { type CrudDeps, writeAuditEntry } from '../crud/crud-deps.ts';
 import { loadRow } from '../crud/rows.ts';
 import { notImplemented, validation } from './api-error.ts';
 import { ctxOf, sendJson } from './respond.ts';
@@ -80,9 +80,7 @@ export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: 
       if (d.on === 'item' && d.resource && params.id !== undefined) await loadRow(trx, d.resource, ctx, params.id);
       const args: ActionContext = {
         ctx, action: d, params, query, body, files, trx, baseUrl,
-        audit: async (entry) => {
-          if (deps.audit) await deps.audit({ trx, ctx, ...entry });
-        },
+        audit: (entry) => writeAuditEntry(deps, { trx, ctx, ...entry }),
       };
       const result = await handler(args);
       if (opts.after) await opts.after(args, result);
