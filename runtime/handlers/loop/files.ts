@@ -1,8 +1,9 @@
 /**
  * files/assets: multipart upload (the resource's create, routed here by the catalogue's
  * `handlers: { create: files.createAsset }`) and streamed download with the stored content type.
- * The upload's form fields are the resource's writable fields (name, folder, visibility, …);
- * the file part may use any field name (`file` by convention), exactly one is accepted.
+ * The upload's form fields are the resource's writable fields (name, folder, visibility, …), already
+ * validated by the create schema; the file part may use any field name (`file` by convention),
+ * exactly one is accepted. The stored key replaces the `file` value the plumbing filled with the filename.
  */
 import { z } from 'zod';
 import { ApiError, validation } from '../../http/api-error.ts';
@@ -53,7 +54,7 @@ export const filesHandlers: HandlerRegistry = {
       workspace: f.workspace,
       expiresAt: f.expires_at,
     });
-    await a.audit({ action: 'create', resource: ASSETS.id, recordId: record.id as number, changes: { name: record.name, size_bytes: record.size_bytes, content_type: record.content_type } });
+    // The CRUD handler plumbing (runtime/crud/crud-handler.ts) writes the create audit row from this body.
     return { status: 201, body: record };
   },
 
