@@ -12,6 +12,10 @@ import { notificationsHandlers } from './notifications.ts';
 import { bookingHandlers } from './booking.ts';
 import { paymentsHandlers } from './payments.ts';
 import { posHandlers } from './pos.ts';
+import { attendanceHandlers } from './attendance.ts';
+import { eventsHandlers } from './events.ts';
+import { cmsHandlers } from './cms.ts';
+import { protectorHandlers } from './protector.ts';
 
 export const loopHandlers: HandlerRegistry = {
   ...authHandlers,
@@ -23,4 +27,8 @@ export const loopHandlers: HandlerRegistry = {
   ...bookingHandlers,
   ...paymentsHandlers,
   ...posHandlers,
+  ...attendanceHandlers,
+  ...eventsHandlers,
+  ...cmsHandlers,
+  ...protectorHandlers,
 };
