@@ -1,0 +1,48 @@
+/**
+ * Every handler of the platform catalogue, keyed by handler name (`<module>.<camelCase>`).
+ *
+ * Endpoints whose behaviour needs an outside system that is not wired yet (AI providers, SMTP/SMS,
+ * SAML/OAuth, passkeys, WebSockets, file storage, SQL shards, job runners) answer 501
+ * NOT_IMPLEMENTED with the handler name, through `notYet` below — never fake success. The registry
+ * is a Proxy so a handler name the catalogue adds later also answers 501 rather than a crash; the
+ * explicit map is the list of what is real.
+ */
+import type { ActionHandler, HandlerRegistry } from '../../runtime-api.ts';
+import { notImplemented } from '../../http/api-error.ts';
+import { authHandlers } from './auth.ts';
+import { childRecordHandlers } from './child-records.ts';
+import { keysHandlers } from './keys.ts';
+import { objectTypesHandlers } from './object-types.ts';
+import { objectsHandlers } from './objects.ts';
+import { resourceHandlers } from './resources.ts';
+import { settingsHandlers } from './settings.ts';
+import { tenantInfoHandlers } from './tenant-info.ts';
+import { usersHandlers } from './users.ts';
+
+/** Handlers with real behaviour. */
+export const implementedPlatformHandlers: HandlerRegistry = {
+  ...authHandlers,
+  ...childRecordHandlers,
+  ...keysHandlers,
+  ...objectTypesHandlers,
+  ...objectsHandlers,
+  ...resourceHandlers,
+  ...settingsHandlers,
+  ...tenantInfoHandlers,
+  ...usersHandlers,
+};
+
+function notYet(name: string): ActionHandler {
+  return async () => {
+    throw notImplemented(`${name} is not implemented in this deployment yet.`, 'not_implemented');
+  };
+}
+
+const HANDLER_NAME = /^[a-z][a-z0-9-]*\.[a-z][A-Za-z0-9]*$/;
+
+export const platformHandlers: HandlerRegistry = new Proxy(implementedPlatformHandlers, {
+  get(target, key) {
+    if (typeof key !== 'string') return undefined;
+    return target[key] ?? (HANDLER_NAME.test(key) ? notYet(key) : undefined);
+  },
+});

@@ -1,0 +1,107 @@
+/**
+ * Listing, searching and aggregating objects. Filters are `{ property, operator, value }` with
+ * operators eq, neq, gt, gte, lt, lte, contains, in, is_null; property names are bound as SQL
+ * parameters (`properties->>?`), never spliced. Pages: `limit` (1–100, default 25) and an opaque
+ * cursor (base64 offset; keyset paging on (created_at, id) is the next step for big types).
+ */
+import type { Knex } from 'knex';
+import { validation } from '../../http/api-error.ts';
+import { objects, objectView } from './object-store.ts';
+
+export interface Filter { readonly property: string; readonly operator?: string; readonly value?: unknown }
+
+const OPS: Readonly<Record<string, string>> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
+const SYSTEM_SORT = new Set(['created_at', 'updated_at', 'id', 'version']);
+
+function applyFilter(q: Knex.QueryBuilder, f: Filter, i: number): void {
+  if (!f || typeof f.property !== 'string' || !f.property) throw validation({ [`filters.${i}`]: ['needs a property'] });
+  const op = f.operator ?? 'eq';
+  const numeric = typeof f.value === 'number';
+  const col = numeric ? "(properties->>?)::numeric" : 'properties->>?';
+  if (OPS[op]) q.whereRaw(`${col} ${OPS[op]} ?`, [f.property, numeric ? f.value : String(f.value)]);
+  else if (op === 'contains') q.whereRaw('properties->>? ilike ?', [f.property, `%${String(f.value ?? '')}%`]);
+  else if (op === 'in' && Array.isArray(f.value)) q.whereRaw(`properties->>? = any(?)`, [f.property, f.value.map(String)]);
+  else if (op === 'is_null') q.whereRaw(f.value === false ? 'properties->>? is not null' : 'properties->>? is null', [f.property]);
+  else throw validation({ [`filters.${i}.operator`]: [`unknown operator "${op}"`] });
+}
+
+export function decodeCursor(cursor: unknown): number {
+  if (typeof cursor !== 'string' || !cursor) return 0;
+  try {
+    const n = Number(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')).o);
+    return Number.isInteger(n) && n >= 0 ? n : 0;
+  } catch {
+    throw validation({ cursor: ['is not a valid cursor'] });
+  }
+}
+
+const encodeCursor = (offset: number) => Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+
+export interface QueryOptions {
+  readonly filters?: readonly Filter[];
+  readonly query?: string;
+  readonly sort?: string;
+  readonly order?: string;
+  readonly limit?: number;
+  readonly cursor?: string;
+  readonly deleted?: boolean;
+}
+
+export async function queryObjects(db: Knex, companyId: number, typeId: string, o: QueryOptions) {
+  const limit = Math.min(Math.max(Number(o.limit) || 25, 1), 100);
+  const offset = decodeCursor(o.cursor);
+  const base = () => {
+    const q = objects(db, companyId, typeId);
+    if (o.deleted) q.whereNotNull('deleted_at');
+    else q.whereNull('deleted_at');
+    (o.filters ?? []).forEach((f, i) => applyFilter(q, f, i));
+    if (o.query) q.whereRaw('properties::text ilike ?', [`%${o.query}%`]);
+    return q;
+  };
+  const dir = o.order === 'asc' ? 'asc' : 'desc';
+  const rows = base().limit(limit + 1).offset(offset);
+  if (o.sort && SYSTEM_SORT.has(o.sort)) rows.orderBy(o.sort, dir);
+  else if (o.sort) rows.orderByRaw(`properties->>? ${dir}`, [o.sort]);
+  rows.orderBy('created_at', dir).orderBy('id', dir);
+  const [list, total] = await Promise.all([rows, base().count({ n: '*' }).first()]);
+  const more = list.length > limit;
+  return {
+    results: list.slice(0, limit).map(objectView),
+    total: Number(total?.n ?? 0),
+    next_cursor: more ? encodeCursor(offset + limit) : null,
+  };
+}
+
+const AGG = new Set(['count', 'sum', 'avg', 'min', 'max']);
+
+export interface Aggregation { readonly function: string; readonly property_id?: string; readonly alias?: string }
+
+/** `property_id` names a property (by name, as objects store names). Group keys come back as text. */
+export async function aggregateObjects(db: Knex, companyId: number, typeId: string, aggs: readonly Aggregation[], filters: readonly Filter[], groupBy: readonly string[]) {
+  if (!aggs.length) throw validation({ aggregations: ['needs at least one aggregation'] });
+  const q = objects(db, companyId, typeId).whereNull('deleted_at');
+  filters.forEach((f, i) => applyFilter(q, f, i));
+  const selects: Knex.Raw[] = [];
+  aggs.forEach((a, i) => {
+    if (!AGG.has(a.function)) throw validation({ [`aggregations.${i}.function`]: ['must be count, sum, avg, min or max'] });
+    const alias = a.alias && /^[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(a.alias) ? a.alias : `${a.function}_${i}`;
+    if (a.function === 'count' && !a.property_id) selects.push(db.raw('count(*)::int as ??', [alias]));
+    else if (a.function === 'count') selects.push(db.raw('count(properties->>?)::int as ??', [a.property_id!, alias]));
+    else if (!a.property_id) throw validation({ [`aggregations.${i}.property_id`]: ['is required'] });
+    else selects.push(db.raw(`${a.function}((properties->>?)::numeric)::float as ??`, [a.property_id, alias]));
+  });
+  groupBy.forEach((g, i) => {
+    selects.unshift(db.raw('properties->>? as ??', [g, `group_${i}`]));
+  });
+  q.select(selects);
+  // Group by select-list position: the same expression with differently numbered parameters is a
+  // different expression to PostgreSQL.
+  if (groupBy.length) q.groupByRaw(groupBy.map((_, i) => String(i + 1)).join(', '));
+  const rows = await q;
+  return rows.map((r: Record<string, unknown>) => {
+    const out: Record<string, unknown> = {};
+    groupBy.forEach((g, i) => (out[g] = r[`group_${i}`]));
+    for (const [k, v] of Object.entries(r)) if (!k.startsWith('group_')) out[k] = v;
+    return out;
+  });
+}

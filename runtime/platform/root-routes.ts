@@ -1,0 +1,57 @@
+/**
+ * Seed 002 paths outside /v1/: `/` (landing page), `/docs` (HTML docs), `/docs/openapi.json`,
+ * `/ready`, `/events/types`, `/events/stream` (server-sent events) and `/webhooks/stripe`.
+ * `/health` is mounted by runtime/serve/start-service.ts for every service before this hook runs.
+ * Mounted through the service wiring's `extra(app, runtime)`; errors render in the platform envelope.
+ */
+import type { Application as Express, Request, Response } from 'express';
+import type { Runtime } from '../runtime-api.ts';
+import { badRequest } from '../http/api-error.ts';
+import { ctxOf, sendJson } from '../http/respond.ts';
+import { EVENT_TYPES } from './event-types.ts';
+import { verifyStripeSignature } from './stripe-signature.ts';
+
+const VERSION = '1.0.0';
+
+export function mountPlatformRootRoutes(app: Express, rt: Runtime, openapi: () => unknown): void {
+  app.get('/', (_req, res) => {
+    res.type('html').send('<!doctype html><html><head><title>Platform API</title></head><body><h1>Platform API</h1>'
+      + '<p>Backend-as-a-service. See <a href="/docs">the API documentation</a>.</p></body></html>');
+  });
+  app.get('/docs', (_req, res) => {
+    // Same local Swagger UI assets as /api/docs/ (runtime/serve/docs.ts), pointed at /docs/openapi.json.
+    res.type('html').send(`<!doctype html><html><head><title>Platform API docs</title>
+<link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="swagger-ui"></div>
+<script src="/api/docs/assets/swagger-ui-bundle.js"></script>
+<script>window.ui = SwaggerUIBundle({ url: '/docs/openapi.json', dom_id: '#swagger-ui', deepLinking: true });</script></body></html>`);
+  });
+  app.get('/docs/openapi.json', (_req, res) => {
+    res.json(openapi());
+  });
+  app.get('/ready', async (_req, res) => {
+    await rt.db.raw('select 1');
+    sendJson(res, 200, { status: 'ready', service: rt.service, version: VERSION, timestamp: new Date().toISOString() });
+  });
+  app.get('/events/types', rt.authenticate, (_req, res) => {
+    sendJson(res, 200, EVENT_TYPES.map((type) => ({ type })));
+  });
+  app.get('/events/stream', rt.authenticate, rt.tenant({ scope: 'company', product: null }), (req: Request, res: Response) => {
+    // SSE: a hello event, then a comment every 15 s so proxies keep the connection open. Delivery
+    // of live events needs a fan-out (Postgres LISTEN/NOTIFY) that is not built yet.
+    const ctx = ctxOf(res);
+    res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+    res.flushHeaders();
+    res.write(`event: ready\ndata: ${JSON.stringify({ tenant_id: ctx.tenant?.companyId ?? null, request_id: ctx.requestId })}\n\n`);
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    req.on('close', () => clearInterval(ping));
+  });
+  app.post('/webhooks/stripe', (req, res) => {
+    const secret = process.env.STRIPE_WEBHOOK_SECRET;
+    if (!secret) throw badRequest('Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET).', 'stripe_not_configured');
+    // express.json already parsed the body; Stripe signs the raw bytes, and JSON.stringify of the
+    // parsed body matches them only for compact payloads — a raw-body parser on this path is the fix.
+    const raw = JSON.stringify(req.body ?? {});
+    verifyStripeSignature(raw, req.get('Stripe-Signature') ?? '', secret);
+    sendJson(res, 200, { received: true, type: (req.body as { type?: string })?.type ?? null });
+  });
+}

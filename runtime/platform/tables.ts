@@ -1,0 +1,20 @@
+/** Table names of the platform catalogue (spec/platform/*.yaml), in one place for hand-written queries. */
+export const T = {
+  tenants: 'pf_tenants',
+  apiKeys: 'pf_api_keys',
+  users: 'pf_users',
+  sessions: 'pf_sessions',
+  objectTypes: 'pf_object_types',
+  properties: 'pf_properties',
+  objects: 'pf_objects',
+  objectVersions: 'pf_object_versions',
+  confirmTokens: 'pf_confirm_tokens',
+  settings: 'pf_settings',
+  records: 'pf_records',
+  webhooks: 'pf_webhooks',
+  forms: 'pf_forms',
+  roles: 'pf_roles',
+  dashboards: 'pf_dashboards',
+  automations: 'pf_automations',
+  accounts: 'pf_accounts',
+} as const;
