@@ -80,9 +80,27 @@ async function roomloopWiring(): Promise<ServiceWiring> {
   };
 }
 
+async function platformWiring(): Promise<ServiceWiring> {
+  const pf = await import('../platform/index.ts');
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  let root = process.cwd();
+  let openapi: unknown;
+  return {
+    style: 'platform',
+    auth: (env) => {
+      root = env.root;
+      return pf.createPlatformAuthProvider({ db: env.db, jwtSecret: pf.platformJwtSecret(env.dataDir) });
+    },
+    handlers: pf.platformHandlers,
+    extra: (app, runtime) => pf.mountPlatformRootRoutes(app, runtime, () => (openapi ??= JSON.parse(readFileSync(join(root, 'generated', 'platform', 'openapi.json'), 'utf8')))),
+  };
+}
+
 const WIRINGS: Readonly<Record<string, () => Promise<ServiceWiring>>> = {
   loop: loopWiring,
   roomloop: roomloopWiring,
+  platform: platformWiring,
 };
 
 export async function serviceWiring(service: string): Promise<ServiceWiring> {
