@@ -110,7 +110,13 @@ export interface ActionContext {
  * Throw `ApiError` (runtime/http/api-error.ts) for failures; the service style renders it.
  */
 export type ActionResult =
-  | { readonly status?: number; readonly body: unknown; readonly headers?: Readonly<Record<string, string>> }
+  | {
+      readonly status?: number;
+      readonly body: unknown;
+      readonly headers?: Readonly<Record<string, string>>;
+      /** The body holds a one-time secret (a new API key): sent `no-store` and never kept for Idempotency-Key replay. */
+      readonly secret?: boolean;
+    }
   | { readonly status?: number; readonly stream: NodeJS.ReadableStream; readonly contentType: string; readonly filename?: string }
   | { readonly status?: number; readonly buffer: Buffer; readonly contentType: string; readonly filename?: string };
 

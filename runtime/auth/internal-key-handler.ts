@@ -37,5 +37,5 @@ export async function createInternalApiKeyHandler(a: ActionContext): Promise<Act
     createdBy: a.ctx.principal?.userId ?? null,
   });
   const { row } = await loadRow(a.trx, d, a.ctx, String(created.id));
-  return { status: 201, body: { ...row, key: created.key } };
+  return { status: 201, body: { ...row, key: created.key }, secret: true };
 }

@@ -7,7 +7,7 @@
 import { validation } from '../http/api-error.ts';
 import type { ActionContext, ActionResult } from '../runtime-api.ts';
 import { enforceRateLimit } from '../ratelimit/rate-limit.ts';
-import { writeAudit } from '../audit/write-audit.ts';
+import { writeAuditBestEffort } from '../audit/write-audit.ts';
 import { enqueueMail } from '../effects/mail/mailer.ts';
 import { assertPasswordAcceptable } from './create-user.ts';
 import { T } from './loop-schema.ts';
@@ -42,7 +42,7 @@ export async function passwordReset(a: ActionContext): Promise<ActionResult> {
       text: `Someone asked to reset the password of your LOOP account.\n\nReset it here (valid for one hour, usable once):\n${link}\n\nOr send this token to POST /api/v1/auth/password-reset-confirm/: ${token}\n\nIf this was not you, ignore this email.`,
       payload: { kind: 'password_reset', user_id: user.id },
     });
-    await writeAudit(a.trx, { action: 'password_reset_requested', resource: 'auth', recordId: user.id, actorId: user.id, ip: a.ctx.ip, requestId: a.ctx.requestId, appId: a.ctx.appId });
+    await writeAuditBestEffort(a.trx, { action: 'password_reset_requested', resource: 'auth', recordId: user.id, actorId: user.id, ip: a.ctx.ip, requestId: a.ctx.requestId, appId: a.ctx.appId });
   }
   return { status: 202, body: ACCEPTED };
 }
@@ -64,7 +64,7 @@ export async function passwordResetConfirm(a: ActionContext): Promise<ActionResu
   // Single use: this token and any other outstanding one of the user are spent.
   await a.trx(T.passwordResets).where({ user_id: user.id }).whereNull('used_at').update({ used_at: now, updated_at: now });
   await s.tokens.revokeAllForUser(a.trx, user.id);
-  await writeAudit(a.trx, { action: 'password_reset', resource: 'auth', recordId: user.id, actorId: user.id, ip: a.ctx.ip, requestId: a.ctx.requestId, appId: a.ctx.appId });
+  await writeAuditBestEffort(a.trx, { action: 'password_reset', resource: 'auth', recordId: user.id, actorId: user.id, ip: a.ctx.ip, requestId: a.ctx.requestId, appId: a.ctx.appId });
   return { body: { detail: 'Your password has been reset. Please log in again.' } };
 }
 

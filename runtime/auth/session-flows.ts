@@ -5,7 +5,7 @@
 import { ApiError } from '../http/api-error.ts';
 import type { ActionContext, ActionResult } from '../runtime-api.ts';
 import { enforceRateLimit } from '../ratelimit/rate-limit.ts';
-import { writeAudit, writeAuditBestEffort } from '../audit/write-audit.ts';
+import { writeAuditBestEffort } from '../audit/write-audit.ts';
 import { provisionCompany } from './company-provisioning.ts';
 import { createUser } from './create-user.ts';
 import { T } from './loop-schema.ts';
@@ -35,7 +35,8 @@ export async function register(a: ActionContext): Promise<ActionResult> {
   const companyName = str(b.company_name).trim();
   const provisioned = companyName ? await provisionCompany(a.trx, { name: companyName, ownerId: user.id, email, now }) : null;
   const tokens = await s.tokens.issuePair(a.trx, user);
-  await writeAudit(a.trx, { ...meta(a), action: 'register', resource: 'auth', recordId: user.id, actorId: user.id, companyId: provisioned?.company.id ?? null });
+  // Best effort: a user without a company has no company for the row (see writeAuditBestEffort).
+  await writeAuditBestEffort(a.trx, { ...meta(a), action: 'register', resource: 'auth', recordId: user.id, actorId: user.id, companyId: provisioned?.company.id ?? null });
   s.tenancy.invalidateUser(user.id);
   return {
     status: 201,

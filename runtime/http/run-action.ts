@@ -47,7 +47,21 @@ function send(res: Response, result: ActionResult, status: number): void {
     return;
   }
   if (result.headers) res.set(result.headers);
+  if (result.secret) return sendSecret(res, code, result.body);
   sendJson(res, code, result.body);
+}
+
+/**
+ * A one-time secret goes out with `Cache-Control: no-store`, written as a stream: the idempotency
+ * store keeps only bodies sent whole (res.send), so the secret never lands in idempotency_keys and a
+ * retry runs again instead of replaying it.
+ */
+function sendSecret(res: Response, status: number, body: unknown): void {
+  const ctx = ctxOf(res);
+  const payload = ctx.style === 'platform' ? { success: true, data: body ?? null, request_id: ctx.requestId } : body;
+  res.status(status).set('Cache-Control', 'no-store').type('application/json');
+  res.write(JSON.stringify(payload));
+  res.end();
 }
 
 export interface RunOptions {
