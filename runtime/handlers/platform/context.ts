@@ -30,4 +30,5 @@ export function param(a: ActionContext, name: string): string {
 }
 
 export const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
-export const parseJson = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+/** jsonb columns arrive parsed from both drivers (pg and PGlite); a string is a JSON string value. */
+export const parseJson = (v: unknown): any => v;

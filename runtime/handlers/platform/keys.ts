@@ -59,7 +59,7 @@ export const keysHandlers: HandlerRegistry = {
     const old = await a.trx(T.apiKeys).where({ id, company_id: tenant }).whereNull('revoked_at').first();
     if (!old) throw notFound('API key not found or revoked.');
     const b = bodyOf(a);
-    const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+    const parse = (v: unknown): any => v; // jsonb arrives parsed
     const { row, token } = await insertKey(a.trx, tenant, {
       label: String(b.label ?? old.label),
       scopes: b.scopes !== undefined ? checkScopes(b.scopes) : parse(old.scopes),

@@ -71,7 +71,7 @@ export async function findKey(db: Knex, token: string): Promise<KeyRecord | null
   const rows = await db(T.apiKeys).where({ prefix }).select('id', 'company_id', 'scopes', 'ip_allowlist', 'expires_at', 'revoked_at', 'key_hash');
   const row = rows.find((r) => sameHash(r.key_hash, hash));
   if (!row) return null;
-  const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+  const json = (v: unknown): any => v; // jsonb arrives parsed
   return {
     id: row.id,
     companyId: Number(row.company_id),

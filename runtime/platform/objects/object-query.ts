@@ -61,7 +61,8 @@ export async function queryObjects(db: Knex, companyId: number, typeId: string, 
   const dir = o.order === 'asc' ? 'asc' : 'desc';
   const rows = base().limit(limit + 1).offset(offset);
   if (o.sort && SYSTEM_SORT.has(o.sort)) rows.orderBy(o.sort, dir);
-  else if (o.sort) rows.orderByRaw(`properties->>? ${dir}`, [o.sort]);
+  // jsonb ordering (not text): numbers sort numerically, strings as text.
+  else if (o.sort) rows.orderByRaw(`properties->? ${dir} nulls last`, [o.sort]);
   rows.orderBy('created_at', dir).orderBy('id', dir);
   const [list, total] = await Promise.all([rows, base().count({ n: '*' }).first()]);
   const more = list.length > limit;

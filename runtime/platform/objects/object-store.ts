@@ -16,7 +16,8 @@ import { type PropertyDef, validateProperties } from './validate-properties.ts';
 
 export interface ObjectTypeRow { readonly id: string; readonly name: string; readonly display_name: string | null }
 
-const json = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+/** jsonb arrives parsed from both drivers. */
+const json = (v: unknown): any => v;
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
 
 /** By id (`ot_…`) or by name (`contacts`), within the tenant. */
