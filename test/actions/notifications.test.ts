@@ -33,14 +33,15 @@ describe('notifications/send-email', () => {
     expect(r.status).toBe(202);
     expect(r.body.queued).toBe(2);
     const rows = await outbox(c, 'email');
-    expect(rows.map((x) => x.id)).toEqual(r.body.message_ids);
+    expect(rows.map((x) => Number(x.id))).toEqual(r.body.message_ids);
     expect(rows[0]).toMatchObject({ to: 'a@example.test', subject: 'See you Monday, Ada <3', body: 'Hi Ada <3, your booking for Haircut is confirmed.', status: 'pending' });
     const payload = typeof rows[0].payload === 'string' ? JSON.parse(rows[0].payload) : rows[0].payload;
     // HTML escapes the variables; the plain text does not.
     expect(payload.html).toBe('<p>Hi Ada &lt;3 &amp; welcome</p>');
     const notes = await svc.db('notifications_notifications').where({ company_id: c.companyId }).orderBy('id');
     expect(notes).toHaveLength(2);
-    expect(notes[0]).toMatchObject({ channel: 'email', status: 'pending', title: 'See you Monday, Ada <3', template_id: t.body.id });
+    expect(notes[0]).toMatchObject({ channel: 'email', status: 'pending', title: 'See you Monday, Ada <3' });
+    expect(Number(notes[0].template_id)).toBe(t.body.id);
     expect(payload.notification_id).toBe(Number(notes[0].id));
   });
 
