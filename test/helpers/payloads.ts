@@ -31,10 +31,11 @@ export function letters(n: number, width = 7): string {
   return s;
 }
 
-function fitLength(s: string, f: FieldNode): string {
-  if (f.max !== undefined && s.length > f.max) s = s.slice(0, f.max);
-  if (f.min !== undefined && s.length < f.min) s = s.padEnd(f.min, 'x');
-  return s;
+/** Letters of `n` as wide as the field allows (short fields keep the low-order letters, so values stay distinct). */
+function fitLength(n: number, f: FieldNode): string {
+  const width = Math.max(1, Math.min(7, f.max ?? 7));
+  const s = letters(n, width);
+  return f.min !== undefined && s.length < f.min ? s.padEnd(f.min, 'x') : s;
 }
 
 /** Lowest and highest whole values a numeric field accepts (bounds, and precision for decimals). */
@@ -58,7 +59,7 @@ export function validValue(f: FieldNode, n: number, variant = 0): unknown {
   switch (f.type) {
     case 'string':
     case 'text':
-      return fitLength(letters(n), f);
+      return fitLength(n, f);
     case 'integer':
     case 'decimal': {
       const { lo, hi } = numericRange(f);
@@ -82,7 +83,9 @@ export function validValue(f: FieldNode, n: number, variant = 0): unknown {
     case 'uuid':
       return `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
     case 'json':
-      return { note: letters(n), n };
+      // A list by default (tags, company codes) stays a list, left empty: its items have meaning.
+      if (f.example !== undefined) return f.example;
+      return Array.isArray(f.default) ? [] : { note: letters(n), n };
     case 'enum': {
       const values = f.enumValues ?? [];
       return values[variant % values.length];

@@ -46,6 +46,30 @@ export class Actor {
     return { status: res.status, body: parsed, method, url: url.replace(this.api, ''), sent: body };
   }
 
+  /**
+   * multipart/form-data: `files` become file parts (a few bytes of text/plain), everything else a
+   * form field (objects and arrays as JSON text).
+   */
+  async postMultipart(path: string, fields: Record<string, unknown>, files: readonly string[]): Promise<Reply> {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === undefined || v === null) continue;
+      if (files.includes(k)) form.append(k, new Blob([`conformance upload ${String(v)}\n`], { type: 'text/plain' }), `${k}.txt`);
+      else form.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
+    }
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.token}` };
+    if (this.company) headers['X-Company-ID'] = this.company;
+    const res = await fetch(this.api + path, { method: 'POST', headers, body: form });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: keep the text for the failure message
+    }
+    return { status: res.status, body: parsed, method: 'POST (multipart)', url: path, sent: fields };
+  }
+
   get = (path: string, query?: Query) => this.request('GET', path, undefined, query);
   post = (path: string, body?: unknown) => this.request('POST', path, body ?? {});
   put = (path: string, body: unknown) => this.request('PUT', path, body);

@@ -5,6 +5,7 @@
  * its life.
  */
 import { expect, it } from 'vitest';
+import { caseIt } from './known-issues.ts';
 import type { FieldNode } from '../../../generator/ir/index.ts';
 import { inputFields, invalidCases, validValue } from '../../helpers/payloads.ts';
 import { describeReply } from './client.ts';
@@ -14,7 +15,7 @@ import type { ResourceState } from './resource-state.ts';
 const has = (s: ResourceState, op: string) => (s.r.operations as readonly string[]).includes(op);
 
 export function createTests(s: ResourceState): void {
-  it('create → 201 echoing every field sent', async () => {
+  caseIt(s, 'create → 201 echoing every field sent', async () => {
     const made = await s.main();
     expectStatus(made.reply, 201);
     expectEcho(s.r, made.sent, made.reply);
@@ -22,7 +23,7 @@ export function createTests(s: ResourceState): void {
 
   // The kinds of mistakes depend only on the fields, so the test names are known before any request.
   for (const kind of invalidCases(s.r, {})) {
-    it(`create → 400 naming each field (${kind.kind}: ${kind.fields.join(', ')})`, async () => {
+    caseIt(s, `create → 400 naming each field (${kind.kind}: ${kind.fields.join(', ')})`, async () => {
       const { sent } = await s.main();
       const bad = invalidCases(s.r, sent).find((c) => c.kind === kind.kind)!;
       const reply = await s.writer.post(`${s.r.path}/`, bad.body);
@@ -39,16 +40,17 @@ function patchField(fields: readonly FieldNode[]): FieldNode | undefined {
 
 export function itemTests(s: ResourceState): void {
   if (has(s, 'retrieve')) {
-    it('retrieve → 200 with the created record', async () => {
+    caseIt(s, 'retrieve → 200 with the created record', async () => {
       const made = await s.main();
       const reply = await s.reader.get(s.itemPath(made.id));
       expectStatus(reply, 200);
-      expect(reply.body, describeReply(reply)).toEqual(made.reply.body);
+      // The create answer may carry more (a key shown once); everything retrieve shows is the same.
+      expect(made.reply.body, describeReply(reply)).toMatchObject(reply.body);
     });
   }
 
   if (has(s, 'update')) {
-    it('update (PUT) → 200 with every new value, kept on retrieve', async () => {
+    caseIt(s, 'update (PUT) → 200 with every new value, kept on retrieve', async () => {
       const made = await s.main();
       const body = await s.ctx.records.payload(s.r, s.ctx.actors.a, { variant: 1 });
       const reply = await s.writer.put(s.itemPath(made.id), body);
@@ -65,7 +67,7 @@ export function itemTests(s: ResourceState): void {
     if (!f) {
       it.skip(`${title} — skipped: no plain field to change on its own`, () => {});
     } else {
-      it(title, async () => {
+      caseIt(s, title, async () => {
         const made = await s.main();
         const before = (await s.reader.get(s.itemPath(made.id))).body ?? made.reply.body;
         const value =
@@ -83,7 +85,7 @@ export function itemTests(s: ResourceState): void {
 
 export function deleteTests(s: ResourceState, between?: () => void): void {
   if (!has(s, 'delete')) return;
-  it(`delete → 204, then 404 on retrieve and absent from the list${s.r.softDelete ? ' (soft delete)' : ''}`, async () => {
+  caseIt(s, `delete → 204, then 404 on retrieve and absent from the list${s.r.softDelete ? ' (soft delete)' : ''}`, async () => {
     const made = await s.main();
     const reply = await s.writer.delete(s.itemPath(made.id));
     expectStatus(reply, 204);
@@ -103,7 +105,7 @@ export function deleteTests(s: ResourceState, between?: () => void): void {
   between?.();
 
   if (has(s, 'restore')) {
-    it('restore → 200, listed with ?deleted=only before, visible again after', async () => {
+    caseIt(s, 'restore → 200, listed with ?deleted=only before, visible again after', async () => {
       const made = await s.main();
       if (has(s, 'list')) {
         const { rows, first } = await listAll(s.writer, s.r, { deleted: 'only' });

@@ -61,6 +61,23 @@ export class Records {
     return r.scope === 'global' ? this.actors.root : actor;
   }
 
+  /**
+   * Who reads them in the tests: the company owner for company resources and for global ones any
+   * signed-in user may read; the superuser for the rest (tenant roots it made, permission-gated globals).
+   */
+  readerFor(r: ResourceNode, actor: Actor): Actor {
+    if (r.scope !== 'global') return actor;
+    return !r.tenantRoot && (r.access.read === 'authenticated' || r.access.read === 'public') ? actor : this.actors.root;
+  }
+
+  /** POST a create body as JSON, or as multipart/form-data when the catalogue says create takes an upload. */
+  send(r: ResourceNode, actor: Actor, body: Record<string, unknown>): Promise<Reply> {
+    const writer = this.writerFor(r, actor);
+    if (!r.multipart.includes('create')) return writer.post(`${r.path}/`, body);
+    const files = r.fields.filter((f) => f.type === 'file').map((f) => f.name);
+    return writer.postMultipart(`${r.path}/`, body, files);
+  }
+
   /** A valid create body for `r` as `actor` (parents created as needed). Every input field is set, optional ones too. */
   async payload(r: ResourceNode, actor: Actor, opts: PayloadOptions = {}, stack: readonly string[] = []): Promise<Record<string, unknown>> {
     const uniqueRefs = new Set<string>(r.uniqueTogether.flat());
@@ -80,7 +97,7 @@ export class Records {
   /** POST a new record; throws with the request and response when it is not a 201. */
   async create(r: ResourceNode, actor: Actor, opts: PayloadOptions = {}, stack: readonly string[] = []): Promise<Made> {
     const sent = await this.payload(r, actor, opts, stack);
-    const reply = await this.writerFor(r, actor).post(`${r.path}/`, sent);
+    const reply = await this.send(r, actor, sent);
     if (reply.status !== 201 || reply.body?.id === undefined) throw new Error(`create ${r.id}: ${describeReply(reply)}`);
     return { id: reply.body.id, sent, reply };
   }

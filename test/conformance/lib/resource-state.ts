@@ -29,9 +29,9 @@ export class ResourceState {
     return this.suite();
   }
 
-  /** Company resources: the owner of company 001. Global ones are read by that owner too. */
+  /** Company resources: the owner of company 001 (see Records.readerFor for global ones). */
   get reader(): Actor {
-    return this.ctx.actors.a;
+    return this.ctx.records.readerFor(this.r, this.ctx.actors.a);
   }
 
   /** Company resources: the owner of 001; global ones: the superuser. */

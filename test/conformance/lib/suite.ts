@@ -15,7 +15,7 @@ import { createTests, deleteTests, itemTests } from './crud-tests.ts';
 import { listTests } from './list-tests.ts';
 import { Records } from './records.ts';
 import { ResourceState, type SuiteContext } from './resource-state.ts';
-import { companyRefs, foreignRefTests, globalAccessTests, isolationTests, restoreIsolationTest } from './tenant-tests.ts';
+import { companyRefs, foreignRefTests, globalAccessTests, isolationTests, restoreIsolationTest, tenantRootTests } from './tenant-tests.ts';
 
 export function conformanceSuite(service: ServiceNode, modules: readonly ModuleNode[]): void {
   let ctx: SuiteContext | undefined;
@@ -39,6 +39,8 @@ export function conformanceSuite(service: ServiceNode, modules: readonly ModuleN
   });
 
   for (const m of modules) {
+    // Modules without routed resources (auth: actions only) have nothing for this suite.
+    if (!m.resources.some((r) => r.operations.length > 0)) continue;
     describe(m.name, () => {
       for (const r of m.resources) {
         if (r.operations.length === 0) continue;
@@ -57,7 +59,9 @@ function resourceSuite(s: ResourceState, service: ServiceNode): void {
   createTests(s);
   if (r.operations.includes('list')) listTests(s);
   itemTests(s);
-  if (r.scope === 'global') {
+  if (r.tenantRoot) {
+    tenantRootTests(s);
+  } else if (r.scope === 'global') {
     globalAccessTests(s);
   } else {
     isolationTests(s);

@@ -4,7 +4,8 @@
  * leak — nor point a reference at one of A's records (400 naming the field). Global resources:
  * any signed-in user reads them, only superusers write them.
  */
-import { expect, it } from 'vitest';
+import { expect } from 'vitest';
+import { caseIt } from './known-issues.ts';
 import type { ResourceNode, ServiceNode } from '../../../generator/ir/index.ts';
 import { describeReply } from './client.ts';
 import { expectFieldErrors, expectStatus, idsOf, listAll } from './checks.ts';
@@ -13,7 +14,7 @@ import type { ResourceState } from './resource-state.ts';
 const has = (r: ResourceNode, op: string) => (r.operations as readonly string[]).includes(op);
 
 export function isolationTests(s: ResourceState): void {
-  it("tenant isolation: company 002 cannot list, retrieve, update or delete 001's record (404)", async () => {
+  caseIt(s, "tenant isolation: company 002 cannot list, retrieve, update or delete 001's record (404)", async () => {
     const made = await s.main();
     const { a, b } = s.ctx.actors;
     const before = await a.get(s.itemPath(made.id));
@@ -48,7 +49,7 @@ export function companyRefs(r: ResourceNode, service: ServiceNode): string[] {
 }
 
 export function foreignRefTests(s: ResourceState, refs: readonly string[]): void {
-  it(`tenant isolation: company 002 cannot reference 001's records (400 naming ${refs.join(', ')})`, async () => {
+  caseIt(s, `tenant isolation: company 002 cannot reference 001's records (400 naming ${refs.join(', ')})`, async () => {
     const made = await s.main();
     // A's own body: every company reference in it points at one of A's records. Self-references,
     // left empty when A's record was made, point at that record itself.
@@ -63,25 +64,58 @@ export function foreignRefTests(s: ResourceState, refs: readonly string[]): void
 
 /** After A deleted the record (deleteTests runs first): B cannot bring it back. */
 export function restoreIsolationTest(s: ResourceState): void {
-  it("tenant isolation: company 002 cannot restore 001's deleted record (404)", async () => {
+  caseIt(s, "tenant isolation: company 002 cannot restore 001's deleted record (404)", async () => {
     const made = await s.main();
     expectStatus(await s.ctx.actors.b.post(`${s.itemPath(made.id)}restore/`), 404);
   });
 }
 
+/** Global resources (not tenant roots): read as the catalogue's access says, written by superusers only. */
 export function globalAccessTests(s: ResourceState): void {
-  it('global: a company owner reads it but cannot create, update or delete it (403)', async () => {
+  const { read, write } = s.r.access;
+  if (read === 'authenticated' || read === 'public') {
+    caseIt(s, `global: any signed-in user reads it (access.read ${read})`, async () => {
+      const made = await s.main();
+      const { b } = s.ctx.actors;
+      if (has(s.r, 'retrieve')) expectStatus(await b.get(s.itemPath(made.id)), 200);
+      if (has(s.r, 'list')) expectStatus(await b.get(`${s.r.path}/`), 200);
+    });
+  }
+  if (write === 'superuser') {
+    caseIt(s, 'global: a company owner cannot create, update or delete it (403; access.write superuser)', async () => {
+      const made = await s.main();
+      const { a } = s.ctx.actors;
+      const body = await s.ctx.records.payload(s.r, a);
+      const attempts = [
+        a.post(`${s.r.path}/`, body),
+        has(s.r, 'update') && a.put(s.itemPath(made.id), body),
+        has(s.r, 'partial_update') && a.patch(s.itemPath(made.id), {}),
+        has(s.r, 'delete') && a.delete(s.itemPath(made.id)),
+      ];
+      for (const p of attempts) if (p) expectStatus(await p, 403);
+      expectStatus(await s.ctx.actors.root.get(s.itemPath(made.id)), 200);
+    });
+  }
+}
+
+/**
+ * The tenant root (companies): a user lists the companies it belongs to and no other; another
+ * company's row is a 404 for reads and writes, like any record of another tenant.
+ */
+export function tenantRootTests(s: ResourceState): void {
+  caseIt(s, 'tenant root: a user lists only its own company; others are 404 to read, update or delete', async () => {
     const made = await s.main();
-    const { a } = s.ctx.actors;
-    if (has(s.r, 'retrieve')) expectStatus(await a.get(s.itemPath(made.id)), 200);
-    if (has(s.r, 'list')) expectStatus(await a.get(`${s.r.path}/`), 200);
-    const body = await s.ctx.records.payload(s.r, a);
-    const attempts = [
-      a.post(`${s.r.path}/`, body),
-      has(s.r, 'update') && a.put(s.itemPath(made.id), body),
-      has(s.r, 'partial_update') && a.patch(s.itemPath(made.id), {}),
-      has(s.r, 'delete') && a.delete(s.itemPath(made.id)),
-    ];
-    for (const p of attempts) if (p) expectStatus(await p, 403);
+    const { a, b } = s.ctx.actors;
+    const { rows, first } = await listAll(a, s.r);
+    expectStatus(first, 200);
+    expect(idsOf(rows), describeReply(first)).toEqual([String(a.companyId)]);
+    expectStatus(await a.get(s.itemPath(a.companyId)), 200);
+    const before = await a.get(s.itemPath(a.companyId));
+    for (const [who, id] of [[b, a.companyId], [a, made.id]] as const) {
+      expectStatus(await who.get(s.itemPath(id)), 404);
+      if (has(s.r, 'partial_update')) expectStatus(await who.patch(s.itemPath(id), { name: 'Taken over' }), 404);
+      if (has(s.r, 'delete')) expectStatus(await who.delete(s.itemPath(id)), 404);
+    }
+    expect((await a.get(s.itemPath(a.companyId))).body, 'company 001 unchanged').toEqual(before.body);
   });
 }
