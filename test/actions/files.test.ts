@@ -27,7 +27,7 @@ async function signIn(label: string) {
     upload: async (file: { name: string; type: string; bytes: Buffer } | null, fields: Record<string, string> = {}) => {
       const form = new FormData();
       for (const [k, v] of Object.entries(fields)) form.set(k, v);
-      if (file) form.set('file', new Blob([file.bytes], { type: file.type }), file.name);
+      if (file) form.set('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
       const res = await fetch(`${svc.api}files/assets/`, { method: 'POST', headers, body: form });
       return { status: res.status, body: (await res.json()) as any };
     },

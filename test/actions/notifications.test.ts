@@ -3,7 +3,7 @@
  * handlebars, one notification + one outbox row per recipient, and delivery through a real
  * nodemailer transport (jsonTransport) moving outbox and notification to `sent`.
  */
-import nodemailer from 'nodemailer';
+import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverPendingMail } from '../../runtime/effects/mail/smtp-transport.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
@@ -51,7 +51,7 @@ describe('notifications/send-email', () => {
     expect(r.status).toBe(202);
     const transport = nodemailer.createTransport({ jsonTransport: true });
     const sent: string[] = [];
-    const wrapped = { sendMail: async (m: nodemailer.SendMailOptions) => { const info = await transport.sendMail(m); sent.push(String(info.message)); return info; } } as unknown as nodemailer.Transporter;
+    const wrapped = { sendMail: async (m: SendMailOptions) => { const info = await transport.sendMail(m); sent.push(String(info.message)); return info; } } as unknown as Transporter;
     const result = await deliverPendingMail(svc.db, wrapped);
     expect(result.sent).toBeGreaterThanOrEqual(1);
     const [row] = await outbox(c, 'email');
