@@ -86,5 +86,11 @@ export function toApiError(err: unknown, style: ServiceStyle, name: ColumnNamer 
     return new ApiError(e.status, 'bad_request', e.message ?? 'Bad request.');
   }
   if (isPgError(err)) return pgToApiError(err, style, name);
+  // multer (multipart uploads): a file over its hard cap, too many parts, an unexpected field.
+  const m = err as { name?: string; code?: string; field?: string };
+  if (m && m.name === 'MulterError') {
+    if (m.code === 'LIMIT_FILE_SIZE') return new ApiError(413, 'file_too_large', `The uploaded file${m.field ? ` "${m.field}"` : ''} is too large.`);
+    return new ApiError(400, 'bad_upload', `Bad multipart upload (${m.code ?? 'unknown'}).`);
+  }
   return null;
 }

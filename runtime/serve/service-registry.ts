@@ -49,6 +49,7 @@ async function loopWiring(): Promise<ServiceWiring> {
   const { createIdempotencyMiddleware } = await import('../idempotency/idempotency-middleware.ts');
   const { createRateLimitMiddleware } = await import('../ratelimit/rate-limit.ts');
   const { mountBrandAssets } = await import('./brand-assets.ts');
+  const { startMailWorker } = await import('../effects/mail/smtp-transport.ts');
   return {
     style: 'drf',
     auth: ({ db, dataDir }) => {
@@ -63,6 +64,8 @@ async function loopWiring(): Promise<ServiceWiring> {
       rateLimit: createRateLimitMiddleware(loopServices(db).limiter),
     }),
     extra: (app) => mountBrandAssets(app),
+    // Delivers the mail outbox through SMTP when SMTP_URL is set (otherwise mail stays in the outbox table).
+    start: (db) => startMailWorker(db),
     demoAccount: async (db) => {
       const { createDemoAccount } = await import('./loop-demo.ts');
       return createDemoAccount(db);
@@ -116,8 +119,15 @@ export const adminActions = {
     return createSuperuser(db, opts);
   },
   async createKey(db: Knex, opts: { service: string; role: string }): Promise<string> {
-    if (opts.service !== 'roomloop') throw new Error('create-key: only --service roomloop has server keys (LOOP keys are created through /api/v1/internal-api-keys/)');
-    const { createRoomloopKey } = await import('../roomloop/index.ts');
-    return (await createRoomloopKey(db, { role: opts.role })).key;
+    if (opts.service === 'roomloop') {
+      const { createRoomloopKey } = await import('../roomloop/index.ts');
+      return (await createRoomloopKey(db, { role: opts.role })).key;
+    }
+    if (opts.service === 'platform') {
+      // Platform keys carry scopes, not roles: `admin` means every scope.
+      const { createPlatformKey } = await import('../platform/index.ts');
+      return (await createPlatformKey(db, { scopes: opts.role === 'admin' ? ['*'] : [opts.role] })).key;
+    }
+    throw new Error('create-key: --service roomloop or platform (LOOP keys are created through /api/v1/internal-api-keys/)');
   },
 };

@@ -90,9 +90,10 @@ export async function startService(opts: StartOptions): Promise<StartedService> 
     routes: server.mountRoutes(runtime),
     basePath,
     extra: (a) => {
+      // The service's own routes first: a service may answer /health or docs in its own envelope.
+      wiring.extra?.(a, runtime);
       mountHealth(a, opts.service, db);
       mountDocs(a, openapi, openapi.info.title);
-      wiring.extra?.(a, runtime);
     },
   });
   const httpServer = await new Promise<Server>((resolve) => {

@@ -58,10 +58,11 @@ try {
   const address = bare.address();
   const bareUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/booking/services/`;
 
-  const full = { url: `${svc.api}booking/services/`, headers: { Authorization: `Bearer ${access}`, 'X-Company-ID': reg.company.code as string } };
-  const plain = { url: bareUrl, headers: {} as Record<string, string> };
+  interface Target { readonly url: string; readonly headers: Record<string, string> }
+  const full: Target = { url: `${svc.api}booking/services/`, headers: { Authorization: `Bearer ${access}`, 'X-Company-ID': reg.company.code as string } };
+  const plain: Target = { url: bareUrl, headers: {} };
 
-  const check = async (target: typeof full) => {
+  const check = async (target: Target) => {
     const r = await fetch(target.url, { headers: target.headers });
     const body = (await r.json()) as { count: number; results: unknown[] };
     if (r.status !== 200 || body.count !== ROWS || body.results.length !== 20) throw new Error(`unexpected answer from ${target.url}: ${r.status} ${JSON.stringify(body).slice(0, 200)}`);
@@ -69,7 +70,7 @@ try {
   await check(full);
   await check(plain);
 
-  const run = async (target: typeof full, n: number): Promise<number> => {
+  const run = async (target: Target, n: number): Promise<number> => {
     let next = 0;
     const t0 = performance.now();
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {

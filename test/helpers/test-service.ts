@@ -64,6 +64,12 @@ export async function openTestDatabase(service: string): Promise<{ db: Knex; dro
     return {
       db,
       async drop() {
+        // One DROP SCHEMA … CASCADE over ~250 tables takes a lock per object in one transaction and
+        // runs out of lock slots when several test files finish together; drop in small batches instead.
+        const tables = await db('pg_tables').where({ schemaname: schema }).pluck('tablename');
+        for (let i = 0; i < tables.length; i += 25) {
+          await db.raw(`DROP TABLE IF EXISTS ${tables.slice(i, i + 25).map(() => '??.??').join(', ')} CASCADE`, tables.slice(i, i + 25).flatMap((t: string) => [schema, t]));
+        }
         await db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
         await closeDatabase(db);
       },

@@ -188,7 +188,7 @@ describe('auth, actions and errors', () => {
     expect(r403.body.code).toBe('permission_denied');
     const r404 = await api('GET', '/nowhere/');
     expect(r404.status).toBe(404);
-    expect(r404.body).toEqual({ detail: 'Not found.', code: 'not_found' });
+    expect(r404.body).toEqual({ detail: 'No endpoint GET /api/v1/nowhere/.', code: 'route_not_found' });
     expect(r404.headers.get('x-request-id')).toBeTruthy();
   });
 

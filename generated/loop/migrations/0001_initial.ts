@@ -112,10 +112,11 @@ export async function up(knex: Knex): Promise<void> {
     t.string('qr_token', 64);
     t.integer('late_after_minutes').notNullable().defaultTo(10);
     t.integer('expected_count');
+    t.string('qr_secret', 64);
   });
   await knex.schema.createTable('audit_logs', (t) => {
     t.bigIncrements('id');
-    t.bigInteger('company_id').notNullable();
+    t.bigInteger('company_id');
     t.bigInteger('workspace_id');
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
@@ -745,6 +746,7 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('parent_id');
     t.text('status').notNullable().defaultTo('draft');
     t.timestamp('published_at', { useTz: true });
+    t.timestamp('archived_at', { useTz: true });
     t.bigInteger('seo_id');
   });
   await knex.schema.createTable('cms_posts', (t) => {
@@ -2207,7 +2209,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
     t.integer('created_by');
     t.string('key', 255).notNullable();
-    t.bigInteger('company_id').notNullable();
+    t.bigInteger('company_id');
     t.bigInteger('user_id');
     t.string('method', 10).notNullable();
     t.string('path', 500).notNullable();
@@ -2808,7 +2810,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
     t.integer('created_by');
-    t.bigInteger('company_id').notNullable();
+    t.bigInteger('company_id');
     t.text('channel').notNullable();
     t.string('to', 500).notNullable();
     t.string('subject', 300);

@@ -498,6 +498,8 @@ export interface AttendanceReportsResponse {
   totals: unknown;
   /** Percent present or late. */
   attendance_rate: string;
+  group_by: string;
+  /** Per session: {session, title, kind, starts_at, expected, present, late, absent, excused, rate}; per day/week/month: {period, sessions, expected, …, rate}; per person: {person, person_name, person_code, membership, …, sessions, attended, rate}. */
   rows: unknown;
 }
 
@@ -605,7 +607,7 @@ export interface AttendanceSessionsQrTokenResponse {
 /** Tenant-filtered audit logs. */
 export interface AuditLog {
   readonly id: number;
-  readonly company: number;
+  readonly company?: number | null;
   workspace?: number | null;
   readonly created_at: string;
   readonly updated_at: string;

@@ -71,7 +71,7 @@ export const authLogoutAction: ActionDescriptor = {
   on: 'module',
   handler: 'auth.logout',
   permission: null,
-  public: true,
+  public: false,
   product: null,
   status: 204,
   validators: { body: AuthLogoutBody },
@@ -87,7 +87,7 @@ export const authMeAction: ActionDescriptor = {
   on: 'module',
   handler: 'auth.me',
   permission: null,
-  public: true,
+  public: false,
   product: null,
   status: 200,
   validators: {},
@@ -161,10 +161,10 @@ export const authRegisterAction: ActionDescriptor = {
 export function router(rt: Runtime): Router {
   const r = Router();
   r.post('/auth/accept-invitation/', rt.optionalAuth, rt.action(authAcceptInvitationAction));
-  r.post('/auth/invite-user/', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(authInviteUserAction.permission), rt.idempotent, rt.action(authInviteUserAction));
+  r.post('/auth/invite-user/', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(authInviteUserAction.permission), rt.idempotent, rt.action(authInviteUserAction));
   r.post('/auth/login/', rt.optionalAuth, rt.action(authLoginAction));
-  r.post('/auth/logout/', rt.optionalAuth, rt.action(authLogoutAction));
-  r.get('/auth/me/', rt.optionalAuth, rt.action(authMeAction));
+  r.post('/auth/logout/', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.idempotent, rt.action(authLogoutAction));
+  r.get('/auth/me/', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.action(authMeAction));
   r.post('/auth/password-reset/', rt.optionalAuth, rt.action(authPasswordResetAction));
   r.post('/auth/password-reset-confirm/', rt.optionalAuth, rt.action(authPasswordResetConfirmAction));
   r.post('/auth/refresh/', rt.optionalAuth, rt.action(authRefreshAction));

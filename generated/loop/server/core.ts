@@ -245,6 +245,7 @@ export const auditLogResource: ResourceDescriptor = {
     change: 'core.audit-logs.change',
     delete: 'core.audit-logs.delete',
   },
+  tenantOptional: true,
   validators: {
     create: AuditLogCreate,
     update: AuditLogUpdate,
@@ -427,6 +428,7 @@ export const companyResource: ResourceDescriptor = {
     change: 'core.companies.change',
     delete: 'core.companies.delete',
   },
+  tenantRoot: true,
   validators: {
     create: CompanyCreate,
     update: CompanyUpdate,
@@ -761,6 +763,7 @@ export const internalApiKeyResource: ResourceDescriptor = {
     change: 'core.internal-api-keys.change',
     delete: 'core.internal-api-keys.delete',
   },
+  handlers: { create: 'core.createInternalApiKey' },
   validators: {
     create: InternalApiKeyCreate,
     update: InternalApiKeyUpdate,
@@ -1706,10 +1709,10 @@ export function router(rt: Runtime): Router {
   r.get('/companies/', rt.authenticate, rt.tenant(companyResource), rt.crud.list(companyResource));
   r.post('/companies/', rt.authenticate, rt.tenant(companyResource), rt.requireSuperuser, rt.idempotent, rt.crud.create(companyResource));
   r.get('/companies/:id/', rt.authenticate, rt.tenant(companyResource), rt.crud.retrieve(companyResource));
-  r.put('/companies/:id/', rt.authenticate, rt.tenant(companyResource), rt.requireSuperuser, rt.crud.update(companyResource));
-  r.patch('/companies/:id/', rt.authenticate, rt.tenant(companyResource), rt.requireSuperuser, rt.crud.partialUpdate(companyResource));
-  r.delete('/companies/:id/', rt.authenticate, rt.tenant(companyResource), rt.requireSuperuser, rt.crud.destroy(companyResource));
-  r.post('/companies/:id/restore/', rt.authenticate, rt.tenant(companyResource), rt.requireSuperuser, rt.crud.restore(companyResource));
+  r.put('/companies/:id/', rt.authenticate, rt.tenant(companyResource, 'required'), rt.permit(companyResource.permissions.change), rt.crud.update(companyResource));
+  r.patch('/companies/:id/', rt.authenticate, rt.tenant(companyResource, 'required'), rt.permit(companyResource.permissions.change), rt.crud.partialUpdate(companyResource));
+  r.delete('/companies/:id/', rt.authenticate, rt.tenant(companyResource, 'required'), rt.permit(companyResource.permissions.delete), rt.crud.destroy(companyResource));
+  r.post('/companies/:id/restore/', rt.authenticate, rt.tenant(companyResource, 'required'), rt.permit(companyResource.permissions.delete), rt.crud.restore(companyResource));
   r.get('/company-subscriptions/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.permit(companySubscriptionResource.permissions.view), rt.crud.list(companySubscriptionResource));
   r.post('/company-subscriptions/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.permit(companySubscriptionResource.permissions.add), rt.idempotent, rt.crud.create(companySubscriptionResource));
   r.get('/company-subscriptions/:id/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.permit(companySubscriptionResource.permissions.view), rt.crud.retrieve(companySubscriptionResource));
@@ -1724,9 +1727,9 @@ export function router(rt: Runtime): Router {
   r.patch('/developer-profiles/:id/', rt.authenticate, rt.tenant(developerProfileResource), rt.permit(developerProfileResource.permissions.change), rt.crud.partialUpdate(developerProfileResource));
   r.delete('/developer-profiles/:id/', rt.authenticate, rt.tenant(developerProfileResource), rt.permit(developerProfileResource.permissions.delete), rt.crud.destroy(developerProfileResource));
   r.post('/developer-profiles/:id/restore/', rt.authenticate, rt.tenant(developerProfileResource), rt.permit(developerProfileResource.permissions.delete), rt.crud.restore(developerProfileResource));
-  r.get('/internal-api-keys/', rt.authenticate, rt.tenant(internalApiKeyResource), rt.crud.list(internalApiKeyResource));
-  r.post('/internal-api-keys/', rt.authenticate, rt.tenant(internalApiKeyResource), rt.requireSuperuser, rt.idempotent, rt.crud.create(internalApiKeyResource));
-  r.get('/internal-api-keys/:id/', rt.authenticate, rt.tenant(internalApiKeyResource), rt.crud.retrieve(internalApiKeyResource));
+  r.get('/internal-api-keys/', rt.authenticate, rt.tenant(internalApiKeyResource), rt.permit(internalApiKeyResource.permissions.view), rt.crud.list(internalApiKeyResource));
+  r.post('/internal-api-keys/', rt.authenticate, rt.tenant(internalApiKeyResource), rt.requireSuperuser, rt.idempotent, rt.crud.handler(internalApiKeyResource, 'create'));
+  r.get('/internal-api-keys/:id/', rt.authenticate, rt.tenant(internalApiKeyResource), rt.permit(internalApiKeyResource.permissions.view), rt.crud.retrieve(internalApiKeyResource));
   r.put('/internal-api-keys/:id/', rt.authenticate, rt.tenant(internalApiKeyResource), rt.requireSuperuser, rt.crud.update(internalApiKeyResource));
   r.patch('/internal-api-keys/:id/', rt.authenticate, rt.tenant(internalApiKeyResource), rt.requireSuperuser, rt.crud.partialUpdate(internalApiKeyResource));
   r.delete('/internal-api-keys/:id/', rt.authenticate, rt.tenant(internalApiKeyResource), rt.requireSuperuser, rt.crud.destroy(internalApiKeyResource));

@@ -102,6 +102,8 @@ export const filesFileAssetResource: ResourceDescriptor = {
     change: 'files.assets.change',
     delete: 'files.assets.delete',
   },
+  handlers: { create: 'files.createAsset' },
+  multipart: ['create'],
   validators: {
     create: FilesFileAssetCreate,
     update: FilesFileAssetUpdate,
@@ -131,7 +133,7 @@ export const filesAssetsDownloadAction: ActionDescriptor = {
 export function router(rt: Runtime): Router {
   const r = Router();
   r.get('/files/assets/', rt.authenticate, rt.tenant(filesFileAssetResource), rt.permit(filesFileAssetResource.permissions.view), rt.crud.list(filesFileAssetResource));
-  r.post('/files/assets/', rt.authenticate, rt.tenant(filesFileAssetResource), rt.permit(filesFileAssetResource.permissions.add), rt.idempotent, rt.crud.create(filesFileAssetResource));
+  r.post('/files/assets/', rt.authenticate, rt.tenant(filesFileAssetResource), rt.permit(filesFileAssetResource.permissions.add), rt.idempotent, rt.crud.handler(filesFileAssetResource, 'create'));
   r.get('/files/assets/:id/', rt.authenticate, rt.tenant(filesFileAssetResource), rt.permit(filesFileAssetResource.permissions.view), rt.crud.retrieve(filesFileAssetResource));
   r.put('/files/assets/:id/', rt.authenticate, rt.tenant(filesFileAssetResource), rt.permit(filesFileAssetResource.permissions.change), rt.crud.update(filesFileAssetResource));
   r.patch('/files/assets/:id/', rt.authenticate, rt.tenant(filesFileAssetResource), rt.permit(filesFileAssetResource.permissions.change), rt.crud.partialUpdate(filesFileAssetResource));

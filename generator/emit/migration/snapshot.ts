@@ -92,12 +92,13 @@ function buildColumn(
     return { ...base, sqlType: primaryKeyType(resource), nullable: false, default: null, primary: true, references: null };
   }
   if (f.column === COMPANY_COLUMN) {
-    // The tenant key: always NOT NULL, always a FK to companies when the service has that table.
+    // The tenant key: NOT NULL unless the catalogue says otherwise (a global table's own `company`,
+    // or `tenant_optional` rows such as audit entries of logins); a FK to companies when the service has it.
     const companies = service.resources.find((r) => r.table === COMPANIES_TABLE);
     return {
       ...base,
       sqlType: idColumnType(service, f.ref?.resource ?? companies?.id ?? null),
-      nullable: false,
+      nullable: f.nullable,
       default: null,
       primary: false,
       references: tableNames.has(COMPANIES_TABLE)
