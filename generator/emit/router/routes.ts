@@ -27,7 +27,13 @@ export function expressPath(path: string, service: ServiceNode): string {
 }
 
 const isParam = (seg: string) => seg.startsWith(':');
-const segments = (path: string) => path.split('/').filter(Boolean);
+// Split once per path: mountOrder compares every pair of routes of a service (~1,300 for LOOP).
+const segmentCache = new Map<string, readonly string[]>();
+const segments = (path: string): readonly string[] => {
+  let s = segmentCache.get(path);
+  if (!s) segmentCache.set(path, (s = path.split('/').filter(Boolean)));
+  return s;
+};
 
 export function compareRoutes(a: Route, b: Route): number {
   const sa = segments(a.path);
@@ -162,11 +168,13 @@ export function moduleRoutes(module: ModuleNode, service: ServiceNode): Route[] 
 export function mountOrder(modules: readonly { name: string; routes: readonly Route[] }[]): string[] {
   const names = modules.map((m) => m.name).sort(compareStrings);
   const before = new Map(names.map((n) => [n, new Set<string>()]));
+  // Only routes with a parameter segment can shadow another; most routes of a module have none.
+  const loose = new Map(modules.map((m) => [m, m.routes.filter((r) => r.path.includes(':'))]));
   for (const a of modules) {
     for (const b of modules) {
       if (a === b) continue;
       // b must come before a when one of a's routes shadows one of b's.
-      if (a.routes.some((ra) => b.routes.some((rb) => shadows(ra, rb)))) before.get(a.name)!.add(b.name);
+      if (loose.get(a)!.some((ra) => b.routes.some((rb) => shadows(ra, rb)))) before.get(a.name)!.add(b.name);
     }
   }
   const done: string[] = [];
