@@ -106,7 +106,8 @@ async function owner(svc: TestService, name: string, code: string): Promise<Acto
   const { access, user } = await login(svc.api, email);
   const company = await svc.db('companies').where({ code }).first('id');
   if (!company) throw new Error(`register ${email} did not create company ${code}`);
-  return new Actor(name, svc.api, access, code, user.id, Number(company.id));
+  // Number(): on PostgreSQL login answers the bigint id as a string (reported to the auth owners).
+  return new Actor(name, svc.api, access, code, Number(user.id), Number(company.id));
 }
 
 export interface Actors {
@@ -123,7 +124,7 @@ export async function makeActors(svc: TestService): Promise<Actors> {
   const b = await owner(svc, 'bob', '002');
   await createSuperuser(svc.db, { email: 'root@conformance.test', password: PASSWORD });
   const su = await login(svc.api, 'root@conformance.test');
-  const root = new Actor('root', svc.api, su.access, null, su.user.id, null);
+  const root = new Actor('root', svc.api, su.access, null, Number(su.user.id), null);
   return { a, b, root };
 }
 
