@@ -75,7 +75,10 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
   const tenant = tenancyParams(sink, r.scope !== 'global');
   const conflict = hasUnique(r) ? [409] : [];
   const readOne = (status: number, description: string) => ({ [status]: { description, content: jsonContent(sink, ref(names.read)) } });
-  const body = (schema: string) => ({ required: true, content: { 'application/json': { schema: ref(schema) } } });
+  const body = (schema: string, op: CrudOperation) => ({
+    required: true,
+    content: { [r.multipart.includes(op) ? 'multipart/form-data' : 'application/json']: { schema: ref(schema) } },
+  });
   const base = (op: CrudOperation, summary: string) => ({
     operationId: `${r.operationIdBase}${CRUD_SUFFIX[op]}`,
     summary,
@@ -94,7 +97,7 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
         break;
       case 'create':
         addOperation(sink, collection, 'post', {
-          ...base(op, `Create a ${model}`), parameters: tenant, requestBody: body(names.create),
+          ...base(op, `Create a ${model}`), parameters: tenant, requestBody: body(names.create, op),
           responses: { ...readOne(201, `The created ${model}.`), ...errorResponses(sink, [400, 401, 403, ...conflict]) },
         });
         break;
@@ -106,13 +109,13 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
         break;
       case 'update':
         addOperation(sink, item, 'put', {
-          ...base(op, `Replace a ${model}`), parameters: [...tenant, idParam], requestBody: body(names.update),
+          ...base(op, `Replace a ${model}`), parameters: [...tenant, idParam], requestBody: body(names.update, op),
           responses: { ...readOne(200, `The updated ${model}.`), ...errorResponses(sink, [400, 401, 403, 404, ...conflict]) },
         });
         break;
       case 'partial_update':
         addOperation(sink, item, 'patch', {
-          ...base(op, `Update fields of a ${model}`), parameters: [...tenant, idParam], requestBody: body(names.partialUpdate),
+          ...base(op, `Update fields of a ${model}`), parameters: [...tenant, idParam], requestBody: body(names.partialUpdate, op),
           responses: { ...readOne(200, `The updated ${model}.`), ...errorResponses(sink, [400, 401, 403, 404, ...conflict]) },
         });
         break;

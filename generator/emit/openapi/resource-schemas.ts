@@ -24,11 +24,13 @@ export function resourceSchemas(r: ResourceNode, service: ServiceNode): Record<s
   if (r.summary) read.description = r.summary;
   const write = writableFields(r);
   const out: Record<string, JsonSchema> = { [names.read]: read, [names.page]: pageSchema(service.style, ref(names.read)) };
+  // Operations that take multipart/form-data (uploads) describe file fields as binary parts.
+  const direction = (op: 'create' | 'update') => (r.multipart.includes(op) ? 'multipart' : 'write');
   if (r.operations.includes('create')) {
-    out[names.create] = objectSchema(write, { service, direction: 'write' }, (f) => f.required);
+    out[names.create] = objectSchema(write, { service, direction: direction('create') }, (f) => f.required);
   }
   if (r.operations.includes('update')) {
-    out[names.update] = objectSchema(write, { service, direction: 'write' }, (f) => f.required);
+    out[names.update] = objectSchema(write, { service, direction: direction('update') }, (f) => f.required);
   }
   if (r.operations.includes('partial_update')) {
     out[names.partialUpdate] = objectSchema(write, { service, direction: 'write' }, () => false);
