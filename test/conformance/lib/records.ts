@@ -27,6 +27,8 @@ export interface PayloadOptions {
   readonly variant?: number;
   /** Create new parents for every reference instead of reusing shared ones. */
   readonly freshParents?: boolean;
+  /** Values set after generation (e.g. a self-reference to an earlier record). */
+  readonly overrides?: Readonly<Record<string, unknown>>;
 }
 
 const isCompanyRoot = (r: ResourceNode) => r.module === 'core' && r.name === 'companies';
@@ -91,7 +93,7 @@ export class Records {
       const id = await this.refValue(r, f, actor, fresh, [...stack, r.id]);
       if (id !== undefined) body[f.name] = id;
     }
-    return body;
+    return { ...body, ...opts.overrides };
   }
 
   /** POST a new record; throws with the request and response when it is not a 201. */

@@ -52,7 +52,10 @@ export class ResourceState {
    */
   readonly pair = once<[Made, Made]>(async () => {
     const first = await this.ctx.records.create(this.r, this.ctx.actors.a, { variant: 0, freshParents: true });
-    const second = await this.ctx.records.create(this.r, this.ctx.actors.a, { variant: 1, freshParents: true });
+    // Self-references (a category's parent) cannot point anywhere on the first record; the second points at the first.
+    const self = this.r.fields.filter((f) => f.type === 'ref' && !f.readOnly && f.ref?.resource === this.r.id);
+    const overrides = Object.fromEntries(self.map((f) => [f.name, first.id]));
+    const second = await this.ctx.records.create(this.r, this.ctx.actors.a, { variant: 1, freshParents: true, overrides });
     return [first, second];
   });
 }
