@@ -6,6 +6,7 @@
  * tests. Resources that can be listed but not created (audit logs) get the read and isolation tests
  * that need no record made through the API.
  */
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModuleNode, ResourceNode, ServiceNode } from '../../../generator/ir/index.ts';
 import { startTestService } from '../../helpers/test-service.ts';
@@ -25,7 +26,7 @@ export function conformanceSuite(service: ServiceNode, modules: readonly ModuleN
   };
 
   beforeAll(async () => {
-    const svc = await startTestService(service.name);
+    const svc = await serialised(() => startTestService(service.name));
     try {
       const actors = await makeActors(svc);
       ctx = { svc, actors, records: new Records(svc, service, actors) };
@@ -47,6 +48,24 @@ export function conformanceSuite(service: ServiceNode, modules: readonly ModuleN
         describe(r.path, () => resourceSuite(new ResourceState(r, suite), service));
       }
     });
+  }
+}
+
+/**
+ * On PostgreSQL, migrating the whole catalogue takes a lock per table, index and constraint in one
+ * transaction; two shards migrating at once (plus other test files) exhaust the server's lock table
+ * ("out of shared memory" with the default max_locks_per_transaction = 64). An advisory lock makes
+ * the shards migrate one after the other; their tests still run in parallel.
+ */
+async function serialised<T>(fn: () => Promise<T>): Promise<T> {
+  if (!process.env.DATABASE_URL) return fn();
+  const lock = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock(727001)');
+    return await fn();
+  } finally {
+    await lock.end(); // ends the session, which releases the lock
   }
 }
 
