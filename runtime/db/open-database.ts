@@ -7,6 +7,15 @@
 import { mkdir } from 'node:fs/promises';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
+import pg from 'pg';
+
+// bigint (int8) columns — serial ids, refs, count(*) — arrive from node-postgres as strings by
+// default, but as numbers from PGlite. Ids here stay far below 2^53, so make both give numbers;
+// a value that would lose precision stays a string rather than being silently rounded.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v;
+});
 
 export interface OpenDatabaseOptions {
   readonly service: string;

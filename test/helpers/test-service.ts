@@ -1,6 +1,7 @@
 /**
  * Starts a generated service for a test file on its own database:
- * - with DATABASE_URL (CI): a fresh schema per call on the real PostgreSQL, dropped on close;
+ * - with DATABASE_URL (CI): a fresh database per call on the real PostgreSQL server, copied from a
+ *   migrated template database and dropped on close;
  * - without: an in-memory PGlite loaded from a template that was migrated and seeded once
  *   (cached under .loopgen/test-templates/, keyed by the migrations and seed data), because
  *   migrating 200+ tables per test file would dominate the suite's time.
@@ -9,6 +10,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
+import pg from 'pg';
 import { closeDatabase, dumpDatabase, openDatabase } from '../../runtime/db/open-database.ts';
 import { migrate } from '../../runtime/db/migrator.ts';
 import { seedIfEmpty } from '../../runtime/db/seed.ts';
@@ -54,24 +56,72 @@ async function pgliteTemplate(service: string): Promise<Blob> {
   }
 }
 
+/** A database URL like DATABASE_URL but naming another database. */
+function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/**
+ * PostgreSQL: a template database migrated and seeded once per catalogue version (under an advisory
+ * lock, so parallel test files neither build it twice nor migrate side by side — one full migration
+ * takes thousands of locks and two at once exhaust the default lock table). Each test file then gets
+ * `CREATE DATABASE … TEMPLATE`, a file copy that takes a fraction of a second.
+ */
+async function pgTemplate(service: string, adminUrl: string): Promise<string> {
+  const name = `loopgen_tpl_${service}_${await templateKey(service)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query('select pg_advisory_lock(727002)');
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (exists.rowCount) return name;
+    // Older templates of this service belong to earlier catalogues.
+    const old = await admin.query(`select datname from pg_database where datname like $1`, [`loopgen_tpl_${service}_%`]);
+    for (const row of old.rows) await admin.query(`drop database if exists "${row.datname}" with (force)`);
+    const building = `${name}_building`;
+    await admin.query(`drop database if exists "${building}" with (force)`);
+    await admin.query(`create database "${building}"`);
+    const db = await openDatabase({ service, url: withDatabase(adminUrl, building) });
+    try {
+      await migrate(db, { service, dir: join(ROOT, 'generated', service, 'migrations'), direction: 'up' });
+      await seedIfEmpty(db, { service, seedFile: join(ROOT, 'generated', service, 'seed.json'), demo: false });
+    } finally {
+      await closeDatabase(db);
+    }
+    await admin.query(`alter database "${building}" rename to "${name}"`);
+    return name;
+  } finally {
+    await admin.end(); // ends the session, releasing the advisory lock
+  }
+}
+
 /** Opens an empty-of-tenants, migrated and seeded database for one test file. */
 export async function openTestDatabase(service: string): Promise<{ db: Knex; drop(): Promise<void> }> {
-  if (process.env.DATABASE_URL) {
-    const schema = `t_${service}_${process.pid}_${randomBytes(3).toString('hex')}`;
-    const db = await openDatabase({ service, schema });
-    await migrate(db, { service, dir: join(ROOT, 'generated', service, 'migrations'), direction: 'up', schema });
-    await seedIfEmpty(db, { service, seedFile: join(ROOT, 'generated', service, 'seed.json'), demo: false });
+  const adminUrl = process.env.DATABASE_URL;
+  if (adminUrl) {
+    const template = await pgTemplate(service, adminUrl);
+    const name = `loopgen_t_${service}_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`create database "${name}" template "${template}"`);
+    } finally {
+      await admin.end();
+    }
+    const db = await openDatabase({ service, url: withDatabase(adminUrl, name) });
     return {
       db,
       async drop() {
-        // One DROP SCHEMA … CASCADE over ~250 tables takes a lock per object in one transaction and
-        // runs out of lock slots when several test files finish together; drop in small batches instead.
-        const tables = await db('pg_tables').where({ schemaname: schema }).pluck('tablename');
-        for (let i = 0; i < tables.length; i += 25) {
-          await db.raw(`DROP TABLE IF EXISTS ${tables.slice(i, i + 25).map(() => '??.??').join(', ')} CASCADE`, tables.slice(i, i + 25).flatMap((t: string) => [schema, t]));
-        }
-        await db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
         await closeDatabase(db);
+        const a = new pg.Client({ connectionString: adminUrl });
+        await a.connect();
+        try {
+          await a.query(`drop database if exists "${name}" with (force)`);
+        } finally {
+          await a.end();
+        }
       },
     };
   }
