@@ -45,6 +45,7 @@ export async function insertInternalApiKey(
     label: string;
     allowedCompanies: readonly string[];
     expiresAt?: Date | string | null;
+    revokedAt?: Date | string | null;
     isActive?: boolean;
     createdBy: number | string | null;
   },
@@ -60,6 +61,7 @@ export async function insertInternalApiKey(
       user_id: opts.userId,
       allowed_companies: JSON.stringify([...opts.allowedCompanies].sort()),
       expires_at: opts.expiresAt ?? null,
+      revoked_at: opts.revokedAt ?? null,
       is_active: opts.isActive ?? true,
       created_at: now,
       updated_at: now,

@@ -33,6 +33,7 @@ export async function createInternalApiKeyHandler(a: ActionContext): Promise<Act
     label: String(b.label),
     allowedCompanies: [...new Set(codes!)],
     expiresAt: (b.expires_at as string | null | undefined) ?? null,
+    revokedAt: (b.revoked_at as string | null | undefined) ?? null,
     isActive: b.is_active === undefined ? true : Boolean(b.is_active),
     createdBy: a.ctx.principal?.userId ?? null,
   });

@@ -7,10 +7,7 @@
 import { it, type TestFunction } from 'vitest';
 import type { ResourceState } from './resource-state.ts';
 
-export const KNOWN_ISSUES: Readonly<Record<string, string>> = {
-  'loop.core.internal-api-keys > create → 201 echoing every field sent':
-    'revoked_at is writable in spec/loop/core.yaml but core.createInternalApiKey ignores it (answers null)',
-};
+export const KNOWN_ISSUES: Readonly<Record<string, string>> = {};
 
 /** `it`, or `it.fails` with the reason in the title when the case is a known issue. */
 export function caseIt(s: ResourceState, title: string, fn: TestFunction): void {
