@@ -7,6 +7,16 @@ import type { ZodType } from 'zod';
 
 export type ServiceStyle = 'drf' | 'roomloop' | 'platform';
 
+/**
+ * A value the generic create fills (catalogue `generate:`, spec/README.md "Generated values"):
+ * `code` = prefix + random Crockford base32, unique across the table; `sequence` = prefix + the next
+ * number (per company or across the table, `{year}` in the prefix = current UTC year); `uuid`.
+ */
+export type GeneratedValue =
+  | { readonly kind: 'code'; readonly prefix: string; readonly length: number }
+  | { readonly kind: 'sequence'; readonly prefix: string; readonly pad: number; readonly per: 'company' | 'global' }
+  | { readonly kind: 'uuid' };
+
 export interface ColumnDescriptor {
   /** Wire name. */
   readonly name: string;
@@ -20,6 +30,8 @@ export interface ColumnDescriptor {
   readonly refTable?: string;
   /** Default applied on create when the field is absent. */
   readonly default?: unknown;
+  /** Server-generated on create (read-only columns only). */
+  readonly generate?: GeneratedValue;
 }
 
 export interface ResourceDescriptor {

@@ -21,6 +21,17 @@ export interface RefTarget {
   readonly onDelete: 'restrict' | 'cascade' | 'set_null';
 }
 
+/**
+ * A value the server generates on create (`generate:` in the catalogue; spec/README.md "Generated values").
+ * `code`: prefix + `length` random characters of Crockford base32 (no I, L, O, U), unique across the table.
+ * `sequence`: prefix + the next number, zero-padded to `pad` digits, counted per company or across the
+ * table; `{year}` in the prefix is the current UTC year (numbering restarts each year). `uuid`: a random UUID v4.
+ */
+export type GenerateSpec =
+  | { readonly kind: 'code'; readonly prefix: string; readonly length: number }
+  | { readonly kind: 'sequence'; readonly prefix: string; readonly pad: number; readonly per: 'company' | 'global' }
+  | { readonly kind: 'uuid' };
+
 export interface FieldNode {
   readonly kind: 'field';
   /** Name on the wire (JSON property and query parameter). */
@@ -52,6 +63,8 @@ export interface FieldNode {
   readonly scale?: number;
   /** Previous column name, when the catalogue declares a rename (`renamed_from:`). */
   readonly renamedFrom?: string;
+  /** Server-generated on create (read-only fields only). */
+  readonly generate?: GenerateSpec;
   readonly description?: string;
   readonly example?: unknown;
   readonly loc?: SourceLocation;

@@ -2,10 +2,11 @@
  * Field normalisation: implicit (system) columns of each scope, and declared catalogue fields with
  * their SQL column, filter operators and resolved ref target.
  */
+import { DEFAULT_CODE_LENGTH, DEFAULT_SEQUENCE_PAD } from '../load/check-generate.ts';
 import type { FieldSpec } from '../load/meta-schema.ts';
 import { resolveRef, type RawModule, type RawService } from '../load/raw-catalogue.ts';
 import type { YamlPath } from '../load/yaml-source.ts';
-import { FILTER_OPS, type FieldNode, type FieldType, type FilterOp, type RefTarget } from './field-node.ts';
+import { FILTER_OPS, type FieldNode, type FieldType, type FilterOp, type GenerateSpec, type RefTarget } from './field-node.ts';
 import type { IdStyle, Scope } from './resource-node.ts';
 import type { SourceLocation } from './source-location.ts';
 import { resourceId, tableName } from './normalise-names.ts';
@@ -89,6 +90,8 @@ export interface FieldContext {
   readonly module: RawModule;
   /** Path of the fields map in the module file, e.g. `['resources', 'services', 'fields']`. */
   readonly path: YamlPath;
+  /** The resource's scope (resource fields only): sequences count per company on tenant tables by default. */
+  readonly scope?: Scope;
 }
 
 export function declaredFields(fields: Readonly<Record<string, FieldSpec>> | undefined, ctx: FieldContext): FieldNode[] {
@@ -120,11 +123,19 @@ export function declaredField(name: string, f: FieldSpec, ctx: FieldContext): Fi
     ...(f.precision !== undefined ? { precision: f.precision } : {}),
     ...(f.scale !== undefined ? { scale: f.scale } : {}),
     ...(f.renamed_from !== undefined ? { renamedFrom: f.renamed_from } : {}),
+    ...(f.generate ? { generate: generateSpec(f.generate, ctx.scope ?? 'global') } : {}),
     ...(f.description !== undefined ? { description: f.description } : {}),
     ...(f.example !== undefined ? { example: f.example } : {}),
     loc: ctx.module.source.locate([...ctx.path, name]),
   };
   return node;
+}
+
+/** Fills the defaults: code length 8, no padding, sequences per company on tenant tables. */
+function generateSpec(g: NonNullable<FieldSpec['generate']>, scope: Scope): GenerateSpec {
+  if (g.kind === 'uuid') return { kind: 'uuid' };
+  if (g.kind === 'code') return { kind: 'code', prefix: g.prefix ?? '', length: g.length ?? DEFAULT_CODE_LENGTH };
+  return { kind: 'sequence', prefix: g.prefix ?? '', pad: g.pad ?? DEFAULT_SEQUENCE_PAD, per: g.per ?? (scope === 'global' ? 'global' : 'company') };
 }
 
 function refTarget(f: FieldSpec, ctx: FieldContext): { ref: RefTarget } | object {

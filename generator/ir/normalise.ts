@@ -96,7 +96,7 @@ function normaliseResource(s: RawService, m: RawModule, key: string, r: Resource
       workspaces: coreTarget(s, m, 'workspaces'),
       loc,
     }),
-    ...declaredFields(r.fields, { service: s, module: m, path: ['resources', key, 'fields'] }),
+    ...declaredFields(r.fields, { service: s, module: m, path: ['resources', key, 'fields'], scope }),
   ];
   const ops = r.operations ?? CRUD_OPERATIONS.filter((o) => o !== 'restore' || softDelete);
   const actions = Object.entries(r.actions ?? {})

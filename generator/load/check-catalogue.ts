@@ -72,7 +72,7 @@ function checkResource(c: Checker, key: string, r: ResourceSpec): void {
   const system = SYSTEM_FIELD_NAMES.filter(
     (n) => (n !== 'company' && n !== 'workspace') || scope !== 'global',
   ).filter((n) => n !== 'deleted_at' || r.soft_delete !== false);
-  checkFields(c, r.fields, [...path, 'fields'], true, system);
+  checkFields(c, r.fields, [...path, 'fields'], true, system, scope);
   const known = [...system, ...declared];
 
   (r.ordering ?? []).forEach((o, i) => {

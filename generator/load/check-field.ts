@@ -5,6 +5,7 @@
 import type { FieldType } from '../ir/field-node.ts';
 import { filterOps, ORDERED_TYPES, SYSTEM_FIELD_NAMES, TEXT_TYPES } from '../ir/normalise-fields.ts';
 import type { FieldSpec } from './meta-schema.ts';
+import { checkGenerate } from './check-generate.ts';
 import { isBrokenRef, refCandidates, resolveRef } from './raw-catalogue.ts';
 import type { Checker } from './checker.ts';
 import { didYouMean } from '../diagnostics.ts';
@@ -22,6 +23,7 @@ const SNAKE = /^[a-z][a-z0-9_]*$/;
 /**
  * `table`: a resource column (filters meaningful; the names of the table's implicit columns reserved —
  * pass them as `reserved`, e.g. a global table may declare its own `company`); otherwise a body/query field.
+ * `scope`: the resource's scope, for `generate: { per: company }` (tenant tables only).
  */
 export function checkFields(
   c: Checker,
@@ -29,11 +31,12 @@ export function checkFields(
   path: YamlPath,
   table: boolean,
   reserved: readonly string[] = SYSTEM_FIELD_NAMES,
+  scope?: string,
 ): void {
-  for (const [name, f] of Object.entries(fields ?? {})) checkField(c, name, f, [...path, name], table, reserved);
+  for (const [name, f] of Object.entries(fields ?? {})) checkField(c, name, f, [...path, name], table, reserved, scope);
 }
 
-function checkField(c: Checker, name: string, f: FieldSpec, path: YamlPath, table: boolean, reserved: readonly string[]): void {
+function checkField(c: Checker, name: string, f: FieldSpec, path: YamlPath, table: boolean, reserved: readonly string[], scope?: string): void {
   if (!SNAKE.test(name)) c.report('bad-name', path, 'key', { what: 'field', name, expected: 'snake_case' });
   if (table && reserved.includes(name)) c.report('reserved-field', path, 'key', { name });
 
@@ -44,6 +47,7 @@ function checkField(c: Checker, name: string, f: FieldSpec, path: YamlPath, tabl
   if (f.type === 'ref' && !f.to) c.report('missing-type-key', [...path, 'type'], 'value', { type: 'ref', name: 'to' });
 
   checkDefault(c, f, path);
+  if (f.generate) checkGenerate(c, f, path, table ? (scope ?? 'company') : null);
   if (f.min !== undefined && f.max !== undefined && f.min > f.max) c.report('min-max', [...path, 'min'], 'value', { min: f.min, max: f.max });
   if (f.scale !== undefined && f.precision !== undefined && f.scale > f.precision) {
     c.report('scale-precision', [...path, 'scale'], 'value', { scale: f.scale, precision: f.precision });

@@ -23,6 +23,24 @@ const handlerName = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][A-Za-z0-9]*$/, 'a 
 
 const jsonValue = z.json().meta({ id: 'JsonValue' });
 
+export const GENERATE_KINDS = ['code', 'sequence', 'uuid'] as const;
+export const SEQUENCE_PER = ['company', 'global'] as const;
+
+/** `generate:` — a value the server fills on create (spec/README.md "Generated values"). */
+export const generateSchema = z
+  .strictObject({
+    kind: z.enum(GENERATE_KINDS),
+    /** code and sequence: text before the generated part, e.g. `PRT-`, `INV-{year}-`. */
+    prefix: z.string().optional(),
+    /** code: random characters after the prefix (default 8). */
+    length: z.int().min(4).max(64).optional(),
+    /** sequence: zero-pad the number to this many digits (default 1, i.e. none). */
+    pad: z.int().min(1).max(18).optional(),
+    /** sequence: count per company (default on tenant tables) or across the whole table. */
+    per: z.enum(SEQUENCE_PER).optional(),
+  })
+  .meta({ id: 'Generate', description: 'A server-generated value: { kind: code | sequence | uuid, prefix, length, pad, per }.' });
+
 export const fieldSchema = z
   .strictObject({
     type: z.enum(FIELD_TYPES),
@@ -44,6 +62,7 @@ export const fieldSchema = z
     precision: z.int().positive().optional(),
     scale: z.int().nonnegative().optional(),
     renamed_from: z.string().optional(),
+    generate: generateSchema.optional(),
     description: z.string().optional(),
     example: jsonValue.optional(),
   })
@@ -143,6 +162,7 @@ export const serviceFileSchema = z.strictObject({
 }).meta({ id: 'ServiceFile', description: 'spec/<service>/service.yaml' });
 
 export type FieldSpec = z.infer<typeof fieldSchema>;
+export type GenerateSpecRaw = z.infer<typeof generateSchema>;
 export type ShapeSpec = z.infer<typeof shapeSchema>;
 export type ActionSpec = z.infer<typeof actionSchema>;
 export type ResourceSpec = z.infer<typeof resourceSchema>;

@@ -10,6 +10,7 @@ import { forbidden } from '../http/api-error.ts';
 import { ctxOf, sendJson } from '../http/respond.ts';
 import type { RequestContext } from '../runtime-api.ts';
 import { type CrudDeps, diff, writeAuditEntry } from './crud-deps.ts';
+import { insertWithGenerated } from './generated-values.ts';
 import { checkRefs } from './ref-check.ts';
 import { codecOf } from './row-codec.ts';
 import { loadRow, now, parseBody, rethrow } from './rows.ts';
@@ -42,8 +43,8 @@ export function create(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
     try {
       const row = await ctx.db.transaction(async (trx) => {
         await checkRefs(trx, deps.shapes, d, company, values);
-        const [inserted] = await trx(d.table).insert(values).returning('id');
-        const id = (inserted as { id: number | string }).id;
+        // Generated columns (codes, per-company numbers) are drawn here, inside the transaction.
+        const id = await insertWithGenerated(trx, d, company, values);
         const { row } = await loadRow(trx, d, ctx, String(id));
         await audit(deps, trx, ctx, d, 'create', row.id as number | string, diff(null, row));
         return row;

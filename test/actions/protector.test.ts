@@ -100,6 +100,19 @@ describe('protector/public-verify/{protector_id}/', () => {
     expect(log.body.results[0]).toMatchObject({ result: 'stolen', channel: 'public_web', query: pid });
   });
 
+  it('finds an item right after its creation (the Protector ID is generated on create)', async () => {
+    const i = await item({ name: 'Bike', brand: 'Trek' });
+    expect(i.protector_id).toMatch(/^PRT-[0-9A-HJKMNP-TV-Z]{8}$/);
+    const second = await item();
+    expect(second.protector_id).not.toBe(i.protector_id);
+    const r = await verify(i.protector_id, '198.51.100.2');
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ protector_id: i.protector_id, name: 'Bike', status: 'registered', is_flagged: false });
+    // Read-only: a client cannot choose its own ID.
+    const chosen = await c.post('protector/items/', { category: phones.id, name: 'X', owner_name: 'Y', protector_id: 'PRT-MINE0000' });
+    expect(chosen.status).toBe(400);
+  });
+
   it('404 for unknown IDs and items hidden from public checks', async () => {
     expect((await verify('PRT-NOPE0000')).status).toBe(404);
     const hidden = await item({ is_public: false });

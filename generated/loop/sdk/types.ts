@@ -4219,7 +4219,7 @@ export interface CommerceOrder {
   readonly updated_at: string;
   readonly created_by?: number | null;
   readonly deleted_at?: string | null;
-  number: string;
+  readonly number: string;
   customer?: number | null;
   cart?: number | null;
   /** [{product, name, quantity, unit_price, total}] */
@@ -4238,7 +4238,6 @@ export interface CommerceOrder {
 
 export interface CommerceOrderCreate {
   workspace?: number | null;
-  number: string;
   customer?: number | null;
   cart?: number | null;
   /** [{product, name, quantity, unit_price, total}] */
@@ -4288,7 +4287,6 @@ export type CommerceOrderListQuery = {
 
 export interface CommerceOrderUpdate {
   workspace?: number | null;
-  number: string;
   customer?: number | null;
   cart?: number | null;
   /** [{product, name, quantity, unit_price, total}] */
@@ -5893,7 +5891,7 @@ export interface DeskTicket {
   readonly updated_at: string;
   readonly created_by?: number | null;
   readonly deleted_at?: string | null;
-  number: string;
+  readonly number: string;
   subject: string;
   description?: string | null;
   requester_name: string;
@@ -5973,7 +5971,6 @@ export interface DeskTicketCommentUpdate {
 
 export interface DeskTicketCreate {
   workspace?: number | null;
-  number: string;
   subject: string;
   description?: string | null;
   requester_name: string;
@@ -6028,7 +6025,6 @@ export type DeskTicketListQuery = {
 
 export interface DeskTicketUpdate {
   workspace?: number | null;
-  number: string;
   subject: string;
   description?: string | null;
   requester_name: string;
@@ -6909,7 +6905,7 @@ export interface DonationsReceipt {
   readonly created_by?: number | null;
   readonly deleted_at?: string | null;
   donation: number;
-  number: string;
+  readonly number: string;
   issued_on: string;
   amount: string;
   currency: string;
@@ -6921,7 +6917,6 @@ export interface DonationsReceipt {
 export interface DonationsReceiptCreate {
   workspace?: number | null;
   donation: number;
-  number: string;
   issued_on: string;
   amount: string | number;
   currency?: string;
@@ -6958,7 +6953,6 @@ export type DonationsReceiptListQuery = {
 export interface DonationsReceiptUpdate {
   workspace?: number | null;
   donation: number;
-  number: string;
   issued_on: string;
   amount: string | number;
   currency?: string;
@@ -7380,7 +7374,7 @@ export interface FashionOrder {
   readonly updated_at: string;
   readonly created_by?: number | null;
   readonly deleted_at?: string | null;
-  number: string;
+  readonly number: string;
   customer_name: string;
   customer_phone?: string | null;
   customer_email?: string | null;
@@ -7397,7 +7391,6 @@ export interface FashionOrder {
 
 export interface FashionOrderCreate {
   workspace?: number | null;
-  number: string;
   customer_name: string;
   customer_phone?: string | null;
   customer_email?: string | null;
@@ -7440,7 +7433,6 @@ export type FashionOrderListQuery = {
 
 export interface FashionOrderUpdate {
   workspace?: number | null;
-  number: string;
   customer_name: string;
   customer_phone?: string | null;
   customer_email?: string | null;
@@ -8413,7 +8405,7 @@ export interface FurnitureOrder {
   readonly updated_at: string;
   readonly created_by?: number | null;
   readonly deleted_at?: string | null;
-  number: string;
+  readonly number: string;
   showroom?: number | null;
   customer_name: string;
   customer_phone?: string | null;
@@ -8430,7 +8422,6 @@ export interface FurnitureOrder {
 
 export interface FurnitureOrderCreate {
   workspace?: number | null;
-  number: string;
   showroom?: number | null;
   customer_name: string;
   customer_phone?: string | null;
@@ -8476,7 +8467,6 @@ export type FurnitureOrderListQuery = {
 
 export interface FurnitureOrderUpdate {
   workspace?: number | null;
-  number: string;
   showroom?: number | null;
   customer_name: string;
   customer_phone?: string | null;
@@ -9383,7 +9373,7 @@ export interface HospitalityOrder {
   readonly updated_at: string;
   readonly created_by?: number | null;
   readonly deleted_at?: string | null;
-  number: string;
+  readonly number: string;
   table?: number | null;
   /** Charge to a room. */
   reservation?: number | null;
@@ -9399,7 +9389,6 @@ export interface HospitalityOrder {
 
 export interface HospitalityOrderCreate {
   workspace?: number | null;
-  number: string;
   table?: number | null;
   /** Charge to a room. */
   reservation?: number | null;
@@ -9447,7 +9436,6 @@ export type HospitalityOrderListQuery = {
 
 export interface HospitalityOrderUpdate {
   workspace?: number | null;
-  number: string;
   table?: number | null;
   /** Charge to a room. */
   reservation?: number | null;
@@ -14488,7 +14476,6 @@ export interface PatchedCommerceCustomer {
 
 export interface PatchedCommerceOrder {
   workspace?: number | null;
-  number?: string;
   customer?: number | null;
   cart?: number | null;
   /** [{product, name, quantity, unit_price, total}] */
@@ -14780,7 +14767,6 @@ export interface PatchedDeskKnowledgeBase {
 
 export interface PatchedDeskTicket {
   workspace?: number | null;
-  number?: string;
   subject?: string;
   description?: string | null;
   requester_name?: string;
@@ -14951,7 +14937,6 @@ export interface PatchedDonationsDonor {
 export interface PatchedDonationsReceipt {
   workspace?: number | null;
   donation?: number;
-  number?: string;
   issued_on?: string;
   amount?: string | number;
   currency?: string;
@@ -15031,7 +15016,6 @@ export interface PatchedFashionInventory {
 
 export interface PatchedFashionOrder {
   workspace?: number | null;
-  number?: string;
   customer_name?: string;
   customer_phone?: string | null;
   customer_email?: string | null;
@@ -15213,7 +15197,6 @@ export interface PatchedFurnitureDelivery {
 
 export interface PatchedFurnitureOrder {
   workspace?: number | null;
-  number?: string;
   showroom?: number | null;
   customer_name?: string;
   customer_phone?: string | null;
@@ -15390,7 +15373,6 @@ export interface PatchedHospitalityMenu {
 
 export interface PatchedHospitalityOrder {
   workspace?: number | null;
-  number?: string;
   table?: number | null;
   /** Charge to a room. */
   reservation?: number | null;
@@ -15920,7 +15902,6 @@ export interface PatchedPaymentsPaymentLink {
 
 export interface PatchedPaymentsReceipt {
   workspace?: number | null;
-  number?: string;
   transaction?: number;
   invoice?: number | null;
   amount?: string | number;
@@ -16001,7 +15982,6 @@ export interface PatchedPortfolioProject {
 export interface PatchedPosReceipt {
   workspace?: number | null;
   sale?: number;
-  number?: string;
   channel?: 'email' | 'print' | 'sms' | 'whatsapp';
   sent_to?: string | null;
   /** Tax authority signature (EBM/fiscal device). */
@@ -16974,7 +16954,7 @@ export interface PaymentsReceipt {
   readonly updated_at: string;
   readonly created_by?: number | null;
   readonly deleted_at?: string | null;
-  number: string;
+  readonly number: string;
   transaction: number;
   invoice?: number | null;
   amount: string;
@@ -16987,7 +16967,6 @@ export interface PaymentsReceipt {
 
 export interface PaymentsReceiptCreate {
   workspace?: number | null;
-  number: string;
   transaction: number;
   invoice?: number | null;
   amount: string | number;
@@ -17028,7 +17007,6 @@ export type PaymentsReceiptListQuery = {
 
 export interface PaymentsReceiptUpdate {
   workspace?: number | null;
-  number: string;
   transaction: number;
   invoice?: number | null;
   amount: string | number;
@@ -17479,7 +17457,7 @@ export interface PosReceipt {
   readonly created_by?: number | null;
   readonly deleted_at?: string | null;
   sale: number;
-  number: string;
+  readonly number: string;
   channel: 'email' | 'print' | 'sms' | 'whatsapp';
   sent_to?: string | null;
   /** Tax authority signature (EBM/fiscal device). */
@@ -17491,7 +17469,6 @@ export interface PosReceipt {
 export interface PosReceiptCreate {
   workspace?: number | null;
   sale: number;
-  number: string;
   channel?: 'email' | 'print' | 'sms' | 'whatsapp';
   sent_to?: string | null;
   /** Tax authority signature (EBM/fiscal device). */
@@ -17531,7 +17508,6 @@ export type PosReceiptListQuery = {
 export interface PosReceiptUpdate {
   workspace?: number | null;
   sale: number;
-  number: string;
   channel?: 'email' | 'print' | 'sms' | 'whatsapp';
   sent_to?: string | null;
   /** Tax authority signature (EBM/fiscal device). */

@@ -308,7 +308,7 @@ export const commerceOrderResource: ResourceDescriptor = {
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'integer', system: true, readOnly: true, writeOnly: false },
     { name: 'deleted_at', column: 'deleted_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
-    { name: 'number', column: 'number', type: 'string', system: false, readOnly: false, writeOnly: false },
+    { name: 'number', column: 'number', type: 'string', system: false, readOnly: true, writeOnly: false, generate: { kind: 'sequence', prefix: 'ORD-', pad: 5, per: 'company' } },
     { name: 'customer', column: 'customer_id', type: 'ref', system: false, readOnly: false, writeOnly: false, ref: 'loop.commerce.customers', refTable: 'commerce_customers' },
     { name: 'cart', column: 'cart_id', type: 'ref', system: false, readOnly: false, writeOnly: false, ref: 'loop.commerce.carts', refTable: 'commerce_carts' },
     { name: 'items', column: 'items', type: 'json', system: false, readOnly: false, writeOnly: false },

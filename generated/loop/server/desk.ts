@@ -296,7 +296,7 @@ export const deskTicketResource: ResourceDescriptor = {
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'integer', system: true, readOnly: true, writeOnly: false },
     { name: 'deleted_at', column: 'deleted_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
-    { name: 'number', column: 'number', type: 'string', system: false, readOnly: false, writeOnly: false },
+    { name: 'number', column: 'number', type: 'string', system: false, readOnly: true, writeOnly: false, generate: { kind: 'sequence', prefix: 'TKT-', pad: 5, per: 'company' } },
     { name: 'subject', column: 'subject', type: 'string', system: false, readOnly: false, writeOnly: false },
     { name: 'description', column: 'description', type: 'text', system: false, readOnly: false, writeOnly: false },
     { name: 'requester_name', column: 'requester_name', type: 'string', system: false, readOnly: false, writeOnly: false },

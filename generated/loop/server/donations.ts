@@ -350,7 +350,7 @@ export const donationsReceiptResource: ResourceDescriptor = {
     { name: 'created_by', column: 'created_by', type: 'integer', system: true, readOnly: true, writeOnly: false },
     { name: 'deleted_at', column: 'deleted_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'donation', column: 'donation_id', type: 'ref', system: false, readOnly: false, writeOnly: false, ref: 'loop.donations.donations', refTable: 'donations_donations' },
-    { name: 'number', column: 'number', type: 'string', system: false, readOnly: false, writeOnly: false },
+    { name: 'number', column: 'number', type: 'string', system: false, readOnly: true, writeOnly: false, generate: { kind: 'sequence', prefix: 'DON-{year}-', pad: 4, per: 'company' } },
     { name: 'issued_on', column: 'issued_on', type: 'date', system: false, readOnly: false, writeOnly: false },
     { name: 'amount', column: 'amount', type: 'decimal', system: false, readOnly: false, writeOnly: false },
     { name: 'currency', column: 'currency', type: 'string', system: false, readOnly: false, writeOnly: false, default: 'USD' },

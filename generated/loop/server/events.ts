@@ -146,7 +146,7 @@ export const eventsRegistrationResource: ResourceDescriptor = {
     { name: 'attendee_name', column: 'attendee_name', type: 'string', system: false, readOnly: false, writeOnly: false },
     { name: 'email', column: 'email', type: 'email', system: false, readOnly: false, writeOnly: false },
     { name: 'phone', column: 'phone', type: 'string', system: false, readOnly: false, writeOnly: false },
-    { name: 'code', column: 'code', type: 'string', system: false, readOnly: true, writeOnly: false },
+    { name: 'code', column: 'code', type: 'string', system: false, readOnly: true, writeOnly: false, generate: { kind: 'code', prefix: '', length: 12 } },
     { name: 'quantity', column: 'quantity', type: 'integer', system: false, readOnly: false, writeOnly: false, default: 1 },
     { name: 'amount_paid', column: 'amount_paid', type: 'decimal', system: false, readOnly: false, writeOnly: false, default: '0.00' },
     { name: 'currency', column: 'currency', type: 'string', system: false, readOnly: false, writeOnly: false, default: 'USD' },

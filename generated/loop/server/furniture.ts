@@ -130,7 +130,7 @@ export const furnitureOrderResource: ResourceDescriptor = {
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'integer', system: true, readOnly: true, writeOnly: false },
     { name: 'deleted_at', column: 'deleted_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
-    { name: 'number', column: 'number', type: 'string', system: false, readOnly: false, writeOnly: false },
+    { name: 'number', column: 'number', type: 'string', system: false, readOnly: true, writeOnly: false, generate: { kind: 'sequence', prefix: 'ORD-', pad: 5, per: 'company' } },
     { name: 'showroom', column: 'showroom_id', type: 'ref', system: false, readOnly: false, writeOnly: false, ref: 'loop.furniture.showrooms', refTable: 'furniture_showrooms' },
     { name: 'customer_name', column: 'customer_name', type: 'string', system: false, readOnly: false, writeOnly: false },
     { name: 'customer_phone', column: 'customer_phone', type: 'string', system: false, readOnly: false, writeOnly: false },

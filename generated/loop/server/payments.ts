@@ -336,7 +336,7 @@ export const paymentsReceiptResource: ResourceDescriptor = {
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'integer', system: true, readOnly: true, writeOnly: false },
     { name: 'deleted_at', column: 'deleted_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
-    { name: 'number', column: 'number', type: 'string', system: false, readOnly: false, writeOnly: false },
+    { name: 'number', column: 'number', type: 'string', system: false, readOnly: true, writeOnly: false, generate: { kind: 'sequence', prefix: 'RCT-{year}-', pad: 4, per: 'company' } },
     { name: 'transaction', column: 'transaction_id', type: 'ref', system: false, readOnly: false, writeOnly: false, ref: 'loop.payments.transactions', refTable: 'payments_transactions' },
     { name: 'invoice', column: 'invoice_id', type: 'ref', system: false, readOnly: false, writeOnly: false, ref: 'loop.payments.invoices', refTable: 'payments_invoices' },
     { name: 'amount', column: 'amount', type: 'decimal', system: false, readOnly: false, writeOnly: false },

@@ -39,7 +39,7 @@ export const posReceiptResource: ResourceDescriptor = {
     { name: 'created_by', column: 'created_by', type: 'integer', system: true, readOnly: true, writeOnly: false },
     { name: 'deleted_at', column: 'deleted_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'sale', column: 'sale_id', type: 'ref', system: false, readOnly: false, writeOnly: false, ref: 'loop.pos.sales', refTable: 'pos_sales' },
-    { name: 'number', column: 'number', type: 'string', system: false, readOnly: false, writeOnly: false },
+    { name: 'number', column: 'number', type: 'string', system: false, readOnly: true, writeOnly: false, generate: { kind: 'sequence', prefix: 'RCP-', pad: 6, per: 'company' } },
     { name: 'channel', column: 'channel', type: 'enum', system: false, readOnly: false, writeOnly: false, default: 'print' },
     { name: 'sent_to', column: 'sent_to', type: 'string', system: false, readOnly: false, writeOnly: false },
     { name: 'fiscal_code', column: 'fiscal_code', type: 'string', system: false, readOnly: false, writeOnly: false },

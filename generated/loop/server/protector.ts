@@ -132,7 +132,7 @@ export const protectorItemResource: ResourceDescriptor = {
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'integer', system: true, readOnly: true, writeOnly: false },
     { name: 'deleted_at', column: 'deleted_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
-    { name: 'protector_id', column: 'protector_id', type: 'string', system: false, readOnly: true, writeOnly: false },
+    { name: 'protector_id', column: 'protector_id', type: 'string', system: false, readOnly: true, writeOnly: false, generate: { kind: 'code', prefix: 'PRT-', length: 8 } },
     { name: 'category', column: 'category_id', type: 'ref', system: false, readOnly: false, writeOnly: false, ref: 'loop.protector.categories', refTable: 'protector_categories' },
     { name: 'name', column: 'name', type: 'string', system: false, readOnly: false, writeOnly: false },
     { name: 'brand', column: 'brand', type: 'string', system: false, readOnly: false, writeOnly: false },

@@ -147,7 +147,6 @@ export const CommerceCustomerListQuery = z.strictObject({
 /** Order create body (`commerce/orders`). Defaults are applied by the database, not here. */
 export const CommerceOrderCreate = z.strictObject({
   workspace: z.number().int().positive().nullable().optional(),
-  number: z.string().max(30),
   customer: z.number().int().positive().nullable().optional(),
   cart: z.number().int().positive().nullable().optional(),
   items: z.json(),

@@ -140,7 +140,6 @@ export const DeskTicketCommentListQuery = z.strictObject({
 /** Ticket create body (`desk/tickets`). Defaults are applied by the database, not here. */
 export const DeskTicketCreate = z.strictObject({
   workspace: z.number().int().positive().nullable().optional(),
-  number: z.string().max(30),
   subject: z.string().max(300),
   description: z.string().nullable().optional(),
   requester_name: z.string().max(200),

@@ -182,7 +182,6 @@ export const DonationsDonorListQuery = z.strictObject({
 export const DonationsReceiptCreate = z.strictObject({
   workspace: z.number().int().positive().nullable().optional(),
   donation: z.number().int().positive(),
-  number: z.string().max(50),
   issued_on: z.iso.date(),
   amount: decimal(/^-?\d{1,10}(?:\.\d{1,2})?$/, { min: 0 }),
   currency: z.string().min(3).max(3).optional(),

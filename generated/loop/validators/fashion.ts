@@ -116,7 +116,6 @@ export const FashionInventoryListQuery = z.strictObject({
 /** Order create body (`fashion/orders`). Defaults are applied by the database, not here. */
 export const FashionOrderCreate = z.strictObject({
   workspace: z.number().int().positive().nullable().optional(),
-  number: z.string().max(30),
   customer_name: z.string().max(200),
   customer_phone: z.string().max(30).nullable().optional(),
   customer_email: z.email().nullable().optional(),

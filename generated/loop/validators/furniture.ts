@@ -62,7 +62,6 @@ export const FurnitureDeliveryListQuery = z.strictObject({
 /** Order create body (`furniture/orders`). Defaults are applied by the database, not here. */
 export const FurnitureOrderCreate = z.strictObject({
   workspace: z.number().int().positive().nullable().optional(),
-  number: z.string().max(30),
   showroom: z.number().int().positive().nullable().optional(),
   customer_name: z.string().max(200),
   customer_phone: z.string().max(30).nullable().optional(),

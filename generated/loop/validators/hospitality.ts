@@ -56,7 +56,6 @@ export const HospitalityMenuListQuery = z.strictObject({
 /** Order create body (`hospitality/orders`). Defaults are applied by the database, not here. */
 export const HospitalityOrderCreate = z.strictObject({
   workspace: z.number().int().positive().nullable().optional(),
-  number: z.string().max(30),
   table: z.number().int().positive().nullable().optional(),
   reservation: z.number().int().positive().nullable().optional(),
   kind: z.enum(['delivery', 'dine_in', 'room_service', 'takeaway']).optional(),

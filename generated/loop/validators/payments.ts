@@ -169,7 +169,6 @@ export const PaymentsPaymentLinkListQuery = z.strictObject({
 /** Receipt create body (`payments/receipts`). Defaults are applied by the database, not here. */
 export const PaymentsReceiptCreate = z.strictObject({
   workspace: z.number().int().positive().nullable().optional(),
-  number: z.string().max(50),
   transaction: z.number().int().positive(),
   invoice: z.number().int().positive().nullable().optional(),
   amount: decimal(/^-?\d{1,10}(?:\.\d{1,2})?$/, { min: 0 }),

@@ -14,7 +14,6 @@ function decimal(pattern: RegExp, bounds: { min?: number; max?: number } = {}) {
 export const PosReceiptCreate = z.strictObject({
   workspace: z.number().int().positive().nullable().optional(),
   sale: z.number().int().positive(),
-  number: z.string().max(30),
   channel: z.enum(['email', 'print', 'sms', 'whatsapp']).optional(),
   sent_to: z.string().max(200).nullable().optional(),
   fiscal_code: z.string().max(100).nullable().optional(),

@@ -34,6 +34,7 @@ function columnData(f: FieldNode, service: ServiceNode) {
     ref: f.ref?.resource,
     refTable,
     default: f.default,
+    generate: f.generate ? { ...f.generate } : undefined,
   };
 }
 

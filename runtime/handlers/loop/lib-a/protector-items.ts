@@ -13,7 +13,6 @@
 import type { Knex } from 'knex';
 import { notFound } from '../../../http/api-error.ts';
 import type { ActionContext, ActionResult } from '../../../runtime-api.ts';
-import { ensureCode, protectorId } from './codes.ts';
 import { companyId, userId } from './tenant.ts';
 import { assertTransition } from './transitions.ts';
 import { fetchWire, SHAPES } from './wire.ts';
@@ -43,8 +42,6 @@ async function begin(a: ActionContext, move: Move) {
     .first('id', 'status', 'owner_name', 'owner_phone', 'owner_email', 'currency', 'created_at')) as ItemRow | undefined;
   if (!item) throw notFound(`Item ${a.params.id} not found.`);
   assertTransition(`Item ${item.id}`, move, item.status, FROM[move]);
-  // Items registered through plain CRUD get their public Protector ID on their first tracked event.
-  await ensureCode(a.trx, 'protector_items', item.id, 'protector_id', protectorId);
   const now = new Date();
   const stamp = { company_id: company, created_at: now, updated_at: now, created_by: userId(a) };
   return { company, item, now, stamp };
