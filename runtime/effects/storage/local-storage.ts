@@ -18,7 +18,13 @@ export function createLocalStorage(dir: string): Storage {
       const file = pathOf(key);
       await mkdir(dirname(file), { recursive: true });
       const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(tmp, data);
+      try {
+        // writeFile accepts a stream too and writes it chunk by chunk.
+        await writeFile(tmp, data as Buffer | NodeJS.ReadableStream & AsyncIterable<Buffer>);
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw err;
+      }
       await rename(tmp, file);
     },
     async get(key) {
