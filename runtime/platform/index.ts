@@ -13,6 +13,8 @@ export { createPlatformAuthProvider } from './auth/platform-auth-provider.ts';
 export { createPlatformKey } from './auth/api-keys.ts';
 export { mountPlatformRootRoutes } from './root-routes.ts';
 export { platformHandlers } from '../handlers/platform/index.ts';
+/** Background delivery of queued webhook events; for the wiring's `start` hook. */
+export { startWebhookWorker as startPlatformWorkers, deliverDue as deliverPlatformWebhooks } from './webhooks/deliver.ts';
 
 export function platformJwtSecret(dataDir: string): Uint8Array {
   const fromEnv = process.env.PLATFORM_JWT_SECRET?.trim();

@@ -1471,6 +1471,82 @@ export interface FilesDeleteResponse {
   deleted?: boolean | null;
 }
 
+/** Stored file metadata; the bytes live in the storage driver (runtime/effects/storage) under `platform/<tenant>/<file id>/v<version>`. */
+export interface FilesFile {
+  readonly id: string;
+  readonly company: number;
+  workspace?: number | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly created_by?: string | null;
+  readonly deleted_at?: string | null;
+  filename: string;
+  content_type: string;
+  size: number;
+  sha256?: string | null;
+  access: 'private' | 'public';
+  folder: string;
+  meta?: unknown;
+  object_type_id?: string | null;
+  object_id?: string | null;
+  status: 'pending' | 'ready';
+  version: number;
+  storage_key?: string | null;
+}
+
+export type FilesFileListQuery = {
+  created_at__gt?: string;
+  created_at__gte?: string;
+  created_at__lt?: string;
+  created_at__lte?: string;
+  cursor?: string;
+  deleted?: 'include' | 'only';
+  limit?: number;
+  offset?: number;
+  ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+  updated_at__gt?: string;
+  updated_at__gte?: string;
+  updated_at__lt?: string;
+  updated_at__lte?: string;
+  workspace?: number;
+  workspace__in?: readonly number[];
+  workspace__isnull?: boolean;
+};
+
+/** Earlier contents of a file, kept when a new version is uploaded. */
+export interface FilesFileVersion {
+  readonly id: string;
+  readonly company: number;
+  workspace?: number | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly created_by?: string | null;
+  file: string;
+  version: number;
+  size: number;
+  content_type?: string | null;
+  sha256?: string | null;
+  storage_key: string;
+}
+
+export type FilesFileVersionListQuery = {
+  created_at__gt?: string;
+  created_at__gte?: string;
+  created_at__lt?: string;
+  created_at__lte?: string;
+  cursor?: string;
+  limit?: number;
+  offset?: number;
+  ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+  updated_at__gt?: string;
+  updated_at__gte?: string;
+  updated_at__lt?: string;
+  updated_at__lte?: string;
+  workspace?: number;
+  workspace__in?: readonly number[];
+  workspace__isnull?: boolean;
+};
+
 export type FilesFoldersQuery = {
   limit?: number;
   offset?: number;
@@ -1519,6 +1595,12 @@ export interface FilesTrashResponse {
   next_cursor?: unknown;
   total?: string | null;
 }
+
+export type FilesUploadUrlQuery = {
+  filename?: string;
+  content_type?: string;
+  folder?: string;
+};
 
 export interface FilesUploadUrlResponse {
   file_id?: string | null;
@@ -2495,6 +2577,20 @@ export interface PaginatedDashboardsDashboardList {
   next_cursor?: string | null;
 }
 
+export interface PaginatedFilesFileList {
+  results: FilesFile[];
+  total: number;
+  /** Cursor of the next page; null on the last page. */
+  next_cursor?: string | null;
+}
+
+export interface PaginatedFilesFileVersionList {
+  results: FilesFileVersion[];
+  total: number;
+  /** Cursor of the next page; null on the last page. */
+  next_cursor?: string | null;
+}
+
 export interface PaginatedFormsFormList {
   results: FormsForm[];
   total: number;
@@ -2616,6 +2712,13 @@ export interface PaginatedTenantsTenantList {
 
 export interface PaginatedUsersUserList {
   results: UsersUser[];
+  total: number;
+  /** Cursor of the next page; null on the last page. */
+  next_cursor?: string | null;
+}
+
+export interface PaginatedWebhooksWebhookDeliveryList {
+  results: WebhooksWebhookDelivery[];
   total: number;
   /** Cursor of the next page; null on the last page. */
   next_cursor?: string | null;
@@ -3232,6 +3335,8 @@ export type UsersUserListQuery = {
 export type WebhookDeliveriesQuery = {
   limit?: number;
   offset?: number;
+  webhook_id?: string;
+  status?: 'delivered' | 'failed' | 'pending';
 };
 
 export interface WebhookDeliveriesResponse {
@@ -3277,6 +3382,44 @@ export interface WebhooksWebhookCreate {
   object_types?: unknown;
   status?: unknown;
 }
+
+/** One event sent (or to be sent) to one webhook: the signed payload, attempts and the last answer. */
+export interface WebhooksWebhookDelivery {
+  readonly id: string;
+  readonly company: number;
+  workspace?: number | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly created_by?: string | null;
+  webhook: string;
+  event: string;
+  payload: unknown;
+  status: 'delivered' | 'failed' | 'pending';
+  attempts: number;
+  response_code?: number | null;
+  error?: string | null;
+  duration_ms?: number | null;
+  next_attempt_at?: string | null;
+  delivered_at?: string | null;
+}
+
+export type WebhooksWebhookDeliveryListQuery = {
+  created_at__gt?: string;
+  created_at__gte?: string;
+  created_at__lt?: string;
+  created_at__lte?: string;
+  cursor?: string;
+  limit?: number;
+  offset?: number;
+  ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+  updated_at__gt?: string;
+  updated_at__gte?: string;
+  updated_at__lt?: string;
+  updated_at__lte?: string;
+  workspace?: number;
+  workspace__in?: readonly number[];
+  workspace__isnull?: boolean;
+};
 
 export type WebhooksWebhookListQuery = {
   created_at__gt?: string;

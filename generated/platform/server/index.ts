@@ -111,6 +111,8 @@ export const resources: ResourceDescriptor[] = [
   authSessions.authSessionsSessionResource,
   automations.automationsAutomationResource,
   dashboards.dashboardsDashboardResource,
+  files.filesFileVersionResource,
+  files.filesFileResource,
   forms.formsFormResource,
   functions.functionsCustomFunctionResource,
   integrations.integrationsIntegrationResource,
@@ -129,6 +131,7 @@ export const resources: ResourceDescriptor[] = [
   shortUrls.shortUrlsShortUrlResource,
   tenants.tenantsTenantResource,
   users.usersUserResource,
+  webhooks.webhooksWebhookDeliveryResource,
   webhooks.webhooksWebhookResource,
 ];
 

@@ -10,6 +10,85 @@ function decimal(pattern: RegExp, bounds: { min?: number; max?: number } = {}) {
     .refine((v) => bounds.max === undefined || Number(v) <= bounds.max, { message: `Ensure this value is less than or equal to ${bounds.max}.` });
 }
 
+/** FileVersion create body (`file-versions`). Defaults are applied by the database, not here. */
+export const FilesFileVersionCreate = z.strictObject({
+  workspace: z.number().int().nullable().optional(),
+  file: z.string().regex(/^file_[A-Za-z0-9]+$/),
+  version: z.number().int(),
+  size: z.number().int().optional(),
+  content_type: z.string().max(200).nullable().optional(),
+  sha256: z.string().max(64).nullable().optional(),
+  storage_key: z.string().max(500),
+});
+
+/** FileVersion update body: a full replace, so the same fields as create. */
+export const FilesFileVersionUpdate = FilesFileVersionCreate;
+
+/** FileVersion partial update body: any subset of the writable fields (an empty body changes nothing). */
+export const FilesFileVersionPartialUpdate = FilesFileVersionCreate.partial();
+
+/** FileVersion list query: pagination, search, ordering and filters; any other key is refused. */
+export const FilesFileVersionListQuery = z.strictObject({
+  created_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  created_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  created_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  created_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  cursor: z.string().optional(),
+  limit: z.coerce.number<string>().int().min(1).optional(),
+  offset: z.coerce.number<string>().int().min(0).optional(),
+  ordering: z.string().refine((v) => v.split(',').every((k) => ['created_at', 'id', 'updated_at'].includes(k.trim().replace(/^-/, ''))), { message: 'Choices are: created_at, id, updated_at.' }).optional(),
+  updated_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  workspace: z.coerce.number<string>().int().optional(),
+  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
+  workspace__isnull: z.stringbool().optional(),
+});
+
+/** File create body (`files`). Defaults are applied by the database, not here. */
+export const FilesFileCreate = z.strictObject({
+  workspace: z.number().int().nullable().optional(),
+  filename: z.string().max(500),
+  content_type: z.string().max(200).optional(),
+  size: z.number().int().optional(),
+  sha256: z.string().max(64).nullable().optional(),
+  access: z.enum(['private', 'public']).optional(),
+  folder: z.string().max(500).optional(),
+  meta: z.json().optional(),
+  object_type_id: z.string().max(64).nullable().optional(),
+  object_id: z.string().max(64).nullable().optional(),
+  status: z.enum(['pending', 'ready']).optional(),
+  version: z.number().int().optional(),
+  storage_key: z.string().max(500).nullable().optional(),
+});
+
+/** File update body: a full replace, so the same fields as create. */
+export const FilesFileUpdate = FilesFileCreate;
+
+/** File partial update body: any subset of the writable fields (an empty body changes nothing). */
+export const FilesFilePartialUpdate = FilesFileCreate.partial();
+
+/** File list query: pagination, search, ordering and filters; any other key is refused. */
+export const FilesFileListQuery = z.strictObject({
+  created_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  created_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  created_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  created_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  cursor: z.string().optional(),
+  deleted: z.enum(['include', 'only']).optional(),
+  limit: z.coerce.number<string>().int().min(1).optional(),
+  offset: z.coerce.number<string>().int().min(0).optional(),
+  ordering: z.string().refine((v) => v.split(',').every((k) => ['created_at', 'id', 'updated_at'].includes(k.trim().replace(/^-/, ''))), { message: 'Choices are: created_at, id, updated_at.' }).optional(),
+  updated_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  workspace: z.coerce.number<string>().int().optional(),
+  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
+  workspace__isnull: z.stringbool().optional(),
+});
+
 /** Body of POST `files/batch/delete`. */
 export const FilesBatchDeleteBody = z.strictObject({
   file_ids: z.json().optional(),
@@ -39,6 +118,21 @@ export const FilesTrashQuery = z.strictObject({
   cursor: z.string().max(2000).optional(),
 });
 
+/** Body of POST `files/upload`. */
+export const FilesUploadBody = z.strictObject({
+  access: z.enum(['private', 'public']).optional(),
+  folder: z.string().max(500).optional(),
+  object_type_id: z.string().max(64).optional(),
+  object_id: z.string().max(64).optional(),
+});
+
+/** Query of GET `files/upload-url`. */
+export const FilesUploadUrlQuery = z.strictObject({
+  filename: z.string().max(500).optional(),
+  content_type: z.string().max(200).optional(),
+  folder: z.string().max(500).optional(),
+});
+
 /** Body of PATCH `files/{file_id}`. */
 export const FilesPatchBody = z.strictObject({
   filename: z.string().max(500).optional(),
@@ -60,6 +154,9 @@ export const FilesContentQuery = z.strictObject({
 export const FilesSignedUrlBody = z.strictObject({
   expires_in: z.number().int().optional(),
 });
+
+/** Body of POST `files/{file_id}/upload-put`. */
+export const FilesUploadPutBody = z.strictObject({});
 
 /** Query of GET `files/{file_id}/variants/{variant}`. */
 export const FilesVariantsQuery = z.strictObject({

@@ -11,6 +11,7 @@ import type { ActionHandler, HandlerRegistry } from '../../runtime-api.ts';
 import { notImplemented } from '../../http/api-error.ts';
 import { authHandlers } from './auth.ts';
 import { childRecordHandlers } from './child-records.ts';
+import { filesHandlers } from './files.ts';
 import { keysHandlers } from './keys.ts';
 import { objectTypesHandlers } from './object-types.ts';
 import { objectsHandlers } from './objects.ts';
@@ -18,11 +19,13 @@ import { resourceHandlers } from './resources.ts';
 import { settingsHandlers } from './settings.ts';
 import { tenantInfoHandlers } from './tenant-info.ts';
 import { usersHandlers } from './users.ts';
+import { webhooksHandlers } from './webhooks.ts';
 
 /** Handlers with real behaviour. */
 export const implementedPlatformHandlers: HandlerRegistry = {
   ...authHandlers,
   ...childRecordHandlers,
+  ...filesHandlers,
   ...keysHandlers,
   ...objectTypesHandlers,
   ...objectsHandlers,
@@ -30,6 +33,7 @@ export const implementedPlatformHandlers: HandlerRegistry = {
   ...settingsHandlers,
   ...tenantInfoHandlers,
   ...usersHandlers,
+  ...webhooksHandlers,
 };
 
 function notYet(name: string): ActionHandler {

@@ -5,6 +5,7 @@ import { T } from '../../platform/tables.ts';
 import { guardedDelete, rowsOf } from '../../platform/dependencies/confirm-delete.ts';
 import { insertObject, loadObject, loadType, objects, objectView, updateObject } from '../../platform/objects/object-store.ts';
 import { aggregateObjects, type Filter, queryObjects } from '../../platform/objects/object-query.ts';
+import { emitEvent } from '../../platform/webhooks/emit-event.ts';
 import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from './context.ts';
 
 const MAX_BATCH = 100;
@@ -23,6 +24,7 @@ function list<T>(v: unknown, field: string): T[] {
 export const objectsHandlers: HandlerRegistry = {
   'objects.createObject': async (a) => {
     const row = await insertObject(a.trx, tenantOf(a), await typeOf(a), bodyOf(a).properties ?? {}, actorOf(a));
+    await emitEvent(a.trx, tenantOf(a), 'object.created', objectView(row));
     return { status: 201, body: objectView(row) };
   },
   'objects.getObject': async (a) => {
@@ -31,6 +33,7 @@ export const objectsHandlers: HandlerRegistry = {
   },
   'objects.updateObject': async (a) => {
     const row = await updateObject(a.trx, tenantOf(a), await typeOf(a), param(a, 'object_id'), bodyOf(a).properties ?? {}, actorOf(a));
+    await emitEvent(a.trx, tenantOf(a), 'object.updated', objectView(row));
     return { body: objectView(row) };
   },
   /** Soft delete to trash; `force=true` deletes for good, guarded by DEPENDENCY_EXISTS (comments, versions). */
@@ -42,6 +45,7 @@ export const objectsHandlers: HandlerRegistry = {
     if (!force) {
       await loadObject(a.trx, tenant, type.id, id);
       await objects(a.trx, tenant, type.id).where({ id }).update({ deleted_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
+      await emitEvent(a.trx, tenant, 'object.deleted', { id, object_type_id: type.id });
       return { body: { id, deleted: true } };
     }
     const exists = await objects(a.trx, tenant, type.id).where({ id }).first('id');

@@ -44,7 +44,7 @@ export const resourceHandlers: HandlerRegistry = {
     const row = await a.trx(T.webhooks).where({ id }).first();
     return { status: 201, body: { id, url: row.url, events: parseJson(row.events), object_types: parseJson(row.object_types), status: parseJson(row.status), secret, created_at: iso(row.created_at) } };
   },
-  'webhooks.delete': guardedDestroy('webhooks', T.webhooks, records('webhook_deliveries', 'Webhook deliveries')),
+  'webhooks.delete': guardedDestroy('webhooks', T.webhooks, (_a, id, tenant) => [rowsOf('pf_webhook_deliveries', 'webhook_id', id, tenant, 'webhook_deliveries', 'Webhook deliveries')]),
   'automations.delete': guardedDestroy('automations', T.automations, records('automation_runs', 'Automation runs')),
   'dashboards.delete': guardedDestroy('dashboards', T.dashboards, records('widgets', 'Widgets')),
   'roles.delete': guardedDestroy('roles', T.roles, (_a, id, tenant) => [
