@@ -2,6 +2,9 @@
 import { generate, isPreserved, type GenerateResult } from '../generator/pipeline.ts';
 import { applyWrites, planWrites } from '../generator/write/write-files.ts';
 import { shortDiff } from '../generator/write/short-diff.ts';
+import { isBuildFresh, recordBuild } from '../generator/write/build-cache.ts';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { formatDiagnostic } from '../generator/diagnostics.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -9,7 +12,14 @@ export interface RunOptions {
   readonly root: string;
   readonly services?: readonly string[];
   readonly allowDestructive?: boolean;
+  /** Regenerate even when no input changed since the last build. */
+  readonly force?: boolean;
   readonly log: (line: string) => void;
+}
+
+async function specServices(root: string): Promise<string[]> {
+  const entries = await readdir(join(root, 'spec'), { withFileTypes: true }).catch(() => []);
+  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
 }
 
 function reportDiagnostics(result: GenerateResult, log: (l: string) => void): boolean {
@@ -26,6 +36,13 @@ function progress(): ((s: string, i: number, n: number) => void) | undefined {
 
 export async function runBuild(opts: RunOptions): Promise<number> {
   const t0 = performance.now();
+  const services = opts.services ? [...opts.services].sort() : await specServices(opts.root);
+  const cacheKey = `${opts.services ? services.join('+') : 'all'}${opts.allowDestructive ? '-destructive' : ''}`;
+  const owned = services.map((s) => `generated/${s}`);
+  if (!opts.force && (await isBuildFresh(opts.root, cacheKey, owned))) {
+    opts.log(`0 written: no input changed since the last build (${Math.round(performance.now() - t0)} ms; --force regenerates)`);
+    return EXIT.ok;
+  }
   const result = await generate({ root: opts.root, services: opts.services, allowDestructive: opts.allowDestructive, onService: progress() });
   if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
   if (reportDiagnostics(result, opts.log)) return EXIT.catalogue;
@@ -39,6 +56,7 @@ export async function runBuild(opts: RunOptions): Promise<number> {
   }
   const plan = await planWrites(opts.root, result.files, { owned: result.owned, preserve: isPreserved });
   await applyWrites(opts.root, plan);
+  await recordBuild(opts.root, cacheKey, result.files);
   for (const f of plan.write) opts.log(`wrote   ${f.path}`);
   for (const p of plan.remove) opts.log(`removed ${p}`);
   for (const m of result.migrations.filter((x) => x.changed)) {

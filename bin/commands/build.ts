@@ -6,8 +6,9 @@ export function buildCommand(): Command {
     .description('Regenerate generated/ (and spec/catalogue.schema.json) from spec/. Writes only changed files, removes orphans.')
     .option('-s, --service <name...>', 'only these services')
     .option('--allow-destructive', 'allow migrations that drop columns/tables or narrow types', false)
+    .option('--force', 'regenerate even when no input changed since the last build', false)
     .option('--root <dir>', 'project root', process.cwd())
-    .action(async (opts: { service?: string[]; allowDestructive: boolean; root: string }) => {
-      process.exitCode = await runBuild({ root: opts.root, services: opts.service, allowDestructive: opts.allowDestructive, log: console.log });
+    .action(async (opts: { service?: string[]; allowDestructive: boolean; force: boolean; root: string }) => {
+      process.exitCode = await runBuild({ root: opts.root, services: opts.service, allowDestructive: opts.allowDestructive, force: opts.force, log: console.log });
     });
 }

@@ -56,6 +56,18 @@ describe('build and check', () => {
     expect(out.text()).toMatch(/0 written/);
   });
 
+  it('a hand edit or a stray file under generated/ is undone by the next build, even with no input changed', async () => {
+    const file = join(root, 'generated', 'shop', 'openapi.json');
+    const original = await readFile(file, 'utf8');
+    await writeFile(file, original.replace('"openapi"', '"openapi-edited"'));
+    await writeFile(join(root, 'generated', 'shop', 'stray.ts'), 'export {};\n');
+    const out = collector();
+    expect(await runBuild({ root, log: out.log })).toBe(EXIT.ok);
+    expect(out.text()).toContain('wrote   generated/shop/openapi.json');
+    expect(out.text()).toContain('removed generated/shop/stray.ts');
+    expect(await readFile(file, 'utf8')).toBe(original);
+  });
+
   it('every generated text file starts with the do-not-edit header', async () => {
     const tree = await readTree(join(root, 'generated'));
     for (const [path, text] of tree) {
