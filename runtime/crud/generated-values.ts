@@ -69,9 +69,10 @@ async function nextInSequence(trx: Knex, table: string, c: Generated & { generat
   const prefix = expandPrefix(g.prefix);
   const from = prefix.length + 1;
   const q = trx(table)
-    .whereRaw('left(??, ?) = ?', [c.column, prefix.length, prefix])
-    .whereRaw("substring(?? from ?) ~ '^[0-9]{1,18}$'", [c.column, from])
-    .first(trx.raw('max(substring(?? from ?)::bigint) as n', [c.column, from]));
+    // `::int` matters: `substring(x from <text>)` would be the regular-expression form.
+    .whereRaw('left(??, ?::int) = ?', [c.column, prefix.length, prefix])
+    .whereRaw("substring(?? from ?::int) ~ '^[0-9]{1,18}$'", [c.column, from])
+    .first(trx.raw('max(substring(?? from ?::int)::bigint) as n', [c.column, from]));
   if (perCompany) q.where('company_id', company);
   const row = (await q) as { n: string | number | null } | undefined;
   const next = Number(row?.n ?? 0) + 1;
