@@ -20,6 +20,8 @@ const VALUE_LABELS: Record<string, string> = {
   on_delete: 'on_delete behaviour',
   operations: 'operation',
   filter: 'filter',
+  kind: 'generate kind',
+  per: 'sequence scope',
 };
 
 /** `rootLabel` names the top-level object in messages (`service.yaml`, `module file`). */
