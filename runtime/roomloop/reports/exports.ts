@@ -1,13 +1,15 @@
 /**
- * Streamed exports (seed 001: export.csv, export.xlsx). CSV via csv-stringify; XLSX via exceljs'
- * streaming WorkbookWriter, which writes each committed row out instead of holding the sheet.
- * The writer loop waits for 'drain' so a slow client throttles the database reads.
+ * Streamed exports (seed 001: export.csv, export.xlsx), both fed by reportRows' keyset batches.
+ * CSV via csv-stringify, piped, so a slow client pauses the database reads. XLSX via our own
+ * xlsx-writer: exceljs' stream.xlsx.WorkbookWriter looks streaming but zips with JSZip, which held
+ * the whole sheet until commit (memory grew with the row count, measured by
+ * test/bench/exports.bench.ts); the writer here deflates each chunk of rows as it is made.
  */
 import { PassThrough, Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import { stringify } from 'csv-stringify';
-import ExcelJS from 'exceljs';
 import { EXPORT_COLUMNS, reportRows, type ReportFilter } from './report-rows.ts';
+import { writeXlsx } from './xlsx-writer.ts';
 
 export function exportCsv(db: Knex, f: ReportFilter): NodeJS.ReadableStream {
   const csv = stringify({ header: true, columns: [...EXPORT_COLUMNS] });
@@ -18,16 +20,7 @@ export function exportCsv(db: Knex, f: ReportFilter): NodeJS.ReadableStream {
 
 export function exportXlsx(db: Knex, f: ReportFilter): NodeJS.ReadableStream {
   const out = new PassThrough();
-  void (async () => {
-    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-    const sheet = wb.addWorksheet('Reservations');
-    sheet.columns = EXPORT_COLUMNS.map((c) => ({ header: c, key: c, width: c === 'purpose' ? 40 : 16 }));
-    for await (const row of reportRows(db, f)) {
-      sheet.addRow(row).commit();
-      if (out.writableNeedDrain) await new Promise((r) => out.once('drain', r));
-    }
-    sheet.commit();
-    await wb.commit();
-  })().catch((e) => out.destroy(e as Error));
+  const columns = EXPORT_COLUMNS.map((c) => ({ header: c, width: c === 'purpose' ? 40 : 16 }));
+  writeXlsx(out, 'Reservations', columns, reportRows(db, f)).catch((e: Error) => out.destroy(e));
   return out;
 }
