@@ -3013,17 +3013,56 @@ export interface RealtimeStatsResponse {
   channel_count?: number | null;
 }
 
+export type ReportsFunnelQuery = {
+  object_type_id: string;
+  /** JSON list of {property, operator, value} (operators eq, neq, gt, gte, lt, lte, contains, in, is_null). */
+  filters?: string;
+  /** JSON list of {name, filters}; each step counts objects matching its filters and every earlier step's. */
+  steps: string;
+};
+
 export interface ReportsFunnelResponse {
   steps?: unknown;
 }
+
+export type ReportsLeaderboardQuery = {
+  object_type_id: string;
+  /** JSON list of {property, operator, value} (operators eq, neq, gt, gte, lt, lte, contains, in, is_null). */
+  filters?: string;
+  group_by: string;
+  aggregation?: 'avg' | 'count' | 'max' | 'min' | 'sum';
+  value_property?: string;
+  limit?: number;
+};
 
 export interface ReportsLeaderboardResponse {
   entries?: unknown;
 }
 
+export type ReportsPipelineQuery = {
+  object_type_id: string;
+  /** JSON list of {property, operator, value} (operators eq, neq, gt, gte, lt, lte, contains, in, is_null). */
+  filters?: string;
+  stage_property: string;
+  value_property?: string;
+};
+
 export interface ReportsPipelineResponse {
   stages?: unknown;
 }
+
+export type ReportsTimeseriesQuery = {
+  object_type_id: string;
+  /** JSON list of {property, operator, value} (operators eq, neq, gt, gte, lt, lte, contains, in, is_null). */
+  filters?: string;
+  /** A date/datetime property; default created_at. */
+  date_property?: string;
+  interval?: 'day' | 'hour' | 'month' | 'week';
+  aggregation?: 'avg' | 'count' | 'max' | 'min' | 'sum';
+  value_property?: string;
+  start_date?: string;
+  end_date?: string;
+};
 
 export interface ReportsTimeseriesResponse {
   series?: unknown;

@@ -2,7 +2,14 @@
 import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
-import { AnalyticsEngineQuery, AnalyticsQuery } from '../validators/analytics.ts';
+import {
+  AnalyticsEngineQuery,
+  AnalyticsQuery,
+  ReportsFunnelQuery,
+  ReportsLeaderboardQuery,
+  ReportsPipelineQuery,
+  ReportsTimeseriesQuery,
+} from '../validators/analytics.ts';
 
 /** Get tenant analytics — `GET analytics`. */
 export const analyticsAction: ActionDescriptor = {
@@ -49,7 +56,7 @@ export const reportsFunnelAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: {},
+  validators: { query: ReportsFunnelQuery },
 };
 
 /** Leaderboard report — `GET reports/leaderboard`. */
@@ -65,7 +72,7 @@ export const reportsLeaderboardAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: {},
+  validators: { query: ReportsLeaderboardQuery },
 };
 
 /** Pipeline report — `GET reports/pipeline`. */
@@ -81,7 +88,7 @@ export const reportsPipelineAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: {},
+  validators: { query: ReportsPipelineQuery },
 };
 
 /** Time series report — `GET reports/timeseries`. */
@@ -97,7 +104,7 @@ export const reportsTimeseriesAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: {},
+  validators: { query: ReportsTimeseriesQuery },
 };
 
 /** The Analytics endpoints, static paths before parameters. */

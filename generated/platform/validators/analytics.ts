@@ -10,3 +10,40 @@ export const AnalyticsQuery = z.strictObject({
 export const AnalyticsEngineQuery = z.strictObject({
   period: z.string().max(2000).optional(),
 });
+
+/** Query of GET `reports/funnel`. */
+export const ReportsFunnelQuery = z.strictObject({
+  object_type_id: z.string().max(64),
+  filters: z.string().max(4000).optional(),
+  steps: z.string().max(4000),
+});
+
+/** Query of GET `reports/leaderboard`. */
+export const ReportsLeaderboardQuery = z.strictObject({
+  object_type_id: z.string().max(64),
+  filters: z.string().max(4000).optional(),
+  group_by: z.string().max(100),
+  aggregation: z.enum(['avg', 'count', 'max', 'min', 'sum']).optional(),
+  value_property: z.string().max(100).optional(),
+  limit: z.coerce.number<string>().int().min(1).max(100).optional(),
+});
+
+/** Query of GET `reports/pipeline`. */
+export const ReportsPipelineQuery = z.strictObject({
+  object_type_id: z.string().max(64),
+  filters: z.string().max(4000).optional(),
+  stage_property: z.string().max(100),
+  value_property: z.string().max(100).optional(),
+});
+
+/** Query of GET `reports/timeseries`. */
+export const ReportsTimeseriesQuery = z.strictObject({
+  object_type_id: z.string().max(64),
+  filters: z.string().max(4000).optional(),
+  date_property: z.string().max(100).optional(),
+  interval: z.enum(['day', 'hour', 'month', 'week']).optional(),
+  aggregation: z.enum(['avg', 'count', 'max', 'min', 'sum']).optional(),
+  value_property: z.string().max(100).optional(),
+  start_date: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  end_date: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+});

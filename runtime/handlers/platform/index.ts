@@ -11,10 +11,13 @@ import type { ActionHandler, HandlerRegistry } from '../../runtime-api.ts';
 import { notImplemented } from '../../http/api-error.ts';
 import { authHandlers } from './auth.ts';
 import { childRecordHandlers } from './child-records.ts';
+import { dataHandlers } from './data.ts';
 import { filesHandlers } from './files.ts';
+import { formHandlers } from './forms.ts';
 import { keysHandlers } from './keys.ts';
 import { objectTypesHandlers } from './object-types.ts';
 import { objectsHandlers } from './objects.ts';
+import { reportHandlers } from './reports.ts';
 import { resourceHandlers } from './resources.ts';
 import { settingsHandlers } from './settings.ts';
 import { tenantInfoHandlers } from './tenant-info.ts';
@@ -25,10 +28,13 @@ import { webhooksHandlers } from './webhooks.ts';
 export const implementedPlatformHandlers: HandlerRegistry = {
   ...authHandlers,
   ...childRecordHandlers,
+  ...dataHandlers,
   ...filesHandlers,
+  ...formHandlers,
   ...keysHandlers,
   ...objectTypesHandlers,
   ...objectsHandlers,
+  ...reportHandlers,
   ...resourceHandlers,
   ...settingsHandlers,
   ...tenantInfoHandlers,

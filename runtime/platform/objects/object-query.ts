@@ -13,7 +13,7 @@ export interface Filter { readonly property: string; readonly operator?: string;
 const OPS: Readonly<Record<string, string>> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 const SYSTEM_SORT = new Set(['created_at', 'updated_at', 'id', 'version']);
 
-function applyFilter(q: Knex.QueryBuilder, f: Filter, i: number): void {
+export function applyFilter(q: Knex.QueryBuilder, f: Filter, i: number): void {
   if (!f || typeof f.property !== 'string' || !f.property) throw validation({ [`filters.${i}`]: ['needs a property'] });
   const op = f.operator ?? 'eq';
   const numeric = typeof f.value === 'number';
