@@ -9,6 +9,7 @@ import { T } from '../../platform/tables.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import { issueTokens } from '../../platform/auth/end-user-tokens.ts';
 import { jwtKeyFor } from '../../platform/auth/jwt-key.ts';
+import { issueTicket, verifiedFactors } from '../../platform/mfa/totp.ts';
 import { bodyOf, endUserOf, iso, param, tenantOf } from './context.ts';
 import { insertUser, patchUser, userView } from './users.ts';
 
@@ -34,6 +35,11 @@ export const authHandlers: HandlerRegistry = {
     // One message for every failure, so the endpoint does not reveal which emails exist.
     const ok = user && user.password && !user.banned && (await argon2.verify(user.password, String(b.password ?? '')));
     if (!ok) throw unauthorized('Invalid email or password.', 'invalid_credentials');
+    // With a verified MFA factor the password is only the first step: answer a ticket, not tokens.
+    const factors = await verifiedFactors(a.trx, tenantOf(a), String(user.id));
+    if (factors.length) {
+      return { body: { mfa_required: true, mfa_ticket: await issueTicket(a.trx, tenantOf(a), String(user.id)), factors: factors.map((f) => ({ id: f.id, type: f.data.type ?? 'totp' })) } };
+    }
     return { body: await tokensFor(a, user) };
   },
   /** Rotates the refresh token: the old session is revoked and a new one opened. */

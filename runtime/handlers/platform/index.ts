@@ -15,6 +15,7 @@ import { dataHandlers } from './data.ts';
 import { filesHandlers } from './files.ts';
 import { formHandlers } from './forms.ts';
 import { keysHandlers } from './keys.ts';
+import { mfaHandlers } from './mfa.ts';
 import { objectTypesHandlers } from './object-types.ts';
 import { objectsHandlers } from './objects.ts';
 import { reportHandlers } from './reports.ts';
@@ -32,6 +33,7 @@ export const implementedPlatformHandlers: HandlerRegistry = {
   ...filesHandlers,
   ...formHandlers,
   ...keysHandlers,
+  ...mfaHandlers,
   ...objectTypesHandlers,
   ...objectsHandlers,
   ...reportHandlers,
