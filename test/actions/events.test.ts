@@ -33,10 +33,7 @@ describe('events/registrations/{id}/issue-code/', () => {
     expect((await c.post('events/registrations/999999/issue-code/')).status).toBe(404);
   });
 
-  // Known issue (runtime/handlers/loop/events.ts, not owned here): issue-code checks the status only
-  // when the registration has no code yet, and every registration now gets one on create. Moving its
-  // assertTransition before `if (!r.code)` fixes it; this turns red then and becomes a plain `it`.
-  it.fails('409 for a cancelled registration', async () => {
+  it('409 for a cancelled registration', async () => {
     const r = await create(c, 'events/registrations/', { event: event.id, attendee_name: 'Gone', status: 'cancelled' });
     const res = await c.post(`events/registrations/${r.id}/issue-code/`);
     expect(res.status).toBe(409);

@@ -15,8 +15,9 @@ async function issueCode(a: ActionContext): Promise<ActionResult> {
   const company = companyId(a);
   const r = await a.trx('events_registrations').where({ id: a.params.id, company_id: company }).whereNull('deleted_at').forUpdate().first('id', 'status', 'code');
   if (!r) throw notFound(`Registration ${a.params.id} not found.`);
+  // A cancelled registration gets no ticket, whether or not it already has a code.
+  assertTransition(`Registration ${r.id}`, 'issue-code', r.status, ['pending', 'confirmed', 'checked_in', 'no_show']);
   if (!r.code) {
-    assertTransition(`Registration ${r.id}`, 'issue-code', r.status, ['pending', 'confirmed', 'checked_in', 'no_show']);
     const code = await ensureCode(a.trx, 'events_registrations', r.id, 'code', ticketCode);
     await a.trx('events_registrations').where({ id: r.id }).update({ updated_at: new Date() });
     await a.audit({ action: 'issue-code', resource: 'loop.events.registrations', recordId: r.id, changes: { code: [null, code] } });
