@@ -1387,6 +1387,40 @@ export interface DlqRetryResponse {
   retried?: boolean | null;
 }
 
+/** Email and SMS waiting for delivery (same table shape as LOOP's, so runtime/effects/mail and sms enqueue here and LOOP's mail worker can deliver with SMTP_URL). */
+export interface EmailOutboxMessage {
+  readonly id: number;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly created_by?: string | null;
+  company?: number | null;
+  channel: 'email' | 'sms' | 'webhook';
+  to: string;
+  subject?: string | null;
+  body: string;
+  payload?: unknown;
+  status: 'failed' | 'pending' | 'sending' | 'sent';
+  attempts: number;
+  last_error?: string | null;
+  next_attempt_at?: string | null;
+  sent_at?: string | null;
+}
+
+export type EmailOutboxMessageListQuery = {
+  created_at__gt?: string;
+  created_at__gte?: string;
+  created_at__lt?: string;
+  created_at__lte?: string;
+  cursor?: string;
+  limit?: number;
+  offset?: number;
+  ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+  updated_at__gt?: string;
+  updated_at__gte?: string;
+  updated_at__lt?: string;
+  updated_at__lte?: string;
+};
+
 export interface EmailSendRequest {
   to?: string;
   subject?: string;
@@ -2572,6 +2606,13 @@ export interface PaginatedAutomationsAutomationList {
 
 export interface PaginatedDashboardsDashboardList {
   results: DashboardsDashboard[];
+  total: number;
+  /** Cursor of the next page; null on the last page. */
+  next_cursor?: string | null;
+}
+
+export interface PaginatedEmailOutboxMessageList {
+  results: EmailOutboxMessage[];
   total: number;
   /** Cursor of the next page; null on the last page. */
   next_cursor?: string | null;

@@ -111,6 +111,7 @@ export const resources: ResourceDescriptor[] = [
   authSessions.authSessionsSessionResource,
   automations.automationsAutomationResource,
   dashboards.dashboardsDashboardResource,
+  email.emailOutboxMessageResource,
   files.filesFileVersionResource,
   files.filesFileResource,
   forms.formsFormResource,

@@ -11,6 +11,7 @@ import { issueTokens } from '../../platform/auth/end-user-tokens.ts';
 import { jwtKeyFor } from '../../platform/auth/jwt-key.ts';
 import { issueTicket, verifiedFactors } from '../../platform/mfa/totp.ts';
 import { bodyOf, endUserOf, iso, param, tenantOf } from './context.ts';
+import { sendVerification } from './auth-email.ts';
 import { insertUser, patchUser, userView } from './users.ts';
 
 async function tokensFor(a: ActionContext, user: Record<string, unknown>) {
@@ -26,6 +27,7 @@ export const authHandlers: HandlerRegistry = {
   'auth.signUp': async (a) => {
     const b = bodyOf(a);
     const user = await insertUser(a, { email: b.email, password: b.password ?? '', phone: b.phone, user_metadata: b.user_metadata });
+    await sendVerification(a, user);
     return { status: 201, body: await tokensFor(a, user) };
   },
   'auth.logIn': async (a) => {

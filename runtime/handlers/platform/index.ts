@@ -10,6 +10,7 @@
 import type { ActionHandler, HandlerRegistry } from '../../runtime-api.ts';
 import { notImplemented } from '../../http/api-error.ts';
 import { authHandlers } from './auth.ts';
+import { authEmailHandlers } from './auth-email.ts';
 import { childRecordHandlers } from './child-records.ts';
 import { dataHandlers } from './data.ts';
 import { filesHandlers } from './files.ts';
@@ -28,6 +29,7 @@ import { webhooksHandlers } from './webhooks.ts';
 /** Handlers with real behaviour. */
 export const implementedPlatformHandlers: HandlerRegistry = {
   ...authHandlers,
+  ...authEmailHandlers,
   ...childRecordHandlers,
   ...dataHandlers,
   ...filesHandlers,
