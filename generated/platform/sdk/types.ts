@@ -643,7 +643,8 @@ export interface AiModelsResponse {
 }
 
 export interface AiModerateRequest {
-  text?: string;
+  /** A string or a list of strings. */
+  text?: unknown;
 }
 
 export interface AiModerateResponse {

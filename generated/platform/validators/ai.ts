@@ -79,7 +79,7 @@ export const AiIndexBody = z.strictObject({
 
 /** Body of POST `ai/moderate`. */
 export const AiModerateBody = z.strictObject({
-  text: z.string().optional(),
+  text: z.json().optional(),
 });
 
 /** Body of POST `ai/search`. */

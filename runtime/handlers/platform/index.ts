@@ -9,6 +9,7 @@
  */
 import type { ActionHandler, HandlerRegistry } from '../../runtime-api.ts';
 import { notImplemented } from '../../http/api-error.ts';
+import { aiHandlers } from './ai.ts';
 import { authHandlers } from './auth.ts';
 import { authEmailHandlers } from './auth-email.ts';
 import { childRecordHandlers } from './child-records.ts';
@@ -28,6 +29,7 @@ import { webhooksHandlers } from './webhooks.ts';
 
 /** Handlers with real behaviour. */
 export const implementedPlatformHandlers: HandlerRegistry = {
+  ...aiHandlers,
   ...authHandlers,
   ...authEmailHandlers,
   ...childRecordHandlers,
