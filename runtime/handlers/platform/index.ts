@@ -10,6 +10,8 @@
 import type { ActionHandler, HandlerRegistry } from '../../runtime-api.ts';
 import { notImplemented } from '../../http/api-error.ts';
 import { aiHandlers } from './ai.ts';
+import { approvalHandlers } from './approvals.ts';
+import { associationHandlers } from './associations.ts';
 import { authHandlers } from './auth.ts';
 import { authEmailHandlers } from './auth-email.ts';
 import { childRecordHandlers } from './child-records.ts';
@@ -18,6 +20,7 @@ import { filesHandlers } from './files.ts';
 import { formHandlers } from './forms.ts';
 import { keysHandlers } from './keys.ts';
 import { mfaHandlers } from './mfa.ts';
+import { notificationHandlers } from './notifications.ts';
 import { objectTypesHandlers } from './object-types.ts';
 import { objectsHandlers } from './objects.ts';
 import { reportHandlers } from './reports.ts';
@@ -30,6 +33,8 @@ import { webhooksHandlers } from './webhooks.ts';
 /** Handlers with real behaviour. */
 export const implementedPlatformHandlers: HandlerRegistry = {
   ...aiHandlers,
+  ...approvalHandlers,
+  ...associationHandlers,
   ...authHandlers,
   ...authEmailHandlers,
   ...childRecordHandlers,
@@ -38,6 +43,7 @@ export const implementedPlatformHandlers: HandlerRegistry = {
   ...formHandlers,
   ...keysHandlers,
   ...mfaHandlers,
+  ...notificationHandlers,
   ...objectTypesHandlers,
   ...objectsHandlers,
   ...reportHandlers,
