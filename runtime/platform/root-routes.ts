@@ -10,6 +10,7 @@ import { badRequest } from '../http/api-error.ts';
 import { ctxOf, sendJson } from '../http/respond.ts';
 import { EVENT_TYPES } from './event-types.ts';
 import { verifyStripeSignature } from './stripe-signature.ts';
+import { trackStream } from './realtime/stream-registry.ts';
 
 const VERSION = '1.0.0';
 
@@ -43,7 +44,11 @@ export function mountPlatformRootRoutes(app: Express, rt: Runtime, openapi: () =
     res.flushHeaders();
     res.write(`event: ready\ndata: ${JSON.stringify({ tenant_id: ctx.tenant?.companyId ?? null, request_id: ctx.requestId })}\n\n`);
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    req.on('close', () => clearInterval(ping));
+    const untrack = ctx.tenant ? trackStream(ctx.tenant.companyId, typeof req.query.channel === 'string' ? req.query.channel : 'events') : () => undefined;
+    req.on('close', () => {
+      clearInterval(ping);
+      untrack();
+    });
   });
   app.post('/webhooks/stripe', (req, res) => {
     const secret = process.env.STRIPE_WEBHOOK_SECRET;

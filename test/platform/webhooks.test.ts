@@ -95,3 +95,38 @@ it('object events are queued for subscribed webhooks and delivered by the worker
   expect(refused.status).toBe(409);
   expect(refused.body.error.dependencies).toEqual([expect.objectContaining({ type: 'webhook_deliveries', count: 1 })]);
 });
+
+it('deliveries that fail for good land in the DLQ, where they can be retried or discarded', async () => {
+  const call = client(svc, await adminKey(svc, 'hooks-dlq'));
+  const hook = (await call('POST', 'webhooks', { url: receiverUrl })).body.data;
+  answer = 500;
+  await call('POST', `webhooks/${hook.id}/test`);
+  await call('POST', `webhooks/${hook.id}/test`);
+  // Seven attempts spent: the next failure is the last.
+  await svc.db('pf_webhook_deliveries').where({ webhook_id: hook.id }).update({ attempts: 7, next_attempt_at: new Date(Date.now() - 1000) });
+  await deliverPlatformWebhooks(svc.db);
+  const dlq = (await call('GET', 'dlq')).body.data;
+  expect(dlq.total).toBe(2);
+  expect(dlq.messages.every((m: any) => m.status === 'failed' && m.attempts === 8)).toBe(true);
+
+  answer = 200;
+  const [first, second] = dlq.messages;
+  expect((await call('POST', `dlq/${first.id}/retry`)).body.data).toMatchObject({ retried: true, message: { status: 'delivered', response_code: 200 } });
+  expect((await call('DELETE', `dlq/${second.id}`)).body.data).toEqual({ discarded: true });
+  expect((await call('GET', 'dlq')).body.data.total).toBe(0);
+  expect((await call('POST', `dlq/${first.id}/retry`)).status).toBe(404);
+});
+
+it('realtime stats count open event streams of the tenant', async () => {
+  const key = await adminKey(svc, 'hooks-rt');
+  const call = client(svc, key);
+  expect((await call('GET', 'realtime/stats')).body.data).toMatchObject({ total_connections: 0, channel_count: 0 });
+  const ac = new AbortController();
+  const res = await fetch(`${svc.url}/events/stream?channel=files`, { headers: { authorization: `Bearer ${key}` }, signal: ac.signal });
+  const reader = res.body!.getReader();
+  await reader.read(); // the ready event: the stream is registered
+  expect((await call('GET', 'realtime/stats')).body.data).toMatchObject({ total_connections: 1, channels: [{ channel: 'files', connections: 1 }] });
+  ac.abort();
+  await reader.cancel().catch(() => undefined);
+  await expect.poll(async () => (await call('GET', 'realtime/stats')).body.data.total_connections).toBe(0);
+});

@@ -116,6 +116,5 @@ export const childRecordHandlers: HandlerRegistry = {
   'functions.listFunctionLogs': listChildren({ kind: 'function_logs', parent: { param: 'function_id' } }, true),
   'integrations.listSyncLogs': listChildren({ kind: 'sync_logs', parent: { param: 'integration_id' } }, true),
   'forms.listFormSubmissions': listChildren({ kind: 'form_submissions', parent: { param: 'form_id' }, parentTable: T.forms }, true),
-  'operations.listDlqMessages': listChildren({ kind: 'dlq', parent: { fixed: 'tenant' } }, true),
   'audit-logs.listAuditLogs': listChildren({ kind: 'audit', parent: { fixed: 'tenant' } }, true),
 };

@@ -22,6 +22,7 @@ import { keysHandlers } from './keys.ts';
 import { mfaHandlers } from './mfa.ts';
 import { notificationHandlers } from './notifications.ts';
 import { objectTypesHandlers } from './object-types.ts';
+import { operationsHandlers } from './operations.ts';
 import { objectsHandlers } from './objects.ts';
 import { reportHandlers } from './reports.ts';
 import { resourceHandlers } from './resources.ts';
@@ -45,6 +46,7 @@ export const implementedPlatformHandlers: HandlerRegistry = {
   ...mfaHandlers,
   ...notificationHandlers,
   ...objectTypesHandlers,
+  ...operationsHandlers,
   ...objectsHandlers,
   ...reportHandlers,
   ...resourceHandlers,
