@@ -47,3 +47,11 @@ it('every platform endpoint is answered; 501s are known', async () => {
   console.log(`platform: ${rows.length} endpoints, ${notImplemented.length} answer 501 NOT_IMPLEMENTED`);
   expect(notImplemented.length).toBeLessThanOrEqual(50);
 });
+
+it('endpoints needing an outside system say what enables them', async () => {
+  for (const [path, code] of [['auth/oauth/google', 'OAUTH_NOT_CONFIGURED'], ['auth/saml/okta/metadata', 'SAML_NOT_CONFIGURED'], ['auth/passkeys', 'PASSKEYS_NOT_CONFIGURED']]) {
+    const res = await fetch(svc.api + path, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(501);
+    expect((await res.json()).error.code).toBe(code);
+  }
+});

@@ -28,6 +28,7 @@ import { reportHandlers } from './reports.ts';
 import { resourceHandlers } from './resources.ts';
 import { settingsHandlers } from './settings.ts';
 import { tenantInfoHandlers } from './tenant-info.ts';
+import { unavailableHandlers } from './unavailable.ts';
 import { usersHandlers } from './users.ts';
 import { webhooksHandlers } from './webhooks.ts';
 
@@ -64,7 +65,8 @@ function notYet(name: string): ActionHandler {
 
 const HANDLER_NAME = /^[a-z][a-z0-9-]*\.[a-z][A-Za-z0-9]*$/;
 
-export const platformHandlers: HandlerRegistry = new Proxy(implementedPlatformHandlers, {
+/** Real handlers, then the 501s that name what would enable them (unavailable.ts). */
+export const platformHandlers: HandlerRegistry = new Proxy({ ...unavailableHandlers, ...implementedPlatformHandlers }, {
   get(target, key) {
     if (typeof key !== 'string') return undefined;
     return target[key] ?? (HANDLER_NAME.test(key) ? notYet(key) : undefined);
