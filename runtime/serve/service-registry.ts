@@ -97,6 +97,8 @@ async function platformWiring(): Promise<ServiceWiring> {
     },
     handlers: pf.platformHandlers,
     extra: (app, runtime) => pf.mountPlatformRootRoutes(app, runtime, () => (openapi ??= JSON.parse(readFileSync(join(root, 'generated', 'platform', 'openapi.json'), 'utf8')))),
+    // Sends queued webhook events (object/file changes) with retries; one process per database.
+    start: (db) => pf.startPlatformWorkers(db),
   };
 }
 

@@ -2,6 +2,23 @@
 import type { Knex } from 'knex';
 
 export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('outbox_messages', (t) => {
+    t.bigIncrements('id');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
+    t.text('created_by');
+    t.bigInteger('company_id');
+    t.text('channel').notNullable();
+    t.string('to', 500).notNullable();
+    t.string('subject', 300);
+    t.text('body').notNullable();
+    t.jsonb('payload');
+    t.text('status').notNullable().defaultTo('pending');
+    t.integer('attempts').notNullable().defaultTo(0);
+    t.text('last_error');
+    t.timestamp('next_attempt_at', { useTz: true });
+    t.timestamp('sent_at', { useTz: true });
+  });
   await knex.schema.createTable('pf_accounts', (t) => {
     t.text('id').primary();
     t.text('company_id').notNullable();
@@ -140,6 +157,41 @@ export async function up(knex: Knex): Promise<void> {
     t.string('to_currency', 500);
     t.decimal('rate', 18, 6);
     t.date('effective_date');
+  });
+  await knex.schema.createTable('pf_file_versions', (t) => {
+    t.text('id').primary();
+    t.text('company_id').notNullable();
+    t.integer('workspace_id');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
+    t.text('created_by');
+    t.text('file_id').notNullable();
+    t.integer('version').notNullable();
+    t.integer('size').notNullable().defaultTo(0);
+    t.string('content_type', 200);
+    t.string('sha256', 64);
+    t.string('storage_key', 500).notNullable();
+  });
+  await knex.schema.createTable('pf_files', (t) => {
+    t.text('id').primary();
+    t.text('company_id').notNullable();
+    t.integer('workspace_id');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
+    t.text('created_by');
+    t.timestamp('deleted_at', { useTz: true });
+    t.string('filename', 500).notNullable();
+    t.string('content_type', 200).notNullable().defaultTo('application/octet-stream');
+    t.integer('size').notNullable().defaultTo(0);
+    t.string('sha256', 64);
+    t.text('access').notNullable().defaultTo('private');
+    t.string('folder', 500).notNullable().defaultTo('/');
+    t.jsonb('meta');
+    t.string('object_type_id', 64);
+    t.string('object_id', 64);
+    t.text('status').notNullable().defaultTo('ready');
+    t.integer('version').notNullable().defaultTo(1);
+    t.string('storage_key', 500);
   });
   await knex.schema.createTable('pf_forms', (t) => {
     t.text('id').primary();
@@ -447,6 +499,24 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('banned').notNullable().defaultTo(false);
     t.string('ban_reason', 500);
   });
+  await knex.schema.createTable('pf_webhook_deliveries', (t) => {
+    t.text('id').primary();
+    t.text('company_id').notNullable();
+    t.integer('workspace_id');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.raw('now()'));
+    t.text('created_by');
+    t.text('webhook_id').notNullable();
+    t.string('event', 100).notNullable();
+    t.jsonb('payload').notNullable();
+    t.text('status').notNullable().defaultTo('pending');
+    t.integer('attempts').notNullable().defaultTo(0);
+    t.integer('response_code');
+    t.text('error');
+    t.integer('duration_ms');
+    t.timestamp('next_attempt_at', { useTz: true });
+    t.timestamp('delivered_at', { useTz: true });
+  });
   await knex.schema.createTable('pf_webhooks', (t) => {
     t.text('id').primary();
     t.text('company_id').notNullable();
@@ -458,6 +528,14 @@ export async function up(knex: Knex): Promise<void> {
     t.jsonb('events');
     t.jsonb('object_types');
     t.jsonb('status');
+  });
+  await knex.schema.alterTable('outbox_messages', (t) => {
+    t.index(['company_id', 'created_at'], 'ix_outbox_messages_company_id_created_at');
+    t.index(['company_id', 'next_attempt_at'], 'ix_outbox_messages_company_id_next_attempt_at');
+    t.index(['company_id', 'status'], 'ix_outbox_messages_company_id_status');
+    t.check('"attempts" >= 0', [], 'ck_outbox_messages_attempts');
+    t.check('"channel" IN (\'email\', \'sms\', \'webhook\')', [], 'ck_outbox_messages_channel');
+    t.check('"status" IN (\'failed\', \'pending\', \'sending\', \'sent\')', [], 'ck_outbox_messages_status');
   });
   await knex.schema.alterTable('pf_accounts', (t) => {
     t.index(['company_id', 'created_at'], 'ix_pf_accounts_company_id_created_at');
@@ -506,6 +584,17 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('pf_exchange_rates', (t) => {
     t.index(['company_id', 'created_at'], 'ix_pf_exchange_rates_company_id_created_at');
     t.index(['company_id', 'workspace_id'], 'ix_pf_exchange_rates_company_id_workspace_id');
+  });
+  await knex.schema.alterTable('pf_file_versions', (t) => {
+    t.index(['company_id', 'created_at'], 'ix_pf_file_versions_company_id_created_at');
+    t.index(['company_id', 'workspace_id'], 'ix_pf_file_versions_company_id_workspace_id');
+    t.index(['file_id'], 'ix_pf_file_versions_file_id');
+  });
+  await knex.schema.alterTable('pf_files', (t) => {
+    t.index(['company_id', 'created_at'], 'ix_pf_files_company_id_created_at');
+    t.index(['company_id', 'workspace_id'], 'ix_pf_files_company_id_workspace_id');
+    t.check('"access" IN (\'private\', \'public\')', [], 'ck_pf_files_access');
+    t.check('"status" IN (\'pending\', \'ready\')', [], 'ck_pf_files_status');
   });
   await knex.schema.alterTable('pf_forms', (t) => {
     t.index(['company_id', 'created_at'], 'ix_pf_forms_company_id_created_at');
@@ -612,9 +701,19 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['company_id', 'email'], 'ux_pf_users_company_id_email', { indexType: 'unique' });
     t.check('char_length("password") >= 8', [], 'ck_pf_users_password');
   });
+  await knex.schema.alterTable('pf_webhook_deliveries', (t) => {
+    t.index(['company_id', 'created_at'], 'ix_pf_webhook_deliveries_company_id_created_at');
+    t.index(['company_id', 'next_attempt_at'], 'ix_pf_webhook_deliveries_company_id_next_attempt_at');
+    t.index(['company_id', 'workspace_id'], 'ix_pf_webhook_deliveries_company_id_workspace_id');
+    t.index(['webhook_id'], 'ix_pf_webhook_deliveries_webhook_id');
+    t.check('"status" IN (\'delivered\', \'failed\', \'pending\')', [], 'ck_pf_webhook_deliveries_status');
+  });
   await knex.schema.alterTable('pf_webhooks', (t) => {
     t.index(['company_id', 'created_at'], 'ix_pf_webhooks_company_id_created_at');
     t.index(['company_id', 'workspace_id'], 'ix_pf_webhooks_company_id_workspace_id');
+  });
+  await knex.schema.alterTable('pf_file_versions', (t) => {
+    t.foreign('file_id', 'fk_pf_file_versions_file_id').references('id').inTable('pf_files').onDelete('CASCADE');
   });
   await knex.schema.alterTable('pf_object_versions', (t) => {
     t.foreign('object_id', 'fk_pf_object_versions_object_id').references('id').inTable('pf_objects').onDelete('CASCADE');
@@ -625,9 +724,15 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('pf_properties', (t) => {
     t.foreign('object_type_id', 'fk_pf_properties_object_type_id').references('id').inTable('pf_object_types').onDelete('CASCADE');
   });
+  await knex.schema.alterTable('pf_webhook_deliveries', (t) => {
+    t.foreign('webhook_id', 'fk_pf_webhook_deliveries_webhook_id').references('id').inTable('pf_webhooks').onDelete('CASCADE');
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('pf_webhook_deliveries', (t) => {
+    t.dropForeign('webhook_id', 'fk_pf_webhook_deliveries_webhook_id');
+  });
   await knex.schema.alterTable('pf_properties', (t) => {
     t.dropForeign('object_type_id', 'fk_pf_properties_object_type_id');
   });
@@ -637,7 +742,11 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.alterTable('pf_object_versions', (t) => {
     t.dropForeign('object_id', 'fk_pf_object_versions_object_id');
   });
+  await knex.schema.alterTable('pf_file_versions', (t) => {
+    t.dropForeign('file_id', 'fk_pf_file_versions_file_id');
+  });
   await knex.schema.dropTable('pf_webhooks');
+  await knex.schema.dropTable('pf_webhook_deliveries');
   await knex.schema.dropTable('pf_users');
   await knex.schema.dropTable('pf_tenants');
   await knex.schema.dropTable('pf_tax_codes');
@@ -661,6 +770,8 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('pf_integrations');
   await knex.schema.dropTable('pf_functions');
   await knex.schema.dropTable('pf_forms');
+  await knex.schema.dropTable('pf_files');
+  await knex.schema.dropTable('pf_file_versions');
   await knex.schema.dropTable('pf_exchange_rates');
   await knex.schema.dropTable('pf_dashboards');
   await knex.schema.dropTable('pf_currencies');
@@ -672,4 +783,5 @@ export async function down(knex: Knex): Promise<void> {
   await knex.schema.dropTable('pf_api_keys');
   await knex.schema.dropTable('pf_ai_providers');
   await knex.schema.dropTable('pf_accounts');
+  await knex.schema.dropTable('outbox_messages');
 }
