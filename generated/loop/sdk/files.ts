@@ -19,7 +19,7 @@ export function filesApi(t: Transport): FilesApi {
     files: {
       assets: resource(t, 'files/assets', {
         download: action(t, 'GET', 'files/assets/{id}/download/', false, true),
-      }),
+      }, ['create']),
     },
   };
 }

@@ -7566,7 +7566,7 @@ export interface FilesFileAsset {
 
 export interface FilesFileAssetCreate {
   workspace?: number | null;
-  file: string;
+  file: Blob;
   name: string;
   folder?: string | null;
   visibility?: 'company' | 'private' | 'public';

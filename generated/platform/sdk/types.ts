@@ -116,9 +116,19 @@ export interface AccountingBankTransaction {
   readonly created_at: string;
   readonly updated_at: string;
   readonly created_by?: string | null;
+  readonly bank_account_id: string;
+  readonly date: string;
+  readonly amount: string;
+  readonly description: string;
+  readonly reference: string;
+  readonly status: 'matched' | 'reconciled' | 'unmatched';
+  readonly journal_entry_id: string;
+  readonly reconciled_at: string;
 }
 
 export type AccountingBankTransactionListQuery = {
+  bank_account_id?: string;
+  bank_account_id__in?: readonly string[];
   created_at__gt?: string;
   created_at__gte?: string;
   created_at__lt?: string;
@@ -127,6 +137,8 @@ export type AccountingBankTransactionListQuery = {
   limit?: number;
   offset?: number;
   ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+  status?: 'matched' | 'reconciled' | 'unmatched';
+  status__in?: readonly ('matched' | 'reconciled' | 'unmatched')[];
   updated_at__gt?: string;
   updated_at__gte?: string;
   updated_at__lt?: string;
@@ -235,6 +247,11 @@ export interface AccountingInvoice {
   lines: unknown;
   currency: string;
   notes: string;
+  readonly status: 'approved' | 'draft' | 'void';
+  readonly subtotal: string;
+  readonly tax_total: string;
+  readonly total: string;
+  readonly journal_entry_id: string;
 }
 
 export interface AccountingInvoiceCreate {
@@ -257,6 +274,8 @@ export type AccountingInvoiceListQuery = {
   limit?: number;
   offset?: number;
   ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+  status?: 'approved' | 'draft' | 'void';
+  status__in?: readonly ('approved' | 'draft' | 'void')[];
   updated_at__gt?: string;
   updated_at__gte?: string;
   updated_at__lt?: string;
@@ -285,6 +304,12 @@ export interface AccountingJournalEntry {
   lines: unknown;
   currency: string;
   post: boolean;
+  readonly status: 'draft' | 'posted' | 'reversed';
+  readonly posted_at: string;
+  readonly reversal_of: string;
+  readonly reversed_by: string;
+  readonly source_type: string;
+  readonly source_id: string;
 }
 
 export interface AccountingJournalEntryCreate {
@@ -303,6 +328,46 @@ export type AccountingJournalEntryListQuery = {
   created_at__lt?: string;
   created_at__lte?: string;
   cursor?: string;
+  limit?: number;
+  offset?: number;
+  ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+  status?: 'draft' | 'posted' | 'reversed';
+  status__in?: readonly ('draft' | 'posted' | 'reversed')[];
+  updated_at__gt?: string;
+  updated_at__gte?: string;
+  updated_at__lt?: string;
+  updated_at__lte?: string;
+  workspace?: number;
+  workspace__in?: readonly number[];
+  workspace__isnull?: boolean;
+};
+
+/** Lines of journal entries (written by the journal-entry handlers; reports sum these). */
+export interface AccountingJournalLine {
+  readonly id: string;
+  readonly company: number;
+  workspace?: number | null;
+  readonly created_at: string;
+  readonly updated_at: string;
+  readonly created_by?: string | null;
+  readonly entry_id: string;
+  readonly account_id: string;
+  readonly line_no: number;
+  readonly description: string;
+  readonly debit: string;
+  readonly credit: string;
+}
+
+export type AccountingJournalLineListQuery = {
+  account_id?: string;
+  account_id__in?: readonly string[];
+  created_at__gt?: string;
+  created_at__gte?: string;
+  created_at__lt?: string;
+  created_at__lte?: string;
+  cursor?: string;
+  entry_id?: string;
+  entry_id__in?: readonly string[];
   limit?: number;
   offset?: number;
   ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
@@ -331,6 +396,8 @@ export interface AccountingPayment {
   bank_account_id: string;
   reference: string;
   allocations: unknown;
+  readonly status: 'posted' | 'void';
+  readonly journal_entry_id: string;
 }
 
 export interface AccountingPaymentCreate {
@@ -354,6 +421,8 @@ export type AccountingPaymentListQuery = {
   limit?: number;
   offset?: number;
   ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+  status?: 'posted' | 'void';
+  status__in?: readonly ('posted' | 'void')[];
   updated_at__gt?: string;
   updated_at__gte?: string;
   updated_at__lt?: string;
@@ -374,6 +443,9 @@ export interface AccountingPeriod {
   name: string;
   start_date: string;
   end_date: string;
+  readonly status: 'closed' | 'open';
+  readonly closed_at: string;
+  readonly closed_by: string;
 }
 
 export interface AccountingPeriodCreate {
@@ -392,6 +464,8 @@ export type AccountingPeriodListQuery = {
   limit?: number;
   offset?: number;
   ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+  status?: 'closed' | 'open';
+  status__in?: readonly ('closed' | 'open')[];
   updated_at__gt?: string;
   updated_at__gte?: string;
   updated_at__lt?: string;
@@ -415,6 +489,8 @@ export interface AccountingRecurringEntry {
   frequency: string;
   next_run: string;
   end_date: string;
+  readonly last_run: string;
+  readonly last_result_id: string;
 }
 
 export interface AccountingRecurringEntryCreate {
@@ -2544,6 +2620,13 @@ export interface PaginatedAccountingInvoiceList {
 
 export interface PaginatedAccountingJournalEntryList {
   results: AccountingJournalEntry[];
+  total: number;
+  /** Cursor of the next page; null on the last page. */
+  next_cursor?: string | null;
+}
+
+export interface PaginatedAccountingJournalLineList {
+  results: AccountingJournalLine[];
   total: number;
   /** Cursor of the next page; null on the last page. */
   next_cursor?: string | null;

@@ -260,15 +260,39 @@ export function createTransport(options: ClientOptions, config: WireConfig): Tra
 /** A URL segment from an id or path parameter. */
 const seg = (v: unknown) => encodeURIComponent(String(v));
 
-/** CRUD methods of one resource at `path`, plus its actions; the generated type says which exist. */
-export function resource<A>(t: Transport, path: string, actions?: object): A {
+/**
+ * A multipart/form-data body from a typed object: Blobs (and Files, which keep their name) become file
+ * parts, objects and arrays JSON text (the server parses json fields), other values their string form.
+ * null and undefined are left out: a form cannot say null, and an absent part means "not given".
+ */
+export function toFormData(body: unknown): FormData {
+  const form = new FormData();
+  for (const [key, value] of Object.entries(isObj(body) ? body : {})) {
+    if (value === undefined || value === null) continue;
+    if (typeof Blob !== 'undefined' && value instanceof Blob) form.append(key, value);
+    else form.append(key, typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  return form;
+}
+
+/** Body operations that may go out as multipart/form-data. */
+export type MultipartOperation = 'create' | 'update';
+
+/**
+ * CRUD methods of one resource at `path`, plus its actions; the generated type says which exist.
+ * `multipart` lists the operations whose body is sent as FormData (uploads) instead of JSON.
+ */
+export function resource<A>(t: Transport, path: string, actions?: object, multipart: readonly MultipartOperation[] = []): A {
   const item = (id: unknown, suffix = '') => `${path}/${seg(id)}${suffix}`;
+  // A FormData the caller built is sent as it is.
+  const encode = (op: MultipartOperation, body: unknown) =>
+    multipart.includes(op) && !(body instanceof FormData) ? toFormData(body) : body;
   const methods = {
     list: (query?: object, opts?: RequestOptions) => t.request('GET', path, { query }, opts),
     iterate: (query?: object, opts?: RequestOptions) => t.iterate(path, query, opts),
     get: (id: unknown, opts?: RequestOptions) => t.request('GET', item(id), {}, opts),
-    create: (body: unknown, opts?: RequestOptions) => t.request('POST', path, { body }, opts),
-    update: (id: unknown, body: unknown, opts?: RequestOptions) => t.request('PUT', item(id), { body }, opts),
+    create: (body: unknown, opts?: RequestOptions) => t.request('POST', path, { body: encode('create', body) }, opts),
+    update: (id: unknown, body: unknown, opts?: RequestOptions) => t.request('PUT', item(id), { body: encode('update', body) }, opts),
     patch: (id: unknown, body: unknown, opts?: RequestOptions) => t.request('PATCH', item(id), { body }, opts),
     delete: (id: unknown, opts?: RequestOptions) => t.request('DELETE', item(id), {}, opts),
     restore: (id: unknown, opts?: RequestOptions) => t.request('POST', item(id, '/restore'), {}, opts),

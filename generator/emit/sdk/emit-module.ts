@@ -101,8 +101,13 @@ function nodeValue(n: NsNode): string {
     ...sortedKeys(n).map((k) => `${propName(k)}: ${nodeValue(n.children.get(k)!)},`),
   ];
   const obj = `{\n  ${members.map((m) => indent(m, '  ')).join('\n  ')}\n}`;
-  if (!n.resource?.operations.length) return obj;
-  return members.length ? `resource(t, '${n.resource.path}', ${obj})` : `resource(t, '${n.resource.path}')`;
+  const r = n.resource;
+  if (!r?.operations.length) return obj;
+  // Operations whose body goes out as multipart/form-data (file uploads), as the OpenAPI document declares.
+  const multipart = (['create', 'update'] as const).filter((op) => r.operations.includes(op) && r.multipart.includes(op));
+  const args = [`'${r.path}'`, ...(members.length || multipart.length ? [members.length ? obj : '{}'] : []),
+    ...(multipart.length ? [`[${multipart.map((op) => `'${op}'`).join(', ')}]`] : [])];
+  return `resource(t, ${args.join(', ')})`;
 }
 
 function typeImports(m: ModuleNode, scope: TypeScope): string[] {

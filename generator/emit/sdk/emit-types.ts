@@ -7,7 +7,7 @@ import type { CrudOperation, ServiceNode, ShapeNode } from '../../ir/index.ts';
 import { header, type GeneratedFile } from '../generated-file.ts';
 import { serviceDir } from './sdk-names.ts';
 import { schemaNames } from '../names.ts';
-import { TypeScope, actionTypeNames, doc, listQueryBody, objectBody, readableFields, writableFields } from './ts-types.ts';
+import { TypeScope, actionTypeNames, bodyDirection, doc, listQueryBody, objectBody, readableFields, writableFields } from './ts-types.ts';
 import { WIRE_STYLES } from './wire-style.ts';
 import { listQueryName } from './sdk-names.ts';
 
@@ -27,8 +27,9 @@ export function emitTypes(service: ServiceNode, dir: string): GeneratedFile {
     const has = (op: CrudOperation) => r.operations.includes(op);
     const write = writableFields(r);
     add(n.read, `${doc(r.summary, '')}export interface ${n.read} ${objectBody(readableFields(r), scope, 'read', (f) => !f.nullable)}`);
-    if (has('create') || createdByAction.has(r.id)) add(n.create, `export interface ${n.create} ${objectBody(write, scope, 'write', (f) => f.required)}`);
-    if (has('update')) add(n.update, `export interface ${n.update} ${objectBody(write, scope, 'write', (f) => f.required)}`);
+    // Multipart bodies type file fields as Blob (the SDK sends them as FormData).
+    if (has('create') || createdByAction.has(r.id)) add(n.create, `export interface ${n.create} ${objectBody(write, scope, bodyDirection(r, 'create'), (f) => f.required)}`);
+    if (has('update')) add(n.update, `export interface ${n.update} ${objectBody(write, scope, bodyDirection(r, 'update'), (f) => f.required)}`);
     if (has('partial_update')) add(n.partialUpdate, `export interface ${n.partialUpdate} ${objectBody(write, scope, 'write', () => false)}`);
     add(n.page, `export interface ${n.page} ${style.pageType(n.read)}`);
     add(listQueryName(r), `export type ${listQueryName(r)} = ${listQueryBody(r, scope, style.pageQuery)};`);

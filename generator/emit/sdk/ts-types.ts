@@ -21,17 +21,20 @@ export class TypeScope {
   }
 }
 
-/** As in the OpenAPI emitter: `read` response, `write` JSON body, `query` parameter. */
-export type Direction = 'read' | 'write' | 'query';
+/**
+ * As in the OpenAPI emitter: `read` response, `write` JSON body, `query` parameter, `multipart` a
+ * multipart/form-data body (create/update of resources listing the operation under `multipart:`).
+ */
+export type Direction = 'read' | 'write' | 'query' | 'multipart';
 
 const str = () => 'string';
 /** Every field type must have a mapping, so a new type without one does not compile (mirrors openapi/field-schema.ts). */
 const FIELD_TS: Record<FieldType, (f: FieldNode, scope: TypeScope, dir: Direction) => string> = {
   string: str, text: str, email: str, url: str, uuid: str, date: str, datetime: str, time: str,
-  // Decimals travel as strings so no precision is lost; JSON bodies may also send numbers.
+  // Decimals travel as strings so no precision is lost; JSON bodies may also send numbers (form fields are text).
   decimal: (_f, _s, dir) => (dir === 'write' ? 'string | number' : 'string'),
-  // File fields read back as a URL.
-  file: str,
+  // File fields read back as a URL; a multipart body carries the upload itself (`format: binary`).
+  file: (_f, _s, dir) => (dir === 'multipart' ? 'Blob' : 'string'),
   integer: () => 'number',
   boolean: () => 'boolean',
   json: () => 'unknown',
@@ -57,6 +60,10 @@ export function objectBody(fields: readonly FieldNode[], scope: TypeScope, dir: 
     `${doc(f.description, '  ')}  ${dir === 'read' && f.readOnly ? 'readonly ' : ''}${propName(f.name)}${required(f) ? '' : '?'}: ${fieldType(f, scope, dir)};`);
   return lines.length ? `{\n${lines.join('\n')}\n}` : '{}';
 }
+
+/** Direction of a resource's create/update body, as in openapi/resource-schemas.ts. */
+export const bodyDirection = (r: ResourceNode, op: 'create' | 'update'): Direction =>
+  r.operations.includes(op) && r.multipart.includes(op) ? 'multipart' : 'write';
 
 /** Fields a client may send / receives, as in openapi/resource-schemas.ts. */
 export const writableFields = (r: ResourceNode) => r.fields.filter((f) => !f.readOnly);
