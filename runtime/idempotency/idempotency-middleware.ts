@@ -3,6 +3,10 @@
  * is stored per key and tenant for 24 h and replayed for a retry (header `Idempotent-Replayed: true`);
  * the same key with different parameters → 422; a retry while the first is still running → 409.
  * 5xx responses are not stored, so a retry after a server error runs again (as Stripe advises).
+ * Responses marked `Cache-Control: no-store` (a one-time secret such as a new API key) are never stored:
+ * a successful one leaves only a marker, and a retry with the same key answers 409
+ * `idempotency_not_replayable` — neither replaying the secret nor running the operation (minting a second
+ * key) again. A failed no-store answer is released like any other, so its retry runs again.
  * Place after authentication/tenancy (it keys by user and company) and after body parsing.
  */
 import type { RequestHandler, Response } from 'express';
@@ -36,6 +40,10 @@ export function createIdempotencyMiddleware(opts: { db?: Knex; now?: () => numbe
           throw new ApiError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used with different request parameters.');
         case 'in_flight':
           throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry later.');
+        case 'not_replayable':
+          throw new ApiError(409, 'idempotency_not_replayable',
+            'A request with this Idempotency-Key already succeeded, but its answer held a one-time secret that is never stored, so it cannot be replayed. ' +
+            'The operation took effect: look the result up, or send a new Idempotency-Key to perform it again.');
         case 'replay': {
           res.status(r.response.status).set('Idempotent-Replayed', 'true');
           if (r.response.contentType) res.set('Content-Type', r.response.contentType);
@@ -52,12 +60,20 @@ export function createIdempotencyMiddleware(opts: { db?: Knex; now?: () => numbe
   };
 }
 
+/** `Cache-Control: no-store` on the response being sent: its body must not be kept. */
+function isNoStore(res: Response): boolean {
+  const v = res.getHeader('Cache-Control');
+  return (Array.isArray(v) ? v.join(',') : String(v ?? '')).toLowerCase().split(',').some((d) => d.trim() === 'no-store');
+}
+
 /** Records what the handler sends; stores it when the response finishes, or releases the claim. */
 function captureResponse(res: Response, db: Knex, id: number): void {
   let body: string | null = null;
   let streamed = false;
   const send = res.send.bind(res);
   res.send = ((chunk?: unknown) => {
+    // A no-store body is not even held in memory for storing.
+    if (isNoStore(res)) return send(chunk as never);
     if (typeof chunk === 'string') body = chunk;
     else if (Buffer.isBuffer(chunk)) body = chunk.toString('utf8');
     return send(chunk as never);
@@ -72,10 +88,14 @@ function captureResponse(res: Response, db: Knex, id: number): void {
   const settle = (finished: boolean) => {
     if (settled) return;
     settled = true;
-    const ok = finished && res.statusCode < 500 && !streamed;
-    const p = ok
-      ? complete(db, id, { status: res.statusCode, body, contentType: String(res.getHeader('Content-Type') ?? '') || null })
-      : release(db, id);
+    const status = res.statusCode;
+    const noStore = isNoStore(res);
+    // Checked first and on its own, whether the secret was sent whole or streamed.
+    const p = finished && noStore && status >= 200 && status < 300
+      ? complete(db, id, { status, body: null, contentType: null, notReplayable: true })
+      : finished && !noStore && status < 500 && !streamed
+        ? complete(db, id, { status, body, contentType: String(res.getHeader('Content-Type') ?? '') || null })
+        : release(db, id);
     p.catch(() => undefined);
   };
   res.on('finish', () => settle(true));

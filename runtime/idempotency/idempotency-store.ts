@@ -21,11 +21,17 @@ export interface StoredResponse {
   readonly status: number;
   readonly body: string | null;
   readonly contentType: string | null;
+  /**
+   * The answer was `Cache-Control: no-store` (a one-time secret): only the fact that it succeeded is
+   * kept, never its body, and a retry is told so instead of getting a replay or a second run.
+   */
+  readonly notReplayable?: boolean;
 }
 
 export type ClaimResult =
   | { readonly kind: 'claimed'; readonly id: number }
   | { readonly kind: 'replay'; readonly response: StoredResponse }
+  | { readonly kind: 'not_replayable'; readonly status: number }
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'in_flight' };
 
@@ -44,6 +50,7 @@ export async function claim(db: Knex, scope: Scope, req: { method: string; path:
         if (row.request_hash !== req.hash) return { kind: 'mismatch' };
         if (row.status == null) return { kind: 'in_flight' };
         const r = typeof row.response === 'string' ? JSON.parse(row.response) : row.response;
+        if (r?.not_replayable) return { kind: 'not_replayable', status: row.status };
         return { kind: 'replay', response: { status: row.status, body: r?.body ?? null, contentType: r?.content_type ?? null } };
       }
       await trx(IDEMPOTENCY_TABLE).where('id', row.id).delete();
@@ -71,9 +78,11 @@ export async function claim(db: Knex, scope: Scope, req: { method: string; path:
 }
 
 export async function complete(db: Knex, id: number, res: StoredResponse): Promise<void> {
+  // A no-store answer leaves a marker only: its body must never reach the database.
+  const response = res.notReplayable ? { not_replayable: true } : { body: res.body, content_type: res.contentType };
   await db(IDEMPOTENCY_TABLE).where({ id }).update({
     status: res.status,
-    response: JSON.stringify({ body: res.body, content_type: res.contentType }),
+    response: JSON.stringify(response),
     locked_at: null,
     updated_at: new Date(),
   });

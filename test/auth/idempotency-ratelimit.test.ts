@@ -54,6 +54,12 @@ beforeAll(async () => {
       next(e);
     }
   });
+  // A one-time secret sent whole (res.json), not streamed: no-store alone must keep it out of the store.
+  app.post('/secrets', createIdempotencyMiddleware(), async (req, res) => {
+    const [row] = await db('orders').insert({ item: `secret:${req.body.label}` }).returning('id');
+    if (req.body.fail) return void res.status(400).set('Cache-Control', 'no-store').json({ detail: 'bad' });
+    res.status(201).set('Cache-Control', 'private, no-store').json({ id: row.id, secret: `s3cr3t-${row.id}` });
+  });
   app.post('/limited', limit('limited', { perMinute: 2 }), (_req, res) => void res.json({ ok: true }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
     if (isApiError(err)) {
@@ -117,6 +123,29 @@ describe('Idempotency-Key', () => {
     await settled('k4');
     for (let i = 0; i < 100 && (await db('idempotency_keys').where({ key: 'k4' }).first()); i++) await new Promise((r) => setTimeout(r, 10));
     expect((await post('/orders', { item: 'x', fail: true }, { 'idempotency-key': 'k4' })).status).toBe(500);
+  });
+
+  it('never stores a no-store answer sent whole; a retry is 409 idempotency_not_replayable and does not run again', async () => {
+    const a = await post('/secrets', { label: 'one' }, { 'idempotency-key': 'k6' });
+    expect(a.status).toBe(201);
+    const { secret } = await a.json();
+    await settled('k6');
+    const row = await db('idempotency_keys').where({ key: 'k6' }).first();
+    expect(row.status).toBe(201);
+    expect(JSON.stringify(row.response)).not.toContain(secret);
+    const b = await post('/secrets', { label: 'one' }, { 'idempotency-key': 'k6' });
+    expect(b.status).toBe(409);
+    expect((await b.json()).code).toBe('idempotency_not_replayable');
+    expect(Number((await db('orders').where({ item: 'secret:one' }).count({ n: '*' }).first())!.n)).toBe(1);
+  });
+
+  it('a failed no-store answer is released, so its retry runs again', async () => {
+    expect((await post('/secrets', { label: 'two', fail: true }, { 'idempotency-key': 'k7' })).status).toBe(400);
+    for (let i = 0; i < 100 && (await db('idempotency_keys').where({ key: 'k7' }).first()); i++) await new Promise((r) => setTimeout(r, 10));
+    const again = await post('/secrets', { label: 'two', fail: true }, { 'idempotency-key': 'k7' });
+    expect(again.status).toBe(400);
+    expect(again.headers.get('idempotent-replayed')).toBeNull();
+    expect(Number((await db('orders').where({ item: 'secret:two' }).count({ n: '*' }).first())!.n)).toBe(2);
   });
 
   it('keys expire after 24 hours', async () => {
