@@ -102,6 +102,7 @@ export const resources: ResourceDescriptor[] = [
   accounting.accountingExchangeRateResource,
   accounting.accountingInvoiceResource,
   accounting.accountingJournalEntryResource,
+  accounting.accountingJournalLineResource,
   accounting.accountingPaymentResource,
   accounting.accountingPeriodResource,
   accounting.accountingRecurringEntryResource,

@@ -97,6 +97,8 @@ export const AccountingBankTransactionPartialUpdate = AccountingBankTransactionC
 
 /** BankTransaction list query: pagination, search, ordering and filters; any other key is refused. */
 export const AccountingBankTransactionListQuery = z.strictObject({
+  bank_account_id: z.string().max(500).optional(),
+  bank_account_id__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.string().max(500))).optional(),
   created_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   created_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   created_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
@@ -105,6 +107,8 @@ export const AccountingBankTransactionListQuery = z.strictObject({
   limit: z.coerce.number<string>().int().min(1).optional(),
   offset: z.coerce.number<string>().int().min(0).optional(),
   ordering: z.string().refine((v) => v.split(',').every((k) => ['created_at', 'id', 'updated_at'].includes(k.trim().replace(/^-/, ''))), { message: 'Choices are: created_at, id, updated_at.' }).optional(),
+  status: z.enum(['matched', 'reconciled', 'unmatched']).optional(),
+  status__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.enum(['matched', 'reconciled', 'unmatched']))).optional(),
   updated_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
@@ -210,6 +214,8 @@ export const AccountingInvoiceListQuery = z.strictObject({
   limit: z.coerce.number<string>().int().min(1).optional(),
   offset: z.coerce.number<string>().int().min(0).optional(),
   ordering: z.string().refine((v) => v.split(',').every((k) => ['created_at', 'id', 'updated_at'].includes(k.trim().replace(/^-/, ''))), { message: 'Choices are: created_at, id, updated_at.' }).optional(),
+  status: z.enum(['approved', 'draft', 'void']).optional(),
+  status__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.enum(['approved', 'draft', 'void']))).optional(),
   updated_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
@@ -243,6 +249,42 @@ export const AccountingJournalEntryListQuery = z.strictObject({
   created_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   created_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   cursor: z.string().optional(),
+  limit: z.coerce.number<string>().int().min(1).optional(),
+  offset: z.coerce.number<string>().int().min(0).optional(),
+  ordering: z.string().refine((v) => v.split(',').every((k) => ['created_at', 'id', 'updated_at'].includes(k.trim().replace(/^-/, ''))), { message: 'Choices are: created_at, id, updated_at.' }).optional(),
+  status: z.enum(['draft', 'posted', 'reversed']).optional(),
+  status__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.enum(['draft', 'posted', 'reversed']))).optional(),
+  updated_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  workspace: z.coerce.number<string>().int().optional(),
+  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
+  workspace__isnull: z.stringbool().optional(),
+});
+
+/** JournalLine create body (`accounting/journal-lines`). Defaults are applied by the database, not here. */
+export const AccountingJournalLineCreate = z.strictObject({
+  workspace: z.number().int().nullable().optional(),
+});
+
+/** JournalLine update body: a full replace, so the same fields as create. */
+export const AccountingJournalLineUpdate = AccountingJournalLineCreate;
+
+/** JournalLine partial update body: any subset of the writable fields (an empty body changes nothing). */
+export const AccountingJournalLinePartialUpdate = AccountingJournalLineCreate.partial();
+
+/** JournalLine list query: pagination, search, ordering and filters; any other key is refused. */
+export const AccountingJournalLineListQuery = z.strictObject({
+  account_id: z.string().max(500).optional(),
+  account_id__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.string().max(500))).optional(),
+  created_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  created_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  created_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  created_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
+  cursor: z.string().optional(),
+  entry_id: z.string().max(500).optional(),
+  entry_id__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.string().max(500))).optional(),
   limit: z.coerce.number<string>().int().min(1).optional(),
   offset: z.coerce.number<string>().int().min(0).optional(),
   ordering: z.string().refine((v) => v.split(',').every((k) => ['created_at', 'id', 'updated_at'].includes(k.trim().replace(/^-/, ''))), { message: 'Choices are: created_at, id, updated_at.' }).optional(),
@@ -284,6 +326,8 @@ export const AccountingPaymentListQuery = z.strictObject({
   limit: z.coerce.number<string>().int().min(1).optional(),
   offset: z.coerce.number<string>().int().min(0).optional(),
   ordering: z.string().refine((v) => v.split(',').every((k) => ['created_at', 'id', 'updated_at'].includes(k.trim().replace(/^-/, ''))), { message: 'Choices are: created_at, id, updated_at.' }).optional(),
+  status: z.enum(['posted', 'void']).optional(),
+  status__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.enum(['posted', 'void']))).optional(),
   updated_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
@@ -317,6 +361,8 @@ export const AccountingPeriodListQuery = z.strictObject({
   limit: z.coerce.number<string>().int().min(1).optional(),
   offset: z.coerce.number<string>().int().min(0).optional(),
   ordering: z.string().refine((v) => v.split(',').every((k) => ['created_at', 'id', 'updated_at'].includes(k.trim().replace(/^-/, ''))), { message: 'Choices are: created_at, id, updated_at.' }).optional(),
+  status: z.enum(['closed', 'open']).optional(),
+  status__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.enum(['closed', 'open']))).optional(),
   updated_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),

@@ -9,6 +9,10 @@
  */
 import type { ActionHandler, HandlerRegistry } from '../../runtime-api.ts';
 import { notImplemented } from '../../http/api-error.ts';
+import { accountingBankHandlers } from './accounting-bank.ts';
+import { accountingDocumentHandlers } from './accounting-documents.ts';
+import { accountingJournalHandlers } from './accounting-journal.ts';
+import { accountingReportHandlers } from './accounting-reports.ts';
 import { aiHandlers } from './ai.ts';
 import { approvalHandlers } from './approvals.ts';
 import { associationHandlers } from './associations.ts';
@@ -34,6 +38,10 @@ import { webhooksHandlers } from './webhooks.ts';
 
 /** Handlers with real behaviour. */
 export const implementedPlatformHandlers: HandlerRegistry = {
+  ...accountingBankHandlers,
+  ...accountingDocumentHandlers,
+  ...accountingJournalHandlers,
+  ...accountingReportHandlers,
   ...aiHandlers,
   ...approvalHandlers,
   ...associationHandlers,
