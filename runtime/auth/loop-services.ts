@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { MemoryBucketStore, type RateLimitStore } from '../ratelimit/token-bucket.ts';
+import { invalidateOnWrite } from '../tenancy/cache-invalidation.ts';
 import { TenantResolver } from '../tenancy/tenant-resolver.ts';
 import { ApiKeyVerifier } from './api-keys.ts';
 import { ClientAppResolver } from './client-apps.ts';
@@ -83,4 +84,15 @@ export function loopServices(db: Knex, opts: LoopAuthOptions = defaults): LoopSe
   };
   registry.set(db, services);
   return services;
+}
+
+/**
+ * For the CRUD audit path: a write to a table the tenant resolver reads (companies, memberships,
+ * roles, subscriptions, product access) drops its cached answers, so the writer's next request and
+ * everyone else's in this process see the change at once. `db` is the service's root handle, `trx`
+ * the write's transaction. Nothing to do when no services exist yet for this database.
+ */
+export function invalidateTenancyAfterWrite(db: Knex, resource: string, trx: Knex): void {
+  const services = registry.get(db);
+  if (services) invalidateOnWrite(services.tenancy, resource, trx);
 }

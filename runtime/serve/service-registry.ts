@@ -29,6 +29,9 @@ export interface ServiceWiring {
 
 const loopAudit: AuditSink = async (e) => {
   const { writeAudit } = await import('../audit/write-audit.ts');
+  // Every CRUD write passes here: writes to tenancy tables drop the tenant resolver's cached answers.
+  const { invalidateTenancyAfterWrite } = await import('../auth/loop-services.ts');
+  invalidateTenancyAfterWrite(e.ctx.db, e.resource, e.trx);
   await writeAudit(e.trx, {
     action: e.action,
     resource: e.resource,
