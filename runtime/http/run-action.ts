@@ -52,9 +52,9 @@ function send(res: Response, result: ActionResult, status: number): void {
 }
 
 /**
- * A one-time secret goes out with `Cache-Control: no-store`, written as a stream: the idempotency
- * store keeps only bodies sent whole (res.send), so the secret never lands in idempotency_keys and a
- * retry runs again instead of replaying it.
+ * A one-time secret goes out with `Cache-Control: no-store`. The idempotency middleware never stores
+ * such an answer: a retry with the same Idempotency-Key gets 409 `idempotency_not_replayable` instead
+ * of the secret again (runtime/idempotency/idempotency-middleware.ts).
  */
 function sendSecret(res: Response, status: number, body: unknown): void {
   const ctx = ctxOf(res);
