@@ -5,6 +5,7 @@
  */
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
+import { pipeline } from 'node:stream';
 import type { Knex } from 'knex';
 import type { ActionDescriptor } from '../descriptor.ts';
 import type { ActionContext, ActionResult, HandlerRegistry, RequestContext } from '../runtime-api.ts';
@@ -37,7 +38,11 @@ function send(res: Response, result: ActionResult, status: number): void {
   if ('stream' in result) {
     res.status(code).type(result.contentType);
     if (result.filename) res.set('Content-Disposition', filenameHeader(result.filename));
-    result.stream.pipe(res);
+    // pipeline, not pipe: a source that fails halfway destroys the response (the client sees a cut
+    // download instead of hanging), and a client that goes away stops the source (no more DB reads).
+    pipeline(result.stream, res, (err) => {
+      if (err && !res.destroyed) res.destroy(err);
+    });
     return;
   }
   if ('buffer' in result) {
