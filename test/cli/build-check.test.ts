@@ -110,6 +110,25 @@ describe('build and check', () => {
     expect(await runCheck({ root, log: () => {} })).toBe(EXIT.ok);
   });
 
+  it('dropping a field is refused (exit 3) until --allow-destructive, then migrates with a drop', async () => {
+    const other = await scratchProject();
+    try {
+      expect(await runBuild({ root: other, log: () => {} })).toBe(EXIT.ok);
+      const file = join(other, 'spec', 'shop', 'booking.yaml');
+      const text = await readFile(file, 'utf8');
+      await writeFile(file, text.replace(/^ {6}description: .*\n/m, ''));
+      const out = collector();
+      expect(await runBuild({ root: other, log: out.log })).toBe(EXIT.destructive);
+      expect(out.text()).toMatch(/destructive schema change refused: drop_column/);
+      expect(await runBuild({ root: other, log: () => {}, allowDestructive: true })).toBe(EXIT.ok);
+      const migrations = (await readdir(join(other, 'generated', 'shop', 'migrations'))).filter((f) => f.endsWith('.ts')).sort();
+      expect(migrations).toHaveLength(2);
+      expect(await readFile(join(other, 'generated', 'shop', 'migrations', migrations[1]!), 'utf8')).toMatch(/dropColumn\('description'\)|DROP COLUMN/);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
   it('catalogue mistakes exit 2 with file:line:col and a suggestion', async () => {
     const other = await scratchProject();
     try {
