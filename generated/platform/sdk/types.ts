@@ -1375,6 +1375,7 @@ export interface DashboardsDashboard {
   description: string;
   layout_json: unknown;
   is_public: boolean;
+  readonly share_token: string;
 }
 
 export interface DashboardsDashboardCreate {
@@ -3123,6 +3124,10 @@ export type PluginsPluginListQuery = {
 
 export interface PoliciesSimulateRequest {
   policy?: unknown;
+  /** Evaluate this object type's stored policies when no inline policy is given. */
+  object_type_id?: string;
+  /** The access being simulated (read, create, update, delete); default read. */
+  action?: string;
   auth_context?: unknown;
   sample_data?: unknown;
 }

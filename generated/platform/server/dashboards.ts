@@ -35,6 +35,7 @@ export const dashboardsDashboardResource: ResourceDescriptor = {
     { name: 'description', column: 'description', type: 'text', system: false, readOnly: false, writeOnly: false },
     { name: 'layout_json', column: 'layout_json', type: 'json', system: false, readOnly: false, writeOnly: false },
     { name: 'is_public', column: 'is_public', type: 'boolean', system: false, readOnly: false, writeOnly: false },
+    { name: 'share_token', column: 'share_token', type: 'string', system: false, readOnly: true, writeOnly: false, generate: { kind: 'code', prefix: 'dsh_', length: 32 } },
   ],
   selectColumns: [
     'id',
@@ -47,6 +48,7 @@ export const dashboardsDashboardResource: ResourceDescriptor = {
     'description',
     'layout_json',
     'is_public',
+    'share_token',
   ],
   filters: {
     created_at__gt: { column: 'created_at', op: 'gt', type: 'datetime' },

@@ -12,6 +12,8 @@ export const GovernancePatchBody = z.strictObject({
 /** Body of POST `policies/simulate`. */
 export const PoliciesSimulateBody = z.strictObject({
   policy: z.json().optional(),
+  object_type_id: z.string().max(500).optional(),
+  action: z.string().max(100).optional(),
   auth_context: z.json().optional(),
   sample_data: z.json().optional(),
 });

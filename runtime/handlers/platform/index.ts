@@ -30,7 +30,9 @@ import { operationsHandlers } from './operations.ts';
 import { objectsHandlers } from './objects.ts';
 import { reportHandlers } from './reports.ts';
 import { resourceHandlers } from './resources.ts';
+import { runHandlers } from './runs.ts';
 import { settingsHandlers } from './settings.ts';
+import { shareAndReportHandlers } from './shares-and-reports.ts';
 import { tenantInfoHandlers } from './tenant-info.ts';
 import { unavailableHandlers } from './unavailable.ts';
 import { usersHandlers } from './users.ts';
@@ -59,7 +61,9 @@ export const implementedPlatformHandlers: HandlerRegistry = {
   ...objectsHandlers,
   ...reportHandlers,
   ...resourceHandlers,
+  ...runHandlers,
   ...settingsHandlers,
+  ...shareAndReportHandlers,
   ...tenantInfoHandlers,
   ...usersHandlers,
   ...webhooksHandlers,

@@ -19,7 +19,16 @@ const SAML = unavailable('saml_not_configured',
 const PASSKEYS = unavailable('passkeys_not_configured',
   'Passkeys need a WebAuthn verifier (e.g. @simplewebauthn/server, not installed here) and the relying party id and origin of the tenant\'s app (PLATFORM_WEBAUTHN_RP_ID, PLATFORM_WEBAUTHN_ORIGIN).');
 
+/**
+ * Raw SQL is refused: even read-only, tenant-scoped SQL over a shared schema needs a parser that
+ * proves every table reference is the tenant's own object data (no functions, no system catalogs,
+ * no CTE/side-channel tricks) — a whitelist query builder this server does not have.
+ */
+const SQL = unavailable('sql_not_available',
+  'Arbitrary SQL is not accepted: tables are shared between tenants and no SQL parser here can prove a statement only reads this tenant\'s rows. Use POST /v1/objects/:object_type_id/search (filters, sort, paging) or POST /v1/objects/:object_type_id/aggregate for read-only queries over your object data.');
+
 export const unavailableHandlers: HandlerRegistry = {
+  'operations.executeSqlQuery': SQL,
   'auth-sso.oauthRedirect': OAUTH,
   'auth-sso.oauthCallback': OAUTH,
   'auth-sso.samlAcs': SAML,
