@@ -42,7 +42,7 @@ export interface StartedService {
   readonly db: Knex;
   readonly runtime: Runtime;
   readonly server: Server;
-  readonly openapi: { info: { title: string }; servers?: { url: string }[] };
+  readonly openapi: { info: { title: string; version: string }; servers?: { url: string }[] };
   close(): Promise<void>;
 }
 
@@ -92,7 +92,7 @@ export async function startService(opts: StartOptions): Promise<StartedService> 
     extra: (a) => {
       // The service's own routes first: a service may answer /health or docs in its own envelope.
       wiring.extra?.(a, runtime);
-      mountHealth(a, opts.service, db);
+      mountHealth(a, opts.service, db, wiring.style, openapi.info.version);
       mountDocs(a, openapi, openapi.info.title);
     },
   });

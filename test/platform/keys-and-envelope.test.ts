@@ -26,6 +26,15 @@ async function keyWith(scopes: string[], extra: Record<string, unknown> = {}) {
 }
 
 describe('platform envelope and errors', () => {
+  it('/health answers in the envelope with the fields seed 002 lists', async () => {
+    const res = await fetch(`${svc.url}/health`);
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body).toMatchObject({ success: true, data: { status: 'ok', service: 'platform' } });
+    for (const k of ['version', 'timestamp', 'region', 'uptime']) expect(body.data).toHaveProperty(k);
+    expect(body.request_id).toEqual(expect.any(String));
+  });
+
   it('wraps success bodies and list pages', async () => {
     const created = await acme('POST', 'roles', { name: 'editor', description: 'Edits' });
     expect(created.status).toBe(201);
