@@ -12,7 +12,8 @@ import { T } from '../../platform/tables.ts';
 import { newId, sha256 } from '../../platform/ids.ts';
 import { issueTokens } from '../../platform/auth/end-user-tokens.ts';
 import { jwtKeyFor } from '../../platform/auth/jwt-key.ts';
-import { checkCode, consumeTicket, FACTORS, findTicket, newTotp, recoveryCodes, verifiedFactors } from '../../platform/mfa/totp.ts';
+import { checkCode, consumeTicket, FACTORS, findTicket, newTotp, recoveryCodes, storedSecret, verifiedFactors } from '../../platform/mfa/totp.ts';
+import { resealed } from '../../secrets/seal.ts';
 import { bodyOf, endUserOf, iso, param, tenantOf } from './context.ts';
 
 const MAX_TICKET_FAILURES = 5;
@@ -58,7 +59,7 @@ export const mfaHandlers: HandlerRegistry = {
     const id = newId('mfa');
     const friendly = String(bodyOf(a).friendly_name ?? 'Authenticator app');
     await a.trx(T.records).insert({
-      id, company_id: tenantOf(a), kind: FACTORS, parent_id: userId, data: JSON.stringify({ type: 'totp', friendly_name: friendly, secret: totp.secret.base32, verified_at: null, recovery_hashes: [] }),
+      id, company_id: tenantOf(a), kind: FACTORS, parent_id: userId, data: JSON.stringify({ type: 'totp', friendly_name: friendly, secret: storedSecret(totp.secret.base32), verified_at: null, recovery_hashes: [] }),
       created_by: userId, created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
     });
     return { status: 201, secret: true, body: { factor_id: id, type: 'totp', friendly_name: friendly, totp: { secret: totp.secret.base32, uri: totp.toString(), qr_code: totp.toString() } } };
@@ -69,7 +70,7 @@ export const mfaHandlers: HandlerRegistry = {
     if (!checkCode(f.data.secret, b.code)) throw validation({ code: ['is not the current code of this factor'] });
     if (f.data.verified_at) return { body: { verified: true, factor_id: f.id } };
     const codes = recoveryCodes();
-    await a.trx(T.records).where({ id: f.id }).update({ data: JSON.stringify({ ...f.data, verified_at: new Date().toISOString(), recovery_hashes: codes.map(sha256) }), updated_at: a.trx.fn.now() });
+    await a.trx(T.records).where({ id: f.id }).update({ data: JSON.stringify({ ...f.data, secret: resealed(f.data.secret), verified_at: new Date().toISOString(), recovery_hashes: codes.map(sha256) }), updated_at: a.trx.fn.now() });
     return { secret: true, body: { verified: true, factor_id: f.id, recovery_codes: codes } };
   },
   'auth-mfa.listMfaFactors': async (a) => {
@@ -107,7 +108,7 @@ export const mfaHandlers: HandlerRegistry = {
     const hash = sha256(String(b.recovery_code ?? '').trim().toLowerCase());
     const f = (await verifiedFactors(a.trx, t.tenant, t.userId)).find((x) => (x.data.recovery_hashes ?? []).includes(hash));
     if (!f) return failTicket(a, t.id);
-    await a.trx(T.records).where({ id: f.id }).update({ data: JSON.stringify({ ...f.data, recovery_hashes: f.data.recovery_hashes.filter((h: string) => h !== hash) }), updated_at: a.trx.fn.now() });
+    await a.trx(T.records).where({ id: f.id }).update({ data: JSON.stringify({ ...f.data, secret: resealed(f.data.secret), recovery_hashes: f.data.recovery_hashes.filter((h: string) => h !== hash) }), updated_at: a.trx.fn.now() });
     return tokensForTicket(a, t);
   },
 };

@@ -7,6 +7,7 @@ import type { ActionContext, ActionHandler, HandlerRegistry } from '../../runtim
 import { conflict, notFound, validation } from '../../http/api-error.ts';
 import { T } from '../../platform/tables.ts';
 import { newId } from '../../platform/ids.ts';
+import { seal } from '../../secrets/seal.ts';
 import { type Dependent, guardedDelete, rowsOf } from '../../platform/dependencies/confirm-delete.ts';
 import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from './context.ts';
 
@@ -40,7 +41,7 @@ export const resourceHandlers: HandlerRegistry = {
       id, company_id: tenantOf(a), url: b.url, events: JSON.stringify(b.events ?? ['*']), object_types: JSON.stringify(b.object_types ?? []),
       status: JSON.stringify(b.status ?? 'active'), created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
     });
-    await a.trx(T.records).insert({ id: newId('whs'), company_id: tenantOf(a), kind: 'webhook_secret', parent_id: id, data: JSON.stringify({ secret }), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
+    await a.trx(T.records).insert({ id: newId('whs'), company_id: tenantOf(a), kind: 'webhook_secret', parent_id: id, data: JSON.stringify({ secret: seal(secret) }), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
     const row = await a.trx(T.webhooks).where({ id }).first();
     return { status: 201, body: { id, url: row.url, events: parseJson(row.events), object_types: parseJson(row.object_types), status: parseJson(row.status), secret, created_at: iso(row.created_at) } };
   },

@@ -9,6 +9,7 @@ import { notFound, validation } from '../../http/api-error.ts';
 import { newId } from '../../platform/ids.ts';
 import { DELIVERIES, envelope, WEBHOOKS } from '../../platform/webhooks/emit-event.ts';
 import { attemptDelivery } from '../../platform/webhooks/deliver.ts';
+import { seal } from '../../secrets/seal.ts';
 import { bodyOf, iso, param, tenantOf } from './context.ts';
 
 async function hookOf(a: ActionContext) {
@@ -47,7 +48,7 @@ export const webhooksHandlers: HandlerRegistry = {
   'webhooks.rotateWebhookSecret': async (a) => {
     const hook = await hookOf(a);
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-    await a.trx('pf_records').where({ company_id: tenantOf(a), kind: 'webhook_secret', parent_id: hook.id }).update({ data: JSON.stringify({ secret }), updated_at: a.trx.fn.now() });
+    await a.trx('pf_records').where({ company_id: tenantOf(a), kind: 'webhook_secret', parent_id: hook.id }).update({ data: JSON.stringify({ secret: seal(secret) }), updated_at: a.trx.fn.now() });
     return { body: { id: hook.id, secret }, secret: true };
   },
   'webhooks.listWebhookDeliveries': async (a) => {

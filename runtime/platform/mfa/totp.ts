@@ -1,7 +1,7 @@
 /**
  * TOTP factors for end users (RFC 6238 through the `otpauth` library: SHA-1, 6 digits, 30 s, ±1
  * step). Factors are pf_records rows (kind `mfa_factors`, parent = user id) holding the base32
- * secret, `verified_at` and SHA-256 hashes of the one-time recovery codes. Login of a user with a
+ * secret sealed at rest (runtime/secrets/seal.ts; legacy plaintext rows still work), `verified_at` and SHA-256 hashes of the one-time recovery codes. Login of a user with a
  * verified factor answers an `mfa_ticket` (kind `mfa_tickets`, hashed, single use, 5 minutes)
  * instead of tokens; /auth/mfa/complete or /auth/mfa/recover exchanges it.
  */
@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { Secret, TOTP } from 'otpauth';
 import { newId, newSecret, sha256 } from '../ids.ts';
+import { seal, unseal } from '../../secrets/seal.ts';
 
 export const FACTORS = 'mfa_factors';
 export const TICKETS = 'mfa_tickets';
@@ -23,9 +24,15 @@ export function totpOf(secret: string): TOTP {
   return new TOTP({ algorithm: 'SHA1', digits: 6, period: 30, secret: Secret.fromBase32(secret) });
 }
 
+/** What a factor row stores for its secret: never the base32 plaintext. */
+export function storedSecret(base32: string): string {
+  return seal(base32);
+}
+
+/** `secret` as stored (sealed, or legacy plaintext). */
 export function checkCode(secret: string, code: unknown): boolean {
   if (typeof code !== 'string' && typeof code !== 'number') return false;
-  return totpOf(secret).validate({ token: String(code).replace(/\s/g, ''), window: 1 }) !== null;
+  return totpOf(unseal(secret)).validate({ token: String(code).replace(/\s/g, ''), window: 1 }) !== null;
 }
 
 export function recoveryCodes(n = 10): string[] {

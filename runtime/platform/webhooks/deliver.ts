@@ -3,12 +3,14 @@
  * (runtime/roomloop/webhooks/signature.ts, `t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`)
  * in `Platform-Signature`, with `Platform-Event` and `Platform-Delivery`. Every attempt updates the
  * delivery row (attempts, response_code, error, duration); failures back off exponentially and
- * become `failed` after MAX_ATTEMPTS.
+ * become `failed` after MAX_ATTEMPTS. The signing secret is stored sealed (runtime/secrets/seal.ts)
+ * in a pf_records row of kind `webhook_secret`; a secret that cannot be unsealed fails the attempt.
  */
 import type { Knex } from 'knex';
 import { sign } from '../../roomloop/webhooks/signature.ts';
 import { backoffMs } from '../../roomloop/webhooks/delivery-worker.ts';
 import { DELIVERIES, WEBHOOKS } from './emit-event.ts';
+import { unseal } from '../../secrets/seal.ts';
 
 export const SIGNATURE_HEADER = 'Platform-Signature';
 export const MAX_ATTEMPTS = 8;
@@ -18,22 +20,27 @@ export interface DeliverOptions {
   readonly timeoutMs?: number;
 }
 
+/** The webhook's signing secret in plaintext (sealed at rest; legacy plaintext rows still read). */
 export async function webhookSecret(db: Knex, webhookId: string): Promise<string | null> {
   const row = await db('pf_records').where({ kind: 'webhook_secret', parent_id: webhookId }).first('data');
-  return (row?.data as { secret?: string } | undefined)?.secret ?? null;
+  const stored = (row?.data as { secret?: string } | undefined)?.secret;
+  return stored ? unseal(stored) : null;
 }
 
 /** Attempts one delivery now; returns the updated row. */
 export async function attemptDelivery(db: Knex, deliveryId: string, opts: DeliverOptions = {}): Promise<Record<string, any>> {
   const d = await db(DELIVERIES).where({ id: deliveryId }).first();
   const hook = await db(WEBHOOKS).where({ id: d.webhook_id }).first('url');
-  const secret = await webhookSecret(db, d.webhook_id);
   const body = typeof d.payload === 'string' ? d.payload : JSON.stringify(d.payload);
   const n = Number(d.attempts) + 1;
   const started = Date.now();
   let code: number | null = null;
   let error: string | null = null;
-  if (!hook || !secret) {
+  // Wrong key or an altered row: recorded on the delivery (and retried) rather than thrown at the worker.
+  const secret = await webhookSecret(db, d.webhook_id).catch((e: Error) => e);
+  if (secret instanceof Error) {
+    error = secret.message;
+  } else if (!hook || !secret) {
     error = 'webhook removed';
   } else {
     try {

@@ -3,13 +3,15 @@
  * workers or processes never take the same row) that pushes `next_attempt_at` out by a lease;
  * the HTTP call happens outside any transaction, and a worker that dies mid-call simply lets the
  * lease expire and the row is retried. Failures back off exponentially (base·2^(n-1), capped);
- * after MAX_ATTEMPTS the row is `failed` (dead letter). Every attempt is logged.
+ * after MAX_ATTEMPTS the row is `failed` (dead letter). Every attempt is logged. The signing secret
+ * is stored sealed (runtime/secrets/seal.ts); one that cannot be unsealed fails the attempt.
  */
 import type { Knex } from 'knex';
 import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
 import { now } from '../clock.ts';
 import { SIGNATURE_HEADER, sign } from './signature.ts';
+import { unseal } from '../../secrets/seal.ts';
 
 export const MAX_ATTEMPTS = 8;
 const LEASE_MS = 60_000;
@@ -65,7 +67,7 @@ async function attempt(db: Knex, d: { id: string; webhook_id: string; event_id: 
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': 'RoomLoop-Webhooks/1',
-          [SIGNATURE_HEADER]: sign(hook.secret, t, d.payload),
+          [SIGNATURE_HEADER]: sign(unseal(hook.secret), t, d.payload),
           'RoomLoop-Event': d.event_type,
           'RoomLoop-Delivery': d.id,
         },

@@ -1,9 +1,13 @@
-/** POST /v1/webhooks: stores the endpoint and its signing secret, which this response shows once. */
+/**
+ * POST /v1/webhooks: stores the endpoint and its signing secret, which this response shows once.
+ * The column holds the secret sealed (runtime/secrets/seal.ts), never the plaintext.
+ */
 import type { Knex } from 'knex';
 import { validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId, newToken } from '../ids.ts';
 import { isoSeconds, now } from '../clock.ts';
+import { seal } from '../../secrets/seal.ts';
 
 const EVENT_PATTERN = /^(\*|(reservation|account)\.(\*|[a-z_]+))$/;
 
@@ -15,7 +19,8 @@ export async function registerWebhook(trx: Knex, input: { url: string; events?: 
   const url = new URL(input.url);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw validation({ url: ['Use an http(s) URL.'] });
   const at = now();
-  const row = { id: newId('wh'), url: input.url, events: JSON.stringify(events), secret: newToken('whsec_', 24), description: input.description ?? null, active: true, created_at: at, updated_at: at };
+  const secret = newToken('whsec_', 24);
+  const row = { id: newId('wh'), url: input.url, events: JSON.stringify(events), secret: seal(secret), description: input.description ?? null, active: true, created_at: at, updated_at: at };
   await trx(T.webhooks).insert(row);
-  return { id: row.id, url: row.url, events, description: row.description, secret: row.secret, created_at: isoSeconds(at) };
+  return { id: row.id, url: row.url, events, description: row.description, secret, created_at: isoSeconds(at) };
 }
