@@ -1,4 +1,7 @@
-/** End-user TOTP MFA through the generated platform server: enroll, verify, gated login, recovery, removal. */
+/**
+ * End-user TOTP MFA through the generated platform server: enroll, verify, gated login, recovery,
+ * removal; the TOTP secret is sealed at rest and legacy plaintext factors still work.
+ */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Secret, TOTP } from 'otpauth';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
@@ -19,6 +22,10 @@ afterAll(async () => {
 });
 
 const codeFor = (secret: string, offset = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + offset });
+/** Rows anywhere in pf_records whose JSON holds `text` (the TOTP secret must be in none). */
+const rowsHolding = async (text: string) => (await svc.db('pf_records').whereRaw('data::text like ?', [`%${text}%`]).count('* as n').first())!.n;
+const factorRow = async (id: string) => svc.db('pf_records').where({ id }).first();
+
 const publicCall = async (path: string, body: unknown) => {
   const res = await fetch(svc.api + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: await res.json() as any };
@@ -28,6 +35,8 @@ it('enrolls, verifies and gates the login behind a TOTP code', async () => {
   const en = (await user('POST', 'auth/mfa/enroll', { friendly_name: 'Phone' })).body.data;
   expect(en.totp.uri).toMatch(/^otpauth:\/\/totp\/.+secret=/);
   const secret = en.totp.secret;
+  expect(Number(await rowsHolding(secret))).toBe(0);
+  expect((await factorRow(en.factor_id)).data.secret).toMatch(/^v1:/);
   expect((await user('GET', 'auth/mfa/factors')).body.data).toEqual([expect.objectContaining({ id: en.factor_id, status: 'unverified' })]);
 
   // Not yet verified: login still answers tokens.
@@ -37,6 +46,7 @@ it('enrolls, verifies and gates the login behind a TOTP code', async () => {
   const ok = (await user('POST', 'auth/mfa/verify', { factor_id: en.factor_id, code: codeFor(secret) })).body.data;
   expect(ok.verified).toBe(true);
   expect(ok.recovery_codes).toHaveLength(10);
+  expect(Number(await rowsHolding(secret))).toBe(0);
 
   const login = (await app('POST', 'auth/login', { email: 'mia@example.com', password: 'correct-horse' })).body.data;
   expect(login).toMatchObject({ mfa_required: true, factors: [{ id: en.factor_id, type: 'totp' }] });
@@ -68,6 +78,28 @@ it('enrolls, verifies and gates the login behind a TOTP code', async () => {
   // Removing the factor ends the gate.
   expect((await user('DELETE', `auth/mfa/${en.factor_id}`)).body.data.unenrolled).toBe(true);
   expect((await app('POST', 'auth/login', { email: 'mia@example.com', password: 'correct-horse' })).body.data.access_token).toBeTruthy();
+});
+
+it('a legacy plaintext factor still gates the login and is sealed on its next write', async () => {
+  const up = await app('POST', 'auth/signup', { email: 'leo@example.com', password: 'correct-horse' });
+  const leo = client(svc, up.body.data.access_token);
+  const en = (await leo('POST', 'auth/mfa/enroll', {})).body.data;
+  const secret = en.totp.secret;
+  const ok = (await leo('POST', 'auth/mfa/verify', { factor_id: en.factor_id, code: codeFor(secret) })).body.data;
+  // As a database from before sealing holds it.
+  const row = await factorRow(en.factor_id);
+  await svc.db('pf_records').where({ id: en.factor_id }).update({ data: JSON.stringify({ ...row.data, secret }) });
+  expect(Number(await rowsHolding(secret))).toBe(1);
+
+  const l1 = (await app('POST', 'auth/login', { email: 'leo@example.com', password: 'correct-horse' })).body.data;
+  expect((await publicCall('auth/mfa/complete', { mfa_ticket: l1.mfa_ticket, code: codeFor(secret) })).body.data.access_token).toBeTruthy();
+  // Using a recovery code rewrites the factor row: the secret goes back sealed and still works.
+  const l2 = (await app('POST', 'auth/login', { email: 'leo@example.com', password: 'correct-horse' })).body.data;
+  expect((await publicCall('auth/mfa/recover', { mfa_ticket: l2.mfa_ticket, recovery_code: ok.recovery_codes[0] })).status).toBe(200);
+  expect(Number(await rowsHolding(secret))).toBe(0);
+  expect((await factorRow(en.factor_id)).data.secret).toMatch(/^v1:/);
+  const l3 = (await app('POST', 'auth/login', { email: 'leo@example.com', password: 'correct-horse' })).body.data;
+  expect((await publicCall('auth/mfa/complete', { mfa_ticket: l3.mfa_ticket, code: codeFor(secret) })).body.data.access_token).toBeTruthy();
 });
 
 it('API keys are not end users', async () => {

@@ -1,11 +1,16 @@
-/** Webhooks through the generated platform server: signed test/replay sends, the deliveries log, retry, rotation, queued events. */
+/**
+ * Webhooks through the generated platform server: signed test/replay sends, the deliveries log, retry,
+ * rotation, queued events; signing secrets are sealed at rest and legacy plaintext rows still sign.
+ */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { verify } from '../../runtime/roomloop/webhooks/signature.ts';
 import { deliverPlatformWebhooks } from '../../runtime/platform/index.ts';
 import { adminKey, client } from './helpers.ts';
+import { seal } from '../../runtime/secrets/seal.ts';
 
 interface Hit { headers: Record<string, string | string[] | undefined>; body: string }
 let svc: TestService;
@@ -36,9 +41,14 @@ afterAll(async () => {
 });
 
 const now = () => Math.floor(Date.now() / 1000);
+/** Rows anywhere in pf_records whose JSON holds `text` (a signing secret must be in none). */
+const rowsHolding = async (text: string) => Number((await svc.db('pf_records').whereRaw('data::text like ?', [`%${text}%`]).count('* as n').first())!.n);
+const storedSecret = async (hookId: string) => (await svc.db('pf_records').where({ kind: 'webhook_secret', parent_id: hookId }).first()).data.secret as string;
 
 it('test and replay send signed payloads and log the deliveries', async () => {
   const hook = (await call('POST', 'webhooks', { url: receiverUrl, events: ['object.created'] })).body.data;
+  expect(await rowsHolding(hook.secret.slice(6))).toBe(0);
+  expect(await storedSecret(hook.id)).toMatch(/^v1:/);
   hits.length = 0;
   const t = await call('POST', `webhooks/${hook.id}/test`);
   expect(t.body.data).toMatchObject({ status_code: 200, success: true });
@@ -69,11 +79,28 @@ it('rotating the secret changes what receivers verify against', async () => {
   const rotated = (await call('POST', `webhooks/${hook.id}/rotate-secret`)).body.data;
   expect(rotated.secret).toMatch(/^whsec_/);
   expect(rotated.secret).not.toBe(hook.secret);
+  expect(await rowsHolding(rotated.secret.slice(6))).toBe(0);
+  expect(await storedSecret(hook.id)).toMatch(/^v1:/);
   hits.length = 0;
   await call('POST', `webhooks/${hook.id}/test`);
   const sig = String(hits[0]!.headers['platform-signature']);
   expect(verify(rotated.secret, sig, hits[0]!.body, now())).toBe(true);
   expect(verify(hook.secret, sig, hits[0]!.body, now())).toBe(false);
+});
+
+it('a legacy plaintext secret still signs; a secret sealed under another key fails the attempt, not the worker', async () => {
+  const hook = (await call('POST', 'webhooks', { url: receiverUrl })).body.data;
+  const legacy = 'whsec_legacy_plaintext_secret';
+  await svc.db('pf_records').where({ kind: 'webhook_secret', parent_id: hook.id }).update({ data: JSON.stringify({ secret: legacy }) });
+  hits.length = 0;
+  expect((await call('POST', `webhooks/${hook.id}/test`)).body.data).toMatchObject({ success: true });
+  expect(verify(legacy, String(hits[0]!.headers['platform-signature']), hits[0]!.body, now())).toBe(true);
+
+  await svc.db('pf_records').where({ kind: 'webhook_secret', parent_id: hook.id }).update({ data: JSON.stringify({ secret: seal(legacy, randomBytes(32)) }) });
+  hits.length = 0;
+  const t = (await call('POST', `webhooks/${hook.id}/test`)).body.data;
+  expect(t).toMatchObject({ success: false, error: expect.stringMatching(/sealed with another key/) });
+  expect(hits).toHaveLength(0);
 });
 
 it('object events are queued for subscribed webhooks and delivered by the worker step', async () => {

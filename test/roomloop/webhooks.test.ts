@@ -2,7 +2,8 @@
  * Webhooks: registration shows the secret once; a reservation writes its delivery in the same
  * transaction (and a rolled-back one writes none); the worker delivers to a real HTTP receiver
  * whose signature check below is written independently of runtime/roomloop/webhooks/signature.ts;
- * failures are retried with backoff and every attempt is logged.
+ * failures are retried with backoff and every attempt is logged. The secret column holds the secret
+ * sealed (runtime/secrets/seal.ts), and a legacy plaintext row still signs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
@@ -56,6 +57,9 @@ describe('webhooks', () => {
     const reg = await callHandler(t.db, 'webhooks.create', { principal: admin, body: { url, events: ['reservation.*'] } });
     const hook = (reg as { body: { id: string; secret: string } }).body;
     expect(hook.secret).toMatch(/^whsec_/);
+    // At rest: no row of the column holds the plaintext.
+    expect(await t.db(T.webhooks).where('secret', 'like', `%${hook.secret.slice(6)}%`)).toHaveLength(0);
+    expect((await t.db(T.webhooks).where({ id: hook.id }).first()).secret).toMatch(/^v1:/);
 
     const f = await makeFacility(t.db, {});
     // A refused reservation rolls back: no delivery is written.
@@ -97,5 +101,21 @@ describe('webhooks', () => {
     await callHandler(t.db, 'accounts.create', { principal: admin, body: { email: 'hooked@school.test', name: 'Hooked' } });
     const rows = await t.db(T.deliveries).where({ event_type: 'account.created' }).select('webhook_id');
     expect(rows.map((r) => r.webhook_id)).toEqual([hookId]);
+  });
+
+  it('a legacy plaintext secret (from before sealing) still signs deliveries', async () => {
+    const admin = principalOf(await makeAccount(t.db, { role: 'admin' }));
+    const reg = await callHandler(t.db, 'webhooks.create', { principal: admin, body: { url, events: ['account.created'] } });
+    const hookId = (reg as { body: { id: string } }).body.id;
+    const legacy = 'whsec_legacy_plaintext_secret';
+    await t.db(T.webhooks).where({ id: hookId }).update({ secret: legacy });
+    await callHandler(t.db, 'accounts.create', { principal: admin, body: { email: 'legacy@school.test', name: 'Legacy' } });
+    received.length = 0;
+    await deliverDue(t.db);
+    const delivery = await t.db(T.deliveries).where({ webhook_id: hookId }).first();
+    expect(delivery).toMatchObject({ status: 'delivered' });
+    const hit = received.find((r) => r.headers['roomloop-delivery'] === delivery.id);
+    expect(receiverAccepts(legacy, hit?.headers['roomloop-signature'] as string, hit?.body ?? '', Date.UTC(2026, 5, 8, 9, 14, 2) / 1000)).toBe(true);
+    await t.db(T.webhooks).where({ id: hookId }).update({ active: false });
   });
 });
