@@ -17,6 +17,7 @@ import type { Runtime } from '../runtime-api.ts';
 import { mountDocs } from './docs.ts';
 import { mountHealth } from './health.ts';
 import { serviceWiring } from './service-registry.ts';
+import { configureSecrets } from '../secrets/secrets-key.ts';
 
 export interface StartOptions {
   readonly root: string;
@@ -69,6 +70,9 @@ export async function prepareDatabase(opts: StartOptions): Promise<Knex> {
 
 export async function startService(opts: StartOptions): Promise<StartedService> {
   const dataDir = opts.dataDir ?? defaultDataDir(opts.root, opts.service);
+  // The key that seals recoverable secrets (webhook, TOTP) lives beside the database it protects,
+  // so the two move together; LOOPGEN_SECRETS_KEY overrides it in production.
+  configureSecrets({ dataDir });
   const db = await prepareDatabase(opts);
   const generated = join(opts.root, 'generated', opts.service);
   const openapi = JSON.parse(await readFile(join(generated, 'openapi.json'), 'utf8'));
