@@ -7,7 +7,7 @@
  * in a pf_records row of kind `webhook_secret`; a secret that cannot be unsealed fails the attempt.
  */
 import type { Knex } from 'knex';
-import { sign } from '../../roomloop/webhooks/signature.ts';
+import { postSignedWebhook } from '../../effects/webhooks/post-signed.ts';
 import { backoffMs } from '../../roomloop/webhooks/delivery-worker.ts';
 import { DELIVERIES, WEBHOOKS } from './emit-event.ts';
 import { unseal } from '../../secrets/seal.ts';
@@ -43,26 +43,16 @@ export async function attemptDelivery(db: Knex, deliveryId: string, opts: Delive
   } else if (!hook || !secret) {
     error = 'webhook removed';
   } else {
-    try {
-      const res = await (opts.fetch ?? fetch)(hook.url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': 'Platform-Webhooks/1',
-          [SIGNATURE_HEADER]: sign(secret, Math.floor(Date.now() / 1000), body),
-          'Platform-Event': d.event,
-          'Platform-Delivery': d.id,
-        },
-        body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-      });
-      code = res.status;
-      if (!res.ok) error = `HTTP ${res.status}`;
-      await res.arrayBuffer().catch(() => undefined);
-    } catch (e) {
-      error = (e as Error).message || String(e);
-    }
+    ({ code, error } = await postSignedWebhook({
+      url: hook.url,
+      secret,
+      body,
+      timestamp: Math.floor(Date.now() / 1000),
+      signatureHeader: SIGNATURE_HEADER,
+      headers: { 'User-Agent': 'Platform-Webhooks/1', 'Platform-Event': d.event, 'Platform-Delivery': d.id },
+      timeoutMs: opts.timeoutMs,
+      fetch: opts.fetch,
+    }));
   }
   const now = new Date();
   const done = error === null;

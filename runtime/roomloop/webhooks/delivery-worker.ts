@@ -10,7 +10,8 @@ import type { Knex } from 'knex';
 import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
 import { now } from '../clock.ts';
-import { SIGNATURE_HEADER, sign } from './signature.ts';
+import { postSignedWebhook } from '../../effects/webhooks/post-signed.ts';
+import { SIGNATURE_HEADER } from './signature.ts';
 import { unseal } from '../../secrets/seal.ts';
 
 export const MAX_ATTEMPTS = 8;
@@ -61,25 +62,23 @@ async function attempt(db: Knex, d: { id: string; webhook_id: string; event_id: 
     error = 'webhook removed or disabled';
   } else {
     const t = Math.floor(now().getTime() / 1000);
+    // A secret sealed under another key fails this attempt (logged, retried), not the worker.
+    let secret: string | null = null;
     try {
-      const res = await (opts.fetch ?? fetch)(hook.url, {
-        method: 'POST',
-        headers: {
-          'Content-Type': 'application/json',
-          'User-Agent': 'RoomLoop-Webhooks/1',
-          [SIGNATURE_HEADER]: sign(unseal(hook.secret), t, d.payload),
-          'RoomLoop-Event': d.event_type,
-          'RoomLoop-Delivery': d.id,
-        },
-        body: d.payload,
-        signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000),
-      });
-      code = res.status;
-      if (!res.ok) error = `HTTP ${res.status}`;
-      await res.arrayBuffer().catch(() => undefined);
+      secret = unseal(hook.secret);
     } catch (e) {
-      error = (e as Error).message || String(e);
+      error = (e as Error).message;
     }
+    if (secret !== null) ({ code, error } = await postSignedWebhook({
+      url: hook.url,
+      secret,
+      body: d.payload,
+      timestamp: t,
+      signatureHeader: SIGNATURE_HEADER,
+      headers: { 'User-Agent': 'RoomLoop-Webhooks/1', 'RoomLoop-Event': d.event_type, 'RoomLoop-Delivery': d.id },
+      timeoutMs: opts.timeoutMs,
+      fetch: opts.fetch,
+    }));
   }
   const at = now();
   await db.transaction(async (trx) => {
