@@ -72,7 +72,8 @@ export async function startService(opts: StartOptions): Promise<StartedService> 
   const dataDir = opts.dataDir ?? defaultDataDir(opts.root, opts.service);
   // The key that seals recoverable secrets (webhook, TOTP) lives beside the database it protects,
   // so the two move together; LOOPGEN_SECRETS_KEY overrides it in production.
-  configureSecrets({ dataDir });
+  // (An in-memory database has no directory to keep a key in: the default location serves then.)
+  if (dataDir !== ':memory:') configureSecrets({ dataDir });
   const db = await prepareDatabase(opts);
   const generated = join(opts.root, 'generated', opts.service);
   const openapi = JSON.parse(await readFile(join(generated, 'openapi.json'), 'utf8'));
