@@ -19,17 +19,20 @@ export interface MailMessage {
   readonly payload?: Record<string, unknown>;
 }
 
-/** Queues an email in the caller's transaction; returns the outbox row id. */
-export async function enqueueMail(trx: Knex, msg: MailMessage): Promise<number> {
+/** One outbox row, pending delivery; shared by every channel (email here, SMS in effects/sms). */
+export async function enqueueOutbox(
+  trx: Knex,
+  msg: { channel: 'email' | 'sms' | 'webhook'; to: string; subject: string | null; body: string; companyId: number | null; payload: Record<string, unknown> },
+): Promise<number> {
   const now = new Date();
   const [row] = await trx(OUTBOX_TABLE)
     .insert({
-      company_id: msg.companyId ?? null,
-      channel: 'email',
+      company_id: msg.companyId,
+      channel: msg.channel,
       to: msg.to,
-      subject: msg.subject.slice(0, 300),
-      body: msg.text,
-      payload: JSON.stringify({ ...(msg.payload ?? {}), ...(msg.html ? { html: msg.html } : {}) }),
+      subject: msg.subject,
+      body: msg.body,
+      payload: JSON.stringify(msg.payload),
       status: 'pending',
       attempts: 0,
       next_attempt_at: now,
@@ -38,4 +41,16 @@ export async function enqueueMail(trx: Knex, msg: MailMessage): Promise<number> 
     })
     .returning('id');
   return Number(row.id ?? row);
+}
+
+/** Queues an email in the caller's transaction; returns the outbox row id. */
+export function enqueueMail(trx: Knex, msg: MailMessage): Promise<number> {
+  return enqueueOutbox(trx, {
+    channel: 'email',
+    to: msg.to,
+    subject: msg.subject.slice(0, 300),
+    body: msg.text,
+    companyId: msg.companyId ?? null,
+    payload: { ...(msg.payload ?? {}), ...(msg.html ? { html: msg.html } : {}) },
+  });
 }

@@ -5,7 +5,7 @@
  * configured they stay pending in the outbox, where a developer can read them.
  */
 import type { Knex } from 'knex';
-import { OUTBOX_TABLE } from '../mail/mailer.ts';
+import { enqueueOutbox } from '../mail/mailer.ts';
 
 export interface SmsMessage {
   /** E.164 phone number, e.g. +15551234567. */
@@ -19,22 +19,13 @@ export interface SmsMessage {
 export const E164 = /^\+[1-9]\d{6,14}$/;
 
 /** Queues an SMS in the caller's transaction; returns the outbox row id. */
-export async function enqueueSms(trx: Knex, msg: SmsMessage): Promise<number> {
-  const now = new Date();
-  const [row] = await trx(OUTBOX_TABLE)
-    .insert({
-      company_id: msg.companyId,
-      channel: 'sms',
-      to: msg.to,
-      subject: null,
-      body: msg.text,
-      payload: JSON.stringify({ ...(msg.payload ?? {}), ...(msg.senderId ? { sender_id: msg.senderId } : {}) }),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: now,
-      created_at: now,
-      updated_at: now,
-    })
-    .returning('id');
-  return Number(row.id ?? row);
+export function enqueueSms(trx: Knex, msg: SmsMessage): Promise<number> {
+  return enqueueOutbox(trx, {
+    channel: 'sms',
+    to: msg.to,
+    subject: null,
+    body: msg.text,
+    companyId: msg.companyId,
+    payload: { ...(msg.payload ?? {}), ...(msg.senderId ? { sender_id: msg.senderId } : {}) },
+  });
 }
