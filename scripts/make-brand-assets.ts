@@ -1,6 +1,6 @@
 /**
  * Draws the LOOP brand marks (a ring — the "loop" — and a wordmark bar) into PNG files under
- * runtime/serve/assets/. Run once when the brand changes: `npx tsx scripts/make-brand-assets.ts`.
+ * runtime/loop/brand/assets/. Run once when the brand changes: `npx tsx scripts/make-brand-assets.ts`.
  * PNG encoding is pngjs's; we only decide pixel colours.
  */
 import { PNG } from 'pngjs';
@@ -11,7 +11,7 @@ type RGBA = [number, number, number, number];
 const BRAND: RGBA = [37, 99, 235, 255];
 const WHITE: RGBA = [255, 255, 255, 255];
 const CLEAR: RGBA = [0, 0, 0, 0];
-const out = join(import.meta.dirname, '..', 'runtime', 'serve', 'assets');
+const out = join(import.meta.dirname, '..', 'runtime', 'loop', 'brand', 'assets');
 
 function image(w: number, h: number, paint: (x: number, y: number) => RGBA): Buffer {
   const png = new PNG({ width: w, height: h });

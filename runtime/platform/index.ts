@@ -7,12 +7,12 @@
  * - `platformJwtSecret(dataDir)`: PLATFORM_JWT_SECRET or a secret kept in the data dir.
  */
 import { join } from 'node:path';
-import { loadJwtSecret } from '../auth/jwt-secret.ts';
+import { loadJwtSecret } from '../security/jwt-secret.ts';
 
 export { createPlatformAuthProvider } from './auth/platform-auth-provider.ts';
 export { createPlatformKey } from './auth/api-keys.ts';
 export { mountPlatformRootRoutes } from './root-routes.ts';
-export { platformHandlers } from '../handlers/platform/index.ts';
+export { platformHandlers } from './handlers/index.ts';
 /** Background delivery of queued webhook events; for the wiring's `start` hook. */
 export { startWebhookWorker as startPlatformWorkers, deliverDue as deliverPlatformWebhooks } from './webhooks/deliver.ts';
 

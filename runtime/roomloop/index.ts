@@ -10,7 +10,7 @@ import { startDeliveryWorker } from './webhooks/delivery-worker.ts';
 
 export { createRoomloopAuthProvider } from './auth/roomloop-auth-provider.ts';
 export { createRoomloopKey } from './auth/api-keys.ts';
-export { roomloopHandlers } from '../handlers/roomloop/index.ts';
+export { roomloopHandlers } from './handlers/index.ts';
 export { verify as verifyWebhookSignature, sign as signWebhook, SIGNATURE_HEADER } from './webhooks/signature.ts';
 export { deliverDue } from './webhooks/delivery-worker.ts';
 export { setClock } from './clock.ts';

@@ -28,9 +28,9 @@ export interface ServiceWiring {
 }
 
 const loopAudit: AuditSink = async (e) => {
-  const { writeAudit } = await import('../audit/write-audit.ts');
+  const { writeAudit } = await import('../loop/audit/write-audit.ts');
   // Every CRUD write passes here: writes to tenancy tables drop the tenant resolver's cached answers.
-  const { invalidateTenancyAfterWrite } = await import('../auth/loop-services.ts');
+  const { invalidateTenancyAfterWrite } = await import('../loop/auth/loop-services.ts');
   invalidateTenancyAfterWrite(e.ctx.db, e.resource, e.trx);
   await writeAudit(e.trx, {
     action: e.action,
@@ -46,12 +46,12 @@ const loopAudit: AuditSink = async (e) => {
 };
 
 async function loopWiring(): Promise<ServiceWiring> {
-  const { createLoopAuthProvider } = await import('../auth/loop-auth-provider.ts');
-  const { loopServices } = await import('../auth/loop-services.ts');
-  const { loopHandlers } = await import('../handlers/loop/index.ts');
+  const { createLoopAuthProvider } = await import('../loop/auth/loop-auth-provider.ts');
+  const { loopServices } = await import('../loop/auth/loop-services.ts');
+  const { loopHandlers } = await import('../loop/handlers/index.ts');
   const { createIdempotencyMiddleware } = await import('../idempotency/idempotency-middleware.ts');
   const { createRateLimitMiddleware } = await import('../ratelimit/rate-limit.ts');
-  const { mountBrandAssets } = await import('./brand-assets.ts');
+  const { mountBrandAssets } = await import('../loop/brand/brand-assets.ts');
   const { startMailWorker } = await import('../effects/mail/smtp-transport.ts');
   return {
     style: 'drf',
@@ -70,7 +70,7 @@ async function loopWiring(): Promise<ServiceWiring> {
     // Delivers the mail outbox through SMTP when SMTP_URL is set (otherwise mail stays in the outbox table).
     start: (db) => startMailWorker(db),
     demoAccount: async (db) => {
-      const { createDemoAccount } = await import('./loop-demo.ts');
+      const { createDemoAccount } = await import('../loop/demo-account.ts');
       return createDemoAccount(db);
     },
   };
@@ -120,7 +120,7 @@ export async function serviceWiring(service: string): Promise<ServiceWiring> {
 /** Operator actions behind `loopgen admin …`. */
 export const adminActions = {
   async createSuperuser(db: Knex, opts: { email: string; password: string }): Promise<{ id: number; email: string }> {
-    const { createSuperuser } = await import('../auth/create-superuser.ts');
+    const { createSuperuser } = await import('../loop/auth/create-superuser.ts');
     return createSuperuser(db, opts);
   },
   async createKey(db: Knex, opts: { service: string; role: string }): Promise<string> {

@@ -68,7 +68,7 @@ describe('QR token and check-in', () => {
     expect((await c.post('attendance/qr-check-in/', { qr_token: 'hello', person_name: 'X' })).status).toBe(400);
     expect((await c.post('attendance/qr-check-in/', {})).status).toBe(400);
     // An expired token, signed with the session's real key (no waiting on the clock).
-    const { signQrToken } = await import('../../runtime/handlers/loop/lib-a/qr-token.ts');
+    const { signQrToken } = await import('../../runtime/loop/attendance/qr-token.ts');
     const row = await svc.db('attendance_sessions').where({ id: live.id }).first('qr_secret');
     const past = signQrToken(row.qr_secret, c.companyId, live.id, Date.now() - 1000);
     const r = await c.post('attendance/qr-check-in/', { qr_token: past, person_name: 'Tardy' });

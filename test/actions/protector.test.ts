@@ -1,6 +1,6 @@
 /** The protector item state machine, public-verify, search and reports through the generated server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PUBLIC_VERIFY_PER_MINUTE } from '../../runtime/handlers/loop/protector.ts';
+import { PUBLIC_VERIFY_PER_MINUTE } from '../../runtime/loop/handlers/protector.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { create, type LoopClient, request, signUp } from './loop-client.ts';
 

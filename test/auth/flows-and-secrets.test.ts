@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInternalApiKey } from '../../runtime/auth/api-keys.ts';
-import { loopServices } from '../../runtime/auth/loop-services.ts';
-import { loopHandlers } from '../../runtime/handlers/loop/index.ts';
+import { createInternalApiKey } from '../../runtime/loop/auth/api-keys.ts';
+import { loopServices } from '../../runtime/loop/auth/loop-services.ts';
+import { loopHandlers } from '../../runtime/loop/handlers/index.ts';
 import type { Principal, TenantContext } from '../../runtime/runtime-api.ts';
 import { apiError, runAction } from './helpers/action-context.ts';
 import { closeTestDb, openTestDb } from './helpers/loop-test-db.ts';

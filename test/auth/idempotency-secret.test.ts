@@ -4,7 +4,7 @@
  * answers 409 `idempotency_not_replayable` instead of replaying the key or minting a second one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSuperuser } from '../../runtime/auth/create-superuser.ts';
+import { createSuperuser } from '../../runtime/loop/auth/create-superuser.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 let svc: TestService;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../runtime/auth/password-hash.ts';
-import { passwordProblems } from '../../runtime/auth/password-policy.ts';
+import { hashPassword, verifyPassword } from '../../runtime/security/password-hash.ts';
+import { passwordProblems } from '../../runtime/security/password-policy.ts';
 
 describe('password policy', () => {
   it('accepts the seed Quick Test password', () => {

@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loopServices } from '../../runtime/auth/loop-services.ts';
-import { login, logout, refresh } from '../../runtime/auth/session-flows.ts';
-import { passwordReset, passwordResetConfirm } from '../../runtime/auth/password-reset-flow.ts';
-import { createSuperuser } from '../../runtime/auth/create-superuser.ts';
+import { loopServices } from '../../runtime/loop/auth/loop-services.ts';
+import { login, logout, refresh } from '../../runtime/loop/auth/session-flows.ts';
+import { passwordReset, passwordResetConfirm } from '../../runtime/loop/auth/password-reset-flow.ts';
+import { createSuperuser } from '../../runtime/loop/auth/create-superuser.ts';
 import { apiError, runAction } from './helpers/action-context.ts';
 import { closeTestDb, openTestDb } from './helpers/loop-test-db.ts';
 

@@ -11,7 +11,7 @@ import { openTestDb, usingPostgres } from '../roomloop/helpers/test-db.ts';
 import { makeAccount, makeFacility, principalOf, actorOf } from '../roomloop/helpers/fixtures.ts';
 import { setClock } from '../../runtime/roomloop/clock.ts';
 import { createReservation } from '../../runtime/roomloop/reservations/create-reservation.ts';
-import { fromDay, toDay } from '../../runtime/rules/dates.ts';
+import { fromDay, toDay } from '../../runtime/roomloop/rules/dates.ts';
 import { newId } from '../../runtime/roomloop/ids.ts';
 import { T } from '../../runtime/roomloop/tables.ts';
 

@@ -5,7 +5,7 @@
  * text and JSON column of every table for each secret used.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSuperuser } from '../../runtime/auth/create-superuser.ts';
+import { createSuperuser } from '../../runtime/loop/auth/create-superuser.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 let svc: TestService;

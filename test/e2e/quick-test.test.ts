@@ -6,8 +6,8 @@
  * One server for the file; the steps build on each other in order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenService } from '../../runtime/auth/token-service.ts';
-import { createSuperuser } from '../../runtime/auth/create-superuser.ts';
+import { TokenService } from '../../runtime/loop/auth/token-service.ts';
+import { createSuperuser } from '../../runtime/loop/auth/create-superuser.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 const JWT_SECRET = 'quick-test-secret-0123456789abcdef-0123456789';

@@ -112,6 +112,6 @@ describe('generated SDK against the generated server', () => {
 
 async function jwtSecretOf(_s: TestService): Promise<string> {
   // startTestService keeps this process's data dir (and so the generated JWT secret) here.
-  const { loadJwtSecret } = await import('../../runtime/auth/jwt-secret.ts');
+  const { loadJwtSecret } = await import('../../runtime/security/jwt-secret.ts');
   return loadJwtSecret({ dataDir: join(ROOT, '.loopgen', 'test-data', `loop-${process.pid}`) });
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadCatalogue } from '../../generator/load/load-catalogue.ts';
-import { roomloopHandlers } from '../../runtime/handlers/roomloop/index.ts';
+import { roomloopHandlers } from '../../runtime/roomloop/handlers/index.ts';
 
 describe('roomloop handler registry', () => {
   it('matches the catalogue exactly', async () => {

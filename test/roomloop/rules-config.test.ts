@@ -1,6 +1,6 @@
 /** Rules configuration from the catalogue is checked strictly: typos must not disable a rule. */
 import { describe, expect, it } from 'vitest';
-import { parseRulesConfig, RulesConfigError, evaluate, isoWeek } from '../../runtime/rules/index.ts';
+import { parseRulesConfig, RulesConfigError, evaluate, isoWeek } from '../../runtime/roomloop/rules/index.ts';
 
 describe('parseRulesConfig', () => {
   it('applies the always-on rules plus the configured ones, with R-02 defaulting to 60 days', () => {

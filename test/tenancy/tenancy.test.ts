@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createInternalApiKey, revokeInternalApiKey } from '../../runtime/auth/api-keys.ts';
-import { createLoopAuthProvider } from '../../runtime/auth/loop-auth-provider.ts';
-import { loopServices } from '../../runtime/auth/loop-services.ts';
-import { register } from '../../runtime/auth/session-flows.ts';
+import { createInternalApiKey, revokeInternalApiKey } from '../../runtime/loop/auth/api-keys.ts';
+import { createLoopAuthProvider } from '../../runtime/loop/auth/loop-auth-provider.ts';
+import { loopServices } from '../../runtime/loop/auth/loop-services.ts';
+import { register } from '../../runtime/loop/auth/session-flows.ts';
 import type { Principal } from '../../runtime/runtime-api.ts';
 import { apiError, requestContext, runAction } from '../auth/helpers/action-context.ts';
 import { closeTestDb, openTestDb } from '../auth/helpers/loop-test-db.ts';

@@ -5,7 +5,7 @@
  */
 import type { Knex } from 'knex';
 import { forbidden, notFound, ruleViolation } from '../../http/api-error.ts';
-import { transitionError, type ReservationStatus } from '../../rules/index.ts';
+import { transitionError, type ReservationStatus } from '../rules/index.ts';
 import { T } from '../tables.ts';
 import { now } from '../clock.ts';
 import { enqueueEvent, type EventType } from '../webhooks/outbox.ts';

@@ -7,7 +7,7 @@
  */
 import type { Knex } from 'knex';
 import { ApiError, conflict, notFound, ruleViolation } from '../../http/api-error.ts';
-import { evaluate, isoWeek, needsUsage, type RuleActor, type RuleFacility } from '../../rules/index.ts';
+import { evaluate, isoWeek, needsUsage, type RuleActor, type RuleFacility } from '../rules/index.ts';
 import { T, isUniqueViolation } from '../tables.ts';
 import { newId } from '../ids.ts';
 import { now, todayIn } from '../clock.ts';

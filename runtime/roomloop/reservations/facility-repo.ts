@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import { T } from '../tables.ts';
 import { ApiError } from '../../http/api-error.ts';
-import { parseRulesConfig, RulesConfigError, type FacilitySlot, type RuleFacility } from '../../rules/index.ts';
+import { parseRulesConfig, RulesConfigError, type FacilitySlot, type RuleFacility } from '../rules/index.ts';
 
 function json<V>(v: unknown): V {
   return (typeof v === 'string' ? JSON.parse(v) : v) as V;

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { T } from '../tables.ts';
 import { isoSeconds } from '../clock.ts';
-import type { FacilitySlot } from '../../rules/index.ts';
+import type { FacilitySlot } from '../rules/index.ts';
 
 export interface ReservationRow {
   id: string;

@@ -3,7 +3,7 @@
  * conformance suite needs: two company owners (001 and 002, each registered with a company) and a
  * superuser (made in the database, as `loopgen admin create-superuser` would, then logged in).
  */
-import { createSuperuser } from '../../../runtime/auth/create-superuser.ts';
+import { createSuperuser } from '../../../runtime/loop/auth/create-superuser.ts';
 import type { TestService } from '../../helpers/test-service.ts';
 
 export interface Reply {

@@ -9,7 +9,7 @@
  * its company) or, for other tables, to an existing row; optional self-references are left empty.
  */
 import type { FieldNode, ResourceNode, ServiceNode } from '../../../generator/ir/index.ts';
-import { createUser } from '../../../runtime/auth/create-user.ts';
+import { createUser } from '../../../runtime/loop/auth/create-user.ts';
 import type { TestService } from '../../helpers/test-service.ts';
 import { inputFields, letters, validValue } from '../../helpers/payloads.ts';
 import { type Actor, type Actors, describeReply, type Reply } from './client.ts';

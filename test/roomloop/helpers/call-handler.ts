@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import type { ActionContext, ActionResult, RequestContext } from '../../../runtime/runtime-api.ts';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
-import { roomloopHandlers } from '../../../runtime/handlers/roomloop/index.ts';
+import { roomloopHandlers } from '../../../runtime/roomloop/handlers/index.ts';
 import type { RoomloopPrincipal } from '../../../runtime/roomloop/principal.ts';
 
 export interface CallOptions {

@@ -1,0 +1,38 @@
+/**
+ * PostgreSQL full-text search over one company's chat messages: `websearch_to_tsquery` (quotes for
+ * phrases, `-word` to exclude, `or`), the `english` configuration (so "invoices" finds "invoice"),
+ * best rank first, then newest. Messages of deleted conversations are left out.
+ * A GIN index on to_tsvector('english', body) would keep this fast on large tenants; the generated
+ * migrations do not declare expression indexes yet.
+ */
+import type { Knex } from 'knex';
+import { chatMessageResource as messages } from '../../../generated/loop/server/chat.ts';
+import { codecOf } from '../../crud/row-codec.ts';
+
+const CONFIG = 'english';
+
+export async function searchMessages(db: Knex, company: number, q: Record<string, unknown>): Promise<{ rows: Record<string, unknown>[]; count: number; page: number; offset: number }> {
+  const page = typeof q.page === 'number' ? q.page : 1;
+  const size = typeof q.page_size === 'number' ? q.page_size : 20;
+  const offset = (page - 1) * size;
+  const t = messages.table;
+  const query = db(t)
+    .join('chat_conversations as c', 'c.id', `${t}.conversation_id`)
+    .where(`${t}.company_id`, company)
+    .whereNull(`${t}.deleted_at`)
+    .whereNull('c.deleted_at')
+    .whereRaw(`to_tsvector('${CONFIG}', ${t}.body) @@ websearch_to_tsquery('${CONFIG}', ?)`, [String(q.q)]);
+  if (q.conversation !== undefined) query.where(`${t}.conversation_id`, q.conversation as number);
+  if (q.channel !== undefined) query.where('c.channel_id', q.channel as number);
+  if (q.sender !== undefined) query.where(`${t}.sender_id`, q.sender as number);
+  if (q.from !== undefined) query.where(`${t}.created_at`, '>=', String(q.from));
+  if (q.to !== undefined) query.where(`${t}.created_at`, '<=', String(q.to));
+  const rows = (await query
+    .select([...codecOf(messages).select(db, t), db.raw('count(*) over() as "__total"')])
+    .orderByRaw(`ts_rank(to_tsvector('${CONFIG}', ${t}.body), websearch_to_tsquery('${CONFIG}', ?)) desc`, [String(q.q)])
+    .orderBy(`${t}.created_at`, 'desc')
+    .orderBy(`${t}.id`, 'desc')
+    .limit(size)
+    .offset(offset)) as Record<string, unknown>[];
+  return { rows, count: rows.length ? Number(rows[0]!.__total) : 0, page, offset };
+}

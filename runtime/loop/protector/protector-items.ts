@@ -1,0 +1,138 @@
+/**
+ * The LOOP Protector item state machine. Each action locks the item, checks the move is allowed
+ * (409 naming the current status otherwise), changes the status and writes what the move means:
+ * a recovery case (report-lost / report-stolen), the case's progress (mark-found / mark-recovered),
+ * or the ownership chain (transfer-ownership).
+ *
+ *   registered | recovered | transferred ──report-lost──▶ lost
+ *   registered | recovered | transferred | lost ──report-stolen──▶ stolen
+ *   lost | stolen ──mark-found──▶ found
+ *   lost | stolen | found ──mark-recovered──▶ recovered
+ *   registered | recovered | transferred ──transfer-ownership──▶ transferred
+ */
+import type { Knex } from 'knex';
+import { notFound } from '../../http/api-error.ts';
+import type { ActionContext, ActionResult } from '../../runtime-api.ts';
+import { companyId, userId } from '../handler-kit/tenant.ts';
+import { assertTransition } from '../handler-kit/transitions.ts';
+import { fetchWire, SHAPES } from '../handler-kit/wire.ts';
+
+export const FROM = {
+  'report-lost': ['registered', 'recovered', 'transferred'],
+  'report-stolen': ['registered', 'recovered', 'transferred', 'lost'],
+  'mark-found': ['lost', 'stolen'],
+  'mark-recovered': ['lost', 'stolen', 'found'],
+  'transfer-ownership': ['registered', 'recovered', 'transferred'],
+} as const;
+type Move = keyof typeof FROM;
+
+interface ItemRow {
+  id: number | string;
+  status: string;
+  owner_name: string;
+  owner_phone: string | null;
+  owner_email: string | null;
+  currency: string;
+  created_at: Date | string;
+}
+
+async function begin(a: ActionContext, move: Move) {
+  const company = companyId(a);
+  const item = (await a.trx('protector_items').where({ id: a.params.id, company_id: company }).whereNull('deleted_at').forUpdate()
+    .first('id', 'status', 'owner_name', 'owner_phone', 'owner_email', 'currency', 'created_at')) as ItemRow | undefined;
+  if (!item) throw notFound(`Item ${a.params.id} not found.`);
+  assertTransition(`Item ${item.id}`, move, item.status, FROM[move]);
+  const now = new Date();
+  const stamp = { company_id: company, created_at: now, updated_at: now, created_by: userId(a) };
+  return { company, item, now, stamp };
+}
+
+async function setStatus(a: ActionContext, item: ItemRow, to: string, now: Date, move: Move, extra: Record<string, unknown> = {}) {
+  await a.trx('protector_items').where({ id: item.id }).update({ status: to, status_changed_at: now, updated_at: now, ...extra });
+  await a.audit({ action: move, resource: 'loop.protector.items', recordId: item.id, changes: { status: [item.status, to] } });
+}
+
+const when = (v: unknown, fallback: Date) => (typeof v === 'string' ? new Date(v) : fallback);
+
+function report(kind: 'lost' | 'stolen') {
+  const move: Move = kind === 'lost' ? 'report-lost' : 'report-stolen';
+  return async (a: ActionContext): Promise<ActionResult> => {
+    const { company, item, now, stamp } = await begin(a, move);
+    const b = (a.body ?? {}) as Record<string, string | undefined>;
+    // lost → stolen: the same disappearance, now known to be a theft; its case is re-classified, not duplicated.
+    const open = await openCase(a.trx, item.id);
+    const values = {
+      kind, reported_at: when(kind === 'lost' ? b.lost_at : b.stolen_at, now), location: b.location ?? null, description: b.description ?? null,
+      police_report_number: b.police_report_number ?? null, police_station: b.police_station ?? null, contact_phone: b.contact_phone ?? null,
+    };
+    let caseId: number | string;
+    if (open) {
+      await a.trx('protector_recovery_cases').where({ id: open.id }).update({ ...values, updated_at: now });
+      caseId = open.id;
+    } else {
+      const [row] = await a.trx('protector_recovery_cases').insert({ ...stamp, ...values, item_id: item.id, status: 'open' }).returning('id');
+      caseId = (row as { id: number | string }).id;
+    }
+    await setStatus(a, item, kind, now, move);
+    await a.audit({ action: open ? 'update' : 'create', resource: 'loop.protector.recovery-cases', recordId: caseId, changes: { item: Number(item.id), kind } });
+    return { status: open ? 200 : 201, body: await fetchWire(a.trx, SHAPES.recoveryCases, company, caseId, 'Recovery case') };
+  };
+}
+
+async function openCase(trx: Knex, item: number | string) {
+  return (await trx('protector_recovery_cases').where({ item_id: item }).whereIn('status', ['open', 'found']).whereNull('deleted_at')
+    .orderBy('reported_at', 'desc').first('id', 'notes')) as { id: number | string; notes: string | null } | undefined;
+}
+
+const appendNote = (old: string | null, note: string | undefined) => (note ? (old ? `${old}\n${note}` : note) : old);
+
+function progress(move: 'mark-found' | 'mark-recovered') {
+  return async (a: ActionContext): Promise<ActionResult> => {
+    const { company, item, now } = await begin(a, move);
+    const b = (a.body ?? {}) as Record<string, string | undefined>;
+    const open = await openCase(a.trx, item.id);
+    if (open) {
+      const change = move === 'mark-found'
+        ? { status: 'found', found_at: when(b.found_at, now), location: b.location ?? undefined,
+            notes: appendNote(open.notes, [b.finder_name && `Found by ${b.finder_name}${b.finder_phone ? ` (${b.finder_phone})` : ''}`, b.notes].filter(Boolean).join('. ') || undefined) }
+        : { status: 'recovered', recovered_at: when(b.recovered_at, now), notes: appendNote(open.notes, b.notes) };
+      await a.trx('protector_recovery_cases').where({ id: open.id }).update({ ...change, updated_at: now });
+      await a.audit({ action: 'update', resource: 'loop.protector.recovery-cases', recordId: open.id, changes: { status: change.status } });
+    }
+    await setStatus(a, item, move === 'mark-found' ? 'found' : 'recovered', now, move);
+    return { body: await fetchWire(a.trx, SHAPES.items, company, item.id, 'Item') };
+  };
+}
+
+async function transferOwnership(a: ActionContext): Promise<ActionResult> {
+  const { company, item, now, stamp } = await begin(a, 'transfer-ownership');
+  const b = a.body as { new_owner_name: string; new_owner_phone?: string; new_owner_email?: string; reason?: string; price?: string; notes?: string };
+  const current = await a.trx('protector_ownership_records').where({ item_id: item.id }).whereNull('ended_at').whereNull('deleted_at').first('id');
+  if (current) {
+    await a.trx('protector_ownership_records').where({ item_id: item.id }).whereNull('ended_at').update({ ended_at: now, updated_at: now });
+  } else {
+    // The chain starts with the registering owner, written now that there is a second link.
+    await a.trx('protector_ownership_records').insert({
+      ...stamp, item_id: item.id, owner_name: item.owner_name, owner_phone: item.owner_phone, owner_email: item.owner_email,
+      reason: 'registration', currency: item.currency, started_at: item.created_at, ended_at: now,
+    });
+  }
+  const [row] = await a.trx('protector_ownership_records').insert({
+    ...stamp, item_id: item.id, owner_name: b.new_owner_name, owner_phone: b.new_owner_phone ?? null, owner_email: b.new_owner_email ?? null,
+    reason: b.reason ?? 'sale', price: b.price ?? null, currency: item.currency, started_at: now, notes: b.notes ?? null,
+  }).returning('id');
+  const recordId = (row as { id: number | string }).id;
+  await setStatus(a, item, 'transferred', now, 'transfer-ownership', {
+    owner_name: b.new_owner_name, owner_phone: b.new_owner_phone ?? null, owner_email: b.new_owner_email ?? null, owner_user_id: null,
+  });
+  await a.audit({ action: 'create', resource: 'loop.protector.ownership-records', recordId, changes: { item: Number(item.id), reason: b.reason ?? 'sale' } });
+  return { status: 201, body: await fetchWire(a.trx, SHAPES.ownershipRecords, company, recordId, 'Ownership record') };
+}
+
+export const protectorItemHandlers = {
+  'protector.reportLost': report('lost'),
+  'protector.reportStolen': report('stolen'),
+  'protector.markFound': progress('mark-found'),
+  'protector.markRecovered': progress('mark-recovered'),
+  'protector.transferOwnership': transferOwnership,
+};

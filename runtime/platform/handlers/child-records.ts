@@ -1,0 +1,120 @@
+/**
+ * Small child collections stored as rows of pf_records (kind, parent_id, data jsonb): access
+ * policies, saved views and workflows of an object type, comments on an object, dashboard widgets,
+ * custom events, role assignments and the logs that other features append to. One table, because
+ * these are small per-parent lists whose shape the seed leaves open; a kind that grows queries of
+ * its own gets its own catalogue resource.
+ */
+import type { ActionContext, ActionHandler, HandlerRegistry } from '../../runtime-api.ts';
+import { notFound } from '../../http/api-error.ts';
+import { T } from '../tables.ts';
+import { newId } from '../ids.ts';
+import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from './context.ts';
+
+export interface ChildSpec {
+  readonly kind: string;
+  /** Path parameter naming the parent, or a constant parent (`tenant`) for tenant-wide lists. */
+  readonly parent: { param: string } | { fixed: string };
+  /** Path parameter naming the child (update/delete). */
+  readonly child?: string;
+  /** Parent check (e.g. the object type exists in this tenant) before any access. */
+  readonly parentTable?: string;
+}
+
+function parentId(a: ActionContext, s: ChildSpec): string {
+  return 'param' in s.parent ? param(a, s.parent.param) : s.parent.fixed;
+}
+
+async function checkParent(a: ActionContext, s: ChildSpec, id: string) {
+  if (!s.parentTable) return;
+  const q = a.trx(s.parentTable).where({ company_id: tenantOf(a) }).andWhere((b) => b.where({ id }).orWhere(s.parentTable === T.objectTypes ? { name: id } : { id }));
+  if (!(await q.first('id'))) throw notFound('Parent record not found.');
+}
+
+export function recordView(r: Record<string, unknown>) {
+  return { id: r.id, parent_id: r.parent_id, ...(parseJson(r.data) ?? {}), created_by: r.created_by ?? null, created_at: iso(r.created_at), updated_at: iso(r.updated_at) };
+}
+
+async function loadChild(a: ActionContext, s: ChildSpec) {
+  const row = await a.trx(T.records).where({ company_id: tenantOf(a), kind: s.kind, parent_id: parentId(a, s), id: param(a, s.child!) }).first();
+  if (!row) throw notFound();
+  return row;
+}
+
+export function listChildren(s: ChildSpec, paged = false): ActionHandler {
+  return async (a) => {
+    const parent = parentId(a, s);
+    await checkParent(a, s, parent);
+    const limit = Math.min(Math.max(Number(a.query.limit) || 50, 1), 100);
+    const offset = Math.max(Number(a.query.offset) || 0, 0);
+    const base = () => a.trx(T.records).where({ company_id: tenantOf(a), kind: s.kind, parent_id: parent });
+    const rows = await base().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset);
+    if (!paged) return { body: rows.map(recordView) };
+    const total = Number((await base().count({ n: '*' }).first())?.n ?? 0);
+    return { body: { results: rows.map(recordView), total, next_cursor: null } };
+  };
+}
+
+export function createChild(s: ChildSpec, extra?: (a: ActionContext) => Record<string, unknown>): ActionHandler {
+  return async (a) => {
+    const parent = parentId(a, s);
+    await checkParent(a, s, parent);
+    const id = newId(s.kind.slice(0, 4).replace(/[^a-z]/g, '') || 'rec');
+    await a.trx(T.records).insert({
+      id, company_id: tenantOf(a), kind: s.kind, parent_id: parent, data: JSON.stringify({ ...bodyOf(a), ...extra?.(a) }),
+      created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+    });
+    return { status: 201, body: recordView(await a.trx(T.records).where({ id }).first()) };
+  };
+}
+
+export function updateChild(s: ChildSpec): ActionHandler {
+  return async (a) => {
+    const row = await loadChild(a, s);
+    const data = { ...(parseJson(row.data) ?? {}), ...bodyOf(a) };
+    await a.trx(T.records).where({ id: row.id }).update({ data: JSON.stringify(data), updated_at: a.trx.fn.now() });
+    return { body: recordView(await a.trx(T.records).where({ id: row.id }).first()) };
+  };
+}
+
+export function deleteChild(s: ChildSpec): ActionHandler {
+  return async (a) => {
+    const row = await loadChild(a, s);
+    await a.trx(T.records).where({ id: row.id }).delete();
+    return { body: { deleted: true } };
+  };
+}
+
+const ot = (kind: string, child: string): ChildSpec => ({ kind, parent: { param: 'object_type_id' }, child, parentTable: T.objectTypes });
+
+export const childRecordHandlers: HandlerRegistry = {
+  'policies.listAccessPolicies': listChildren(ot('policies', 'policy_id')),
+  'policies.createAccessPolicy': createChild(ot('policies', 'policy_id')),
+  'policies.updateAccessPolicy': updateChild(ot('policies', 'policy_id')),
+  'policies.deleteAccessPolicy': deleteChild(ot('policies', 'policy_id')),
+  'views.listSavedViews': listChildren(ot('views', 'view_id')),
+  'views.createSavedView': createChild(ot('views', 'view_id')),
+  'views.updateSavedView': updateChild(ot('views', 'view_id')),
+  'views.deleteSavedView': deleteChild(ot('views', 'view_id')),
+  'workflows.listWorkflows': listChildren(ot('workflows', 'workflow_id')),
+  'workflows.createWorkflow': createChild(ot('workflows', 'workflow_id')),
+  'workflows.updateWorkflow': updateChild(ot('workflows', 'workflow_id')),
+  'workflows.deleteWorkflow': deleteChild(ot('workflows', 'workflow_id')),
+  'comments.listComments': listChildren({ kind: 'comments', parent: { param: 'object_id' }, parentTable: T.objects }, true),
+  'comments.createComment': createChild({ kind: 'comments', parent: { param: 'object_id' }, parentTable: T.objects }),
+  'comments.updateComment': updateChild({ kind: 'comments', parent: { param: 'object_id' }, child: 'comment_id' }),
+  'comments.deleteComment': deleteChild({ kind: 'comments', parent: { param: 'object_id' }, child: 'comment_id' }),
+  'dashboards.addWidgetToDashboard': createChild({ kind: 'widgets', parent: { param: 'dashboard_id' }, parentTable: T.dashboards }),
+  'dashboards.updateWidget': updateChild({ kind: 'widgets', parent: { param: 'dashboard_id' }, child: 'widget_id' }),
+  'dashboards.deleteWidget': deleteChild({ kind: 'widgets', parent: { param: 'dashboard_id' }, child: 'widget_id' }),
+  'events.trackCustomEvent': createChild({ kind: 'events', parent: { fixed: 'tenant' } }),
+  'events.listCustomEvents': listChildren({ kind: 'events', parent: { fixed: 'tenant' } }, true),
+  'events.reportClientError': createChild({ kind: 'client_errors', parent: { fixed: 'tenant' } }),
+  'roles.assignPermissionsToRole': createChild({ kind: 'role_permissions', parent: { param: 'role_id' }, parentTable: T.roles }),
+  // Logs other features append to; nothing writes them yet, so they list what exists (usually nothing).
+  'automations.listAutomationRuns': listChildren({ kind: 'automation_runs', parent: { param: 'automation_id' }, parentTable: T.automations }, true),
+  'functions.listFunctionLogs': listChildren({ kind: 'function_logs', parent: { param: 'function_id' } }, true),
+  'integrations.listSyncLogs': listChildren({ kind: 'sync_logs', parent: { param: 'integration_id' } }, true),
+  'forms.listFormSubmissions': listChildren({ kind: 'form_submissions', parent: { param: 'form_id' }, parentTable: T.forms }, true),
+  'audit-logs.listAuditLogs': listChildren({ kind: 'audit', parent: { fixed: 'tenant' } }, true),
+};

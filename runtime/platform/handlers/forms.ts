@@ -1,0 +1,55 @@
+/** Form operations beyond CRUD (seed 002 "Forms"): duplicate, submission export (CSV/JSON), analytics. */
+import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import { notFound, validation } from '../../http/api-error.ts';
+import { T } from '../tables.ts';
+import { newId } from '../ids.ts';
+import { actorOf, iso, param, tenantOf } from './context.ts';
+import { toCsv } from './data.ts';
+
+async function formOf(a: ActionContext) {
+  const row = await a.trx(T.forms).where({ company_id: tenantOf(a), id: param(a, 'form_id') }).first();
+  if (!row) throw notFound('Form not found.');
+  return row;
+}
+
+const submissions = (a: ActionContext, formId: string) => a.trx(T.records).where({ company_id: tenantOf(a), kind: 'form_submissions', parent_id: formId });
+
+export const formHandlers: HandlerRegistry = {
+  'forms.duplicateForm': async (a) => {
+    const f = await formOf(a);
+    const id = newId('form');
+    const json = (v: unknown) => (v === null || v === undefined ? v : JSON.stringify(v));
+    await a.trx(T.forms).insert({
+      id, company_id: f.company_id, name: `${f.name ?? 'Form'} (copy)`, object_type_id: f.object_type_id, fields: json(f.fields), settings: json(f.settings),
+      status: f.status, created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+    });
+    const row = await a.trx(T.forms).where({ id }).first();
+    return { status: 201, body: { ...row, company_id: undefined, tenant_id: Number(row.company_id), duplicated_from: f.id, created_at: iso(row.created_at), updated_at: iso(row.updated_at) } };
+  },
+  'forms.exportFormSubmissions': async (a) => {
+    const f = await formOf(a);
+    const format = String((a.query as Record<string, unknown>).format ?? 'csv').toLowerCase();
+    if (format !== 'csv' && format !== 'json') throw validation({ format: ['must be csv or json'] });
+    const rows = await submissions(a, f.id).orderBy('created_at').orderBy('id');
+    const flat = rows.map((r) => ({ submission_id: r.id, submitted_at: iso(r.created_at), ...((r.data?.data ?? {}) as Record<string, unknown>) }));
+    if (format === 'json') return { buffer: Buffer.from(JSON.stringify(flat)), contentType: 'application/json', filename: `form-${f.id}-submissions.json` };
+    // Columns: the form's declared fields first, then any other key a submission carried.
+    const declared = (Array.isArray(f.fields) ? f.fields : []).map((x: any) => String(x?.name ?? x?.key ?? '')).filter(Boolean);
+    const seen = [...new Set(flat.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'submission_id' && k !== 'submitted_at' && !declared.includes(k)).sort();
+    return { buffer: Buffer.from(toCsv(flat, ['submission_id', 'submitted_at', ...declared, ...seen])), contentType: 'text/csv', filename: `form-${f.id}-submissions.csv` };
+  },
+  'forms.getFormAnalytics': async (a) => {
+    const f = await formOf(a);
+    const total = Number((await submissions(a, f.id).count({ n: '*' }).first())?.n ?? 0);
+    const byDay = await submissions(a, f.id).select(a.trx.raw("to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day")).count({ n: '*' }).groupByRaw('1').orderByRaw('1');
+    const last = await submissions(a, f.id).orderBy('created_at', 'desc').first('created_at');
+    return {
+      body: {
+        form_id: f.id, total_submissions: total, last_submission_at: iso(last?.created_at ?? null),
+        submissions_by_day: (byDay as Record<string, any>[]).map((r) => ({ day: r.day, count: Number(r.n) })),
+        // Views of the public form are not counted (no view tracking), so no conversion rate is claimed.
+        views: null,
+      },
+    };
+  },
+};

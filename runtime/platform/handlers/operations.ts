@@ -1,0 +1,48 @@
+/**
+ * Operations (seed 002 "Operations"): the dead-letter queue is the webhook deliveries that failed
+ * for good (status `failed` after MAX_ATTEMPTS, runtime/platform/webhooks/deliver.ts) — list, retry
+ * (one more attempt now) or discard; realtime stats count the open /events/stream connections of
+ * this process (no WebSocket server exists here, so SSE is the only realtime channel).
+ */
+import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import { notFound } from '../../http/api-error.ts';
+import { DELIVERIES } from '../webhooks/emit-event.ts';
+import { attemptDelivery } from '../webhooks/deliver.ts';
+import { streamStats } from '../realtime/stream-registry.ts';
+import { param, tenantOf } from './context.ts';
+import { deliveryView } from './webhooks.ts';
+
+const dead = (a: ActionContext) => a.trx(DELIVERIES).where({ company_id: tenantOf(a), status: 'failed' });
+
+async function deadOne(a: ActionContext) {
+  const row = await dead(a).where({ id: param(a, 'msg_id') }).first();
+  if (!row) throw notFound('No dead-lettered message with this id.');
+  return row;
+}
+
+export const operationsHandlers: HandlerRegistry = {
+  'operations.listDlqMessages': async (a) => {
+    const q = a.query as Record<string, unknown>;
+    const limit = Math.min(Math.max(Number(q.limit) || 50, 1), 100);
+    const offset = Math.max(Number(q.offset) || 0, 0);
+    const rows = await dead(a).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset);
+    const total = Number((await dead(a).count({ n: '*' }).first())?.n ?? 0);
+    return { body: { messages: rows.map((r) => ({ ...deliveryView(r), source: 'webhook_delivery' })), total } };
+  },
+  'operations.retryDlqMessage': async (a) => {
+    const row = await deadOne(a);
+    // Back to pending with one attempt left, then tried now; a further failure dead-letters it again.
+    await a.trx(DELIVERIES).where({ id: row.id }).update({ status: 'pending', attempts: 7, updated_at: a.trx.fn.now() });
+    const after = await attemptDelivery(a.trx, row.id);
+    return { body: { retried: true, message: deliveryView(after) } };
+  },
+  'operations.discardDlqMessage': async (a) => {
+    const row = await deadOne(a);
+    await a.trx(DELIVERIES).where({ id: row.id }).delete();
+    return { body: { discarded: true } };
+  },
+  'operations.getRealtimeStats': async (a) => {
+    const s = streamStats(tenantOf(a));
+    return { body: { total_connections: s.total, channels: s.channels, channel_count: s.channels.length, transport: 'sse' } };
+  },
+};
