@@ -81,16 +81,20 @@ declare module './auth-provider.ts' {
   }
 }
 
-/** Arguments an action handler receives. Handlers live in runtime/handlers/<service>/<module>.ts. */
-export interface ActionContext {
+/**
+ * Arguments an action handler receives. Handlers live in runtime/<service>/handlers/<catalogue module>.ts.
+ * `Body` and `Query` are the outputs of the action's generated validators; the generated handler contract
+ * (generated/<service>/server/handlers.ts) fills them in per handler.
+ */
+export interface ActionContext<Body = unknown, Query = Readonly<Record<string, unknown>>> {
   readonly ctx: RequestContext;
   readonly action: ActionDescriptor;
   /** Path parameters, validated. */
   readonly params: Readonly<Record<string, string>>;
   /** Query, parsed by the action's query validator. */
-  readonly query: Readonly<Record<string, unknown>>;
+  readonly query: Query;
   /** Body, parsed by the action's body validator (undefined for GET). */
-  readonly body: unknown;
+  readonly body: Body;
   /** Uploaded files of a multipart request. */
   readonly files?: readonly { field: string; filename: string; contentType: string; size: number; buffer: Buffer }[];
   /**
@@ -120,7 +124,9 @@ export type ActionResult =
   | { readonly status?: number; readonly stream: NodeJS.ReadableStream; readonly contentType: string; readonly filename?: string }
   | { readonly status?: number; readonly buffer: Buffer; readonly contentType: string; readonly filename?: string };
 
-export type ActionHandler = (args: ActionContext) => Promise<ActionResult>;
+export type ActionHandler<Body = unknown, Query = Readonly<Record<string, unknown>>> = (
+  args: ActionContext<Body, Query>,
+) => Promise<ActionResult>;
 
 /** Handlers of one service, keyed by the catalogue's handler name (`booking.createInvoice`). */
 export type HandlerRegistry = Readonly<Record<string, ActionHandler>>;
