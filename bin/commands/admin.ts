@@ -13,10 +13,11 @@ export function adminCommand(): Command {
     .action(async (opts: { email: string; password: string; dataDir?: string; root: string }) => {
       const { prepareDatabase } = await import('../../runtime/serve/start-service.ts');
       const { closeDatabase } = await import('../../runtime/db/open-database.ts');
-      const { adminActions } = await import('../../runtime/serve/service-registry.ts');
+      const { serviceWiring } = await import('../../runtime/serve/service-registry.ts');
+      const wiring = await serviceWiring('loop');
       const db = await prepareDatabase({ root: opts.root, service: 'loop', dataDir: opts.dataDir });
       try {
-        const user = await adminActions.createSuperuser(db, { email: opts.email, password: opts.password });
+        const user = await wiring.createSuperuser!(db, { email: opts.email, password: opts.password });
         console.log(`superuser ${user.email} created (id ${user.id}).`);
       } finally {
         await closeDatabase(db);
@@ -32,10 +33,16 @@ export function adminCommand(): Command {
     .action(async (opts: { service: string; role: string; dataDir?: string; root: string }) => {
       const { prepareDatabase } = await import('../../runtime/serve/start-service.ts');
       const { closeDatabase } = await import('../../runtime/db/open-database.ts');
-      const { adminActions } = await import('../../runtime/serve/service-registry.ts');
+      const { serviceWiring } = await import('../../runtime/serve/service-registry.ts');
+      const wiring = await serviceWiring(opts.service);
+      if (!wiring.createKey) {
+        console.error(`create-key: ${opts.service} has no server keys here (LOOP keys are created through /api/v1/internal-api-keys/).`);
+        process.exitCode = 64;
+        return;
+      }
       const db = await prepareDatabase({ root: opts.root, service: opts.service, dataDir: opts.dataDir });
       try {
-        const key = await adminActions.createKey(db, { service: opts.service, role: opts.role });
+        const key = await wiring.createKey(db, { role: opts.role });
         console.log(key);
         console.error('Store this key now: it is shown once and kept only as a hash.');
       } finally {

@@ -1,13 +1,20 @@
 /**
- * Platform's service wiring, for runtime/serve/service-registry.ts and the CLI:
+ * The platform wing's wiring (`platformWiring`, read by runtime/serve/service-registry.ts) and its parts:
  * - `createPlatformAuthProvider({ db, jwtSecret })`: scoped pk_live_ keys and end-user JWTs;
  * - `platformHandlers`: the catalogue's handlers;
  * - `createPlatformKey(db, { tenant, scopes })`: the operator's first key (`loopgen admin create-key --service platform`);
  * - `mountPlatformRootRoutes(app, runtime, openapi)`: /, /docs, /docs/openapi.json, /ready, /events/*, /webhooks/stripe;
  * - `platformJwtSecret(dataDir)`: PLATFORM_JWT_SECRET or a secret kept in the data dir.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ServiceWiring } from '../serve/service-wiring.ts';
 import { loadJwtSecret } from '../security/jwt-secret.ts';
+import { createPlatformAuthProvider } from './auth/platform-auth-provider.ts';
+import { createPlatformKey } from './auth/api-keys.ts';
+import { mountPlatformRootRoutes } from './root-routes.ts';
+import { platformHandlers } from './handlers/index.ts';
+import { startWebhookWorker } from './webhooks/deliver.ts';
 
 export { createPlatformAuthProvider } from './auth/platform-auth-provider.ts';
 export { createPlatformKey } from './auth/api-keys.ts';
@@ -21,3 +28,17 @@ export function platformJwtSecret(dataDir: string): Uint8Array {
   const secret = fromEnv && fromEnv.length >= 32 ? fromEnv : loadJwtSecret({ dataDir: join(dataDir, 'platform'), env: {} });
   return new TextEncoder().encode(secret);
 }
+
+export const platformWiring: ServiceWiring = {
+  style: 'platform',
+  auth: (env) => createPlatformAuthProvider({ db: env.db, jwtSecret: platformJwtSecret(env.dataDir) }),
+  handlers: platformHandlers,
+  extra: (app, runtime, { root }) => {
+    let openapi: unknown;
+    mountPlatformRootRoutes(app, runtime, () => (openapi ??= JSON.parse(readFileSync(join(root, 'generated', 'platform', 'openapi.json'), 'utf8'))));
+  },
+  // Sends queued webhook events (object/file changes) with retries.
+  start: (db) => startWebhookWorker(db),
+  // Platform keys carry scopes, not roles: `admin` means every scope.
+  createKey: async (db, { role }) => (await createPlatformKey(db, { scopes: role === 'admin' ? ['*'] : [role] })).key,
+};

@@ -96,7 +96,7 @@ export async function startService(opts: StartOptions): Promise<StartedService> 
     basePath,
     extra: (a) => {
       // The service's own routes first: a service may answer /health or docs in its own envelope.
-      wiring.extra?.(a, runtime);
+      wiring.extra?.(a, runtime, { root: opts.root });
       mountHealth(a, opts.service, db, wiring.style, openapi.info.version);
       mountDocs(a, openapi, openapi.info.title);
     },

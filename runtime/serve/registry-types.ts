@@ -1,2 +1,0 @@
-export type { HandlerRegistry, Runtime } from '../runtime-api.ts';
-export type { RuntimeOptions as RuntimeOptionsLike } from '../create-runtime.ts';
