@@ -90,9 +90,12 @@ describe('emitMigrations', () => {
   it('an empty diff writes no migration and hands back the snapshot unchanged', async () => {
     const shop = await loadFixtureService('shop');
     const first = emitMigrations(shop, ctx, { snapshot: null, existing: [] }, { allowDestructive: false });
-    const again = emitMigrations(shop, ctx, { snapshot: JSON.parse(first.files[1]!.contents), existing: ['0001_initial.ts'] }, { allowDestructive: false });
+    const checksums = JSON.parse(first.files[1]!.contents) as Record<string, string>;
+    const again = emitMigrations(
+      shop, ctx, { snapshot: JSON.parse(first.files[2]!.contents), existing: ['0001_initial.ts'], checksums }, { allowDestructive: false },
+    );
     expect(again.changed).toBe(false);
-    expect(again.files).toEqual([first.files[1]]);
+    expect(again.files).toEqual([first.files[1], first.files[2]]);
   });
 
   it('numbers the next migration and names it after its first change', async () => {
@@ -102,6 +105,7 @@ describe('emitMigrations', () => {
     const out = emitMigrations(next, ctx, { snapshot: prev, existing: ['0001_initial.ts', '0002_x.ts'] }, { allowDestructive: false });
     expect(out.files.map((f) => f.path)).toEqual([
       'generated/shop/migrations/0003_add_booking_services_color.ts',
+      'generated/shop/migrations/checksums.json',
       'generated/shop/migrations/snapshot.json',
     ]);
     expect(out.files[0]!.contents).toBe(

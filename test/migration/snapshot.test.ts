@@ -63,7 +63,11 @@ describe('schema snapshot of the fixture catalogue', () => {
     const files = [];
     for (const name of ['rooms', 'shop'] as const) {
       const out = emitMigrations(await loadFixtureService(name), ctx, { snapshot: null, existing: [] }, { allowDestructive: false });
-      expect(out.files.map((f) => f.path)).toEqual([`generated/${name}/migrations/0001_initial.ts`, `generated/${name}/migrations/snapshot.json`]);
+      expect(out.files.map((f) => f.path)).toEqual([
+        `generated/${name}/migrations/0001_initial.ts`,
+        `generated/${name}/migrations/checksums.json`,
+        `generated/${name}/migrations/snapshot.json`,
+      ]);
       files.push(...out.files);
     }
     await expectGolden('migrations-basic', files);

@@ -12,11 +12,12 @@ import { buildSnapshot, serialiseSnapshot } from './snapshot.ts';
 import type { Snapshot } from './snapshot-types.ts';
 import { describeStatement, invertStatements, type MigrationStatement } from './statements.ts';
 import { migrationsDir, type PreviousMigrations } from './read-previous.ts';
+import { CHECKSUMS_FILE, migrationChecksum, serialiseChecksums } from './checksums.ts';
 
 export { migrationsDir, readPreviousMigrations, type PreviousMigrations } from './read-previous.ts';
 
 export interface EmitMigrationsResult {
-  /** The new migration (if any) and snapshot.json. */
+  /** The new migration (if any), snapshot.json and checksums.json. */
   readonly files: GeneratedFile[];
   readonly statements: MigrationStatement[];
   readonly destructive: MigrationStatement[];
@@ -39,7 +40,12 @@ export function emitMigrations(
 
   // Unchanged or refused: hand back the recorded snapshot as read, so nothing on disk moves
   // (and a writer that deletes what no emitter returned keeps it).
-  const kept = previous.snapshot ? [{ path: snapshotPath, contents: serialiseSnapshot(previous.snapshot) }] : [];
+  const checksumsPath = `${dir}/${CHECKSUMS_FILE}`;
+  const recorded = previous.checksums ?? {};
+  const kept = [
+    ...(Object.keys(recorded).length > 0 ? [{ path: checksumsPath, contents: serialiseChecksums(recorded) }] : []),
+    ...(previous.snapshot ? [{ path: snapshotPath, contents: serialiseSnapshot(previous.snapshot) }] : []),
+  ];
   if (diff.statements.length === 0) {
     return { files: kept, statements: [], destructive: [], changed: false, refused: false };
   }
@@ -50,8 +56,13 @@ export function emitMigrations(
   const name = `${nextNumber(previous.existing)}_${previous.snapshot ? slug(diff.statements) : 'initial'}.ts`;
   const source = `${posix.dirname(service.sourceFile)}/`;
   const migration: GeneratedFile = { path: `${dir}/${name}`, contents: migrationModule(source, diff.statements) };
+  const checksums = { ...recorded, [name]: migrationChecksum(migration.contents) };
   return {
-    files: [migration, { path: snapshotPath, contents: serialiseSnapshot(next) }],
+    files: [
+      migration,
+      { path: checksumsPath, contents: serialiseChecksums(checksums) },
+      { path: snapshotPath, contents: serialiseSnapshot(next) },
+    ],
     statements: diff.statements,
     destructive: diff.destructive,
     changed: true,

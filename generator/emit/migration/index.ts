@@ -7,3 +7,5 @@ export { convertStatement, renderStatements, CONVERTERS } from './converters.ts'
 export { invertStatements } from './statements.ts';
 export type { MigrationStatement, StatementKind } from './statements.ts';
 export type * from './snapshot-types.ts';
+export { CHECKSUMS_FILE, migrationChecksum, parseChecksums, serialiseChecksums, verifyMigrationChecksums } from './checksums.ts';
+export type { ChecksumProblem, MigrationChecksums } from './checksums.ts';

@@ -5,11 +5,17 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshot } from './snapshot-types.ts';
+import { CHECKSUMS_FILE, migrationChecksum, parseChecksums, type MigrationChecksums } from './checksums.ts';
 
 export interface PreviousMigrations {
   readonly snapshot: Snapshot | null;
   /** Migration file names already in generated/<service>/migrations (e.g. `0001_initial.ts`). */
   readonly existing: readonly string[];
+  /**
+   * Checksums to record: every entry of checksums.json as written, plus one for each existing
+   * migration it lacks (computed from the file now). Absent in hand-made values (tests): none recorded.
+   */
+  readonly checksums?: MigrationChecksums;
 }
 
 export function migrationsDir(service: string): string {
@@ -34,5 +40,12 @@ export async function readPreviousMigrations(root: string, service: string): Pro
       throw err;
     },
   );
-  return { snapshot, existing };
+  const recorded = await readFile(join(dir, CHECKSUMS_FILE), 'utf8').then(parseChecksums, (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return {} as MigrationChecksums;
+    throw err;
+  });
+  // Entries of vanished files stay, so `loopgen check` can name them (checksums.ts).
+  const checksums: Record<string, string> = { ...recorded };
+  for (const name of existing) checksums[name] = recorded[name] ?? migrationChecksum(await readFile(join(dir, name), 'utf8'));
+  return { snapshot, existing, checksums };
 }
