@@ -7,11 +7,12 @@ import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { createUser } from './auth/create-user.ts';
 import { provisionCompany } from './auth/company-provisioning.ts';
+import { T } from './auth/loop-schema.ts';
 
 export const DEMO_EMAIL = 'demo@loop.example';
 
 export async function createDemoAccount(db: Knex): Promise<readonly string[]> {
-  const existing = await db('companies').count<{ n: string }[]>({ n: '*' });
+  const existing = await db(T.companies).count<{ n: string }[]>({ n: '*' });
   if (Number(existing[0]?.n ?? 0) > 0) return [`demo: the database already has companies; no demo account created.`];
   const password = `Demo-${randomBytes(9).toString('base64url')}`;
   const company = await db.transaction(async (trx) => {

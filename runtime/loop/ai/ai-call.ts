@@ -5,6 +5,7 @@
  * failure's log row back with everything else.
  */
 import type { Knex } from 'knex';
+import { aiUsageLogResource as usageLogs } from '../../../generated/loop/server/ai.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { errorBody } from '../../http/render-error.ts';
 import type { ActionContext, ActionResult } from '../../runtime-api.ts';
@@ -26,7 +27,7 @@ function cost(c: { promptTokens: number; completionTokens: number }, env = proce
 
 async function logUsage(trx: Knex, a: ActionContext, row: Record<string, unknown>): Promise<number> {
   const now = new Date();
-  const [r] = await trx('ai_usage_logs')
+  const [r] = await trx(usageLogs.table)
     .insert({ company_id: companyIdOf(a.ctx), user_id: userIdOf(a.ctx), currency: 'USD', created_by: userIdOf(a.ctx), created_at: now, updated_at: now, ...row })
     .returning('id');
   return Number(r.id ?? r);

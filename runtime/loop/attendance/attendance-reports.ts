@@ -5,6 +5,7 @@
  * its rate is (present + late) / expected. A person's rate is sessions attended / sessions in the range.
  */
 import type { Knex } from 'knex';
+import { attendanceRecordResource as records, attendanceSessionResource as sessions } from '../../../generated/loop/server/attendance.ts';
 import type { ActionContext, ActionResult } from '../../runtime-api.ts';
 import { dateRange } from '../handler-kit/date-range.ts';
 import { companyId, companyTimezone } from '../handler-kit/tenant.ts';
@@ -16,7 +17,7 @@ const pct = (num: number, den: number) => (den > 0 ? ((num / den) * 100).toFixed
 const counts = (r: Row) => Object.fromEntries(STATUSES.map((s) => [s, Number(r[s] ?? 0)])) as Record<(typeof STATUSES)[number], number>;
 
 function sessionsQuery(db: Knex, company: number, tz: string, from: string, to: string, q: Readonly<Record<string, unknown>>) {
-  const query = db('attendance_sessions as s').where('s.company_id', company).whereNull('s.deleted_at').whereNot('s.status', 'cancelled')
+  const query = db(`${sessions.table} as s`).where('s.company_id', company).whereNull('s.deleted_at').whereNot('s.status', 'cancelled')
     .whereRaw('(s.starts_at at time zone ?)::date between ?::date and ?::date', [tz, from, to]);
   if (q.session !== undefined) query.where('s.id', q.session as number);
   if (q.kind !== undefined) query.where('s.kind', q.kind as string);
@@ -33,7 +34,7 @@ export async function attendanceReports(a: ActionContext): Promise<ActionResult>
   const perStatus = STATUSES.map((st) => db.raw(`count(r.id) filter (where r.status = '${st}')::int as ${st}`));
 
   const sessions = (await sessionsQuery(db, company, tz, from, to, a.query)
-    .leftJoin('attendance_records as r', (j) => j.on('r.session_id', 's.id').andOnNull('r.deleted_at'))
+    .leftJoin(`${records.table} as r`, (j) => j.on('r.session_id', 's.id').andOnNull('r.deleted_at'))
     .groupBy('s.id')
     .orderBy([{ column: 's.starts_at' }, { column: 's.id' }])
     .select('s.id', 's.title', 's.kind', 's.starts_at', 's.expected_count', ...perStatus, db.raw('count(r.id)::int as records'),
@@ -56,7 +57,7 @@ export async function attendanceReports(a: ActionContext): Promise<ActionResult>
     });
   } else if (groupBy === 'person') {
     const people = (await sessionsQuery(db, company, tz, from, to, a.query)
-      .join('attendance_records as r', 'r.session_id', 's.id').whereNull('r.deleted_at')
+      .join(`${records.table} as r`, 'r.session_id', 's.id').whereNull('r.deleted_at')
       .groupByRaw('1')
       .orderByRaw('2, 1')
       .select(db.raw("coalesce('m:' || r.membership_id::text, 'c:' || r.person_code, 'n:' || lower(r.person_name)) as person"),

@@ -4,6 +4,7 @@
  * Table `audit_logs` (spec/loop/core.yaml, audit-logs).
  */
 import type { Knex } from 'knex';
+import { T } from '../auth/loop-schema.ts';
 
 export interface AuditEntry {
   /** What happened: create, update, delete, restore, login, logout, login_failed, api_key_used, or an action name. */
@@ -20,7 +21,7 @@ export interface AuditEntry {
   readonly requestId?: string | null;
 }
 
-export const AUDIT_TABLE = 'audit_logs';
+export const AUDIT_TABLE = T.auditLogs;
 
 export async function writeAudit(trx: Knex, entry: AuditEntry, table = AUDIT_TABLE): Promise<void> {
   const now = new Date();

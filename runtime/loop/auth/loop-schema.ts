@@ -1,29 +1,45 @@
 /**
- * Table and column names of the LOOP core catalogue (spec/loop/core.yaml) that the identity runtime
- * reads and writes. Names follow spec/README.md: table = snake(resource), ref `user` → `user_id`.
- * Kept in one place so a catalogue rename is a one-line change here.
+ * Tables of the LOOP core catalogue (spec/loop/core.yaml) that the identity runtime reads and writes,
+ * named by the generated resource descriptors so a catalogue rename reaches this code through `build`.
  */
+import {
+  apiClientAppResource,
+  auditLogResource,
+  blacklistedTokenResource,
+  companyResource,
+  companySubscriptionResource,
+  developerProfileResource,
+  internalApiKeyResource,
+  invitationResource,
+  membershipResource,
+  passwordResetResource,
+  productAccessResource,
+  productResource,
+  refreshTokenResource,
+  roleResource,
+  subscriptionPlanResource,
+  userResource,
+  workspaceResource,
+} from '../../../generated/loop/server/core.ts';
+
 export const T = {
-  users: 'users',
-  companies: 'companies',
-  workspaces: 'workspaces',
-  memberships: 'memberships',
-  developerProfiles: 'developer_profiles',
-  roles: 'roles',
-  permissions: 'permissions',
-  products: 'products',
-  subscriptionPlans: 'subscription_plans',
-  companySubscriptions: 'company_subscriptions',
-  productAccess: 'product_access',
-  internalApiKeys: 'internal_api_keys',
-  apiClientApps: 'api_client_apps',
-  auditLogs: 'audit_logs',
-  refreshTokens: 'refresh_tokens',
-  tokenBlacklist: 'token_blacklist',
-  passwordResets: 'password_resets',
-  invitations: 'invitations',
-  idempotencyKeys: 'idempotency_keys',
-  outboxMessages: 'outbox_messages',
+  users: userResource.table,
+  companies: companyResource.table,
+  workspaces: workspaceResource.table,
+  memberships: membershipResource.table,
+  developerProfiles: developerProfileResource.table,
+  roles: roleResource.table,
+  products: productResource.table,
+  subscriptionPlans: subscriptionPlanResource.table,
+  companySubscriptions: companySubscriptionResource.table,
+  productAccess: productAccessResource.table,
+  internalApiKeys: internalApiKeyResource.table,
+  apiClientApps: apiClientAppResource.table,
+  auditLogs: auditLogResource.table,
+  refreshTokens: refreshTokenResource.table,
+  tokenBlacklist: blacklistedTokenResource.table,
+  passwordResets: passwordResetResource.table,
+  invitations: invitationResource.table,
 } as const;
 
 /** Membership roles that hold every permission (`*`). */

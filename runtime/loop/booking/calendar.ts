@@ -3,6 +3,12 @@
  * each staff member's busy time (appointments + service buffer) and free time within working hours.
  */
 import type { Knex } from 'knex';
+import {
+  bookingAppointmentResource as appointments,
+  bookingCustomerResource as customers,
+  bookingServiceResource as services,
+  bookingStaffResource as staffMembers,
+} from '../../../generated/loop/server/booking.ts';
 import type { ActionContext, ActionResult } from '../../runtime-api.ts';
 import { addDays, dateRange } from '../handler-kit/date-range.ts';
 import { asClock, type Interval, merge, subtract, workingIntervals } from './free-busy.ts';
@@ -32,9 +38,9 @@ const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 async function loadAppointments(db: Knex, company: number, tz: string, from: string, to: string, q: Readonly<Record<string, unknown>>): Promise<ApptRow[]> {
   const local = db.raw('(a.starts_at at time zone ?)', [tz]);
-  const query = db('booking_appointments as a')
-    .join('booking_services as s', 's.id', 'a.service_id')
-    .leftJoin('booking_customers as c', 'c.id', 'a.customer_id')
+  const query = db(`${appointments.table} as a`)
+    .join(`${services.table} as s`, 's.id', 'a.service_id')
+    .leftJoin(`${customers.table} as c`, 'c.id', 'a.customer_id')
     .where('a.company_id', company)
     .whereNull('a.deleted_at')
     .whereRaw('(a.starts_at at time zone ?)::date between ?::date and ?::date', [tz, from, to])
@@ -52,7 +58,7 @@ async function loadAppointments(db: Knex, company: number, tz: string, from: str
 }
 
 async function loadStaff(db: Knex, company: number, q: Readonly<Record<string, unknown>>) {
-  const query = db('booking_staff').where({ company_id: company, is_active: true }).whereNull('deleted_at')
+  const query = db(staffMembers.table).where({ company_id: company, is_active: true }).whereNull('deleted_at')
     .select('id', 'full_name', 'working_hours').orderBy([{ column: 'full_name' }, { column: 'id' }]);
   if (q.staff !== undefined) query.where('id', q.staff as number);
   if (q.branch !== undefined) query.where('branch_id', q.branch as number);

@@ -6,7 +6,7 @@
  * migrations do not declare expression indexes yet.
  */
 import type { Knex } from 'knex';
-import { chatMessageResource as messages } from '../../../generated/loop/server/chat.ts';
+import { chatConversationResource as conversations, chatMessageResource as messages } from '../../../generated/loop/server/chat.ts';
 import { codecOf } from '../../crud/row-codec.ts';
 
 const CONFIG = 'english';
@@ -17,7 +17,7 @@ export async function searchMessages(db: Knex, company: number, q: Record<string
   const offset = (page - 1) * size;
   const t = messages.table;
   const query = db(t)
-    .join('chat_conversations as c', 'c.id', `${t}.conversation_id`)
+    .join(`${conversations.table} as c`, 'c.id', `${t}.conversation_id`)
     .where(`${t}.company_id`, company)
     .whereNull(`${t}.deleted_at`)
     .whereNull('c.deleted_at')

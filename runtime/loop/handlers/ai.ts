@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { aiInsightResource as insights } from '../../../generated/loop/server/ai.ts';
 import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
 import { countWords } from '../../effects/ai/extractive.ts';
 import { callAi, parseJsonObject } from '../ai/ai-call.ts';
@@ -57,7 +58,7 @@ async function generateReport(a: ActionContext): Promise<ActionResult> {
   const md = r.completion.text;
   const content = b.format === 'json' ? JSON.stringify(figures) : b.format === 'html' ? markdownToHtml(md) : md;
   const summary = md.split('\n').filter((l) => l.trim() && !l.startsWith('#')).slice(0, 3).join(' ').slice(0, 2000) || title;
-  const [ins] = await a.trx('ai_insights').insert({
+  const [ins] = await a.trx(insights.table).insert({
     company_id: companyIdOf(a.ctx), title: title.slice(0, 200), summary, kind: 'trend', severity: 'info', source_module: b.module.slice(0, 50),
     data: JSON.stringify(figures), status: 'new', usage_log_id: r.usageLogId, generated_at: new Date(),
     created_by: a.ctx.principal ? Number(a.ctx.principal.userId) : null, created_at: new Date(), updated_at: new Date(),

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Knex } from 'knex';
-import { chatMessageResource as messages } from '../../../generated/loop/server/chat.ts';
+import { chatConversationResource as conversations, chatMessageResource as messages } from '../../../generated/loop/server/chat.ts';
 import { codecOf } from '../../crud/row-codec.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
@@ -50,7 +50,7 @@ async function react(a: ActionContext): Promise<ActionResult> {
 }
 
 async function conversationMessages(trx: Knex, company: number, conversation: number, limit: number) {
-  const conv = await trx('chat_conversations').where({ id: conversation, company_id: company }).whereNull('deleted_at').first('id', 'visitor_name', 'subject');
+  const conv = await trx(conversations.table).where({ id: conversation, company_id: company }).whereNull('deleted_at').first('id', 'visitor_name', 'subject');
   if (!conv) return null;
   // The most recent `limit` messages, oldest first.
   const rows = (await trx(messages.table).where({ conversation_id: conversation, company_id: company }).whereNull('deleted_at')
@@ -80,8 +80,8 @@ async function summarizeConversation(a: ActionContext): Promise<ActionResult> {
     offline: () => offlineSummary(bodies, b.max_words, 'paragraph'),
   }, 'chat');
   if ('failure' in r) return r.failure;
-  if (b.save) await a.trx('chat_conversations').where({ id: Number(a.params.id), company_id: company }).update({ summary: r.completion.text, updated_at: new Date() });
-  await a.audit({ action: 'summarize', resource: 'loop.chat.conversations', recordId: Number(a.params.id), changes: { saved: b.save, words: countWords(r.completion.text) } });
+  if (b.save) await a.trx(conversations.table).where({ id: Number(a.params.id), company_id: company }).update({ summary: r.completion.text, updated_at: new Date() });
+  await a.audit({ action: 'summarize', resource: conversations.id, recordId: Number(a.params.id), changes: { saved: b.save, words: countWords(r.completion.text) } });
   return { body: { summary: r.completion.text, message_count: found.rows.length } };
 }
 
@@ -112,7 +112,7 @@ async function aiReply(a: ActionContext): Promise<ActionResult> {
       reactions: '{}', is_pinned: false, created_by: userIdOf(a.ctx), created_at: now, updated_at: now,
     }).returning('id');
     message = Number(m.id ?? m);
-    await a.trx('chat_conversations').where({ id: b.conversation, company_id: company }).update({ last_message_at: now, updated_at: now });
+    await a.trx(conversations.table).where({ id: b.conversation, company_id: company }).update({ last_message_at: now, updated_at: now });
   }
   await a.audit({ action: 'ai-reply', resource: a.action.id, recordId: message, changes: { conversation: b.conversation, sent: b.send } });
   return { body: { reply, alternatives, message } };

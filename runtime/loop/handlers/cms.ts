@@ -4,15 +4,17 @@
  * (`?company=<code>`), which list only content that is published and whose publish time has come.
  */
 import type { Knex } from 'knex';
+import { cmsNewsResource as news, cmsPageResource as pages, cmsPostResource as posts } from '../../../generated/loop/server/cms.ts';
+import type { ResourceDescriptor } from '../../descriptor.ts';
 import { notFound } from '../../http/api-error.ts';
 import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
 import { pageOf } from '../handler-kit/paging.ts';
 import { companyByCode, companyId } from '../handler-kit/tenant.ts';
 import { assertTransition } from '../handler-kit/transitions.ts';
-import { fetchWire, selectList, SHAPES, type TableShape, toWire } from '../handler-kit/wire.ts';
+import { fetchRow, toWire, wireColumns } from '../handler-kit/rows.ts';
 
 async function lockPage(a: ActionContext, company: number) {
-  const p = await a.trx('cms_pages').where({ id: a.params.id, company_id: company }).whereNull('deleted_at').forUpdate().first('id', 'status', 'published_at');
+  const p = await a.trx(pages.table).where({ id: a.params.id, company_id: company }).whereNull('deleted_at').forUpdate().first('id', 'status', 'published_at');
   if (!p) throw notFound(`Page ${a.params.id} not found.`);
   return p as { id: number | string; status: string; published_at: Date | null };
 }
@@ -24,9 +26,9 @@ async function publish(a: ActionContext): Promise<ActionResult> {
   const now = new Date();
   const at = (a.body as { publish_at?: string } | undefined)?.publish_at;
   const publishedAt = at ? new Date(at) : now;
-  await a.trx('cms_pages').where({ id: p.id }).update({ status: 'published', published_at: publishedAt, archived_at: null, updated_at: now });
-  await a.audit({ action: 'publish', resource: 'loop.cms.pages', recordId: p.id, changes: { status: [p.status, 'published'], published_at: publishedAt.toISOString() } });
-  return { body: await fetchWire(a.trx, SHAPES.pages, company, p.id, 'Page') };
+  await a.trx(pages.table).where({ id: p.id }).update({ status: 'published', published_at: publishedAt, archived_at: null, updated_at: now });
+  await a.audit({ action: 'publish', resource: pages.id, recordId: p.id, changes: { status: [p.status, 'published'], published_at: publishedAt.toISOString() } });
+  return { body: await fetchRow(a.trx, pages, company, p.id, 'Page') };
 }
 
 async function archive(a: ActionContext): Promise<ActionResult> {
@@ -34,35 +36,35 @@ async function archive(a: ActionContext): Promise<ActionResult> {
   const p = await lockPage(a, company);
   assertTransition(`Page ${p.id}`, 'archive', p.status, ['draft', 'published']);
   const now = new Date();
-  await a.trx('cms_pages').where({ id: p.id }).update({ status: 'archived', archived_at: now, updated_at: now });
-  await a.audit({ action: 'archive', resource: 'loop.cms.pages', recordId: p.id, changes: { status: [p.status, 'archived'] } });
-  return { body: await fetchWire(a.trx, SHAPES.pages, company, p.id, 'Page') };
+  await a.trx(pages.table).where({ id: p.id }).update({ status: 'archived', archived_at: now, updated_at: now });
+  await a.audit({ action: 'archive', resource: pages.id, recordId: p.id, changes: { status: [p.status, 'archived'] } });
+  return { body: await fetchRow(a.trx, pages, company, p.id, 'Page') };
 }
 
 /** Public list of one kind of content. Reads only: nothing to audit, and there is no tenant to audit under. */
-function publicList(shape: TableShape, path: string, filters: (q: Knex.QueryBuilder, query: Readonly<Record<string, unknown>>) => void, order: string) {
+function publicList(d: ResourceDescriptor, path: string, filters: (q: Knex.QueryBuilder, query: Readonly<Record<string, unknown>>) => void, order: (t: string) => string) {
   return async (a: ActionContext): Promise<ActionResult> => {
     const company = await companyByCode(a.trx, String(a.query.company));
-    const t = shape.table;
+    const t = d.table;
     const q = a.trx(t).where(`${t}.company_id`, company.id).whereNull(`${t}.deleted_at`)
       .where(`${t}.status`, 'published').whereNotNull(`${t}.published_at`).where(`${t}.published_at`, '<=', a.trx.fn.now())
-      .select(selectList(a.trx, shape)).orderByRaw(order);
+      .select(wireColumns(a.trx, d)).orderByRaw(order(t));
     if (a.query.slug !== undefined) q.where(`${t}.slug`, String(a.query.slug));
     if (a.query.language !== undefined) q.where(`${t}.language`, String(a.query.language));
     filters(q, a.query);
-    return { body: await pageOf(a, path, q, (row) => toWire(shape, row)) };
+    return { body: await pageOf(a, path, q, (row) => toWire(d, row)) };
   };
 }
 
 export const cmsHandlers: HandlerRegistry = {
   'cms.publish': publish,
   'cms.archive': archive,
-  'cms.publicPages': publicList(SHAPES.pages, 'cms/public/pages/', () => undefined, 'cms_pages.title, cms_pages.id'),
-  'cms.publicPosts': publicList(SHAPES.posts, 'cms/public/posts/', (q, query) => {
+  'cms.publicPages': publicList(pages, 'cms/public/pages/', () => undefined, (t) => `${t}.title, ${t}.id`),
+  'cms.publicPosts': publicList(posts, 'cms/public/posts/', (q, query) => {
     // tags is a JSON array of strings.
-    if (query.tag !== undefined) q.whereRaw('cms_posts.tags @> ?::jsonb', [JSON.stringify([String(query.tag)])]);
-  }, 'cms_posts.published_at desc, cms_posts.id desc'),
-  'cms.publicNews': publicList(SHAPES.news, 'cms/public/news/', (q, query) => {
-    if (query.is_featured !== undefined) q.where('cms_news.is_featured', query.is_featured as boolean);
-  }, 'cms_news.published_at desc, cms_news.id desc'),
+    if (query.tag !== undefined) q.whereRaw('??.tags @> ?::jsonb', [posts.table, JSON.stringify([String(query.tag)])]);
+  }, (t) => `${t}.published_at desc, ${t}.id desc`),
+  'cms.publicNews': publicList(news, 'cms/public/news/', (q, query) => {
+    if (query.is_featured !== undefined) q.where(`${news.table}.is_featured`, query.is_featured as boolean);
+  }, (t) => `${t}.published_at desc, ${t}.id desc`),
 };

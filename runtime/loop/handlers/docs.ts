@@ -11,11 +11,13 @@
  */
 import { z } from 'zod';
 import type { Knex } from 'knex';
+import { docsDocumentResource as documents, docsTemplateResource as templates } from '../../../generated/loop/server/docs.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
 import { renderPdf } from '../../effects/pdf/render-pdf.ts';
 import { toBlocks } from '../../effects/pdf/text-blocks.ts';
 import { createXlsxWriter, type XlsxColumn } from '../../effects/xlsx/write-xlsx.ts';
+import { T } from '../auth/loop-schema.ts';
 import { companyIdOf, storeAsset } from '../files/assets.ts';
 import { checkAccess, checkColumns, checkFilters, eachRow, findResource, MAX_EXPORT_ROWS } from '../docs/export-source.ts';
 import { renderTemplate } from '../docs/render-template.ts';
@@ -26,7 +28,7 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 interface TemplateRow { id: number; name: string; body: string; format: 'html' | 'markdown'; page_size: 'a4' | 'letter' | 'a5'; orientation: 'portrait' | 'landscape' }
 
 async function loadTemplate(trx: Knex, company: number, id: number): Promise<TemplateRow> {
-  const t = await trx('docs_templates').where({ id, company_id: company }).whereNull('deleted_at').first('id', 'name', 'body', 'format', 'page_size', 'orientation');
+  const t = await trx(templates.table).where({ id, company_id: company }).whereNull('deleted_at').first('id', 'name', 'body', 'format', 'page_size', 'orientation');
   if (!t) throw notFound(`Template ${id} not found.`);
   return t as TemplateRow;
 }
@@ -66,7 +68,7 @@ async function generatePdf(a: ActionContext) {
   let data: Record<string, unknown> = objectOf(b.data);
   let sourceId: string;
   if (b.document !== undefined) {
-    const doc = await a.trx('docs_documents').where({ id: b.document, company_id: company }).whereNull('deleted_at').first('id', 'title', 'template_id', 'data', 'content');
+    const doc = await a.trx(documents.table).where({ id: b.document, company_id: company }).whereNull('deleted_at').first('id', 'title', 'template_id', 'data', 'content');
     if (!doc) throw notFound(`Document ${b.document} not found.`);
     title = doc.title;
     // Body data overrides the document's saved values, so a caller can preview changes.
@@ -85,7 +87,7 @@ async function generatePdf(a: ActionContext) {
   else throw validation({ document: ['The document has neither a template nor content to render.'] });
   if (b.save && b.document === undefined) throw validation({ save: ['save needs a document to store the PDF on.'] });
 
-  const company_ = await a.trx('companies').where({ id: company }).first('name');
+  const company_ = await a.trx(T.companies).where({ id: company }).first('name');
   const pdf = await renderPdf({
     title,
     blocks: toBlocks(source, tpl?.format ?? 'markdown'),
@@ -97,7 +99,7 @@ async function generatePdf(a: ActionContext) {
   const filename = safeFilename(b.filename ?? title, 'pdf');
   const asset = await storeAsset(a.trx, a.ctx, { name: filename, contentType: PDF, buffer: pdf, folder: 'docs', sourceModule: 'docs', sourceId });
   if (b.save && b.document !== undefined) {
-    await a.trx('docs_documents').where({ id: b.document, company_id: company })
+    await a.trx(documents.table).where({ id: b.document, company_id: company })
       .update({ file: `files/assets/${asset.id}/download/`, content: source, updated_at: new Date() });
   }
   await a.audit({ action: 'generate-pdf', resource: a.action.id, recordId: b.document ?? null, changes: { asset: asset.id, template: tpl?.id ?? null, bytes: pdf.length, saved: !!b.save } });

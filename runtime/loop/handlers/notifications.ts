@@ -7,10 +7,15 @@
  */
 import type { Knex } from 'knex';
 import { z } from 'zod';
+import {
+  notificationsNotificationResource as notifications,
+  notificationsNotificationTemplateResource as templates,
+} from '../../../generated/loop/server/notifications.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
 import { enqueueMail } from '../../effects/mail/mailer.ts';
 import { E164, enqueueSms } from '../../effects/sms/sms-outbox.ts';
+import { T } from '../auth/loop-schema.ts';
 import { companyIdOf } from '../files/assets.ts';
 import { renderTemplate } from '../docs/render-template.ts';
 
@@ -28,7 +33,7 @@ function recipients(to: unknown, check: (s: string) => boolean, what: string): s
 
 async function findTemplate(trx: Knex, company: number, code: string, channel: 'email' | 'sms'): Promise<TemplateRow> {
   // Prefer English when a code exists in several languages; the request names no language.
-  const t = await trx('notifications_templates')
+  const t = await trx(templates.table)
     .where({ company_id: company, code, channel, is_active: true }).whereNull('deleted_at')
     .orderByRaw("(language = 'en') desc, id")
     .first('id', 'subject', 'body', 'html_body');
@@ -39,13 +44,13 @@ async function findTemplate(trx: Knex, company: number, code: string, channel: '
 /** Member users by email, so a notification names its recipient when the address belongs to one. */
 async function usersByEmail(trx: Knex, emails: string[]): Promise<Map<string, number>> {
   const lower = emails.map((e) => e.toLowerCase());
-  const rows = (await trx('users').whereRaw(`lower(email) in (${lower.map(() => '?').join(', ')})`, lower).select('id', 'email')) as { id: number | string; email: string }[];
+  const rows = (await trx(T.users).whereRaw(`lower(email) in (${lower.map(() => '?').join(', ')})`, lower).select('id', 'email')) as { id: number | string; email: string }[];
   return new Map(rows.map((r) => [r.email.toLowerCase(), Number(r.id)]));
 }
 
 async function recordNotification(trx: Knex, a: ActionContext, n: { channel: 'email' | 'sms'; title: string; body: string; template: number | null; recipient: number | null; data: unknown }): Promise<number> {
   const now = new Date();
-  const [row] = await trx('notifications_notifications')
+  const [row] = await trx(notifications.table)
     .insert({
       company_id: companyIdOf(a.ctx),
       recipient_id: n.recipient,

@@ -5,6 +5,7 @@
  * (created time when unprocessed) in the company's time zone.
  */
 import type { Knex } from 'knex';
+import { paymentsInvoiceResource as invoiceResource, paymentsTransactionResource as transactionResource } from '../../../generated/loop/server/payments.ts';
 import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
 import { dateRange } from '../handler-kit/date-range.ts';
 import { companyId, companyTimezone } from '../handler-kit/tenant.ts';
@@ -27,13 +28,13 @@ async function reports(a: ActionContext): Promise<ActionResult> {
   const tz = await companyTimezone(db, company);
 
   const invoices = () => {
-    const q = db('payments_invoices as i').where('i.company_id', company).whereNull('i.deleted_at').whereBetween('i.issue_date', [from, to]);
+    const q = db(`${invoiceResource.table} as i`).where('i.company_id', company).whereNull('i.deleted_at').whereBetween('i.issue_date', [from, to]);
     if (currency) q.where('i.currency', currency);
     return q;
   };
   const txDay = db.raw('(coalesce(t.processed_at, t.created_at) at time zone ?)::date', [tz]);
   const money = () => {
-    const q = db('payments_transactions as t').where({ 't.company_id': company, 't.status': 'succeeded' }).whereNull('t.deleted_at')
+    const q = db(`${transactionResource.table} as t`).where({ 't.company_id': company, 't.status': 'succeeded' }).whereNull('t.deleted_at')
       .whereRaw('? between ?::date and ?::date', [txDay, from, to]);
     if (currency) q.where('t.currency', currency);
     return q;

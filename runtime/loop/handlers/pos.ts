@@ -5,6 +5,7 @@
  * sales and their totals as refunds.
  */
 import type { Knex } from 'knex';
+import { posRegisterResource as registerResource, posSaleResource as saleResource } from '../../../generated/loop/server/pos.ts';
 import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
 import { companyId, companyTimezone } from '../handler-kit/tenant.ts';
 
@@ -42,7 +43,7 @@ async function dailySummary(a: ActionContext): Promise<ActionResult> {
   const tz = await companyTimezone(db, company);
   const date = a.query.date !== undefined ? String(a.query.date) : await today(db, tz);
   const sales = () => {
-    const q = db('pos_sales as s').join('pos_registers as r', 'r.id', 's.register_id')
+    const q = db(`${saleResource.table} as s`).join(`${registerResource.table} as r`, 'r.id', 's.register_id')
       .where('s.company_id', company).whereNull('s.deleted_at').whereNot('s.status', 'voided')
       .whereRaw('(s.sold_at at time zone ?)::date = ?::date', [tz, date]);
     if (a.query.register !== undefined) q.where('s.register_id', a.query.register as number);

@@ -3,6 +3,13 @@
  * the public verification a buyer runs before buying second-hand (no token, rate limited, no personal
  * data, logged), staff search and reports.
  */
+import {
+  protectorCategoryResource as categories,
+  protectorItemResource as itemResource,
+  protectorRecoveryCaseResource as recoveryCases,
+  protectorSerialResource as serials,
+  protectorVerificationRequestResource as verificationResource,
+} from '../../../generated/loop/server/protector.ts';
 import { loopServices } from '../auth/loop-services.ts';
 import { notFound } from '../../http/api-error.ts';
 import { enforceRateLimit } from '../../ratelimit/rate-limit.ts';
@@ -11,7 +18,7 @@ import { dateRange } from '../handler-kit/date-range.ts';
 import { pageOf } from '../handler-kit/paging.ts';
 import { protectorItemHandlers } from '../protector/protector-items.ts';
 import { companyId, companyTimezone } from '../handler-kit/tenant.ts';
-import { selectList, SHAPES, toWire } from '../handler-kit/wire.ts';
+import { toWire, wireColumns } from '../handler-kit/rows.ts';
 
 /** Checks a minute per client IP; enough for a shop, too few to walk the ID space. */
 export const PUBLIC_VERIFY_PER_MINUTE = 30;
@@ -30,13 +37,13 @@ async function publicVerify(a: ActionContext): Promise<ActionResult> {
   const db = a.ctx.db;
   await enforceRateLimit(loopServices(db).limiter, 'protector-public-verify', `ip:${a.ctx.ip}`, PUBLIC_VERIFY_PER_MINUTE);
   const query = String(a.params.protector_id ?? '').trim().toUpperCase().slice(0, 20);
-  const item = await db('protector_items as i').join('protector_categories as c', 'c.id', 'i.category_id')
+  const item = await db(`${itemResource.table} as i`).join(`${categories.table} as c`, 'c.id', 'i.category_id')
     .whereRaw('upper(i.protector_id) = ?', [query]).whereNull('i.deleted_at').orderBy('i.id')
     .first('i.id', 'i.company_id', 'i.protector_id', 'i.name', 'i.brand', 'i.status', 'i.is_public', 'i.created_at', 'c.name as category');
   if (!item) throw notFound('No item is registered under this Protector ID.');
   const now = new Date();
   // The verification log is the audit trail of public checks; it belongs to the item's company.
-  await db('protector_verification_requests').insert({
+  await db(verificationResource.table).insert({
     company_id: item.company_id, item_id: item.id, query, channel: 'public_web', result: item.is_public ? (RESULT[item.status] ?? 'clear') : 'not_found',
     ip: a.ctx.ip.slice(0, 45), checked_at: now, created_at: now, updated_at: now,
   });
@@ -54,16 +61,17 @@ async function publicVerify(a: ActionContext): Promise<ActionResult> {
 async function search(a: ActionContext): Promise<ActionResult> {
   const db = a.trx;
   const company = companyId(a);
+  const t = itemResource.table;
   const like = `%${String(a.query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const q = db('protector_items').where('protector_items.company_id', company).whereNull('protector_items.deleted_at')
+  const q = db(t).where(`${t}.company_id`, company).whereNull(`${t}.deleted_at`)
     .where((w) => {
-      for (const col of ['protector_id', 'name', 'brand', 'model_name', 'owner_name', 'owner_phone', 'owner_email']) w.orWhere(`protector_items.${col}`, 'ilike', like);
-      w.orWhereExists(db('protector_serials as s').whereRaw('s.item_id = protector_items.id').whereNull('s.deleted_at').where('s.value', 'ilike', like));
+      for (const col of ['protector_id', 'name', 'brand', 'model_name', 'owner_name', 'owner_phone', 'owner_email']) w.orWhere(`${t}.${col}`, 'ilike', like);
+      w.orWhereExists(db(`${serials.table} as s`).whereRaw('s.item_id = ??', [`${t}.id`]).whereNull('s.deleted_at').where('s.value', 'ilike', like));
     })
-    .select(selectList(db, SHAPES.items)).orderBy([{ column: 'protector_items.created_at', order: 'desc' }, { column: 'protector_items.id', order: 'desc' }]);
-  if (a.query.status !== undefined) q.where('protector_items.status', a.query.status as string);
-  if (a.query.category !== undefined) q.where('protector_items.category_id', a.query.category as number);
-  return { body: await pageOf(a, 'protector/search/', q, (row) => toWire(SHAPES.items, row)) };
+    .select(wireColumns(db, itemResource)).orderBy([{ column: `${t}.created_at`, order: 'desc' }, { column: `${t}.id`, order: 'desc' }]);
+  if (a.query.status !== undefined) q.where(`${t}.status`, a.query.status as string);
+  if (a.query.category !== undefined) q.where(`${t}.category_id`, a.query.category as number);
+  return { body: await pageOf(a, 'protector/search/', q, (row) => toWire(itemResource, row)) };
 }
 
 async function reports(a: ActionContext): Promise<ActionResult> {
@@ -74,15 +82,15 @@ async function reports(a: ActionContext): Promise<ActionResult> {
   const inRange = (col: string) => db.raw(`(${col} at time zone ?)::date between ?::date and ?::date`, [tz, from, to]);
   const category = a.query.category as number | undefined;
   const items = () => {
-    const q = db('protector_items as i').where('i.company_id', company).whereNull('i.deleted_at');
+    const q = db(`${itemResource.table} as i`).where('i.company_id', company).whereNull('i.deleted_at');
     if (category !== undefined) q.where('i.category_id', category);
     return q;
   };
-  const cases = () => items().join('protector_recovery_cases as rc', 'rc.item_id', 'i.id').whereNull('rc.deleted_at').whereRaw('?', [inRange('rc.reported_at')]);
+  const cases = () => items().join(`${recoveryCases.table} as rc`, 'rc.item_id', 'i.id').whereNull('rc.deleted_at').whereRaw('?', [inRange('rc.reported_at')]);
   const [registered, caseCounts, verifications, byStatus, regByCat, casesByCat] = await Promise.all([
     items().whereRaw('?', [inRange('i.created_at')]).count({ n: '*' }).first(),
     cases().first(db.raw("count(*) filter (where rc.kind = 'lost')::int as lost, count(*) filter (where rc.kind = 'stolen')::int as stolen, count(*) filter (where rc.recovered_at is not null)::int as recovered")),
-    items().join('protector_verification_requests as v', 'v.item_id', 'i.id').whereNull('v.deleted_at').whereRaw('?', [inRange('v.checked_at')]).count({ n: '*' }).first(),
+    items().join(`${verificationResource.table} as v`, 'v.item_id', 'i.id').whereNull('v.deleted_at').whereRaw('?', [inRange('v.checked_at')]).count({ n: '*' }).first(),
     items().groupBy('i.status').select('i.status', db.raw('count(*)::int as n')),
     items().whereRaw('?', [inRange('i.created_at')]).groupBy('i.category_id').select('i.category_id', db.raw('count(*)::int as n')),
     cases().groupBy('i.category_id').select('i.category_id',
@@ -92,7 +100,7 @@ async function reports(a: ActionContext): Promise<ActionResult> {
   const lost = Number(cc.lost ?? 0);
   const stolen = Number(cc.stolen ?? 0);
   const recovered = Number(cc.recovered ?? 0);
-  const cats = (await db('protector_categories').where({ company_id: company }).select('id', 'name').orderBy('name')) as { id: number | string; name: string }[];
+  const cats = (await db(categories.table).where({ company_id: company }).select('id', 'name').orderBy('name')) as { id: number | string; name: string }[];
   const byCategory = cats.map((c) => {
     const reg = (regByCat as Record<string, unknown>[]).find((r) => String(r.category_id) === String(c.id));
     const cs = (casesByCat as Record<string, unknown>[]).find((r) => String(r.category_id) === String(c.id));

@@ -11,11 +11,16 @@
  *   registered | recovered | transferred ──transfer-ownership──▶ transferred
  */
 import type { Knex } from 'knex';
+import {
+  protectorItemResource as items,
+  protectorOwnershipRecordResource as ownershipRecords,
+  protectorRecoveryCaseResource as recoveryCases,
+} from '../../../generated/loop/server/protector.ts';
 import { notFound } from '../../http/api-error.ts';
 import type { ActionContext, ActionResult } from '../../runtime-api.ts';
 import { companyId, userId } from '../handler-kit/tenant.ts';
 import { assertTransition } from '../handler-kit/transitions.ts';
-import { fetchWire, SHAPES } from '../handler-kit/wire.ts';
+import { fetchRow } from '../handler-kit/rows.ts';
 
 export const FROM = {
   'report-lost': ['registered', 'recovered', 'transferred'],
@@ -38,7 +43,7 @@ interface ItemRow {
 
 async function begin(a: ActionContext, move: Move) {
   const company = companyId(a);
-  const item = (await a.trx('protector_items').where({ id: a.params.id, company_id: company }).whereNull('deleted_at').forUpdate()
+  const item = (await a.trx(items.table).where({ id: a.params.id, company_id: company }).whereNull('deleted_at').forUpdate()
     .first('id', 'status', 'owner_name', 'owner_phone', 'owner_email', 'currency', 'created_at')) as ItemRow | undefined;
   if (!item) throw notFound(`Item ${a.params.id} not found.`);
   assertTransition(`Item ${item.id}`, move, item.status, FROM[move]);
@@ -48,8 +53,8 @@ async function begin(a: ActionContext, move: Move) {
 }
 
 async function setStatus(a: ActionContext, item: ItemRow, to: string, now: Date, move: Move, extra: Record<string, unknown> = {}) {
-  await a.trx('protector_items').where({ id: item.id }).update({ status: to, status_changed_at: now, updated_at: now, ...extra });
-  await a.audit({ action: move, resource: 'loop.protector.items', recordId: item.id, changes: { status: [item.status, to] } });
+  await a.trx(items.table).where({ id: item.id }).update({ status: to, status_changed_at: now, updated_at: now, ...extra });
+  await a.audit({ action: move, resource: items.id, recordId: item.id, changes: { status: [item.status, to] } });
 }
 
 const when = (v: unknown, fallback: Date) => (typeof v === 'string' ? new Date(v) : fallback);
@@ -67,20 +72,20 @@ function report(kind: 'lost' | 'stolen') {
     };
     let caseId: number | string;
     if (open) {
-      await a.trx('protector_recovery_cases').where({ id: open.id }).update({ ...values, updated_at: now });
+      await a.trx(recoveryCases.table).where({ id: open.id }).update({ ...values, updated_at: now });
       caseId = open.id;
     } else {
-      const [row] = await a.trx('protector_recovery_cases').insert({ ...stamp, ...values, item_id: item.id, status: 'open' }).returning('id');
+      const [row] = await a.trx(recoveryCases.table).insert({ ...stamp, ...values, item_id: item.id, status: 'open' }).returning('id');
       caseId = (row as { id: number | string }).id;
     }
     await setStatus(a, item, kind, now, move);
-    await a.audit({ action: open ? 'update' : 'create', resource: 'loop.protector.recovery-cases', recordId: caseId, changes: { item: Number(item.id), kind } });
-    return { status: open ? 200 : 201, body: await fetchWire(a.trx, SHAPES.recoveryCases, company, caseId, 'Recovery case') };
+    await a.audit({ action: open ? 'update' : 'create', resource: recoveryCases.id, recordId: caseId, changes: { item: Number(item.id), kind } });
+    return { status: open ? 200 : 201, body: await fetchRow(a.trx, recoveryCases, company, caseId, 'Recovery case') };
   };
 }
 
 async function openCase(trx: Knex, item: number | string) {
-  return (await trx('protector_recovery_cases').where({ item_id: item }).whereIn('status', ['open', 'found']).whereNull('deleted_at')
+  return (await trx(recoveryCases.table).where({ item_id: item }).whereIn('status', ['open', 'found']).whereNull('deleted_at')
     .orderBy('reported_at', 'desc').first('id', 'notes')) as { id: number | string; notes: string | null } | undefined;
 }
 
@@ -96,28 +101,28 @@ function progress(move: 'mark-found' | 'mark-recovered') {
         ? { status: 'found', found_at: when(b.found_at, now), location: b.location ?? undefined,
             notes: appendNote(open.notes, [b.finder_name && `Found by ${b.finder_name}${b.finder_phone ? ` (${b.finder_phone})` : ''}`, b.notes].filter(Boolean).join('. ') || undefined) }
         : { status: 'recovered', recovered_at: when(b.recovered_at, now), notes: appendNote(open.notes, b.notes) };
-      await a.trx('protector_recovery_cases').where({ id: open.id }).update({ ...change, updated_at: now });
-      await a.audit({ action: 'update', resource: 'loop.protector.recovery-cases', recordId: open.id, changes: { status: change.status } });
+      await a.trx(recoveryCases.table).where({ id: open.id }).update({ ...change, updated_at: now });
+      await a.audit({ action: 'update', resource: recoveryCases.id, recordId: open.id, changes: { status: change.status } });
     }
     await setStatus(a, item, move === 'mark-found' ? 'found' : 'recovered', now, move);
-    return { body: await fetchWire(a.trx, SHAPES.items, company, item.id, 'Item') };
+    return { body: await fetchRow(a.trx, items, company, item.id, 'Item') };
   };
 }
 
 async function transferOwnership(a: ActionContext): Promise<ActionResult> {
   const { company, item, now, stamp } = await begin(a, 'transfer-ownership');
   const b = a.body as { new_owner_name: string; new_owner_phone?: string; new_owner_email?: string; reason?: string; price?: string; notes?: string };
-  const current = await a.trx('protector_ownership_records').where({ item_id: item.id }).whereNull('ended_at').whereNull('deleted_at').first('id');
+  const current = await a.trx(ownershipRecords.table).where({ item_id: item.id }).whereNull('ended_at').whereNull('deleted_at').first('id');
   if (current) {
-    await a.trx('protector_ownership_records').where({ item_id: item.id }).whereNull('ended_at').update({ ended_at: now, updated_at: now });
+    await a.trx(ownershipRecords.table).where({ item_id: item.id }).whereNull('ended_at').update({ ended_at: now, updated_at: now });
   } else {
     // The chain starts with the registering owner, written now that there is a second link.
-    await a.trx('protector_ownership_records').insert({
+    await a.trx(ownershipRecords.table).insert({
       ...stamp, item_id: item.id, owner_name: item.owner_name, owner_phone: item.owner_phone, owner_email: item.owner_email,
       reason: 'registration', currency: item.currency, started_at: item.created_at, ended_at: now,
     });
   }
-  const [row] = await a.trx('protector_ownership_records').insert({
+  const [row] = await a.trx(ownershipRecords.table).insert({
     ...stamp, item_id: item.id, owner_name: b.new_owner_name, owner_phone: b.new_owner_phone ?? null, owner_email: b.new_owner_email ?? null,
     reason: b.reason ?? 'sale', price: b.price ?? null, currency: item.currency, started_at: now, notes: b.notes ?? null,
   }).returning('id');
@@ -125,8 +130,8 @@ async function transferOwnership(a: ActionContext): Promise<ActionResult> {
   await setStatus(a, item, 'transferred', now, 'transfer-ownership', {
     owner_name: b.new_owner_name, owner_phone: b.new_owner_phone ?? null, owner_email: b.new_owner_email ?? null, owner_user_id: null,
   });
-  await a.audit({ action: 'create', resource: 'loop.protector.ownership-records', recordId, changes: { item: Number(item.id), reason: b.reason ?? 'sale' } });
-  return { status: 201, body: await fetchWire(a.trx, SHAPES.ownershipRecords, company, recordId, 'Ownership record') };
+  await a.audit({ action: 'create', resource: ownershipRecords.id, recordId, changes: { item: Number(item.id), reason: b.reason ?? 'sale' } });
+  return { status: 201, body: await fetchRow(a.trx, ownershipRecords, company, recordId, 'Ownership record') };
 }
 
 export const protectorItemHandlers = {
