@@ -7,6 +7,7 @@ import { emitCatalogueSchema } from './load/meta-schema.ts';
 import { emitOpenApi } from './emit/openapi/emit-openapi.ts';
 import { emitZod } from './emit/zod/emit-zod.ts';
 import { emitRouter } from './emit/router/emit-router.ts';
+import { emitHandlers } from './emit/handlers/emit-handlers.ts';
 import { emitSdk } from './emit/sdk/emit-sdk.ts';
 import { emitSeed } from './emit/seed/emit-seed.ts';
 import { emitMigrations, readPreviousMigrations } from './emit/migration/emit-migrations.ts';
@@ -51,6 +52,7 @@ const EMITTERS: Readonly<Record<string, Emitter>> = {
   openapi: emitOpenApi,
   zod: emitZod,
   router: emitRouter,
+  handlers: emitHandlers,
   sdk: emitSdk,
   seed: (s) => emitSeed(s),
 };

@@ -3,7 +3,7 @@
  * (the router imports the zod emitter's validators; the SDK mirrors OpenAPI schema names),
  * so every cross-file name is produced here and nowhere else.
  */
-import type { ActionNode, ModuleNode, ResourceNode } from '../ir/index.ts';
+import type { ActionNode, ModuleNode, ResourceNode, ServiceNode } from '../ir/index.ts';
 
 export function pascalCase(s: string): string {
   return s
@@ -26,6 +26,11 @@ export function snakeCase(s: string): string {
     .toLowerCase();
 }
 
+/** The catalogue folder of a service (`spec/loop/`), for headers of files built from all its modules. */
+export function serviceDir(s: ServiceNode): string {
+  return s.sourceFile.replace(/[^/]*$/, '');
+}
+
 /** Generated file of a module, e.g. `generated/loop/validators/autism-support.ts`. */
 export function moduleFile(service: string, kind: 'validators' | 'server' | 'sdk', module: ModuleNode | string): string {
   const name = typeof module === 'string' ? module : module.name;
@@ -42,10 +47,14 @@ export function resourceValidatorNames(r: ResourceNode) {
   } as const;
 }
 
-/** Zod schema export names of an action (validators/<module>.ts); absent when the action has no query/body. */
-export function actionValidatorNames(a: ActionNode) {
+/**
+ * Zod schema export names of an action (validators/<module>.ts): a Query schema when the action has query
+ * fields, a Body schema for a non-GET object/resource/multipart request; absent otherwise.
+ */
+export function actionValidatorNames(a: ActionNode): { readonly query?: string; readonly body?: string } {
   const base = pascalCase(a.operationId);
-  return { query: `${base}Query`, body: `${base}Body` } as const;
+  const hasBody = a.method !== 'GET' && (a.request.shape === 'object' || a.request.shape === 'resource' || a.request.shape === 'multipart');
+  return { query: a.query.length > 0 ? `${base}Query` : undefined, body: hasBody ? `${base}Body` : undefined };
 }
 
 /** Descriptor export names (server/<module>.ts). */

@@ -4,10 +4,10 @@
  */
 import type { ModuleNode, ServiceNode } from '../../ir/index.ts';
 import { header } from '../generated-file.ts';
-import { actionDescriptorName, resourceDescriptorName, resourceValidatorNames } from '../names.ts';
+import { actionDescriptorName, actionValidatorNames, resourceDescriptorName, resourceValidatorNames } from '../names.ts';
 import { compareStrings } from '../openapi/sort-document.ts';
-import { actionDescriptorData, actionValidatorExports, resourceDescriptorData } from './resource-descriptor.ts';
-import { printLiteral, quote } from './print-literal.ts';
+import { actionDescriptorData, resourceDescriptorData } from './resource-descriptor.ts';
+import { importBlock, printLiteral, quote } from './print-literal.ts';
 import type { Route } from './routes.ts';
 
 /** From `generated/<service>/server/` to the project's `runtime/`. */
@@ -17,16 +17,10 @@ function validatorImports(module: ModuleNode): string[] {
   const names = new Set<string>();
   for (const r of module.resources) {
     for (const n of Object.values(resourceValidatorNames(r))) names.add(n);
-    for (const a of r.actions) for (const n of Object.values(actionValidatorExports(a))) if (n) names.add(n);
+    for (const a of r.actions) for (const n of Object.values(actionValidatorNames(a))) if (n) names.add(n);
   }
-  for (const a of module.actions) for (const n of Object.values(actionValidatorExports(a))) if (n) names.add(n);
+  for (const a of module.actions) for (const n of Object.values(actionValidatorNames(a))) if (n) names.add(n);
   return [...names].sort(compareStrings);
-}
-
-function importBlock(names: string[], from: string): string {
-  const flat = `import { ${names.join(', ')} } from ${quote(from)};`;
-  if (flat.length <= 110) return flat;
-  return `import {\n${names.map((n) => `  ${n},`).join('\n')}\n} from ${quote(from)};`;
 }
 
 function routeLine(route: Route): string {

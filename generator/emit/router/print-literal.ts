@@ -65,3 +65,11 @@ export function printLiteral(v: unknown, indent = 0, col = indent): string {
   const lines = entries.map(([k, x]) => `${pad}${key(k)}: ${printLiteral(x, indent + 2, indent + 2 + key(k).length + 2)},`);
   return `{\n${lines.join('\n')}\n${close}}`;
 }
+
+/** `import { a, b } from '…';`, one name per line when that would not fit on one. */
+export function importBlock(names: readonly string[], from: string, opts: { readonly typeOnly?: boolean } = {}): string {
+  const kw = opts.typeOnly ? 'import type' : 'import';
+  const flat = `${kw} { ${names.join(', ')} } from ${quote(from)};`;
+  if (flat.length <= MAX_LINE) return flat;
+  return `${kw} {\n${names.map((n) => `  ${n},`).join('\n')}\n} from ${quote(from)};`;
+}

@@ -4,11 +4,10 @@
  * (`field__op` → column/op/type), search columns, orderable fields, default ordering as columns.
  */
 import type { ActionNode, FieldNode, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
-import { actionValidatorNames, resourceValidatorNames } from '../names.ts';
+import { actionValidatorNames, resourceDescriptorName, resourceValidatorNames } from '../names.ts';
 import { compareStrings } from '../openapi/sort-document.ts';
 import { filterKey } from '../openapi/list-parameters.ts';
 import { code, rows, type Code } from './print-literal.ts';
-import { resourceDescriptorName } from '../names.ts';
 
 function sortedRecord<T>(entries: [string, T][]): Record<string, T> {
   return Object.fromEntries(entries.sort(([a], [b]) => compareStrings(a, b)));
@@ -88,16 +87,9 @@ export function resourceDescriptorData(r: ResourceNode, service: ServiceNode) {
   };
 }
 
-/** Mirrors the zod emitter (zod/module-file.ts): a Query schema when the action has query fields, a Body schema for non-GET object/resource/multipart requests. */
-export function actionValidatorExports(a: ActionNode): { query?: string; body?: string } {
-  const n = actionValidatorNames(a);
-  const hasBody = a.method !== 'GET' && ['object', 'resource', 'multipart'].includes(a.request.shape);
-  return { query: a.query.length > 0 ? n.query : undefined, body: hasBody ? n.body : undefined };
-}
-
 export function actionDescriptorData(a: ActionNode, module: ModuleNode, service: ServiceNode) {
   const resource = a.resource ? service.resources.find((r) => r.id === a.resource) : undefined;
-  const validators = actionValidatorExports(a);
+  const validators = actionValidatorNames(a);
   const toCode = (s: string | undefined): Code | undefined => (s ? code(s) : undefined);
   return {
     id: resource ? `${resource.id}.${a.name}` : `${service.name}.${module.name}.${a.name}`,

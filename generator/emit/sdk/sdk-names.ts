@@ -13,5 +13,4 @@ export const moduleClientName = (m: ModuleNode) => `create${pascalCase(m.name)}C
 export const clientTypeName = (s: ServiceNode) => `${pascalCase(s.name)}Client`;
 export const packageName = (s: ServiceNode) => `@loop/${s.name}-sdk`;
 
-/** The catalogue folder of a service (`spec/loop/`), for headers of files built from all its modules. */
-export const serviceDir = (s: ServiceNode) => s.sourceFile.replace(/[^/]*$/, '');
+export { serviceDir } from '../names.ts';

@@ -68,9 +68,8 @@ function resourceCreateRef(s: FileState, resourceId: string): string {
   return `z.lazy(() => ${name})`;
 }
 
-function bodyCode(s: FileState, a: ActionNode): string | undefined {
-  if (a.method === 'GET') return undefined;
-  const shape = a.request;
+/** The body schema of a request shape that has one (see actionValidatorNames in names.ts). */
+function bodyCode(s: FileState, shape: ActionNode['request']): string {
   switch (shape.shape) {
     case 'object': {
       const obj = objectCode(s, shape.fields, 'body', (f) => !f.required);
@@ -86,7 +85,7 @@ function bodyCode(s: FileState, a: ActionNode): string | undefined {
     case 'file':
     case 'page':
     case 'empty':
-      return undefined;
+      throw new Error(`zod: a ${shape.shape} request has no body schema`);
   }
 }
 
@@ -94,13 +93,12 @@ function actionBlock(s: FileState, a: ActionNode): string | undefined {
   const n = actionValidatorNames(a);
   const out: string[] = [];
   const where = `${a.method} \`${a.path}\``;
-  if (a.query.length > 0) {
+  if (n.query) {
     out.push(`/** Query of ${where}. */`, `export const ${n.query} = ${objectCode(s, a.query, 'form', (f) => !f.required)};`);
   }
-  const body = bodyCode(s, a);
-  if (body) {
+  if (n.body) {
     if (out.length) out.push('');
-    out.push(`/** Body of ${where}. */`, `export const ${n.body} = ${body};`);
+    out.push(`/** Body of ${where}. */`, `export const ${n.body} = ${bodyCode(s, a.request)};`);
   }
   return out.length ? out.join('\n') : undefined;
 }
