@@ -17,6 +17,11 @@ const DRF_CODES: Readonly<Record<string, string>> = {
   rate_limited: 'throttled',
 };
 
+/** Our generic codes → the RoomLoop API document's error table, which has no parse_error: a malformed body is a validation_error. */
+const ROOMLOOP_CODES: Readonly<Record<string, string>> = {
+  parse_error: 'validation_error',
+};
+
 export function errorBody(err: ApiError, style: ServiceStyle, requestId: string): unknown {
   switch (style) {
     case 'drf':
@@ -25,7 +30,7 @@ export function errorBody(err: ApiError, style: ServiceStyle, requestId: string)
     case 'roomloop':
       return {
         error: {
-          code: err.code,
+          code: ROOMLOOP_CODES[err.code] ?? err.code,
           message: err.message,
           ...(err.rule ? { rule: err.rule } : {}),
           ...(err.fields ? { fields: err.fields } : {}),

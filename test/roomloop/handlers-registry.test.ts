@@ -1,4 +1,4 @@
-/** Every action in spec/roomloop names a handler that exists, and every handler is used. */
+/** Every action and CRUD handler in spec/roomloop names a handler that exists, and every handler is used. */
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadCatalogue } from '../../generator/load/load-catalogue.ts';
@@ -8,7 +8,8 @@ describe('roomloop handler registry', () => {
   it('matches the catalogue exactly', async () => {
     const r = await loadCatalogue(join(import.meta.dirname, '..', '..'), { services: ['roomloop'] });
     expect(r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    const names = r.catalogue!.services[0]!.actions.map((a) => a.handler);
+    const svc = r.catalogue!.services[0]!;
+    const names = [...svc.actions.map((a) => a.handler), ...svc.resources.flatMap((res) => Object.values(res.handlers))];
     expect([...new Set(names)].sort()).toEqual(Object.keys(roomloopHandlers).sort());
   });
   it('declares the 18 endpoints of seed 001', async () => {

@@ -83,6 +83,7 @@ export const facilitiesFacilityResource: ResourceDescriptor = {
     change: 'facilities.facilities.change',
     delete: 'facilities.facilities.delete',
   },
+  handlers: { partial_update: 'facilities.partialUpdate' },
   validators: {
     create: FacilitiesFacilityCreate,
     update: FacilitiesFacilityUpdate,
@@ -113,7 +114,7 @@ export function router(rt: Runtime): Router {
   const r = Router();
   r.get('/facilities', rt.authenticate, rt.tenant(facilitiesFacilityResource), rt.permit(facilitiesFacilityResource.permissions.view), rt.crud.list(facilitiesFacilityResource));
   r.get('/facilities/:id', rt.authenticate, rt.tenant(facilitiesFacilityResource), rt.permit(facilitiesFacilityResource.permissions.view), rt.crud.retrieve(facilitiesFacilityResource));
-  r.patch('/facilities/:id', rt.authenticate, rt.tenant(facilitiesFacilityResource), rt.permit(facilitiesFacilityResource.permissions.change), rt.crud.partialUpdate(facilitiesFacilityResource));
+  r.patch('/facilities/:id', rt.authenticate, rt.tenant(facilitiesFacilityResource), rt.permit(facilitiesFacilityResource.permissions.change), rt.crud.handler(facilitiesFacilityResource, 'partial_update'));
   r.get('/facilities/:id/availability', rt.authenticate, rt.tenant(facilitiesFacilityResource), rt.permit(facilitiesAvailabilityAction.permission), rt.action(facilitiesAvailabilityAction));
   return r;
 }

@@ -15,6 +15,7 @@ export const roomloopHandlers: HandlerRegistry = {
   'auth.google': auth.google,
   'auth.logout': auth.logout,
   'facilities.availability': facilities.availability,
+  'facilities.partialUpdate': facilities.partialUpdate,
   'reservations.create': reservations.create,
   'reservations.list': reservations.list,
   'reservations.update': reservations.update,

@@ -6,6 +6,8 @@
 import type { Knex } from 'knex';
 import { T } from '../tables.ts';
 import { isoSeconds } from '../clock.ts';
+import { readSlots, slotLabels } from '../reservations/facility-repo.ts';
+import type { FacilitySlot } from '../rules/index.ts';
 
 export interface ReportFilter {
   readonly from?: string;
@@ -26,6 +28,8 @@ export function applyFilter(q: Knex.QueryBuilder, f: ReportFilter, alias = 'r'):
 
 export async function* reportRows(db: Knex, f: ReportFilter, batch = 2000): AsyncGenerator<(string | number)[]> {
   let after: [string, number, string] | null = null;
+  // Slots are read once per facility, not once per row.
+  const slotsOf = new Map<string, FacilitySlot[]>();
   for (;;) {
     const q = db(`${T.reservations} as r`)
       .join(`${T.facilities} as fa`, 'fa.id', 'r.facility_id')
@@ -38,8 +42,8 @@ export async function* reportRows(db: Knex, f: ReportFilter, batch = 2000): Asyn
     if (after) q.whereRaw('(r.date, r.start_slot, r.id) > (?::date, ?, ?)', after);
     const rows = await q;
     for (const r of rows) {
-      const slots = (typeof r.slots === 'string' ? JSON.parse(r.slots) : r.slots) as { number: number; label: string }[];
-      const labels = slots.filter((s) => s.number >= r.start_slot && s.number <= r.end_slot).map((s) => s.label).join(', ');
+      if (!slotsOf.has(r.facility_id)) slotsOf.set(r.facility_id, readSlots(r.slots));
+      const labels = slotLabels(slotsOf.get(r.facility_id)!, r.start_slot, r.end_slot).join(', ');
       yield [r.id, r.date, r.facility_id, r.facility, r.start_slot, r.end_slot, labels, r.status, r.user_id ?? '', r.user_email ?? '', r.purpose, isoSeconds(r.created_at)];
     }
     if (rows.length < batch) return;

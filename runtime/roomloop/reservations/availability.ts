@@ -5,11 +5,11 @@
 import type { Knex } from 'knex';
 import { notFound } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { loadFacility } from './facility-repo.ts';
+import { loadFacilitySlots } from './facility-repo.ts';
 import type { RoomloopPrincipal } from '../principal.ts';
 
 export async function availability(db: Knex, who: RoomloopPrincipal, facilityId: string, date: string) {
-  const facility = await loadFacility(db, facilityId);
+  const facility = await loadFacilitySlots(db, facilityId);
   if (!facility) throw notFound(`Facility ${facilityId} does not exist.`);
   const held = await db(`${T.reservationSlots} as s`)
     .join(`${T.reservations} as r`, 'r.id', 's.reservation_id')

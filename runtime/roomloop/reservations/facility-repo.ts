@@ -1,41 +1,76 @@
-/** Reads a facility row into the rules engine's shape (slots and rules config parsed and checked). */
+/**
+ * Reads a facility through its generated descriptor and checks its stored `slots` and `rules` with
+ * the rules' own schemas (runtime/roomloop/rules/rules-config.ts). The API refuses a bad configuration
+ * (runtime/roomloop/facilities/update-facility.ts), but a row written before it did, or by hand, may
+ * still hold one: such a facility cannot be booked and answers 422 rule_violation R-01 (the facility is
+ * not bookable) naming the bad field — never a 500, and never a booking with a rule silently dropped.
+ * Reads that need no rules (availability) still work; views of existing reservations only lose labels.
+ */
 import type { Knex } from 'knex';
-import { T } from '../tables.ts';
-import { ApiError } from '../../http/api-error.ts';
-import { parseRulesConfig, RulesConfigError, type FacilitySlot, type RuleFacility } from '../rules/index.ts';
+import type { ZodError } from 'zod';
+import { ruleViolation, type ApiError } from '../../http/api-error.ts';
+import { codecOf } from '../../crud/row-codec.ts';
+import { facilitiesFacilityResource as facilities } from '../../../generated/roomloop/server/facilities.ts';
+import { firstIssue, rulesSchema, slotsSchema, toRulesConfig, type FacilitySlot, type RuleFacility } from '../rules/index.ts';
 
-function json<V>(v: unknown): V {
-  return (typeof v === 'string' ? JSON.parse(v) : v) as V;
+interface FacilityRow {
+  readonly id: string;
+  readonly name: string;
+  readonly status: string;
+  readonly capacity: number;
+  readonly slots: unknown;
+  readonly rules: unknown;
 }
 
+async function readFacility(db: Knex, id: string): Promise<FacilityRow | null> {
+  const codec = codecOf(facilities);
+  const row = (await db(facilities.table).where({ id }).first(codec.select(db))) as Record<string, unknown> | undefined;
+  return row ? (codec.toWire(row) as unknown as FacilityRow) : null;
+}
+
+/** json columns come back parsed; a JSON text stored as a string value is read as what it says. */
+function stored(v: unknown): unknown {
+  if (typeof v !== 'string') return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}
+
+function misconfigured(row: FacilityRow, err: ZodError, field: 'slots' | 'rules'): ApiError {
+  return ruleViolation('R-01', `${row.name} cannot be booked until an admin corrects its configuration (${firstIssue(err, field)}).`);
+}
+
+function checkedSlots(row: FacilityRow): FacilitySlot[] {
+  const parsed = slotsSchema.safeParse(stored(row.slots));
+  if (!parsed.success) throw misconfigured(row, parsed.error, 'slots');
+  return parsed.data;
+}
+
+/** The facility as the rules engine needs it, or null when there is none. */
 export async function loadFacility(db: Knex, id: string): Promise<RuleFacility | null> {
-  const row = await db(T.facilities).where({ id }).first('id', 'name', 'status', 'capacity', 'slots', 'rules');
+  const row = await readFacility(db, id);
   if (!row) return null;
-  const slots = [...json<FacilitySlot[]>(row.slots ?? [])].sort((a, b) => a.number - b.number);
-  return {
-    id: row.id,
-    name: row.name,
-    status: row.status,
-    capacity: Number(row.capacity),
-    slots,
-    rules: rulesOf(row),
-  };
+  const slots = checkedSlots(row);
+  const rules = rulesSchema.safeParse(stored(row.rules ?? {}));
+  if (!rules.success) throw misconfigured(row, rules.error, 'rules');
+  return { id: row.id, name: row.name, status: row.status, capacity: Number(row.capacity), slots, rules: toRulesConfig(rules.data) };
 }
 
-/** Slot labels of a range, e.g. ["10:00–10:50", "11:00–11:50"] for slots 2–3 (seed 001). */
+/** Only the slots (availability does not read the rules, so a bad `rules` value does not stop it). */
+export async function loadFacilitySlots(db: Knex, id: string): Promise<{ id: string; slots: FacilitySlot[] } | null> {
+  const row = await readFacility(db, id);
+  return row ? { id: row.id, slots: checkedSlots(row) } : null;
+}
+
+/** Stored slots for display: an unreadable value gives none, so a list of reservations never fails on it. */
+export function readSlots(raw: unknown): FacilitySlot[] {
+  const parsed = slotsSchema.safeParse(stored(raw));
+  return parsed.success ? parsed.data : [];
+}
+
+/** Slot labels of a range, e.g. ["10:00–10:50", "11:00–11:50"] for slots 2–3. */
 export function slotLabels(slots: readonly FacilitySlot[], start: number, end: number): string[] {
   return slots.filter((s) => s.number >= start && s.number <= end).map((s) => s.label);
-}
-
-/**
- * The generic PATCH /v1/facilities/:id stores `rules` as given; a broken config must refuse
- * bookings loudly rather than silently drop a rule.
- */
-function rulesOf(row: { id: string; name: string; rules: unknown }) {
-  try {
-    return parseRulesConfig(row.rules, row.id);
-  } catch (e) {
-    if (!(e instanceof RulesConfigError)) throw e;
-    throw new ApiError(500, 'facility_misconfigured', `${row.name} cannot be booked: its rules are misconfigured (${e.message}). Ask a RoomLoop admin.`);
-  }
 }

@@ -5,7 +5,7 @@
 import type { Knex } from 'knex';
 import { T } from '../tables.ts';
 import { isoSeconds } from '../clock.ts';
-import type { FacilitySlot } from '../rules/index.ts';
+import { readSlots, slotLabels } from './facility-repo.ts';
 
 export interface ReservationRow {
   id: string;
@@ -22,24 +22,19 @@ export interface ReservationRow {
   created_at: Date | string;
 }
 
-function json<V>(v: unknown): V {
-  return (typeof v === 'string' ? JSON.parse(v) : v) as V;
-}
-
 export function reservationView(r: ReservationRow) {
-  const slots = json<FacilitySlot[]>(r.facility_slots ?? []);
   return {
     id: r.id,
     status: r.status,
     facility: { id: r.facility_id, name: r.facility_name },
     date: r.date,
-    slots: slots.filter((s) => s.number >= r.start_slot && s.number <= r.end_slot).sort((a, b) => a.number - b.number).map((s) => s.label),
+    slots: slotLabels(readSlots(r.facility_slots), r.start_slot, r.end_slot),
     created_at: isoSeconds(r.created_at),
     start_slot: r.start_slot,
     end_slot: r.end_slot,
     purpose: r.purpose,
     user_id: r.user_id,
-    rules: json<unknown>(r.rules ?? {}),
+    rules: r.rules ?? {},
   };
 }
 
