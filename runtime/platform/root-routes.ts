@@ -8,7 +8,7 @@ import type { Application as Express, Request, Response } from 'express';
 import type { Runtime } from '../runtime-api.ts';
 import { badRequest } from '../http/api-error.ts';
 import { ctxOf, sendJson } from '../http/respond.ts';
-import { EVENT_TYPES } from './event-types.ts';
+import { EVENT_TYPES } from './webhooks/event-types.ts';
 import { verifyStripeSignature } from './stripe-signature.ts';
 import { trackStream } from './realtime/stream-registry.ts';
 

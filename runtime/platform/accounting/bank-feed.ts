@@ -3,11 +3,11 @@
  * to a booked journal entry whose net movement on the bank's ledger account equals the line's
  * amount, then reconciled. Reconciling reports the statement total against the ledger balance.
  */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
 import { newId } from '../ids.ts';
 import { amount, dateOf } from '../accounting/money.ts';
-import { bodyOf, iso, param, tenantOf } from './context.ts';
+import { bodyOf, iso, param, tenantOf } from '../http/action-context.ts';
 
 const TX = 'pf_bank_transactions';
 
@@ -20,9 +20,9 @@ async function bankAccount(a: ActionContext) {
 const txSelect = (a: ActionContext) => ['id', 'bank_account_id', a.trx.raw('date::text as date'), a.trx.raw('amount::numeric(18,2)::text as amount'), 'description', 'reference', 'status', 'journal_entry_id', 'reconciled_at'];
 const txView = (r: Record<string, unknown>) => ({ ...r, reconciled_at: iso(r.reconciled_at) });
 
-export const accountingBankHandlers: HandlerRegistry = {
+export const bankFeed = {
   /** `transactions: [{date, amount, description?, reference?}]`; a line already imported (same date, amount, reference) is skipped. */
-  'accounting.importBankTransactions': async (a) => {
+  importBankTransactions: async (a) => {
     const tenant = tenantOf(a);
     const bank = await bankAccount(a);
     const list = bodyOf(a).transactions;
@@ -44,7 +44,7 @@ export const accountingBankHandlers: HandlerRegistry = {
     const rows = ids.length ? await a.trx(TX).whereIn('id', ids).select(txSelect(a)).orderBy(['date', 'id']) : [];
     return { status: 201, body: { imported: ids.length, skipped, transactions: rows.map(txView) } };
   },
-  'accounting.listBankTransactions': async (a) => {
+  listBankTransactions: async (a) => {
     const bank = await bankAccount(a);
     const q = a.query as Record<string, unknown>;
     const base = () => {
@@ -60,7 +60,7 @@ export const accountingBankHandlers: HandlerRegistry = {
     const total = Number((await base().count({ n: '*' }).first())?.n ?? 0);
     return { body: { transactions: rows.map(txView), total } };
   },
-  'accounting.matchBankTransaction': async (a) => {
+  matchBankTransaction: async (a) => {
     const tenant = tenantOf(a);
     const tx = await a.trx(TX).where({ company_id: tenant, id: param(a, 'transaction_id') }).first();
     if (!tx) throw notFound('Bank transaction not found.');
@@ -79,7 +79,7 @@ export const accountingBankHandlers: HandlerRegistry = {
     await a.trx(TX).where({ id: tx.id }).update({ status: 'matched', journal_entry_id: entryId, updated_at: a.trx.fn.now() });
     return { body: txView(await a.trx(TX).where({ id: tx.id }).first(txSelect(a))) };
   },
-  'accounting.reconcileBankAccount': async (a) => {
+  reconcileBankAccount: async (a) => {
     const tenant = tenantOf(a);
     const bank = await bankAccount(a);
     const ids = bodyOf(a).transaction_ids;
@@ -98,4 +98,4 @@ export const accountingBankHandlers: HandlerRegistry = {
        select st::numeric(18,2)::text as st, led::numeric(18,2)::text as led, (led - st)::numeric(18,2)::text as diff from s`, [tenant, bank.id, tenant, bank.gl_account_id ?? ''])).rows[0];
     return { body: { reconciled: todo.length, already_reconciled: rows.length - todo.length, reconciled_statement_total: t.st, ledger_balance: t.led, unreconciled_difference: t.diff } };
   },
-};
+} satisfies Record<string, ActionHandler>;

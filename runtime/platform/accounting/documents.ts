@@ -1,11 +1,11 @@
 /** Invoices (approve / void) and payments (create / void) booked through the journal. */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
 import { newId } from '../ids.ts';
 import { bookEntry, reverseEntry } from '../accounting/ledger.ts';
 import { amount, dateOf, today } from '../accounting/money.ts';
 import { INVOICES, OUTSTANDING, PAYMENTS, controlAccount, invoiceBooking, isPurchase } from '../accounting/invoices.ts';
-import { actorOf, bodyOf, iso, param, tenantOf } from './context.ts';
+import { actorOf, bodyOf, iso, param, tenantOf } from '../http/action-context.ts';
 
 const DATES = (a: ActionContext) => [a.trx.raw('date::text as date')];
 
@@ -32,8 +32,8 @@ const paymentView = (r: Record<string, unknown>) => ({
   reference: r.reference, allocations: r.allocations, status: r.status, journal_entry_id: r.journal_entry_id, created_at: iso(r.created_at),
 });
 
-export const accountingDocumentHandlers: HandlerRegistry = {
-  'accounting.approveInvoice': async (a) => {
+export const invoiceAndPaymentActions = {
+  approveInvoice: async (a) => {
     const tenant = tenantOf(a);
     const inv = await invoiceRow(a);
     if (inv.status !== 'draft') throw conflict(`Only draft invoices can be approved; this one is ${inv.status}.`, 'invoice_not_draft');
@@ -49,7 +49,7 @@ export const accountingDocumentHandlers: HandlerRegistry = {
     return { body: invoiceView(await invoiceRow(a)) };
   },
   /** A draft is just marked void; an approved invoice without payments has its entry reversed. */
-  'accounting.voidInvoice': async (a) => {
+  voidInvoice: async (a) => {
     const tenant = tenantOf(a);
     const inv = await invoiceRow(a);
     if (inv.status === 'void') throw conflict('The invoice is already void.', 'invoice_void');
@@ -67,7 +67,7 @@ export const accountingDocumentHandlers: HandlerRegistry = {
    * Receipt (default) or payment against a bank account; allocations `[{invoice_id, amount}]` must
    * reach approved invoices of the matching kind, within their outstanding amount and the payment.
    */
-  'accounting.createPayment': async (a) => {
+  createPayment: async (a) => {
     const tenant = tenantOf(a);
     const b = bodyOf(a);
     const type = String(b.type ?? 'receipt').toLowerCase();
@@ -109,11 +109,11 @@ export const accountingDocumentHandlers: HandlerRegistry = {
     });
     return { status: 201, body: paymentView(await paymentRow(a, id)) };
   },
-  'accounting.voidPayment': async (a) => {
+  voidPayment: async (a) => {
     const p = await paymentRow(a, param(a, 'payment_id'));
     if (p.status === 'void') throw conflict('The payment is already void.', 'payment_void');
     if (p.journal_entry_id) await reverseEntry(a.trx, tenantOf(a), p.journal_entry_id, { date: bodyOf(a).date ?? today(), description: `Void of payment ${p.id}` }, actorOf(a));
     await a.trx(PAYMENTS).where({ id: p.id }).update({ status: 'void', updated_at: a.trx.fn.now() });
     return { body: paymentView(await paymentRow(a, p.id)) };
   },
-};
+} satisfies Record<string, ActionHandler>;

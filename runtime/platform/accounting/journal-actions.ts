@@ -2,14 +2,14 @@
  * Journal entries (draft → posted → reversed), accounting periods (close / reopen) and recurring
  * entries (execute now). The ledger rules live in runtime/platform/accounting/ledger.ts.
  */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
 import { newId } from '../ids.ts';
 import { ENTRIES, bookEntry, createEntry, deleteDraft, entryView, parseLines, postEntry, reverseEntry, updateDraft } from '../accounting/ledger.ts';
 import { dateOf, today } from '../accounting/money.ts';
 import { PERIODS } from '../accounting/periods.ts';
 import { INVOICES } from '../accounting/invoices.ts';
-import { actorOf, bodyOf, iso, param, tenantOf } from './context.ts';
+import { actorOf, bodyOf, iso, param, tenantOf } from '../http/action-context.ts';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : v == null ? null : String(v));
 
@@ -27,8 +27,8 @@ const periodView = (r: Record<string, unknown>) => ({
 /** next_run advanced by the frequency, in SQL date arithmetic. */
 const STEP: Record<string, string> = { daily: '1 day', weekly: '7 days', monthly: '1 month', quarterly: '3 months', yearly: '1 year', annually: '1 year' };
 
-export const accountingJournalHandlers: HandlerRegistry = {
-  'accounting.createJournalEntry': async (a) => {
+export const journalActions = {
+  createJournalEntry: async (a) => {
     const b = bodyOf(a);
     const tenant = tenantOf(a);
     const id = await createEntry(a.trx, tenant, {
@@ -38,8 +38,8 @@ export const accountingJournalHandlers: HandlerRegistry = {
     if (b.post === true) await postEntry(a.trx, tenant, id);
     return { status: 201, body: await entryView(a.trx, tenant, id) };
   },
-  'accounting.getJournalEntry': async (a) => ({ body: await entryView(a.trx, tenantOf(a), param(a, 'id')) }),
-  'accounting.updateJournalEntry': async (a) => {
+  getJournalEntry: async (a) => ({ body: await entryView(a.trx, tenantOf(a), param(a, 'id')) }),
+  updateJournalEntry: async (a) => {
     const b = bodyOf(a);
     const tenant = tenantOf(a);
     const id = param(a, 'id');
@@ -53,21 +53,21 @@ export const accountingJournalHandlers: HandlerRegistry = {
     if (b.post === true) await postEntry(a.trx, tenant, id);
     return { body: await entryView(a.trx, tenant, id) };
   },
-  'accounting.deleteJournalEntry': async (a) => {
+  deleteJournalEntry: async (a) => {
     await deleteDraft(a.trx, tenantOf(a), param(a, 'id'));
     return { body: null };
   },
-  'accounting.postJournalEntry': async (a) => {
+  postJournalEntry: async (a) => {
     await postEntry(a.trx, tenantOf(a), param(a, 'entry_id'));
     return { body: await entryView(a.trx, tenantOf(a), param(a, 'entry_id')) };
   },
-  'accounting.reverseJournalEntry': async (a) => {
+  reverseJournalEntry: async (a) => {
     const b = bodyOf(a);
     const mirror = await reverseEntry(a.trx, tenantOf(a), param(a, 'entry_id'), { date: b.date, description: b.description }, actorOf(a));
     return { status: 201, body: { original: await entryView(a.trx, tenantOf(a), param(a, 'entry_id')), reversal: await entryView(a.trx, tenantOf(a), mirror) } };
   },
   /** Closing freezes the period's dates; refused while drafts dated inside it would be stranded. */
-  'accounting.closePeriod': async (a) => {
+  closePeriod: async (a) => {
     const p = await periodRow(a);
     if (p.status === 'closed') throw conflict('The period is already closed.', 'period_closed');
     if (!p.start_date || !p.end_date) throw validation({ period: ['needs start_date and end_date before it can be closed'] });
@@ -76,7 +76,7 @@ export const accountingJournalHandlers: HandlerRegistry = {
     await a.trx(PERIODS).where({ id: p.id }).update({ status: 'closed', closed_at: a.trx.fn.now(), closed_by: actorOf(a), updated_at: a.trx.fn.now() });
     return { body: periodView(await periodRow(a)) };
   },
-  'accounting.reopenPeriod': async (a) => {
+  reopenPeriod: async (a) => {
     const p = await periodRow(a);
     if (p.status !== 'closed') throw conflict('The period is not closed.', 'period_open');
     await a.trx(PERIODS).where({ id: p.id }).update({ status: 'open', closed_at: null, closed_by: null, updated_at: a.trx.fn.now() });
@@ -87,7 +87,7 @@ export const accountingJournalHandlers: HandlerRegistry = {
    * reference, currency, lines}) dated `next_run` (today when unset); type `invoice` creates a draft
    * invoice from it. Then next_run moves on by the frequency.
    */
-  'accounting.executeRecurringEntryNow': async (a) => {
+  executeRecurringEntryNow: async (a) => {
     const tenant = tenantOf(a);
     const r = await a.trx('pf_recurring').where({ company_id: tenant, id: param(a, 'recurring_id') })
       .first('*', a.trx.raw('next_run::text as next_run'), a.trx.raw('end_date::text as end_date'));
@@ -120,4 +120,4 @@ export const accountingJournalHandlers: HandlerRegistry = {
     });
     return { status: 201, body: { recurring_id: r.id, run_date: date, next_run: r.end_date && next > r.end_date ? null : next, ...result } };
   },
-};
+} satisfies Record<string, ActionHandler>;

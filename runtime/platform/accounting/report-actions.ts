@@ -3,12 +3,12 @@
  * approved invoices: trial balance, balance sheet, profit and loss, general ledger, cash flow
  * (movement on cash accounts), aged receivables/payables, tax.
  */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import { dateOf, today } from '../accounting/money.ts';
 import { balanceSheet, generalLedger, profitAndLoss, trialBalance } from '../accounting/statements.ts';
 import { LINE_AMOUNTS, OUTSTANDING } from '../accounting/invoices.ts';
-import { tenantOf } from './context.ts';
+import { tenantOf } from '../http/action-context.ts';
 
 const q = (a: ActionContext) => a.query as Record<string, unknown>;
 const asOf = (a: ActionContext) => dateOf(q(a).as_of, 'as_of', today());
@@ -36,8 +36,8 @@ async function aged(a: ActionContext, purchase: boolean) {
   return { as_of: d, buckets, total, invoices };
 }
 
-export const accountingReportHandlers: HandlerRegistry = {
-  'accounting-reports.trialBalanceReport': async (a) => {
+export const accountingReports = {
+  trialBalanceReport: async (a) => {
     let d = asOf(a);
     if (q(a).period_id) {
       const p = await a.trx('pf_periods').where({ company_id: tenantOf(a), id: String(q(a).period_id) }).first(a.trx.raw('end_date::text as end_date'));
@@ -46,20 +46,20 @@ export const accountingReportHandlers: HandlerRegistry = {
     }
     return { body: await trialBalance(a.trx, tenantOf(a), d) };
   },
-  'accounting-reports.balanceSheetReport': async (a) => ({ body: await balanceSheet(a.trx, tenantOf(a), asOf(a)) }),
-  'accounting-reports.profitAndLossReport': async (a) => {
+  balanceSheetReport: async (a) => ({ body: await balanceSheet(a.trx, tenantOf(a), asOf(a)) }),
+  profitAndLossReport: async (a) => {
     const r = range(a);
     return { body: await profitAndLoss(a.trx, tenantOf(a), r.from, r.to) };
   },
-  'accounting-reports.generalLedgerReport': async (a) => {
+  generalLedgerReport: async (a) => {
     const r = range(a);
     const account = q(a).account_id ? String(q(a).account_id) : undefined;
     return { body: await generalLedger(a.trx, tenantOf(a), r.from, r.to, account) };
   },
-  'accounting-reports.agedReceivablesReport': async (a) => ({ body: await aged(a, false) }),
-  'accounting-reports.agedPayablesReport': async (a) => ({ body: await aged(a, true) }),
+  agedReceivablesReport: async (a) => ({ body: await aged(a, false) }),
+  agedPayablesReport: async (a) => ({ body: await aged(a, true) }),
   /** Cash accounts: ledger accounts of bank accounts, or sub_type cash/bank. Direct method: money in and out. */
-  'accounting-reports.cashFlowStatement': async (a) => {
+  cashFlowStatement: async (a) => {
     const { from, to } = range(a);
     const tenant = tenantOf(a);
     const cash = `(select gl_account_id from pf_bank_accounts where company_id = ? and gl_account_id is not null
@@ -85,7 +85,7 @@ export const accountingReportHandlers: HandlerRegistry = {
     return { body: { from, to, method: 'direct', ...tot, accounts: per } };
   },
   /** Per tax code, output tax (sales) and input tax (purchases) of approved invoices dated in range. */
-  'accounting-reports.taxReport': async (a) => {
+  taxReport: async (a) => {
     const { from, to } = range(a);
     const tenant = tenantOf(a);
     const base = `select case when lower(coalesce(i.type, 'sales')) in ('purchase', 'bill', 'payable') then 'purchase' else 'sales' end as side, x.*
@@ -102,4 +102,4 @@ export const accountingReportHandlers: HandlerRegistry = {
               coalesce(sum(case when side = 'sales' then tax else -tax end), 0)::numeric(18,2)::text as net_tax_payable from (${base}) b`, args)).rows[0];
     return { body: { from, to, tax_codes: codes, ...t } };
   },
-};
+} satisfies Record<string, ActionHandler>;

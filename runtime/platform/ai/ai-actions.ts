@@ -6,7 +6,7 @@
  * a lexicon; see runtime/platform/ai/offline-vectors.ts). Every call is logged as a pf_records row
  * (kind `ai_usage`) that /v1/ai-usage sums. Image description needs a vision model: 501.
  */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { ApiError, notFound, rateLimited, validation } from '../../http/api-error.ts';
 import { AiProviderError, type AiMessage, type AiTask, providerFromEnv } from '../../effects/ai/provider.ts';
 import { keywords, summarize } from '../../effects/ai/extractive.ts';
@@ -14,7 +14,7 @@ import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
 import { loadObject, loadType } from '../objects/object-store.ts';
 import { cosine, DIMENSIONS, embed, EMBEDDING_MODEL, moderate, MODERATION_MODEL } from '../ai/offline-vectors.ts';
-import { actorOf, bodyOf, param, tenantOf } from './context.ts';
+import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
 const MAX_HISTORY = 20;
 const MAX_CHARS = 50_000;
@@ -71,22 +71,22 @@ function textOf(props: unknown): string {
   return Object.entries((props ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string').map(([, v]) => String(v).trim()).filter(Boolean).map((s) => (/[.!?]$/.test(s) ? s : `${s}.`)).join(' ');
 }
 
-export const aiHandlers: HandlerRegistry = {
-  'ai.listAvailableAiModels': async () => {
+export const aiActions = {
+  listAvailableAiModels: async () => {
     const p = providerFromEnv();
     return { body: { provider: p.provider, text_generation: [p.model], text_embedding: [EMBEDDING_MODEL], image_to_text: [], text_classification: [MODERATION_MODEL] } };
   },
-  'ai.chatCompletion': async (a) => {
+  chatCompletion: async (a) => {
     const b = bodyOf(a);
     const r = await complete(a, 'chat', String(b.message ?? ''), historyOf(b.history));
     return { body: { response: r.text, model: r.model, provider: r.provider } };
   },
-  'ai.textGeneration': async (a) => {
+  textGeneration: async (a) => {
     const b = bodyOf(a);
     const r = await complete(a, 'generate', String(b.prompt ?? ''), [], Number(b.max_tokens) || undefined);
     return { body: { text: r.text, model: r.model, provider: r.provider } };
   },
-  'ai.chatWithConversationHistory': async (a) => {
+  chatWithConversationHistory: async (a) => {
     const conv = await a.trx('pf_conversations').where({ company_id: tenantOf(a), id: param(a, 'conversation_id') }).first('id');
     if (!conv) throw notFound('Conversation not found.');
     const msgs = await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'ai_messages', parent_id: conv.id }).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(MAX_HISTORY);
@@ -100,34 +100,34 @@ export const aiHandlers: HandlerRegistry = {
     }
     return { body: { response: r.text, model: r.model, provider: r.provider, conversation_id: conv.id, history_length: history.length + 2 } };
   },
-  'ai.summariseContent': async (a) => {
+  summariseContent: async (a) => {
     const { id, text } = await objectText(a);
     const words = Math.min(Math.max(Number(bodyOf(a).max_length) || 60, 10), 500);
     const summary = summarize(text, words).join(' ');
     await logUsage(a, 'summarise', 'loop-offline-extractive-1', text.split(/\s+/).length, summary.split(/\s+/).length);
     return { body: { object_id: id, summary, model: 'loop-offline-extractive-1', method: 'extractive' } };
   },
-  'ai.autoTagContent': async (a) => {
+  autoTagContent: async (a) => {
     const { id, text } = await objectText(a);
     const tags = keywords(text, 8);
     await logUsage(a, 'auto_tag', 'loop-offline-extractive-1', text.split(/\s+/).length, tags.length);
     return { body: { object_id: id, tags, model: 'loop-offline-extractive-1', method: 'keyword frequency' } };
   },
-  'ai.contentModeration': async (a) => {
+  contentModeration: async (a) => {
     const text = bodyOf(a).text;
     const list = Array.isArray(text) ? text : [text];
     if (!list.length || list.some((t) => typeof t !== 'string')) throw validation({ text: ['must be a string or a list of strings'] });
     await logUsage(a, 'moderate', MODERATION_MODEL, list.join(' ').split(/\s+/).length, 0);
     return { body: { results: (list as string[]).map(moderate), model: MODERATION_MODEL } };
   },
-  'ai.generateEmbeddings': async (a) => {
+  generateEmbeddings: async (a) => {
     const text = bodyOf(a).text;
     const list = Array.isArray(text) ? text : [text];
     if (!list.length || list.length > 100 || list.some((t) => typeof t !== 'string')) throw validation({ text: ['must be a string or a list of 1–100 strings'] });
     await logUsage(a, 'embeddings', EMBEDDING_MODEL, list.join(' ').split(/\s+/).length, 0);
     return { body: { embeddings: (list as string[]).map(embed), model: EMBEDDING_MODEL, dimensions: DIMENSIONS } };
   },
-  'ai.indexObjectsForVectorSearch': async (a) => {
+  indexObjectsForVectorSearch: async (a) => {
     const b = bodyOf(a);
     const tenant = tenantOf(a);
     const type = await loadType(a.trx, tenant, String(b.object_type_id ?? ''));
@@ -140,7 +140,7 @@ export const aiHandlers: HandlerRegistry = {
     }
     return { body: { indexed: rows.length, model: EMBEDDING_MODEL, object_type_id: type.id } };
   },
-  'ai.vectorSimilaritySearch': async (a) => {
+  vectorSimilaritySearch: async (a) => {
     const b = bodyOf(a);
     if (typeof b.query !== 'string' || !b.query.trim()) throw validation({ query: ['is required'] });
     const limit = Math.min(Math.max(Number(b.limit) || 10, 1), 50);
@@ -151,14 +151,14 @@ export const aiHandlers: HandlerRegistry = {
       .filter((r) => r.score > 0).sort((x, y) => y.score - x.score || String(x.object_id).localeCompare(String(y.object_id))).slice(0, limit);
     return { body: { results: scored, model: EMBEDDING_MODEL, dimensions: DIMENSIONS } };
   },
-  'ai.describeImage': async (a) => {
+  describeImage: async (a) => {
     const id = String(bodyOf(a).file_id ?? '');
     const file = await a.trx('pf_files').where({ company_id: tenantOf(a), id }).whereNull('deleted_at').first('content_type');
     if (!file) throw notFound('File not found.');
     if (!String(file.content_type).startsWith('image/')) throw validation({ file_id: ['is not an image'] });
     throw new ApiError(501, 'vision_model_unavailable', 'Describing images needs a vision model; the configured AI provider (LOOP_AI_BASE_URL, or the offline provider) takes text only, so this server cannot describe images.');
   },
-  'ai-providers.getAiUsageStats': async (a) => {
+  getAiUsageStats: async (a) => {
     const rows = await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'ai_usage' })
       .select(a.trx.raw("data->>'feature' as feature"), a.trx.raw("data->>'model' as model"))
       .count({ calls: '*' }).sum({ prompt_tokens: a.trx.raw("(data->>'prompt_tokens')::int") }).sum({ completion_tokens: a.trx.raw("(data->>'completion_tokens')::int") })
@@ -166,4 +166,4 @@ export const aiHandlers: HandlerRegistry = {
     const by = (rows as Record<string, any>[]).map((r) => ({ feature: r.feature, model: r.model, calls: Number(r.calls), prompt_tokens: Number(r.prompt_tokens ?? 0), completion_tokens: Number(r.completion_tokens ?? 0) }));
     return { body: { total_calls: by.reduce((n, r) => n + r.calls, 0), prompt_tokens: by.reduce((n, r) => n + r.prompt_tokens, 0), completion_tokens: by.reduce((n, r) => n + r.completion_tokens, 0), by_feature: by } };
   },
-};
+} satisfies Record<string, ActionHandler>;

@@ -5,12 +5,12 @@
  * Report parameters arrive in the query string; list parameters (filters, steps) as JSON.
  */
 import type { Knex } from 'knex';
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { loadType, objects } from '../objects/object-store.ts';
 import { aggregateObjects, applyFilter, type Filter } from '../objects/object-query.ts';
-import { tenantOf } from './context.ts';
+import { tenantOf } from '../http/action-context.ts';
 
 const PERIODS: Readonly<Record<string, number>> = { '24h': 1, '1d': 1, '7d': 7, '30d': 30, '90d': 90, '365d': 365 };
 const INTERVALS = new Set(['hour', 'day', 'week', 'month']);
@@ -61,8 +61,8 @@ async function count(q: Knex.QueryBuilder): Promise<number> {
   return Number((await q.count({ n: '*' }).first())?.n ?? 0);
 }
 
-export const reportHandlers: HandlerRegistry = {
-  'analytics.funnelReport': async (a) => {
+export const analyticsReports = {
+  funnelReport: async (a) => {
     const type = await typeFor(a);
     const steps = jsonParam<{ name?: string; filters?: unknown[] }[]>(a, 'steps', []);
     if (!Array.isArray(steps) || steps.length === 0 || steps.length > 20) throw validation({ steps: ['give 1–20 steps'] });
@@ -80,7 +80,7 @@ export const reportHandlers: HandlerRegistry = {
     }
     return { body: { object_type_id: type.id, steps: out } };
   },
-  'analytics.leaderboardReport': async (a) => {
+  leaderboardReport: async (a) => {
     const type = await typeFor(a);
     const group = str(a, 'group_by');
     if (!group) throw validation({ group_by: ['is required'] });
@@ -94,7 +94,7 @@ export const reportHandlers: HandlerRegistry = {
       .slice(0, limit);
     return { body: { object_type_id: type.id, group_by: group, aggregation: fn, entries: sorted.map((e, i) => ({ rank: i + 1, ...e })) } };
   },
-  'analytics.pipelineReport': async (a) => {
+  pipelineReport: async (a) => {
     const type = await typeFor(a);
     const stage = str(a, 'stage_property');
     if (!stage) throw validation({ stage_property: ['is required'] });
@@ -110,7 +110,7 @@ export const reportHandlers: HandlerRegistry = {
       .map((r) => ({ stage: r[stage] ?? null, count: Number(r.count), ...(prop ? { value: Number(r.value ?? 0) } : {}), share: total ? Number(r.count) / total : 0 }));
     return { body: { object_type_id: type.id, stage_property: stage, total, stages } };
   },
-  'analytics.timeSeriesReport': async (a) => {
+  timeSeriesReport: async (a) => {
     const type = await typeFor(a);
     const interval = str(a, 'interval') ?? 'day';
     if (!INTERVALS.has(interval)) throw validation({ interval: ['must be hour, day, week or month'] });
@@ -132,7 +132,7 @@ export const reportHandlers: HandlerRegistry = {
     const series = (rows as Record<string, any>[]).map((r) => ({ period: String(r.bucket), value: Number(r.value ?? 0) }));
     return { body: { object_type_id: type.id, interval, aggregation: fn, series } };
   },
-  'analytics.getTenantAnalytics': async (a) => {
+  getTenantAnalytics: async (a) => {
     const tenant = tenantOf(a);
     const { period, since } = periodStart(a);
     const byType = await a.trx(T.objects).join(T.objectTypes, `${T.objectTypes}.id`, `${T.objects}.object_type_id`)
@@ -165,7 +165,7 @@ export const reportHandlers: HandlerRegistry = {
       },
     };
   },
-  'analytics.analyticsEngineQuery': async (a) => {
+  analyticsEngineQuery: async (a) => {
     const tenant = tenantOf(a);
     const { period, since } = periodStart(a);
     const base = () => a.trx(T.records).where({ company_id: tenant, kind: 'events' }).where('created_at', '>=', since);
@@ -181,4 +181,4 @@ export const reportHandlers: HandlerRegistry = {
       },
     };
   },
-};
+} satisfies Record<string, ActionHandler>;

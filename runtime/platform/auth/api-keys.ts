@@ -8,7 +8,7 @@
 import type { Knex } from 'knex';
 import { T } from '../tables.ts';
 import { newId, newSecret, sameHash, sha256 } from '../ids.ts';
-import { ensureTenant } from '../tenants.ts';
+import { ensureTenant } from '../tenants/tenant-store.ts';
 
 export const KEY_PREFIX = 'pk_live_';
 

@@ -9,7 +9,7 @@
  */
 import { randomInt } from 'node:crypto';
 import argon2 from 'argon2';
-import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler, ActionResult } from '../../runtime-api.ts';
 import { ApiError, validation } from '../../http/api-error.ts';
 import { errorBody } from '../../http/render-error.ts';
 import { enqueueMail } from '../../effects/mail/mailer.ts';
@@ -18,7 +18,7 @@ import { T } from '../tables.ts';
 import { newId, newSecret, sha256 } from '../ids.ts';
 import { issueTokens } from '../auth/end-user-tokens.ts';
 import { jwtKeyFor } from '../auth/jwt-key.ts';
-import { bodyOf, tenantOf } from './context.ts';
+import { bodyOf, tenantOf } from '../http/action-context.ts';
 
 type Purpose = 'password_reset' | 'magic_link' | 'sms_otp' | 'email_verify';
 const TTL_MS: Record<Purpose, number> = { password_reset: 3600_000, magic_link: 15 * 60_000, sms_otp: 10 * 60_000, email_verify: 7 * 24 * 3600_000 };
@@ -86,8 +86,8 @@ async function verifyEmail(a: ActionContext, token: unknown): Promise<ActionResu
   return { body: { verified: true, user_id: userId } };
 }
 
-export const authEmailHandlers: HandlerRegistry = {
-  'auth.requestPasswordReset': async (a) => {
+export const emailFlowActions = {
+  requestPasswordReset: async (a) => {
     const b = bodyOf(a);
     const user = await userByEmail(a, b.email);
     if (user && !user.banned) {
@@ -98,7 +98,7 @@ export const authEmailHandlers: HandlerRegistry = {
     }
     return { body: SENT };
   },
-  'auth.resetPassword': async (a) => {
+  resetPassword: async (a) => {
     const b = bodyOf(a);
     if (typeof b.password !== 'string' || b.password.length < 8 || b.password.length > 200) throw validation({ password: ['must be 8 to 200 characters'] });
     const userId = await takeToken(a, 'password_reset', b.token);
@@ -108,7 +108,7 @@ export const authEmailHandlers: HandlerRegistry = {
     await a.trx(T.sessions).where({ company_id: tenantOf(a), user_id: userId }).whereNull('revoked_at').update({ revoked_at: new Date().toISOString() });
     return { body: { password_reset: true } };
   },
-  'auth.sendMagicLink': async (a) => {
+  sendMagicLink: async (a) => {
     const b = bodyOf(a);
     const user = await userByEmail(a, b.email);
     if (user && !user.banned) {
@@ -119,13 +119,13 @@ export const authEmailHandlers: HandlerRegistry = {
     }
     return { body: SENT };
   },
-  'auth.verifyMagicLink': async (a) => {
+  verifyMagicLink: async (a) => {
     const userId = await takeToken(a, 'magic_link', bodyOf(a).token);
     if (!userId) return refuse(a, 'The sign-in link is invalid or has expired.');
     // Following the link proves the mailbox.
     return signIn(a, userId, { email_verified: true });
   },
-  'auth.sendSmsOtp': async (a) => {
+  sendSmsOtp: async (a) => {
     const phone = String(bodyOf(a).phone ?? '').replace(/[\s()-]/g, '');
     if (!E164.test(phone)) throw validation({ phone: ['must be an E.164 number, e.g. +15551234567'] });
     const user = await a.trx(T.users).where({ company_id: tenantOf(a), phone }).first();
@@ -136,7 +136,7 @@ export const authEmailHandlers: HandlerRegistry = {
     }
     return { body: SENT };
   },
-  'auth.verifyOtp': async (a) => {
+  verifyOtp: async (a) => {
     const b = bodyOf(a);
     const phone = String(b.phone ?? '').replace(/[\s()-]/g, '');
     const user = await a.trx(T.users).where({ company_id: tenantOf(a), phone }).first('id');
@@ -151,9 +151,9 @@ export const authEmailHandlers: HandlerRegistry = {
     }
     return signIn(a, userId, { phone_verified: true });
   },
-  'auth.verifyEmail': async (a) => verifyEmail(a, (a.query as Record<string, unknown>).token),
-  'auth.verifyEmail2': async (a) => verifyEmail(a, bodyOf(a).token),
-  'email.sendEmail': async (a) => {
+  verifyEmail: async (a) => verifyEmail(a, (a.query as Record<string, unknown>).token),
+  verifyEmail2: async (a) => verifyEmail(a, bodyOf(a).token),
+  sendEmail: async (a) => {
     const b = bodyOf(a);
     const to = String(b.to ?? '');
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(to)) throw validation({ to: ['must be an email address'] });
@@ -163,4 +163,4 @@ export const authEmailHandlers: HandlerRegistry = {
     const id = await enqueueMail(a.trx, { to, subject: b.subject, text, html: typeof b.html === 'string' ? b.html : undefined, companyId: tenantOf(a), payload: { kind: 'api', from: b.from ?? null, reply_to: b.reply_to ?? null } });
     return { body: { sent: false, queued: true, message_id: String(id), status: 'pending' } };
   },
-};
+} satisfies Record<string, ActionHandler>;

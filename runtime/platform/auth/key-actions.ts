@@ -1,10 +1,10 @@
 /** API key lifecycle (seed 002 "API Keys"): create (token shown once), update, revoke, rotate. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionHandler } from '../../runtime-api.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import { insertKey, keyView, KEY_COLUMNS } from '../auth/api-keys.ts';
 import { unknownScopes } from '../auth/scopes.ts';
 import { T } from '../tables.ts';
-import { actorOf, bodyOf, param, tenantOf } from './context.ts';
+import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
 function checkScopes(scopes: unknown): string[] {
   if (!Array.isArray(scopes) || scopes.length === 0) throw validation({ scopes: ['must be a non-empty list of read, write, schema, files, auth, ai, *'] });
@@ -19,8 +19,8 @@ function checkAllowlist(v: unknown): string[] | null {
   return v as string[];
 }
 
-export const keysHandlers: HandlerRegistry = {
-  'keys.create': async (a) => {
+export const keyActions = {
+  create: async (a) => {
     const b = bodyOf(a);
     const { row, token } = await insertKey(a.trx, tenantOf(a), {
       label: String(b.label ?? 'key'),
@@ -32,7 +32,7 @@ export const keysHandlers: HandlerRegistry = {
     });
     return { status: 201, body: { key: row, token } };
   },
-  'keys.update': async (a) => {
+  update: async (a) => {
     const b = bodyOf(a);
     const patch: Record<string, unknown> = { updated_at: a.trx.fn.now() };
     if (b.label !== undefined) patch.label = b.label;
@@ -46,14 +46,14 @@ export const keysHandlers: HandlerRegistry = {
     return { body: keyView(await a.trx(T.apiKeys).where({ id }).first(KEY_COLUMNS)) };
   },
   /** Revoked, not deleted: the row stays for audit; the key stops working at once. */
-  'keys.revoke': async (a) => {
+  revoke: async (a) => {
     const id = param(a, 'id');
     const n = await a.trx(T.apiKeys).where({ id, company_id: tenantOf(a) }).whereNull('revoked_at').update({ revoked_at: new Date().toISOString(), updated_at: a.trx.fn.now() });
     if (!n) throw notFound('API key not found or already revoked.');
     return { body: keyView(await a.trx(T.apiKeys).where({ id }).first(KEY_COLUMNS)) };
   },
   /** A new key with the old one's settings (label/scopes may change); the old key is revoked now. */
-  'keys.rotateApiKey': async (a) => {
+  rotateApiKey: async (a) => {
     const id = param(a, 'key_id');
     const tenant = tenantOf(a);
     const old = await a.trx(T.apiKeys).where({ id, company_id: tenant }).whereNull('revoked_at').first();
@@ -71,4 +71,4 @@ export const keysHandlers: HandlerRegistry = {
     await a.trx(T.apiKeys).where({ id }).update({ revoked_at: new Date().toISOString(), updated_at: a.trx.fn.now() });
     return { body: { old_key: keyView(await a.trx(T.apiKeys).where({ id }).first(KEY_COLUMNS)), new_key: row, token } };
   },
-};
+} satisfies Record<string, ActionHandler>;

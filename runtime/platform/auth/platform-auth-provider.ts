@@ -10,7 +10,7 @@ import type { AuthProvider } from '../../auth-provider.ts';
 import type { Principal, RequestContext, TenantContext } from '../../runtime-api.ts';
 import { forbidden, unauthorized } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { tenantContext } from '../tenants.ts';
+import { tenantContext } from '../tenants/tenant-store.ts';
 import { findKey, KEY_PREFIX } from './api-keys.ts';
 import { verifyAccess } from './end-user-tokens.ts';
 import { ipAllowed } from './ip-allowlist.ts';

@@ -3,16 +3,16 @@
  * Every call carries the tenant's API key (or the user's own token), which names the tenant.
  */
 import argon2 from 'argon2';
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound, unauthorized } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId, sha256 } from '../ids.ts';
 import { issueTokens } from '../auth/end-user-tokens.ts';
 import { jwtKeyFor } from '../auth/jwt-key.ts';
 import { issueTicket, verifiedFactors } from '../mfa/totp.ts';
-import { bodyOf, endUserOf, iso, param, tenantOf } from './context.ts';
-import { sendVerification } from './auth-email.ts';
-import { insertUser, patchUser, userView } from './users.ts';
+import { bodyOf, endUserOf, iso, param, tenantOf } from '../http/action-context.ts';
+import { sendVerification } from '../auth/email-flows.ts';
+import { insertUser, patchUser, userView } from '../users/user-actions.ts';
 
 async function tokensFor(a: ActionContext, user: Record<string, unknown>) {
   await a.trx(T.users).where({ id: user.id }).update({ last_sign_in_at: new Date().toISOString() });
@@ -23,14 +23,14 @@ function sessionView(r: Record<string, unknown>) {
   return { id: r.id, user_id: r.user_id, ip: r.ip ?? null, user_agent: r.user_agent ?? null, created_at: iso(r.created_at), expires_at: iso(r.expires_at) };
 }
 
-export const authHandlers: HandlerRegistry = {
-  'auth.signUp': async (a) => {
+export const sessionActions = {
+  signUp: async (a) => {
     const b = bodyOf(a);
     const user = await insertUser(a, { email: b.email, password: b.password ?? '', phone: b.phone, user_metadata: b.user_metadata });
     await sendVerification(a, user);
     return { status: 201, body: await tokensFor(a, user) };
   },
-  'auth.logIn': async (a) => {
+  logIn: async (a) => {
     const b = bodyOf(a);
     const email = String(b.email ?? '').trim().toLowerCase();
     const user = await a.trx(T.users).where({ company_id: tenantOf(a), email }).first();
@@ -45,7 +45,7 @@ export const authHandlers: HandlerRegistry = {
     return { body: await tokensFor(a, user) };
   },
   /** Rotates the refresh token: the old session is revoked and a new one opened. */
-  'auth.refreshTokens': async (a) => {
+  refreshTokens: async (a) => {
     const token = String(bodyOf(a).refresh_token ?? '');
     const s = await a.trx(T.sessions).where({ company_id: tenantOf(a), refresh_hash: sha256(token) }).first();
     if (!s || s.revoked_at || (s.expires_at && new Date(s.expires_at).getTime() <= Date.now())) throw unauthorized('Invalid or expired refresh token.', 'invalid_token');
@@ -54,7 +54,7 @@ export const authHandlers: HandlerRegistry = {
     await a.trx(T.sessions).where({ id: s.id }).update({ revoked_at: new Date().toISOString() });
     return { body: await tokensFor(a, user) };
   },
-  'auth.logOut': async (a) => {
+  logOut: async (a) => {
     const user = endUserOf(a);
     const token = bodyOf(a).refresh_token;
     const q = a.trx(T.sessions).where({ company_id: tenantOf(a), user_id: user }).whereNull('revoked_at');
@@ -63,17 +63,17 @@ export const authHandlers: HandlerRegistry = {
     await q.update({ revoked_at: new Date().toISOString() });
     return { body: { logged_out: true } };
   },
-  'auth.getCurrentUser': async (a) => {
+  getCurrentUser: async (a) => {
     const row = await a.trx(T.users).where({ id: endUserOf(a), company_id: tenantOf(a) }).first();
     if (!row) throw notFound('User not found.');
     return { body: userView(row) };
   },
-  'auth.updateCurrentUser': async (a) => ({ body: userView(await patchUser(a, endUserOf(a), bodyOf(a), ['email', 'phone', 'user_metadata'])) }),
-  'auth.createAnonymousSession': async (a) => {
+  updateCurrentUser: async (a) => ({ body: userView(await patchUser(a, endUserOf(a), bodyOf(a), ['email', 'phone', 'user_metadata'])) }),
+  createAnonymousSession: async (a) => {
     const user = await insertUser(a, { email: `anon-${newId('a').slice(2)}@anonymous.invalid`, role: 'anon' });
     return { status: 201, body: await tokensFor(a, user) };
   },
-  'auth.exportUserData': async (a) => {
+  exportUserData: async (a) => {
     const id = endUserOf(a);
     const user = await a.trx(T.users).where({ id, company_id: tenantOf(a) }).first();
     if (!user) throw notFound('User not found.');
@@ -81,17 +81,17 @@ export const authHandlers: HandlerRegistry = {
     const sessions = await a.trx(T.sessions).where({ company_id: tenantOf(a), user_id: id });
     return { body: { user: userView(user), objects, sessions: sessions.map(sessionView) } };
   },
-  'auth-sessions.list': async (a) => {
+  listSessions: async (a) => {
     const rows = await a.trx(T.sessions).where({ company_id: tenantOf(a), user_id: endUserOf(a) }).whereNull('revoked_at').orderBy('created_at', 'desc');
     return { body: { results: rows.map(sessionView), total: rows.length, next_cursor: null } };
   },
-  'auth-sessions.revoke': async (a) => {
+  revokeSession: async (a) => {
     const n = await a.trx(T.sessions).where({ id: param(a, 'id'), company_id: tenantOf(a), user_id: endUserOf(a) }).whereNull('revoked_at').update({ revoked_at: new Date().toISOString() });
     if (!n) throw notFound('Session not found.');
     return { body: { revoked: true } };
   },
-  'auth-sessions.revokeAllSessions': async (a) => {
+  revokeAllSessions: async (a) => {
     const n = await a.trx(T.sessions).where({ company_id: tenantOf(a), user_id: endUserOf(a) }).whereNull('revoked_at').update({ revoked_at: new Date().toISOString() });
     return { body: { revoked: n } };
   },
-};
+} satisfies Record<string, ActionHandler>;

@@ -4,12 +4,12 @@
  * sync_logs) listed by the existing log endpoints. Steps are runtime/platform/automation/steps.ts —
  * a fixed set of effects, never user code.
  */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound, notImplemented, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { holds, render } from '../automation/conditions.ts';
 import { STEP_TYPES, recordRun, runSteps } from '../automation/steps.ts';
-import { actorOf, bodyOf, param, tenantOf } from './context.ts';
+import { actorOf, asObject, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
 async function rowOf(a: ActionContext, table: string, p: string, label: string) {
   const row = await a.trx(table).where({ company_id: tenantOf(a), id: param(a, p) }).first();
@@ -17,11 +17,9 @@ async function rowOf(a: ActionContext, table: string, p: string, label: string) 
   return row;
 }
 
-const asObject = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
-
-export const runHandlers: HandlerRegistry = {
+export const runActions = {
   /** Conditions are checked against `{data, automation}`; unmet conditions record a skipped run. */
-  'automations.triggerAutomation': async (a) => {
+  triggerAutomation: async (a) => {
     const auto = await rowOf(a, T.automations, 'automation_id', 'Automation');
     const data = bodyOf(a).data ?? {};
     const ctx = { data, automation: { id: auto.id, name: auto.name }, trigger: 'manual' };
@@ -33,7 +31,7 @@ export const runHandlers: HandlerRegistry = {
     return { body: { run_id: runId, ...run } };
   },
   /** Runs the job's single action now: action_type is a step type, action_config its fields. */
-  'scheduled-jobs.executeScheduledJob': async (a) => {
+  executeScheduledJob: async (a) => {
     const job = await rowOf(a, 'pf_scheduled_jobs', 'job_id', 'Scheduled job');
     const type = String(job.action_type ?? '');
     if (!(STEP_TYPES as readonly string[]).includes(type)) throw validation({ action_type: [`must be one of ${STEP_TYPES.join(', ')} to run here`] });
@@ -46,7 +44,7 @@ export const runHandlers: HandlerRegistry = {
    * Only `runtime: declarative` functions run: `code` is JSON `{steps: [...], output?: template}`.
    * JavaScript or other code is refused — this server has no sandbox and never evaluates user code.
    */
-  'functions.executeFunction': async (a) => {
+  executeFunction: async (a) => {
     const fn = await rowOf(a, 'pf_functions', 'function_id', 'Function');
     if (String(fn.runtime ?? '').toLowerCase() !== 'declarative') {
       throw notImplemented(`Function runtime "${fn.runtime ?? '(none)'}" needs a code sandbox (an isolated worker with CPU/memory limits), which this server does not have; it never evaluates user code. Set runtime to "declarative" with code = JSON {"steps": [...], "output": ...} using steps ${STEP_TYPES.join(', ')}.`, 'function_runtime_unavailable');
@@ -69,10 +67,10 @@ export const runHandlers: HandlerRegistry = {
    * and an outbound client per provider). The sync request is recorded in the sync log as
    * `not_connected`, with what would enable it — never a pretend success.
    */
-  'integrations.syncIntegration': async (a) => {
+  syncIntegration: async (a) => {
     const integ = await rowOf(a, 'pf_integrations', 'integration_id', 'Integration');
     const message = `No connector for provider "${integ.provider ?? '(none)'}" is installed on this server; a real sync needs the provider's credentials in config_json and a connector. Nothing was transferred.`;
     const runId = await recordRun(a.trx, tenantOf(a), 'sync_logs', integ.id, { status: 'not_connected', direction: integ.sync_direction ?? null, records_synced: 0, message }, actorOf(a));
     return { status: 202, body: { sync_id: runId, status: 'not_connected', records_synced: 0, message } };
   },
-};
+} satisfies Record<string, ActionHandler>;

@@ -9,14 +9,14 @@
  */
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
 import { insertObject, loadType, objects, propertiesOf } from '../objects/object-store.ts';
 import { storage } from '../files/file-store.ts';
-import { actorOf, bodyOf, param, tenantOf } from './context.ts';
+import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
 const MAX_IMPORT = 10_000;
 const MAX_EXPORT = 100_000;
@@ -79,8 +79,8 @@ export function toCsv(rows: Record<string, unknown>[], columns: string[]): strin
   return stringify(rows.map((r) => columns.map((c) => cell(r[c]))), { header: true, columns });
 }
 
-export const dataHandlers: HandlerRegistry = {
-  'data.importData': async (a) => {
+export const importExportActions = {
+  importData: async (a) => {
     const tenant = tenantOf(a);
     const b = bodyOf(a);
     if (!b.object_type_id) throw validation({ object_type_id: ['is required'] });
@@ -105,7 +105,7 @@ export const dataHandlers: HandlerRegistry = {
     }
     return { body: { imported, errors, total: rows.length, object_type_id: type.id } };
   },
-  'data.startDataExport': async (a) => {
+  startDataExport: async (a) => {
     const tenant = tenantOf(a);
     const b = bodyOf(a);
     if (!b.object_type_id) throw validation({ object_type_id: ['is required'] });
@@ -130,10 +130,10 @@ export const dataHandlers: HandlerRegistry = {
     });
     return { status: 201, body: { export_id: id, format, record_count: rows.length, status: 'completed', download_path: `/v1/data/export/${id}` } };
   },
-  'data.downloadExport': async (a) => {
+  downloadExport: async (a) => {
     const row = await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'data_exports', id: param(a, 'export_id') }).first();
     if (!row) throw notFound('Export not found.');
     const d = row.data as { format: string; storage_key: string; filename: string };
     return { stream: await storage().get(d.storage_key), contentType: d.format === 'csv' ? 'text/csv' : 'application/json', filename: d.filename };
   },
-};
+} satisfies Record<string, ActionHandler>;

@@ -3,7 +3,7 @@
  * upload-complete), metadata, soft delete/trash/restore, versions, folders, search, stats, signed
  * URLs and downloads. Bytes go through LOOP's storage driver (runtime/platform/files/file-store.ts).
  */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { ApiError, badRequest, notFound, unauthorized, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
@@ -13,7 +13,7 @@ import {
   FILE_VERSIONS, FILES, fileView, loadFile, MAX_SIGNED_TTL, signFileUrl, STALE_PENDING_MS, storage, verifyFileUrl, writeContent,
 } from '../files/file-store.ts';
 import { emitEvent } from '../webhooks/emit-event.ts';
-import { actorOf, bodyOf, param, tenantOf } from './context.ts';
+import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
 const MAX_BATCH = 100;
 const ACCESS = ['private', 'public'];
@@ -77,8 +77,8 @@ async function downloadTenant(a: ActionContext, fileId: string): Promise<number>
   return p.tenantId;
 }
 
-export const filesHandlers: HandlerRegistry = {
-  'files.uploadFile': async (a) => {
+export const fileActions = {
+  uploadFile: async (a) => {
     const tenant = tenantOf(a);
     const up = theUpload(a);
     const b = bodyOf(a);
@@ -93,7 +93,7 @@ export const filesHandlers: HandlerRegistry = {
     await emitEvent(a.trx, tenant, 'file.uploaded', fileView(row));
     return { status: 201, body: fileView(row) };
   },
-  'files.getPresignedUploadUrl': async (a) => {
+  getPresignedUploadUrl: async (a) => {
     const tenant = tenantOf(a);
     const q = a.query as Record<string, unknown>;
     const id = newId('file');
@@ -109,7 +109,7 @@ export const filesHandlers: HandlerRegistry = {
       },
     };
   },
-  'files.uploadFileContentToPresignedSlot': async (a) => {
+  uploadFileContentToPresignedSlot: async (a) => {
     const file = await loadFile(a.trx, tenantOf(a), param(a, 'file_id'));
     if (file.status !== 'pending') throw badRequest('This file is not a pending upload slot.', 'not_pending');
     const up = theUpload(a);
@@ -118,7 +118,7 @@ export const filesHandlers: HandlerRegistry = {
     await a.trx(FILES).where({ id: file.id }).update({ status: 'pending' });
     return { status: 201, body: fileView(await loadFile(a.trx, tenantOf(a), file.id)) };
   },
-  'files.confirmPresignedUpload': async (a) => {
+  confirmPresignedUpload: async (a) => {
     const tenant = tenantOf(a);
     const file = await loadFile(a.trx, tenant, param(a, 'file_id'));
     if (file.status === 'ready') return { body: fileView(file) };
@@ -128,15 +128,15 @@ export const filesHandlers: HandlerRegistry = {
     await emitEvent(a.trx, tenant, 'file.uploaded', fileView(row));
     return { body: fileView(row) };
   },
-  'files.cleanStaleUploads': async (a) => {
+  cleanStaleUploads: async (a) => {
     const tenant = tenantOf(a);
     const stale = await a.trx(FILES).where({ company_id: tenant, status: 'pending' }).where('created_at', '<', new Date(Date.now() - STALE_PENDING_MS)).select('id', 'storage_key');
     for (const s of stale) if (s.storage_key) await storage().delete(s.storage_key);
     if (stale.length) await a.trx(FILES).whereIn('id', stale.map((s) => s.id)).delete();
     return { body: { cleaned: stale.length } };
   },
-  'files.getFileMetadata': async (a) => ({ body: fileView(await loadFile(a.trx, tenantOf(a), param(a, 'file_id'))) }),
-  'files.updateFileMetadata': async (a) => {
+  getFileMetadata: async (a) => ({ body: fileView(await loadFile(a.trx, tenantOf(a), param(a, 'file_id'))) }),
+  updateFileMetadata: async (a) => {
     const tenant = tenantOf(a);
     const file = await loadFile(a.trx, tenant, param(a, 'file_id'));
     const patch = metaPatch(bodyOf(a));
@@ -145,21 +145,21 @@ export const filesHandlers: HandlerRegistry = {
     await emitEvent(a.trx, tenant, 'file.updated', row);
     return { body: row };
   },
-  'files.deleteFile': async (a) => {
+  deleteFile: async (a) => {
     const tenant = tenantOf(a);
     const file = await loadFile(a.trx, tenant, param(a, 'file_id'));
     await a.trx(FILES).where({ id: file.id }).update({ deleted_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
     await emitEvent(a.trx, tenant, 'file.deleted', { id: file.id, filename: file.filename });
     return { body: { file_id: file.id, deleted: true } };
   },
-  'files.restoreDeletedFile': async (a) => {
+  restoreDeletedFile: async (a) => {
     const tenant = tenantOf(a);
     const file = await loadFile(a.trx, tenant, param(a, 'file_id'), { deleted: true });
     await a.trx(FILES).where({ id: file.id }).update({ deleted_at: null, updated_at: a.trx.fn.now() });
     return { body: fileView(await loadFile(a.trx, tenant, file.id)) };
   },
-  'files.listTrashedFiles': async (a) => ({ body: await paged(() => a.trx(FILES).where({ company_id: tenantOf(a) }).whereNotNull('deleted_at'), a) }),
-  'files.searchFiles': async (a) => {
+  listTrashedFiles: async (a) => ({ body: await paged(() => a.trx(FILES).where({ company_id: tenantOf(a) }).whereNotNull('deleted_at'), a) }),
+  searchFiles: async (a) => {
     const q = a.query as Record<string, unknown>;
     const tenant = tenantOf(a);
     const base = () => {
@@ -176,19 +176,19 @@ export const filesHandlers: HandlerRegistry = {
     };
     return { body: await paged(base, a) };
   },
-  'files.listFileVersions': async (a) => {
+  listFileVersions: async (a) => {
     const file = await loadFile(a.trx, tenantOf(a), param(a, 'file_id'));
     const older = await a.trx(FILE_VERSIONS).where({ file_id: file.id }).orderBy('version', 'desc');
     const current = { version: Number(file.version), size: Number(file.size), content_type: file.content_type, sha256: file.sha256, current: true, created_at: fileView(file).updated_at };
     return { body: [current, ...older.map((v) => ({ version: Number(v.version), size: Number(v.size), content_type: v.content_type, sha256: v.sha256, current: false, created_at: fileView(v).created_at }))] };
   },
-  'files.listFolders': async (a) => {
+  listFolders: async (a) => {
     const { limit, offset } = page(a);
     const rows = await a.trx(FILES).where({ company_id: tenantOf(a) }).whereNull('deleted_at').groupBy('folder').orderBy('folder')
       .select('folder').count({ count: '*' }).sum({ size: 'size' }).limit(limit).offset(offset);
     return { body: (rows as Record<string, any>[]).map((r) => ({ folder: r.folder, count: Number(r.count), size: Number(r.size ?? 0) })) };
   },
-  'files.storageStatistics': async (a) => {
+  storageStatistics: async (a) => {
     const tenant = tenantOf(a);
     const live = await a.trx(FILES).where({ company_id: tenant }).whereNull('deleted_at').count({ n: '*' }).sum({ bytes: 'size' }).first();
     const trash = await a.trx(FILES).where({ company_id: tenant }).whereNotNull('deleted_at').count({ n: '*' }).sum({ bytes: 'size' }).first();
@@ -202,7 +202,7 @@ export const filesHandlers: HandlerRegistry = {
       },
     };
   },
-  'files.generateSignedUrl': async (a) => {
+  generateSignedUrl: async (a) => {
     const tenant = tenantOf(a);
     const file = await loadFile(a.trx, tenant, param(a, 'file_id'));
     const ttl = Math.min(Math.max(Number(bodyOf(a).expires_in) || 3600, 1), MAX_SIGNED_TTL);
@@ -210,14 +210,14 @@ export const filesHandlers: HandlerRegistry = {
     const token = await signFileUrl(a.trx, tenant, file.id, expires);
     return { body: { url: `${a.baseUrl}/v1/files/${file.id}/content?t=${tenant}&expires=${expires}&token=${token}`, expires_at: new Date(expires * 1000).toISOString(), ttl } };
   },
-  'files.downloadFileContent': async (a) => {
+  downloadFileContent: async (a) => {
     const id = param(a, 'file_id');
     const tenant = await downloadTenant(a, id);
     const file = await loadFile(a.trx, tenant, id);
     if (file.status !== 'ready' || !file.storage_key) throw notFound('This file has no content yet (pending upload).');
     return { stream: await storage().get(file.storage_key), contentType: file.content_type, filename: file.filename };
   },
-  'files.getImageVariant': async (a) => {
+  getImageVariant: async (a) => {
     const file = await loadFile(a.trx, tenantOf(a), param(a, 'file_id'));
     if (!String(file.content_type).startsWith('image/')) throw badRequest('Variants exist only for image files.', 'not_an_image');
     const q = a.query as Record<string, unknown>;
@@ -226,21 +226,21 @@ export const filesHandlers: HandlerRegistry = {
     }
     throw new ApiError(501, 'image_transform_unavailable', 'Resizing and format conversion need an image library (sharp) that this server does not bundle; only the "original" variant is served.');
   },
-  'files.batchReadFileMetadata': async (a) => {
+  batchReadFileMetadata: async (a) => {
     const rows = await a.trx(FILES).where({ company_id: tenantOf(a) }).whereNull('deleted_at').whereIn('id', ids(a));
     return { body: rows.map(fileView) };
   },
-  'files.batchUpdateFileMetadata': async (a) => {
+  batchUpdateFileMetadata: async (a) => {
     const b = bodyOf(a);
     const patch = metaPatch({ access: b.access, folder: b.folder });
     const n = Object.keys(patch).length ? await a.trx(FILES).where({ company_id: tenantOf(a) }).whereNull('deleted_at').whereIn('id', ids(a)).update({ ...patch, updated_at: a.trx.fn.now() }) : 0;
     return { body: { updated: n } };
   },
-  'files.batchDeleteFiles': async (a) => {
+  batchDeleteFiles: async (a) => {
     const want = ids(a);
     const rows = await a.trx(FILES).where({ company_id: tenantOf(a) }).whereNull('deleted_at').whereIn('id', want).select('id');
     const found = rows.map((r) => r.id as string).sort();
     if (found.length) await a.trx(FILES).whereIn('id', found).update({ deleted_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
     return { body: { deleted: found, count: found.length, not_found: want.filter((x) => !found.includes(x)) } };
   },
-};
+} satisfies Record<string, ActionHandler>;

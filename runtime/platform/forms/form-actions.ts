@@ -1,10 +1,13 @@
-/** Form operations beyond CRUD (seed 002 "Forms"): duplicate, submission export (CSV/JSON), analytics. */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+/**
+ * Form operations beyond CRUD (seed 002 "Forms"): duplicate, submission export (CSV/JSON), analytics, and the
+ * public form (read and submit without a key; submissions are pf_records rows of kind `form_submissions`).
+ */
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
-import { actorOf, iso, param, tenantOf } from './context.ts';
-import { toCsv } from './data.ts';
+import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
+import { toCsv } from '../data/import-export.ts';
 
 async function formOf(a: ActionContext) {
   const row = await a.trx(T.forms).where({ company_id: tenantOf(a), id: param(a, 'form_id') }).first();
@@ -14,8 +17,8 @@ async function formOf(a: ActionContext) {
 
 const submissions = (a: ActionContext, formId: string) => a.trx(T.records).where({ company_id: tenantOf(a), kind: 'form_submissions', parent_id: formId });
 
-export const formHandlers: HandlerRegistry = {
-  'forms.duplicateForm': async (a) => {
+export const formActions = {
+  duplicateForm: async (a) => {
     const f = await formOf(a);
     const id = newId('form');
     const json = (v: unknown) => (v === null || v === undefined ? v : JSON.stringify(v));
@@ -26,7 +29,7 @@ export const formHandlers: HandlerRegistry = {
     const row = await a.trx(T.forms).where({ id }).first();
     return { status: 201, body: { ...row, company_id: undefined, tenant_id: Number(row.company_id), duplicated_from: f.id, created_at: iso(row.created_at), updated_at: iso(row.updated_at) } };
   },
-  'forms.exportFormSubmissions': async (a) => {
+  exportFormSubmissions: async (a) => {
     const f = await formOf(a);
     const format = String((a.query as Record<string, unknown>).format ?? 'csv').toLowerCase();
     if (format !== 'csv' && format !== 'json') throw validation({ format: ['must be csv or json'] });
@@ -38,7 +41,7 @@ export const formHandlers: HandlerRegistry = {
     const seen = [...new Set(flat.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'submission_id' && k !== 'submitted_at' && !declared.includes(k)).sort();
     return { buffer: Buffer.from(toCsv(flat, ['submission_id', 'submitted_at', ...declared, ...seen])), contentType: 'text/csv', filename: `form-${f.id}-submissions.csv` };
   },
-  'forms.getFormAnalytics': async (a) => {
+  getFormAnalytics: async (a) => {
     const f = await formOf(a);
     const total = Number((await submissions(a, f.id).count({ n: '*' }).first())?.n ?? 0);
     const byDay = await submissions(a, f.id).select(a.trx.raw("to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day")).count({ n: '*' }).groupByRaw('1').orderByRaw('1');
@@ -52,4 +55,17 @@ export const formHandlers: HandlerRegistry = {
       },
     };
   },
-};
+  /** Public: the form's own tenant; inactive forms are not shown. */
+  getPublicForm: async (a) => {
+    const row = await a.trx(T.forms).where({ id: param(a, 'form_id') }).first();
+    if (!row || (row.status ?? 'active') !== 'active') throw notFound('Form not found.');
+    return { body: { id: row.id, name: row.name, fields: parseJson(row.fields) ?? [], settings: parseJson(row.settings) ?? {} } };
+  },
+  submitPublicForm: async (a) => {
+    const form = await a.trx(T.forms).where({ id: param(a, 'form_id') }).first();
+    if (!form || (form.status ?? 'active') !== 'active') throw notFound('Form not found.');
+    const id = newId('sub');
+    await a.trx(T.records).insert({ id, company_id: form.company_id, kind: 'form_submissions', parent_id: form.id, data: JSON.stringify({ data: bodyOf(a) }), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
+    return { status: 201, body: { submission_id: id } };
+  },
+} satisfies Record<string, ActionHandler>;

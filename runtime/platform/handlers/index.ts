@@ -1,86 +1,93 @@
 /**
- * Every handler of the platform catalogue, keyed by handler name (`<module>.<camelCase>`).
+ * Every handler of the platform catalogue, keyed by handler name (`<module>.<camelCase>`): one file
+ * per catalogue module (spec/platform/<module>.yaml → ./<module>.ts), each mapping its handler
+ * names to the domain code that does the work (runtime/platform/<domain>/).
  *
- * Endpoints whose behaviour needs an outside system that is not wired yet (AI providers, SMTP/SMS,
- * SAML/OAuth, passkeys, WebSockets, file storage, SQL shards, job runners) answer 501
- * NOT_IMPLEMENTED with the handler name, through `notYet` below — never fake success. The registry
- * is a Proxy so a handler name the catalogue adds later also answers 501 rather than a crash; the
- * explicit map is the list of what is real.
+ * Endpoints whose behaviour needs an outside system that is not wired yet (SAML/OAuth, passkeys,
+ * WebSockets, SQL, the portal) are explicit entries that answer 501 with what would enable them
+ * (runtime/platform/http/unavailable.ts) — never a pretend success.
  */
-import type { ActionHandler, HandlerRegistry } from '../../runtime-api.ts';
-import { notImplemented } from '../../http/api-error.ts';
-import { accountingBankHandlers } from './accounting-bank.ts';
-import { accountingDocumentHandlers } from './accounting-documents.ts';
-import { accountingJournalHandlers } from './accounting-journal.ts';
-import { accountingReportHandlers } from './accounting-reports.ts';
+import type { HandlerRegistry } from '../../runtime-api.ts';
+import { accountingHandlers } from './accounting.ts';
+import { accountingReportsHandlers } from './accounting-reports.ts';
 import { aiHandlers } from './ai.ts';
-import { approvalHandlers } from './approvals.ts';
-import { associationHandlers } from './associations.ts';
+import { aiProvidersHandlers } from './ai-providers.ts';
+import { analyticsHandlers } from './analytics.ts';
+import { associationsHandlers } from './associations.ts';
+import { auditLogsHandlers } from './audit-logs.ts';
 import { authHandlers } from './auth.ts';
-import { authEmailHandlers } from './auth-email.ts';
-import { childRecordHandlers } from './child-records.ts';
+import { authMfaHandlers } from './auth-mfa.ts';
+import { authNotificationsHandlers } from './auth-notifications.ts';
+import { authPasskeysHandlers } from './auth-passkeys.ts';
+import { authSessionsHandlers } from './auth-sessions.ts';
+import { authSsoHandlers } from './auth-sso.ts';
+import { automationsHandlers } from './automations.ts';
+import { commentsHandlers } from './comments.ts';
+import { dashboardsHandlers } from './dashboards.ts';
 import { dataHandlers } from './data.ts';
+import { emailHandlers } from './email.ts';
+import { eventsHandlers } from './events.ts';
 import { filesHandlers } from './files.ts';
-import { formHandlers } from './forms.ts';
+import { formsHandlers } from './forms.ts';
+import { functionsHandlers } from './functions.ts';
+import { governanceHandlers } from './governance.ts';
+import { integrationsHandlers } from './integrations.ts';
 import { keysHandlers } from './keys.ts';
-import { mfaHandlers } from './mfa.ts';
-import { notificationHandlers } from './notifications.ts';
 import { objectTypesHandlers } from './object-types.ts';
-import { operationsHandlers } from './operations.ts';
 import { objectsHandlers } from './objects.ts';
-import { reportHandlers } from './reports.ts';
-import { resourceHandlers } from './resources.ts';
-import { runHandlers } from './runs.ts';
+import { operationsHandlers } from './operations.ts';
+import { policiesHandlers } from './policies.ts';
+import { portalHandlers } from './portal.ts';
+import { rolesHandlers } from './roles.ts';
+import { savedReportsHandlers } from './saved-reports.ts';
+import { scheduledJobsHandlers } from './scheduled-jobs.ts';
 import { settingsHandlers } from './settings.ts';
-import { shareAndReportHandlers } from './shares-and-reports.ts';
-import { tenantInfoHandlers } from './tenant-info.ts';
-import { unavailableHandlers } from './unavailable.ts';
+import { shortUrlsHandlers } from './short-urls.ts';
+import { tenantsHandlers } from './tenants.ts';
 import { usersHandlers } from './users.ts';
+import { viewsHandlers } from './views.ts';
 import { webhooksHandlers } from './webhooks.ts';
+import { workflowsHandlers } from './workflows.ts';
 
-/** Handlers with real behaviour. */
-export const implementedPlatformHandlers: HandlerRegistry = {
-  ...accountingBankHandlers,
-  ...accountingDocumentHandlers,
-  ...accountingJournalHandlers,
-  ...accountingReportHandlers,
+export const platformHandlers: HandlerRegistry = {
+  ...accountingHandlers,
+  ...accountingReportsHandlers,
   ...aiHandlers,
-  ...approvalHandlers,
-  ...associationHandlers,
+  ...aiProvidersHandlers,
+  ...analyticsHandlers,
+  ...associationsHandlers,
+  ...auditLogsHandlers,
   ...authHandlers,
-  ...authEmailHandlers,
-  ...childRecordHandlers,
+  ...authMfaHandlers,
+  ...authNotificationsHandlers,
+  ...authPasskeysHandlers,
+  ...authSessionsHandlers,
+  ...authSsoHandlers,
+  ...automationsHandlers,
+  ...commentsHandlers,
+  ...dashboardsHandlers,
   ...dataHandlers,
+  ...emailHandlers,
+  ...eventsHandlers,
   ...filesHandlers,
-  ...formHandlers,
+  ...formsHandlers,
+  ...functionsHandlers,
+  ...governanceHandlers,
+  ...integrationsHandlers,
   ...keysHandlers,
-  ...mfaHandlers,
-  ...notificationHandlers,
   ...objectTypesHandlers,
-  ...operationsHandlers,
   ...objectsHandlers,
-  ...reportHandlers,
-  ...resourceHandlers,
-  ...runHandlers,
+  ...operationsHandlers,
+  ...policiesHandlers,
+  ...portalHandlers,
+  ...rolesHandlers,
+  ...savedReportsHandlers,
+  ...scheduledJobsHandlers,
   ...settingsHandlers,
-  ...shareAndReportHandlers,
-  ...tenantInfoHandlers,
+  ...shortUrlsHandlers,
+  ...tenantsHandlers,
   ...usersHandlers,
+  ...viewsHandlers,
   ...webhooksHandlers,
+  ...workflowsHandlers,
 };
-
-function notYet(name: string): ActionHandler {
-  return async () => {
-    throw notImplemented(`${name} is not implemented in this deployment yet.`, 'not_implemented');
-  };
-}
-
-const HANDLER_NAME = /^[a-z][a-z0-9-]*\.[a-z][A-Za-z0-9]*$/;
-
-/** Real handlers, then the 501s that name what would enable them (unavailable.ts). */
-export const platformHandlers: HandlerRegistry = new Proxy({ ...unavailableHandlers, ...implementedPlatformHandlers }, {
-  get(target, key) {
-    if (typeof key !== 'string') return undefined;
-    return target[key] ?? (HANDLER_NAME.test(key) ? notYet(key) : undefined);
-  },
-});

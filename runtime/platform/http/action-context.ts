@@ -18,9 +18,11 @@ export function endUserOf(a: ActionContext): string {
   return String(a.ctx.principal.userId);
 }
 
+/** A JSON object as a record; anything else (array, scalar, null) as `{}`. */
+export const asObject = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
 export function bodyOf(a: ActionContext): Record<string, unknown> {
-  const b = a.body;
-  return b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
+  return asObject(a.body);
 }
 
 export function param(a: ActionContext, name: string): string {

@@ -5,7 +5,7 @@
  * a code check for a signed-in user (challenge). A ticket allows 5 wrong codes, then it is burnt:
  * failures are answered (not thrown) so the attempt count commits.
  */
-import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler, ActionResult } from '../../runtime-api.ts';
 import { ApiError, notFound, validation } from '../../http/api-error.ts';
 import { errorBody } from '../../http/render-error.ts';
 import { T } from '../tables.ts';
@@ -14,7 +14,7 @@ import { issueTokens } from '../auth/end-user-tokens.ts';
 import { jwtKeyFor } from '../auth/jwt-key.ts';
 import { checkCode, consumeTicket, FACTORS, findTicket, newTotp, recoveryCodes, storedSecret, verifiedFactors } from '../mfa/totp.ts';
 import { resealed } from '../../secrets/seal.ts';
-import { bodyOf, endUserOf, iso, param, tenantOf } from './context.ts';
+import { bodyOf, endUserOf, iso, param, tenantOf } from '../http/action-context.ts';
 
 const MAX_TICKET_FAILURES = 5;
 
@@ -50,8 +50,8 @@ async function failTicket(a: ActionContext, ticketId: string): Promise<ActionRes
   return refuse(a, failures >= MAX_TICKET_FAILURES ? 'Too many wrong codes; log in again.' : 'The code is not valid.');
 }
 
-export const mfaHandlers: HandlerRegistry = {
-  'auth-mfa.enrollTotpFactor': async (a) => {
+export const mfaActions = {
+  enrollTotpFactor: async (a) => {
     const userId = endUserOf(a);
     const user = await a.trx(T.users).where({ id: userId, company_id: tenantOf(a) }).first('email');
     const tenant = await a.trx(T.tenants).where({ id: tenantOf(a) }).first('name', 'brand_name');
@@ -64,7 +64,7 @@ export const mfaHandlers: HandlerRegistry = {
     });
     return { status: 201, secret: true, body: { factor_id: id, type: 'totp', friendly_name: friendly, totp: { secret: totp.secret.base32, uri: totp.toString(), qr_code: totp.toString() } } };
   },
-  'auth-mfa.verifyTotpCode': async (a) => {
+  verifyTotpCode: async (a) => {
     const b = bodyOf(a);
     const f = await factorOf(a, b.factor_id);
     if (!checkCode(f.data.secret, b.code)) throw validation({ code: ['is not the current code of this factor'] });
@@ -73,17 +73,17 @@ export const mfaHandlers: HandlerRegistry = {
     await a.trx(T.records).where({ id: f.id }).update({ data: JSON.stringify({ ...f.data, secret: resealed(f.data.secret), verified_at: new Date().toISOString(), recovery_hashes: codes.map(sha256) }), updated_at: a.trx.fn.now() });
     return { secret: true, body: { verified: true, factor_id: f.id, recovery_codes: codes } };
   },
-  'auth-mfa.listMfaFactors': async (a) => {
+  listMfaFactors: async (a) => {
     const rows = await a.trx(T.records).where({ company_id: tenantOf(a), kind: FACTORS, parent_id: endUserOf(a) }).orderBy('created_at').orderBy('id');
     return { body: rows.map(factorView) };
   },
-  'auth-mfa.unenrollMfaFactor': async (a) => {
+  unenrollMfaFactor: async (a) => {
     const f = await factorOf(a, param(a, 'factor_id'));
     await a.trx(T.records).where({ id: f.id }).delete();
     return { body: { unenrolled: true, factor_id: f.id } };
   },
   /** A signed-in user (or a key acting for `user_id`) proves they hold the factor now. */
-  'auth-mfa.challengeMfa': async (a) => {
+  challengeMfa: async (a) => {
     const b = bodyOf(a);
     const userId = a.ctx.principal?.via === 'jwt' ? String(a.ctx.principal.userId) : String(b.user_id ?? '');
     if (!userId) throw validation({ user_id: ['is required with an API key'] });
@@ -92,7 +92,7 @@ export const mfaHandlers: HandlerRegistry = {
     if (!f) throw notFound('No verified MFA factor for this user.');
     return { body: { user_id: userId, factor_id: f.id, verified: checkCode(f.data.secret, b.code) } };
   },
-  'auth-mfa.completeMfaLogin': async (a) => {
+  completeMfaLogin: async (a) => {
     const b = bodyOf(a);
     const t = await findTicket(a.trx, b.mfa_ticket);
     if (!t) return refuse(a, 'The MFA ticket is invalid or has expired; log in again.', 'invalid_mfa_ticket');
@@ -101,7 +101,7 @@ export const mfaHandlers: HandlerRegistry = {
     if (!candidates.some((f) => checkCode(f.data.secret, b.code))) return failTicket(a, t.id);
     return tokensForTicket(a, t);
   },
-  'auth-mfa.mfaRecovery': async (a) => {
+  mfaRecovery: async (a) => {
     const b = bodyOf(a);
     const t = await findTicket(a.trx, b.mfa_ticket);
     if (!t) return refuse(a, 'The MFA ticket is invalid or has expired; log in again.', 'invalid_mfa_ticket');
@@ -111,4 +111,4 @@ export const mfaHandlers: HandlerRegistry = {
     await a.trx(T.records).where({ id: f.id }).update({ data: JSON.stringify({ ...f.data, secret: resealed(f.data.secret), recovery_hashes: f.data.recovery_hashes.filter((h: string) => h !== hash) }), updated_at: a.trx.fn.now() });
     return tokensForTicket(a, t);
   },
-};
+} satisfies Record<string, ActionHandler>;

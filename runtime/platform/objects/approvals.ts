@@ -5,13 +5,13 @@
  * The object's state is a pf_records row (kind `approvals`, parent = object id) with its history.
  * Each transition notifies the object's creator when that is an end user (kind `notifications`).
  */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
 import { loadObject, loadType } from '../objects/object-store.ts';
 import { emitEvent } from '../webhooks/emit-event.ts';
-import { actorOf, bodyOf, param, tenantOf } from './context.ts';
+import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
 interface State { workflow_id: string; stages: string[]; stage_index: number; status: 'in_review' | 'approved' | 'rejected'; history: Record<string, unknown>[] }
 
@@ -49,9 +49,9 @@ function inReview(s: State | undefined): State {
 
 const step = (a: ActionContext, action: string, stage: string | undefined, extra: Record<string, unknown> = {}) => ({ action, stage: stage ?? null, by: actorOf(a), at: new Date().toISOString(), ...extra });
 
-export const approvalHandlers: HandlerRegistry = {
-  'workflows.getWorkflowStatus': async (a) => ({ body: view((await target(a)).state) }),
-  'workflows.submitForReview': async (a) => {
+export const approvalActions = {
+  getWorkflowStatus: async (a) => ({ body: view((await target(a)).state) }),
+  submitForReview: async (a) => {
     const t = await target(a);
     if (t.state?.status === 'in_review') throw conflict('The object is already in review.', 'already_in_review');
     const flows = await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'workflows', parent_id: t.type.id }).orderBy('created_at');
@@ -63,7 +63,7 @@ export const approvalHandlers: HandlerRegistry = {
     await emitEvent(a.trx, tenantOf(a), 'object.submitted', { id: t.obj.id, object_type_id: t.type.id, stage: stages[0] });
     return { body: { submitted: true, ...view(s) } };
   },
-  'workflows.approveObject': async (a) => {
+  approveObject: async (a) => {
     const t = await target(a);
     const s = inReview(t.state);
     const stage = s.stages[s.stage_index];
@@ -77,7 +77,7 @@ export const approvalHandlers: HandlerRegistry = {
     }
     return { body: { approved: s.status === 'approved', ...view(s) } };
   },
-  'workflows.rejectObject': async (a) => {
+  rejectObject: async (a) => {
     const t = await target(a);
     const s = inReview(t.state);
     s.history.push(step(a, 'rejected', s.stages[s.stage_index], { reason: bodyOf(a).reason ?? null }));
@@ -87,4 +87,4 @@ export const approvalHandlers: HandlerRegistry = {
     await emitEvent(a.trx, tenantOf(a), 'object.rejected', { id: t.obj.id, object_type_id: t.type.id });
     return { body: { rejected: true, ...view(s) } };
   },
-};
+} satisfies Record<string, ActionHandler>;

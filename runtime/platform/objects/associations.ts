@@ -3,13 +3,13 @@
  * pf_records rows (kind `associations`, parent = from object id) with both ends checked in the
  * tenant. POST is an upsert keyed by the five path parts; listing reads out-going, in-coming or both.
  */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
 import { loadObject, loadType } from '../objects/object-store.ts';
 import { decodeCursor } from '../objects/object-query.ts';
-import { actorOf, bodyOf, iso, param, tenantOf } from './context.ts';
+import { actorOf, bodyOf, iso, param, tenantOf } from '../http/action-context.ts';
 
 const KIND = 'associations';
 
@@ -28,8 +28,8 @@ function where(a: ActionContext, from: { type: string; id: string }, to: { type:
     .whereRaw("data->>'association_type' = ? and data->>'to_type' = ? and data->>'to_id' = ?", [param(a, 'association_type'), to.type, to.id]);
 }
 
-export const associationHandlers: HandlerRegistry = {
-  'associations.createOrUpdateAssociation': async (a) => {
+export const associationActions = {
+  createOrUpdateAssociation: async (a) => {
     const from = await end(a, 'from_type', 'from_id');
     const to = await end(a, 'to_type', 'to_id');
     const kind = param(a, 'association_type');
@@ -45,7 +45,7 @@ export const associationHandlers: HandlerRegistry = {
     await a.trx(T.records).insert({ id, company_id: tenantOf(a), kind: KIND, parent_id: from.id, data, created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
     return { status: 201, body: view(await a.trx(T.records).where({ id }).first()) };
   },
-  'associations.deleteAssociation': async (a) => {
+  deleteAssociation: async (a) => {
     const from = { type: (await loadType(a.trx, tenantOf(a), param(a, 'from_type'))).id, id: param(a, 'from_id') };
     const to = { type: (await loadType(a.trx, tenantOf(a), param(a, 'to_type'))).id, id: param(a, 'to_id') };
     const row = await where(a, from, to).first('id');
@@ -53,7 +53,7 @@ export const associationHandlers: HandlerRegistry = {
     await a.trx(T.records).where({ id: row.id }).delete();
     return { body: { deleted: true } };
   },
-  'associations.listAssociations': async (a) => {
+  listAssociations: async (a) => {
     const self = await end(a, 'type', 'id');
     const q = a.query as Record<string, unknown>;
     const direction = String(q.direction ?? 'both');
@@ -74,4 +74,4 @@ export const associationHandlers: HandlerRegistry = {
     const next = offset + rows.length < total ? Buffer.from(JSON.stringify({ o: offset + rows.length })).toString('base64url') : null;
     return { body: { results: rows.map((r) => ({ ...view(r), direction: r.parent_id === self.id ? 'out' : 'in' })), next_cursor: next, total } };
   },
-};
+} satisfies Record<string, ActionHandler>;

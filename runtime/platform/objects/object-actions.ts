@@ -1,12 +1,12 @@
 /** Objects of tenant-defined types (seed 002 "Objects"): CRUD, trash, versions, batch, search, aggregate. */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { guardedDelete, rowsOf } from '../dependencies/confirm-delete.ts';
 import { insertObject, loadObject, loadType, objects, objectView, updateObject } from '../objects/object-store.ts';
 import { aggregateObjects, type Filter, queryObjects } from '../objects/object-query.ts';
 import { emitEvent } from '../webhooks/emit-event.ts';
-import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from './context.ts';
+import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
 
 const MAX_BATCH = 100;
 
@@ -21,23 +21,23 @@ function list<T>(v: unknown, field: string): T[] {
   return v as T[];
 }
 
-export const objectsHandlers: HandlerRegistry = {
-  'objects.createObject': async (a) => {
+export const objectActions = {
+  createObject: async (a) => {
     const row = await insertObject(a.trx, tenantOf(a), await typeOf(a), bodyOf(a).properties ?? {}, actorOf(a));
     await emitEvent(a.trx, tenantOf(a), 'object.created', objectView(row));
     return { status: 201, body: objectView(row) };
   },
-  'objects.getObject': async (a) => {
+  getObject: async (a) => {
     const type = await typeOf(a);
     return { body: objectView(await loadObject(a.trx, tenantOf(a), type.id, param(a, 'object_id'))) };
   },
-  'objects.updateObject': async (a) => {
+  updateObject: async (a) => {
     const row = await updateObject(a.trx, tenantOf(a), await typeOf(a), param(a, 'object_id'), bodyOf(a).properties ?? {}, actorOf(a));
     await emitEvent(a.trx, tenantOf(a), 'object.updated', objectView(row));
     return { body: objectView(row) };
   },
   /** Soft delete to trash; `force=true` deletes for good, guarded by DEPENDENCY_EXISTS (comments, versions). */
-  'objects.deleteObject': async (a) => {
+  deleteObject: async (a) => {
     const tenant = tenantOf(a);
     const type = await typeOf(a);
     const id = param(a, 'object_id');
@@ -64,7 +64,7 @@ export const objectsHandlers: HandlerRegistry = {
     });
     return refused ?? { body: { id, deleted: true } };
   },
-  'objects.restoreDeletedObject': async (a) => {
+  restoreDeletedObject: async (a) => {
     const tenant = tenantOf(a);
     const type = await typeOf(a);
     const id = param(a, 'object_id');
@@ -72,17 +72,17 @@ export const objectsHandlers: HandlerRegistry = {
     await objects(a.trx, tenant, type.id).where({ id }).update({ deleted_at: null, updated_at: a.trx.fn.now() });
     return { body: objectView(await loadObject(a.trx, tenant, type.id, id)) };
   },
-  'objects.listObjects': async (a) => {
+  listObjects: async (a) => {
     const type = await typeOf(a);
     const q = a.query as Record<string, string | number | undefined>;
     return { body: await queryObjects(a.trx, tenantOf(a), type.id, { limit: Number(q.limit) || undefined, cursor: q.cursor as string, sort: q.sort as string, order: q.order as string }) };
   },
-  'objects.listTrashedObjects': async (a) => {
+  listTrashedObjects: async (a) => {
     const type = await typeOf(a);
     const q = a.query as Record<string, string | number | undefined>;
     return { body: await queryObjects(a.trx, tenantOf(a), type.id, { limit: Number(q.limit) || undefined, cursor: q.cursor as string, deleted: true }) };
   },
-  'objects.searchObjects': async (a) => {
+  searchObjects: async (a) => {
     const type = await typeOf(a);
     const b = bodyOf(a);
     return {
@@ -93,14 +93,14 @@ export const objectsHandlers: HandlerRegistry = {
       }),
     };
   },
-  'objects.aggregateObjects': async (a) => {
+  aggregateObjects: async (a) => {
     const type = await typeOf(a);
     const b = bodyOf(a);
     const results = await aggregateObjects(a.trx, tenantOf(a), type.id, list(b.aggregations, 'aggregations'),
       list<Filter>(b.filters, 'filters').filter((f) => f && Object.keys(f).length), list<string>(b.group_by, 'group_by'));
     return { body: { results } };
   },
-  'objects.batchCreateObjects': async (a) => {
+  batchCreateObjects: async (a) => {
     const type = await typeOf(a);
     const items = list<{ properties?: unknown }>(bodyOf(a).objects, 'objects');
     const ids: string[] = [];
@@ -108,13 +108,13 @@ export const objectsHandlers: HandlerRegistry = {
     for (const item of items) ids.push((await insertObject(a.trx, tenantOf(a), type, item?.properties ?? {}, actorOf(a))).id as string);
     return { status: 201, body: { created: ids.length, ids } };
   },
-  'objects.batchReadObjects': async (a) => {
+  batchReadObjects: async (a) => {
     const type = await typeOf(a);
     const ids = list<string>(bodyOf(a).object_ids, 'object_ids');
     const rows = ids.length ? await objects(a.trx, tenantOf(a), type.id).whereIn('id', ids).whereNull('deleted_at') : [];
     return { body: rows.map(objectView) };
   },
-  'objects.batchUpdateObjects': async (a) => {
+  batchUpdateObjects: async (a) => {
     const type = await typeOf(a);
     const updates = list<{ object_id?: string; properties?: unknown }>(bodyOf(a).updates, 'updates');
     const out = [];
@@ -124,7 +124,7 @@ export const objectsHandlers: HandlerRegistry = {
     }
     return { body: out };
   },
-  'objects.listObjectVersionHistory': async (a) => {
+  listObjectVersionHistory: async (a) => {
     const type = await typeOf(a);
     const id = param(a, 'object_id');
     await loadObject(a.trx, tenantOf(a), type.id, id);
@@ -132,4 +132,4 @@ export const objectsHandlers: HandlerRegistry = {
     const rows = await a.trx(T.objectVersions).where({ company_id: tenantOf(a), object_id: id }).orderBy('version', 'desc').limit(limit);
     return { body: rows.map((r) => ({ id: r.id, object_id: r.object_id, version: Number(r.version), properties: parseJson(r.properties), created_by: r.created_by, created_at: iso(r.created_at) })) };
   },
-};
+} satisfies Record<string, ActionHandler>;

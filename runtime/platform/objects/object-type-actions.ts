@@ -1,11 +1,11 @@
 /** Object types (schemas) and their properties (seed 002 "Object Types"). */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
 import { guardedDelete, rowsOf } from '../dependencies/confirm-delete.ts';
 import { loadType } from '../objects/object-store.ts';
-import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from './context.ts';
+import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
 
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const DATA_TYPES = ['string', 'text', 'number', 'integer', 'boolean', 'date', 'datetime', 'email', 'url', 'enum', 'json', 'reference'];
@@ -40,8 +40,8 @@ async function property(a: ActionContext) {
   return row;
 }
 
-export const objectTypesHandlers: HandlerRegistry = {
-  'object-types.create': async (a) => {
+export const objectTypeActions = {
+  create: async (a) => {
     const b = bodyOf(a);
     const name = String(b.name ?? '');
     if (!NAME.test(name)) throw validation({ name: ['must start with a letter and use only a-z, 0-9 and _ (max 63)'] });
@@ -53,7 +53,7 @@ export const objectTypesHandlers: HandlerRegistry = {
     });
     return { status: 201, body: typeView(await a.trx(T.objectTypes).where({ id }).first()) };
   },
-  'object-types.update': async (a) => {
+  update: async (a) => {
     const type = await loadType(a.trx, tenantOf(a), param(a, 'id'));
     const b = bodyOf(a);
     const patch: Record<string, unknown> = { updated_at: a.trx.fn.now() };
@@ -67,7 +67,7 @@ export const objectTypesHandlers: HandlerRegistry = {
     return { body: typeView(await a.trx(T.objectTypes).where({ id: type.id }).first()) };
   },
   /** Objects, properties and per-type records (policies, views, workflows) depend on a type. */
-  'object-types.delete': async (a) => {
+  delete: async (a) => {
     const tenant = tenantOf(a);
     const type = await loadType(a.trx, tenant, param(a, 'id'));
     const refused = await guardedDelete(a, {
@@ -84,12 +84,12 @@ export const objectTypesHandlers: HandlerRegistry = {
     });
     return refused ?? { body: { id: type.id, deleted: true } };
   },
-  'object-types.listProperties': async (a) => {
+  listProperties: async (a) => {
     const type = await loadType(a.trx, tenantOf(a), param(a, 'object_type_id'));
     const rows = await a.trx(T.properties).where({ object_type_id: type.id, company_id: tenantOf(a) }).orderBy('created_at').orderBy('id');
     return { body: rows.map(propertyView) };
   },
-  'object-types.createProperty': async (a) => {
+  createProperty: async (a) => {
     const tenant = tenantOf(a);
     const type = await loadType(a.trx, tenant, param(a, 'object_type_id'));
     const b = bodyOf(a);
@@ -110,7 +110,7 @@ export const objectTypesHandlers: HandlerRegistry = {
     return { status: 201, body: propertyView(await a.trx(T.properties).where({ id }).first()) };
   },
   /** Name and data_type cannot change (seed); flags, default and description can. */
-  'object-types.updateProperty': async (a) => {
+  updateProperty: async (a) => {
     const row = await property(a);
     const b = bodyOf(a);
     const patch: Record<string, unknown> = { updated_at: a.trx.fn.now() };
@@ -120,9 +120,9 @@ export const objectTypesHandlers: HandlerRegistry = {
     await a.trx(T.properties).where({ id: row.id }).update(patch);
     return { body: propertyView(await a.trx(T.properties).where({ id: row.id }).first()) };
   },
-  'object-types.deleteProperty': async (a) => {
+  deleteProperty: async (a) => {
     const row = await property(a);
     await a.trx(T.properties).where({ id: row.id }).delete();
     return { body: { deleted: true } };
   },
-};
+} satisfies Record<string, ActionHandler>;

@@ -1,16 +1,14 @@
 /**
- * Operations (seed 002 "Operations"): the dead-letter queue is the webhook deliveries that failed
- * for good (status `failed` after MAX_ATTEMPTS, runtime/platform/webhooks/deliver.ts) — list, retry
- * (one more attempt now) or discard; realtime stats count the open /events/stream connections of
- * this process (no WebSocket server exists here, so SSE is the only realtime channel).
+ * The dead-letter queue (seed 002 "Operations"): the webhook deliveries that failed for good (status
+ * `failed` after MAX_ATTEMPTS, runtime/platform/webhooks/deliver.ts) — list, retry (one more attempt
+ * now) or discard.
  */
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound } from '../../http/api-error.ts';
 import { DELIVERIES } from '../webhooks/emit-event.ts';
 import { attemptDelivery } from '../webhooks/deliver.ts';
-import { streamStats } from '../realtime/stream-registry.ts';
-import { param, tenantOf } from './context.ts';
-import { deliveryView } from './webhooks.ts';
+import { param, tenantOf } from '../http/action-context.ts';
+import { deliveryView } from '../webhooks/webhook-actions.ts';
 
 const dead = (a: ActionContext) => a.trx(DELIVERIES).where({ company_id: tenantOf(a), status: 'failed' });
 
@@ -20,8 +18,8 @@ async function deadOne(a: ActionContext) {
   return row;
 }
 
-export const operationsHandlers: HandlerRegistry = {
-  'operations.listDlqMessages': async (a) => {
+export const deadLetterActions = {
+  listDlqMessages: async (a) => {
     const q = a.query as Record<string, unknown>;
     const limit = Math.min(Math.max(Number(q.limit) || 50, 1), 100);
     const offset = Math.max(Number(q.offset) || 0, 0);
@@ -29,20 +27,16 @@ export const operationsHandlers: HandlerRegistry = {
     const total = Number((await dead(a).count({ n: '*' }).first())?.n ?? 0);
     return { body: { messages: rows.map((r) => ({ ...deliveryView(r), source: 'webhook_delivery' })), total } };
   },
-  'operations.retryDlqMessage': async (a) => {
+  retryDlqMessage: async (a) => {
     const row = await deadOne(a);
     // Back to pending with one attempt left, then tried now; a further failure dead-letters it again.
     await a.trx(DELIVERIES).where({ id: row.id }).update({ status: 'pending', attempts: 7, updated_at: a.trx.fn.now() });
     const after = await attemptDelivery(a.trx, row.id);
     return { body: { retried: true, message: deliveryView(after) } };
   },
-  'operations.discardDlqMessage': async (a) => {
+  discardDlqMessage: async (a) => {
     const row = await deadOne(a);
     await a.trx(DELIVERIES).where({ id: row.id }).delete();
     return { body: { discarded: true } };
   },
-  'operations.getRealtimeStats': async (a) => {
-    const s = streamStats(tenantOf(a));
-    return { body: { total_connections: s.total, channels: s.channels, channel_count: s.channels.length, transport: 'sse' } };
-  },
-};
+} satisfies Record<string, ActionHandler>;

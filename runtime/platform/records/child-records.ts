@@ -5,11 +5,11 @@
  * these are small per-parent lists whose shape the seed leaves open; a kind that grows queries of
  * its own gets its own catalogue resource.
  */
-import type { ActionContext, ActionHandler, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
-import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from './context.ts';
+import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
 
 export interface ChildSpec {
   readonly kind: string;
@@ -85,36 +85,10 @@ export function deleteChild(s: ChildSpec): ActionHandler {
   };
 }
 
-const ot = (kind: string, child: string): ChildSpec => ({ kind, parent: { param: 'object_type_id' }, child, parentTable: T.objectTypes });
+/** The four handlers of a child collection whose list, create, update and delete share one spec. */
+export function childCrud(s: ChildSpec, paged = false) {
+  return { list: listChildren(s, paged), create: createChild(s), update: updateChild(s), remove: deleteChild(s) };
+}
 
-export const childRecordHandlers: HandlerRegistry = {
-  'policies.listAccessPolicies': listChildren(ot('policies', 'policy_id')),
-  'policies.createAccessPolicy': createChild(ot('policies', 'policy_id')),
-  'policies.updateAccessPolicy': updateChild(ot('policies', 'policy_id')),
-  'policies.deleteAccessPolicy': deleteChild(ot('policies', 'policy_id')),
-  'views.listSavedViews': listChildren(ot('views', 'view_id')),
-  'views.createSavedView': createChild(ot('views', 'view_id')),
-  'views.updateSavedView': updateChild(ot('views', 'view_id')),
-  'views.deleteSavedView': deleteChild(ot('views', 'view_id')),
-  'workflows.listWorkflows': listChildren(ot('workflows', 'workflow_id')),
-  'workflows.createWorkflow': createChild(ot('workflows', 'workflow_id')),
-  'workflows.updateWorkflow': updateChild(ot('workflows', 'workflow_id')),
-  'workflows.deleteWorkflow': deleteChild(ot('workflows', 'workflow_id')),
-  'comments.listComments': listChildren({ kind: 'comments', parent: { param: 'object_id' }, parentTable: T.objects }, true),
-  'comments.createComment': createChild({ kind: 'comments', parent: { param: 'object_id' }, parentTable: T.objects }),
-  'comments.updateComment': updateChild({ kind: 'comments', parent: { param: 'object_id' }, child: 'comment_id' }),
-  'comments.deleteComment': deleteChild({ kind: 'comments', parent: { param: 'object_id' }, child: 'comment_id' }),
-  'dashboards.addWidgetToDashboard': createChild({ kind: 'widgets', parent: { param: 'dashboard_id' }, parentTable: T.dashboards }),
-  'dashboards.updateWidget': updateChild({ kind: 'widgets', parent: { param: 'dashboard_id' }, child: 'widget_id' }),
-  'dashboards.deleteWidget': deleteChild({ kind: 'widgets', parent: { param: 'dashboard_id' }, child: 'widget_id' }),
-  'events.trackCustomEvent': createChild({ kind: 'events', parent: { fixed: 'tenant' } }),
-  'events.listCustomEvents': listChildren({ kind: 'events', parent: { fixed: 'tenant' } }, true),
-  'events.reportClientError': createChild({ kind: 'client_errors', parent: { fixed: 'tenant' } }),
-  'roles.assignPermissionsToRole': createChild({ kind: 'role_permissions', parent: { param: 'role_id' }, parentTable: T.roles }),
-  // Logs other features append to; nothing writes them yet, so they list what exists (usually nothing).
-  'automations.listAutomationRuns': listChildren({ kind: 'automation_runs', parent: { param: 'automation_id' }, parentTable: T.automations }, true),
-  'functions.listFunctionLogs': listChildren({ kind: 'function_logs', parent: { param: 'function_id' } }, true),
-  'integrations.listSyncLogs': listChildren({ kind: 'sync_logs', parent: { param: 'integration_id' } }, true),
-  'forms.listFormSubmissions': listChildren({ kind: 'form_submissions', parent: { param: 'form_id' }, parentTable: T.forms }, true),
-  'audit-logs.listAuditLogs': listChildren({ kind: 'audit', parent: { fixed: 'tenant' } }, true),
-};
+/** A child collection of an object type (`/v1/object-types/:object_type_id/<kind>/:<child>`). */
+export const ofObjectType = (kind: string, child: string): ChildSpec => ({ kind, parent: { param: 'object_type_id' }, child, parentTable: T.objectTypes });

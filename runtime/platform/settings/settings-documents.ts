@@ -2,10 +2,10 @@
  * Tenant settings documents (pf_settings): auth config, branding, governance, and per-user
  * notification preferences. GET answers the stored document (or `{}`); PATCH merges top-level keys.
  */
-import type { ActionContext, ActionHandler, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
-import { bodyOf, endUserOf, param, parseJson, tenantOf } from './context.ts';
+import { bodyOf, endUserOf, param, parseJson, tenantOf } from '../http/action-context.ts';
 
 type Owner = (a: ActionContext) => string | null;
 const tenantWide: Owner = () => null;
@@ -22,31 +22,24 @@ async function writeSetting(a: ActionContext, name: string, owner: string | null
   if (!n) await a.trx(T.settings).insert({ id: newId('set'), ...where, value: JSON.stringify(value), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
 }
 
-function get(name: string, owner: Owner): ActionHandler {
-  return async (a) => ({ body: await readSetting(a, tenantOf(a), name, owner(a)) });
-}
-
-function patch(name: string, owner: Owner): ActionHandler {
-  return async (a) => {
+/** GET (the stored document or `{}`) and PATCH (merge top-level keys) of one settings document. */
+export function settingsDocument(name: string, owner: Owner = tenantWide) {
+  const get: ActionHandler = async (a) => ({ body: await readSetting(a, tenantOf(a), name, owner(a)) });
+  const patch: ActionHandler = async (a) => {
     const value = { ...(await readSetting(a, tenantOf(a), name, owner(a))), ...bodyOf(a) };
     await writeSetting(a, name, owner(a), value);
     return { body: value };
   };
+  return { get, patch };
 }
 
-export const settingsHandlers: HandlerRegistry = {
-  'settings.getAuthConfig': get('auth_config', tenantWide),
-  'settings.updateAuthConfig': patch('auth_config', tenantWide),
-  'settings.getBrandingSettings': get('branding', tenantWide),
-  'settings.updateBranding': patch('branding', tenantWide),
-  'governance.getGovernanceSettings': get('governance', tenantWide),
-  'governance.updateGovernanceSettings': patch('governance', tenantWide),
-  'auth-notifications.getNotificationPreferences': get('notification_preferences', perUser),
-  'auth-notifications.updateNotificationPreferences': patch('notification_preferences', perUser),
-  'auth-notifications.deleteNotificationPreference': async (a) => {
+/** The signed-in end user's notification preferences, keyed by channel. */
+export const notificationPreferences = {
+  ...settingsDocument('notification_preferences', perUser),
+  deleteChannel: (async (a) => {
     const value = await readSetting(a, tenantOf(a), 'notification_preferences', perUser(a));
     delete value[param(a, 'channel')];
     await writeSetting(a, 'notification_preferences', perUser(a), value);
     return { body: value };
-  },
+  }) satisfies ActionHandler,
 };

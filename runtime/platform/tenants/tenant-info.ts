@@ -1,12 +1,12 @@
 /** Tenant-level reads (seed 002 "Public", "Tenants"): public config, lookup by email, usage. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionHandler } from '../../runtime-api.ts';
 import { badRequest, notFound } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { parseJson, tenantOf } from './context.ts';
+import { parseJson, tenantOf } from '../http/action-context.ts';
 
-export const tenantInfoHandlers: HandlerRegistry = {
+export const tenantInfoActions = {
   /** Public: the tenant is named by `?tenant=<slug or id>` (or X-Tenant-ID); answers branding and public auth options. */
-  'tenants.getTenantConfig': async (a) => {
+  getTenantConfig: async (a) => {
     const q = a.query as Record<string, unknown>;
     const key = String(q.tenant ?? q.tenant_id ?? '');
     if (!key) throw badRequest('Name the tenant with ?tenant=<slug>.', 'tenant_required');
@@ -17,13 +17,13 @@ export const tenantInfoHandlers: HandlerRegistry = {
     const auth = doc('auth_config') as Record<string, unknown>;
     return { body: { tenant_id: Number(t.id), brand_name: t.brand_name ?? t.name, branding: doc('branding'), auth: { providers: auth.providers ?? ['email'], signup_enabled: auth.signup_enabled ?? true } } };
   },
-  'tenants.lookupTenantsByEmail': async (a) => {
+  lookupTenantsByEmail: async (a) => {
     const email = String((a.query as Record<string, unknown>).email ?? '').trim().toLowerCase();
     if (!email) throw badRequest('email is required.', 'validation_error');
     const rows = await a.trx(T.tenants).join(T.users, `${T.users}.company_id`, `${T.tenants}.id`).where(`${T.users}.email`, email).distinct(`${T.tenants}.id`, `${T.tenants}.brand_name`, `${T.tenants}.name`);
     return { body: rows.map((r) => ({ tenant_id: Number(r.id), brand_name: r.brand_name ?? r.name })) };
   },
-  'tenants.getTenantUsage': async (a) => {
+  getTenantUsage: async (a) => {
     const tenant = tenantOf(a);
     const t = await a.trx(T.tenants).where({ id: tenant }).first();
     const count = async (table: string) => Number((await a.trx(table).where({ company_id: tenant }).count({ n: '*' }).first())?.n ?? 0);
@@ -37,4 +37,4 @@ export const tenantInfoHandlers: HandlerRegistry = {
       },
     };
   },
-};
+} satisfies Record<string, ActionHandler>;

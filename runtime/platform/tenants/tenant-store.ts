@@ -4,8 +4,8 @@
  * (`createPlatformKey` below / `loopgen admin create-key --service platform`), not through /v1/.
  */
 import type { Knex } from 'knex';
-import type { TenantContext } from '../runtime-api.ts';
-import { T } from './tables.ts';
+import type { TenantContext } from '../../runtime-api.ts';
+import { T } from '../tables.ts';
 
 export interface TenantRow {
   readonly id: number;

@@ -1,11 +1,11 @@
 /** Admin management of the tenant's end users (seed 002 "Users"); passwords stored as argon2 hashes. */
 import argon2 from 'argon2';
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
 import { guardedDelete, rowsOf } from '../dependencies/confirm-delete.ts';
-import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from './context.ts';
+import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
 
 export const USER_FIELDS = ['email', 'phone', 'role', 'email_verified', 'phone_verified', 'banned', 'ban_reason', 'user_metadata'] as const;
 
@@ -51,11 +51,11 @@ export async function patchUser(a: ActionContext, id: string, b: Record<string, 
   return a.trx(T.users).where({ id }).first();
 }
 
-export const usersHandlers: HandlerRegistry = {
-  'users.create': async (a) => ({ status: 201, body: userView(await insertUser(a, bodyOf(a))) }),
-  'users.update': async (a) => ({ body: userView(await patchUser(a, param(a, 'id'), bodyOf(a), USER_FIELDS)) }),
+export const userActions = {
+  create: async (a) => ({ status: 201, body: userView(await insertUser(a, bodyOf(a))) }),
+  update: async (a) => ({ body: userView(await patchUser(a, param(a, 'id'), bodyOf(a), USER_FIELDS)) }),
   /** Sessions and role assignments depend on a user. */
-  'users.delete': async (a) => {
+  delete: async (a) => {
     const tenant = tenantOf(a);
     const id = param(a, 'id');
     const refused = await guardedDelete(a, {
@@ -72,14 +72,14 @@ export const usersHandlers: HandlerRegistry = {
     });
     return refused ?? { body: { user_id: id, deleted: true } };
   },
-  'users.listUserMfaFactors': async (a) => {
+  listUserMfaFactors: async (a) => {
     const row = await a.trx(T.users).where({ id: param(a, 'user_id'), company_id: tenantOf(a) }).first('id');
     if (!row) throw notFound('User not found.');
     const rows = await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'mfa_factors', parent_id: row.id });
     return { body: rows.map((r) => ({ id: r.id, ...(parseJson(r.data) ?? {}), created_at: iso(r.created_at) })) };
   },
-  'users.listUserRoles': async (a) => {
+  listUserRoles: async (a) => {
     const rows = await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'user_roles', parent_id: param(a, 'user_id') });
     return { body: rows.map((r) => ({ id: r.id, ...(parseJson(r.data) ?? {}), created_at: iso(r.created_at) })) };
   },
-};
+} satisfies Record<string, ActionHandler>;

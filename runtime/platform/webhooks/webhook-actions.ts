@@ -1,16 +1,20 @@
 /**
- * Webhook operations (seed 002 "Webhooks"): test and replay send one signed delivery now and answer
+ * Webhooks (seed 002 "Webhooks"): create stores the signing secret sealed and shows it once; test and replay send one signed delivery now and answer
  * the receiver's status code; rotate-secret shows the new secret once; the deliveries log lists
  * pf_webhook_deliveries and retry re-sends one of them. Delivery itself: runtime/platform/webhooks.
  */
 import { randomBytes } from 'node:crypto';
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound, validation } from '../../http/api-error.ts';
+import { T } from '../tables.ts';
 import { newId } from '../ids.ts';
 import { DELIVERIES, envelope, WEBHOOKS } from '../webhooks/emit-event.ts';
 import { attemptDelivery } from '../webhooks/deliver.ts';
 import { seal } from '../../secrets/seal.ts';
-import { bodyOf, iso, param, tenantOf } from './context.ts';
+import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
+
+/** A signing secret, shown to the caller once and stored sealed (runtime/secrets/seal.ts). */
+const newSigningSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
 async function hookOf(a: ActionContext) {
   const row = await a.trx(WEBHOOKS).where({ company_id: tenantOf(a), id: param(a, 'webhook_id') }).first();
@@ -37,21 +41,34 @@ async function sendNow(a: ActionContext, hook: Record<string, any>, event: strin
   return { body: { delivery_id: id, status_code: d.response_code ?? null, success: d.status === 'delivered', error: d.error ?? null, duration_ms: d.duration_ms } };
 }
 
-export const webhooksHandlers: HandlerRegistry = {
-  'webhooks.testWebhook': async (a) => sendNow(a, await hookOf(a), 'webhook.test', { message: 'Test event from the Platform API.', webhook_id: param(a, 'webhook_id') }),
-  'webhooks.replayWebhook': async (a) => {
+export const webhookActions = {
+  create: async (a) => {
+    const b = bodyOf(a);
+    if (typeof b.url !== 'string' || !URL.canParse(b.url)) throw validation({ url: ['must be an absolute URL'] });
+    const id = newId('wh');
+    const secret = newSigningSecret();
+    await a.trx(T.webhooks).insert({
+      id, company_id: tenantOf(a), url: b.url, events: JSON.stringify(b.events ?? ['*']), object_types: JSON.stringify(b.object_types ?? []),
+      status: JSON.stringify(b.status ?? 'active'), created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+    });
+    await a.trx(T.records).insert({ id: newId('whs'), company_id: tenantOf(a), kind: 'webhook_secret', parent_id: id, data: JSON.stringify({ secret: seal(secret) }), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
+    const row = await a.trx(T.webhooks).where({ id }).first();
+    return { status: 201, body: { id, url: row.url, events: parseJson(row.events), object_types: parseJson(row.object_types), status: parseJson(row.status), secret, created_at: iso(row.created_at) } };
+  },
+  testWebhook: async (a) => sendNow(a, await hookOf(a), 'webhook.test', { message: 'Test event from the Platform API.', webhook_id: param(a, 'webhook_id') }),
+  replayWebhook: async (a) => {
     const hook = await hookOf(a);
     const b = bodyOf(a);
     if (typeof b.event !== 'string' || !b.event) throw validation({ event: ['name the event to replay, e.g. object.created'] });
     return sendNow(a, hook, b.event, b.payload ?? {});
   },
-  'webhooks.rotateWebhookSecret': async (a) => {
+  rotateWebhookSecret: async (a) => {
     const hook = await hookOf(a);
-    const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-    await a.trx('pf_records').where({ company_id: tenantOf(a), kind: 'webhook_secret', parent_id: hook.id }).update({ data: JSON.stringify({ secret: seal(secret) }), updated_at: a.trx.fn.now() });
+    const secret = newSigningSecret();
+    await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'webhook_secret', parent_id: hook.id }).update({ data: JSON.stringify({ secret: seal(secret) }), updated_at: a.trx.fn.now() });
     return { body: { id: hook.id, secret }, secret: true };
   },
-  'webhooks.listWebhookDeliveries': async (a) => {
+  listWebhookDeliveries: async (a) => {
     const q = a.query as Record<string, unknown>;
     const limit = Math.min(Math.max(Number(q.limit) || 50, 1), 100);
     const offset = Math.max(Number(q.offset) || 0, 0);
@@ -65,10 +82,10 @@ export const webhooksHandlers: HandlerRegistry = {
     const total = Number((await base().count({ n: '*' }).first())?.n ?? 0);
     return { body: { deliveries: rows.map(deliveryView), total } };
   },
-  'webhooks.retryWebhookDelivery': async (a) => {
+  retryWebhookDelivery: async (a) => {
     const d = await a.trx(DELIVERIES).where({ company_id: tenantOf(a), id: param(a, 'delivery_id') }).first('id');
     if (!d) throw notFound('Delivery not found.');
     const after = await attemptDelivery(a.trx, d.id);
     return { body: { retried: true, delivery: deliveryView(after) } };
   },
-};
+} satisfies Record<string, ActionHandler>;

@@ -1,0 +1,14 @@
+/** Handlers of spec/platform/accounting-reports.yaml. */
+import type { HandlerRegistry } from '../../runtime-api.ts';
+import { accountingReports } from '../accounting/report-actions.ts';
+
+export const accountingReportsHandlers: HandlerRegistry = {
+  'accounting-reports.agedPayablesReport': accountingReports.agedPayablesReport,
+  'accounting-reports.agedReceivablesReport': accountingReports.agedReceivablesReport,
+  'accounting-reports.balanceSheetReport': accountingReports.balanceSheetReport,
+  'accounting-reports.cashFlowStatement': accountingReports.cashFlowStatement,
+  'accounting-reports.generalLedgerReport': accountingReports.generalLedgerReport,
+  'accounting-reports.profitAndLossReport': accountingReports.profitAndLossReport,
+  'accounting-reports.taxReport': accountingReports.taxReport,
+  'accounting-reports.trialBalanceReport': accountingReports.trialBalanceReport,
+};

@@ -1,0 +1,14 @@
+/** Handlers of spec/platform/webhooks.yaml. */
+import type { HandlerRegistry } from '../../runtime-api.ts';
+import { guardedDeletes } from '../dependencies/guarded-deletes.ts';
+import { webhookActions } from '../webhooks/webhook-actions.ts';
+
+export const webhooksHandlers: HandlerRegistry = {
+  'webhooks.create': webhookActions.create,
+  'webhooks.delete': guardedDeletes.webhooks,
+  'webhooks.listWebhookDeliveries': webhookActions.listWebhookDeliveries,
+  'webhooks.replayWebhook': webhookActions.replayWebhook,
+  'webhooks.retryWebhookDelivery': webhookActions.retryWebhookDelivery,
+  'webhooks.rotateWebhookSecret': webhookActions.rotateWebhookSecret,
+  'webhooks.testWebhook': webhookActions.testWebhook,
+};
