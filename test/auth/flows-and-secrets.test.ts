@@ -43,8 +43,10 @@ describe('auth flows', () => {
     const r = await runAction(db, h['auth.me']!, { principal });
     expect(r.body.user.email).toBe('dev@example.com');
     expect(r.body.user).not.toHaveProperty('password_hash');
+    // A new company's products are its trial plan's (the catalogue seed's `trial`).
+    const trial = await db('subscription_plans').where({ code: 'trial' }).first('products');
     expect(r.body.companies).toEqual([
-      expect.objectContaining({ code: '001', role: 'admin', is_owner: true, workspaces: [], products: ['booking', 'core', 'crm', 'payments'] }),
+      expect.objectContaining({ code: '001', role: 'admin', is_owner: true, workspaces: [], products: [...(trial.products as string[])].sort() }),
     ]);
   });
 

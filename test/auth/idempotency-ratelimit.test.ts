@@ -9,7 +9,7 @@ import { createSuperuser } from '../../runtime/loop/auth/create-superuser.ts';
 import { isApiError } from '../../runtime/http/api-error.ts';
 import { createIdempotencyMiddleware } from '../../runtime/idempotency/idempotency-middleware.ts';
 import { createRateLimitMiddleware } from '../../runtime/ratelimit/rate-limit.ts';
-import { MemoryBucketStore } from '../../runtime/ratelimit/token-bucket.ts';
+import { MemoryRateLimitStore } from '../../runtime/ratelimit/rate-limit-store.ts';
 import { apiError, requestContext, runAction } from './helpers/action-context.ts';
 import { closeTestDb, openTestDb } from './helpers/loop-test-db.ts';
 
@@ -31,13 +31,16 @@ beforeAll(async () => {
   db = await openTestDb();
   loopServices(db, { jwtSecret: 'z'.repeat(40), limits: { loginPerEmail: 2 }, now: () => clock.t });
   await db.schema.createTable('orders', (t) => { t.increments('id'); t.string('item'); });
+  // Stored keys belong to the request's company.
+  const [company] = await db('companies').insert({ code: '001', name: 'Acme', slug: 'acme' }).returning('id');
+  const companyId = Number(company.id);
   const app = express();
   app.use(express.json());
   app.use((req, res, next) => {
-    res.locals.ctx = { ...requestContext(db), ip: req.get('x-test-ip') ?? '198.51.100.1', tenant: { companyId: 1, companyCode: '001', role: null, permissions: new Set() } };
+    res.locals.ctx = { ...requestContext(db), ip: req.get('x-test-ip') ?? '198.51.100.1', tenant: { companyId, companyCode: '001', role: null, permissions: new Set() } };
     next();
   });
-  const limit = createRateLimitMiddleware(new MemoryBucketStore(() => clock.t));
+  const limit = createRateLimitMiddleware(new MemoryRateLimitStore(() => clock.t));
   let g: ReturnType<typeof newGate> | null = null;
   app.post('/orders', limit('orders', { perMinute: 100 }), createIdempotencyMiddleware(), async (req, res, next) => {
     try {

@@ -20,6 +20,8 @@ const asUser = (u: { id: number; email: string }): Principal => ({ userId: u.id,
 beforeAll(async () => {
   db = await openTestDb();
   loopServices(db, { jwtSecret: 'y'.repeat(40), now: () => clock.t });
+  // The seeded trial opens every product; narrow it so a product outside the subscription (fleet) can be tested.
+  await db('subscription_plans').where({ code: 'trial' }).update({ products: JSON.stringify(['core', 'booking', 'payments', 'crm']) });
   // Company 001 (owner), 002 (other), and owner is also invited as staff into 002 below.
   owner = (await runAction(db, register, { body: { email: 'owner@acme.test', username: 'owner', password: 'tangerine-sky-42', company_name: 'Acme' }, ip: '10.0.0.1' })).body.user;
   other = (await runAction(db, register, { body: { email: 'other@beta.test', username: 'other', password: 'marble-forest-77', company_name: 'Beta' }, ip: '10.0.0.2' })).body.user;
