@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { LOOPGEN_VERSION } from '../generator/pipeline.ts';
 import { buildCommand } from './commands/build.ts';
 import { checkCommand } from './commands/check.ts';
+import { diffCommand } from './commands/diff.ts';
 import { serveCommand } from './commands/serve.ts';
 import { migrateCommand } from './commands/migrate.ts';
 import { seedCommand } from './commands/seed.ts';
@@ -26,6 +27,7 @@ const program = new Command()
 
 program.addCommand(buildCommand());
 program.addCommand(checkCommand());
+program.addCommand(diffCommand());
 program.addCommand(serveCommand());
 program.addCommand(migrateCommand());
 program.addCommand(seedCommand());
