@@ -8,11 +8,12 @@ import { conflict, notFound, validation } from '../../http/api-error.ts';
 import { newId } from '../ids.ts';
 import { amount, dateOf } from '../accounting/money.ts';
 import { bodyOf, iso, param, tenantOf } from '../http/action-context.ts';
+import { T } from '../tables.ts';
 
-const TX = 'pf_bank_transactions';
+const TX = T.bankTransactions;
 
 async function bankAccount(a: ActionContext) {
-  const row = await a.trx('pf_bank_accounts').where({ company_id: tenantOf(a), id: param(a, 'bank_account_id') }).first();
+  const row = await a.trx(T.bankAccounts).where({ company_id: tenantOf(a), id: param(a, 'bank_account_id') }).first();
   if (!row) throw notFound('Bank account not found.');
   return row;
 }
@@ -46,7 +47,7 @@ export const bankFeed = {
   },
   listBankTransactions: async (a) => {
     const bank = await bankAccount(a);
-    const q = a.query as Record<string, unknown>;
+    const q = a.query;
     const base = () => {
       const b = a.trx(TX).where({ company_id: tenantOf(a), bank_account_id: bank.id });
       if (q.status) b.where({ status: String(q.status) });
@@ -66,7 +67,7 @@ export const bankFeed = {
     if (!tx) throw notFound('Bank transaction not found.');
     if (tx.status !== 'unmatched') throw conflict(`The transaction is already ${tx.status}.`, 'transaction_not_unmatched');
     const entryId = String(bodyOf(a).entry_id ?? '');
-    const bank = await a.trx('pf_bank_accounts').where({ company_id: tenant, id: tx.bank_account_id }).first();
+    const bank = await a.trx(T.bankAccounts).where({ company_id: tenant, id: tx.bank_account_id }).first();
     const m = (await a.trx.raw(
       `select e.id is not null as found, e.status in ('posted', 'reversed') as booked,
               coalesce((select sum(l.debit - l.credit) from pf_journal_lines l where l.company_id = e.company_id and l.entry_id = e.id and l.account_id = ?), 0) = t.amount as same,

@@ -6,6 +6,7 @@ import { bookEntry, reverseEntry } from '../accounting/ledger.ts';
 import { amount, dateOf, today } from '../accounting/money.ts';
 import { INVOICES, OUTSTANDING, PAYMENTS, controlAccount, invoiceBooking, isPurchase } from '../accounting/invoices.ts';
 import { actorOf, bodyOf, iso, param, tenantOf } from '../http/action-context.ts';
+import { T } from '../tables.ts';
 
 const DATES = (a: ActionContext) => [a.trx.raw('date::text as date')];
 
@@ -74,7 +75,7 @@ export const invoiceAndPaymentActions = {
     if (!['receipt', 'payment'].includes(type)) throw validation({ type: ['must be receipt (money in) or payment (money out)'] });
     const total = amount(b.amount, 'amount');
     const date = dateOf(b.date, 'date', today());
-    const bank = await a.trx('pf_bank_accounts').where({ company_id: tenant, id: String(b.bank_account_id ?? '') }).first();
+    const bank = await a.trx(T.bankAccounts).where({ company_id: tenant, id: String(b.bank_account_id ?? '') }).first();
     if (!bank) throw validation({ bank_account_id: ['must be a bank account of this tenant'] });
     if (!bank.gl_account_id) throw conflict('The bank account has no gl_account_id (its ledger account); set one first.', 'bank_account_unlinked');
     const allocations = (Array.isArray(b.allocations) ? b.allocations : []).map((x, i) => {

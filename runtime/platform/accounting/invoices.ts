@@ -11,9 +11,10 @@ import type { Knex } from 'knex';
 import { conflict, validation } from '../../http/api-error.ts';
 import { quantity, amount } from './money.ts';
 import type { LineInput } from './ledger.ts';
+import { T } from '../tables.ts';
 
-export const INVOICES = 'pf_invoices';
-export const PAYMENTS = 'pf_payments';
+export const INVOICES = T.invoices;
+export const PAYMENTS = T.payments;
 
 export const isPurchase = (type: unknown) => ['purchase', 'bill', 'payable'].includes(String(type ?? 'sales').toLowerCase());
 
@@ -42,7 +43,7 @@ export const LINE_AMOUNTS = (lines: string) => `
     left join pf_tax_codes t on t.company_id = ? and t.id = x.l->>'tax_code_id'`;
 
 export async function controlAccount(trx: Knex, tenant: string | number, subType: string): Promise<string> {
-  const row = await trx('pf_accounts').where({ company_id: tenant }).whereRaw('lower(sub_type) = ?', [subType]).whereRaw('coalesce(is_active, true)')
+  const row = await trx(T.accounts).where({ company_id: tenant }).whereRaw('lower(sub_type) = ?', [subType]).whereRaw('coalesce(is_active, true)')
     .orderByRaw('code nulls last, id').first('id');
   if (!row) throw conflict(`No active account with sub_type "${subType}": create one (POST /v1/accounting/accounts) to book this document.`, 'control_account_missing');
   return row.id;
@@ -53,7 +54,7 @@ export async function invoiceBooking(trx: Knex, tenant: string | number, inv: { 
   const lines = normaliseInvoiceLines(inv.lines);
   const unknownTax = lines.filter((l) => l.tax_code_id).map((l) => l.tax_code_id as string);
   if (unknownTax.length) {
-    const found = await trx('pf_tax_codes').where({ company_id: tenant }).whereIn('id', unknownTax).pluck('id');
+    const found = await trx(T.taxCodes).where({ company_id: tenant }).whereIn('id', unknownTax).pluck('id');
     const missing = unknownTax.filter((t) => !found.includes(t));
     if (missing.length) throw validation({ lines: [`unknown tax code(s): ${[...new Set(missing)].join(', ')}`] });
   }

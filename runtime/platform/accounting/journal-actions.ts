@@ -10,6 +10,7 @@ import { dateOf, today } from '../accounting/money.ts';
 import { PERIODS } from '../accounting/periods.ts';
 import { INVOICES } from '../accounting/invoices.ts';
 import { actorOf, bodyOf, iso, param, tenantOf } from '../http/action-context.ts';
+import { T } from '../tables.ts';
 
 const str = (v: unknown) => (typeof v === 'string' ? v : v == null ? null : String(v));
 
@@ -89,7 +90,7 @@ export const journalActions = {
    */
   executeRecurringEntryNow: async (a) => {
     const tenant = tenantOf(a);
-    const r = await a.trx('pf_recurring').where({ company_id: tenant, id: param(a, 'recurring_id') })
+    const r = await a.trx(T.recurring).where({ company_id: tenant, id: param(a, 'recurring_id') })
       .first('*', a.trx.raw('next_run::text as next_run'), a.trx.raw('end_date::text as end_date'));
     if (!r) throw notFound('Recurring entry not found.');
     const date = r.next_run ?? today();
@@ -114,7 +115,7 @@ export const journalActions = {
       result = { type: 'journal', entry: await entryView(a.trx, tenant, id) };
     }
     const next = (await a.trx.raw(`select (?::date + ?::interval)::date::text as d`, [date, step])).rows[0].d;
-    await a.trx('pf_recurring').where({ id: r.id }).update({
+    await a.trx(T.recurring).where({ id: r.id }).update({
       last_run: date, last_result_id: (result.invoice_id ?? (result.entry as { id: string }).id) as string,
       next_run: r.end_date && next > r.end_date ? null : next, updated_at: a.trx.fn.now(),
     });

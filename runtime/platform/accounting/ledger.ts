@@ -11,10 +11,11 @@ import { conflict, notFound, validation } from '../../http/api-error.ts';
 import { newId } from '../ids.ts';
 import { amount, dateOf, isZero, today } from './money.ts';
 import { assertOpen } from './periods.ts';
+import { T } from '../tables.ts';
 
-export const ENTRIES = 'pf_journal_entries';
-export const LINES = 'pf_journal_lines';
-export const ACCOUNTS = 'pf_accounts';
+export const ENTRIES = T.journalEntries;
+export const LINES = T.journalLines;
+export const ACCOUNTS = T.accounts;
 export const BOOKED = ['posted', 'reversed'] as const;
 
 export interface LineInput { account_id: string; debit: string; credit: string; description: string | null }

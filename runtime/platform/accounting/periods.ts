@@ -1,8 +1,9 @@
 /** Accounting periods: a closed period freezes the ledger for its dates (no posting, no reversal into it). */
 import type { Knex } from 'knex';
 import { conflict } from '../../http/api-error.ts';
+import { T } from '../tables.ts';
 
-export const PERIODS = 'pf_periods';
+export const PERIODS = T.periods;
 
 export async function assertOpen(trx: Knex, tenant: string | number, date: string): Promise<void> {
   const closed = await trx(PERIODS)

@@ -9,8 +9,9 @@ import { dateOf, today } from '../accounting/money.ts';
 import { balanceSheet, generalLedger, profitAndLoss, trialBalance } from '../accounting/statements.ts';
 import { LINE_AMOUNTS, OUTSTANDING } from '../accounting/invoices.ts';
 import { tenantOf } from '../http/action-context.ts';
+import { T } from '../tables.ts';
 
-const q = (a: ActionContext) => a.query as Record<string, unknown>;
+const q = (a: ActionContext) => a.query;
 const asOf = (a: ActionContext) => dateOf(q(a).as_of, 'as_of', today());
 
 function range(a: ActionContext) {
@@ -40,7 +41,7 @@ export const accountingReports = {
   trialBalanceReport: async (a) => {
     let d = asOf(a);
     if (q(a).period_id) {
-      const p = await a.trx('pf_periods').where({ company_id: tenantOf(a), id: String(q(a).period_id) }).first(a.trx.raw('end_date::text as end_date'));
+      const p = await a.trx(T.periods).where({ company_id: tenantOf(a), id: String(q(a).period_id) }).first(a.trx.raw('end_date::text as end_date'));
       if (!p?.end_date) throw notFound('Period not found (or it has no end_date).');
       d = p.end_date;
     }

@@ -87,7 +87,7 @@ export const aiActions = {
     return { body: { text: r.text, model: r.model, provider: r.provider } };
   },
   chatWithConversationHistory: async (a) => {
-    const conv = await a.trx('pf_conversations').where({ company_id: tenantOf(a), id: param(a, 'conversation_id') }).first('id');
+    const conv = await a.trx(T.conversations).where({ company_id: tenantOf(a), id: param(a, 'conversation_id') }).first('id');
     if (!conv) throw notFound('Conversation not found.');
     const msgs = await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'ai_messages', parent_id: conv.id }).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(MAX_HISTORY);
     const history = msgs.reverse().map((m) => ({ role: m.data.role, content: m.data.content }) as AiMessage);
@@ -153,7 +153,7 @@ export const aiActions = {
   },
   describeImage: async (a) => {
     const id = String(bodyOf(a).file_id ?? '');
-    const file = await a.trx('pf_files').where({ company_id: tenantOf(a), id }).whereNull('deleted_at').first('content_type');
+    const file = await a.trx(T.files).where({ company_id: tenantOf(a), id }).whereNull('deleted_at').first('content_type');
     if (!file) throw notFound('File not found.');
     if (!String(file.content_type).startsWith('image/')) throw validation({ file_id: ['is not an image'] });
     throw new ApiError(501, 'vision_model_unavailable', 'Describing images needs a vision model; the configured AI provider (LOOP_AI_BASE_URL, or the offline provider) takes text only, so this server cannot describe images.');

@@ -16,7 +16,7 @@ const PERIODS: Readonly<Record<string, number>> = { '24h': 1, '1d': 1, '7d': 7, 
 const INTERVALS = new Set(['hour', 'day', 'week', 'month']);
 
 function jsonParam<T>(a: ActionContext, name: string, fallback: T): T {
-  const v = (a.query as Record<string, unknown>)[name];
+  const v = a.query[name];
   if (v === undefined || v === '') return fallback;
   if (typeof v !== 'string') return v as T;
   try {
@@ -40,13 +40,13 @@ function filtersOf(v: unknown, field: string): Filter[] {
 }
 
 async function typeFor(a: ActionContext) {
-  const id = String((a.query as Record<string, unknown>).object_type_id ?? '');
+  const id = String(a.query.object_type_id ?? '');
   if (!id) throw validation({ object_type_id: ['is required'] });
   return loadType(a.trx, tenantOf(a), id);
 }
 
 const str = (a: ActionContext, k: string) => {
-  const v = (a.query as Record<string, unknown>)[k];
+  const v = a.query[k];
   return v === undefined || v === null || v === '' ? undefined : String(v);
 };
 
@@ -151,15 +151,15 @@ export const analyticsReports = {
           objects: await count(a.trx(T.objects).where({ company_id: tenant }).whereNull('deleted_at')),
           object_types: await count(a.trx(T.objectTypes).where({ company_id: tenant })),
           users: await count(a.trx(T.users).where({ company_id: tenant })),
-          files: await count(a.trx('pf_files').where({ company_id: tenant }).whereNull('deleted_at')),
+          files: await count(a.trx(T.files).where({ company_id: tenant }).whereNull('deleted_at')),
           webhooks: await count(a.trx(T.webhooks).where({ company_id: tenant })),
         },
         objects_by_type: (byType as Record<string, any>[]).map((r) => ({ object_type: r.name, count: Number(r.n) })),
         activity: {
           objects_created: await recent(T.objects),
-          files_uploaded: await recent('pf_files'),
+          files_uploaded: await recent(T.files),
           users_created: await recent(T.users),
-          webhook_deliveries: await recent('pf_webhook_deliveries'),
+          webhook_deliveries: await recent(T.webhookDeliveries),
           events_tracked: await recent(T.records, (q) => q.where({ kind: 'events' })),
         },
       },

@@ -4,11 +4,20 @@
  * - actions: `platform.<scope>` (spec/platform/*.yaml), `platform.admin` meaning `*`;
  * - resources: `<module>.<resource>.<view|add|change|delete>` (generated), mapped here by module.
  */
+import type { PlatformHandlerName } from '../../../generated/platform/server/handlers.ts';
+
 export const SCOPES = ['read', 'write', 'schema', 'files', 'auth', 'ai', '*'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** Modules whose resources need a scope other than read (view) / write (add, change, delete). */
-const MODULE_SCOPE: Readonly<Record<string, { read: Scope; write: Scope }>> = {
+/** A catalogue module name (spec/platform/<module>.yaml), so a renamed module fails the type-check here. */
+type PlatformModule = PlatformHandlerName extends `${infer M}.${string}` ? M : never;
+
+/**
+ * Modules whose resources need a scope other than read (view) / write (add, change, delete). The
+ * catalogue gives actions a `platform.<scope>` permission but resources only `<module>.<resource>.<op>`
+ * codes, so resource scopes are named here until a resource can declare its own.
+ */
+const MODULE_SCOPE: Readonly<Partial<Record<PlatformModule, { read: Scope; write: Scope }>>> = {
   keys: { read: '*', write: '*' },
   users: { read: 'auth', write: 'auth' },
   roles: { read: 'auth', write: 'auth' },
@@ -25,7 +34,7 @@ export function scopeFor(permission: string): Scope {
     if ((SCOPES as readonly string[]).includes(s!)) return s as Scope;
     return '*';
   }
-  const mod = MODULE_SCOPE[parts[0] ?? ''];
+  const mod = MODULE_SCOPE[(parts[0] ?? '') as PlatformModule];
   const read = parts[parts.length - 1] === 'view';
   if (mod) return read ? mod.read : mod.write;
   return read ? 'read' : 'write';

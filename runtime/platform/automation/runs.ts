@@ -32,7 +32,7 @@ export const runActions = {
   },
   /** Runs the job's single action now: action_type is a step type, action_config its fields. */
   executeScheduledJob: async (a) => {
-    const job = await rowOf(a, 'pf_scheduled_jobs', 'job_id', 'Scheduled job');
+    const job = await rowOf(a, T.scheduledJobs, 'job_id', 'Scheduled job');
     const type = String(job.action_type ?? '');
     if (!(STEP_TYPES as readonly string[]).includes(type)) throw validation({ action_type: [`must be one of ${STEP_TYPES.join(', ')} to run here`] });
     const ctx = { job: { id: job.id, name: job.name }, data: asObject(bodyOf(a).data), now: new Date().toISOString() };
@@ -45,7 +45,7 @@ export const runActions = {
    * JavaScript or other code is refused — this server has no sandbox and never evaluates user code.
    */
   executeFunction: async (a) => {
-    const fn = await rowOf(a, 'pf_functions', 'function_id', 'Function');
+    const fn = await rowOf(a, T.functions, 'function_id', 'Function');
     if (String(fn.runtime ?? '').toLowerCase() !== 'declarative') {
       throw notImplemented(`Function runtime "${fn.runtime ?? '(none)'}" needs a code sandbox (an isolated worker with CPU/memory limits), which this server does not have; it never evaluates user code. Set runtime to "declarative" with code = JSON {"steps": [...], "output": ...} using steps ${STEP_TYPES.join(', ')}.`, 'function_runtime_unavailable');
     }
@@ -68,7 +68,7 @@ export const runActions = {
    * `not_connected`, with what would enable it — never a pretend success.
    */
   syncIntegration: async (a) => {
-    const integ = await rowOf(a, 'pf_integrations', 'integration_id', 'Integration');
+    const integ = await rowOf(a, T.integrations, 'integration_id', 'Integration');
     const message = `No connector for provider "${integ.provider ?? '(none)'}" is installed on this server; a real sync needs the provider's credentials in config_json and a connector. Nothing was transferred.`;
     const runId = await recordRun(a.trx, tenantOf(a), 'sync_logs', integ.id, { status: 'not_connected', direction: integ.sync_direction ?? null, records_synced: 0, message }, actorOf(a));
     return { status: 202, body: { sync_id: runId, status: 'not_connected', records_synced: 0, message } };

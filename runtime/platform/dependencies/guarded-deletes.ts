@@ -28,7 +28,7 @@ const records = (kind: string, label: string) => (_a: ActionContext, id: string,
   [rowsOf(T.records, 'parent_id', id, tenant, kind, label, (q) => q.where({ kind }))];
 
 export const guardedDeletes = {
-  webhooks: guardedDestroy('webhooks', T.webhooks, (_a, id, tenant) => [rowsOf('pf_webhook_deliveries', 'webhook_id', id, tenant, 'webhook_deliveries', 'Webhook deliveries')]),
+  webhooks: guardedDestroy('webhooks', T.webhooks, (_a, id, tenant) => [rowsOf(T.webhookDeliveries, 'webhook_id', id, tenant, 'webhook_deliveries', 'Webhook deliveries')]),
   automations: guardedDestroy('automations', T.automations, records('automation_runs', 'Automation runs')),
   dashboards: guardedDestroy('dashboards', T.dashboards, records('widgets', 'Widgets')),
   roles: guardedDestroy('roles', T.roles, (_a, id, tenant) => [
@@ -37,6 +37,6 @@ export const guardedDeletes = {
   ]),
   accounts: guardedDestroy('accounts', T.accounts, (_a, id, tenant) => [
     rowsOf(T.accounts, 'parent_id', id, tenant, 'accounts', 'Sub-accounts'),
-    rowsOf('pf_bank_accounts', 'gl_account_id', id, tenant, 'bank_accounts', 'Bank accounts'),
+    rowsOf(T.bankAccounts, 'gl_account_id', id, tenant, 'bank_accounts', 'Bank accounts'),
   ]),
 } satisfies Record<string, ActionHandler>;

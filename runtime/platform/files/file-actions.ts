@@ -63,7 +63,7 @@ function metaPatch(b: Record<string, unknown>): Record<string, unknown> {
 
 /** Download by signed URL (`t`, `expires`, `token`) or by a caller with the files scope of the file's tenant. */
 async function downloadTenant(a: ActionContext, fileId: string): Promise<number> {
-  const q = a.query as Record<string, unknown>;
+  const q = a.query;
   if (q.token !== undefined || q.expires !== undefined) {
     const tenant = Number(q.t);
     if (!Number.isInteger(tenant) || !(await verifyFileUrl(a.trx, tenant, fileId, Number(q.expires), String(q.token ?? '')))) {
@@ -95,7 +95,7 @@ export const fileActions = {
   },
   getPresignedUploadUrl: async (a) => {
     const tenant = tenantOf(a);
-    const q = a.query as Record<string, unknown>;
+    const q = a.query;
     const id = newId('file');
     await a.trx(FILES).insert({
       id, company_id: tenant, filename: String(q.filename ?? 'upload'), content_type: String(q.content_type ?? 'application/octet-stream'), size: 0,
@@ -160,7 +160,7 @@ export const fileActions = {
   },
   listTrashedFiles: async (a) => ({ body: await paged(() => a.trx(FILES).where({ company_id: tenantOf(a) }).whereNotNull('deleted_at'), a) }),
   searchFiles: async (a) => {
-    const q = a.query as Record<string, unknown>;
+    const q = a.query;
     const tenant = tenantOf(a);
     const base = () => {
       const b = a.trx(FILES).where({ company_id: tenant }).whereNull('deleted_at');
@@ -220,7 +220,7 @@ export const fileActions = {
   getImageVariant: async (a) => {
     const file = await loadFile(a.trx, tenantOf(a), param(a, 'file_id'));
     if (!String(file.content_type).startsWith('image/')) throw badRequest('Variants exist only for image files.', 'not_an_image');
-    const q = a.query as Record<string, unknown>;
+    const q = a.query;
     if (param(a, 'variant') === 'original' && q.w === undefined && q.h === undefined && q.format === undefined) {
       return { stream: await storage().get(file.storage_key), contentType: file.content_type, filename: file.filename };
     }

@@ -13,9 +13,10 @@ import type { Knex } from 'knex';
 import { storageFromEnv, type Storage } from '../../effects/storage/storage.ts';
 import { notFound } from '../../http/api-error.ts';
 import { newId } from '../ids.ts';
+import { T } from '../tables.ts';
 
-export const FILES = 'pf_files';
-export const FILE_VERSIONS = 'pf_file_versions';
+export const FILES = T.files;
+export const FILE_VERSIONS = T.fileVersions;
 export const MAX_SIGNED_TTL = 7 * 24 * 3600;
 export const STALE_PENDING_MS = 24 * 3600 * 1000;
 
@@ -79,10 +80,10 @@ export async function writeContent(db: Knex, file: Record<string, any>, data: Bu
 
 async function urlKey(db: Knex, tenant: number): Promise<string> {
   const where = { company_id: tenant, name: 'file_url_key', owner: null };
-  const row = await db('pf_settings').where(where).first('value');
+  const row = await db(T.settings).where(where).first('value');
   if (row) return (row.value as { key: string }).key;
   const key = randomBytes(32).toString('base64url');
-  await db('pf_settings').insert({ id: newId('set'), ...where, value: JSON.stringify({ key }), created_at: db.fn.now(), updated_at: db.fn.now() });
+  await db(T.settings).insert({ id: newId('set'), ...where, value: JSON.stringify({ key }), created_at: db.fn.now(), updated_at: db.fn.now() });
   return key;
 }
 

@@ -31,7 +31,7 @@ export const formActions = {
   },
   exportFormSubmissions: async (a) => {
     const f = await formOf(a);
-    const format = String((a.query as Record<string, unknown>).format ?? 'csv').toLowerCase();
+    const format = String(a.query.format ?? 'csv').toLowerCase();
     if (format !== 'csv' && format !== 'json') throw validation({ format: ['must be csv or json'] });
     const rows = await submissions(a, f.id).orderBy('created_at').orderBy('id');
     const flat = rows.map((r) => ({ submission_id: r.id, submitted_at: iso(r.created_at), ...((r.data?.data ?? {}) as Record<string, unknown>) }));

@@ -1,8 +1,8 @@
 /** Handlers of spec/platform/accounting-reports.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { accountingReports } from '../accounting/report-actions.ts';
 
-export const accountingReportsHandlers: HandlerRegistry = {
+export const accountingReportsHandlers = {
   'accounting-reports.agedPayablesReport': accountingReports.agedPayablesReport,
   'accounting-reports.agedReceivablesReport': accountingReports.agedReceivablesReport,
   'accounting-reports.balanceSheetReport': accountingReports.balanceSheetReport,
@@ -11,4 +11,4 @@ export const accountingReportsHandlers: HandlerRegistry = {
   'accounting-reports.profitAndLossReport': accountingReports.profitAndLossReport,
   'accounting-reports.taxReport': accountingReports.taxReport,
   'accounting-reports.trialBalanceReport': accountingReports.trialBalanceReport,
-};
+} satisfies Partial<PlatformHandlers>;

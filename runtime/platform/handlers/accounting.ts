@@ -1,11 +1,11 @@
 /** Handlers of spec/platform/accounting.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { bankFeed } from '../accounting/bank-feed.ts';
 import { invoiceAndPaymentActions } from '../accounting/documents.ts';
 import { journalActions } from '../accounting/journal-actions.ts';
 import { guardedDeletes } from '../dependencies/guarded-deletes.ts';
 
-export const accountingHandlers: HandlerRegistry = {
+export const accountingHandlers = {
   'accounting.approveInvoice': invoiceAndPaymentActions.approveInvoice,
   'accounting.closePeriod': journalActions.closePeriod,
   'accounting.createJournalEntry': journalActions.createJournalEntry,
@@ -24,4 +24,4 @@ export const accountingHandlers: HandlerRegistry = {
   'accounting.updateJournalEntry': journalActions.updateJournalEntry,
   'accounting.voidInvoice': invoiceAndPaymentActions.voidInvoice,
   'accounting.voidPayment': invoiceAndPaymentActions.voidPayment,
-};
+} satisfies Partial<PlatformHandlers>;

@@ -1,7 +1,7 @@
 /** Handlers of spec/platform/ai-providers.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { aiActions } from '../ai/ai-actions.ts';
 
-export const aiProvidersHandlers: HandlerRegistry = {
+export const aiProvidersHandlers = {
   'ai-providers.getAiUsageStats': aiActions.getAiUsageStats,
-};
+} satisfies Partial<PlatformHandlers>;

@@ -1,8 +1,8 @@
 /** Handlers of spec/platform/ai.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { aiActions } from '../ai/ai-actions.ts';
 
-export const aiHandlers: HandlerRegistry = {
+export const aiHandlers = {
   'ai.autoTagContent': aiActions.autoTagContent,
   'ai.chatCompletion': aiActions.chatCompletion,
   'ai.chatWithConversationHistory': aiActions.chatWithConversationHistory,
@@ -14,4 +14,4 @@ export const aiHandlers: HandlerRegistry = {
   'ai.summariseContent': aiActions.summariseContent,
   'ai.textGeneration': aiActions.textGeneration,
   'ai.vectorSimilaritySearch': aiActions.vectorSimilaritySearch,
-};
+} satisfies Partial<PlatformHandlers>;

@@ -1,9 +1,9 @@
 /** Handlers of spec/platform/associations.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { associationActions } from '../objects/associations.ts';
 
-export const associationsHandlers: HandlerRegistry = {
+export const associationsHandlers = {
   'associations.createOrUpdateAssociation': associationActions.createOrUpdateAssociation,
   'associations.deleteAssociation': associationActions.deleteAssociation,
   'associations.listAssociations': associationActions.listAssociations,
-};
+} satisfies Partial<PlatformHandlers>;

@@ -1,7 +1,7 @@
 /** Handlers of spec/platform/audit-logs.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { listChildren } from '../records/child-records.ts';
 
-export const auditLogsHandlers: HandlerRegistry = {
+export const auditLogsHandlers = {
   'audit-logs.listAuditLogs': listChildren({ kind: 'audit', parent: { fixed: 'tenant' } }, true),
-};
+} satisfies Partial<PlatformHandlers>;

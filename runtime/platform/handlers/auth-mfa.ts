@@ -1,8 +1,8 @@
 /** Handlers of spec/platform/auth-mfa.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { mfaActions } from '../mfa/mfa-actions.ts';
 
-export const authMfaHandlers: HandlerRegistry = {
+export const authMfaHandlers = {
   'auth-mfa.challengeMfa': mfaActions.challengeMfa,
   'auth-mfa.completeMfaLogin': mfaActions.completeMfaLogin,
   'auth-mfa.enrollTotpFactor': mfaActions.enrollTotpFactor,
@@ -10,4 +10,4 @@ export const authMfaHandlers: HandlerRegistry = {
   'auth-mfa.mfaRecovery': mfaActions.mfaRecovery,
   'auth-mfa.unenrollMfaFactor': mfaActions.unenrollMfaFactor,
   'auth-mfa.verifyTotpCode': mfaActions.verifyTotpCode,
-};
+} satisfies Partial<PlatformHandlers>;

@@ -1,9 +1,9 @@
 /** Handlers of spec/platform/auth-notifications.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { inboxActions } from '../notifications/inbox.ts';
 import { notificationPreferences } from '../settings/settings-documents.ts';
 
-export const authNotificationsHandlers: HandlerRegistry = {
+export const authNotificationsHandlers = {
   'auth-notifications.deleteNotificationPreference': notificationPreferences.deleteChannel,
   'auth-notifications.getNotificationPreferences': notificationPreferences.get,
   'auth-notifications.getUnreadCount': inboxActions.getUnreadCount,
@@ -11,4 +11,4 @@ export const authNotificationsHandlers: HandlerRegistry = {
   'auth-notifications.markAllAsRead': inboxActions.markAllAsRead,
   'auth-notifications.markNotificationRead': inboxActions.markNotificationRead,
   'auth-notifications.updateNotificationPreferences': notificationPreferences.patch,
-};
+} satisfies Partial<PlatformHandlers>;

@@ -1,5 +1,5 @@
 /** Handlers of spec/platform/auth-sso.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { unavailable } from '../http/unavailable.ts';
 
 /** OAuth sign-in needs an app registered with the provider. */
@@ -10,10 +10,10 @@ const OAUTH = unavailable('oauth_not_configured',
 const SAML = unavailable('saml_not_configured',
   'SAML SSO needs an identity provider (entity id, SSO URL, X.509 signing certificate) in the tenant\'s auth config and an XML-signature verifier (e.g. @node-saml/node-saml), which this server does not bundle.');
 
-export const authSsoHandlers: HandlerRegistry = {
+export const authSsoHandlers = {
   'auth-sso.oauthCallback': OAUTH,
   'auth-sso.oauthRedirect': OAUTH,
   'auth-sso.samlAcs': SAML,
   'auth-sso.samlLoginRedirect': SAML,
   'auth-sso.samlMetadata': SAML,
-};
+} satisfies Partial<PlatformHandlers>;

@@ -1,9 +1,9 @@
 /** Handlers of spec/platform/auth.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { emailFlowActions } from '../auth/email-flows.ts';
 import { sessionActions } from '../auth/session-actions.ts';
 
-export const authHandlers: HandlerRegistry = {
+export const authHandlers = {
   'auth.createAnonymousSession': sessionActions.createAnonymousSession,
   'auth.exportUserData': sessionActions.exportUserData,
   'auth.getCurrentUser': sessionActions.getCurrentUser,
@@ -20,4 +20,4 @@ export const authHandlers: HandlerRegistry = {
   'auth.verifyEmail2': emailFlowActions.verifyEmail2,
   'auth.verifyMagicLink': emailFlowActions.verifyMagicLink,
   'auth.verifyOtp': emailFlowActions.verifyOtp,
-};
+} satisfies Partial<PlatformHandlers>;

@@ -1,12 +1,12 @@
 /** Handlers of spec/platform/automations.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { runActions } from '../automation/runs.ts';
 import { guardedDeletes } from '../dependencies/guarded-deletes.ts';
 import { listChildren } from '../records/child-records.ts';
 import { T } from '../tables.ts';
 
-export const automationsHandlers: HandlerRegistry = {
+export const automationsHandlers = {
   'automations.delete': guardedDeletes.automations,
   'automations.listAutomationRuns': listChildren({ kind: 'automation_runs', parent: { param: 'automation_id' }, parentTable: T.automations }, true),
   'automations.triggerAutomation': runActions.triggerAutomation,
-};
+} satisfies Partial<PlatformHandlers>;

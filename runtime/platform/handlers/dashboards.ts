@@ -1,5 +1,5 @@
 /** Handlers of spec/platform/dashboards.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { publicDashboardActions } from '../dashboards/public-dashboard.ts';
 import { guardedDeletes } from '../dependencies/guarded-deletes.ts';
 import { childCrud } from '../records/child-records.ts';
@@ -7,10 +7,10 @@ import { T } from '../tables.ts';
 
 const widgets = childCrud({ kind: 'widgets', parent: { param: 'dashboard_id' }, child: 'widget_id', parentTable: T.dashboards });
 
-export const dashboardsHandlers: HandlerRegistry = {
+export const dashboardsHandlers = {
   'dashboards.addWidgetToDashboard': widgets.create,
   'dashboards.delete': guardedDeletes.dashboards,
   'dashboards.deleteWidget': widgets.remove,
   'dashboards.getPublicDashboard': publicDashboardActions.getPublicDashboard,
   'dashboards.updateWidget': widgets.update,
-};
+} satisfies Partial<PlatformHandlers>;

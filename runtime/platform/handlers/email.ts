@@ -1,7 +1,7 @@
 /** Handlers of spec/platform/email.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { emailFlowActions } from '../auth/email-flows.ts';
 
-export const emailHandlers: HandlerRegistry = {
+export const emailHandlers = {
   'email.sendEmail': emailFlowActions.sendEmail,
-};
+} satisfies Partial<PlatformHandlers>;

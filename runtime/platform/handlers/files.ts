@@ -1,8 +1,8 @@
 /** Handlers of spec/platform/files.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { fileActions } from '../files/file-actions.ts';
 
-export const filesHandlers: HandlerRegistry = {
+export const filesHandlers = {
   'files.batchDeleteFiles': fileActions.batchDeleteFiles,
   'files.batchReadFileMetadata': fileActions.batchReadFileMetadata,
   'files.batchUpdateFileMetadata': fileActions.batchUpdateFileMetadata,
@@ -23,4 +23,4 @@ export const filesHandlers: HandlerRegistry = {
   'files.updateFileMetadata': fileActions.updateFileMetadata,
   'files.uploadFile': fileActions.uploadFile,
   'files.uploadFileContentToPresignedSlot': fileActions.uploadFileContentToPresignedSlot,
-};
+} satisfies Partial<PlatformHandlers>;

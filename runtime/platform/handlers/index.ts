@@ -7,7 +7,7 @@
  * WebSockets, SQL, the portal) are explicit entries that answer 501 with what would enable them
  * (runtime/platform/http/unavailable.ts) — never a pretend success.
  */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { accountingHandlers } from './accounting.ts';
 import { accountingReportsHandlers } from './accounting-reports.ts';
 import { aiHandlers } from './ai.ts';
@@ -49,7 +49,8 @@ import { viewsHandlers } from './views.ts';
 import { webhooksHandlers } from './webhooks.ts';
 import { workflowsHandlers } from './workflows.ts';
 
-export const platformHandlers: HandlerRegistry = {
+/** Every name of the generated contract, and no other: a missing or misspelt handler fails the type-check. */
+export const platformHandlers = {
   ...accountingHandlers,
   ...accountingReportsHandlers,
   ...aiHandlers,
@@ -90,4 +91,4 @@ export const platformHandlers: HandlerRegistry = {
   ...viewsHandlers,
   ...webhooksHandlers,
   ...workflowsHandlers,
-};
+} satisfies PlatformHandlers;

@@ -1,8 +1,8 @@
 /** Handlers of spec/platform/object-types.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { objectTypeActions } from '../objects/object-type-actions.ts';
 
-export const objectTypesHandlers: HandlerRegistry = {
+export const objectTypesHandlers = {
   'object-types.create': objectTypeActions.create,
   'object-types.createProperty': objectTypeActions.createProperty,
   'object-types.delete': objectTypeActions.delete,
@@ -10,4 +10,4 @@ export const objectTypesHandlers: HandlerRegistry = {
   'object-types.listProperties': objectTypeActions.listProperties,
   'object-types.update': objectTypeActions.update,
   'object-types.updateProperty': objectTypeActions.updateProperty,
-};
+} satisfies Partial<PlatformHandlers>;

@@ -1,8 +1,8 @@
 /** Handlers of spec/platform/objects.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { objectActions } from '../objects/object-actions.ts';
 
-export const objectsHandlers: HandlerRegistry = {
+export const objectsHandlers = {
   'objects.aggregateObjects': objectActions.aggregateObjects,
   'objects.batchCreateObjects': objectActions.batchCreateObjects,
   'objects.batchReadObjects': objectActions.batchReadObjects,
@@ -16,4 +16,4 @@ export const objectsHandlers: HandlerRegistry = {
   'objects.restoreDeletedObject': objectActions.restoreDeletedObject,
   'objects.searchObjects': objectActions.searchObjects,
   'objects.updateObject': objectActions.updateObject,
-};
+} satisfies Partial<PlatformHandlers>;

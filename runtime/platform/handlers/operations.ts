@@ -1,5 +1,5 @@
 /** Handlers of spec/platform/operations.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { unavailable } from '../http/unavailable.ts';
 import { deadLetterActions } from '../operations/dead-letters.ts';
 import { realtimeStats } from '../realtime/realtime-stats.ts';
@@ -16,11 +16,11 @@ const SQL = unavailable('sql_not_available',
 const WEBSOCKET = unavailable('not_implemented',
   'WebSocket subscriptions need an HTTP server that accepts the upgrade (e.g. the ws package on this process) and a channel broker shared by all processes (Postgres LISTEN/NOTIFY); neither is wired here. Subscribe with Server-Sent Events at GET /events/stream meanwhile.');
 
-export const operationsHandlers: HandlerRegistry = {
+export const operationsHandlers = {
   'operations.discardDlqMessage': deadLetterActions.discardDlqMessage,
   'operations.executeSqlQuery': SQL,
   'operations.getRealtimeStats': realtimeStats,
   'operations.listDlqMessages': deadLetterActions.listDlqMessages,
   'operations.retryDlqMessage': deadLetterActions.retryDlqMessage,
   'operations.websocketUpgrade': WEBSOCKET,
-};
+} satisfies Partial<PlatformHandlers>;

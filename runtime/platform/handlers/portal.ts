@@ -1,5 +1,5 @@
 /** Handlers of spec/platform/portal.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { unavailable } from '../http/unavailable.ts';
 
 /**
@@ -9,7 +9,7 @@ import { unavailable } from '../http/unavailable.ts';
 const PORTAL = unavailable('not_implemented',
   'Portal sign-in runs without an API key, so it needs the tenant resolved from the portal\'s host name (a per-tenant portal domain in the tenant config) and turnstile_token verified with Cloudflare Turnstile (TURNSTILE_SECRET_KEY); neither is configured on this server. Use the key-scoped /v1/auth/* endpoints (sign-up, login, magic link, OTP, password reset) meanwhile.');
 
-export const portalHandlers: HandlerRegistry = {
+export const portalHandlers = {
   'portal.identifyTenantByEmail': PORTAL,
   'portal.portalLogin': PORTAL,
   'portal.portalPasswordReset': PORTAL,
@@ -20,4 +20,4 @@ export const portalHandlers: HandlerRegistry = {
   'portal.portalVerifyEmail': PORTAL,
   'portal.portalVerifyMagicLink': PORTAL,
   'portal.portalVerifyOtp': PORTAL,
-};
+} satisfies Partial<PlatformHandlers>;

@@ -1,8 +1,8 @@
 /** Handlers of spec/platform/saved-reports.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { savedReportActions } from '../reports/saved-reports.ts';
 
-export const savedReportsHandlers: HandlerRegistry = {
+export const savedReportsHandlers = {
   'saved-reports.exportSavedReport': savedReportActions.exportSavedReport,
   'saved-reports.runSavedReport': savedReportActions.runSavedReport,
-};
+} satisfies Partial<PlatformHandlers>;

@@ -1,7 +1,7 @@
 /** Handlers of spec/platform/short-urls.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { shortUrlActions } from '../links/short-urls.ts';
 
-export const shortUrlsHandlers: HandlerRegistry = {
+export const shortUrlsHandlers = {
   'short-urls.create': shortUrlActions.create,
-};
+} satisfies Partial<PlatformHandlers>;

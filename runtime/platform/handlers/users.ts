@@ -1,11 +1,11 @@
 /** Handlers of spec/platform/users.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { userActions } from '../users/user-actions.ts';
 
-export const usersHandlers: HandlerRegistry = {
+export const usersHandlers = {
   'users.create': userActions.create,
   'users.delete': userActions.delete,
   'users.listUserMfaFactors': userActions.listUserMfaFactors,
   'users.listUserRoles': userActions.listUserRoles,
   'users.update': userActions.update,
-};
+} satisfies Partial<PlatformHandlers>;

@@ -1,9 +1,9 @@
 /** Handlers of spec/platform/webhooks.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { guardedDeletes } from '../dependencies/guarded-deletes.ts';
 import { webhookActions } from '../webhooks/webhook-actions.ts';
 
-export const webhooksHandlers: HandlerRegistry = {
+export const webhooksHandlers = {
   'webhooks.create': webhookActions.create,
   'webhooks.delete': guardedDeletes.webhooks,
   'webhooks.listWebhookDeliveries': webhookActions.listWebhookDeliveries,
@@ -11,4 +11,4 @@ export const webhooksHandlers: HandlerRegistry = {
   'webhooks.retryWebhookDelivery': webhookActions.retryWebhookDelivery,
   'webhooks.rotateWebhookSecret': webhookActions.rotateWebhookSecret,
   'webhooks.testWebhook': webhookActions.testWebhook,
-};
+} satisfies Partial<PlatformHandlers>;

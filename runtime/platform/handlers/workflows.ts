@@ -1,11 +1,11 @@
 /** Handlers of spec/platform/workflows.yaml. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
 import { approvalActions } from '../objects/approvals.ts';
 import { childCrud, ofObjectType } from '../records/child-records.ts';
 
 const workflows = childCrud(ofObjectType('workflows', 'workflow_id'));
 
-export const workflowsHandlers: HandlerRegistry = {
+export const workflowsHandlers = {
   'workflows.approveObject': approvalActions.approveObject,
   'workflows.createWorkflow': workflows.create,
   'workflows.deleteWorkflow': workflows.remove,
@@ -14,4 +14,4 @@ export const workflowsHandlers: HandlerRegistry = {
   'workflows.rejectObject': approvalActions.rejectObject,
   'workflows.submitForReview': approvalActions.submitForReview,
   'workflows.updateWorkflow': workflows.update,
-};
+} satisfies Partial<PlatformHandlers>;

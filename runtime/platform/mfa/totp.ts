@@ -11,10 +11,11 @@ import { Secret, TOTP } from 'otpauth';
 import { newId, newSecret, sha256 } from '../ids.ts';
 import { seal, unseal } from '../../secrets/seal.ts';
 
+import { T } from '../tables.ts';
 export const FACTORS = 'mfa_factors';
 export const TICKETS = 'mfa_tickets';
 export const TICKET_TTL_MS = 5 * 60 * 1000;
-const RECORDS = 'pf_records';
+const RECORDS = T.records;
 
 export function newTotp(issuer: string, label: string): TOTP {
   return new TOTP({ issuer, label, algorithm: 'SHA1', digits: 6, period: 30, secret: new Secret({ size: 20 }) });

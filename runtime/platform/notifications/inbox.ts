@@ -14,7 +14,7 @@ const readNow = (a: ActionContext) => a.trx.raw("jsonb_set(data, '{read_at}', to
 
 export const inboxActions = {
   listNotifications: async (a) => {
-    const q = a.query as Record<string, unknown>;
+    const q = a.query;
     const limit = Math.min(Math.max(Number(q.limit) || 25, 1), 100);
     const offset = Math.max(Number(q.cursor ?? q.offset) || 0, 0);
     const base = () => (q.unread === 'true' ? unread(a) : mine(a));

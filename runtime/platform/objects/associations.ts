@@ -55,7 +55,7 @@ export const associationActions = {
   },
   listAssociations: async (a) => {
     const self = await end(a, 'type', 'id');
-    const q = a.query as Record<string, unknown>;
+    const q = a.query;
     const direction = String(q.direction ?? 'both');
     if (!['out', 'in', 'both', 'outgoing', 'incoming'].includes(direction)) throw validation({ direction: ['must be out, in or both'] });
     const limit = Math.min(Math.max(Number(q.limit) || 25, 1), 100);

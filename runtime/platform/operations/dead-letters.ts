@@ -20,7 +20,7 @@ async function deadOne(a: ActionContext) {
 
 export const deadLetterActions = {
   listDlqMessages: async (a) => {
-    const q = a.query as Record<string, unknown>;
+    const q = a.query;
     const limit = Math.min(Math.max(Number(q.limit) || 50, 1), 100);
     const offset = Math.max(Number(q.offset) || 0, 0);
     const rows = await dead(a).orderBy('updated_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset);

@@ -5,6 +5,7 @@ import { notFound, validation } from '../../http/api-error.ts';
 import { loadType, objects } from '../objects/object-store.ts';
 import { applyFilter, type Filter } from '../objects/object-query.ts';
 import { asObject, iso, param, tenantOf } from '../http/action-context.ts';
+import { T } from '../tables.ts';
 
 const MAX_ROWS = 10_000;
 /**
@@ -12,7 +13,7 @@ const MAX_ROWS = 10_000;
  * sort?: {property, direction}, limit?}` (limit ≤ 10 000). Rows are the type's live objects.
  */
 async function runReport(a: ActionContext) {
-  const report = await a.trx('pf_saved_reports').where({ company_id: tenantOf(a), id: param(a, 'report_id') }).first();
+  const report = await a.trx(T.savedReports).where({ company_id: tenantOf(a), id: param(a, 'report_id') }).first();
   if (!report) throw notFound('Saved report not found.');
   const cfg = asObject(report.config_json);
   if (typeof cfg.object_type !== 'string') throw validation({ config_json: ['needs object_type (the object type id or name the report reads)'] });
@@ -40,7 +41,7 @@ export const savedReportActions = {
   },
   /** `?format=csv` (default) through csv-stringify, or `json`. */
   exportSavedReport: async (a) => {
-    const format = String((a.query as Record<string, unknown>).format ?? 'csv').toLowerCase();
+    const format = String(a.query.format ?? 'csv').toLowerCase();
     if (!['csv', 'json'].includes(format)) throw validation({ format: ['must be csv or json'] });
     const r = await runReport(a);
     const base = String(r.report.name ?? r.report.id).replace(/[^\w.-]+/g, '_') || 'report';

@@ -7,7 +7,7 @@ import { parseJson, tenantOf } from '../http/action-context.ts';
 export const tenantInfoActions = {
   /** Public: the tenant is named by `?tenant=<slug or id>` (or X-Tenant-ID); answers branding and public auth options. */
   getTenantConfig: async (a) => {
-    const q = a.query as Record<string, unknown>;
+    const q = a.query;
     const key = String(q.tenant ?? q.tenant_id ?? '');
     if (!key) throw badRequest('Name the tenant with ?tenant=<slug>.', 'tenant_required');
     const t = await a.trx(T.tenants).where({ slug: key }).orWhere(/^\d+$/.test(key) ? { id: Number(key) } : { slug: key }).first();
@@ -18,7 +18,7 @@ export const tenantInfoActions = {
     return { body: { tenant_id: Number(t.id), brand_name: t.brand_name ?? t.name, branding: doc('branding'), auth: { providers: auth.providers ?? ['email'], signup_enabled: auth.signup_enabled ?? true } } };
   },
   lookupTenantsByEmail: async (a) => {
-    const email = String((a.query as Record<string, unknown>).email ?? '').trim().toLowerCase();
+    const email = String(a.query.email ?? '').trim().toLowerCase();
     if (!email) throw badRequest('email is required.', 'validation_error');
     const rows = await a.trx(T.tenants).join(T.users, `${T.users}.company_id`, `${T.tenants}.id`).where(`${T.users}.email`, email).distinct(`${T.tenants}.id`, `${T.tenants}.brand_name`, `${T.tenants}.name`);
     return { body: rows.map((r) => ({ tenant_id: Number(r.id), brand_name: r.brand_name ?? r.name })) };

@@ -7,9 +7,10 @@
  */
 import type { Knex } from 'knex';
 import { newId } from '../ids.ts';
+import { T } from '../tables.ts';
 
-export const WEBHOOKS = 'pf_webhooks';
-export const DELIVERIES = 'pf_webhook_deliveries';
+export const WEBHOOKS = T.webhooks;
+export const DELIVERIES = T.webhookDeliveries;
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 

@@ -69,7 +69,7 @@ export const webhookActions = {
     return { body: { id: hook.id, secret }, secret: true };
   },
   listWebhookDeliveries: async (a) => {
-    const q = a.query as Record<string, unknown>;
+    const q = a.query;
     const limit = Math.min(Math.max(Number(q.limit) || 50, 1), 100);
     const offset = Math.max(Number(q.offset) || 0, 0);
     const base = () => {
