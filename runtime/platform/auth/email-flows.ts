@@ -77,7 +77,6 @@ export async function sendVerification(a: ActionContext, user: Record<string, un
   await enqueueMail(a.trx, { to: String(user.email), subject: 'Confirm your email address', text: `Confirm your email address: ${url}`, companyId: tenantOf(a), payload: { kind: 'email_verify', user_id: user.id } });
 }
 
-const SENT = { message: 'If the address has an account, a message is on its way.' };
 /** Mails a single-use link to the active user with the body's `email`; unknown addresses get no mail and no hint. */
 async function mailLink(a: ActionContext, purpose: Purpose, prefix: string, path: string, subject: string, text: (url: string) => string) {
   const b = bodyOf(a);
@@ -89,6 +88,7 @@ async function mailLink(a: ActionContext, purpose: Purpose, prefix: string, path
   await enqueueMail(a.trx, { to: user.email, subject, text: text(url), companyId: tenantOf(a), payload: { kind: purpose, user_id: user.id } });
 }
 
+const SENT = { message: 'If the address has an account, a message is on its way.' };
 
 async function verifyEmail(a: ActionContext, token: unknown): Promise<ActionResult> {
   const userId = await takeToken(a, 'email_verify', token);
