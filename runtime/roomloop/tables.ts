@@ -1,18 +1,34 @@
 /**
- * Table names of the RoomLoop catalogue (spec/roomloop/*.yaml declares each with `table:`), so the
- * hand-written parts of the service name them in one place. All tables are global (no company_id).
+ * The RoomLoop resources the hand-written parts of the service read and write, by short name. Every
+ * table RoomLoop uses is a catalogue resource (spec/roomloop/*.yaml), so names, columns and codecs
+ * (runtime/crud/row-codec.ts) come from the generated descriptors; none is typed again here.
+ * All tables are global (no company_id).
  */
-export const T = {
-  facilities: 'rl_facilities',
-  reservations: 'rl_reservations',
-  reservationSlots: 'rl_reservation_slots',
-  accounts: 'rl_accounts',
-  sessions: 'rl_sessions',
-  apiKeys: 'rl_api_keys',
-  webhooks: 'rl_webhooks',
-  deliveries: 'rl_webhook_deliveries',
-  attempts: 'rl_webhook_attempts',
-} as const;
+import type { ResourceDescriptor } from '../descriptor.ts';
+import { accountsAccountResource } from '../../generated/roomloop/server/accounts.ts';
+import { authApiKeyResource, authSessionResource } from '../../generated/roomloop/server/auth.ts';
+import { facilitiesFacilityResource } from '../../generated/roomloop/server/facilities.ts';
+import { reservationsReservationResource, reservationsReservationSlotResource } from '../../generated/roomloop/server/reservations.ts';
+import {
+  webhooksWebhookAttemptResource,
+  webhooksWebhookDeliveryResource,
+  webhooksWebhookResource,
+} from '../../generated/roomloop/server/webhooks.ts';
+
+export const R = {
+  facilities: facilitiesFacilityResource,
+  reservations: reservationsReservationResource,
+  reservationSlots: reservationsReservationSlotResource,
+  accounts: accountsAccountResource,
+  sessions: authSessionResource,
+  apiKeys: authApiKeyResource,
+  webhooks: webhooksWebhookResource,
+  deliveries: webhooksWebhookDeliveryResource,
+  attempts: webhooksWebhookAttemptResource,
+} as const satisfies Readonly<Record<string, ResourceDescriptor>>;
+
+/** Table names, e.g. `T.reservations` → `rl_reservations`. */
+export const T = Object.fromEntries(Object.entries(R).map(([k, d]) => [k, d.table])) as { readonly [K in keyof typeof R]: string };
 
 /** PostgreSQL unique_violation. */
 export const PG_UNIQUE_VIOLATION = '23505';

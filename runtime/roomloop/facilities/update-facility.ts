@@ -13,7 +13,7 @@ import { zodToFieldErrors } from '../../http/to-api-error.ts';
 import { codecOf } from '../../crud/row-codec.ts';
 import { loadRow } from '../../crud/rows.ts';
 import type { RequestContext } from '../../runtime-api.ts';
-import { facilitiesFacilityResource as facilities } from '../../../generated/roomloop/server/facilities.ts';
+import { R } from '../tables.ts';
 import { rulesSchema, slotsSchema } from '../rules/index.ts';
 
 const CONFIG: Readonly<Record<string, ZodType>> = { slots: slotsSchema, rules: rulesSchema };
@@ -34,8 +34,8 @@ export function checkFacilityConfig<B extends Readonly<Record<string, unknown>>>
 
 /** Applies a validated partial update and answers the row as the generic retrieve would. */
 export async function updateFacility(trx: Knex, ctx: RequestContext, id: string, body: Readonly<Record<string, unknown>>) {
-  const codec = codecOf(facilities);
+  const codec = codecOf(R.facilities);
   const values = codec.toColumns(checkFacilityConfig(body));
-  await trx(facilities.table).where({ id }).update({ ...values, updated_at: trx.fn.now() });
-  return (await loadRow(trx, facilities, ctx, id)).row;
+  await trx(R.facilities.table).where({ id }).update({ ...values, updated_at: trx.fn.now() });
+  return (await loadRow(trx, R.facilities, ctx, id)).row;
 }

@@ -1,30 +1,21 @@
 /**
  * RoomLoop's handler registry, keyed by the catalogue's `handler:` names (spec/roomloop/*.yaml).
- * The `satisfies` list below is checked by test/roomloop/handlers-registry.test.ts against the
- * catalogue, so an action without a handler fails a test rather than a request.
+ * It satisfies the generated contract (generated/roomloop/server/handlers.ts), so a missing or
+ * misspelt handler, or one that misreads its validated body or query, fails the type-check.
  */
-import type { HandlerRegistry } from '../../runtime-api.ts';
-import * as auth from './auth.ts';
-import * as facilities from './facilities.ts';
-import * as reservations from './reservations.ts';
-import * as accounts from './accounts.ts';
-import * as reports from './reports.ts';
-import * as webhooks from './webhooks.ts';
+import type { RoomloopHandlers } from '../../../generated/roomloop/server/handlers.ts';
+import { authHandlers } from './auth.ts';
+import { facilitiesHandlers } from './facilities.ts';
+import { reservationsHandlers } from './reservations.ts';
+import { accountsHandlers } from './accounts.ts';
+import { reportsHandlers } from './reports.ts';
+import { webhooksHandlers } from './webhooks.ts';
 
-export const roomloopHandlers: HandlerRegistry = {
-  'auth.google': auth.google,
-  'auth.logout': auth.logout,
-  'facilities.availability': facilities.availability,
-  'facilities.partialUpdate': facilities.partialUpdate,
-  'reservations.create': reservations.create,
-  'reservations.list': reservations.list,
-  'reservations.update': reservations.update,
-  'reservations.destroy': reservations.destroy,
-  'accounts.create': accounts.create,
-  'accounts.bulk': accounts.bulk,
-  'accounts.export': accounts.exportCsv,
-  'reports.usage': reports.usage,
-  'reports.exportCsv': reports.exportCsv,
-  'reports.exportXlsx': reports.exportXlsx,
-  'webhooks.create': webhooks.create,
-};
+export const roomloopHandlers = {
+  ...authHandlers,
+  ...facilitiesHandlers,
+  ...reservationsHandlers,
+  ...accountsHandlers,
+  ...reportsHandlers,
+  ...webhooksHandlers,
+} satisfies RoomloopHandlers;

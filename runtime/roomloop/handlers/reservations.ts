@@ -1,23 +1,24 @@
-/** reservations.create / list / update / destroy (seed 001, "Reservations"). */
-import type { ActionHandler } from '../../runtime-api.ts';
-import { createReservation, type CreateReservationInput } from '../reservations/create-reservation.ts';
-import { changeReservation, deleteReservation, type ChangeReservationInput } from '../reservations/change-reservation.ts';
-import { listReservations, type ListReservationsQuery } from '../reservations/list-reservations.ts';
+/** reservations.create / list / update / destroy (the RoomLoop API document, "Reservations"). */
+import type { RoomloopHandlers } from '../../../generated/roomloop/server/handlers.ts';
+import { createReservation } from '../reservations/create-reservation.ts';
+import { changeReservation, deleteReservation } from '../reservations/change-reservation.ts';
+import { listReservations } from '../reservations/list-reservations.ts';
 import { roomloopPrincipal } from '../principal.ts';
 
-export const create: ActionHandler = async ({ ctx, trx, body }) => {
-  const p = roomloopPrincipal(ctx);
-  const view = await createReservation(trx, { role: p.role, department: p.department, userId: p.accountId }, body as CreateReservationInput);
-  return { status: 201, body: view };
-};
+export const reservationsHandlers = {
+  'reservations.create': async ({ ctx, trx, body }) => {
+    const p = roomloopPrincipal(ctx);
+    return { status: 201, body: await createReservation(trx, { role: p.role, department: p.department, userId: p.accountId }, body) };
+  },
 
-export const list: ActionHandler = async ({ trx, query }) => ({ body: await listReservations(trx, query as ListReservationsQuery) });
+  'reservations.list': async ({ trx, query }) => ({ body: await listReservations(trx, query) }),
 
-export const update: ActionHandler = async ({ ctx, trx, params, body }) => ({
-  body: await changeReservation(trx, roomloopPrincipal(ctx), params.id!, (body ?? {}) as ChangeReservationInput),
-});
+  'reservations.update': async ({ ctx, trx, params, body }) => ({
+    body: await changeReservation(trx, roomloopPrincipal(ctx), params.id!, body),
+  }),
 
-export const destroy: ActionHandler = async ({ trx, params }) => {
-  await deleteReservation(trx, params.id!);
-  return { status: 204, body: null };
-};
+  'reservations.destroy': async ({ trx, params }) => {
+    await deleteReservation(trx, params.id!);
+    return { status: 204, body: null };
+  },
+} satisfies Partial<RoomloopHandlers>;

@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import type { ZodError } from 'zod';
 import { ruleViolation, type ApiError } from '../../http/api-error.ts';
 import { codecOf } from '../../crud/row-codec.ts';
-import { facilitiesFacilityResource as facilities } from '../../../generated/roomloop/server/facilities.ts';
+import { R } from '../tables.ts';
 import { firstIssue, rulesSchema, slotsSchema, toRulesConfig, type FacilitySlot, type RuleFacility } from '../rules/index.ts';
 
 interface FacilityRow {
@@ -23,8 +23,8 @@ interface FacilityRow {
 }
 
 async function readFacility(db: Knex, id: string): Promise<FacilityRow | null> {
-  const codec = codecOf(facilities);
-  const row = (await db(facilities.table).where({ id }).first(codec.select(db))) as Record<string, unknown> | undefined;
+  const codec = codecOf(R.facilities);
+  const row = (await db(R.facilities.table).where({ id }).first(codec.select(db))) as Record<string, unknown> | undefined;
   return row ? (codec.toWire(row) as unknown as FacilityRow) : null;
 }
 

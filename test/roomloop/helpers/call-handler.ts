@@ -3,8 +3,9 @@
  * commits on success and rolls back on a thrown error.
  */
 import type { Knex } from 'knex';
-import type { ActionContext, ActionResult, RequestContext } from '../../../runtime/runtime-api.ts';
+import type { ActionContext, ActionResult, HandlerRegistry, RequestContext } from '../../../runtime/runtime-api.ts';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
+import { WIRE_STYLES } from '../../../runtime/http/wire-style.ts';
 import { roomloopHandlers } from '../../../runtime/roomloop/handlers/index.ts';
 import type { RoomloopPrincipal } from '../../../runtime/roomloop/principal.ts';
 
@@ -17,9 +18,10 @@ export interface CallOptions {
 }
 
 export async function callHandler(db: Knex, name: string, o: CallOptions = {}): Promise<ActionResult> {
-  const handler = roomloopHandlers[name];
+  // By name, as the runtime looks handlers up; the registry's own types are checked where it is declared.
+  const handler = (roomloopHandlers as HandlerRegistry)[name];
   if (!handler) throw new Error(`no handler ${name}`);
-  const ctx: RequestContext = { requestId: 'test', service: 'roomloop', style: 'roomloop', ip: '127.0.0.1', db, principal: o.principal ?? null, tenant: null, appId: null };
+  const ctx: RequestContext = { requestId: 'test', service: 'roomloop', style: 'roomloop', wire: WIRE_STYLES.roomloop, basePath: '/v1/', ip: '127.0.0.1', db, principal: o.principal ?? null, tenant: null, appId: null };
   return db.transaction((trx) => handler({
     ctx,
     action: { id: `roomloop.${name}`, handler: name } as unknown as ActionDescriptor,
