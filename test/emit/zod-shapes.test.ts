@@ -31,6 +31,8 @@ function extend(shop: ServiceNode): ServiceNode {
     mk({ name: 'prices', method: 'PUT', path: 'booking/prices/', operationId: 'bookingPrices',
       query: [f('dry', 'boolean')],
       request: { kind: 'shape', shape: 'object', name: 'BookingPricesRequest', many: true, fields: [f('service', 'ref', { required: true, ref: { resource: 'shop.booking.services', table: 'booking_services', column: 'id', onDelete: 'restrict' } }), f('price', 'decimal', { precision: 5, scale: 2, required: true })] } }),
+    mk({ name: 'tag', method: 'POST', path: 'booking/tag/', operationId: 'bookingTag',
+      request: { kind: 'shape', shape: 'object', name: 'BookingTagRequest', many: false, fields: [f('tags', 'json', { default: ['new'] }), f('note', 'string', { nullable: true, default: null })] } }),
   ];
   const services = booking.resources.find((r) => r.name === 'services')!;
   const pricedServices = { ...services, fields: services.fields.map((x) => (x.name === 'price' ? { ...x, filter: ['gte', 'lte'] as const } : x)) };
@@ -85,6 +87,16 @@ describe('emitZod action shapes', () => {
     expect(ok(invite, [{ email: 'a@b.co' }, { email: 'c@d.co', role: 'admin' }])).toBe(true);
     expect(ok(invite, [{ email: 'a@b.co' }, { email: 'bad' }])).toBe(false);
     expect(ok(invite, { email: 'a@b.co' })).toBe(false);
+  });
+
+  it('action bodies apply catalogue defaults (a fresh object each parse); resource create bodies leave them to the database', () => {
+    const tag = booking.BookingTagBody!;
+    const a = tag.parse({}) as { tags: string[]; note: string | null };
+    expect(a).toEqual({ tags: ['new'], note: null });
+    a.tags.push('changed');
+    expect(tag.parse({})).toEqual({ tags: ['new'], note: null });
+    expect(source).toContain("tags: z.json().default(() => (['new'])),");
+    expect(booking.BookingServiceCreate!.parse({ name: 'Cut', price: '10.00' })).toEqual({ name: 'Cut', price: '10.00' });
   });
 
   it('object arrays, decimal precision and query coercion', () => {

@@ -147,11 +147,14 @@ describe('emitZod on the basic fixture', () => {
 
   it('emits action query and body schemas', () => {
     const cal = v.booking!.BookingCalendarQuery!;
-    expect(cal.parse({ from: '2026-01-01', to: '2026-01-31', staff: '3' })).toEqual({ from: '2026-01-01', to: '2026-01-31', staff: 3 });
+    // A left-out `group_by` reads as its catalogue default.
+    expect(cal.parse({ from: '2026-01-01', to: '2026-01-31', staff: '3' })).toEqual({ from: '2026-01-01', to: '2026-01-31', staff: 3, group_by: 'day' });
+    expect(cal.parse({ from: '2026-01-01', to: '2026-01-31', group_by: 'staff' })).toMatchObject({ group_by: 'staff' });
     expect(ok(cal, { from: '2026-01-01' })).toBe(false);
     expect(ok(cal, { from: '2026-01-01', to: '2026-01-31', extra: '1' })).toBe(false);
     const inv = v.booking!.BookingAppointmentsCreateInvoiceBody!;
-    expect(ok(inv, {})).toBe(true);
+    expect(inv.parse({})).toEqual({ send_email: false });
+    expect(inv.parse({ send_email: true })).toEqual({ send_email: true });
     expect(ok(inv, { due_on: 'tomorrow' })).toBe(false);
     expect(v.booking!.BookingAppointmentsCreateInvoiceQuery).toBeUndefined();
   });

@@ -169,7 +169,7 @@ export const AiUsageLogListQuery = z.strictObject({
 /** Body of POST `ai/business-advice/`. */
 export const AiBusinessAdviceBody = z.strictObject({
   question: z.string(),
-  focus: z.enum(['finance', 'growth', 'hr', 'marketing', 'operations', 'sales']).optional(),
+  focus: z.enum(['finance', 'growth', 'hr', 'marketing', 'operations', 'sales']).default('growth'),
   context: z.json().optional(),
 });
 
@@ -187,7 +187,7 @@ export const AiDocumentBody = z.strictObject({
   title: z.string().max(200).optional(),
   instructions: z.string(),
   data: z.json().optional(),
-  format: z.enum(['html', 'markdown']).optional(),
+  format: z.enum(['html', 'markdown']).default('markdown'),
 });
 
 /** Body of POST `ai/generate-report/`. */
@@ -196,13 +196,13 @@ export const AiGenerateReportBody = z.strictObject({
   report_type: z.string().max(100).optional(),
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
-  format: z.enum(['html', 'json', 'markdown']).optional(),
+  format: z.enum(['html', 'json', 'markdown']).default('markdown'),
 });
 
 /** Body of POST `ai/summarize/`. */
 export const AiSummarizeBody = z.strictObject({
   text: z.string(),
-  max_words: z.number().int().min(10).max(1000).optional(),
-  style: z.enum(['bullets', 'paragraph']).optional(),
+  max_words: z.number().int().min(10).max(1000).default(120),
+  style: z.enum(['bullets', 'paragraph']).default('paragraph'),
   language: z.string().max(10).optional(),
 });

@@ -133,7 +133,7 @@ export const AttendanceSessionListQuery = z.strictObject({
 
 /** Body of POST `attendance/sessions/{id}/qr-token/`. */
 export const AttendanceSessionsQrTokenBody = z.strictObject({
-  ttl_seconds: z.number().int().min(30).max(86400).optional(),
+  ttl_seconds: z.number().int().min(30).max(86400).default(900),
 });
 
 /** Body of POST `attendance/qr-check-in/`. */
@@ -151,5 +151,5 @@ export const AttendanceReportsQuery = z.strictObject({
   to: z.iso.date(),
   session: z.coerce.number<string>().int().optional(),
   kind: z.enum(['class', 'event', 'meeting', 'service', 'training', 'work_shift']).optional(),
-  group_by: z.enum(['day', 'month', 'person', 'session', 'week']).optional(),
+  group_by: z.enum(['day', 'month', 'person', 'session', 'week']).default('session'),
 });

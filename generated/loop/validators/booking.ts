@@ -82,7 +82,7 @@ export const BookingAppointmentListQuery = z.strictObject({
 export const BookingAppointmentsCreateInvoiceBody = z.strictObject({
   due_date: z.iso.date().optional(),
   notes: z.string().optional(),
-  send_email: z.boolean().optional(),
+  send_email: z.boolean().default(false),
 });
 
 /** Customer create body (`booking/customers`). Defaults are applied by the database, not here. */

@@ -133,8 +133,8 @@ export const ChatConversationListQuery = z.strictObject({
 
 /** Body of POST `chat/conversations/{id}/summarize/`. */
 export const ChatConversationsSummarizeBody = z.strictObject({
-  max_words: z.number().int().min(10).max(500).optional(),
-  save: z.boolean().optional(),
+  max_words: z.number().int().min(10).max(500).default(120),
+  save: z.boolean().default(true),
 });
 
 /** LiveWidget create body (`chat/live-widget`). Defaults are applied by the database, not here. */
@@ -229,7 +229,7 @@ export const ChatMessageListQuery = z.strictObject({
 /** Body of POST `chat/messages/{id}/react/`. */
 export const ChatMessagesReactBody = z.strictObject({
   emoji: z.string().max(32),
-  remove: z.boolean().optional(),
+  remove: z.boolean().default(false),
 });
 
 /** Participant create body (`chat/participants`). Defaults are applied by the database, not here. */
@@ -323,8 +323,8 @@ export const ChatWorkspaceListQuery = z.strictObject({
 export const ChatAiReplyBody = z.strictObject({
   conversation: z.number().int(),
   instructions: z.string().optional(),
-  tone: z.enum(['concise', 'formal', 'friendly']).optional(),
-  send: z.boolean().optional(),
+  tone: z.enum(['concise', 'formal', 'friendly']).default('friendly'),
+  send: z.boolean().default(false),
 });
 
 /** Query of GET `chat/search/`. */

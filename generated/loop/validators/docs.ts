@@ -112,5 +112,5 @@ export const DocsGeneratePdfBody = z.strictObject({
   template: z.number().int().optional(),
   data: z.json().optional(),
   filename: z.string().max(200).optional(),
-  save: z.boolean().optional(),
+  save: z.boolean().default(false),
 });

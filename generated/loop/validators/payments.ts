@@ -281,5 +281,5 @@ export const PaymentsReportsQuery = z.strictObject({
   from: z.iso.date(),
   to: z.iso.date(),
   currency: z.string().min(3).max(3).optional(),
-  group_by: z.enum(['day', 'month', 'week']).optional(),
+  group_by: z.enum(['day', 'month', 'week']).default('day'),
 });

@@ -151,7 +151,7 @@ export const ProtectorItemsTransferOwnershipBody = z.strictObject({
   new_owner_name: z.string().max(200),
   new_owner_phone: z.string().max(30).optional(),
   new_owner_email: z.email().optional(),
-  reason: z.enum(['company_reassignment', 'gift', 'inheritance', 'other', 'sale']).optional(),
+  reason: z.enum(['company_reassignment', 'gift', 'inheritance', 'other', 'sale']).default('sale'),
   price: decimal(/^-?\d{1,10}(?:\.\d{1,2})?$/, { min: 0 }).optional(),
   notes: z.string().optional(),
 });

@@ -23,9 +23,9 @@ export const ReportsLeaderboardQuery = z.strictObject({
   object_type_id: z.string().max(64),
   filters: z.string().max(4000).optional(),
   group_by: z.string().max(100),
-  aggregation: z.enum(['avg', 'count', 'max', 'min', 'sum']).optional(),
+  aggregation: z.enum(['avg', 'count', 'max', 'min', 'sum']).default('count'),
   value_property: z.string().max(100).optional(),
-  limit: z.coerce.number<string>().int().min(1).max(100).optional(),
+  limit: z.coerce.number<string>().int().min(1).max(100).default(10),
 });
 
 /** Query of GET `reports/pipeline`. */
@@ -41,8 +41,8 @@ export const ReportsTimeseriesQuery = z.strictObject({
   object_type_id: z.string().max(64),
   filters: z.string().max(4000).optional(),
   date_property: z.string().max(100).optional(),
-  interval: z.enum(['day', 'hour', 'month', 'week']).optional(),
-  aggregation: z.enum(['avg', 'count', 'max', 'min', 'sum']).optional(),
+  interval: z.enum(['day', 'hour', 'month', 'week']).default('day'),
+  aggregation: z.enum(['avg', 'count', 'max', 'min', 'sum']).default('count'),
   value_property: z.string().max(100).optional(),
   start_date: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   end_date: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),

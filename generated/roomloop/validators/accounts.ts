@@ -44,7 +44,7 @@ export const AccountsBody = z.strictObject({
   email: z.email(),
   name: z.string().min(1).max(200),
   department: z.string().max(100).nullable().optional(),
-  role: z.enum(['admin', 'teacher']).optional(),
+  role: z.enum(['admin', 'teacher']).default('teacher'),
 });
 
 /** Body of POST `accounts/bulk`. */

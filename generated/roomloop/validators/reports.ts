@@ -23,5 +23,5 @@ export const ReportsUsageQuery = z.strictObject({
   to: z.iso.date().optional(),
   facility_id: z.string().max(64).optional(),
   user_id: z.string().max(64).optional(),
-  period: z.enum(['day', 'month', 'week']).optional(),
+  period: z.enum(['day', 'month', 'week']).default('week'),
 });

@@ -72,7 +72,7 @@ export const ReservationsGetQuery = z.strictObject({
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
   status: z.enum(['cancelled', 'confirmed', 'pending']).optional(),
-  limit: z.coerce.number<string>().int().min(1).max(1000).optional(),
+  limit: z.coerce.number<string>().int().min(1).max(1000).default(100),
   starting_after: z.string().max(64).optional(),
 });
 

@@ -8,6 +8,7 @@
  */
 import type { FieldNode, FieldType, ServiceNode } from '../../ir/index.ts';
 import { decimalPattern, refTarget, TIME_PATTERN } from '../openapi/field-schema.ts';
+import { printLiteral } from '../router/print-literal.ts';
 
 export type ValidatorMode = 'body' | 'form';
 
@@ -76,6 +77,15 @@ export function fieldValidator(f: FieldNode, ctx: FieldValidatorContext, optiona
   if (f.nullable && f.type !== 'json') code += '.nullable()';
   if (optional) code += '.optional()';
   return code;
+}
+
+/**
+ * `.default(v)` of a field the request left out. An object or array default is built afresh on each parse,
+ * so no request shares (and may change) another's value.
+ */
+export function defaultCode(value: NonNullable<FieldNode['default']> | null): string {
+  const literal = printLiteral(value);
+  return value !== null && typeof value === 'object' ? `.default(() => (${literal}))` : `.default(${literal})`;
 }
 
 export function usesDecimal(fields: readonly FieldNode[]): boolean {

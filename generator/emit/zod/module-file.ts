@@ -8,7 +8,7 @@ import { header } from '../generated-file.ts';
 import { actionValidatorNames, resourceValidatorNames } from '../names.ts';
 import { writableFields } from '../openapi/resource-schemas.ts';
 import { compareStrings } from '../openapi/sort-document.ts';
-import { fieldValidator, key, type ValidatorMode } from './field-validator.ts';
+import { defaultCode, fieldValidator, key, type ValidatorMode } from './field-validator.ts';
 import { listQueryEntries } from './list-query.ts';
 
 /** Shared by every module that has decimals: NUMERIC(p, s) as a string or number, checked on its text. */
@@ -30,10 +30,20 @@ interface FileState {
   decimal: boolean;
 }
 
-function objectCode(s: FileState, fields: readonly FieldNode[], mode: ValidatorMode, optional: (f: FieldNode) => boolean): string {
+/**
+ * A strict object over `fields`; a field not marked required may be left out. With `defaults`, a left-out
+ * field that has a catalogue `default:` reads as that value, so handlers see it without applying it again.
+ */
+function objectCode(s: FileState, fields: readonly FieldNode[], mode: ValidatorMode, defaults: boolean): string {
   if (fields.length === 0) return 'z.strictObject({})';
   if (fields.some((f) => f.type === 'decimal')) s.decimal = true;
-  const lines = fields.map((f) => `  ${key(f.name)}: ${fieldValidator(f, { service: s.service, mode }, optional(f))},`);
+  const ctx = { service: s.service, mode };
+  const lines = fields.map((f) => {
+    const code = defaults && !f.required && f.default !== undefined
+      ? `${fieldValidator(f, ctx, false)}${defaultCode(f.default)}`
+      : fieldValidator(f, ctx, !f.required);
+    return `  ${key(f.name)}: ${code},`;
+  });
   return `z.strictObject({\n${lines.join('\n')}\n})`;
 }
 
@@ -43,7 +53,7 @@ function resourceBlock(s: FileState, r: ResourceNode): string {
   if (r.fields.some((f) => f.type === 'decimal' && f.filter.length > 0)) s.decimal = true;
   return [
     `/** ${r.model} create body (\`${r.path}\`). Defaults are applied by the database, not here. */`,
-    `export const ${n.create} = ${objectCode(s, writableFields(r), 'body', (f) => !f.required)};`,
+    `export const ${n.create} = ${objectCode(s, writableFields(r), 'body', false)};`,
     '',
     `/** ${r.model} update body: a full replace, so the same fields as create. */`,
     `export const ${n.update} = ${n.create};`,
@@ -72,7 +82,7 @@ function resourceCreateRef(s: FileState, resourceId: string): string {
 function bodyCode(s: FileState, shape: ActionNode['request']): string {
   switch (shape.shape) {
     case 'object': {
-      const obj = objectCode(s, shape.fields, 'body', (f) => !f.required);
+      const obj = objectCode(s, shape.fields, 'body', true);
       return shape.many ? `z.array(${obj})` : obj;
     }
     case 'resource': {
@@ -81,7 +91,7 @@ function bodyCode(s: FileState, shape: ActionNode['request']): string {
     }
     case 'multipart':
       // Text parts arrive as strings; uploaded files are handed to the handler separately (ctx.files).
-      return objectCode(s, shape.fields.filter((f) => f.type !== 'file'), 'form', (f) => !f.required);
+      return objectCode(s, shape.fields.filter((f) => f.type !== 'file'), 'form', true);
     case 'file':
     case 'page':
     case 'empty':
@@ -94,7 +104,7 @@ function actionBlock(s: FileState, a: ActionNode): string | undefined {
   const out: string[] = [];
   const where = `${a.method} \`${a.path}\``;
   if (n.query) {
-    out.push(`/** Query of ${where}. */`, `export const ${n.query} = ${objectCode(s, a.query, 'form', (f) => !f.required)};`);
+    out.push(`/** Query of ${where}. */`, `export const ${n.query} = ${objectCode(s, a.query, 'form', true)};`);
   }
   if (n.body) {
     if (out.length) out.push('');

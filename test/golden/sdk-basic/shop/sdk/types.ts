@@ -67,6 +67,7 @@ export interface BookingAppointmentUpdate {
 
 export interface BookingAppointmentsCreateInvoiceRequest {
   due_on?: string;
+  send_email?: boolean;
 }
 
 export interface BookingAppointmentsCreateInvoiceResponse {
@@ -78,6 +79,7 @@ export type BookingCalendarQuery = {
   from: string;
   to: string;
   staff?: number;
+  group_by?: 'day' | 'staff';
 };
 
 export interface BookingCalendarResponse {

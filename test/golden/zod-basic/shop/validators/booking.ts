@@ -60,6 +60,7 @@ export const BookingAppointmentListQuery = z.strictObject({
 /** Body of POST `booking/appointments/{id}/create-invoice/`. */
 export const BookingAppointmentsCreateInvoiceBody = z.strictObject({
   due_on: z.iso.date().optional(),
+  send_email: z.boolean().default(false),
 });
 
 /** Service create body (`booking/services`). Defaults are applied by the database, not here. */
@@ -150,4 +151,5 @@ export const BookingCalendarQuery = z.strictObject({
   from: z.iso.date(),
   to: z.iso.date(),
   staff: z.coerce.number<string>().int().optional(),
+  group_by: z.enum(['day', 'staff']).default('day'),
 });
