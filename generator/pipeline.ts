@@ -11,9 +11,11 @@ import { emitHandlers } from './emit/handlers/emit-handlers.ts';
 import { emitSdk } from './emit/sdk/emit-sdk.ts';
 import { emitSeed } from './emit/seed/emit-seed.ts';
 import { emitMigrations, readPreviousMigrations } from './emit/migration/emit-migrations.ts';
+import { applySdkRelease } from './diff/sdk-release.ts';
 import type { EmitContext, GeneratedFile } from './emit/generated-file.ts';
 import type { ServiceNode } from './ir/index.ts';
 import type { Diagnostic } from './diagnostics.ts';
+import { byKey } from './shared/ordering.ts';
 
 export const LOOPGEN_VERSION = '0.1.0';
 
@@ -80,6 +82,10 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
       files.push(...(Array.isArray(out) ? out : [out]));
       timings[kind] = (timings[kind] ?? 0) + (performance.now() - t);
     }
+    // The SDK's semver and CHANGELOG.md come from the new OpenAPI document vs the committed one.
+    const tr = performance.now();
+    await applySdkRelease(opts.root, service, files);
+    timings.sdk = (timings.sdk ?? 0) + (performance.now() - tr);
     const t = performance.now();
     const previous = await readPreviousMigrations(opts.root, service.name);
     const m = emitMigrations(service, ctx, previous, { allowDestructive: opts.allowDestructive ?? false });
@@ -87,7 +93,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
     migrations.push({ service: service.name, changed: m.changed, statements: m.statements, destructive: m.destructive });
     timings.migration = (timings.migration ?? 0) + (performance.now() - t);
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort(byKey((f) => f.path));
   return { diagnostics: loaded.diagnostics, files, services: loaded.catalogue.services, migrations, owned, timings };
 }
 
