@@ -8,11 +8,12 @@
 import { validation, type FieldErrors } from '../../http/api-error.ts';
 import { loadRow } from '../../crud/rows.ts';
 import type { ActionContext, ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 import { insertInternalApiKey } from './api-keys.ts';
 import { T } from './loop-schema.ts';
 
-export async function createInternalApiKeyHandler(a: ActionContext): Promise<ActionResult> {
-  const b = (a.body ?? {}) as Record<string, unknown>;
+export async function createInternalApiKeyHandler(a: LoopArgs<'core.createInternalApiKey'>): Promise<ActionResult> {
+  const b = a.body;
   const d = a.action.resource;
   if (!d) throw new Error('core.createInternalApiKey runs as the create operation of internal-api-keys');
   const errors: FieldErrors = {};
@@ -32,8 +33,8 @@ export async function createInternalApiKeyHandler(a: ActionContext): Promise<Act
     userId,
     label: String(b.label),
     allowedCompanies: [...new Set(codes!)],
-    expiresAt: (b.expires_at as string | null | undefined) ?? null,
-    revokedAt: (b.revoked_at as string | null | undefined) ?? null,
+    expiresAt: b.expires_at ?? null,
+    revokedAt: b.revoked_at ?? null,
     isActive: b.is_active === undefined ? true : Boolean(b.is_active),
     createdBy: a.ctx.principal?.userId ?? null,
   });

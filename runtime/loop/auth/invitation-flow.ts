@@ -7,6 +7,7 @@
 import type { Knex } from 'knex';
 import { ApiError, validation } from '../../http/api-error.ts';
 import type { ActionContext, ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 import { writeAudit } from '../audit/write-audit.ts';
 import { enqueueMail } from '../../effects/mail/mailer.ts';
 import { grants } from '../tenancy/permissions.ts';
@@ -22,7 +23,7 @@ export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** Inviting adds a membership, so it needs the permission to add one. */
 export const INVITE_PERMISSION = 'core.memberships.add';
 
-export async function inviteUser(a: ActionContext): Promise<ActionResult> {
+export async function inviteUser(a: LoopArgs<'auth.inviteUser'>): Promise<ActionResult> {
   const { principal, tenant } = a.ctx;
   if (!principal) throw new ApiError(401, 'not_authenticated', 'Authentication credentials were not provided.');
   if (!tenant) throw new ApiError(400, 'company_header_required', `The ${TENANT_HEADER} header is required to invite into a company.`);
@@ -30,7 +31,7 @@ export async function inviteUser(a: ActionContext): Promise<ActionResult> {
     throw new ApiError(403, 'permission_denied', 'You do not have permission to invite users into this company.');
   }
   const s = loopServices(a.ctx.db);
-  const b = (a.body ?? {}) as { email?: unknown; role?: unknown; workspace?: unknown; products?: unknown };
+  const b = a.body;
   const email = String(b.email ?? '').trim();
   const roleId = b.role == null ? null : Number(b.role);
   const workspaceId = b.workspace == null ? null : Number(b.workspace);
@@ -85,9 +86,9 @@ export async function inviteUser(a: ActionContext): Promise<ActionResult> {
   return { status: 201, body: { id: inv.id, email: inv.email, expires_at: new Date(inv.expires_at).toISOString() } };
 }
 
-export async function acceptInvitation(a: ActionContext): Promise<ActionResult> {
+export async function acceptInvitation(a: LoopArgs<'auth.acceptInvitation'>): Promise<ActionResult> {
   const s = loopServices(a.ctx.db);
-  const b = (a.body ?? {}) as { token?: unknown; username?: unknown; password?: unknown };
+  const b = a.body;
   const token = String(b.token ?? '');
   const now = new Date(s.now());
   const inv = token ? await a.trx(T.invitations).where({ token_hash: sha256Hex(token) }).forUpdate().first() : undefined;

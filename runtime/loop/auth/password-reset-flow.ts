@@ -6,6 +6,7 @@
  */
 import { validation } from '../../http/api-error.ts';
 import type { ActionContext, ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 import { enforceRateLimit } from '../../ratelimit/rate-limit.ts';
 import { writeAuditBestEffort } from '../audit/write-audit.ts';
 import { enqueueMail } from '../../effects/mail/mailer.ts';
@@ -19,9 +20,9 @@ import { findUserByEmail, normaliseEmail } from './user-store.ts';
 export const RESET_TTL_MS = 60 * 60 * 1000;
 const ACCEPTED = { detail: 'If an account exists for this email, a password reset link has been sent.' };
 
-export async function passwordReset(a: ActionContext): Promise<ActionResult> {
+export async function passwordReset(a: LoopArgs<'auth.passwordReset'>): Promise<ActionResult> {
   const s = loopServices(a.ctx.db);
-  const email = normaliseEmail(String((a.body as { email?: unknown } | undefined)?.email ?? ''));
+  const email = normaliseEmail(String(a.body.email ?? ''));
   await enforceRateLimit(s.limiter, 'reset:ip', a.ctx.ip, s.limits.resetPerIp);
   await enforceRateLimit(s.limiter, 'reset:email', email, s.limits.resetPerEmail);
   const user = await findUserByEmail(a.trx, email);
@@ -47,9 +48,9 @@ export async function passwordReset(a: ActionContext): Promise<ActionResult> {
   return { status: 202, body: ACCEPTED };
 }
 
-export async function passwordResetConfirm(a: ActionContext): Promise<ActionResult> {
+export async function passwordResetConfirm(a: LoopArgs<'auth.passwordResetConfirm'>): Promise<ActionResult> {
   const s = loopServices(a.ctx.db);
-  const b = (a.body ?? {}) as { token?: unknown; new_password?: unknown };
+  const b = a.body;
   const token = String(b.token ?? '');
   const password = String(b.new_password ?? '');
   const now = new Date(s.now());

@@ -4,6 +4,8 @@
  */
 import { ApiError } from '../../http/api-error.ts';
 import type { ActionContext, ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
+
 import { enforceRateLimit } from '../../ratelimit/rate-limit.ts';
 import { writeAuditBestEffort } from '../audit/write-audit.ts';
 import { provisionCompany } from './company-provisioning.ts';
@@ -14,13 +16,12 @@ import { verifyPassword } from '../../security/password-hash.ts';
 import { invalidToken } from './token-service.ts';
 import { findActiveUser, findUserByEmail, normaliseEmail, publicUser } from './user-store.ts';
 
-type Body = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const meta = (a: ActionContext) => ({ ip: a.ctx.ip, requestId: a.ctx.requestId, appId: a.ctx.appId });
 
-export async function register(a: ActionContext): Promise<ActionResult> {
+export async function register(a: LoopArgs<'auth.register'>): Promise<ActionResult> {
   const s = loopServices(a.ctx.db);
-  const b = (a.body ?? {}) as Body;
+  const b = a.body;
   const email = str(b.email).trim();
   await enforceRateLimit(s.limiter, 'register:ip', a.ctx.ip, s.limits.registerPerIp);
   await enforceRateLimit(s.limiter, 'register:email', normaliseEmail(email), s.limits.registerPerEmail);
@@ -44,9 +45,9 @@ export async function register(a: ActionContext): Promise<ActionResult> {
   };
 }
 
-export async function login(a: ActionContext): Promise<ActionResult> {
+export async function login(a: LoopArgs<'auth.login'>): Promise<ActionResult> {
   const s = loopServices(a.ctx.db);
-  const b = (a.body ?? {}) as Body;
+  const b = a.body;
   const email = normaliseEmail(str(b.email));
   await enforceRateLimit(s.limiter, 'login:ip', a.ctx.ip, s.limits.loginPerIp);
   await enforceRateLimit(s.limiter, 'login:email', email, s.limits.loginPerEmail);
@@ -65,9 +66,9 @@ export async function login(a: ActionContext): Promise<ActionResult> {
   return { body: { access: tokens.access, refresh: tokens.refresh, user: publicUser({ ...user, last_login: now }) } };
 }
 
-export async function logout(a: ActionContext): Promise<ActionResult> {
+export async function logout(a: LoopArgs<'auth.logout'>): Promise<ActionResult> {
   const s = loopServices(a.ctx.db);
-  const refresh = str(((a.body ?? {}) as Body).refresh);
+  const refresh = str(a.body.refresh);
   if (!refresh) throw new ApiError(400, 'validation_error', 'refresh: This field is required.', { fields: { refresh: ['This field is required.'] } });
   const { userId } = await s.tokens.logout(a.trx, refresh);
   // A token of someone else cannot be used to log them out.
@@ -76,9 +77,9 @@ export async function logout(a: ActionContext): Promise<ActionResult> {
   return { status: 204, body: null };
 }
 
-export async function refresh(a: ActionContext): Promise<ActionResult> {
+export async function refresh(a: LoopArgs<'auth.refresh'>): Promise<ActionResult> {
   const s = loopServices(a.ctx.db);
-  const token = str(((a.body ?? {}) as Body).refresh);
+  const token = str(a.body.refresh);
   if (!token) throw new ApiError(400, 'validation_error', 'refresh: This field is required.', { fields: { refresh: ['This field is required.'] } });
   const pair = await s.tokens.rotate(a.trx, token, async (trx, id) => (await findActiveUser(trx, id)) ?? null);
   // A reused (already rotated) token revoked its session; answer 401 without rolling that back.

@@ -3,7 +3,8 @@
  * rolls back on a thrown error, with a RequestContext over the real test database.
  */
 import type { Knex } from 'knex';
-import type { ActionContext, ActionHandler, ActionResult, Principal, RequestContext, TenantContext } from '../../../runtime/runtime-api.ts';
+import type { ActionContext, ActionResult, HandlerRegistry, Principal, RequestContext, TenantContext } from '../../../runtime/runtime-api.ts';
+import { WIRE_STYLES } from '../../../runtime/http/wire-style.ts';
 
 export interface RunOptions {
   body?: unknown;
@@ -20,6 +21,8 @@ export function requestContext(db: Knex, o: RunOptions = {}): RequestContext {
     requestId: `req-${++seq}`,
     service: 'loop',
     style: 'drf',
+    wire: WIRE_STYLES.drf,
+    basePath: '/api/v1/',
     ip: o.ip ?? '203.0.113.7',
     db,
     principal: o.principal ?? null,
@@ -28,7 +31,8 @@ export function requestContext(db: Knex, o: RunOptions = {}): RequestContext {
   };
 }
 
-export async function runAction(db: Knex, handler: ActionHandler, o: RunOptions = {}): Promise<ActionResult & { body?: any }> {
+/** Runs any handler: tests call flows directly, also with bodies the router's validators would have refused. */
+export async function runAction(db: Knex, handler: HandlerRegistry[string], o: RunOptions = {}): Promise<ActionResult & { body?: any }> {
   const ctx = requestContext(db, o);
   return db.transaction(async (trx) => {
     const args: ActionContext = {
