@@ -1,8 +1,9 @@
 /** POST /v1/accounts: one account, with its account.created event in the same transaction. */
 import type { Knex } from 'knex';
 import { conflict } from '../../http/api-error.ts';
-import { T, isUniqueViolation } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { R, T, isUniqueViolation } from '../tables.ts';
+import { codecOf } from '../../crud/row-codec.ts';
+import { newId } from '../../security/random-ids.ts';
 import { now } from '../clock.ts';
 import { enqueueEvent } from '../webhooks/outbox.ts';
 import { accountView } from './account-view.ts';
@@ -16,9 +17,14 @@ export interface NewAccount {
 
 export async function insertAccounts(trx: Knex, accounts: readonly NewAccount[]) {
   const at = now();
+  const codec = codecOf(R.accounts);
   const rows = accounts.map((a) => ({
-    id: newId('usr'), email: a.email.trim().toLowerCase(), name: a.name.trim(), department: a.department?.trim() || null,
-    role: a.role ?? 'teacher', status: 'active', created_at: at, updated_at: at,
+    ...codec.toColumns({
+      email: a.email.trim().toLowerCase(), name: a.name.trim(), department: a.department?.trim() || null, role: a.role ?? 'teacher', status: 'active',
+    }),
+    id: newId('usr'),
+    created_at: at,
+    updated_at: at,
   }));
   const views = [];
   for (let i = 0; i < rows.length; i += 500) {

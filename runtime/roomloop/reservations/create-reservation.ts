@@ -8,8 +8,9 @@
 import type { Knex } from 'knex';
 import { ApiError, conflict, notFound, ruleViolation } from '../../http/api-error.ts';
 import { evaluate, isoWeek, needsUsage, type RuleActor, type RuleFacility } from '../rules/index.ts';
-import { T, isUniqueViolation } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { R, T, isUniqueViolation } from '../tables.ts';
+import { codecOf } from '../../crud/row-codec.ts';
+import { newId } from '../../security/random-ids.ts';
 import { now, todayIn } from '../clock.ts';
 import { enqueueEvent } from '../webhooks/outbox.ts';
 import { loadFacility, slotLabels } from './facility-repo.ts';
@@ -71,24 +72,30 @@ export async function createReservation(trx: Knex, actor: RuleActor, input: Crea
   const id = newId('res');
   const { outcome } = verdict;
   await trx(T.reservations).insert({
+    ...codecOf(R.reservations).toColumns({
+      facility: facility.id,
+      user: actor.userId,
+      date: input.date,
+      start_slot: input.start_slot,
+      end_slot: input.end_slot,
+      purpose: input.purpose,
+      attendees: input.attendees ?? null,
+      status: outcome.status,
+      rules: { applied: outcome.applied, approval_required: outcome.approvalRequired },
+    }),
     id,
-    facility_id: facility.id,
-    user_id: actor.userId,
-    date: input.date,
-    start_slot: input.start_slot,
-    end_slot: input.end_slot,
-    purpose: input.purpose,
-    attendees: input.attendees ?? null,
-    status: outcome.status,
-    rules: JSON.stringify({ applied: outcome.applied, approval_required: outcome.approvalRequired }),
     created_at: at,
     updated_at: at,
   });
   try {
     // A savepoint keeps the outer transaction usable for the caller's error handling.
+    const slotCodec = codecOf(R.reservationSlots);
     await trx.transaction(async (sp) => {
       await sp(T.reservationSlots).insert(slots.map((slot) => ({
-        id: newId('rsl', 8), reservation_id: id, facility_id: facility.id, date: input.date, slot, user_id: actor.userId, created_at: at, updated_at: at,
+        ...slotCodec.toColumns({ reservation: id, facility: facility.id, date: input.date, slot, user: actor.userId }),
+        id: newId('rsl', 8),
+        created_at: at,
+        updated_at: at,
       })));
     });
   } catch (e) {

@@ -4,8 +4,9 @@
  * frozen here as text: the bytes signed and sent on every retry are the bytes stored.
  */
 import type { Knex } from 'knex';
-import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { R, T } from '../tables.ts';
+import { codecOf } from '../../crud/row-codec.ts';
+import { newId } from '../../security/random-ids.ts';
 import { now } from '../clock.ts';
 
 export type EventType =
@@ -25,16 +26,11 @@ export async function enqueueEvent(trx: Knex, type: EventType, data: unknown): P
   const at = now();
   const eventId = newId('evt', 8);
   const payload = JSON.stringify({ id: eventId, type, created: Math.floor(at.getTime() / 1000), data });
+  const codec = codecOf(R.deliveries);
   await trx(T.deliveries).insert(
     targets.map((h) => ({
+      ...codec.toColumns({ webhook: h.id, event_id: eventId, event_type: type, payload, status: 'pending', attempts: 0, next_attempt_at: at }),
       id: newId('whd', 8),
-      webhook_id: h.id,
-      event_id: eventId,
-      event_type: type,
-      payload,
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: at,
       created_at: at,
       updated_at: at,
     })),

@@ -4,8 +4,9 @@
  */
 import type { Knex } from 'knex';
 import { validation } from '../../http/api-error.ts';
-import { T } from '../tables.ts';
-import { newId, newToken } from '../ids.ts';
+import { R, T } from '../tables.ts';
+import { codecOf } from '../../crud/row-codec.ts';
+import { newId, newToken } from '../../security/random-ids.ts';
 import { isoSeconds, now } from '../clock.ts';
 import { seal } from '../../secrets/seal.ts';
 
@@ -20,7 +21,9 @@ export async function registerWebhook(trx: Knex, input: { url: string; events?: 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw validation({ url: ['Use an http(s) URL.'] });
   const at = now();
   const secret = newToken('whsec_', 24);
-  const row = { id: newId('wh'), url: input.url, events: JSON.stringify(events), secret: seal(secret), description: input.description ?? null, active: true, created_at: at, updated_at: at };
-  await trx(T.webhooks).insert(row);
-  return { id: row.id, url: row.url, events, description: row.description, secret, created_at: isoSeconds(at) };
+  const id = newId('wh');
+  const description = input.description ?? null;
+  const columns = codecOf(R.webhooks).toColumns({ url: input.url, events, secret: seal(secret), description, active: true });
+  await trx(T.webhooks).insert({ ...columns, id, created_at: at, updated_at: at });
+  return { id, url: input.url, events, description, secret, created_at: isoSeconds(at) };
 }
