@@ -77,7 +77,7 @@ export class Actor {
   delete = (path: string) => this.request('DELETE', path);
 }
 
-const PASSWORD = 'Str0ng-passw0rd!';
+export const PASSWORD = 'Str0ng-passw0rd!';
 
 async function json(res: Response, what: string) {
   const body = await res.json().catch(() => null);
@@ -85,7 +85,7 @@ async function json(res: Response, what: string) {
   return body;
 }
 
-async function login(api: string, email: string) {
+export async function login(api: string, email: string) {
   const res = await fetch(api + 'auth/login/', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
@@ -95,7 +95,7 @@ async function login(api: string, email: string) {
 }
 
 /** Registers a user with a company (the next code: 001, 002, …) and logs in. */
-async function owner(svc: TestService, name: string, code: string): Promise<Actor> {
+export async function owner(svc: TestService, name: string, code: string): Promise<Actor> {
   const email = `${name}@conformance.test`;
   const res = await fetch(svc.api + 'auth/register/', {
     method: 'POST',

@@ -57,7 +57,7 @@ export function conformanceSuite(service: ServiceNode, modules: readonly ModuleN
  * ("out of shared memory" with the default max_locks_per_transaction = 64). An advisory lock makes
  * the shards migrate one after the other; their tests still run in parallel.
  */
-async function serialised<T>(fn: () => Promise<T>): Promise<T> {
+export async function serialised<T>(fn: () => Promise<T>): Promise<T> {
   if (!process.env.DATABASE_URL) return fn();
   const lock = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await lock.connect();
