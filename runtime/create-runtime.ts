@@ -12,9 +12,11 @@ import { list } from './crud/list.ts';
 import { retrieve } from './crud/retrieve.ts';
 import { create, destroy, partialUpdate, restore, update } from './crud/write-ops.ts';
 import { forbidden, isApiError, unauthorized } from './http/api-error.ts';
-import { memoryRateLimit } from './http/memory-rate-limit.ts';
 import { ctxOf } from './http/respond.ts';
 import { runAction } from './http/run-action.ts';
+import { WIRE_STYLES } from './http/wire-style.ts';
+import { createRateLimitMiddleware } from './ratelimit/rate-limit.ts';
+import { MemoryRateLimitStore } from './ratelimit/rate-limit-store.ts';
 import type { HandlerRegistry, RequestContext, Runtime, TenantMode } from './runtime-api.ts';
 import { crudHandler } from './crud/crud-handler.ts';
 
@@ -23,7 +25,7 @@ type TenantOp = { scope: 'company' | 'workspace' | 'global'; product: string | n
 export interface RuntimeOptions {
   /** Idempotency-Key replay middleware (runtime/idempotency); default passes through. */
   readonly idempotent?: RequestHandler;
-  /** Limiter factory (runtime/ratelimit); default is an in-memory fixed window. */
+  /** Limiter factory (runtime/ratelimit); default counts in process memory. */
   readonly rateLimit?: Runtime['rateLimit'];
 }
 
@@ -84,6 +86,7 @@ export function createRuntime(args: CreateRuntimeArgs): Runtime {
   return {
     service: args.service,
     style: args.style,
+    wire: WIRE_STYLES[args.style],
     db: args.db,
     authenticate,
     optionalAuth,
@@ -116,7 +119,7 @@ export function createRuntime(args: CreateRuntimeArgs): Runtime {
       };
     },
     idempotent: args.options?.idempotent ?? passThrough,
-    rateLimit: args.options?.rateLimit ?? memoryRateLimit(),
+    rateLimit: args.options?.rateLimit ?? createRateLimitMiddleware(new MemoryRateLimitStore()),
     crud: {
       list: (d) => list(d),
       create: (d) => create(d, deps),

@@ -9,4 +9,4 @@ export { toApiError, zodToFieldErrors } from './http/to-api-error.ts';
 export { errorBody, sendError } from './http/render-error.ts';
 export { sendJson } from './http/respond.ts';
 export type { AuditEntry, AuditSink } from './crud/crud-deps.ts';
-export { prefixedId } from './crud/write-ops.ts';
+export { newId as prefixedId } from './security/random-ids.ts';

@@ -9,6 +9,7 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import type { ActionDescriptor, ResourceDescriptor, ServiceStyle } from './descriptor.ts';
+import type { WireStyle } from './http/wire-style.ts';
 
 export interface Principal {
   readonly userId: number | string;
@@ -39,6 +40,10 @@ export interface RequestContext {
   readonly requestId: string;
   readonly service: string;
   readonly style: ServiceStyle;
+  /** The service's wire style: bodies, errors, list envelopes (runtime/http/wire-style.ts). */
+  readonly wire: WireStyle;
+  /** Where the service's routes are mounted (`/api/v1/`), for links to its own endpoints. */
+  readonly basePath: string;
   readonly ip: string;
   readonly db: Knex;
   principal: Principal | null;
@@ -136,6 +141,8 @@ export type HandlerRegistry = Readonly<Record<string, ActionHandler<any, any>>>;
 export interface Runtime {
   readonly service: string;
   readonly style: ServiceStyle;
+  /** The style's implementation, chosen once by createRuntime. */
+  readonly wire: WireStyle;
   readonly db: Knex;
   /** Requires a valid principal (401 otherwise). */
   readonly authenticate: RequestHandler;

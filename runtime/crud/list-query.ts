@@ -1,67 +1,15 @@
 /**
  * Reads a list request's query string against the descriptor: filters (`field`, `field__op`),
- * `search`, `ordering`, and pagination per style (generator/emit/openapi/style-conventions.ts):
- * drf `page`/`page_size`; roomloop `limit`/`cursor`; platform `limit`/`offset`/`cursor`.
- * The cursor is opaque to clients; today it encodes an offset (a keyset cursor can replace it
- * without changing the wire).
+ * `search` and `ordering` (paging is the wire style's: runtime/http/paging.ts).
  * Bad values are 400s naming the parameter, never SQL errors. Unknown parameters are ignored, as DRF does.
  */
 import type { Knex } from 'knex';
-import type { ResourceDescriptor, ServiceStyle } from '../descriptor.ts';
+import type { ResourceDescriptor } from '../descriptor.ts';
 import { validation } from '../http/api-error.ts';
-
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
-
-export interface Paging {
-  readonly page: number;
-  readonly pageSize: number;
-  readonly offset: number;
-}
-
-type Query = Record<string, unknown>;
-
-function first(v: unknown): string | undefined {
-  if (Array.isArray(v)) return first(v[v.length - 1]);
-  return typeof v === 'string' ? v : undefined;
-}
+import { first, type Query } from '../http/paging.ts';
 
 function bad(param: string, message: string): never {
   throw validation({ [param]: [message] });
-}
-
-function positiveInt(q: Query, param: string, fallback: number, min: number): number {
-  const raw = first(q[param]);
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d{1,9}$/.test(raw) || Number(raw) < min) bad(param, `A whole number of at least ${min} is required.`);
-  return Number(raw);
-}
-
-export function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
-}
-
-function decodeCursor(raw: string): number {
-  try {
-    const o = (JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as { o?: unknown }).o;
-    if (typeof o === 'number' && Number.isSafeInteger(o) && o >= 0) return o;
-  } catch {
-    // fall through
-  }
-  return bad('cursor', 'Invalid cursor.');
-}
-
-export function readPaging(q: Query, style: ServiceStyle): Paging {
-  if (style === 'drf') {
-    const page = positiveInt(q, 'page', 1, 1);
-    // DRF clamps page_size to max_page_size rather than refusing it.
-    const pageSize = Math.min(positiveInt(q, 'page_size', DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
-    return { page, pageSize, offset: (page - 1) * pageSize };
-  }
-  const pageSize = Math.min(positiveInt(q, 'limit', DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
-  const cursor = first(q.cursor);
-  const offset = cursor ? decodeCursor(cursor) : style === 'platform' ? positiveInt(q, 'offset', 0, 0) : 0;
-  return { page: Math.floor(offset / pageSize) + 1, pageSize, offset };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -37,7 +37,7 @@ export async function loadRow(
 
 /** Re-throws database errors as ApiErrors that name the wire field (`service`, not `service_id`). */
 export function rethrow(d: ResourceDescriptor, ctx: RequestContext, err: unknown): never {
-  throw toApiError(err, ctx.style, codecOf(d).fieldOf) ?? err;
+  throw toApiError(err, ctx.wire, codecOf(d).fieldOf) ?? err;
 }
 
 export function now(db: Knex): Knex.Raw {

@@ -2,7 +2,6 @@
  * The writing CRUD operations. Each runs in one transaction: reference checks, the write, and the
  * audit record (with field-level before/after changes) commit together or not at all.
  */
-import { randomBytes } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import type { ResourceDescriptor } from '../descriptor.ts';
@@ -15,11 +14,7 @@ import { checkRefs } from './ref-check.ts';
 import { codecOf } from './row-codec.ts';
 import { loadRow, now, parseBody, rethrow } from './rows.ts';
 import { companyOf, isAdmin, scoped } from './scope.ts';
-
-/** `svc_8f3e21a90b4c`: 48 random bits, enough that collisions within a table never matter in practice. */
-export function prefixedId(prefix: string): string {
-  return `${prefix}_${randomBytes(6).toString('hex')}`;
-}
+import { newId } from '../security/random-ids.ts';
 
 async function audit(deps: CrudDeps, trx: Knex, ctx: RequestContext, d: ResourceDescriptor, action: string, id: number | string, changes: unknown) {
   await writeAuditEntry(deps, { trx, ctx, action, resource: d.id, recordId: id, changes });
@@ -39,7 +34,7 @@ export function create(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
     if (codec.has('created_at')) values.created_at = now(ctx.db);
     if (codec.has('updated_at')) values.updated_at = now(ctx.db);
     if (codec.has('created_by')) values.created_by = ctx.principal?.userId ?? null;
-    if (d.idStyle === 'prefixed') values.id = prefixedId(d.idPrefix ?? d.name.slice(0, 3));
+    if (d.idStyle === 'prefixed') values.id = newId(d.idPrefix ?? d.name.slice(0, 3));
     try {
       const row = await ctx.db.transaction(async (trx) => {
         await checkRefs(trx, deps.shapes, d, company, values);

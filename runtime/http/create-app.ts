@@ -1,7 +1,7 @@
 /**
  * The Express application around a service's generated routes:
  * request id → JSON body → per-request context → routes → 404 → error handler.
- * Error bodies follow the runtime's style (render-error.ts).
+ * Error bodies follow the runtime's wire style (runtime/http/styles/).
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Application, type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
@@ -38,12 +38,14 @@ function requestId(): RequestHandler {
   };
 }
 
-function context(rt: Runtime): RequestHandler {
+function context(rt: Runtime, basePath: string): RequestHandler {
   return (req, res, next) => {
     const ctx: RequestContext = {
       requestId: res.locals.requestId as string,
       service: rt.service,
       style: rt.style,
+      wire: rt.wire,
+      basePath,
       ip: req.ip ?? '',
       db: rt.db,
       principal: null,
@@ -61,10 +63,10 @@ export function createApp(opts: CreateAppOptions): Application {
   app.disable('x-powered-by');
   app.set('trust proxy', opts.trustProxy ?? false);
   app.use(requestId());
-  app.use(context(rt));
+  const base = '/' + opts.basePath.replace(/^\/+|\/+$/g, '');
+  app.use(context(rt, base === '/' ? '/' : `${base}/`));
   app.use(express.json({ limit: opts.jsonLimit ?? '1mb' }));
   opts.extra?.(app);
-  const base = '/' + opts.basePath.replace(/^\/+|\/+$/g, '');
   app.use(base === '/' ? '/' : base, opts.routes);
 
   // A distinct code, so clients (and the inventory test) can tell "no such endpoint" from "no such record".
@@ -76,10 +78,10 @@ export function createApp(opts: CreateAppOptions): Application {
   const handleError: ErrorRequestHandler = (err, _req, res, next) => {
     if (res.headersSent) return next(err);
     const requestId = (res.locals.requestId as string | undefined) ?? '';
-    const known = toApiError(err, rt.style);
-    if (known) return sendError(res, known, rt.style, requestId);
+    const known = toApiError(err, rt.wire);
+    if (known) return sendError(res, known, rt.wire, requestId);
     onServerError(err, res.locals.ctx as RequestContext | undefined);
-    sendError(res, new ApiError(500, 'server_error', 'A server error occurred.'), rt.style, requestId);
+    sendError(res, new ApiError(500, 'server_error', 'A server error occurred.'), rt.wire, requestId);
   };
   app.use(handleError);
   return app;

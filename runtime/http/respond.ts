@@ -1,7 +1,4 @@
-/**
- * Success bodies per service style. drf and roomloop send the resource itself;
- * platform wraps every body in `{ success: true, data, request_id }` (seed 002).
- */
+/** Success answers in the service's wire style (runtime/http/styles/). */
 import type { Response } from 'express';
 import type { RequestContext } from '../runtime-api.ts';
 
@@ -13,14 +10,5 @@ export function ctxOf(res: Response): RequestContext {
 
 export function sendJson(res: Response, status: number, body: unknown): void {
   const ctx = ctxOf(res);
-  if (ctx.style === 'platform') {
-    // The envelope always has a body, so "no content" becomes 200 with `data: null`.
-    res.status(status === 204 ? 200 : status).json({ success: true, data: body ?? null, request_id: ctx.requestId });
-    return;
-  }
-  if (status === 204) {
-    res.status(204).end();
-    return;
-  }
-  res.status(status).json(body);
+  ctx.wire.ok(res, status, body, ctx.requestId);
 }

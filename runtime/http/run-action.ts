@@ -63,7 +63,7 @@ function send(res: Response, result: ActionResult, status: number): void {
  */
 function sendSecret(res: Response, status: number, body: unknown): void {
   const ctx = ctxOf(res);
-  const payload = ctx.style === 'platform' ? { success: true, data: body ?? null, request_id: ctx.requestId } : body;
+  const payload = ctx.wire.body(body, ctx.requestId);
   res.status(status).set('Cache-Control', 'no-store').type('application/json');
   res.write(JSON.stringify(payload));
   res.end();

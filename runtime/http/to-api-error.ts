@@ -4,8 +4,8 @@
  * Anything else is a genuine server error and stays a 500 (logged by the error handler).
  */
 import { ZodError } from 'zod';
-import type { ServiceStyle } from '../descriptor.ts';
 import { ApiError, type FieldErrors, isApiError, validation } from './api-error.ts';
+import type { WireStyle } from './wire-style.ts';
 
 /** Maps an SQL column back to its wire name (`service_id` → `service`); identity when unknown. */
 export type ColumnNamer = (column: string) => string;
@@ -45,7 +45,7 @@ function keyValue(detail: string | undefined): string {
   return m ? m[1]! : '';
 }
 
-function pgToApiError(e: PgLikeError, style: ServiceStyle, name: ColumnNamer): ApiError | null {
+function pgToApiError(e: PgLikeError, wire: WireStyle, name: ColumnNamer): ApiError | null {
   const cols = keyColumns(e.detail).filter((c) => c !== 'company_id');
   const field = cols.length ? name(cols[cols.length - 1]!) : e.column ? name(e.column) : 'non_field_errors';
   switch (e.code) {
@@ -54,8 +54,7 @@ function pgToApiError(e: PgLikeError, style: ServiceStyle, name: ColumnNamer): A
         ? `The fields ${cols.map(name).join(', ')} must make a unique set.`
         : `A record with this ${field} already exists.`;
       const key = cols.length > 1 ? 'non_field_errors' : field;
-      // DRF reports uniqueness as a 400 field error; the other styles use 409 Conflict.
-      return style === 'drf' ? validation({ [key]: [msg] }) : new ApiError(409, 'conflict', msg, { fields: { [key]: [msg] } });
+      return wire.uniqueViolation(key, msg);
     }
     case '23503':
       if (/still referenced/.test(e.detail ?? '')) {
@@ -76,7 +75,7 @@ function pgToApiError(e: PgLikeError, style: ServiceStyle, name: ColumnNamer): A
   }
 }
 
-export function toApiError(err: unknown, style: ServiceStyle, name: ColumnNamer = (c) => c): ApiError | null {
+export function toApiError(err: unknown, wire: WireStyle, name: ColumnNamer = (c) => c): ApiError | null {
   if (isApiError(err)) return err;
   if (err instanceof ZodError) return validation(zodToFieldErrors(err));
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
@@ -85,7 +84,7 @@ export function toApiError(err: unknown, style: ServiceStyle, name: ColumnNamer 
   if (e && e.expose && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
     return new ApiError(e.status, 'bad_request', e.message ?? 'Bad request.');
   }
-  if (isPgError(err)) return pgToApiError(err, style, name);
+  if (isPgError(err)) return pgToApiError(err, wire, name);
   // multer (multipart uploads): a file over its hard cap, too many parts, an unexpected field.
   const m = err as { name?: string; code?: string; field?: string };
   if (m && m.name === 'MulterError') {

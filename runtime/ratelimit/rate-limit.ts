@@ -1,12 +1,14 @@
 /**
- * `Runtime.rateLimit(name, { perMinute, key })` and the same check for handlers that limit by a value
- * from the body (login/register/password reset per email). Over the limit → 429 with `Retry-After`.
+ * The one rate limiter: `Runtime.rateLimit(name, { perMinute, key })`, the same check for handlers
+ * that limit by a value from the body (login/register/password reset per email), and a per-credential
+ * limit reported in X-RateLimit-* headers (RoomLoop's "rate limits apply per token"). Counters live in
+ * a RateLimitStore (rate-limit-store.ts). Over the limit → 429 with `Retry-After`.
  */
-import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { rateLimited } from '../http/api-error.ts';
+import { ApiError, rateLimited } from '../http/api-error.ts';
 import type { RequestContext } from '../runtime-api.ts';
-import { type RateLimitStore, perMinute } from './token-bucket.ts';
+import { sha256Hex } from '../security/token-hash.ts';
+import { fixedWindow, MemoryRateLimitStore, perMinute, type RateLimitStore } from './rate-limit-store.ts';
 
 /** Throws 429 when `name:subject` has used up `limit` requests a minute. */
 export async function enforceRateLimit(store: RateLimitStore, name: string, subject: string, limit: number): Promise<void> {
@@ -32,7 +34,27 @@ function subjectOf(headers: Record<string, unknown>, ctx: RequestContext | undef
     if (ctx?.principal) return `u:${ctx.principal.userId}`;
     const cred = String(headers.authorization ?? headers['x-loop-api-key'] ?? '');
     // Key by a digest of the credential, never the credential itself.
-    if (cred) return 'c:' + createHash('sha256').update(cred).digest('hex').slice(0, 32);
+    if (cred) return 'c:' + sha256Hex(cred).slice(0, 32);
   }
   return `ip:${ctx?.ip ?? ip ?? 'unknown'}`;
+}
+
+export interface CredentialLimiter {
+  /** Counts one request of `credential`; returns the X-RateLimit-* headers to send, or throws 429 carrying them. */
+  hit(credential: string): Promise<Record<string, string>>;
+}
+
+/** `limit` requests in each clock-aligned minute per credential (the clock is pinned in tests). */
+export function credentialLimiter(limit: number, opts: { readonly clock?: () => number; readonly store?: RateLimitStore } = {}): CredentialLimiter {
+  const store = opts.store ?? new MemoryRateLimitStore(opts.clock);
+  const rule = fixedWindow(limit);
+  return {
+    async hit(credential) {
+      const r = await store.take(`credential:${credential}`, rule);
+      const headers = { 'X-RateLimit-Limit': String(r.limit), 'X-RateLimit-Remaining': String(r.remaining), 'X-RateLimit-Reset': String(r.resetAt) };
+      if (r.allowed) return headers;
+      const retry = String(r.retryAfterSeconds);
+      throw new ApiError(429, 'rate_limited', `Too many requests for this token; retry in ${retry} s.`, { headers: { ...headers, 'Retry-After': retry } });
+    },
+  };
 }

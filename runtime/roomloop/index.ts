@@ -15,7 +15,8 @@ import { roomloopHandlers } from './handlers/index.ts';
 export { createRoomloopAuthProvider } from './auth/roomloop-auth-provider.ts';
 export { createRoomloopKey } from './auth/api-keys.ts';
 export { roomloopHandlers } from './handlers/index.ts';
-export { verify as verifyWebhookSignature, sign as signWebhook, SIGNATURE_HEADER } from './webhooks/signature.ts';
+export { verify as verifyWebhookSignature, sign as signWebhook } from '../effects/webhooks/signature.ts';
+export { SIGNATURE_HEADER } from './webhooks/delivery-worker.ts';
 export { deliverDue } from './webhooks/delivery-worker.ts';
 export { setClock } from './clock.ts';
 

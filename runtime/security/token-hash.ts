@@ -1,7 +1,8 @@
 /**
  * One-way digests for high-entropy secrets we must recognise later but never store: refresh-token
- * ids are not secret, but reset/invitation tokens and API keys are. Random 32-byte tokens need no
- * slow hash; HMAC-SHA256 with a server-side pepper keeps a leaked table useless on its own.
+ * ids are not secret, but reset/invitation tokens, sessions and API keys are. Random tokens of 192 bits
+ * or more need no slow hash, and a plain SHA-256 keeps lookups indexable; HMAC-SHA256 with a server-side
+ * pepper keeps a leaked table useless on its own. Stored digests are compared in constant time.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -16,6 +17,13 @@ export function hmacHex(pepper: string, value: string): string {
 
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
+}
+
+/** Constant-time comparison of two hex digests (false when their lengths differ). */
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
 }
 
 /** Constant-time comparison of two strings of any length (compares fixed-size digests). */

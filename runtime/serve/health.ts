@@ -2,15 +2,16 @@ import type { Application as Express } from 'express';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
 import type { ServiceStyle } from '../descriptor.ts';
+import { WIRE_STYLES } from '../http/wire-style.ts';
 
 const started = Date.now();
 
 /**
- * `/health`: process and database liveness, for load balancers and `loopgen serve` users.
- * Platform-style services answer in their envelope with the fields seed 002 lists
- * (status, service, version, timestamp, region, uptime).
+ * `/health`: process and database liveness, for load balancers and `loopgen serve` users, in the
+ * service's wire style (platform's envelope carries the fields its API document lists).
  */
 export function mountHealth(app: Express, service: string, db: Knex, style: ServiceStyle = 'drf', version = '1.0.0'): void {
+  const wire = WIRE_STYLES[style];
   app.get('/health', async (_req, res) => {
     let database = 'ok';
     try {
@@ -18,24 +19,8 @@ export function mountHealth(app: Express, service: string, db: Knex, style: Serv
     } catch {
       database = 'unavailable';
     }
-    const healthy = database === 'ok';
-    const uptime = Math.round((Date.now() - started) / 1000);
-    if (style === 'platform') {
-      res.status(healthy ? 200 : 503).json({
-        success: healthy,
-        data: {
-          status: healthy ? 'ok' : 'degraded',
-          service,
-          version,
-          timestamp: new Date().toISOString(),
-          region: process.env.LOOPGEN_REGION ?? 'local',
-          uptime: `${uptime}s`,
-          database,
-        },
-        request_id: String(res.locals.requestId ?? randomUUID()),
-      });
-      return;
-    }
-    res.status(healthy ? 200 : 503).json({ status: healthy ? 'ok' : 'degraded', service, database, uptime_seconds: uptime });
+    const uptimeSeconds = Math.round((Date.now() - started) / 1000);
+    const answer = wire.health({ service, version, database, uptimeSeconds }, String(res.locals.requestId ?? randomUUID()));
+    res.status(answer.status).json(answer.body);
   });
 }

@@ -12,7 +12,7 @@ import { makeAccount, makeFacility, principalOf, actorOf } from '../roomloop/hel
 import { setClock } from '../../runtime/roomloop/clock.ts';
 import { createReservation } from '../../runtime/roomloop/reservations/create-reservation.ts';
 import { fromDay, toDay } from '../../runtime/roomloop/rules/dates.ts';
-import { newId } from '../../runtime/roomloop/ids.ts';
+import { newId } from '../../runtime/security/random-ids.ts';
 import { T } from '../../runtime/roomloop/tables.ts';
 
 const N = Number(process.env.BENCH_N ?? 300);

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
-import { verify } from '../../runtime/roomloop/webhooks/signature.ts';
+import { verify } from '../../runtime/effects/webhooks/signature.ts';
 import { deliverPlatformWebhooks } from '../../runtime/platform/index.ts';
 import { adminKey, client } from './helpers.ts';
 import { seal } from '../../runtime/secrets/seal.ts';

@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoomloopKey } from '../../runtime/roomloop/auth/api-keys.ts';
-import { xlsxStream } from '../../runtime/roomloop/reports/xlsx-writer.ts';
+import { xlsxStream } from '../../runtime/effects/xlsx/write-xlsx.ts';
 import { T } from '../../runtime/roomloop/tables.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 

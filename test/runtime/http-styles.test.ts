@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, ruleViolation } from '../../runtime/http/api-error.ts';
 import { errorBody } from '../../runtime/http/render-error.ts';
 import { toApiError } from '../../runtime/http/to-api-error.ts';
+import { WIRE_STYLES } from '../../runtime/http/wire-style.ts';
 import { client, startTestServer, type TestServer } from './crud-fixture.ts';
 
 describe('errorBody', () => {
@@ -18,14 +19,14 @@ describe('errorBody', () => {
   it('maps PostgreSQL errors by SQLSTATE, naming wire fields', () => {
     const name = (c: string) => (c === 'service_id' ? 'service' : c);
     const fk = { code: '23503', detail: 'Key (service_id)=(99) is not present in table "svc".' };
-    expect(toApiError(fk, 'drf', name)!.fields).toEqual({ service: ['Invalid pk "99" - object does not exist.'] });
+    expect(toApiError(fk, WIRE_STYLES.drf, name)!.fields).toEqual({ service: ['Invalid pk "99" - object does not exist.'] });
     const uniq = { code: '23505', detail: 'Key (company_id, name)=(1, x) already exists.' };
-    expect(toApiError(uniq, 'drf', name)!.status).toBe(400);
-    expect(toApiError(uniq, 'roomloop', name)!.status).toBe(409);
-    expect(toApiError({ code: '22P02', message: 'invalid input syntax for type integer' }, 'platform')!.status).toBe(400);
-    expect(toApiError({ code: '23503', detail: 'Key (id)=(1) is still referenced from table "bkg".' }, 'drf')!.status).toBe(409);
-    expect(toApiError(new Error('boom'), 'drf')).toBeNull();
-    expect(toApiError(new ApiError(418, 'teapot', 'x'), 'drf')!.status).toBe(418);
+    expect(toApiError(uniq, WIRE_STYLES.drf, name)!.status).toBe(400);
+    expect(toApiError(uniq, WIRE_STYLES.roomloop, name)!.status).toBe(409);
+    expect(toApiError({ code: '22P02', message: 'invalid input syntax for type integer' }, WIRE_STYLES.platform)!.status).toBe(400);
+    expect(toApiError({ code: '23503', detail: 'Key (id)=(1) is still referenced from table "bkg".' }, WIRE_STYLES.drf)!.status).toBe(409);
+    expect(toApiError(new Error('boom'), WIRE_STYLES.drf)).toBeNull();
+    expect(toApiError(new ApiError(418, 'teapot', 'x'), WIRE_STYLES.drf)!.status).toBe(418);
   });
 });
 

@@ -1,10 +1,10 @@
 /**
  * One signed webhook POST, shared by RoomLoop's and the platform's delivery workers: the body is
- * signed `t=…,v1=HMAC-SHA256(secret, "{t}.{body}")` (runtime/roomloop/webhooks/signature.ts), redirects
- * are not followed, and the attempt is bounded by a timeout. Never throws: the outcome is returned
- * so the caller can log the attempt and schedule a retry.
+ * signed `t=…,v1=HMAC-SHA256(secret, "{t}.{body}")` (signature.ts), redirects are not followed, and
+ * the attempt is bounded by a timeout. Never throws: the outcome is returned so the caller can log
+ * the attempt and schedule a retry.
  */
-import { sign } from '../../roomloop/webhooks/signature.ts';
+import { sign } from './signature.ts';
 
 export interface SignedPost {
   readonly url: string;

@@ -1,11 +1,10 @@
 /**
- * Webhook signatures, Stripe-style (seed 001: "Signed HMAC-SHA256"):
- * header `RoomLoop-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`.
- * Receivers recompute over the raw body and reject timestamps older than the tolerance (300 s).
+ * Webhook signatures, Stripe-style (the RoomLoop API document: "Signed HMAC-SHA256"; the platform signs
+ * the same way): `t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>` in a header each
+ * service names. Receivers recompute over the raw body and reject timestamps older than the tolerance (300 s).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const SIGNATURE_HEADER = 'RoomLoop-Signature';
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 export function sign(secret: string, timestamp: number, rawBody: string): string {

@@ -1,66 +1,78 @@
 /**
- * Streams rows into a real .xlsx with exceljs's WorkbookWriter. Rows are committed one by one to a
- * temporary file (memory stays flat however long the export), and the caller gets a read stream of
- * that file which deletes it once consumed or abandoned.
+ * The one XLSX writer: a one-sheet workbook streamed row by row by @atomictech/xlsx-write-stream
+ * (an archiver-based writer). exceljs' stream.xlsx.WorkbookWriter looks streaming but zips with JSZip,
+ * which holds the whole sheet until commit (memory grew with the row count in test/bench/exports.bench.ts);
+ * this writer deflates rows as they come, and `pipe` carries backpressure back to the row source, so a
+ * slow client pauses the database reads.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ExcelJS from 'exceljs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import xlsxWriteStream from '@atomictech/xlsx-write-stream';
 
-export interface XlsxColumn {
-  readonly key: string;
-  readonly header: string;
-  /** Field type from the descriptor, to pick a cell format. */
-  readonly type?: string;
+// A CommonJS module compiled from ES modules: Node's ESM loader hands over `module.exports`
+// (the class under `.default`), bundlers and vitest hand over the class itself.
+const XLSXWriteStream = ((xlsxWriteStream as unknown as { default?: typeof xlsxWriteStream }).default ?? xlsxWriteStream) as typeof xlsxWriteStream;
+
+export type XlsxCell = string | number | boolean | Date | null | undefined;
+
+/** Dates are written as date-times (the writer's default date format drops the time). */
+const STYLES = { date: { formatCode: 'yyyy-mm-dd hh:mm:ss' } };
+
+/**
+ * The writer turns a string that starts with `=` into a formula; exported data must stay data, so
+ * such a string goes in as a String object, which the writer writes as plain inline text.
+ */
+function asData(v: XlsxCell): XlsxCell | string {
+  return typeof v === 'string' && v.startsWith('=') ? (new String(v) as unknown as string) : v;
 }
 
-export interface XlsxWriter {
-  addRow(row: Record<string, unknown>): void;
-  /** Finishes the workbook; returns a stream of the file and its row count. */
-  finish(): Promise<{ stream: NodeJS.ReadableStream; rows: number }>;
+async function* dataRows(rows: AsyncIterable<readonly XlsxCell[]>): AsyncGenerator<XlsxCell[]> {
+  for await (const row of rows) yield row.map(asData);
 }
 
-/** Cell value for exceljs: numbers stay numbers, decimals become numbers, JSON is stringified. */
-function cell(v: unknown, type: string | undefined): ExcelJS.CellValue {
+/** The workbook as a readable stream with a header row; `rows` is pulled only as fast as the stream is read. */
+export function xlsxStream(columns: readonly string[], rows: AsyncIterable<readonly XlsxCell[]>): NodeJS.ReadableStream {
+  const xlsx = new XLSXWriteStream({ header: true, columns: [...columns], styleDefs: STYLES });
+  const src = Readable.from(dataRows(rows));
+  src.on('error', (e) => xlsx.destroy(e));
+  return src.pipe(xlsx);
+}
+
+/**
+ * Writes the whole workbook to a temporary file before answering, for exports that must read their rows
+ * inside the request's transaction and may still refuse (too many rows) before the first byte is sent.
+ * Memory stays flat; the returned stream deletes the file once consumed or abandoned.
+ */
+export async function xlsxFile(columns: readonly string[], rows: AsyncIterable<readonly XlsxCell[]>): Promise<{ stream: NodeJS.ReadableStream; rows: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'loop-xlsx-'));
+  const file = join(dir, 'export.xlsx');
+  let count = 0;
+  async function* counted() {
+    for await (const row of rows) {
+      count++;
+      yield row;
+    }
+  }
+  try {
+    await pipeline(xlsxStream(columns, counted()), createWriteStream(file));
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const stream = createReadStream(file);
+  stream.on('close', () => void rm(dir, { recursive: true, force: true }));
+  return { stream, rows: count };
+}
+
+/** A database value as a cell: decimals and date-times by their field type, JSON as text. */
+export function toCell(v: unknown, type?: string): XlsxCell {
   if (v === null || v === undefined) return null;
   if (type === 'decimal' && typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
   if (type === 'datetime' && typeof v === 'string' && !Number.isNaN(Date.parse(v))) return new Date(v);
   if (v instanceof Date || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string') return v;
   return JSON.stringify(v);
-}
-
-export async function createXlsxWriter(sheetName: string, columns: readonly XlsxColumn[]): Promise<XlsxWriter> {
-  const dir = await mkdtemp(join(tmpdir(), 'loop-xlsx-'));
-  const filename = join(dir, 'export.xlsx');
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename, useStyles: true, useSharedStrings: false });
-  wb.creator = 'LOOP';
-  // Sheet names are limited to 31 characters without []:*?/\.
-  const ws = wb.addWorksheet(sheetName.replace(/[[\]:*?/\\]/g, '_').slice(0, 31) || 'Sheet1');
-  ws.columns = columns.map((c) => ({
-    header: c.header,
-    key: c.key,
-    width: Math.min(60, Math.max(10, c.header.length + 2)),
-    style: c.type === 'datetime' ? { numFmt: 'yyyy-mm-dd hh:mm:ss' } : {},
-  }));
-  ws.getRow(1).font = { bold: true };
-  ws.getRow(1).commit();
-  let rows = 0;
-  return {
-    addRow(row) {
-      const values: Record<string, ExcelJS.CellValue> = {};
-      for (const c of columns) values[c.key] = cell(row[c.key], c.type);
-      ws.addRow(values).commit();
-      rows++;
-    },
-    async finish() {
-      ws.commit();
-      await wb.commit();
-      const stream = createReadStream(filename);
-      const cleanup = () => void rm(dir, { recursive: true, force: true });
-      stream.on('close', cleanup);
-      return { stream, rows };
-    },
-  };
 }

@@ -5,7 +5,7 @@
  * rate-limit buckets are shared between the middleware and the handlers.
  */
 import type { Knex } from 'knex';
-import { MemoryBucketStore, type RateLimitStore } from '../../ratelimit/token-bucket.ts';
+import { MemoryRateLimitStore, type RateLimitStore } from '../../ratelimit/rate-limit-store.ts';
 import { invalidateOnWrite } from '../tenancy/cache-invalidation.ts';
 import { TenantResolver } from '../tenancy/tenant-resolver.ts';
 import { ApiKeyVerifier } from './api-keys.ts';
@@ -77,7 +77,7 @@ export function loopServices(db: Knex, opts: LoopAuthOptions = defaults): LoopSe
     apiKeys: new ApiKeyVerifier(db, undefined, now),
     tenancy: new TenantResolver(db, { now }),
     apps: new ClientAppResolver(db, 5_000, now),
-    limiter: opts.rateLimitStore ?? new MemoryBucketStore(now),
+    limiter: opts.rateLimitStore ?? new MemoryRateLimitStore(now),
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     envKey: envKeyConfig(env),
     now,

@@ -69,8 +69,8 @@ export function checkColumns(d: ResourceDescriptor, columns: unknown): { key: st
   return (columns as string[]).map((c) => ({ key: c, type: names.get(c)!.type }));
 }
 
-/** Calls `each` for every matching row (wire form), in list order, in batches. */
-export async function eachRow(db: Knex, ctx: RequestContext, d: ResourceDescriptor, filters: Record<string, string>, each: (row: Record<string, unknown>) => void): Promise<number> {
+/** Every matching row (wire form), in list order, read in batches. */
+export async function* matchingRows(db: Knex, ctx: RequestContext, d: ResourceDescriptor, filters: Record<string, string>): AsyncGenerator<Record<string, unknown>> {
   const codec = codecOf(d);
   let offset = 0;
   for (;;) {
@@ -79,9 +79,9 @@ export async function eachRow(db: Knex, ctx: RequestContext, d: ResourceDescript
     applySearch(q, d, filters);
     applyOrdering(q, d, filters);
     const rows = (await q.select(codec.select(db, d.table)).limit(BATCH).offset(offset)) as Record<string, unknown>[];
-    for (const r of rows) each(codec.toWire(r));
+    for (const r of rows) yield codec.toWire(r);
     offset += rows.length;
-    if (rows.length < BATCH) return offset;
+    if (rows.length < BATCH) return;
     if (offset >= MAX_EXPORT_ROWS) throw validation({ filters: [`More than ${MAX_EXPORT_ROWS} rows match; narrow the filters.`] });
   }
 }

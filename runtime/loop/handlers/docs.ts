@@ -16,10 +16,10 @@ import { notFound, validation } from '../../http/api-error.ts';
 import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
 import { renderPdf } from '../../effects/pdf/render-pdf.ts';
 import { toBlocks } from '../../effects/pdf/text-blocks.ts';
-import { createXlsxWriter, type XlsxColumn } from '../../effects/xlsx/write-xlsx.ts';
+import { toCell, xlsxFile } from '../../effects/xlsx/write-xlsx.ts';
 import { T } from '../auth/loop-schema.ts';
 import { companyIdOf, storeAsset } from '../files/assets.ts';
-import { checkAccess, checkColumns, checkFilters, eachRow, findResource, MAX_EXPORT_ROWS } from '../docs/export-source.ts';
+import { checkAccess, checkColumns, checkFilters, findResource, matchingRows, MAX_EXPORT_ROWS } from '../docs/export-source.ts';
 import { renderTemplate } from '../docs/render-template.ts';
 
 const PDF = 'application/pdf';
@@ -114,30 +114,29 @@ const ExcelBody = z.object({
   filename: z.string().optional(),
 });
 
+/** Rows as cells of the given columns, typed by the column's field type. */
+async function* cellsOf(rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>, columns: readonly { key: string; type?: string }[]) {
+  for await (const r of rows) yield columns.map((c) => toCell(r[c.key], c.type));
+}
+
 async function exportExcel(a: ActionContext) {
   const b = ExcelBody.parse(a.body ?? {});
   if ((b.resource === undefined) === (b.rows === undefined)) throw validation({ non_field_errors: ['Give either resource (with optional filters) or rows.'] });
   let result: { stream: NodeJS.ReadableStream; rows: number };
-  let sheet: string;
   if (b.resource !== undefined) {
     const d = findResource(b.resource);
     await checkAccess(a.trx, a.ctx, d);
     const filters = checkFilters(d, b.filters);
-    const columns: XlsxColumn[] = checkColumns(d, b.columns).map((c) => ({ ...c, header: c.key }));
-    sheet = `${d.module} ${d.name}`;
-    const xlsx = await createXlsxWriter(sheet, columns);
-    await eachRow(a.trx, a.ctx, d, filters, (r) => xlsx.addRow(r));
-    result = await xlsx.finish();
+    const columns = checkColumns(d, b.columns);
+    // Read inside the request's transaction, so the workbook is complete before the answer starts.
+    result = await xlsxFile(columns.map((c) => c.key), cellsOf(matchingRows(a.trx, a.ctx, d, filters), columns));
   } else {
     if (!Array.isArray(b.rows) || b.rows.some((r) => !r || typeof r !== 'object' || Array.isArray(r))) throw validation({ rows: ['Send a list of objects.'] });
     if (b.rows.length > MAX_EXPORT_ROWS) throw validation({ rows: [`At most ${MAX_EXPORT_ROWS} rows.`] });
     const keys = Array.isArray(b.columns) && b.columns.every((c) => typeof c === 'string')
       ? (b.columns as string[])
       : [...new Set((b.rows as Record<string, unknown>[]).flatMap((r) => Object.keys(r)))];
-    sheet = 'Export';
-    const xlsx = await createXlsxWriter(sheet, keys.map((k) => ({ key: k, header: k })));
-    for (const r of b.rows as Record<string, unknown>[]) xlsx.addRow(r);
-    result = await xlsx.finish();
+    result = await xlsxFile(keys, cellsOf(b.rows as Record<string, unknown>[], keys.map((key) => ({ key }))));
   }
   await a.audit({ action: 'export-excel', resource: a.action.id, changes: { resource: b.resource ?? null, filters: b.filters ?? null, rows: result.rows } });
   return { stream: result.stream, contentType: XLSX, filename: safeFilename(b.filename ?? (b.resource ?? 'export').replace('.', '-'), 'xlsx') };

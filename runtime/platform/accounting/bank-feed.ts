@@ -5,7 +5,7 @@
  */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { amount, dateOf } from '../accounting/money.ts';
 import { bodyOf, iso, param, tenantOf } from '../http/action-context.ts';
 import { T } from '../tables.ts';

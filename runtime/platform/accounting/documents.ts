@@ -1,7 +1,7 @@
 /** Invoices (approve / void) and payments (create / void) booked through the journal. */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { bookEntry, reverseEntry } from '../accounting/ledger.ts';
 import { amount, dateOf, today } from '../accounting/money.ts';
 import { INVOICES, OUTSTANDING, PAYMENTS, controlAccount, invoiceBooking, isPurchase } from '../accounting/invoices.ts';

@@ -4,7 +4,7 @@
  */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { ENTRIES, bookEntry, createEntry, deleteDraft, entryView, parseLines, postEntry, reverseEntry, updateDraft } from '../accounting/ledger.ts';
 import { dateOf, today } from '../accounting/money.ts';
 import { PERIODS } from '../accounting/periods.ts';

@@ -8,7 +8,7 @@
  */
 import type { Knex } from 'knex';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { amount, dateOf, isZero, today } from './money.ts';
 import { assertOpen } from './periods.ts';
 import { T } from '../tables.ts';

@@ -11,7 +11,7 @@ import { ApiError, notFound, rateLimited, validation } from '../../http/api-erro
 import { AiProviderError, type AiMessage, type AiTask, providerFromEnv } from '../../effects/ai/provider.ts';
 import { keywords, summarize } from '../../effects/ai/extractive.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { loadObject, loadType } from '../objects/object-store.ts';
 import { cosine, DIMENSIONS, embed, EMBEDDING_MODEL, moderate, MODERATION_MODEL } from '../ai/offline-vectors.ts';
 import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';

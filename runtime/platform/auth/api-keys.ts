@@ -7,7 +7,8 @@
  */
 import type { Knex } from 'knex';
 import { T } from '../tables.ts';
-import { newId, newSecret, sameHash, sha256 } from '../ids.ts';
+import { newId, newToken as newSecret } from '../../security/random-ids.ts';
+import { sameHash, sha256Hex as sha256 } from '../../security/token-hash.ts';
 import { ensureTenant } from '../tenants/tenant-store.ts';
 
 export const KEY_PREFIX = 'pk_live_';

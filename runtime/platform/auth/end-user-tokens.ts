@@ -6,7 +6,8 @@
 import { jwtVerify, SignJWT } from 'jose';
 import type { Knex } from 'knex';
 import { T } from '../tables.ts';
-import { newId, newSecret, sha256 } from '../ids.ts';
+import { newId, newToken as newSecret } from '../../security/random-ids.ts';
+import { sha256Hex as sha256 } from '../../security/token-hash.ts';
 
 export const ACCESS_TTL_SECONDS = 3600;
 const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;

@@ -5,7 +5,7 @@
 import type { ActionHandler } from '../../runtime-api.ts';
 import { notFound } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
 export const roleAssignmentActions = {

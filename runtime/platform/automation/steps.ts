@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { isApiError } from '../../http/api-error.ts';
 import { enqueueMail } from '../../effects/mail/mailer.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { insertObject, loadType, updateObject } from '../objects/object-store.ts';
 import { emitEvent } from '../webhooks/emit-event.ts';
 import { render } from './conditions.ts';

@@ -13,7 +13,7 @@ import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { insertObject, loadType, objects, propertiesOf } from '../objects/object-store.ts';
 import { storage } from '../files/file-store.ts';
 import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';

@@ -12,7 +12,8 @@ import type { ActionContext, ActionResult } from '../../runtime-api.ts';
 import { ApiError, badRequest, conflict } from '../../http/api-error.ts';
 import { errorBody } from '../../http/render-error.ts';
 import { T } from '../tables.ts';
-import { newId, newSecret, sha256 } from '../ids.ts';
+import { newId, newToken as newSecret } from '../../security/random-ids.ts';
+import { sha256Hex as sha256 } from '../../security/token-hash.ts';
 
 export const CONFIRM_TTL_MS = 5 * 60 * 1000;
 

@@ -6,7 +6,7 @@
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { ApiError, badRequest, notFound, unauthorized, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { hasScope } from '../auth/scopes.ts';
 import type { PlatformPrincipal } from '../auth/platform-auth-provider.ts';
 import {

@@ -12,7 +12,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import type { Knex } from 'knex';
 import { storageFromEnv, type Storage } from '../../effects/storage/storage.ts';
 import { notFound } from '../../http/api-error.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { T } from '../tables.ts';
 
 export const FILES = T.files;

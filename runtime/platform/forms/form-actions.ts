@@ -5,7 +5,7 @@
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
 import { toCsv } from '../data/import-export.ts';
 

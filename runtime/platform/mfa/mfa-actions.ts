@@ -9,7 +9,8 @@ import type { ActionContext, ActionHandler, ActionResult } from '../../runtime-a
 import { ApiError, notFound, validation } from '../../http/api-error.ts';
 import { errorBody } from '../../http/render-error.ts';
 import { T } from '../tables.ts';
-import { newId, sha256 } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
+import { sha256Hex as sha256 } from '../../security/token-hash.ts';
 import { issueTokens } from '../auth/end-user-tokens.ts';
 import { jwtKeyFor } from '../auth/jwt-key.ts';
 import { checkCode, consumeTicket, FACTORS, findTicket, newTotp, recoveryCodes, storedSecret, verifiedFactors } from '../mfa/totp.ts';

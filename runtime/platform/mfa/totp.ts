@@ -8,10 +8,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
 import { Secret, TOTP } from 'otpauth';
-import { newId, newSecret, sha256 } from '../ids.ts';
+import { newId, newToken as newSecret } from '../../security/random-ids.ts';
+import { sha256Hex as sha256 } from '../../security/token-hash.ts';
 import { seal, unseal } from '../../secrets/seal.ts';
-
 import { T } from '../tables.ts';
+
 export const FACTORS = 'mfa_factors';
 export const TICKETS = 'mfa_tickets';
 export const TICKET_TTL_MS = 5 * 60 * 1000;

@@ -8,7 +8,7 @@
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { loadObject, loadType } from '../objects/object-store.ts';
 import { emitEvent } from '../webhooks/emit-event.ts';
 import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';

@@ -6,7 +6,7 @@
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { loadObject, loadType } from '../objects/object-store.ts';
 import { decodeCursor } from '../objects/object-query.ts';
 import { actorOf, bodyOf, iso, param, tenantOf } from '../http/action-context.ts';

@@ -11,7 +11,7 @@
 import type { Knex } from 'knex';
 import { notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { type PropertyDef, validateProperties } from './validate-properties.ts';
 
 export interface ObjectTypeRow { readonly id: string; readonly name: string; readonly display_name: string | null }

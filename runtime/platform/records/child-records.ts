@@ -8,7 +8,7 @@
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
 
 export interface ChildSpec {

@@ -4,7 +4,7 @@
  */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { bodyOf, endUserOf, param, parseJson, tenantOf } from '../http/action-context.ts';
 
 type Owner = (a: ActionContext) => string | null;

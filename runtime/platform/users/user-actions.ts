@@ -3,7 +3,7 @@ import argon2 from 'argon2';
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { guardedDelete, rowsOf } from '../dependencies/confirm-delete.ts';
 import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
 

@@ -1,19 +1,17 @@
 /**
- * Sends webhook deliveries: POST of the JSON payload signed like RoomLoop's webhooks
- * (runtime/roomloop/webhooks/signature.ts, `t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`)
- * in `Platform-Signature`, with `Platform-Event` and `Platform-Delivery`. Every attempt updates the
- * delivery row (attempts, response_code, error, duration); failures back off exponentially and
- * become `failed` after MAX_ATTEMPTS. The signing secret is stored sealed (runtime/secrets/seal.ts)
- * in a pf_records row of kind `webhook_secret`; a secret that cannot be unsealed fails the attempt.
+ * Sends webhook deliveries: POST of the JSON payload signed `t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`
+ * in `Platform-Signature`, with `Platform-Event` and `Platform-Delivery`, through the shared delivery
+ * attempt (runtime/effects/webhooks/attempt-delivery.ts: back-off, dead letters). Every attempt updates
+ * the delivery row (attempts, response_code, error, duration). The signing secret is stored sealed
+ * (runtime/secrets/seal.ts) in a pf_records row of kind `webhook_secret`.
  */
 import type { Knex } from 'knex';
-import { postSignedWebhook } from '../../effects/webhooks/post-signed.ts';
-import { backoffMs } from '../../roomloop/webhooks/delivery-worker.ts';
+import { attemptDelivery as attemptSigned } from '../../effects/webhooks/attempt-delivery.ts';
+import { startPolling } from '../../effects/poll-worker.ts';
 import { DELIVERIES, WEBHOOKS } from './emit-event.ts';
 import { unseal } from '../../secrets/seal.ts';
 
 export const SIGNATURE_HEADER = 'Platform-Signature';
-export const MAX_ATTEMPTS = 8;
 
 export interface DeliverOptions {
   readonly fetch?: typeof fetch;
@@ -31,38 +29,25 @@ export async function webhookSecret(db: Knex, webhookId: string): Promise<string
 export async function attemptDelivery(db: Knex, deliveryId: string, opts: DeliverOptions = {}): Promise<Record<string, any>> {
   const d = await db(DELIVERIES).where({ id: deliveryId }).first();
   const hook = await db(WEBHOOKS).where({ id: d.webhook_id }).first('url');
-  const body = typeof d.payload === 'string' ? d.payload : JSON.stringify(d.payload);
   const n = Number(d.attempts) + 1;
-  const started = Date.now();
-  let code: number | null = null;
-  let error: string | null = null;
-  // Wrong key or an altered row: recorded on the delivery (and retried) rather than thrown at the worker.
-  const secret = await webhookSecret(db, d.webhook_id).catch((e: Error) => e);
-  if (secret instanceof Error) {
-    error = secret.message;
-  } else if (!hook || !secret) {
-    error = 'webhook removed';
-  } else {
-    ({ code, error } = await postSignedWebhook({
-      url: hook.url,
-      secret,
-      body,
-      timestamp: Math.floor(Date.now() / 1000),
-      signatureHeader: SIGNATURE_HEADER,
-      headers: { 'User-Agent': 'Platform-Webhooks/1', 'Platform-Event': d.event, 'Platform-Delivery': d.id },
-      timeoutMs: opts.timeoutMs,
-      fetch: opts.fetch,
-    }));
-  }
-  const now = new Date();
-  const done = error === null;
-  const dead = !done && (n >= MAX_ATTEMPTS || !hook);
+  const o = await attemptSigned({
+    attempt: n,
+    url: hook ? hook.url : null,
+    secret: () => webhookSecret(db, d.webhook_id),
+    goneError: 'webhook removed',
+    body: typeof d.payload === 'string' ? d.payload : JSON.stringify(d.payload),
+    timestamp: Math.floor(Date.now() / 1000),
+    signatureHeader: SIGNATURE_HEADER,
+    headers: { 'User-Agent': 'Platform-Webhooks/1', 'Platform-Event': d.event, 'Platform-Delivery': d.id },
+    timeoutMs: opts.timeoutMs,
+    fetch: opts.fetch,
+  });
   await db(DELIVERIES).where({ id: d.id }).update({
-    attempts: n, response_code: code, error, duration_ms: Date.now() - started,
-    status: done ? 'delivered' : dead ? 'failed' : 'pending',
-    delivered_at: done ? now : null,
-    next_attempt_at: done || dead ? null : new Date(now.getTime() + backoffMs(n)),
-    updated_at: now,
+    attempts: n, response_code: o.code, error: o.error, duration_ms: o.durationMs,
+    status: o.status,
+    delivered_at: o.status === 'delivered' ? o.at : null,
+    next_attempt_at: o.retryAt,
+    updated_at: o.at,
   });
   return db(DELIVERIES).where({ id: d.id }).first();
 }
@@ -76,21 +61,5 @@ export async function deliverDue(db: Knex, opts: DeliverOptions & { batch?: numb
 
 /** Polls for due deliveries until stopped; for the service wiring's `start` hook. */
 export function startWebhookWorker(db: Knex, opts: DeliverOptions & { intervalMs?: number } = {}): { stop(): Promise<void> } {
-  let stopped = false;
-  let running: Promise<unknown> = Promise.resolve();
-  let timer: NodeJS.Timeout;
-  const tick = () => {
-    if (stopped) return;
-    running = deliverDue(db, opts)
-      .catch((e) => console.error('platform webhooks:', (e as Error).message))
-      .finally(() => { if (!stopped) timer = setTimeout(tick, opts.intervalMs ?? 2000); });
-  };
-  timer = setTimeout(tick, 0);
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running;
-    },
-  };
+  return startPolling('platform webhooks', () => deliverDue(db, opts), opts.intervalMs);
 }

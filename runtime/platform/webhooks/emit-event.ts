@@ -6,7 +6,7 @@
  * send at once and answer the receiver's status code.
  */
 import type { Knex } from 'knex';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { T } from '../tables.ts';
 
 export const WEBHOOKS = T.webhooks;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { DELIVERIES, envelope, WEBHOOKS } from '../webhooks/emit-event.ts';
 import { attemptDelivery } from '../webhooks/deliver.ts';
 import { seal } from '../../secrets/seal.ts';

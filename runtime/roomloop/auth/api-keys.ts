@@ -5,8 +5,8 @@
  */
 import type { Knex } from 'knex';
 import { T } from '../tables.ts';
-import { newId, newToken } from '../ids.ts';
-import { hashToken, sameHash } from './token-hash.ts';
+import { newId, newToken } from '../../security/random-ids.ts';
+import { sha256Hex as hashToken, sameHash } from '../../security/token-hash.ts';
 
 export const KEY_PREFIX = 'sk_live_';
 

@@ -14,7 +14,7 @@ import { now } from '../clock.ts';
 import { findKey, KEY_PREFIX } from './api-keys.ts';
 import { findSession } from './sessions.ts';
 import { roleCan } from './permissions.ts';
-import { TokenRateLimiter } from './rate-limiter.ts';
+import { credentialLimiter } from '../../ratelimit/rate-limit.ts';
 
 export interface RoomloopAuthOptions {
   readonly db: Knex;
@@ -32,7 +32,7 @@ function bearer(req: Request): string | null {
 }
 
 export function createRoomloopAuthProvider(opts: RoomloopAuthOptions): AuthProvider {
-  const limiter = new TokenRateLimiter(opts.perMinute ?? Number(process.env.ROOMLOOP_RATE_LIMIT_PER_MINUTE ?? 600), opts.clock);
+  const limiter = credentialLimiter(opts.perMinute ?? Number(process.env.ROOMLOOP_RATE_LIMIT_PER_MINUTE ?? 600), { clock: opts.clock });
 
   async function principalFor(db: Knex, token: string): Promise<RoomloopPrincipal> {
     if (token.startsWith(KEY_PREFIX)) {
@@ -59,7 +59,7 @@ export function createRoomloopAuthProvider(opts: RoomloopAuthOptions): AuthProvi
       const token = bearer(req);
       if (!token) return null;
       const principal = await principalFor(ctx.db ?? opts.db, token);
-      const headers = limiter.hit(principal.credentialId);
+      const headers = await limiter.hit(principal.credentialId);
       for (const [k, v] of Object.entries(headers)) req.res?.setHeader(k, v);
       return principal;
     },

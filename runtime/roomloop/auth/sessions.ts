@@ -1,9 +1,9 @@
 /** RoomLoop session tokens (`rls_…`), issued by POST /v1/auth/google and revoked by logout. */
 import type { Knex } from 'knex';
 import { T } from '../tables.ts';
-import { newId, newToken } from '../ids.ts';
+import { newId, newToken } from '../../security/random-ids.ts';
 import { now } from '../clock.ts';
-import { hashToken } from './token-hash.ts';
+import { sha256Hex as hashToken } from '../../security/token-hash.ts';
 
 export const SESSION_PREFIX = 'rls_';
 

@@ -6,7 +6,7 @@
 import type { Knex } from 'knex';
 import { forbidden } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
-import { newId } from '../ids.ts';
+import { newId } from '../../security/random-ids.ts';
 import { isoSeconds, now } from '../clock.ts';
 import { enqueueEvent } from '../webhooks/outbox.ts';
 import { accountView } from '../accounts/account-view.ts';

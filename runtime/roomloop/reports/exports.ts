@@ -1,12 +1,12 @@
 /**
  * Streamed exports (seed 001: export.csv, export.xlsx), both fed by reportRows' keyset batches and
- * piped, so a slow client pauses the database reads. CSV via csv-stringify; XLSX via xlsx-writer.ts.
+ * piped, so a slow client pauses the database reads. CSV via csv-stringify; XLSX via runtime/effects/xlsx/write-xlsx.ts.
  */
 import { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import { stringify } from 'csv-stringify';
 import { EXPORT_COLUMNS, reportRows, type ReportFilter } from './report-rows.ts';
-import { xlsxStream } from './xlsx-writer.ts';
+import { xlsxStream } from '../../effects/xlsx/write-xlsx.ts';
 
 export function exportCsv(db: Knex, f: ReportFilter): NodeJS.ReadableStream {
   const csv = stringify({ header: true, columns: [...EXPORT_COLUMNS] });

@@ -1,7 +1,7 @@
 /** Accounts and actors used across RoomLoop tests. */
 import type { Knex } from 'knex';
 import { T } from '../../../runtime/roomloop/tables.ts';
-import { newId } from '../../../runtime/roomloop/ids.ts';
+import { newId } from '../../../runtime/security/random-ids.ts';
 import type { RoomloopPrincipal } from '../../../runtime/roomloop/principal.ts';
 
 export async function makeAccount(db: Knex, over: { email?: string; name?: string; department?: string | null; role?: 'teacher' | 'admin' } = {}) {
