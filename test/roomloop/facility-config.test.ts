@@ -6,42 +6,24 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { startService, type StartedService } from '../../runtime/serve/start-service.ts';
-import { createRoomloopKey } from '../../runtime/roomloop/auth/api-keys.ts';
-import { setClock } from '../../runtime/roomloop/clock.ts';
 import { T } from '../../runtime/roomloop/tables.ts';
 import { parseRulesConfig, slotsSchema } from '../../runtime/roomloop/rules/index.ts';
 import { loadCatalogue } from '../../generator/load/load-catalogue.ts';
-import { usingPostgres } from './helpers/test-db.ts';
 import { makeFacility } from './helpers/fixtures.ts';
+import { startRoomloopHttp, type RoomloopHttp } from './helpers/http-service.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-let svc: StartedService;
-let adminKey: string;
-const schema = `rl_fcfg_${randomBytes(4).toString('hex')}`;
+let http: RoomloopHttp;
 
 beforeAll(async () => {
-  process.env.ROOMLOOP_WEBHOOK_WORKER = 'off';
-  svc = await startService({ root: ROOT, service: 'roomloop', dataDir: ':memory:', schema });
-  setClock(() => new Date('2026-06-08T09:14:00Z'));
-  adminKey = (await createRoomloopKey(svc.db, { role: 'admin' })).key;
+  http = await startRoomloopHttp('fcfg');
 }, 240_000);
 afterAll(async () => {
-  setClock(null);
-  if (usingPostgres) await svc?.db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
-  await svc?.close();
+  await http?.close();
 });
 
-async function api(method: string, path: string, body?: unknown, raw?: string) {
-  const res = await fetch(`${svc.url}/v1/${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${adminKey}`, ...(body !== undefined || raw ? { 'Content-Type': 'application/json' } : {}) },
-    body: raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : null };
-}
+/** As the admin; `raw` sends that text as the body. */
+const api = (method: string, path: string, body?: unknown, raw?: string) => http.api(method, path, http.adminKey, body, raw);
 
 const book = (facility_id: string, start_slot = 1) =>
   api('POST', 'reservations', { facility_id, date: '2026-06-10', start_slot, end_slot: start_slot, purpose: 'Lesson' });
@@ -71,13 +53,13 @@ describe('facility configuration', () => {
     [{ slots: [{ number: 1, label: 'P1' }, { number: 1, label: 'P1 again' }] }, 'slots.1.number'],
     [{ slots: [{ number: 1, label: 'P1', start: '10:00', end: '09:00' }] }, 'slots.0.end'],
   ])('PATCH %j is 400 validation_error naming %s, and the facility stays usable', async (patch, field) => {
-    const before = await api('GET', 'facilities/f1');
+    const before = (await api('GET', 'facilities/f1')).body;
     const r = await api('PATCH', 'facilities/f1', patch);
     expect(r.status).toBe(400);
     expect(r.body.error.code).toBe('validation_error');
     expect(Object.keys(r.body.error.fields)).toContain(field);
     expect(r.body.error.message).toContain(field);
-    expect(await api('GET', 'facilities/f1')).toEqual(before);
+    expect((await api('GET', 'facilities/f1')).body).toEqual(before);
     expect((await api('GET', 'facilities/f1/availability?date=2026-06-10')).status).toBe(200);
   });
 
@@ -98,9 +80,9 @@ describe('facility configuration', () => {
   });
 
   it('bad rules already stored: booking is 422 R-01 naming the field; availability and reservation lists still answer', async () => {
-    const id = await makeFacility(svc.db, {});
+    const id = await makeFacility(http.svc.db, {});
     expect((await book(id)).status).toBe(201);
-    await svc.db(T.facilities).where({ id }).update({ rules: JSON.stringify({ 'R-99': {} }) });
+    await http.svc.db(T.facilities).where({ id }).update({ rules: JSON.stringify({ 'R-99': {} }) });
     const r = await book(id, 2);
     expect(r.status).toBe(422);
     expect(r.body.error).toMatchObject({ code: 'rule_violation', rule: 'R-01', message: expect.stringContaining('rules.R-99') });
@@ -114,9 +96,9 @@ describe('facility configuration', () => {
   });
 
   it('bad slots already stored: booking and availability are 422 R-01; lists and exports show no labels instead of failing', async () => {
-    const id = await makeFacility(svc.db, {});
+    const id = await makeFacility(http.svc.db, {});
     expect((await book(id)).status).toBe(201);
-    await svc.db(T.facilities).where({ id }).update({ slots: JSON.stringify('garbage') });
+    await http.svc.db(T.facilities).where({ id }).update({ slots: JSON.stringify('garbage') });
     for (const r of [await book(id, 2), await api('GET', `facilities/${id}/availability?date=2026-06-10`)]) {
       expect(r.status).toBe(422);
       expect(r.body.error).toMatchObject({ code: 'rule_violation', rule: 'R-01', message: expect.stringContaining('slots') });
@@ -124,7 +106,7 @@ describe('facility configuration', () => {
     const list = await api('GET', `reservations?facility_id=${id}`);
     expect(list.status).toBe(200);
     expect(list.body.data[0].slots).toEqual([]);
-    const csv = await fetch(`${svc.url}/v1/reports/export.csv?from=2026-06-10&to=2026-06-10&facility_id=${id}`, { headers: { Authorization: `Bearer ${adminKey}` } });
+    const csv = await fetch(`${http.svc.url}/v1/reports/export.csv?from=2026-06-10&to=2026-06-10&facility_id=${id}`, { headers: { Authorization: `Bearer ${http.adminKey}` } });
     expect(csv.status).toBe(200);
     expect((await csv.text()).split('\n')[1]).toContain(`${id},`);
   });

@@ -4,43 +4,27 @@
  * facility filters and availability. When DATABASE_URL is set it also runs the 50-way race over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { startService, type StartedService } from '../../runtime/serve/start-service.ts';
 import { createRoomloopKey } from '../../runtime/roomloop/auth/api-keys.ts';
-import { setClock } from '../../runtime/roomloop/clock.ts';
 import { T } from '../../runtime/roomloop/tables.ts';
 import { usingPostgres } from './helpers/test-db.ts';
+import { startRoomloopHttp, type RoomloopHttp } from './helpers/http-service.ts';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-let svc: StartedService;
+let http: RoomloopHttp;
+let svc: RoomloopHttp['svc'];
 let adminKey: string;
 let teacherKey: string;
-const schema = `rl_http_${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
-  process.env.ROOMLOOP_WEBHOOK_WORKER = 'off';
-  svc = await startService({ root: ROOT, service: 'roomloop', dataDir: ':memory:', schema });
-  setClock(() => new Date('2026-06-08T09:14:00Z'));
-  adminKey = (await createRoomloopKey(svc.db, { role: 'admin' })).key;
+  http = await startRoomloopHttp('http');
+  ({ svc, adminKey } = http);
   const [acc] = await svc.db(T.accounts).insert({ id: 'usr_http1', email: 'http@school.test', name: 'Http Teacher', department: 'Science', role: 'teacher' }).returning('id');
   teacherKey = (await createRoomloopKey(svc.db, { role: 'teacher', accountId: acc.id })).key;
 }, 240_000);
 afterAll(async () => {
-  setClock(null);
-  if (usingPostgres) await svc?.db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
-  await svc?.close();
+  await http?.close();
 });
 
-async function api(method: string, path: string, key: string | null, body?: unknown) {
-  const res = await fetch(`${svc.url}/v1/${path}`, {
-    method,
-    headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
-}
+const api = (method: string, path: string, key: string | null, body?: unknown) => http.api(method, path, key, body);
 
 const SEED_REQUEST = { facility_id: 'f1', date: '2026-06-10', start_slot: 2, end_slot: 3, purpose: 'Grade 10 Chemistry — titration lab' };
 
