@@ -60,7 +60,10 @@ export async function diffProjects(base: ProjectSource, head: ProjectSource, opt
       const [ya, yb] = await Promise.all([read(base), read(head)]);
       changes.push(...diffAccess(service, ya, yb));
       if (!apiChanged && !dbChanged && (await head.id(openapi)) !== null) {
-        notes.push(`${service}: spec/${service}/ differs but generated/${service}/ does not; run \`loopgen build\` so the diff sees the new API.`);
+        notes.push(
+          `${service}: spec/${service}/ differs but its OpenAPI document and schema snapshot do not; ` +
+            `if \`loopgen build\` has not run since spec/ was edited, the API and database parts of this report are incomplete.`,
+        );
       }
     }
   }));
