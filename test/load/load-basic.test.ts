@@ -122,7 +122,7 @@ describe('basic fixture', () => {
       request: { shape: 'empty' }, response: { shape: 'object', name: 'BookingCalendarResponse', many: false },
     });
     expect(calendar!.query.map((q) => [q.name, q.type, q.required])).toEqual([
-      ['from', 'date', true], ['to', 'date', true], ['staff', 'integer', false],
+      ['from', 'date', true], ['to', 'date', true], ['staff', 'integer', false], ['group_by', 'enum', false],
     ]);
     // The resource view and the service view share the same action objects.
     expect(resource(c, 'shop.booking.appointments').actions[0]).toBe(invoice);
