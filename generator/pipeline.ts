@@ -15,6 +15,7 @@ import { applySdkRelease } from './diff/sdk-release.ts';
 import type { EmitContext, GeneratedFile } from './emit/generated-file.ts';
 import type { ServiceNode } from './ir/index.ts';
 import type { Diagnostic } from './diagnostics.ts';
+import { byKey } from './shared/ordering.ts';
 
 export const LOOPGEN_VERSION = '0.1.0';
 
@@ -92,7 +93,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
     migrations.push({ service: service.name, changed: m.changed, statements: m.statements, destructive: m.destructive });
     timings.migration = (timings.migration ?? 0) + (performance.now() - t);
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort(byKey((f) => f.path));
   return { diagnostics: loaded.diagnostics, files, services: loaded.catalogue.services, migrations, owned, timings };
 }
 

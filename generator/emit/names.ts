@@ -4,27 +4,10 @@
  * so every cross-file name is produced here and nowhere else.
  */
 import type { ActionNode, ModuleNode, ResourceNode, ServiceNode } from '../ir/index.ts';
+import { camelCase, pascalCase } from '../shared/naming.ts';
 
-export function pascalCase(s: string): string {
-  return s
-    .split(/[^A-Za-z0-9]+/)
-    .filter(Boolean)
-    .map((w) => w[0]!.toUpperCase() + w.slice(1))
-    .join('');
-}
-
-export function camelCase(s: string): string {
-  const p = pascalCase(s);
-  return p ? p[0]!.toLowerCase() + p.slice(1) : p;
-}
-
-export function snakeCase(s: string): string {
-  return s
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[^A-Za-z0-9]+/g, '_')
-    .replace(/^_|_$/g, '')
-    .toLowerCase();
-}
+// Emitters import the case helpers from here with the rest of the naming rules.
+export { camelCase, pascalCase, snakeCase } from '../shared/naming.ts';
 
 /** The catalogue folder of a service (`spec/loop/`), for headers of files built from all its modules. */
 export function serviceDir(s: ServiceNode): string {

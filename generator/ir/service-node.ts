@@ -3,12 +3,14 @@ import type { ResourceNode } from './resource-node.ts';
 import type { ActionNode } from './action-node.ts';
 
 /**
- * How a service speaks HTTP. The runtime and emitters switch on this:
+ * How a service speaks HTTP. Each style has one entry in generator/shared/style-conventions.ts (and one in
+ * runtime/http/styles/), which a new style does not compile without:
  * - `drf`: trailing slashes, `{count,next,previous,results}` pages, `{"field": ["msg"]}` / `{detail, code}` errors.
  * - `roomloop`: no trailing slash, `{data, …}` lists, `{error:{code,message,rule?}}` errors.
  * - `platform`: `{success,data,request_id}` envelope, `{success:false,error:{code,message},request_id}` errors.
  */
-export type ServiceStyle = 'drf' | 'roomloop' | 'platform';
+export const SERVICE_STYLES = ['drf', 'roomloop', 'platform'] as const;
+export type ServiceStyle = (typeof SERVICE_STYLES)[number];
 
 export interface ProductNode {
   readonly kind: 'product';

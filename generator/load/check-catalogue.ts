@@ -4,7 +4,7 @@
  * every mistake. Derived-name collisions (type names, operation ids) are found by the normaliser.
  */
 import { diagnostic, didYouMean, type Diagnostic } from '../diagnostics.ts';
-import { SYSTEM_FIELD_NAMES } from '../ir/normalise-fields.ts';
+import { SYSTEM_FIELD_NAMES } from './normalise-fields.ts';
 import { checkActions } from './check-action.ts';
 import { checkFields } from './check-field.ts';
 import { Checker } from './checker.ts';

@@ -3,7 +3,7 @@
  * that must fit the type, resolvable refs, and filters/search that make sense for the type.
  */
 import type { FieldType } from '../ir/field-node.ts';
-import { filterOps, ORDERED_TYPES, SYSTEM_FIELD_NAMES, TEXT_TYPES } from '../ir/normalise-fields.ts';
+import { filterOps, ORDERED_TYPES, SYSTEM_FIELD_NAMES, TEXT_TYPES } from './normalise-fields.ts';
 import type { FieldSpec } from './meta-schema.ts';
 import { checkGenerate } from './check-generate.ts';
 import { isBrokenRef, refCandidates, resolveRef } from './raw-catalogue.ts';

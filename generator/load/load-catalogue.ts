@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { diagnostic, didYouMean, hasErrors, sortDiagnostics, type Diagnostic } from '../diagnostics.ts';
 import type { CatalogueNode } from '../ir/catalogue-node.ts';
-import { normalise } from '../ir/normalise.ts';
+import { normalise } from './normalise.ts';
 import { checkCatalogue } from './check-catalogue.ts';
 import { moduleFileSchema, serviceFileSchema, type ModuleFile, type ServiceFile } from './meta-schema.ts';
 import type { RawCatalogue, RawModule, RawService } from './raw-catalogue.ts';

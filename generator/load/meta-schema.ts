@@ -6,10 +6,10 @@
  */
 import { z } from 'zod';
 import { FIELD_TYPES, FILTER_OPS } from '../ir/field-node.ts';
+import { SERVICE_STYLES } from '../ir/service-node.ts';
 import { CRUD_OPERATIONS } from '../ir/resource-node.ts';
 import type { GeneratedFile } from '../emit/generated-file.ts';
 
-export const SERVICE_STYLES = ['drf', 'roomloop', 'platform'] as const;
 export const AUTH_SCHEMES = ['jwt', 'api_key', 'bearer_key', 'session'] as const;
 export const SCOPES = ['company', 'workspace', 'global'] as const;
 export const ID_STYLES = ['serial', 'prefixed'] as const;

@@ -2,17 +2,17 @@
  * Action normalisation: paths, path parameters, handler and permission defaults, request/response shapes.
  * Operation ids are provisional here; normalise-unique.ts settles collisions across the service.
  */
-import { camelCase, pascalCase } from '../emit/names.ts';
-import type { ActionSpec, ShapeSpec } from '../load/meta-schema.ts';
-import { joinPath, modulePath, resolveRef, type RawModule, type RawService } from '../load/raw-catalogue.ts';
-import type { YamlPath } from '../load/yaml-source.ts';
-import type { ActionNode, ActionTenancy } from './action-node.ts';
-import type { FieldNode } from './field-node.ts';
+import { camelCase, pascalCase } from '../shared/naming.ts';
+import type { ActionSpec, ShapeSpec } from './meta-schema.ts';
+import { joinPath, modulePath, resolveRef, type RawModule, type RawService } from './raw-catalogue.ts';
+import type { YamlPath } from './yaml-source.ts';
+import type { ActionNode, ActionTenancy } from '../ir/action-node.ts';
+import type { FieldNode } from '../ir/field-node.ts';
 import { declaredFields } from './normalise-fields.ts';
 import { operationIdOf, pathParamNames, resourceId, sentence } from './normalise-names.ts';
-import type { IdStyle, Scope } from './resource-node.ts';
-import type { ShapeNode } from './shape-node.ts';
-import type { SourceLocation } from './source-location.ts';
+import type { IdStyle, Scope } from '../ir/resource-node.ts';
+import type { ShapeNode } from '../ir/shape-node.ts';
+import type { SourceLocation } from '../ir/source-location.ts';
 
 export interface ActionOwner {
   readonly service: RawService;

@@ -2,13 +2,13 @@
  * Field normalisation: implicit (system) columns of each scope, and declared catalogue fields with
  * their SQL column, filter operators and resolved ref target.
  */
-import { DEFAULT_CODE_LENGTH, DEFAULT_SEQUENCE_PAD } from '../load/check-generate.ts';
-import type { FieldSpec } from '../load/meta-schema.ts';
-import { resolveRef, type RawModule, type RawService } from '../load/raw-catalogue.ts';
-import type { YamlPath } from '../load/yaml-source.ts';
-import { FILTER_OPS, type FieldNode, type FieldType, type FilterOp, type GenerateSpec, type RefTarget } from './field-node.ts';
-import type { IdStyle, Scope } from './resource-node.ts';
-import type { SourceLocation } from './source-location.ts';
+import { DEFAULT_CODE_LENGTH, DEFAULT_SEQUENCE_PAD } from './check-generate.ts';
+import type { FieldSpec } from './meta-schema.ts';
+import { resolveRef, type RawModule, type RawService } from './raw-catalogue.ts';
+import type { YamlPath } from './yaml-source.ts';
+import { FILTER_OPS, type FieldNode, type FieldType, type FilterOp, type GenerateSpec, type RefTarget } from '../ir/field-node.ts';
+import type { IdStyle, Scope } from '../ir/resource-node.ts';
+import type { SourceLocation } from '../ir/source-location.ts';
 import { resourceId, tableName } from './normalise-names.ts';
 
 /** Types whose values compare as text, so `search:` and `icontains` make sense. */

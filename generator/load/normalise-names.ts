@@ -2,8 +2,8 @@
  * Derived names of the IR (ids, tables, type names, operation ids). Each rule lives here once so the
  * checks and the normaliser agree; emitters read the results from the IR, never recompute them.
  */
-import { camelCase, pascalCase, snakeCase } from '../emit/names.ts';
-import type { ModuleFile, ResourceSpec } from '../load/meta-schema.ts';
+import { camelCase, pascalCase, snakeCase } from '../shared/naming.ts';
+import type { ModuleFile, ResourceSpec } from './meta-schema.ts';
 
 /** Qualified resource id `<service>.<module>.<resource>`. */
 export function resourceId(service: string, module: string, key: string): string {

@@ -4,13 +4,13 @@
  * any collision left after that is an error, because emitters key files and exports by these names.
  */
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
-import { pascalCase } from '../emit/names.ts';
-import type { ActionNode } from './action-node.ts';
-import type { ModuleNode } from './module-node.ts';
+import { pascalCase } from '../shared/naming.ts';
+import type { ActionNode } from '../ir/action-node.ts';
+import type { ModuleNode } from '../ir/module-node.ts';
 import { withOperationId } from './normalise-actions.ts';
 import { CRUD_OPERATION_SUFFIX } from './normalise-names.ts';
-import type { CrudOperation, ResourceNode } from './resource-node.ts';
-import type { SourceLocation } from './source-location.ts';
+import type { CrudOperation, ResourceNode } from '../ir/resource-node.ts';
+import type { SourceLocation } from '../ir/source-location.ts';
 
 const CRUD_ROUTES: Record<CrudOperation, { method: string; item: boolean; suffix?: string }> = {
   list: { method: 'GET', item: false },

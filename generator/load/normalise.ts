@@ -4,35 +4,37 @@
  * The result is deeply frozen: emitters share it and must never change it.
  */
 import type { Diagnostic } from '../diagnostics.ts';
-import type { ResourceSpec } from '../load/meta-schema.ts';
-import { resolveRef, resourcePath, type RawCatalogue, type RawModule, type RawService } from '../load/raw-catalogue.ts';
-import type { ActionNode } from './action-node.ts';
-import type { CatalogueNode } from './catalogue-node.ts';
-import type { RefTarget } from './field-node.ts';
-import type { ModuleNode } from './module-node.ts';
+import type { ResourceSpec } from './meta-schema.ts';
+import { resolveRef, resourcePath, type RawCatalogue, type RawModule, type RawService } from './raw-catalogue.ts';
+import type { ActionNode } from '../ir/action-node.ts';
+import type { CatalogueNode } from '../ir/catalogue-node.ts';
+import type { RefTarget } from '../ir/field-node.ts';
+import type { ModuleNode } from '../ir/module-node.ts';
 import { normaliseAction } from './normalise-actions.ts';
 import { declaredFields, systemFields } from './normalise-fields.ts';
-import { camelCase } from '../emit/names.ts';
+import { camelCase } from '../shared/naming.ts';
 import { resourceId, tableName, typeName } from './normalise-names.ts';
 import { settleServiceNames } from './normalise-unique.ts';
-import { CRUD_OPERATIONS, type ResourceNode } from './resource-node.ts';
-import type { ServiceNode } from './service-node.ts';
+import { CRUD_OPERATIONS, type ResourceNode } from '../ir/resource-node.ts';
+import type { ServiceNode } from '../ir/service-node.ts';
+import { byKey, compareStrings } from '../shared/ordering.ts';
+import { STYLE_CONVENTIONS } from '../shared/style-conventions.ts';
 
 export type Reporter = (d: Diagnostic) => void;
 
 export function normalise(raw: RawCatalogue, report: Reporter = () => {}): CatalogueNode {
-  const services = raw.services.map((s) => normaliseService(s, report)).sort((a, b) => cmp(a.name, b.name));
+  const services = raw.services.map((s) => normaliseService(s, report)).sort(byKey((s) => s.name));
   return deepFreeze({ kind: 'catalogue', services });
 }
 
 function normaliseService(s: RawService, report: Reporter): ServiceNode {
   const spec = s.spec;
-  const trailingSlash = spec.trailing_slash ?? spec.style === 'drf';
+  const trailingSlash = spec.trailing_slash ?? STYLE_CONVENTIONS[spec.style].trailingSlash;
   const modules = s.modules
     .map((m) => normaliseModule(s, m, trailingSlash))
-    .sort((a, b) => cmp(a.name, b.name));
+    .sort(byKey((m) => m.name));
   const settled = settleServiceNames(modules, report);
-  const resources = settled.flatMap((m) => m.resources).sort((a, b) => cmp(a.path, b.path));
+  const resources = settled.flatMap((m) => m.resources).sort(byKey((r) => r.path));
   const actions = [...resources.flatMap((r) => r.actions), ...settled.flatMap((m) => m.actions)].sort(byPathMethod);
   return {
     kind: 'service',
@@ -60,7 +62,7 @@ function normaliseModule(s: RawService, m: RawModule, trailingSlash: boolean): M
   const spec = m.spec;
   const resources = Object.entries(spec.resources ?? {})
     .map(([key, r]) => normaliseResource(s, m, key, r, trailingSlash))
-    .sort((a, b) => cmp(a.path, b.path));
+    .sort(byKey((r) => r.path));
   const actions = Object.entries(spec.actions ?? {})
     .map(([name, a]) => normaliseAction(name, a, { service: s, module: m, trailingSlash, tag: spec.title, yamlPath: ['actions'] }))
     .sort(byPathMethod);
@@ -136,7 +138,7 @@ function normaliseResource(s: RawService, m: RawModule, key: string, r: Resource
     },
     tenantRoot: r.tenant_root ?? false,
     tenantOptional: r.tenant_optional ?? false,
-    handlers: Object.fromEntries(Object.entries(r.handlers ?? {}).sort(([a], [b]) => cmp(a, b))),
+    handlers: Object.fromEntries(Object.entries(r.handlers ?? {}).sort(([a], [b]) => compareStrings(a, b))),
     multipart: CRUD_OPERATIONS.filter((o) => (r.multipart ?? []).includes(o)),
     permissions: {
       view: `${module}.${key}.view`,
@@ -174,11 +176,7 @@ function coreTarget(s: RawService, from: RawModule, key: string): RefTarget | nu
 }
 
 function byPathMethod(a: ActionNode, b: ActionNode): number {
-  return cmp(a.path, b.path) || cmp(a.method, b.method);
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareStrings(a.path, b.path) || compareStrings(a.method, b.method);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -5,6 +5,7 @@
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { GeneratedFile } from '../emit/generated-file.ts';
+import { byKey, compareStrings } from '../shared/ordering.ts';
 
 export interface WritePlan {
   readonly write: readonly GeneratedFile[];
@@ -69,10 +70,9 @@ export async function planWrites(root: string, files: readonly GeneratedFile[], 
       if (!emitted.has(p) && !(opts.preserve?.(p) ?? false)) remove.push(p);
     }
   }
-  const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  write.sort((a, b) => byPath(a.path, b.path));
-  keep.sort(byPath);
-  remove.sort(byPath);
+  write.sort(byKey((f) => f.path));
+  keep.sort(compareStrings);
+  remove.sort(compareStrings);
   return { write, keep, remove, previous };
 }
 

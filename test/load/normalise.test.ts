@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { loadCatalogue } from '../../generator/load/load-catalogue.ts';
-import { operationIdOf, tableName, typeName } from '../../generator/ir/normalise-names.ts';
-import { filterOps } from '../../generator/ir/normalise-fields.ts';
+import { operationIdOf, tableName, typeName } from '../../generator/load/normalise-names.ts';
+import { filterOps } from '../../generator/load/normalise-fields.ts';
 
 const root = fileURLToPath(new URL('../fixtures/basic', import.meta.url));
 

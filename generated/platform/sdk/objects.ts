@@ -20,10 +20,10 @@ export type ObjectsApi = {
     deleteObject(objectTypeId: string, objectId: string, query?: ObjectsDeleteQuery, opts?: RequestOptions): Promise<ObjectsDeleteResponse>;
     /** Get object `GET objects/{object_type_id}/{object_id}` */
     getObject(objectTypeId: string, objectId: string, opts?: RequestOptions): Promise<ObjectsGetResponse>;
-    /** List objects `GET objects/{object_type_id}/list` */
-    listObjects(objectTypeId: string, query?: ObjectsListQuery, opts?: RequestOptions): Promise<ObjectsListResponse>;
     /** List object version history `GET objects/{object_type_id}/{object_id}/versions` */
     listObjectVersionHistory(objectTypeId: string, objectId: string, query?: ObjectsVersionsQuery, opts?: RequestOptions): Promise<ObjectsVersionsResponse[]>;
+    /** List objects `GET objects/{object_type_id}/list` */
+    listObjects(objectTypeId: string, query?: ObjectsListQuery, opts?: RequestOptions): Promise<ObjectsListResponse>;
     /** List trashed objects `GET objects/{object_type_id}/trash` */
     listTrashedObjects(objectTypeId: string, query?: ObjectsTrashQuery, opts?: RequestOptions): Promise<ObjectsTrashResponse>;
     /** Restore deleted object `POST objects/{object_type_id}/{object_id}/restore` */
@@ -45,8 +45,8 @@ export function objectsApi(t: Transport): ObjectsApi {
       createObject: action(t, 'POST', 'objects/{object_type_id}'),
       deleteObject: action(t, 'DELETE', 'objects/{object_type_id}/{object_id}'),
       getObject: action(t, 'GET', 'objects/{object_type_id}/{object_id}', false),
-      listObjects: action(t, 'GET', 'objects/{object_type_id}/list'),
       listObjectVersionHistory: action(t, 'GET', 'objects/{object_type_id}/{object_id}/versions'),
+      listObjects: action(t, 'GET', 'objects/{object_type_id}/list'),
       listTrashedObjects: action(t, 'GET', 'objects/{object_type_id}/trash'),
       restoreDeletedObject: action(t, 'POST', 'objects/{object_type_id}/{object_id}/restore', false),
       searchObjects: action(t, 'POST', 'objects/{object_type_id}/search'),

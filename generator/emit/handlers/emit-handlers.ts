@@ -9,8 +9,8 @@
 import type { ActionNode, CrudOperation, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
 import { header, type EmitContext, type GeneratedFile } from '../generated-file.ts';
 import { actionValidatorNames, pascalCase, resourceValidatorNames, serviceDir } from '../names.ts';
-import { compareStrings } from '../openapi/sort-document.ts';
-import { importBlock, quote } from '../router/print-literal.ts';
+import { compareStrings } from '../../shared/ordering.ts';
+import { importBlock, quote } from '../shared/print-literal.ts';
 
 /** From `generated/<service>/server/` to the project's `runtime/`. */
 const RUNTIME_IMPORT = '../../../runtime';

@@ -5,12 +5,14 @@
  */
 import type { ServiceNode } from '../../ir/index.ts';
 import type { EmitContext, GeneratedFile } from '../generated-file.ts';
-import type { JsonSchema } from './field-schema.ts';
+import type { JsonSchema } from '../../shared/json-schema.ts';
+import { compareStrings } from '../../shared/ordering.ts';
+import { STYLE_CONVENTIONS } from '../../shared/style-conventions.ts';
 import { addActionOperation, addResourceOperations, type OperationSink } from './operations.ts';
 import { resourceSchemas } from './resource-schemas.ts';
 import { securitySchemes } from './security.ts';
-import { compareStrings, sortDocument } from './sort-document.ts';
-import { errorResponse, errorResponseName, errorSchemas } from './style-schemas.ts';
+import { sortDocument } from './sort-document.ts';
+import { errorResponse, errorResponseName } from './style-schemas.ts';
 
 /** One tag per module (the IR names it, usually the module title), sorted; described by the module it comes from. */
 function tags(service: ServiceNode): JsonSchema[] {
@@ -45,15 +47,16 @@ function tenancyParameters(service: ServiceNode): Record<string, JsonSchema> {
 
 /** The OpenAPI document of one service as a plain object. */
 export function buildOpenApiDocument(service: ServiceNode): JsonSchema {
-  const sink: OperationSink = { service, paths: {}, schemas: {}, errorStatuses: new Set() };
-  for (const r of service.resources) Object.assign(sink.schemas, resourceSchemas(r, service));
+  const style = STYLE_CONVENTIONS[service.style];
+  const sink: OperationSink = { service, style, paths: {}, schemas: {}, errorStatuses: new Set() };
+  for (const r of service.resources) Object.assign(sink.schemas, resourceSchemas(r, service, style));
   for (const r of service.resources) addResourceOperations(sink, r);
   // service.actions holds resource and module actions alike.
   for (const a of service.actions) addActionOperation(sink, a);
-  Object.assign(sink.schemas, errorSchemas(service.style));
+  Object.assign(sink.schemas, style.errorSchemas);
 
   const responses: Record<string, JsonSchema> = {};
-  for (const s of sink.errorStatuses) responses[errorResponseName(s)] = errorResponse(service.style, s);
+  for (const s of sink.errorStatuses) responses[errorResponseName(s)] = errorResponse(style, s);
   const schemes = securitySchemes(service);
 
   const doc: JsonSchema = {

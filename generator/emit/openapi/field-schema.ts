@@ -3,8 +3,8 @@
  * `Record<FieldType, …>` so a new field type does not compile until it has a mapping.
  */
 import type { FieldNode, FieldType, ResourceNode, ServiceNode } from '../../ir/index.ts';
-
-export type JsonSchema = Record<string, unknown>;
+import type { JsonSchema } from '../../shared/json-schema.ts';
+import { decimalPattern, prefixedIdPattern, refTarget, TIME_PATTERN } from '../shared/fields.ts';
 
 /**
  * `read`: a response body; `write`: a JSON request body; `query`: a query or path parameter;
@@ -17,29 +17,12 @@ export interface FieldSchemaContext {
   readonly direction: SchemaDirection;
 }
 
-/** Pattern a decimal string must match: at most precision − scale integer digits and scale decimals. */
-export function decimalPattern(f: Pick<FieldNode, 'precision' | 'scale'>): string {
-  if (f.precision === undefined) return '^-?\\d+(?:\\.\\d+)?$';
-  const scale = f.scale ?? 0;
-  const whole = f.precision - scale;
-  const intPart = whole > 0 ? `\\d{1,${whole}}` : '0';
-  return scale > 0 ? `^-?${intPart}(?:\\.\\d{1,${scale}})?$` : `^-?${intPart}$`;
-}
-
-/** `HH:MM` or `HH:MM:SS` (24h). */
-export const TIME_PATTERN = '^(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?$';
-
 /** The id schema of a resource: serial integers or `<prefix>_…` strings. */
 export function idSchema(r: Pick<ResourceNode, 'idStyle' | 'idPrefix'> | undefined, service: ServiceNode): JsonSchema {
   const style = r?.idStyle ?? service.idStyle;
   if (style === 'serial') return { type: 'integer', minimum: 1 };
   const prefix = r?.idPrefix;
-  return prefix ? { type: 'string', pattern: `^${prefix}_[A-Za-z0-9]+$` } : { type: 'string' };
-}
-
-/** Resolves a ref's target within the service; refs across services fall back to the service id style. */
-export function refTarget(f: FieldNode, service: ServiceNode): ResourceNode | undefined {
-  return f.ref ? service.resources.find((r) => r.id === f.ref!.resource) : undefined;
+  return prefix ? { type: 'string', pattern: prefixedIdPattern(prefix) } : { type: 'string' };
 }
 
 function bounded(base: JsonSchema, f: FieldNode, minKey: string, maxKey: string): JsonSchema {
@@ -65,7 +48,6 @@ const FIELD_SCHEMAS: Record<FieldType, (f: FieldNode, ctx: FieldSchemaContext) =
   boolean: () => ({ type: 'boolean' }),
   date: () => ({ type: 'string', format: 'date' }),
   datetime: () => ({ type: 'string', format: 'date-time' }),
-  // JSON Schema's `time` format demands an offset; the catalogue's times are wall-clock HH:MM[:SS].
   time: () => ({ type: 'string', pattern: TIME_PATTERN }),
   email: () => ({ type: 'string', format: 'email' }),
   url: () => ({ type: 'string', format: 'uri' }),

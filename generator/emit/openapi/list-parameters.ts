@@ -1,26 +1,14 @@
 /**
  * Query parameters of a list endpoint: pagination (per style), `search`, `ordering`,
  * `deleted` for soft-deleted resources, `format`, and one parameter per filter operator.
- * The Zod list-query validator accepts exactly these keys (see zod/list-query.ts).
+ * The Zod list-query validator accepts exactly these keys (see emit/shared/list-query.ts).
  */
 import type { FieldNode, FilterOp, ResourceNode, ServiceNode } from '../../ir/index.ts';
-import { fieldSchema, type JsonSchema } from './field-schema.ts';
-import { compareStrings } from './sort-document.ts';
-import { DELETED_PARAM_VALUES, PAGINATION_PARAMS } from './style-conventions.ts';
-
-/** Query key of a filter: `status` for exact, `starts_at__gte` otherwise. */
-export function filterKey(f: FieldNode, op: FilterOp): string {
-  return op === 'exact' ? f.name : `${f.name}__${op}`;
-}
-
-/** Every `?ordering=` value: each orderable field ascending and descending, sorted. */
-export function orderingValues(r: ResourceNode): string[] {
-  return r.fields.filter((f) => f.orderable).flatMap((f) => [f.name, `-${f.name}`]).sort();
-}
-
-export function searchable(r: ResourceNode): boolean {
-  return r.fields.some((f) => f.search);
-}
+import type { JsonSchema } from '../../shared/json-schema.ts';
+import { compareStrings } from '../../shared/ordering.ts';
+import type { StyleConventions } from '../../shared/style-conventions.ts';
+import { DELETED_PARAM_VALUES, filterKey, orderingValues, searchable } from '../shared/list-query.ts';
+import { fieldSchema } from './field-schema.ts';
 
 const OP_DESCRIPTIONS: Record<FilterOp, string> = {
   exact: 'equals',
@@ -47,8 +35,8 @@ function filterSchema(f: FieldNode, op: FilterOp, service: ServiceNode): JsonSch
   }
 }
 
-export function listParameters(r: ResourceNode, service: ServiceNode): JsonSchema[] {
-  const params: JsonSchema[] = PAGINATION_PARAMS[service.style].map((p) => {
+export function listParameters(r: ResourceNode, service: ServiceNode, style: StyleConventions): JsonSchema[] {
+  const params: JsonSchema[] = style.pagination.map((p) => {
     const schema: JsonSchema = { type: p.type };
     if (p.min !== undefined) schema.minimum = p.min;
     if (p.max !== undefined) schema.maximum = p.max;

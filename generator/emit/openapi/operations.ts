@@ -5,14 +5,17 @@
  */
 import type { ActionNode, CrudOperation, FieldNode, ResourceNode, ServiceNode, ShapeNode } from '../../ir/index.ts';
 import { schemaNames } from '../names.ts';
-import { fieldSchema, idSchema, objectSchema, type JsonSchema } from './field-schema.ts';
+import type { JsonSchema } from '../../shared/json-schema.ts';
+import { successEnvelope, type StyleConventions } from '../../shared/style-conventions.ts';
+import { writableFields } from '../shared/fields.ts';
+import { fieldSchema, idSchema, objectSchema } from './field-schema.ts';
 import { listParameters } from './list-parameters.ts';
-import { writableFields } from './resource-schemas.ts';
-import { errorResponseName, ref, responseRef, successEnvelope } from './style-schemas.ts';
-import { deleteStatus, wrapsBodies } from './style-conventions.ts';
+import { errorResponseName, ref, responseRef } from './style-schemas.ts';
 
 export interface OperationSink {
   readonly service: ServiceNode;
+  /** The service's style entry, selected once per document. */
+  readonly style: StyleConventions;
   readonly paths: Record<string, Record<string, unknown>>;
   readonly schemas: Record<string, JsonSchema>;
   /** Error statuses referenced by any operation; each becomes a component response. */
@@ -39,13 +42,12 @@ function addOperation(sink: OperationSink, path: string, method: string, op: Rec
 
 /** A JSON body schema, wrapped in the platform envelope where the style wants it. */
 function jsonContent(sink: OperationSink, data: JsonSchema): JsonSchema {
-  return { 'application/json': { schema: wrapsBodies(sink.service.style) ? successEnvelope(data) : data } };
+  return { 'application/json': { schema: sink.style.wrapsBodies ? successEnvelope(data) : data } };
 }
 
 function errorResponses(sink: OperationSink, statuses: Iterable<number>): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
-  const all = new Set(statuses);
-  if (sink.service.style === 'roomloop') all.add(429); // seed 001: rate limits apply per token
+  const all = new Set([...statuses, ...sink.style.commonErrors]);
   for (const s of [...all].sort((a, b) => a - b)) {
     sink.errorStatuses.add(s);
     out[String(s)] = responseRef(errorResponseName(s));
@@ -91,7 +93,7 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
       case 'list':
         addOperation(sink, collection, 'get', {
           ...base(op, `List ${words(r.name)}`),
-          parameters: [...tenant, ...listParameters(r, service)],
+          parameters: [...tenant, ...listParameters(r, service, sink.style)],
           responses: { 200: { description: `A page of ${words(r.name)}.`, content: { 'application/json': { schema: ref(names.page) } } }, ...errorResponses(sink, [400, 401, 403]) },
         });
         break;
@@ -120,7 +122,7 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
         });
         break;
       case 'delete': {
-        const status = deleteStatus(service.style);
+        const status = sink.style.deleteStatus;
         const ok = status === 204
           ? { 204: { description: r.softDelete ? `${model} hidden (soft delete).` : `${model} deleted.` } }
           : { [status]: { description: `${model} deleted.`, content: jsonContent(sink, { type: 'null' }) } };
@@ -193,7 +195,7 @@ function requestBody(sink: OperationSink, shape: ShapeNode): JsonSchema | undefi
 function successResponse(sink: OperationSink, a: ActionNode): JsonSchema {
   const shape = a.response;
   const description = a.summary || 'Success.';
-  if (a.status === 204 || (shape.shape === 'empty' && !wrapsBodies(sink.service.style))) return { description };
+  if (a.status === 204 || (shape.shape === 'empty' && !sink.style.wrapsBodies)) return { description };
   switch (shape.shape) {
     case 'empty':
       return { description, content: jsonContent(sink, { type: 'null' }) };

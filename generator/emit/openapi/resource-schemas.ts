@@ -4,26 +4,19 @@
  * the PATCH body (all optional) and the list page.
  */
 import type { ResourceNode, ServiceNode } from '../../ir/index.ts';
+import type { JsonSchema } from '../../shared/json-schema.ts';
+import type { StyleConventions } from '../../shared/style-conventions.ts';
 import { schemaNames } from '../names.ts';
-import { objectSchema, type JsonSchema } from './field-schema.ts';
-import { pageSchema, ref } from './style-schemas.ts';
+import { readableFields, writableFields } from '../shared/fields.ts';
+import { objectSchema } from './field-schema.ts';
+import { ref } from './style-schemas.ts';
 
-/** Fields a client may send: everything not server-set (system columns are read-only except `workspace`). */
-export function writableFields(r: ResourceNode) {
-  return r.fields.filter((f) => !f.readOnly);
-}
-
-/** Fields returned in responses. */
-export function readableFields(r: ResourceNode) {
-  return r.fields.filter((f) => !f.writeOnly);
-}
-
-export function resourceSchemas(r: ResourceNode, service: ServiceNode): Record<string, JsonSchema> {
+export function resourceSchemas(r: ResourceNode, service: ServiceNode, style: StyleConventions): Record<string, JsonSchema> {
   const names = schemaNames(r);
   const read = objectSchema(readableFields(r), { service, direction: 'read' }, (f) => !f.nullable);
   if (r.summary) read.description = r.summary;
   const write = writableFields(r);
-  const out: Record<string, JsonSchema> = { [names.read]: read, [names.page]: pageSchema(service.style, ref(names.read)) };
+  const out: Record<string, JsonSchema> = { [names.read]: read, [names.page]: style.pageSchema(ref(names.read)) };
   // Operations that take multipart/form-data (uploads) describe file fields as binary parts.
   const direction = (op: 'create' | 'update') => (r.multipart.includes(op) ? 'multipart' : 'write');
   if (r.operations.includes('create')) {

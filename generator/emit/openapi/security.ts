@@ -1,6 +1,6 @@
 /** Security schemes from `service.auth`, in the service's order of precedence (any one suffices). */
 import type { ServiceNode } from '../../ir/index.ts';
-import type { JsonSchema } from './field-schema.ts';
+import type { JsonSchema } from '../../shared/json-schema.ts';
 
 type AuthKind = ServiceNode['auth'][number];
 

@@ -2,11 +2,8 @@
  * Deterministic key order for the emitted document: paths, component names and tags sorted
  * by code unit (never locale-dependent), everything else in construction order.
  */
-import type { JsonSchema } from './field-schema.ts';
-
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+import type { JsonSchema } from '../../shared/json-schema.ts';
+import { compareStrings } from '../../shared/ordering.ts';
 
 export function sortKeys<T>(obj: Record<string, T>): Record<string, T> {
   const out: Record<string, T> = {};

@@ -8,7 +8,7 @@
 import type { ModuleNode, ServiceNode } from '../../ir/index.ts';
 import { header, type EmitContext, type GeneratedFile } from '../generated-file.ts';
 import { actionDescriptorName, camelCase, moduleFile, resourceDescriptorName } from '../names.ts';
-import { compareStrings } from '../openapi/sort-document.ts';
+import { compareStrings } from '../../shared/ordering.ts';
 import { renderModuleFile, RUNTIME_IMPORT } from './module-file.ts';
 import { moduleRoutes, mountOrder, type Route } from './routes.ts';
 

@@ -5,9 +5,9 @@
 import type { ModuleNode, ServiceNode } from '../../ir/index.ts';
 import { header } from '../generated-file.ts';
 import { actionDescriptorName, actionValidatorNames, resourceDescriptorName, resourceValidatorNames } from '../names.ts';
-import { compareStrings } from '../openapi/sort-document.ts';
+import { compareStrings } from '../../shared/ordering.ts';
 import { actionDescriptorData, resourceDescriptorData } from './resource-descriptor.ts';
-import { importBlock, printLiteral, quote } from './print-literal.ts';
+import { importBlock, printLiteral, quote } from '../shared/print-literal.ts';
 import type { Route } from './routes.ts';
 
 /** From `generated/<service>/server/` to the project's `runtime/`. */

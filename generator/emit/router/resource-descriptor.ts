@@ -5,9 +5,9 @@
  */
 import type { ActionNode, FieldNode, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
 import { actionValidatorNames, resourceDescriptorName, resourceValidatorNames } from '../names.ts';
-import { compareStrings } from '../openapi/sort-document.ts';
-import { filterKey } from '../openapi/list-parameters.ts';
-import { code, rows, type Code } from './print-literal.ts';
+import { compareStrings } from '../../shared/ordering.ts';
+import { filterKey } from '../shared/list-query.ts';
+import { code, rows, type Code } from '../shared/print-literal.ts';
 
 function sortedRecord<T>(entries: [string, T][]): Record<string, T> {
   return Object.fromEntries(entries.sort(([a], [b]) => compareStrings(a, b)));

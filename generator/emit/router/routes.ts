@@ -6,8 +6,8 @@
  */
 import type { ActionNode, CrudOperation, HttpMethod, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
 import { actionDescriptorName, resourceDescriptorName } from '../names.ts';
-import { compareStrings } from '../openapi/sort-document.ts';
-import { quote } from './print-literal.ts';
+import { compareStrings } from '../../shared/ordering.ts';
+import { quote } from '../shared/print-literal.ts';
 
 export interface Route {
   readonly method: HttpMethod;

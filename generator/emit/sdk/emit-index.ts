@@ -3,20 +3,21 @@
  * plus re-exports of errors and types).
  */
 import type { ModuleNode, ServiceNode } from '../../ir/index.ts';
-import { moduleRoot } from './emit-module.ts';
+import { byKey } from '../../shared/ordering.ts';
+import { STYLE_CONVENTIONS } from '../../shared/style-conventions.ts';
 import { header, type GeneratedFile } from '../generated-file.ts';
-import { serviceDir } from './sdk-names.ts';
-import { clientTypeName, moduleApiName, moduleApiType } from './sdk-names.ts';
-import { WIRE_STYLES, authPaths } from './wire-style.ts';
+import { authPaths } from './auth-paths.ts';
+import { moduleRoot } from './emit-module.ts';
+import { clientTypeName, moduleApiName, moduleApiType, serviceDir } from './sdk-names.ts';
 
 export function emitWire(service: ServiceNode, dir: string): GeneratedFile {
   const config = {
     basePath: service.basePath,
     trailingSlash: service.trailingSlash,
-    unwrap: WIRE_STYLES[service.style].unwrap,
+    unwrap: STYLE_CONVENTIONS[service.style].wrapsBodies,
     tenantHeader: service.tenantHeader,
     appHeader: service.appHeader,
-    // bearer_key services take the key as `Authorization: Bearer` (seed 001/002).
+    // bearer_key services take the key as `Authorization: Bearer` (the RoomLoop and platform documents).
     apiKeyHeader: service.apiKeyHeader,
     auth: authPaths(service),
   };
@@ -30,7 +31,7 @@ export const wire: WireConfig = ${JSON.stringify(config, null, 2)};
 }
 
 export function emitIndex(service: ServiceNode, dir: string): GeneratedFile {
-  const modules = [...service.modules].sort((a, b) => a.name.localeCompare(b.name));
+  const modules = [...service.modules].sort(byKey((m) => m.name));
   const clientType = clientTypeName(service);
   const auth = authType(service);
   const parts = [...modules.map(moduleApiType), ...(auth ? [auth] : [])];

@@ -5,6 +5,7 @@
  */
 import type { ActionNode, CrudOperation, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
 import { header, type GeneratedFile } from '../generated-file.ts';
+import { byKey, compareStrings } from '../../shared/ordering.ts';
 import { camelCase, schemaNames } from '../names.ts';
 import { TypeScope, actionTypeNames, doc, fieldType, propName } from './ts-types.ts';
 import { listQueryName, moduleApiName, moduleApiType, moduleClientName } from './sdk-names.ts';
@@ -72,7 +73,8 @@ function actionValue(a: ActionNode): string {
 }
 
 const indent = (s: string, by: string) => s.replace(/\n(?!\n)/g, `\n${by}`);
-const sortedKeys = (n: NsNode) => [...n.children.keys()].sort();
+const sortedKeys = (n: NsNode) => [...n.children.keys()].sort(compareStrings);
+const bySdkName = byKey((a: ActionNode) => a.sdkName);
 
 function nodeType(n: NsNode, scope: TypeScope): string {
   const parts: string[] = [];
@@ -85,7 +87,7 @@ function nodeType(n: NsNode, scope: TypeScope): string {
     parts.push(methods.length === ALL_METHODS.length ? api : `Pick<${api}, ${methods.map((m) => `'${m}'`).join(' | ')}>`);
   }
   const members = [
-    ...[...n.actions].sort((a, b) => a.sdkName.localeCompare(b.sdkName)).map((a) => actionSignature(a, scope)),
+    ...[...n.actions].sort(bySdkName).map((a) => actionSignature(a, scope)),
     ...sortedKeys(n).map((k) => {
       const child = n.children.get(k)!;
       return `${doc(child.resource?.summary, '')}readonly ${propName(k)}: ${nodeType(child, scope)};`;
@@ -97,7 +99,7 @@ function nodeType(n: NsNode, scope: TypeScope): string {
 
 function nodeValue(n: NsNode): string {
   const members = [
-    ...[...n.actions].sort((a, b) => a.sdkName.localeCompare(b.sdkName)).map((a) => `${propName(a.sdkName)}: ${actionValue(a)},`),
+    ...[...n.actions].sort(bySdkName).map((a) => `${propName(a.sdkName)}: ${actionValue(a)},`),
     ...sortedKeys(n).map((k) => `${propName(k)}: ${nodeValue(n.children.get(k)!)},`),
   ];
   const obj = `{\n  ${members.map((m) => indent(m, '  ')).join('\n  ')}\n}`;
@@ -125,7 +127,7 @@ function typeImports(m: ModuleNode, scope: TypeScope): string[] {
       if (base && /^[A-Z]/.test(base) && base !== 'FormData' && base !== 'Blob') names.add(base);
     }
   }
-  return [...names].sort();
+  return [...names].sort(compareStrings);
 }
 
 export function emitModule(service: ServiceNode, m: ModuleNode, dir: string): GeneratedFile {

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { ServiceNode } from '../../ir/index.ts';
+import { byKey } from '../../shared/ordering.ts';
 import { header, type EmitContext, type GeneratedFile } from '../generated-file.ts';
 import { emitIndex, emitWire } from './emit-index.ts';
 import { emitModule } from './emit-module.ts';
@@ -34,5 +35,5 @@ export async function emitSdk(service: ServiceNode, _ctx: EmitContext): Promise<
     ...emitPackage(service, dir),
     emitReadme(service, dir),
   ];
-  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return files.sort(byKey((f) => f.path));
 }

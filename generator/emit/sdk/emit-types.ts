@@ -4,16 +4,17 @@
  * file costs nothing at run time and little at type-check time (no deep indexed-access chains).
  */
 import type { CrudOperation, ServiceNode, ShapeNode } from '../../ir/index.ts';
+import { compareStrings } from '../../shared/ordering.ts';
+import { STYLE_CONVENTIONS } from '../../shared/style-conventions.ts';
 import { header, type GeneratedFile } from '../generated-file.ts';
-import { serviceDir } from './sdk-names.ts';
 import { schemaNames } from '../names.ts';
-import { TypeScope, actionTypeNames, bodyDirection, doc, listQueryBody, objectBody, readableFields, writableFields } from './ts-types.ts';
-import { WIRE_STYLES } from './wire-style.ts';
-import { listQueryName } from './sdk-names.ts';
+import { readableFields, writableFields } from '../shared/fields.ts';
+import { listQueryName, serviceDir } from './sdk-names.ts';
+import { TypeScope, actionTypeNames, bodyDirection, doc, listQueryBody, objectBody } from './ts-types.ts';
 
 export function emitTypes(service: ServiceNode, dir: string): GeneratedFile {
   const scope = new TypeScope(service);
-  const style = WIRE_STYLES[service.style];
+  const style = STYLE_CONVENTIONS[service.style];
   const decls = new Map<string, string>();
   const add = (name: string, text: string) => {
     if (decls.has(name) && decls.get(name) !== text) throw new Error(`sdk: type ${name} declared twice with different shapes`);
@@ -32,7 +33,7 @@ export function emitTypes(service: ServiceNode, dir: string): GeneratedFile {
     if (has('update')) add(n.update, `export interface ${n.update} ${objectBody(write, scope, bodyDirection(r, 'update'), (f) => f.required)}`);
     if (has('partial_update')) add(n.partialUpdate, `export interface ${n.partialUpdate} ${objectBody(write, scope, 'write', () => false)}`);
     add(n.page, `export interface ${n.page} ${style.pageType(n.read)}`);
-    add(listQueryName(r), `export type ${listQueryName(r)} = ${listQueryBody(r, scope, style.pageQuery)};`);
+    add(listQueryName(r), `export type ${listQueryName(r)} = ${listQueryBody(r, scope, style.pagination)};`);
   }
 
   for (const a of service.actions) {
@@ -45,6 +46,6 @@ export function emitTypes(service: ServiceNode, dir: string): GeneratedFile {
     add(s.name, `export interface ${s.name} ${objectBody(s.fields, scope, dir, (f) => f.required)}`);
   }
 
-  const body = [...decls.keys()].sort().map((k) => decls.get(k)!).join('\n\n');
+  const body = [...decls.keys()].sort(compareStrings).map((k) => decls.get(k)!).join('\n\n');
   return { path: `${dir}/types.ts`, contents: `${header(serviceDir(service))}\n${body}\n` };
 }

@@ -3,7 +3,10 @@
  * (`schemaNames()` in names.ts), so `types.ts` can be checked against openapi.json.
  */
 import type { ActionNode, FieldNode, FieldType, ResourceNode, ServiceNode, ShapeNode } from '../../ir/index.ts';
+import { compareStrings } from '../../shared/ordering.ts';
+import type { PaginationParam } from '../../shared/style-conventions.ts';
 import { pascalCase, schemaNames } from '../names.ts';
+import { DELETED_PARAM_VALUES, filterKey, orderingValues, searchable } from '../shared/list-query.ts';
 
 /** Looks up resources by qualified id; refs and shapes name their targets that way. */
 export class TypeScope {
@@ -28,6 +31,8 @@ export class TypeScope {
 export type Direction = 'read' | 'write' | 'query' | 'multipart';
 
 const str = () => 'string';
+/** `'a' | 'b'`: a union of string literal types. */
+const literals = (values: readonly string[]) => values.map((v) => `'${v}'`).join(' | ');
 /** Every field type must have a mapping, so a new type without one does not compile (mirrors openapi/field-schema.ts). */
 const FIELD_TS: Record<FieldType, (f: FieldNode, scope: TypeScope, dir: Direction) => string> = {
   string: str, text: str, email: str, url: str, uuid: str, date: str, datetime: str, time: str,
@@ -38,7 +43,7 @@ const FIELD_TS: Record<FieldType, (f: FieldNode, scope: TypeScope, dir: Directio
   integer: () => 'number',
   boolean: () => 'boolean',
   json: () => 'unknown',
-  enum: (f) => [...(f.enumValues ?? [])].sort().map((v) => `'${v}'`).join(' | ') || 'string',
+  enum: (f) => literals([...(f.enumValues ?? [])].sort(compareStrings)) || 'string',
   ref: (f, scope) => (f.ref ? scope.idType(scope.resource(f.ref.resource)) : 'number'),
 };
 
@@ -65,27 +70,23 @@ export function objectBody(fields: readonly FieldNode[], scope: TypeScope, dir: 
 export const bodyDirection = (r: ResourceNode, op: 'create' | 'update'): Direction =>
   r.operations.includes(op) && r.multipart.includes(op) ? 'multipart' : 'write';
 
-/** Fields a client may send / receives, as in openapi/resource-schemas.ts. */
-export const writableFields = (r: ResourceNode) => r.fields.filter((f) => !f.readOnly);
-export const readableFields = (r: ResourceNode) => r.fields.filter((f) => !f.writeOnly);
-
-/** Query members of a resource list, the same keys as openapi/list-parameters.ts. */
-export function listQueryBody(r: ResourceNode, scope: TypeScope, pageQuery: readonly string[]): string {
-  const members: [string, string][] = pageQuery.map((p) => p.split('?: ') as [string, string]);
-  if (r.fields.some((f) => f.search)) members.push(['search', 'string']);
-  const order = r.fields.filter((f) => f.orderable).flatMap((f) => [f.name, `-${f.name}`]).sort();
-  if (order.length) members.push(['ordering', order.map((o) => `'${o}'`).join(' | ')]);
-  if (r.softDelete) members.push(['deleted', "'include' | 'only'"]);
+/** Query members of a resource list: the keys of emit/shared/list-query.ts and the style's page parameters. */
+export function listQueryBody(r: ResourceNode, scope: TypeScope, pagination: readonly PaginationParam[]): string {
+  const members: [string, string][] = pagination.map((p) => [p.name, p.type === 'integer' ? 'number' : 'string']);
+  if (searchable(r)) members.push(['search', 'string']);
+  const order = orderingValues(r);
+  if (order.length) members.push(['ordering', literals(order)]);
+  if (r.softDelete) members.push(['deleted', literals(DELETED_PARAM_VALUES)]);
   for (const f of r.fields) {
     const t = fieldType({ ...f, nullable: false }, scope, 'query');
     for (const op of f.filter) {
-      const key = op === 'exact' ? f.name : `${f.name}__${op}`;
+      const key = filterKey(f, op);
       const v = op === 'in' ? (t.includes('|') ? `readonly (${t})[]` : `readonly ${t}[]`) : op === 'isnull' ? 'boolean' : op === 'icontains' ? 'string' : t;
       members.push([key, v]);
     }
   }
   // A field filter wins over a generic parameter of the same name (a `format` field vs `?format=`).
-  const unique = [...new Map(members).entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const unique = [...new Map(members).entries()].sort((a, b) => compareStrings(a[0], b[0]));
   return `{\n${unique.map(([k, v]) => `  ${propName(k)}?: ${v};`).join('\n')}\n}`;
 }
 

@@ -5,6 +5,7 @@
  * loader (runtime/db/seed.ts) knows no catalogue rules. Tables come parents first.
  */
 import type { ResourceNode, ServiceNode } from '../../ir/index.ts';
+import { byKey } from '../../shared/ordering.ts';
 import { header, type GeneratedFile } from '../generated-file.ts';
 
 export interface SeedTable {
@@ -56,7 +57,7 @@ export function buildSeed(service: ServiceNode): SeedFile {
   return {
     $comment: header(`spec/${service.name}/`).replace(/^\/\/ /, '').trimEnd(),
     service: service.name,
-    products: hasProducts ? [...service.products].map((p) => ({ code: p.code, name: p.name })).sort((a, b) => cmp(a.code, b.code)) : [],
+    products: hasProducts ? [...service.products].map((p) => ({ code: p.code, name: p.name })).sort(byKey((p) => p.code)) : [],
     permissions: hasProducts ? permissionCatalogue(service) : [],
     tables,
   };
@@ -82,7 +83,7 @@ export function permissionCatalogue(service: ServiceNode): SeedPermission[] {
     const module = resource?.module ?? a.permission.split('.')[0]!;
     byCode.set(a.permission, { code: a.permission, name: a.summary.replace(/\.$/, ''), module, resource: resource?.name ?? null });
   }
-  return [...byCode.values()].sort((a, b) => cmp(a.code, b.code));
+  return [...byCode.values()].sort(byKey((p) => p.code));
 }
 
 /** Wire names → columns; keys without a field are kept as given (e.g. an explicit `id`). */
@@ -97,7 +98,7 @@ function toColumns(r: ResourceNode, row: Readonly<Record<string, unknown>>): Rec
 
 /** Resources ordered so referenced tables load before the tables pointing at them. */
 function parentsFirst(resources: readonly ResourceNode[]): ResourceNode[] {
-  const sorted = [...resources].sort((a, b) => cmp(a.table, b.table));
+  const sorted = [...resources].sort(byKey((r) => r.table));
   const byId = new Map(sorted.map((r) => [r.id, r]));
   const out: ResourceNode[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
@@ -113,8 +114,4 @@ function parentsFirst(resources: readonly ResourceNode[]): ResourceNode[] {
   };
   sorted.forEach(visit);
   return out;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

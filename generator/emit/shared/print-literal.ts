@@ -24,7 +24,8 @@ export function quote(s: string): string {
   return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
 }
 
-function key(k: string): string {
+/** An object key, quoted only when it is not an identifier. */
+export function propertyKey(k: string): string {
   return IDENT.test(k) ? k : quote(k);
 }
 
@@ -37,7 +38,7 @@ function oneLine(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(oneLine).join(', ')}]`;
   if (typeof v === 'object') {
     const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
-    return entries.length ? `{ ${entries.map(([k, x]) => `${key(k)}: ${oneLine(x)}`).join(', ')} }` : '{}';
+    return entries.length ? `{ ${entries.map(([k, x]) => `${propertyKey(k)}: ${oneLine(x)}`).join(', ')} }` : '{}';
   }
   throw new Error(`print-literal: cannot print ${typeof v}`);
 }
@@ -62,7 +63,10 @@ export function printLiteral(v: unknown, indent = 0, col = indent): string {
   }
   const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined);
   if (entries.length === 0) return '{}';
-  const lines = entries.map(([k, x]) => `${pad}${key(k)}: ${printLiteral(x, indent + 2, indent + 2 + key(k).length + 2)},`);
+  const lines = entries.map(([k, x]) => {
+    const name = propertyKey(k);
+    return `${pad}${name}: ${printLiteral(x, indent + 2, indent + 2 + name.length + 2)},`;
+  });
   return `{\n${lines.join('\n')}\n${close}}`;
 }
 

@@ -9,7 +9,7 @@
 import type { ServiceNode } from '../../ir/index.ts';
 import { header, type EmitContext, type GeneratedFile } from '../generated-file.ts';
 import { camelCase, moduleFile } from '../names.ts';
-import { compareStrings } from '../openapi/sort-document.ts';
+import { compareStrings } from '../../shared/ordering.ts';
 import { renderModuleFile } from './module-file.ts';
 
 function renderIndex(service: ServiceNode): string {

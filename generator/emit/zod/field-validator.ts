@@ -7,8 +7,8 @@
  * so numbers and booleans are coerced.
  */
 import type { FieldNode, FieldType, ServiceNode } from '../../ir/index.ts';
-import { decimalPattern, refTarget, TIME_PATTERN } from '../openapi/field-schema.ts';
-import { printLiteral } from '../router/print-literal.ts';
+import { decimalPattern, prefixedIdPattern, refTarget, TIME_PATTERN } from '../shared/fields.ts';
+import { printLiteral, propertyKey, quote } from '../shared/print-literal.ts';
 
 export type ValidatorMode = 'body' | 'form';
 
@@ -17,19 +17,9 @@ export interface FieldValidatorContext {
   readonly mode: ValidatorMode;
 }
 
-/** A single-quoted TS string literal. */
-export function str(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
-}
-
 /** A regex literal from a pattern string. */
 export function regex(pattern: string): string {
   return `/${pattern.replace(/\//g, '\\/')}/`;
-}
-
-/** An object key, quoted only when it is not an identifier. */
-export function key(name: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : str(name);
 }
 
 function bounds(f: FieldNode): string {
@@ -60,12 +50,12 @@ const VALIDATORS: Record<FieldType, (f: FieldNode, ctx: FieldValidatorContext) =
   url: () => 'z.url()',
   uuid: () => 'z.uuid()',
   json: (_f, ctx) => (ctx.mode === 'form' ? 'z.string()' : 'z.json()'),
-  enum: (f) => `z.enum([${[...(f.enumValues ?? [])].sort().map(str).join(', ')}])`,
+  enum: (f) => `z.enum([${[...(f.enumValues ?? [])].sort().map(quote).join(', ')}])`,
   ref: (f, ctx) => {
     const target = refTarget(f, ctx.service);
     const style = target?.idStyle ?? ctx.service.idStyle;
     if (style === 'serial') return `${number(ctx)}.int().positive()`;
-    return target?.idPrefix ? `z.string().regex(${regex(`^${target.idPrefix}_[A-Za-z0-9]+$`)})` : 'z.string().min(1)';
+    return target?.idPrefix ? `z.string().regex(${regex(prefixedIdPattern(target.idPrefix))})` : 'z.string().min(1)';
   },
   // In JSON a file field carries a URL or an upload reference; multipart uploads never reach here.
   file: () => 'z.string()',
@@ -86,8 +76,4 @@ export function fieldValidator(f: FieldNode, ctx: FieldValidatorContext, optiona
 export function defaultCode(value: NonNullable<FieldNode['default']> | null): string {
   const literal = printLiteral(value);
   return value !== null && typeof value === 'object' ? `.default(() => (${literal}))` : `.default(${literal})`;
-}
-
-export function usesDecimal(fields: readonly FieldNode[]): boolean {
-  return fields.some((f) => f.type === 'decimal');
 }

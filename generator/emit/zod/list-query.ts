@@ -3,10 +3,11 @@
  * documents (openapi/list-parameters.ts), coerced from strings.
  */
 import type { FieldNode, FilterOp, ResourceNode, ServiceNode } from '../../ir/index.ts';
-import { filterKey, searchable } from '../openapi/list-parameters.ts';
-import { compareStrings } from '../openapi/sort-document.ts';
-import { DELETED_PARAM_VALUES, PAGINATION_PARAMS } from '../openapi/style-conventions.ts';
-import { fieldValidator, str } from './field-validator.ts';
+import { compareStrings } from '../../shared/ordering.ts';
+import { STYLE_CONVENTIONS } from '../../shared/style-conventions.ts';
+import { DELETED_PARAM_VALUES, filterKey, searchable } from '../shared/list-query.ts';
+import { quote } from '../shared/print-literal.ts';
+import { fieldValidator } from './field-validator.ts';
 
 function filterCode(f: FieldNode, op: FilterOp, service: ServiceNode): string {
   const plain = { ...f, nullable: false };
@@ -25,7 +26,7 @@ function filterCode(f: FieldNode, op: FilterOp, service: ServiceNode): string {
 }
 
 export function listQueryEntries(r: ResourceNode, service: ServiceNode): [string, string][] {
-  const entries: [string, string][] = PAGINATION_PARAMS[service.style].map((p) => {
+  const entries: [string, string][] = STYLE_CONVENTIONS[service.style].pagination.map((p) => {
     // No `.max()`: a page size above MAX_PAGE_SIZE is clamped by the runtime, as DRF does, not refused.
     const code = p.type === 'integer' ? `z.coerce.number<string>().int()${p.min !== undefined ? `.min(${p.min})` : ''}` : 'z.string()';
     return [p.name, `${code}.optional()`];
@@ -34,10 +35,10 @@ export function listQueryEntries(r: ResourceNode, service: ServiceNode): [string
   const orderable = r.fields.filter((f) => f.orderable).map((f) => f.name).sort(compareStrings);
   if (orderable.length > 0) {
     // `?ordering=name,-created_at`: the runtime orders by several fields, each optionally descending.
-    const names = `[${orderable.map(str).join(', ')}]`;
-    entries.push(['ordering', `z.string().refine((v) => v.split(',').every((k) => ${names}.includes(k.trim().replace(/^-/, ''))), { message: ${str(`Choices are: ${orderable.join(', ')}.`)} }).optional()`]);
+    const names = `[${orderable.map(quote).join(', ')}]`;
+    entries.push(['ordering', `z.string().refine((v) => v.split(',').every((k) => ${names}.includes(k.trim().replace(/^-/, ''))), { message: ${quote(`Choices are: ${orderable.join(', ')}.`)} }).optional()`]);
   }
-  if (r.softDelete) entries.push(['deleted', `z.enum([${DELETED_PARAM_VALUES.map(str).join(', ')}]).optional()`]);
+  if (r.softDelete) entries.push(['deleted', `z.enum([${DELETED_PARAM_VALUES.map(quote).join(', ')}]).optional()`]);
   for (const f of r.fields) for (const op of f.filter) entries.push([filterKey(f, op), filterCode(f, op, service)]);
   return entries.sort((a, b) => compareStrings(a[0], b[0]));
 }

@@ -6,9 +6,10 @@
 import type { ActionNode, FieldNode, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
 import { header } from '../generated-file.ts';
 import { actionValidatorNames, resourceValidatorNames } from '../names.ts';
-import { writableFields } from '../openapi/resource-schemas.ts';
-import { compareStrings } from '../openapi/sort-document.ts';
-import { defaultCode, fieldValidator, key, type ValidatorMode } from './field-validator.ts';
+import { compareStrings } from '../../shared/ordering.ts';
+import { writableFields } from '../shared/fields.ts';
+import { propertyKey } from '../shared/print-literal.ts';
+import { defaultCode, fieldValidator, type ValidatorMode } from './field-validator.ts';
 import { listQueryEntries } from './list-query.ts';
 
 /** Shared by every module that has decimals: NUMERIC(p, s) as a string or number, checked on its text. */
@@ -42,7 +43,7 @@ function objectCode(s: FileState, fields: readonly FieldNode[], mode: ValidatorM
     const code = defaults && !f.required && f.default !== undefined
       ? `${fieldValidator(f, ctx, false)}${defaultCode(f.default)}`
       : fieldValidator(f, ctx, !f.required);
-    return `  ${key(f.name)}: ${code},`;
+    return `  ${propertyKey(f.name)}: ${code},`;
   });
   return `z.strictObject({\n${lines.join('\n')}\n})`;
 }
@@ -62,7 +63,7 @@ function resourceBlock(s: FileState, r: ResourceNode): string {
     `export const ${n.partialUpdate} = ${n.create}.partial();`,
     '',
     `/** ${r.model} list query: pagination, search, ordering and filters; any other key is refused. */`,
-    `export const ${n.listQuery} = z.strictObject({\n${entries.map(([k, v]) => `  ${key(k)}: ${v},`).join('\n')}\n});`,
+    `export const ${n.listQuery} = z.strictObject({\n${entries.map(([k, v]) => `  ${propertyKey(k)}: ${v},`).join('\n')}\n});`,
   ].join('\n');
 }
 

@@ -1,0 +1,165 @@
+/**
+ * How each service style speaks HTTP, as one record entry per style: the loader takes its defaults from
+ * here and every emitter (OpenAPI, Zod, SDK) reads the same entry, so they agree with each other and with
+ * the runtime's list handler and error renderer (runtime/http/styles/). Emitters select the entry once
+ * (`STYLE_CONVENTIONS[service.style]`) and never compare style names; a new style is one more entry, and
+ * the record does not compile without it.
+ *
+ * Choices, where the source documents are silent:
+ * - drf (the LOOP API document): `?page=&page_size=`, page `{count, next, previous, results}`; bare bodies;
+ *   DELETE answers 204; errors `{"field": ["msg"]}` (400) and `{detail, code}`.
+ * - roomloop (the RoomLoop document gives no list example): keyset pages, `?limit=&cursor=`, page
+ *   `{data: [...], next_cursor}` where `next_cursor` is null (or absent) on the last page; bare bodies;
+ *   DELETE answers 204; errors `{error: {code, message, rule?}}`; every operation may answer 429 (rate
+ *   limits apply per token).
+ * - platform (the platform document's lists use `limit`/`offset` and `cursor`, and wrap
+ *   `{results, next_cursor, total}` in `data`): page `{success: true, data: {results, total, next_cursor},
+ *   request_id}`; every JSON body is wrapped in `{success: true, data, request_id}`; DELETE answers 200
+ *   with `data: null`; errors `{success: false, error: {code, message}, request_id}`.
+ */
+import type { ServiceStyle } from '../ir/index.ts';
+import type { JsonSchema } from './json-schema.ts';
+
+/** Largest page a client may ask for (`page_size` / `limit`); runtime/http/paging.ts clamps to the same. */
+export const MAX_PAGE_SIZE = 100;
+
+export interface PaginationParam {
+  readonly name: string;
+  readonly type: 'integer' | 'string';
+  readonly min?: number;
+  readonly max?: number;
+  readonly description: string;
+}
+
+export interface StyleConventions {
+  /** Whether paths end with a slash when the service does not say. */
+  readonly trailingSlash: boolean;
+  /** Query keys that select a page of a list. */
+  readonly pagination: readonly PaginationParam[];
+  /** JSON success bodies come wrapped in `{success, data, request_id}` (the SDK hands back `data`). */
+  readonly wrapsBodies: boolean;
+  /** Success status of DELETE on an item: 204 without a body, or 200 with one. */
+  readonly deleteStatus: 200 | 204;
+  /** Error statuses every operation may answer with, besides its own. */
+  readonly commonErrors: readonly number[];
+  /** OpenAPI schema of a list page, given the item schema. */
+  pageSchema(item: JsonSchema): JsonSchema;
+  /** SDK type of a list page (the JSON the SDK hands back), given the item type name. */
+  pageType(item: string): string;
+  /** OpenAPI component schemas of error bodies, by name. */
+  readonly errorSchemas: Readonly<Record<string, JsonSchema>>;
+  /** The error component schema an error status answers with. */
+  errorSchema(status: number): string;
+}
+
+/** platform: `{success: true, data, request_id}` around a JSON success body. */
+export function successEnvelope(data: JsonSchema): JsonSchema {
+  return {
+    type: 'object',
+    required: ['success', 'data', 'request_id'],
+    properties: { success: { const: true }, data, request_id: { type: 'string' } },
+  };
+}
+
+const pageSize = (name: string): PaginationParam =>
+  ({ name, type: 'integer', min: 1, max: MAX_PAGE_SIZE, description: 'Number of results to return per page.' });
+const cursor: PaginationParam = { name: 'cursor', type: 'string', description: 'Opaque cursor from the previous page\'s `next_cursor`.' };
+const nextCursor = { type: ['string', 'null'], description: 'Cursor of the next page; null on the last page.' };
+const nextCursorType = '  /** Cursor of the next page; null on the last page. */\n  next_cursor?: string | null;';
+const results = (item: JsonSchema) => ({ type: 'array', items: item });
+
+export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>> = {
+  // DRF PageNumberPagination and DRF's error bodies.
+  drf: {
+    trailingSlash: true,
+    pagination: [
+      { name: 'page', type: 'integer', min: 1, description: 'A page number within the paginated result set.' },
+      pageSize('page_size'),
+    ],
+    wrapsBodies: false,
+    deleteStatus: 204,
+    commonErrors: [],
+    pageSchema: (item) => ({
+      type: 'object',
+      required: ['count', 'next', 'previous', 'results'],
+      properties: {
+        count: { type: 'integer', examples: [123] },
+        next: { type: ['string', 'null'], format: 'uri' },
+        previous: { type: ['string', 'null'], format: 'uri' },
+        results: results(item),
+      },
+    }),
+    pageType: (item) => `{\n  count: number;\n  next: string | null;\n  previous: string | null;\n  results: ${item}[];\n}`,
+    errorSchemas: {
+      // DRF ValidationError: each field (or `non_field_errors`) maps to its messages.
+      ValidationError: {
+        type: 'object',
+        additionalProperties: { type: 'array', items: { type: 'string' } },
+        examples: [{ name: ['This field is required.'] }],
+      },
+      ErrorDetail: {
+        type: 'object',
+        required: ['detail'],
+        properties: { detail: { type: 'string' }, code: { type: 'string' } },
+      },
+    },
+    errorSchema: (status) => (status === 400 ? 'ValidationError' : 'ErrorDetail'),
+  },
+  roomloop: {
+    trailingSlash: false,
+    pagination: [pageSize('limit'), cursor],
+    wrapsBodies: false,
+    deleteStatus: 204,
+    commonErrors: [429],
+    pageSchema: (item) => ({ type: 'object', required: ['data'], properties: { data: results(item), next_cursor: nextCursor } }),
+    pageType: (item) => `{\n  data: ${item}[];\n${nextCursorType}\n}`,
+    errorSchemas: {
+      Error: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['code', 'message'],
+            properties: {
+              code: { type: 'string', examples: ['validation_error', 'slot_conflict', 'rule_violation'] },
+              message: { type: 'string' },
+              rule: { type: 'string', description: 'Failing rules-engine rule, e.g. `R-03`.' },
+            },
+          },
+        },
+      },
+    },
+    errorSchema: () => 'Error',
+  },
+  platform: {
+    trailingSlash: false,
+    pagination: [
+      pageSize('limit'),
+      { name: 'offset', type: 'integer', min: 0, description: 'Number of results to skip.' },
+      cursor,
+    ],
+    wrapsBodies: true,
+    deleteStatus: 200,
+    commonErrors: [],
+    pageSchema: (item) => successEnvelope({
+      type: 'object',
+      required: ['results', 'total'],
+      properties: { results: results(item), total: { type: 'integer' }, next_cursor: nextCursor },
+    }),
+    // The SDK unwraps the envelope, so its page type is what sits in `data`.
+    pageType: (item) => `{\n  results: ${item}[];\n  total: number;\n${nextCursorType}\n}`,
+    errorSchemas: {
+      ErrorEnvelope: {
+        type: 'object',
+        required: ['success', 'error', 'request_id'],
+        properties: {
+          success: { const: false },
+          error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
+          request_id: { type: 'string' },
+        },
+      },
+    },
+    errorSchema: () => 'ErrorEnvelope',
+  },
+};
