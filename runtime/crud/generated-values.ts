@@ -27,6 +27,9 @@ const MAX_ATTEMPTS = 8;
 type Generated = ColumnDescriptor & { readonly generate: GeneratedValue };
 /** Draws the random part of a code; tests pass a scripted one to force clashes. */
 export type CodeSource = (length: number) => string;
+/** The row's company (null for global tables) and its values by column. */
+type Company = number | string | null;
+type Values = Record<string, unknown>;
 
 /** `length` characters of Crockford base32; 256 is a multiple of 32, so `b & 31` is unbiased. */
 export function randomCode(length: number): string {
@@ -94,13 +97,7 @@ async function generate(trx: Knex, table: string, c: Generated, company: number 
  * Sets every generated column that `values` (column → value) leaves empty. Run it inside the insert's
  * transaction: sequence locks last until that transaction ends.
  */
-export async function fillGenerated(
-  trx: Knex,
-  d: ResourceDescriptor,
-  company: number | string | null,
-  values: Record<string, unknown>,
-  draw: CodeSource = randomCode,
-): Promise<void> {
+export async function fillGenerated(trx: Knex, d: ResourceDescriptor, company: Company, values: Values, draw = randomCode): Promise<void> {
   for (const c of generatedColumns(d)) {
     if (values[c.column] === undefined || values[c.column] === null) values[c.column] = await generate(trx, d.table, c, company, draw);
   }
@@ -119,13 +116,7 @@ export function uniqueViolationColumns(e: unknown): string[] | null {
  * the insert runs in a savepoint, so a unique violation on one of them (a concurrent create drew the
  * same value between the check and the insert) is retried with fresh values instead of failing the request.
  */
-export async function insertWithGenerated(
-  trx: Knex,
-  d: ResourceDescriptor,
-  company: number | string | null,
-  values: Record<string, unknown>,
-  draw: CodeSource = randomCode,
-): Promise<number | string> {
+export async function insertWithGenerated(trx: Knex, d: ResourceDescriptor, company: Company, values: Values, draw = randomCode): Promise<number | string> {
   const mine = generatedColumns(d).filter((c) => values[c.column] === undefined || values[c.column] === null);
   await fillGenerated(trx, d, company, values, draw);
   const random = mine.filter((c) => c.generate.kind !== 'sequence');

@@ -2,7 +2,7 @@
  * The writing CRUD operations. Each runs in one transaction: reference checks, the write, and the
  * audit record (with field-level before/after changes) commit together or not at all.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Knex } from 'knex';
 import type { ResourceDescriptor } from '../descriptor.ts';
 import { forbidden } from '../http/api-error.ts';
@@ -20,6 +20,24 @@ async function audit(deps: CrudDeps, trx: Knex, ctx: RequestContext, d: Resource
   await writeAuditEntry(deps, { trx, ctx, action, resource: d.id, recordId: id, changes });
 }
 
+/** Runs `write` in one transaction and answers `status` with what it returns; database errors name wire fields. */
+async function answerWrite(res: Response, d: ResourceDescriptor, ctx: RequestContext, status: number, write: (trx: Knex) => Promise<unknown>) {
+  try {
+    sendJson(res, status, await ctx.db.transaction(write));
+  } catch (e) {
+    rethrow(d, ctx, e);
+  }
+}
+
+/** The row `:id` names, locked for the write. */
+function lockRow(trx: Knex, d: ResourceDescriptor, ctx: RequestContext, req: Request, visibility: 'live' | 'deleted') {
+  return loadRow(trx, d, ctx, req.params.id as string | undefined, visibility, true);
+}
+
+function touched(d: ResourceDescriptor, trx: Knex): { updated_at?: Knex.Raw } {
+  return codecOf(d).has('updated_at') ? { updated_at: now(trx) } : {};
+}
+
 export function create(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
   const codec = codecOf(d);
   return async (req, res) => {
@@ -35,19 +53,14 @@ export function create(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
     if (codec.has('updated_at')) values.updated_at = now(ctx.db);
     if (codec.has('created_by')) values.created_by = ctx.principal?.userId ?? null;
     if (d.idStyle === 'prefixed') values.id = newId(d.idPrefix ?? d.name.slice(0, 3));
-    try {
-      const row = await ctx.db.transaction(async (trx) => {
-        await checkRefs(trx, deps.shapes, d, company, values);
-        // Generated columns (codes, per-company numbers) are drawn here, inside the transaction.
-        const id = await insertWithGenerated(trx, d, company, values);
-        const { row } = await loadRow(trx, d, ctx, String(id));
-        await audit(deps, trx, ctx, d, 'create', row.id as number | string, diff(null, row));
-        return row;
-      });
-      sendJson(res, 201, row);
-    } catch (e) {
-      rethrow(d, ctx, e);
-    }
+    await answerWrite(res, d, ctx, 201, async (trx) => {
+      await checkRefs(trx, deps.shapes, d, company, values);
+      // Generated columns (codes, per-company numbers) are drawn here, inside the transaction.
+      const id = await insertWithGenerated(trx, d, company, values);
+      const { row } = await loadRow(trx, d, ctx, String(id));
+      await audit(deps, trx, ctx, d, 'create', row.id as number | string, diff(null, row));
+      return row;
+    });
   };
 }
 
@@ -57,20 +70,15 @@ function updater(d: ResourceDescriptor, deps: CrudDeps, partial: boolean): Reque
     const ctx = ctxOf(res);
     const input = parseBody(partial ? d.validators.partialUpdate : d.validators.update, req.body);
     const values = codec.toColumns(input);
-    try {
-      const row = await ctx.db.transaction(async (trx) => {
-        const before = await loadRow(trx, d, ctx, req.params.id as string | undefined, 'live', true);
-        await checkRefs(trx, deps.shapes, d, companyOf(d, ctx), values);
-        if (codec.has('updated_at')) values.updated_at = now(trx);
-        if (Object.keys(values).length) await scoped(trx, d, ctx).where(`${d.table}.id`, before.id).update(values);
-        const { row } = await loadRow(trx, d, ctx, String(before.id));
-        await audit(deps, trx, ctx, d, 'update', before.id, diff(before.row, row));
-        return row;
-      });
-      sendJson(res, 200, row);
-    } catch (e) {
-      rethrow(d, ctx, e);
-    }
+    await answerWrite(res, d, ctx, 200, async (trx) => {
+      const before = await lockRow(trx, d, ctx, req, 'live');
+      await checkRefs(trx, deps.shapes, d, companyOf(d, ctx), values);
+      Object.assign(values, touched(d, trx));
+      if (Object.keys(values).length) await scoped(trx, d, ctx).where(`${d.table}.id`, before.id).update(values);
+      const { row } = await loadRow(trx, d, ctx, String(before.id));
+      await audit(deps, trx, ctx, d, 'update', before.id, diff(before.row, row));
+      return row;
+    });
   };
 }
 
@@ -81,18 +89,14 @@ export const partialUpdate = (d: ResourceDescriptor, deps: CrudDeps) => updater(
 export function destroy(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
   return async (req, res) => {
     const ctx = ctxOf(res);
-    try {
-      await ctx.db.transaction(async (trx) => {
-        const before = await loadRow(trx, d, ctx, req.params.id as string | undefined, 'live', true);
-        const q = scoped(trx, d, ctx).where(`${d.table}.id`, before.id);
-        if (d.softDelete) await q.update({ deleted_at: now(trx), ...(codecOf(d).has('updated_at') ? { updated_at: now(trx) } : {}) });
-        else await q.delete();
-        await audit(deps, trx, ctx, d, 'delete', before.id, diff(before.row, null));
-      });
-      sendJson(res, 204, null);
-    } catch (e) {
-      rethrow(d, ctx, e);
-    }
+    await answerWrite(res, d, ctx, 204, async (trx) => {
+      const before = await lockRow(trx, d, ctx, req, 'live');
+      const q = scoped(trx, d, ctx).where(`${d.table}.id`, before.id);
+      if (d.softDelete) await q.update({ deleted_at: now(trx), ...touched(d, trx) });
+      else await q.delete();
+      await audit(deps, trx, ctx, d, 'delete', before.id, diff(before.row, null));
+      return null;
+    });
   };
 }
 
@@ -101,18 +105,12 @@ export function restore(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
   return async (req, res) => {
     const ctx = ctxOf(res);
     if (!isAdmin(ctx)) throw forbidden('Only company owners and admins may restore records.');
-    try {
-      const row = await ctx.db.transaction(async (trx) => {
-        const before = await loadRow(trx, d, ctx, req.params.id as string | undefined, 'deleted', true);
-        await scoped(trx, d, ctx, 'deleted').where(`${d.table}.id`, before.id)
-          .update({ deleted_at: null, ...(codecOf(d).has('updated_at') ? { updated_at: now(trx) } : {}) });
-        const { row } = await loadRow(trx, d, ctx, String(before.id));
-        await audit(deps, trx, ctx, d, 'restore', before.id, diff(before.row, row));
-        return row;
-      });
-      sendJson(res, 200, row);
-    } catch (e) {
-      rethrow(d, ctx, e);
-    }
+    await answerWrite(res, d, ctx, 200, async (trx) => {
+      const before = await lockRow(trx, d, ctx, req, 'deleted');
+      await scoped(trx, d, ctx, 'deleted').where(`${d.table}.id`, before.id).update({ deleted_at: null, ...touched(d, trx) });
+      const { row } = await loadRow(trx, d, ctx, String(before.id));
+      await audit(deps, trx, ctx, d, 'restore', before.id, diff(before.row, row));
+      return row;
+    });
   };
 }
