@@ -8,7 +8,7 @@ import { joinPath, modulePath, resolveRef, type RawModule, type RawService } fro
 import type { YamlPath } from './yaml-source.ts';
 import type { ActionNode, ActionTenancy } from '../ir/action-node.ts';
 import type { FieldNode } from '../ir/field-node.ts';
-import { declaredFields } from './normalise-fields.ts';
+import { declaredFields, plainField } from './normalise-fields.ts';
 import { operationIdOf, pathParamNames, resourceId, sentence } from './normalise-names.ts';
 import type { IdStyle, Scope } from '../ir/resource-node.ts';
 import type { ShapeNode } from '../ir/shape-node.ts';
@@ -80,23 +80,7 @@ export function withOperationId(a: ActionNode, operationId: string): ActionNode 
 }
 
 function pathParam(name: string, idStyle: IdStyle, loc: SourceLocation): FieldNode {
-  return {
-    kind: 'field',
-    name,
-    column: name,
-    type: idStyle === 'serial' ? 'integer' : 'string',
-    system: false,
-    required: true,
-    nullable: false,
-    unique: false,
-    filter: [],
-    search: false,
-    orderable: false,
-    readOnly: false,
-    writeOnly: false,
-    index: false,
-    loc,
-  };
+  return plainField(name, name, idStyle === 'serial' ? 'integer' : 'string', loc, { required: true });
 }
 
 function shape(

@@ -64,25 +64,30 @@ function tenantRef(name: string, target: RefTarget | null, required: boolean, re
   });
 }
 
-function system(name: string, column: string, type: FieldType, loc: SourceLocation, extra: Partial<FieldNode>): FieldNode {
+/** A field with every flag off but those given, for fields the loader makes itself (system columns, path parameters). */
+export function plainField(name: string, column: string, type: FieldType, loc: SourceLocation, flags: Partial<FieldNode>): FieldNode {
   return {
     kind: 'field',
     name,
     column,
     type,
-    system: true,
+    system: false,
     required: false,
     nullable: false,
     unique: false,
     filter: [],
     search: false,
     orderable: false,
-    readOnly: true,
+    readOnly: false,
     writeOnly: false,
     index: false,
-    ...extra,
+    ...flags,
     loc,
   };
+}
+
+function system(name: string, column: string, type: FieldType, loc: SourceLocation, extra: Partial<FieldNode>): FieldNode {
+  return plainField(name, column, type, loc, { system: true, readOnly: true, ...extra });
 }
 
 export interface FieldContext {

@@ -86,46 +86,34 @@ function guard(r: ResourceNode, d: string, perm: Perm): string[] {
   return [auth, tenant, ...check];
 }
 
-/** The generic CRUD step, or the resource's named handler for that operation. */
-function crudStep(r: ResourceNode, d: string, op: CrudOperation, generic: string): string {
-  return r.handlers[op] ? `rt.crud.handler(${d}, ${quote(op)})` : `rt.crud.${generic}(${d})`;
-}
+/** Each CRUD operation's route: method, path, the permission it needs and the generic handler (`rt.crud.<generic>`). */
+const CRUD_ROUTES: Readonly<Record<CrudOperation, { method: HttpMethod; at: 'list' | 'item' | 'restore'; perm: Perm; generic: string }>> = {
+  list: { method: 'GET', at: 'list', perm: 'view', generic: 'list' },
+  create: { method: 'POST', at: 'list', perm: 'add', generic: 'create' },
+  retrieve: { method: 'GET', at: 'item', perm: 'view', generic: 'retrieve' },
+  update: { method: 'PUT', at: 'item', perm: 'change', generic: 'update' },
+  partial_update: { method: 'PATCH', at: 'item', perm: 'change', generic: 'partialUpdate' },
+  delete: { method: 'DELETE', at: 'item', perm: 'delete', generic: 'destroy' },
+  // Undoing a delete needs the delete permission (the runtime also requires an owner/admin role).
+  restore: { method: 'POST', at: 'restore', perm: 'delete', generic: 'restore' },
+};
 
 function resourceRoutes(r: ResourceNode, service: ServiceNode): Route[] {
   const d = resourceDescriptorName(r);
-  const list = expressPath(r.path, service);
-  const item = expressPath(`${r.path}/{id}`, service);
-  const routes: Route[] = [];
-  for (const op of r.operations) {
-    switch (op) {
-      case 'list':
-        routes.push({ method: 'GET', path: list, steps: [...guard(r, d, 'view'), crudStep(r, d, op, 'list')] });
-        break;
-      case 'create':
-        routes.push({ method: 'POST', path: list, steps: [...guard(r, d, 'add'), 'rt.idempotent', crudStep(r, d, op, 'create')] });
-        break;
-      case 'retrieve':
-        routes.push({ method: 'GET', path: item, steps: [...guard(r, d, 'view'), crudStep(r, d, op, 'retrieve')] });
-        break;
-      case 'update':
-        routes.push({ method: 'PUT', path: item, steps: [...guard(r, d, 'change'), crudStep(r, d, op, 'update')] });
-        break;
-      case 'partial_update':
-        routes.push({ method: 'PATCH', path: item, steps: [...guard(r, d, 'change'), crudStep(r, d, op, 'partialUpdate')] });
-        break;
-      case 'delete':
-        routes.push({ method: 'DELETE', path: item, steps: [...guard(r, d, 'delete'), crudStep(r, d, op, 'destroy')] });
-        break;
-      case 'restore':
-        // Undoing a delete needs the delete permission (the runtime also requires an owner/admin role).
-        if (r.softDelete) {
-          const path = expressPath(`${r.path}/{id}/restore`, service);
-          routes.push({ method: 'POST', path, steps: [...guard(r, d, 'delete'), crudStep(r, d, op, 'restore')] });
-        }
-        break;
-    }
-  }
-  return routes;
+  const paths = {
+    list: expressPath(r.path, service),
+    item: expressPath(`${r.path}/{id}`, service),
+    restore: expressPath(`${r.path}/{id}/restore`, service),
+  };
+  // Restore exists only where DELETE hides rows.
+  return r.operations.filter((op) => op !== 'restore' || r.softDelete).map((op) => {
+    const { method, at, perm, generic } = CRUD_ROUTES[op];
+    // A retried create would insert twice, so only create is replayed by Idempotency-Key; the other writes are idempotent.
+    const replay = op === 'create' ? ['rt.idempotent'] : [];
+    // The resource's named handler for that operation (catalogue `handlers:`), or the generic one.
+    const step = r.handlers[op] ? `rt.crud.handler(${d}, ${quote(op)})` : `rt.crud.${generic}(${d})`;
+    return { method, path: paths[at], steps: [...guard(r, d, perm), ...replay, step] };
+  });
 }
 
 /** Tenancy an action gets without saying: required for tenant resources and product modules. */
