@@ -110,7 +110,7 @@ export function emitHandlers(service: ServiceNode, _ctx: EmitContext): Generated
     ` * Every handler the ${service.title} catalogue names, typed by the validators the router runs first.`,
     ` * The service's registry satisfies this, so a missing or misspelt handler is a type error.`,
     ' */',
-    names.length ? `export interface ${iface} {\n${names.map((n) => member(n, entries.get(n)!)).join('\n')}\n}` : `export interface ${iface} {}`,
+    `export interface ${iface} {${names.map((n) => `\n${member(n, entries.get(n)!)}`).join('')}${names.length ? '\n' : ''}}`,
     '',
     `export type ${pascalCase(service.name)}HandlerName = keyof ${iface};`,
   ];
