@@ -1,9 +1,10 @@
 /**
- * Login/refresh/logout paths the SDK's auth helpers call. What else differs between service styles (page
+ * The SDK's auth helpers: the login/refresh/logout paths they call and their type. What else differs between service styles (page
  * parameters and envelopes, success-body unwrapping) comes from generator/shared/style-conventions.ts; the
  * SDK's runtime half (iterate, error parsing) is generic and needs no per-style code.
  */
-import type { ServiceNode } from '../../ir/index.ts';
+import type { ModuleNode, ServiceNode } from '../../ir/index.ts';
+import { moduleApiType, moduleRoot } from './sdk-names.ts';
 
 /**
  * Paths for services that issue JWTs: the catalogue's `auth` module actions when declared, else the LOOP
@@ -15,4 +16,15 @@ export function authPaths(service: ServiceNode): { login: string; refresh: strin
   const path = (name: string) =>
     service.actions.find((a) => a.on === 'module' && a.name === name && a.path.startsWith('auth/'))?.path ?? `auth/${name}${slash}`;
   return { login: path('login'), refresh: path('refresh'), logout: path('logout') };
+}
+
+/**
+ * The auth helpers' type for a JWT service, minus what the catalogue's own `auth` module declares
+ * (its typed `login` wins); null for services without JWT login.
+ */
+export function authType(service: ServiceNode, only?: ModuleNode): string | null {
+  if (!authPaths(service)) return null;
+  const authModule = service.modules.find((m) => moduleRoot(m)[0] === 'auth' && (!only || m === only));
+  if (!authModule) return '{ readonly auth: AuthHelpers }';
+  return `{ readonly auth: Omit<AuthHelpers, keyof ${moduleApiType(authModule)}['auth']> }`;
 }

@@ -2,12 +2,11 @@
  * `wire.ts` (the service's wire conventions as data) and `index.ts` (`createClient` with every module,
  * plus re-exports of errors and types).
  */
-import type { ModuleNode, ServiceNode } from '../../ir/index.ts';
+import type { ServiceNode } from '../../ir/index.ts';
 import { byKey } from '../../shared/ordering.ts';
 import { STYLE_CONVENTIONS } from '../../shared/style-conventions.ts';
 import { header, type GeneratedFile } from '../generated-file.ts';
-import { authPaths } from './auth-paths.ts';
-import { moduleRoot } from './emit-module.ts';
+import { authPaths, authType } from './auth-paths.ts';
 import { clientTypeName, moduleApiName, moduleApiType, serviceDir } from './sdk-names.ts';
 
 export function emitWire(service: ServiceNode, dir: string): GeneratedFile {
@@ -54,15 +53,4 @@ export function createClient(options: ClientOptions): ${clientType} {
 }
 `;
   return { path: `${dir}/index.ts`, contents: text };
-}
-
-/**
- * The auth helpers' type for a JWT service, minus what the catalogue's own `auth` module declares
- * (its typed `login` wins); null for services without JWT login.
- */
-export function authType(service: ServiceNode, only?: ModuleNode): string | null {
-  if (!authPaths(service)) return null;
-  const authModule = service.modules.find((m) => moduleRoot(m)[0] === 'auth' && (!only || m === only));
-  if (!authModule) return '{ readonly auth: AuthHelpers }';
-  return `{ readonly auth: Omit<AuthHelpers, keyof ${moduleApiType(authModule)}['auth']> }`;
 }

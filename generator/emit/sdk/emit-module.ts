@@ -8,8 +8,8 @@ import { header, type GeneratedFile } from '../generated-file.ts';
 import { byKey, compareStrings } from '../../shared/ordering.ts';
 import { camelCase, schemaNames } from '../names.ts';
 import { TypeScope, actionTypeNames, doc, fieldType, propName } from './ts-types.ts';
-import { listQueryName, moduleApiName, moduleApiType, moduleClientName } from './sdk-names.ts';
-import { authType } from './emit-index.ts';
+import { listQueryName, moduleApiName, moduleApiType, moduleClientName, moduleRoot } from './sdk-names.ts';
+import { authType } from './auth-paths.ts';
 
 interface NsNode {
   resource?: ResourceNode;
@@ -22,11 +22,6 @@ const OP_METHODS: Record<CrudOperation, readonly string[]> = {
   partial_update: ['patch'], delete: ['delete'], restore: ['restore'],
 };
 const ALL_METHODS = Object.values(OP_METHODS).flat();
-
-/** Namespace path of a module's own actions: where its resources live, or the module name. */
-export function moduleRoot(m: ModuleNode): readonly string[] {
-  return m.resources[0] ? m.resources[0].sdkPath.slice(0, -1) : [camelCase(m.name)];
-}
 
 function buildTree(m: ModuleNode): NsNode {
   const root: NsNode = { actions: [], children: new Map() };

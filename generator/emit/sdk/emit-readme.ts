@@ -5,8 +5,7 @@
 import type { FieldNode, FieldType, ResourceNode, ServiceNode } from '../../ir/index.ts';
 import type { GeneratedFile } from '../generated-file.ts';
 import { camelCase } from '../names.ts';
-import { moduleClientName, packageName } from './sdk-names.ts';
-import { moduleRoot } from './emit-module.ts';
+import { moduleClientName, moduleRoot, packageName } from './sdk-names.ts';
 
 const EXAMPLE: Record<FieldType, (f: FieldNode) => unknown> = {
   string: (f) => 'Example'.padEnd(f.min ?? 0, 'x').slice(0, f.max ?? 7),

@@ -14,3 +14,8 @@ export const clientTypeName = (s: ServiceNode) => `${pascalCase(s.name)}Client`;
 export const packageName = (s: ServiceNode) => `@loop/${s.name}-sdk`;
 
 export { serviceDir } from '../names.ts';
+
+/** Namespace path of a module's own actions: where its resources live, or the module name. */
+export function moduleRoot(m: ModuleNode): readonly string[] {
+  return m.resources[0] ? m.resources[0].sdkPath.slice(0, -1) : [camelCase(m.name)];
+}
