@@ -6,7 +6,8 @@
  */
 import type { Knex } from 'knex';
 import { attendanceRecordResource as records, attendanceSessionResource as sessions } from '../../../generated/loop/server/attendance.ts';
-import type { ActionContext, ActionResult } from '../../runtime-api.ts';
+import type { ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 import { dateRange } from '../handler-kit/date-range.ts';
 import { companyId, companyTimezone } from '../handler-kit/tenant.ts';
 
@@ -16,19 +17,21 @@ const STATUSES = ['present', 'late', 'absent', 'excused'] as const;
 const pct = (num: number, den: number) => (den > 0 ? ((num / den) * 100).toFixed(2) : '0.00');
 const counts = (r: Row) => Object.fromEntries(STATUSES.map((s) => [s, Number(r[s] ?? 0)])) as Record<(typeof STATUSES)[number], number>;
 
-function sessionsQuery(db: Knex, company: number, tz: string, from: string, to: string, q: Readonly<Record<string, unknown>>) {
+type Query = LoopArgs<'attendance.reports'>['query'];
+
+function sessionsQuery(db: Knex, company: number, tz: string, from: string, to: string, q: Query) {
   const query = db(`${sessions.table} as s`).where('s.company_id', company).whereNull('s.deleted_at').whereNot('s.status', 'cancelled')
     .whereRaw('(s.starts_at at time zone ?)::date between ?::date and ?::date', [tz, from, to]);
-  if (q.session !== undefined) query.where('s.id', q.session as number);
-  if (q.kind !== undefined) query.where('s.kind', q.kind as string);
+  if (q.session !== undefined) query.where('s.id', q.session);
+  if (q.kind !== undefined) query.where('s.kind', q.kind);
   return query;
 }
 
-export async function attendanceReports(a: ActionContext): Promise<ActionResult> {
+export async function attendanceReports(a: LoopArgs<'attendance.reports'>): Promise<ActionResult> {
   const db = a.trx;
   const company = companyId(a);
   const { from, to } = dateRange(a.query);
-  const groupBy = String(a.query.group_by ?? 'session');
+  const groupBy = a.query.group_by;
   const tz = await companyTimezone(db, company);
   const local = db.raw('(s.starts_at at time zone ?)::date', [tz]);
   const perStatus = STATUSES.map((st) => db.raw(`count(r.id) filter (where r.status = '${st}')::int as ${st}`));

@@ -6,6 +6,7 @@
 import { attendanceRecordResource as records, attendanceSessionResource as sessions } from '../../../generated/loop/server/attendance.ts';
 import { ApiError, conflict, notFound, validation } from '../../http/api-error.ts';
 import type { ActionContext, ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 import { T } from '../auth/loop-schema.ts';
 import { newQrSecret, parseQrToken, signQrToken, verifyQrSignature } from './qr-token.ts';
 import { companyId, userId } from '../handler-kit/tenant.ts';
@@ -14,9 +15,9 @@ import { fetchRow } from '../handler-kit/rows.ts';
 
 const CHECK_IN_OPEN = ['scheduled', 'open'];
 
-export async function qrToken(a: ActionContext): Promise<ActionResult> {
+export async function qrToken(a: LoopArgs<'attendance.qrToken'>): Promise<ActionResult> {
   const company = companyId(a);
-  const ttl = Number((a.body as { ttl_seconds?: number } | undefined)?.ttl_seconds ?? 900);
+  const ttl = a.body.ttl_seconds;
   const s = await a.trx(sessions.table).where({ id: a.params.id, company_id: company }).whereNull('deleted_at').forUpdate().first('id', 'status', 'qr_secret');
   if (!s) throw notFound(`Session ${a.params.id} not found.`);
   assertTransition(`Session ${s.id}`, 'qr-token', s.status, CHECK_IN_OPEN);
@@ -28,13 +29,7 @@ export async function qrToken(a: ActionContext): Promise<ActionResult> {
   return { status: 200, body: { session: Number(s.id), qr_token: token, expires_at: new Date(expiresAt).toISOString() } };
 }
 
-interface CheckInBody {
-  qr_token: string;
-  person_name?: string;
-  person_code?: string;
-  latitude?: string | number;
-  longitude?: string | number;
-}
+type CheckInBody = LoopArgs<'attendance.qrCheckIn'>['body'];
 
 async function personOf(a: ActionContext, company: number, body: CheckInBody) {
   const uid = userId(a);
@@ -48,9 +43,9 @@ async function personOf(a: ActionContext, company: number, body: CheckInBody) {
   return { name: String(name).slice(0, 200), membership, code: body.person_code ?? null };
 }
 
-export async function qrCheckIn(a: ActionContext): Promise<ActionResult> {
+export async function qrCheckIn(a: LoopArgs<'attendance.qrCheckIn'>): Promise<ActionResult> {
   const company = companyId(a);
-  const body = a.body as CheckInBody;
+  const body = a.body;
   const t = parseQrToken(body.qr_token);
   if (!t) throw validation({ qr_token: ['Not a LOOP attendance QR token.'] });
   const s = await a.trx(sessions.table).where({ id: t.session, company_id: company }).whereNull('deleted_at').forUpdate()

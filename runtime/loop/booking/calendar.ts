@@ -9,12 +9,14 @@ import {
   bookingServiceResource as services,
   bookingStaffResource as staffMembers,
 } from '../../../generated/loop/server/booking.ts';
-import type { ActionContext, ActionResult } from '../../runtime-api.ts';
+import type { ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 import { addDays, dateRange } from '../handler-kit/date-range.ts';
 import { asClock, type Interval, merge, subtract, workingIntervals } from './free-busy.ts';
 import { companyId, companyTimezone } from '../handler-kit/tenant.ts';
 
 const MAX_DAYS = 62;
+type Query = LoopArgs<'booking.calendar'>['query'];
 /** Appointments that do not hold the staff member's time. */
 const NOT_BUSY = new Set(['cancelled', 'no_show']);
 
@@ -36,7 +38,7 @@ interface ApptRow {
 const iso = (v: Date | string) => (v instanceof Date ? v.toISOString() : new Date(v).toISOString());
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-async function loadAppointments(db: Knex, company: number, tz: string, from: string, to: string, q: Readonly<Record<string, unknown>>): Promise<ApptRow[]> {
+async function loadAppointments(db: Knex, company: number, tz: string, from: string, to: string, q: Query): Promise<ApptRow[]> {
   const local = db.raw('(a.starts_at at time zone ?)', [tz]);
   const query = db(`${appointments.table} as a`)
     .join(`${services.table} as s`, 's.id', 'a.service_id')
@@ -52,20 +54,20 @@ async function loadAppointments(db: Knex, company: number, tz: string, from: str
       db.raw('extract(epoch from (? - (?)::date)) / 60 + extract(epoch from (a.ends_at - a.starts_at)) / 60 + coalesce(s.buffer_minutes, 0) as end_min', [local, local]),
     )
     .orderBy([{ column: 'a.starts_at' }, { column: 'a.id' }]);
-  if (q.staff !== undefined) query.where('a.staff_id', q.staff as number);
-  if (q.branch !== undefined) query.where('a.branch_id', q.branch as number);
+  if (q.staff !== undefined) query.where('a.staff_id', q.staff);
+  if (q.branch !== undefined) query.where('a.branch_id', q.branch);
   return (await query) as ApptRow[];
 }
 
-async function loadStaff(db: Knex, company: number, q: Readonly<Record<string, unknown>>) {
+async function loadStaff(db: Knex, company: number, q: Query) {
   const query = db(staffMembers.table).where({ company_id: company, is_active: true }).whereNull('deleted_at')
     .select('id', 'full_name', 'working_hours').orderBy([{ column: 'full_name' }, { column: 'id' }]);
-  if (q.staff !== undefined) query.where('id', q.staff as number);
-  if (q.branch !== undefined) query.where('branch_id', q.branch as number);
+  if (q.staff !== undefined) query.where('id', q.staff);
+  if (q.branch !== undefined) query.where('branch_id', q.branch);
   return (await query) as { id: number | string; full_name: string; working_hours: unknown }[];
 }
 
-export async function calendar(a: ActionContext): Promise<ActionResult> {
+export async function calendar(a: LoopArgs<'booking.calendar'>): Promise<ActionResult> {
   const company = companyId(a);
   const { from, to, days } = dateRange(a.query, MAX_DAYS);
   const tz = await companyTimezone(a.trx, company);

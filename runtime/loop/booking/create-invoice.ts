@@ -14,7 +14,8 @@ import {
 import { paymentsInvoiceItemResource as invoiceItems, paymentsInvoiceResource as invoices } from '../../../generated/loop/server/payments.ts';
 import { enqueueMail } from '../../effects/mail/mailer.ts';
 import { notFound, validation } from '../../http/api-error.ts';
-import type { ActionContext, ActionResult } from '../../runtime-api.ts';
+import type { ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 import { companyId, companyTimezone, userId } from '../handler-kit/tenant.ts';
 import { assertTransition } from '../handler-kit/transitions.ts';
 import { fetchRow } from '../handler-kit/rows.ts';
@@ -34,10 +35,10 @@ async function nextInvoiceNumber(trx: Knex, company: number, year: number): Prom
   return prefix + String(n).padStart(4, '0');
 }
 
-export async function createInvoice(a: ActionContext): Promise<ActionResult> {
+export async function createInvoice(a: LoopArgs<'booking.createInvoice'>): Promise<ActionResult> {
   const company = companyId(a);
   const { trx } = a;
-  const body = (a.body ?? {}) as { due_date?: string; notes?: string; send_email?: boolean };
+  const body = a.body;
   const tz = await companyTimezone(trx, company);
   const appt = await trx(appointments.table).where({ id: a.params.id, company_id: company }).whereNull('deleted_at').forUpdate().first(
     'id', 'service_id', 'customer_id', 'status', 'price', 'currency', 'invoice_id', 'starts_at', 'notes',

@@ -8,12 +8,13 @@
 import type { Knex } from 'knex';
 import { chatConversationResource as conversations, chatMessageResource as messages } from '../../../generated/loop/server/chat.ts';
 import { codecOf } from '../../crud/row-codec.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 
 const CONFIG = 'english';
 
-export async function searchMessages(db: Knex, company: number, q: Record<string, unknown>): Promise<{ rows: Record<string, unknown>[]; count: number; page: number; offset: number }> {
-  const page = typeof q.page === 'number' ? q.page : 1;
-  const size = typeof q.page_size === 'number' ? q.page_size : 20;
+export async function searchMessages(db: Knex, company: number, q: LoopArgs<'chat.search'>['query']): Promise<{ rows: Record<string, unknown>[]; count: number; page: number; offset: number }> {
+  const page = q.page ?? 1;
+  const size = q.page_size ?? 20;
   const offset = (page - 1) * size;
   const t = messages.table;
   const query = db(t)
@@ -21,15 +22,15 @@ export async function searchMessages(db: Knex, company: number, q: Record<string
     .where(`${t}.company_id`, company)
     .whereNull(`${t}.deleted_at`)
     .whereNull('c.deleted_at')
-    .whereRaw(`to_tsvector('${CONFIG}', ${t}.body) @@ websearch_to_tsquery('${CONFIG}', ?)`, [String(q.q)]);
-  if (q.conversation !== undefined) query.where(`${t}.conversation_id`, q.conversation as number);
-  if (q.channel !== undefined) query.where('c.channel_id', q.channel as number);
-  if (q.sender !== undefined) query.where(`${t}.sender_id`, q.sender as number);
-  if (q.from !== undefined) query.where(`${t}.created_at`, '>=', String(q.from));
-  if (q.to !== undefined) query.where(`${t}.created_at`, '<=', String(q.to));
+    .whereRaw(`to_tsvector('${CONFIG}', ${t}.body) @@ websearch_to_tsquery('${CONFIG}', ?)`, [q.q]);
+  if (q.conversation !== undefined) query.where(`${t}.conversation_id`, q.conversation);
+  if (q.channel !== undefined) query.where('c.channel_id', q.channel);
+  if (q.sender !== undefined) query.where(`${t}.sender_id`, q.sender);
+  if (q.from !== undefined) query.where(`${t}.created_at`, '>=', q.from);
+  if (q.to !== undefined) query.where(`${t}.created_at`, '<=', q.to);
   const rows = (await query
     .select([...codecOf(messages).select(db, t), db.raw('count(*) over() as "__total"')])
-    .orderByRaw(`ts_rank(to_tsvector('${CONFIG}', ${t}.body), websearch_to_tsquery('${CONFIG}', ?)) desc`, [String(q.q)])
+    .orderByRaw(`ts_rank(to_tsvector('${CONFIG}', ${t}.body), websearch_to_tsquery('${CONFIG}', ?)) desc`, [q.q])
     .orderBy(`${t}.created_at`, 'desc')
     .orderBy(`${t}.id`, 'desc')
     .limit(size)

@@ -5,14 +5,16 @@
  * computed from the tenant's data and say so; with LOOP_AI_BASE_URL the model writes them.
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import { aiInsightResource as insights } from '../../../generated/loop/server/ai.ts';
-import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
+import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
+import { validation } from '../../http/api-error.ts';
+import type { ActionResult } from '../../runtime-api.ts';
 import { countWords } from '../../effects/ai/extractive.ts';
 import { callAi, parseJsonObject } from '../ai/ai-call.ts';
 import { companyIdOf } from '../files/assets.ts';
 import { figuresMarkdown, moduleFigures, type ModuleFigures } from '../ai/module-report.ts';
 import { offlineAdvice, offlineChat, offlineDocument, offlineSummary } from '../ai/offline-answers.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 
 const SYSTEM = 'You are the LOOP business assistant. Answer clearly and briefly; never invent figures that are not in the data you are given.';
 
@@ -23,10 +25,14 @@ function figureLines(f: ModuleFigures): string[] {
   });
 }
 
-const ChatBody = z.object({ message: z.string().min(1), conversation_id: z.string().optional(), module: z.string().optional(), context: z.unknown().optional() });
+/** The catalogue types the prompt fields as plain strings; an empty one gives the assistant nothing to work on. */
+function notBlank(field: string, value: string): void {
+  if (!value) throw validation({ [field]: ['This field may not be blank.'] });
+}
 
-async function chat(a: ActionContext): Promise<ActionResult> {
-  const b = ChatBody.parse(a.body);
+async function chat(a: LoopArgs<'ai.chat'>): Promise<ActionResult> {
+  const b = a.body;
+  notBlank('message', b.message);
   const figures = b.module ? await moduleFigures(a.trx, companyIdOf(a.ctx), b.module, null, null) : null;
   const lines = figures ? figureLines(figures) : [];
   const r = await callAi(a, {
@@ -41,10 +47,8 @@ async function chat(a: ActionContext): Promise<ActionResult> {
   return { body: { reply: r.completion.text, conversation_id: b.conversation_id ?? randomUUID(), usage: r.usage } };
 }
 
-const ReportBody = z.object({ module: z.string(), report_type: z.string().optional(), from: z.string().optional(), to: z.string().optional(), format: z.enum(['markdown', 'html', 'json']).default('markdown') });
-
-async function generateReport(a: ActionContext): Promise<ActionResult> {
-  const b = ReportBody.parse(a.body);
+async function generateReport(a: LoopArgs<'ai.generateReport'>): Promise<ActionResult> {
+  const b = a.body;
   const figures = await moduleFigures(a.trx, companyIdOf(a.ctx), b.module, b.from ?? null, b.to ?? null);
   const title = `${b.module[0]!.toUpperCase()}${b.module.slice(1)} ${(b.report_type ?? 'performance').replace(/_/g, ' ')} report`;
   const r = await callAi(a, {
@@ -78,10 +82,9 @@ function markdownToHtml(md: string): string {
   }).filter(Boolean).join('\n') + '\n';
 }
 
-const AdviceBody = z.object({ question: z.string().min(1), focus: z.string().default('growth'), context: z.unknown().optional() });
-
-async function businessAdvice(a: ActionContext): Promise<ActionResult> {
-  const b = AdviceBody.parse(a.body);
+async function businessAdvice(a: LoopArgs<'ai.businessAdvice'>): Promise<ActionResult> {
+  const b = a.body;
+  notBlank('question', b.question);
   const fallback = offlineAdvice(b.question, b.focus);
   const r = await callAi(a, {
     feature: 'business_advice',
@@ -99,10 +102,9 @@ async function businessAdvice(a: ActionContext): Promise<ActionResult> {
   return { body: { advice, actions } };
 }
 
-const SummarizeBody = z.object({ text: z.string().min(1), max_words: z.number().int().default(120), style: z.enum(['paragraph', 'bullets']).default('paragraph'), language: z.string().optional() });
-
-async function summarizeText(a: ActionContext): Promise<ActionResult> {
-  const b = SummarizeBody.parse(a.body);
+async function summarizeText(a: LoopArgs<'ai.summarize'>): Promise<ActionResult> {
+  const b = a.body;
+  notBlank('text', b.text);
   const r = await callAi(a, {
     feature: 'summarize',
     system: `${SYSTEM} Summarise the user's text in at most ${b.max_words} words${b.style === 'bullets' ? ' as "- " bullet points' : ' as one paragraph'}${b.language ? `, in ${b.language}` : ''}.`,
@@ -115,10 +117,9 @@ async function summarizeText(a: ActionContext): Promise<ActionResult> {
   return { body: { summary: r.completion.text, word_count: countWords(r.completion.text) } };
 }
 
-const DocumentBody = z.object({ kind: z.string(), title: z.string().optional(), instructions: z.string().min(1), data: z.unknown().optional(), format: z.enum(['markdown', 'html']).default('markdown') });
-
-async function draftDocument(a: ActionContext): Promise<ActionResult> {
-  const b = DocumentBody.parse(a.body);
+async function draftDocument(a: LoopArgs<'ai.document'>): Promise<ActionResult> {
+  const b = a.body;
+  notBlank('instructions', b.instructions);
   const title = b.title ?? `${b.kind[0]!.toUpperCase()}${b.kind.slice(1)}`;
   const data = b.data && typeof b.data === 'object' && !Array.isArray(b.data) ? (b.data as Record<string, unknown>) : {};
   const r = await callAi(a, {
@@ -133,10 +134,10 @@ async function draftDocument(a: ActionContext): Promise<ActionResult> {
   return { body: { title, content: r.completion.text } };
 }
 
-export const aiHandlers: HandlerRegistry = {
+export const aiHandlers = {
   'ai.chat': chat,
   'ai.generateReport': generateReport,
   'ai.businessAdvice': businessAdvice,
   'ai.summarize': summarizeText,
   'ai.document': draftDocument,
-};
+} satisfies Partial<LoopHandlers>;

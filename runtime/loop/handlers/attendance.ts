@@ -1,10 +1,10 @@
 /** LOOP Attendance actions (spec/loop/attendance.yaml): QR tokens and check-in, and attendance reports. */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
 import { attendanceReports } from '../attendance/attendance-reports.ts';
 import { qrCheckIn, qrToken } from '../attendance/qr-check-in.ts';
 
-export const attendanceHandlers: HandlerRegistry = {
+export const attendanceHandlers = {
   'attendance.qrToken': qrToken,
   'attendance.qrCheckIn': qrCheckIn,
   'attendance.reports': attendanceReports,
-};
+} satisfies Partial<LoopHandlers>;

@@ -7,9 +7,9 @@ import { acceptInvitation, inviteUser } from '../auth/invitation-flow.ts';
 import { me } from '../auth/me-flow.ts';
 import { passwordReset, passwordResetConfirm } from '../auth/password-reset-flow.ts';
 import { login, logout, refresh, register } from '../auth/session-flows.ts';
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
 
-export const authHandlers: HandlerRegistry = {
+export const authHandlers = {
   'auth.register': register,
   'auth.login': login,
   'auth.logout': logout,
@@ -21,4 +21,4 @@ export const authHandlers: HandlerRegistry = {
   'auth.acceptInvitation': acceptInvitation,
   // Identity plumbing of a core resource (internal-api-keys create), kept with the auth handlers.
   'core.createInternalApiKey': createInternalApiKeyHandler,
-};
+} satisfies Partial<LoopHandlers>;

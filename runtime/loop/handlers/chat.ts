@@ -3,17 +3,18 @@
  * assistant's reply suggestions and conversation summaries (through the AI provider, logged in
  * ai_usage_logs like every other assistant call).
  */
-import { z } from 'zod';
 import type { Knex } from 'knex';
 import { chatConversationResource as conversations, chatMessageResource as messages } from '../../../generated/loop/server/chat.ts';
 import { codecOf } from '../../crud/row-codec.ts';
 import { notFound, validation } from '../../http/api-error.ts';
-import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
+import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
+import type { ActionResult } from '../../runtime-api.ts';
 import { countWords } from '../../effects/ai/extractive.ts';
 import { callAi } from '../ai/ai-call.ts';
 import { companyIdOf, userIdOf } from '../files/assets.ts';
 import { offlineReplies, offlineSummary } from '../ai/offline-answers.ts';
 import { searchMessages } from '../chat/message-search.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 
 const codec = codecOf(messages);
 
@@ -25,10 +26,8 @@ function reactionsOf(v: unknown): Record<string, number[]> {
   return out;
 }
 
-const ReactBody = z.object({ emoji: z.string().min(1).max(32), remove: z.boolean().default(false) });
-
-async function react(a: ActionContext): Promise<ActionResult> {
-  const b = ReactBody.parse(a.body);
+async function react(a: LoopArgs<'chat.react'>): Promise<ActionResult> {
+  const b = a.body;
   const emoji = b.emoji.trim();
   if (!emoji || /\s/.test(emoji)) throw validation({ emoji: ['Send one emoji or a short code without spaces.'] });
   const user = userIdOf(a.ctx);
@@ -62,10 +61,8 @@ async function conversationMessages(trx: Knex, company: number, conversation: nu
 const transcript = (rows: { body: string; sender_name: string | null; kind: string }[]) =>
   rows.filter((r) => r.kind !== 'system').map((r) => `${r.sender_name ?? (r.kind === 'ai' ? 'Assistant' : 'User')}: ${r.body}`).join('\n');
 
-const SummarizeBody = z.object({ max_words: z.number().int().default(120), save: z.boolean().default(true) });
-
-async function summarizeConversation(a: ActionContext): Promise<ActionResult> {
-  const b = SummarizeBody.parse(a.body ?? {});
+async function summarizeConversation(a: LoopArgs<'chat.summarize'>): Promise<ActionResult> {
+  const b = a.body;
   const company = companyIdOf(a.ctx);
   const found = await conversationMessages(a.trx, company, Number(a.params.id), 500);
   if (!found) throw notFound();
@@ -85,10 +82,8 @@ async function summarizeConversation(a: ActionContext): Promise<ActionResult> {
   return { body: { summary: r.completion.text, message_count: found.rows.length } };
 }
 
-const AiReplyBody = z.object({ conversation: z.number().int(), instructions: z.string().optional(), tone: z.enum(['friendly', 'formal', 'concise']).default('friendly'), send: z.boolean().default(false) });
-
-async function aiReply(a: ActionContext): Promise<ActionResult> {
-  const b = AiReplyBody.parse(a.body);
+async function aiReply(a: LoopArgs<'chat.aiReply'>): Promise<ActionResult> {
+  const b = a.body;
   const company = companyIdOf(a.ctx);
   const found = await conversationMessages(a.trx, company, b.conversation, 30);
   if (!found) throw notFound(`Conversation ${b.conversation} not found.`);
@@ -118,8 +113,8 @@ async function aiReply(a: ActionContext): Promise<ActionResult> {
   return { body: { reply, alternatives, message } };
 }
 
-async function search(a: ActionContext): Promise<ActionResult> {
-  const page = await searchMessages(a.trx, companyIdOf(a.ctx), a.query as Record<string, unknown>);
+async function search(a: LoopArgs<'chat.search'>): Promise<ActionResult> {
+  const page = await searchMessages(a.trx, companyIdOf(a.ctx), a.query);
   const results = page.rows.map((r) => codec.toWire(r));
   const link = (p: number) => {
     const url = new URL(`${a.baseUrl}/api/v1/chat/search/`);
@@ -137,9 +132,9 @@ async function search(a: ActionContext): Promise<ActionResult> {
   };
 }
 
-export const chatHandlers: HandlerRegistry = {
+export const chatHandlers = {
   'chat.react': react,
   'chat.summarize': summarizeConversation,
   'chat.aiReply': aiReply,
   'chat.search': search,
-};
+} satisfies Partial<LoopHandlers>;

@@ -13,7 +13,8 @@ import { z } from 'zod';
 import type { Knex } from 'knex';
 import { docsDocumentResource as documents, docsTemplateResource as templates } from '../../../generated/loop/server/docs.ts';
 import { notFound, validation } from '../../http/api-error.ts';
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
+import type { ActionContext } from '../../runtime-api.ts';
 import { renderPdf } from '../../effects/pdf/render-pdf.ts';
 import { toBlocks } from '../../effects/pdf/text-blocks.ts';
 import { toCell, xlsxFile } from '../../effects/xlsx/write-xlsx.ts';
@@ -21,6 +22,7 @@ import { T } from '../auth/loop-schema.ts';
 import { companyIdOf, storeAsset } from '../files/assets.ts';
 import { checkAccess, checkColumns, checkFilters, findResource, matchingRows, MAX_EXPORT_ROWS } from '../docs/export-source.ts';
 import { renderTemplate } from '../docs/render-template.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 
 const PDF = 'application/pdf';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -49,16 +51,8 @@ function objectOf(v: unknown): Record<string, unknown> {
   return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-const PdfBody = z.object({
-  document: z.number().int().optional(),
-  template: z.number().int().optional(),
-  data: z.unknown().optional(),
-  filename: z.string().optional(),
-  save: z.boolean().optional(),
-});
-
-async function generatePdf(a: ActionContext) {
-  const b = PdfBody.parse(a.body ?? {});
+async function generatePdf(a: LoopArgs<'docs.generatePdf'>) {
+  const b = a.body;
   if (b.document === undefined && b.template === undefined) throw validation({ non_field_errors: ['Give a document, or a template with data.'] });
   const company = companyIdOf(a.ctx);
   let title: string;
@@ -142,7 +136,7 @@ async function exportExcel(a: ActionContext) {
   return { stream: result.stream, contentType: XLSX, filename: safeFilename(b.filename ?? (b.resource ?? 'export').replace('.', '-'), 'xlsx') };
 }
 
-export const docsHandlers: HandlerRegistry = {
+export const docsHandlers = {
   'docs.generatePdf': generatePdf,
   'docs.exportExcel': exportExcel,
-};
+} satisfies Partial<LoopHandlers>;

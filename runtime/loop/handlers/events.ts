@@ -4,7 +4,9 @@
  */
 import { eventsRegistrationResource as registrations } from '../../../generated/loop/server/events.ts';
 import { conflict, notFound } from '../../http/api-error.ts';
-import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
+import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
+import type { ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 import { ensureCode, ticketCode } from '../events/ticket-codes.ts';
 import { companyId } from '../handler-kit/tenant.ts';
 import { assertTransition } from '../handler-kit/transitions.ts';
@@ -12,7 +14,7 @@ import { fetchRow } from '../handler-kit/rows.ts';
 
 const CHECKABLE = ['pending', 'confirmed', 'no_show'];
 
-async function issueCode(a: ActionContext): Promise<ActionResult> {
+async function issueCode(a: LoopArgs<'events.issueCode'>): Promise<ActionResult> {
   const company = companyId(a);
   const r = await a.trx(registrations.table).where({ id: a.params.id, company_id: company }).whereNull('deleted_at').forUpdate().first('id', 'status', 'code');
   if (!r) throw notFound(`Registration ${a.params.id} not found.`);
@@ -26,9 +28,9 @@ async function issueCode(a: ActionContext): Promise<ActionResult> {
   return { body: await fetchRow(a.trx, registrations, company, r.id, 'Registration') };
 }
 
-async function checkIn(a: ActionContext): Promise<ActionResult> {
+async function checkIn(a: LoopArgs<'events.checkIn'>): Promise<ActionResult> {
   const company = companyId(a);
-  const body = a.body as { code: string; event?: number };
+  const body = a.body;
   const code = body.code.trim().toUpperCase();
   const r = await a.trx(registrations.table).where({ company_id: company }).whereRaw('upper(code) = ?', [code]).whereNull('deleted_at')
     .forUpdate().first('id', 'status', 'event_id', 'checked_in_at', 'attendee_name');
@@ -47,7 +49,7 @@ async function checkIn(a: ActionContext): Promise<ActionResult> {
   return { body: await fetchRow(a.trx, registrations, company, r.id, 'Registration') };
 }
 
-export const eventsHandlers: HandlerRegistry = {
+export const eventsHandlers = {
   'events.issueCode': issueCode,
   'events.checkIn': checkIn,
-};
+} satisfies Partial<LoopHandlers>;

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { ApiError, validation } from '../../http/api-error.ts';
 import { zodToFieldErrors } from '../../http/to-api-error.ts';
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
 import { storageFromEnv } from '../../effects/storage/storage.ts';
 import { ASSETS, companyIdOf, storeAsset } from '../files/assets.ts';
 import { baseType, checkUpload, uploadLimits } from '../files/upload-limits.ts';
@@ -32,7 +32,7 @@ const FormFields = z.object({
   }, z.array(z.string().max(100)).max(50)).optional(),
 });
 
-export const filesHandlers: HandlerRegistry = {
+export const filesHandlers = {
   'files.createAsset': async (a) => {
     const files = a.files ?? [];
     if (files.length === 0) throw validation({ file: ['No file was submitted. Send multipart/form-data with a "file" part.'] });
@@ -69,4 +69,4 @@ export const filesHandlers: HandlerRegistry = {
     const stream = await storageFromEnv().get(row.file);
     return { stream, contentType: row.content_type || 'application/octet-stream', filename: row.name };
   },
-};
+} satisfies Partial<LoopHandlers>;

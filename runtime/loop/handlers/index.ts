@@ -1,8 +1,9 @@
 /**
  * Every action handler of the LOOP service. One object per module file; add a module by importing
- * its object and spreading it here.
+ * its object and spreading it here. The registry satisfies the generated contract
+ * (generated/loop/server/handlers.ts), so a missing or misspelt handler fails the type-check.
  */
-import type { HandlerRegistry } from '../../runtime-api.ts';
+import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
 import { authHandlers } from './auth.ts';
 import { aiHandlers } from './ai.ts';
 import { chatHandlers } from './chat.ts';
@@ -17,7 +18,7 @@ import { eventsHandlers } from './events.ts';
 import { cmsHandlers } from './cms.ts';
 import { protectorHandlers } from './protector.ts';
 
-export const loopHandlers: HandlerRegistry = {
+export const loopHandlers = {
   ...authHandlers,
   ...aiHandlers,
   ...chatHandlers,
@@ -31,4 +32,4 @@ export const loopHandlers: HandlerRegistry = {
   ...eventsHandlers,
   ...cmsHandlers,
   ...protectorHandlers,
-};
+} satisfies LoopHandlers;

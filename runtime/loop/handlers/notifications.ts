@@ -12,12 +12,14 @@ import {
   notificationsNotificationTemplateResource as templates,
 } from '../../../generated/loop/server/notifications.ts';
 import { notFound, validation } from '../../http/api-error.ts';
-import type { ActionContext, HandlerRegistry } from '../../runtime-api.ts';
+import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
+import type { ActionContext } from '../../runtime-api.ts';
 import { enqueueMail } from '../../effects/mail/mailer.ts';
 import { E164, enqueueSms } from '../../effects/sms/sms-outbox.ts';
 import { T } from '../auth/loop-schema.ts';
 import { companyIdOf } from '../files/assets.ts';
 import { renderTemplate } from '../docs/render-template.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 
 const MAX_RECIPIENTS = 100;
 
@@ -70,13 +72,8 @@ async function recordNotification(trx: Knex, a: ActionContext, n: { channel: 'em
   return Number(row.id ?? row);
 }
 
-const EmailBody = z.object({
-  to: z.unknown(), subject: z.string().optional(), body: z.string().optional(), html: z.string().optional(),
-  template: z.string().optional(), variables: z.unknown().optional(), reply_to: z.string().optional(),
-});
-
-async function sendEmail(a: ActionContext) {
-  const b = EmailBody.parse(a.body ?? {});
+async function sendEmail(a: LoopArgs<'notifications.sendEmail'>) {
+  const b = a.body;
   const company = companyIdOf(a.ctx);
   const to = recipients(b.to, (s) => z.email().safeParse(s).success, 'email address');
   const vars = b.variables ?? {};
@@ -106,10 +103,8 @@ async function sendEmail(a: ActionContext) {
   return { status: 202, body: { queued: ids.length, message_ids: ids } };
 }
 
-const SmsBody = z.object({ to: z.unknown(), message: z.string().optional(), template: z.string().optional(), variables: z.unknown().optional(), sender_id: z.string().optional() });
-
-async function sendSms(a: ActionContext) {
-  const b = SmsBody.parse(a.body ?? {});
+async function sendSms(a: LoopArgs<'notifications.sendSms'>) {
+  const b = a.body;
   const company = companyIdOf(a.ctx);
   const to = recipients(b.to, (s) => E164.test(s), 'E.164 phone number (e.g. +15551234567)');
   if (b.sender_id !== undefined && !/^[A-Za-z0-9 ]{1,11}$/.test(b.sender_id)) throw validation({ sender_id: ['Up to 11 letters, digits or spaces.'] });
@@ -134,7 +129,7 @@ async function sendSms(a: ActionContext) {
   return { status: 202, body: { queued: ids.length, message_ids: ids } };
 }
 
-export const notificationsHandlers: HandlerRegistry = {
+export const notificationsHandlers = {
   'notifications.sendEmail': sendEmail,
   'notifications.sendSms': sendSms,
-};
+} satisfies Partial<LoopHandlers>;

@@ -6,7 +6,9 @@
  */
 import type { Knex } from 'knex';
 import { paymentsInvoiceResource as invoiceResource, paymentsTransactionResource as transactionResource } from '../../../generated/loop/server/payments.ts';
-import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
+import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
+import type { ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 import { dateRange } from '../handler-kit/date-range.ts';
 import { companyId, companyTimezone } from '../handler-kit/tenant.ts';
 
@@ -19,12 +21,12 @@ const OPEN = "i.status in ('sent', 'partially_paid', 'overdue')";
 
 type Row = Record<string, unknown>;
 
-async function reports(a: ActionContext): Promise<ActionResult> {
+async function reports(a: LoopArgs<'payments.reports'>): Promise<ActionResult> {
   const db = a.trx;
   const company = companyId(a);
   const { from, to } = dateRange(a.query);
-  const groupBy = String(a.query.group_by ?? 'day');
-  const currency = a.query.currency === undefined ? null : String(a.query.currency).toUpperCase();
+  const groupBy = a.query.group_by;
+  const currency = a.query.currency?.toUpperCase() ?? null;
   const tz = await companyTimezone(db, company);
 
   const invoices = () => {
@@ -86,6 +88,6 @@ async function reports(a: ActionContext): Promise<ActionResult> {
   };
 }
 
-export const paymentsHandlers: HandlerRegistry = {
+export const paymentsHandlers = {
   'payments.reports': reports,
-};
+} satisfies Partial<LoopHandlers>;

@@ -6,7 +6,9 @@
  */
 import type { Knex } from 'knex';
 import { posRegisterResource as registerResource, posSaleResource as saleResource } from '../../../generated/loop/server/pos.ts';
-import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
+import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
+import type { ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 import { companyId, companyTimezone } from '../handler-kit/tenant.ts';
 
 const sumText = (col: string, alias: string, where?: string) =>
@@ -37,17 +39,17 @@ async function today(db: Knex, tz: string): Promise<string> {
   return String(r.rows[0].d);
 }
 
-async function dailySummary(a: ActionContext): Promise<ActionResult> {
+async function dailySummary(a: LoopArgs<'pos.dailySummary'>): Promise<ActionResult> {
   const db = a.trx;
   const company = companyId(a);
   const tz = await companyTimezone(db, company);
-  const date = a.query.date !== undefined ? String(a.query.date) : await today(db, tz);
+  const date = a.query.date ?? (await today(db, tz));
   const sales = () => {
     const q = db(`${saleResource.table} as s`).join(`${registerResource.table} as r`, 'r.id', 's.register_id')
       .where('s.company_id', company).whereNull('s.deleted_at').whereNot('s.status', 'voided')
       .whereRaw('(s.sold_at at time zone ?)::date = ?::date', [tz, date]);
-    if (a.query.register !== undefined) q.where('s.register_id', a.query.register as number);
-    if (a.query.branch !== undefined) q.where('r.branch_id', a.query.branch as number);
+    if (a.query.register !== undefined) q.where('s.register_id', a.query.register);
+    if (a.query.branch !== undefined) q.where('r.branch_id', a.query.branch);
     return q;
   };
   const [overall, currencies, byMethod, byRegister, byRegisterMethod, topItems] = (await Promise.all([
@@ -83,6 +85,6 @@ async function dailySummary(a: ActionContext): Promise<ActionResult> {
   };
 }
 
-export const posHandlers: HandlerRegistry = {
+export const posHandlers = {
   'pos.dailySummary': dailySummary,
-};
+} satisfies Partial<LoopHandlers>;

@@ -13,7 +13,9 @@ import {
 import { loopServices } from '../auth/loop-services.ts';
 import { notFound } from '../../http/api-error.ts';
 import { enforceRateLimit } from '../../ratelimit/rate-limit.ts';
-import type { ActionContext, ActionResult, HandlerRegistry } from '../../runtime-api.ts';
+import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
+import type { ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 import { dateRange } from '../handler-kit/date-range.ts';
 import { pageOf } from '../handler-kit/paging.ts';
 import { protectorItemHandlers } from '../protector/protector-items.ts';
@@ -33,7 +35,7 @@ const MESSAGES: Record<string, string> = {
 };
 const RESULT: Record<string, string> = { lost: 'lost', stolen: 'stolen', found: 'lost' };
 
-async function publicVerify(a: ActionContext): Promise<ActionResult> {
+async function publicVerify(a: LoopArgs<'protector.publicVerify'>): Promise<ActionResult> {
   const db = a.ctx.db;
   await enforceRateLimit(loopServices(db).limiter, 'protector-public-verify', `ip:${a.ctx.ip}`, PUBLIC_VERIFY_PER_MINUTE);
   const query = String(a.params.protector_id ?? '').trim().toUpperCase().slice(0, 20);
@@ -58,29 +60,29 @@ async function publicVerify(a: ActionContext): Promise<ActionResult> {
   };
 }
 
-async function search(a: ActionContext): Promise<ActionResult> {
+async function search(a: LoopArgs<'protector.search'>): Promise<ActionResult> {
   const db = a.trx;
   const company = companyId(a);
   const t = itemResource.table;
-  const like = `%${String(a.query.q).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const like = `%${a.query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const q = db(t).where(`${t}.company_id`, company).whereNull(`${t}.deleted_at`)
     .where((w) => {
       for (const col of ['protector_id', 'name', 'brand', 'model_name', 'owner_name', 'owner_phone', 'owner_email']) w.orWhere(`${t}.${col}`, 'ilike', like);
       w.orWhereExists(db(`${serials.table} as s`).whereRaw('s.item_id = ??', [`${t}.id`]).whereNull('s.deleted_at').where('s.value', 'ilike', like));
     })
     .select(wireColumns(db, itemResource)).orderBy([{ column: `${t}.created_at`, order: 'desc' }, { column: `${t}.id`, order: 'desc' }]);
-  if (a.query.status !== undefined) q.where(`${t}.status`, a.query.status as string);
-  if (a.query.category !== undefined) q.where(`${t}.category_id`, a.query.category as number);
+  if (a.query.status !== undefined) q.where(`${t}.status`, a.query.status);
+  if (a.query.category !== undefined) q.where(`${t}.category_id`, a.query.category);
   return { body: await pageOf(a, 'protector/search/', q, (row) => toWire(itemResource, row)) };
 }
 
-async function reports(a: ActionContext): Promise<ActionResult> {
+async function reports(a: LoopArgs<'protector.reports'>): Promise<ActionResult> {
   const db = a.trx;
   const company = companyId(a);
   const { from, to } = dateRange(a.query);
   const tz = await companyTimezone(db, company);
   const inRange = (col: string) => db.raw(`(${col} at time zone ?)::date between ?::date and ?::date`, [tz, from, to]);
-  const category = a.query.category as number | undefined;
+  const category = a.query.category;
   const items = () => {
     const q = db(`${itemResource.table} as i`).where('i.company_id', company).whereNull('i.deleted_at');
     if (category !== undefined) q.where('i.category_id', category);
@@ -117,9 +119,9 @@ async function reports(a: ActionContext): Promise<ActionResult> {
   };
 }
 
-export const protectorHandlers: HandlerRegistry = {
+export const protectorHandlers = {
   ...protectorItemHandlers,
   'protector.publicVerify': publicVerify,
   'protector.search': search,
   'protector.reports': reports,
-};
+} satisfies Partial<LoopHandlers>;

@@ -18,6 +18,7 @@ import {
 } from '../../../generated/loop/server/protector.ts';
 import { notFound } from '../../http/api-error.ts';
 import type { ActionContext, ActionResult } from '../../runtime-api.ts';
+import type { LoopArgs } from '../handler-kit/loop-args.ts';
 import { companyId, userId } from '../handler-kit/tenant.ts';
 import { assertTransition } from '../handler-kit/transitions.ts';
 import { fetchRow } from '../handler-kit/rows.ts';
@@ -61,9 +62,10 @@ const when = (v: unknown, fallback: Date) => (typeof v === 'string' ? new Date(v
 
 function report(kind: 'lost' | 'stolen') {
   const move: Move = kind === 'lost' ? 'report-lost' : 'report-stolen';
-  return async (a: ActionContext): Promise<ActionResult> => {
+  // One handler for both reports: the stolen body adds the police fields, the lost body has none of them.
+  return async (a: ActionContext<Partial<LoopArgs<'protector.reportLost'>['body'] & LoopArgs<'protector.reportStolen'>['body']>>): Promise<ActionResult> => {
     const { company, item, now, stamp } = await begin(a, move);
-    const b = (a.body ?? {}) as Record<string, string | undefined>;
+    const b = a.body;
     // lost → stolen: the same disappearance, now known to be a theft; its case is re-classified, not duplicated.
     const open = await openCase(a.trx, item.id);
     const values = {
@@ -92,9 +94,9 @@ async function openCase(trx: Knex, item: number | string) {
 const appendNote = (old: string | null, note: string | undefined) => (note ? (old ? `${old}\n${note}` : note) : old);
 
 function progress(move: 'mark-found' | 'mark-recovered') {
-  return async (a: ActionContext): Promise<ActionResult> => {
+  return async (a: ActionContext<Partial<LoopArgs<'protector.markFound'>['body'] & LoopArgs<'protector.markRecovered'>['body']>>): Promise<ActionResult> => {
     const { company, item, now } = await begin(a, move);
-    const b = (a.body ?? {}) as Record<string, string | undefined>;
+    const b = a.body;
     const open = await openCase(a.trx, item.id);
     if (open) {
       const change = move === 'mark-found'
@@ -109,9 +111,9 @@ function progress(move: 'mark-found' | 'mark-recovered') {
   };
 }
 
-async function transferOwnership(a: ActionContext): Promise<ActionResult> {
+async function transferOwnership(a: LoopArgs<'protector.transferOwnership'>): Promise<ActionResult> {
   const { company, item, now, stamp } = await begin(a, 'transfer-ownership');
-  const b = a.body as { new_owner_name: string; new_owner_phone?: string; new_owner_email?: string; reason?: string; price?: string; notes?: string };
+  const b = a.body;
   const current = await a.trx(ownershipRecords.table).where({ item_id: item.id }).whereNull('ended_at').whereNull('deleted_at').first('id');
   if (current) {
     await a.trx(ownershipRecords.table).where({ item_id: item.id }).whereNull('ended_at').update({ ended_at: now, updated_at: now });
@@ -124,13 +126,13 @@ async function transferOwnership(a: ActionContext): Promise<ActionResult> {
   }
   const [row] = await a.trx(ownershipRecords.table).insert({
     ...stamp, item_id: item.id, owner_name: b.new_owner_name, owner_phone: b.new_owner_phone ?? null, owner_email: b.new_owner_email ?? null,
-    reason: b.reason ?? 'sale', price: b.price ?? null, currency: item.currency, started_at: now, notes: b.notes ?? null,
+    reason: b.reason, price: b.price ?? null, currency: item.currency, started_at: now, notes: b.notes ?? null,
   }).returning('id');
   const recordId = (row as { id: number | string }).id;
   await setStatus(a, item, 'transferred', now, 'transfer-ownership', {
     owner_name: b.new_owner_name, owner_phone: b.new_owner_phone ?? null, owner_email: b.new_owner_email ?? null, owner_user_id: null,
   });
-  await a.audit({ action: 'create', resource: ownershipRecords.id, recordId, changes: { item: Number(item.id), reason: b.reason ?? 'sale' } });
+  await a.audit({ action: 'create', resource: ownershipRecords.id, recordId, changes: { item: Number(item.id), reason: b.reason } });
   return { status: 201, body: await fetchRow(a.trx, ownershipRecords, company, recordId, 'Ownership record') };
 }
 
