@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loopServices } from '../../runtime/loop/auth/loop-services.ts';
+import { T } from '../../runtime/loop/auth/loop-schema.ts';
 import { login, logout, refresh } from '../../runtime/loop/auth/session-flows.ts';
 import { passwordReset, passwordResetConfirm } from '../../runtime/loop/auth/password-reset-flow.ts';
 import { createSuperuser } from '../../runtime/loop/auth/create-superuser.ts';
@@ -34,10 +35,19 @@ describe('JWT access and refresh tokens', () => {
   });
 
   it('wrong password is a 401 without a token', async () => {
+    const count = async (table: string, where: Record<string, unknown> = {}) => Number((await db(table).where(where).count({ n: '*' }).first())!.n);
+    const failedBefore = await count(T.auditLogs, { action: 'login_failed' });
+    const tokensBefore = await count(T.refreshTokens);
     const res = await runAction(db, login, { body: { email: 'ada@example.com', password: 'nope-nope-nope' } });
     expect(res.status).toBe(401);
-    expect(res.body.code).toBe('no_active_account');
-    expect(await db('audit_logs').where({ action: 'login_failed' }).count({ n: '*' }).first()).toMatchObject({ n: expect.anything() });
+    expect(res.body).toEqual({ detail: 'No active account found with the given credentials', code: 'no_active_account' });
+    // The failed attempt is audited (committed although the answer is a 401) and no session is issued.
+    expect(await count(T.auditLogs, { action: 'login_failed' })).toBe(failedBefore + 1);
+    const row = await db(T.auditLogs).where({ action: 'login_failed' }).orderBy('id', 'desc').first();
+    expect(row).toMatchObject({ resource: 'auth', ip: '203.0.113.7' });
+    expect(row.actor_id).not.toBeNull();
+    expect(typeof row.changes === 'string' ? JSON.parse(row.changes) : row.changes).toEqual({ email: 'ada@example.com' });
+    expect(await count(T.refreshTokens)).toBe(tokensBefore);
   });
 
   it('an access token is refused once expired', async () => {

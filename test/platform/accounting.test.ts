@@ -139,7 +139,6 @@ it('periods: close refuses drafts, freezes posting; reopen thaws', async () => {
   expect(frozen.status).toBe(409);
   expect(frozen.body.error.code).toBe('PERIOD_CLOSED');
   // The refused create rolled back whole: no stray draft.
-  expect(await svc.db('pf_journal_entries').where('date', '2025-01-10').count({ n: '*' }).first()).toMatchObject({ n: expect.anything() });
   expect(Number((await svc.db('pf_journal_entries').where('date', '2025-01-10').count({ n: '*' }).first())!.n)).toBe(0);
   expect((await call('POST', `accounting/periods/${period}/close`, {})).status).toBe(409);
   expect((await call('POST', `accounting/periods/${period}/reopen`, {})).body.data.status).toBe('open');

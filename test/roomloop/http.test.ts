@@ -4,6 +4,8 @@
  * facility filters and availability. When DATABASE_URL is set it also runs the 50-way race over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHmac } from 'node:crypto';
+import { deliverDue } from '../../runtime/roomloop/webhooks/delivery-worker.ts';
 import { createRoomloopKey } from '../../runtime/roomloop/auth/api-keys.ts';
 import { T } from '../../runtime/roomloop/tables.ts';
 import { usingPostgres } from './helpers/test-db.ts';
@@ -45,7 +47,8 @@ describe('RoomLoop over HTTP', () => {
   it('the same slot again is 409 slot_conflict with rule R-03 in the error body', async () => {
     const r = await api('POST', 'reservations', teacherKey, { ...SEED_REQUEST, start_slot: 3, end_slot: 4 });
     expect(r.status).toBe(409);
-    expect(r.body).toEqual({ error: { code: 'slot_conflict', message: expect.any(String), rule: 'R-03' } });
+    // Names the facility, the date and only the slot already taken (slot 3; slot 4 was free).
+    expect(r.body).toEqual({ error: { code: 'slot_conflict', message: 'STEM Lab Alpha is already booked on 2026-06-10 (11:00–11:50).', rule: 'R-03' } });
   });
   it('rule refusals are 422 rule_violation naming the rule', async () => {
     const r = await api('POST', 'reservations', teacherKey, { ...SEED_REQUEST, facility_id: 'f4' });
@@ -102,10 +105,30 @@ describe('RoomLoop over HTTP', () => {
     expect(JSON.stringify(list.body)).toContain('one@school.test');
     expect((await api('GET', 'accounts', teacherKey)).status).toBe(403);
   });
-  it('webhooks: register returns the secret once', async () => {
+  it('webhooks: register returns the secret once, and that secret verifies the signature of a real delivery', async () => {
     const r = await api('POST', 'webhooks', adminKey, { url: 'https://example.test/hook', events: ['reservation.*'] });
     expect(r.status).toBe(201);
     expect(r.body.secret).toMatch(/^whsec_/);
+    expect((await svc.db(T.webhooks).where({ id: r.body.id }).first()).secret).not.toContain(r.body.secret.slice(6));
+
+    const booked = await api('POST', 'reservations', adminKey, { ...SEED_REQUEST, facility_id: 'f2', date: '2026-06-12', start_slot: 1, end_slot: 1 });
+    expect(booked.status).toBe(201);
+    const sent: { url: string; headers: Record<string, string>; body: string }[] = [];
+    const capture = (async (url: string, init: RequestInit) => {
+      sent.push({ url, headers: init.headers as Record<string, string>, body: String(init.body) });
+      return new Response('ok', { status: 200 });
+    }) as unknown as typeof fetch;
+    expect(await deliverDue(svc.db, { fetch: capture })).toBeGreaterThanOrEqual(1);
+    const mine = sent.filter((s) => s.url === 'https://example.test/hook');
+    expect(mine).toHaveLength(1);
+    const { headers, body } = mine[0]!;
+    expect(headers['RoomLoop-Event']).toBe('reservation.created');
+    expect(JSON.parse(body)).toMatchObject({ type: 'reservation.created', data: { id: booked.body.id } });
+    // Receiver-side check written independently of runtime/effects/webhooks/signature.ts.
+    const { t, v1 } = Object.fromEntries(headers['RoomLoop-Signature']!.split(',').map((kv) => kv.split('=') as [string, string]));
+    expect(Number(t)).toBe(Date.parse('2026-06-08T09:14:00Z') / 1000);
+    expect(v1).toBe(createHmac('sha256', r.body.secret).update(`${t}.${body}`).digest('hex'));
+    expect(v1).not.toBe(createHmac('sha256', `${r.body.secret}x`).update(`${t}.${body}`).digest('hex'));
   });
   it('reports: usage and the CSV export over HTTP', async () => {
     expect((await api('GET', 'reports/usage?from=2026-06-01&to=2026-06-30', adminKey)).body).toHaveProperty('by_facility');
