@@ -8,14 +8,12 @@
 import type { Knex } from 'knex';
 import { chatConversationResource as conversations, chatMessageResource as messages } from '../../../generated/loop/server/chat.ts';
 import { codecOf } from '../../crud/row-codec.ts';
+import type { Paging } from '../../http/paging.ts';
 import type { LoopArgs } from '../handler-kit/loop-args.ts';
 
 const CONFIG = 'english';
 
-export async function searchMessages(db: Knex, company: number, q: LoopArgs<'chat.search'>['query']): Promise<{ rows: Record<string, unknown>[]; count: number; page: number; offset: number }> {
-  const page = q.page ?? 1;
-  const size = q.page_size ?? 20;
-  const offset = (page - 1) * size;
+export async function searchMessages(db: Knex, company: number, q: LoopArgs<'chat.search'>['query'], paging: Paging): Promise<{ rows: Record<string, unknown>[]; count: number }> {
   const t = messages.table;
   const query = db(t)
     .join(`${conversations.table} as c`, 'c.id', `${t}.conversation_id`)
@@ -33,7 +31,7 @@ export async function searchMessages(db: Knex, company: number, q: LoopArgs<'cha
     .orderByRaw(`ts_rank(to_tsvector('${CONFIG}', ${t}.body), websearch_to_tsquery('${CONFIG}', ?)) desc`, [q.q])
     .orderBy(`${t}.created_at`, 'desc')
     .orderBy(`${t}.id`, 'desc')
-    .limit(size)
-    .offset(offset)) as Record<string, unknown>[];
-  return { rows, count: rows.length ? Number(rows[0]!.__total) : 0, page, offset };
+    .limit(paging.pageSize)
+    .offset(paging.offset)) as Record<string, unknown>[];
+  return { rows, count: rows.length ? Number(rows[0]!.__total) : 0 };
 }

@@ -6,6 +6,8 @@
 import type { Knex } from 'knex';
 import { chatConversationResource as conversations, chatMessageResource as messages } from '../../../generated/loop/server/chat.ts';
 import { codecOf } from '../../crud/row-codec.ts';
+import { DEFAULT_PAGE_SIZE } from '../../http/paging.ts';
+import { drfPaging } from '../../http/styles/drf.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
 import type { ActionResult } from '../../runtime-api.ts';
@@ -14,6 +16,7 @@ import { callAi } from '../ai/ai-call.ts';
 import { companyIdOf, userIdOf } from '../files/assets.ts';
 import { offlineReplies, offlineSummary } from '../ai/offline-answers.ts';
 import { searchMessages } from '../chat/message-search.ts';
+import { pageAt } from '../handler-kit/paging.ts';
 import type { LoopArgs } from '../handler-kit/loop-args.ts';
 
 const codec = codecOf(messages);
@@ -114,22 +117,9 @@ async function aiReply(a: LoopArgs<'chat.aiReply'>): Promise<ActionResult> {
 }
 
 async function search(a: LoopArgs<'chat.search'>): Promise<ActionResult> {
-  const page = await searchMessages(a.trx, companyIdOf(a.ctx), a.query);
-  const results = page.rows.map((r) => codec.toWire(r));
-  const link = (p: number) => {
-    const url = new URL(`${a.baseUrl}/api/v1/chat/search/`);
-    for (const [k, v] of Object.entries(a.query)) if (v !== undefined && k !== 'page') url.searchParams.set(k, String(v));
-    if (p > 1) url.searchParams.set('page', String(p));
-    return url.toString();
-  };
-  return {
-    body: {
-      count: page.count,
-      next: page.offset + results.length < page.count ? link(page.page + 1) : null,
-      previous: page.page > 1 ? link(page.page - 1) : null,
-      results,
-    },
-  };
+  const paging = drfPaging(a.query.page ?? 1, a.query.page_size ?? DEFAULT_PAGE_SIZE);
+  const found = await searchMessages(a.trx, companyIdOf(a.ctx), a.query, paging);
+  return { body: pageAt(a, 'chat/search/', paging, found.count, found.rows.map((r) => codec.toWire(r))) };
 }
 
 export const chatHandlers = {
