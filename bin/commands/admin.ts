@@ -1,4 +1,24 @@
 import { Command } from 'commander';
+import type { AdminCommand } from '../../runtime/serve/admin-endpoint.ts';
+
+/**
+ * Runs an operator command against the configured database; while `serve` holds the embedded data
+ * directory, the running server does the work (runtime/serve/admin-command.ts).
+ */
+export async function runAdmin(opts: { root: string; service: string; dataDir?: string }, command: AdminCommand, body: Record<string, unknown>): Promise<void> {
+  const { runAdminCommand } = await import('../../runtime/serve/admin-command.ts');
+  const { AdminCommandError } = await import('../../runtime/serve/admin-endpoint.ts');
+  try {
+    const result = await runAdminCommand({ root: opts.root, service: opts.service, dataDir: opts.dataDir, command, body });
+    for (const line of result.out) console.log(line);
+    for (const line of result.err) console.error(line);
+    if (result.via === 'server') console.error('(done by the running server, which holds the embedded database)');
+  } catch (err) {
+    if (!(err instanceof AdminCommandError)) throw err;
+    console.error(`loopgen ${command}: ${err.message}`);
+    process.exitCode = err.exitCode;
+  }
+}
 
 /** Operator commands that act on the configured database (DATABASE_URL or the embedded one). */
 export function adminCommand(): Command {
@@ -11,43 +31,17 @@ export function adminCommand(): Command {
     .option('--data-dir <dir>', 'embedded database directory (default .loopgen/loop/)')
     .option('--root <dir>', 'project root', process.cwd())
     .action(async (opts: { email: string; password: string; dataDir?: string; root: string }) => {
-      const { prepareDatabase } = await import('../../runtime/serve/start-service.ts');
-      const { closeDatabase } = await import('../../runtime/db/open-database.ts');
-      const { serviceWiring } = await import('../../runtime/serve/service-registry.ts');
-      const wiring = await serviceWiring('loop');
-      const db = await prepareDatabase({ root: opts.root, service: 'loop', dataDir: opts.dataDir });
-      try {
-        const user = await wiring.createSuperuser!(db, { email: opts.email, password: opts.password });
-        console.log(`superuser ${user.email} created (id ${user.id}).`);
-      } finally {
-        await closeDatabase(db);
-      }
+      await runAdmin({ ...opts, service: 'loop' }, 'create-superuser', { email: opts.email, password: opts.password });
     });
   admin
     .command('create-key')
-    .description('Create a server key and print it once (RoomLoop: sk_live_…; LOOP: an internal API key).')
+    .description('Create a server key and print it once (RoomLoop: sk_live_…; platform: a scoped key).')
     .option('-s, --service <name>', 'service', 'roomloop')
     .option('--role <role>', 'role of the key', 'admin')
     .option('--data-dir <dir>', 'embedded database directory (default .loopgen/<service>/)')
     .option('--root <dir>', 'project root', process.cwd())
     .action(async (opts: { service: string; role: string; dataDir?: string; root: string }) => {
-      const { prepareDatabase } = await import('../../runtime/serve/start-service.ts');
-      const { closeDatabase } = await import('../../runtime/db/open-database.ts');
-      const { serviceWiring } = await import('../../runtime/serve/service-registry.ts');
-      const wiring = await serviceWiring(opts.service);
-      if (!wiring.createKey) {
-        console.error(`create-key: ${opts.service} has no server keys here (LOOP keys are created through /api/v1/internal-api-keys/).`);
-        process.exitCode = 64;
-        return;
-      }
-      const db = await prepareDatabase({ root: opts.root, service: opts.service, dataDir: opts.dataDir });
-      try {
-        const key = await wiring.createKey(db, { role: opts.role });
-        console.log(key);
-        console.error('Store this key now: it is shown once and kept only as a hash.');
-      } finally {
-        await closeDatabase(db);
-      }
+      await runAdmin(opts, 'create-key', { role: opts.role });
     });
   return admin;
 }

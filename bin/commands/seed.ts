@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { runAdmin } from './admin.ts';
 
 export function seedCommand(): Command {
   return new Command('seed')
@@ -8,10 +9,7 @@ export function seedCommand(): Command {
     .option('--data-dir <dir>', 'embedded database directory (default .loopgen/<service>/)')
     .option('--root <dir>', 'project root', process.cwd())
     .action(async (opts: { service: string; demo: boolean; dataDir?: string; root: string }) => {
-      const { prepareDatabase } = await import('../../runtime/serve/start-service.ts');
-      const { closeDatabase } = await import('../../runtime/db/open-database.ts');
-      const db = await prepareDatabase({ root: opts.root, service: opts.service, dataDir: opts.dataDir, demo: opts.demo });
-      await closeDatabase(db);
-      console.log(`${opts.service}: database migrated and seeded.`);
+      // While `serve` holds the embedded directory, the server seeds it (it has already migrated).
+      await runAdmin(opts, 'seed', { demo: opts.demo });
     });
 }

@@ -24,14 +24,36 @@ export function serveCommand(): Command {
         }
       }
       const { startService } = await import('../../runtime/serve/start-service.ts');
-      const svc = await startService({
-        root: opts.root,
-        service: opts.service,
-        port: Number(opts.port),
-        host: opts.host,
-        dataDir: opts.dataDir,
-        demo: opts.demo,
-      });
+      const { consoleProgress } = await import('../../runtime/serve/progress.ts');
+      const { ListenError } = await import('../../runtime/serve/listen.ts');
+      const { DataDirBusyError } = await import('../../runtime/db/data-dir-lock.ts');
+      const { MigrationIntegrityError } = await import('../../runtime/db/migrator.ts');
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        console.error(`loopgen serve: --port must be a whole number from 0 to 65535, not "${opts.port}".`);
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      let svc: Awaited<ReturnType<typeof startService>>;
+      try {
+        svc = await startService({
+          root: opts.root,
+          service: opts.service,
+          port,
+          host: opts.host,
+          dataDir: opts.dataDir,
+          demo: opts.demo,
+          progress: consoleProgress(),
+        });
+      } catch (err) {
+        // Expected refusals get one clear line; anything else keeps its stack.
+        if (err instanceof ListenError || err instanceof DataDirBusyError || err instanceof MigrationIntegrityError) {
+          console.error(`loopgen serve: ${err.message}`);
+          process.exitCode = EXIT.failure;
+          return;
+        }
+        throw err;
+      }
       const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite in ${opts.dataDir ?? `.loopgen/${opts.service}/`}`;
       const base = svc.openapi.servers?.[0]?.url ?? '/';
       console.log(`loopgen: serving ${opts.service} on ${svc.url} (database: ${where})`);
@@ -40,6 +62,7 @@ export function serveCommand(): Command {
       console.log(`  ReDoc    ${svc.url}/api/redoc/`);
       console.log(`  Schema   ${svc.url}/api/schema/`);
       console.log(`  Health   ${svc.url}/health`);
+      for (const line of await tokenHints(opts.service, svc.openapi, base, opts.demo)) console.log(line);
       const stop = async () => {
         await svc.close();
         process.exit(0);
@@ -47,4 +70,20 @@ export function serveCommand(): Command {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+}
+
+/** How a newcomer gets credentials for this service, read from its API document and wiring. */
+async function tokenHints(service: string, openapi: { paths?: Record<string, unknown> }, base: string, demo: boolean): Promise<string[]> {
+  const { serviceWiring } = await import('../../runtime/serve/service-registry.ts');
+  const wiring = await serviceWiring(service);
+  const paths = Object.keys(openapi.paths ?? {});
+  const register = paths.find((p) => /^\/auth\/register\/?$/.test(p));
+  const login = paths.find((p) => /^\/auth\/login\/?$/.test(p));
+  const lines: string[] = [];
+  const flag = service === 'loop' ? '' : ` --service ${service}`;
+  if (register) lines.push(`  Sign up  POST ${base}${register.slice(1)} {email, username, password, company_name} → a JWT, then ${base}${login?.slice(1) ?? 'auth/login/'}`);
+  if (wiring.demoAccount && !demo) lines.push(`  Demo     restart with --demo for a demo company and its one-time login`);
+  if (wiring.createSuperuser) lines.push(`  Admin    npx loopgen admin create-superuser${flag} --email E --password P (works while this server runs)`);
+  if (wiring.createKey) lines.push(`  Key      npx loopgen admin create-key${flag} --role admin (printed once; works while this server runs)`);
+  return lines;
 }

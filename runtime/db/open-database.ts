@@ -8,6 +8,7 @@ import { mkdir } from 'node:fs/promises';
 import knexFactory, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
+import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
 
 // bigint (int8) columns — serial ids, refs, count(*) — arrive from node-postgres as strings by
 // default, but as numbers from PGlite. Ids here stay far below 2^53, so make both give numbers;
@@ -30,9 +31,17 @@ export interface OpenDatabaseOptions {
    * Tests migrate a template once and load it per file, which takes a fraction of a migration.
    */
   readonly template?: Blob;
+  /** Names the opener in the data directory's lock (runtime/db/data-dir-lock.ts); default `loopgen`. */
+  readonly command?: string;
 }
 
 const schemas = new WeakMap<Knex, string>();
+const locks = new WeakMap<Knex, DataDirLock>();
+
+/** The data-directory lock this handle holds (embedded PGlite on disk only). */
+export function databaseLock(db: Knex): DataDirLock | undefined {
+  return locks.get(db);
+}
 
 /** The schema `openDatabase` put this handle's search_path on (the migrator keeps its table there). */
 export function databaseSchema(db: Knex): string | undefined {
@@ -47,6 +56,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Knex> {
   // the schema need not exist yet, as PostgreSQL resolves the path per statement.
   const searchPath = [schema, 'public'];
   let db: Knex;
+  let lock: DataDirLock | undefined;
   if (url) {
     db = knexFactory({ client: 'pg', connection: url, searchPath, pool: { min: 0, max: 10 } });
   } else {
@@ -57,6 +67,8 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Knex> {
       connection = { pglite: await PGlite.create({ loadDataDir: opts.template }) };
     } else if (dataDir !== ':memory:') {
       await mkdir(dataDir, { recursive: true });
+      // Before PGlite touches the files: a second process must never open them (throws DataDirBusyError).
+      lock = acquireDataDirLock(dataDir, opts.command ?? 'loopgen');
       connection = { filename: dataDir };
     }
     db = knexFactory({ client: ClientPgLite as unknown as typeof knexFactory.Client, connection, searchPath });
@@ -67,10 +79,12 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Knex> {
     // Two processes creating the same schema at once: one wins, the other sees a unique violation.
     if ((err as { code?: string }).code !== '23505') {
       await db.destroy();
+      lock?.release();
       throw err;
     }
   }
   schemas.set(db, schema);
+  if (lock) locks.set(db, lock);
   return db;
 }
 
@@ -83,5 +97,11 @@ export async function dumpDatabase(db: Knex): Promise<Blob> {
 
 export async function closeDatabase(db: Knex): Promise<void> {
   schemas.delete(db);
-  await db.destroy();
+  const lock = locks.get(db);
+  locks.delete(db);
+  try {
+    await db.destroy();
+  } finally {
+    lock?.release();
+  }
 }
