@@ -57,6 +57,8 @@ export interface ResourceDescriptor {
   readonly orderable: Readonly<Record<string, string>>;
   readonly defaultOrdering: readonly string[];
   readonly permissions: { readonly view: string; readonly add: string; readonly change: string; readonly delete: string };
+  /** Body of the list answer when not the style's page: the rows alone, or `{<named>: rows, total}`. */
+  readonly listShape?: 'array' | { readonly named: string };
   readonly validators: {
     readonly create: ZodType;
     readonly update: ZodType;

@@ -45,6 +45,8 @@ export interface RequestContext {
   /** Where the service's routes are mounted (`/api/v1/`), for links to its own endpoints. */
   readonly basePath: string;
   readonly ip: string;
+  /** The request's `User-Agent` header, when sent (sessions record it). */
+  readonly userAgent?: string | null;
   readonly db: Knex;
   principal: Principal | null;
   tenant: TenantContext | null;

@@ -9,6 +9,12 @@ export type ReadAccess = 'public' | 'authenticated' | 'permission';
 /** `superuser`: platform operators only; `permission`: the add/change/delete code in the tenant. */
 export type WriteAccess = 'superuser' | 'permission';
 
+/**
+ * Body of a list answer: `page` is the service style's page envelope; `array` the rows alone;
+ * `{ named }` the rows under that key beside `total` (`{users: [...], total}`).
+ */
+export type ListShape = 'page' | 'array' | { readonly named: string };
+
 export interface ResourceAccess {
   readonly read: ReadAccess;
   readonly write: WriteAccess;
@@ -42,6 +48,8 @@ export interface ResourceNode {
   /** All columns in a stable order: system columns first, then declared fields. */
   readonly fields: readonly FieldNode[];
   readonly operations: readonly CrudOperation[];
+  /** Body of the list answer (catalogue `list_shape:`, default `page`). */
+  readonly listShape: ListShape;
   /** Soft delete (deleted_at) — DELETE hides rows instead of removing them. */
   readonly softDelete: boolean;
   /** Default ordering, e.g. `['name', '-created_at']`. */

@@ -131,6 +131,8 @@ export const resourceSchema = z.strictObject({
   handlers: z.partialRecord(z.enum(CRUD_OPERATIONS), handlerName).optional(),
   /** Operations that accept multipart/form-data (uploaded files reach the handler as `a.files`). */
   multipart: z.array(z.enum(CRUD_OPERATIONS)).optional(),
+  /** Body of the list answer: the style's page (default), a plain array, or `{<named>: [...], total}`. */
+  list_shape: z.union([z.enum(['page', 'array']), z.strictObject({ named: z.string().regex(/^[a-z][a-z0-9_]*$/) })]).optional(),
 }).meta({ id: 'Resource' });
 
 export const moduleFileSchema = z.strictObject({

@@ -30,6 +30,8 @@ export interface SystemFieldOptions {
   /** Ref target of `company` when the service has `core.companies`, else null (plain integer column). */
   readonly companies: RefTarget | null;
   readonly workspaces: RefTarget | null;
+  /** `company`/`workspace` stay off the wire (never returned, accepted or filtered): the style's choice. */
+  readonly hideTenancy?: boolean;
   readonly loc: SourceLocation;
 }
 
@@ -40,9 +42,11 @@ export function systemFields(o: SystemFieldOptions): FieldNode[] {
     system('id', 'id', o.idStyle === 'serial' ? 'integer' : 'string', o.loc, { required: true, orderable: true }),
   ];
   if (o.scope !== 'global') {
-    out.push(tenantRef('company', o.companies, !o.tenantOptional, true, o.loc));
+    const company = tenantRef('company', o.companies, !o.tenantOptional, true, o.loc);
     // Workspace is the one implicit column clients may set: optional for company scope, required for workspace scope.
-    out.push(tenantRef('workspace', o.workspaces, o.scope === 'workspace', false, o.loc));
+    const workspace = tenantRef('workspace', o.workspaces, o.scope === 'workspace', false, o.loc);
+    const hide = (f: FieldNode): FieldNode => (o.hideTenancy ? { ...f, readOnly: true, writeOnly: true, filter: [] } : f);
+    out.push(hide(company), hide(workspace));
   }
   const range: FilterOp[] = ['gte', 'lte', 'gt', 'lt'];
   out.push(system('created_at', 'created_at', 'datetime', o.loc, { required: true, orderable: true, filter: range }));

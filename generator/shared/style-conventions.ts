@@ -17,7 +17,7 @@
  *   request_id}`; every JSON body is wrapped in `{success: true, data, request_id}`; DELETE answers 200
  *   with `data: null`; errors `{success: false, error: {code, message}, request_id}`.
  */
-import type { ServiceStyle } from '../ir/index.ts';
+import type { ListShape, ServiceStyle } from '../ir/index.ts';
 import type { JsonSchema } from './json-schema.ts';
 
 /** Largest page a client may ask for (`page_size` / `limit`); runtime/http/paging.ts clamps to the same. */
@@ -34,6 +34,11 @@ export interface PaginationParam {
 export interface StyleConventions {
   /** Whether paths end with a slash when the service does not say. */
   readonly trailingSlash: boolean;
+  /**
+   * Whether the tenancy columns (`company`, `workspace`) appear on the wire. The platform names its tenant
+   * by the caller's key, so they stay in the database only: never returned, accepted or filtered.
+   */
+  readonly tenancyOnWire: boolean;
   /** Query keys that select a page of a list. */
   readonly pagination: readonly PaginationParam[];
   /** JSON success bodies come wrapped in `{success, data, request_id}` (the SDK hands back `data`). */
@@ -61,6 +66,24 @@ export function successEnvelope(data: JsonSchema): JsonSchema {
   };
 }
 
+/**
+ * OpenAPI schema of a list answer of the given shape (catalogue `list_shape:`): the style's page, or the
+ * rows alone, or `{<named>: rows, total}` — wrapped in the envelope where the style wraps bodies.
+ */
+export function listSchema(style: StyleConventions, shape: ListShape, item: JsonSchema): JsonSchema {
+  if (shape === 'page') return style.pageSchema(item);
+  const body = shape === 'array'
+    ? results(item)
+    : { type: 'object', required: [shape.named, 'total'], properties: { [shape.named]: results(item), total: { type: 'integer' } } };
+  return style.wrapsBodies ? successEnvelope(body) : body;
+}
+
+/** SDK type of a list answer of the given shape (what the SDK hands back), given the item type name. */
+export function listType(style: StyleConventions, shape: ListShape, item: string): string {
+  if (shape === 'page') return style.pageType(item);
+  return shape === 'array' ? `${item}[]` : `{\n  ${shape.named}: ${item}[];\n  total: number;\n}`;
+}
+
 const pageSize = (name: string): PaginationParam =>
   ({ name, type: 'integer', min: 1, max: MAX_PAGE_SIZE, description: 'Number of results to return per page.' });
 const cursor: PaginationParam = { name: 'cursor', type: 'string', description: 'Opaque cursor from the previous page\'s `next_cursor`.' };
@@ -72,6 +95,7 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
   // DRF PageNumberPagination and DRF's error bodies.
   drf: {
     trailingSlash: true,
+    tenancyOnWire: true,
     pagination: [
       { name: 'page', type: 'integer', min: 1, description: 'A page number within the paginated result set.' },
       pageSize('page_size'),
@@ -107,6 +131,7 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
   },
   roomloop: {
     trailingSlash: false,
+    tenancyOnWire: true,
     pagination: [pageSize('limit'), cursor],
     wrapsBodies: false,
     deleteStatus: 204,
@@ -134,6 +159,7 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
   },
   platform: {
     trailingSlash: false,
+    tenancyOnWire: false,
     pagination: [
       pageSize('limit'),
       { name: 'offset', type: 'integer', min: 0, description: 'Number of results to skip.' },

@@ -5,6 +5,7 @@
  */
 import type { Request, RequestHandler } from 'express';
 import type { ResourceDescriptor } from '../descriptor.ts';
+import type { PageOf, WireStyle } from '../http/wire-style.ts';
 import { forbidden, validation } from '../http/api-error.ts';
 import { ctxOf, sendJson } from '../http/respond.ts';
 import { zodToFieldErrors } from '../http/to-api-error.ts';
@@ -20,6 +21,17 @@ function visibilityOf(req: Request, ctx: RequestContext, d: ResourceDescriptor):
   if (deleted !== 'only' && deleted !== 'include') throw validation({ deleted: ['Choose "only" or "include".'] });
   if (!isAdmin(ctx)) throw forbidden('Only company owners and admins may list deleted records.');
   return deleted === 'only' ? 'deleted' : 'any';
+}
+
+/**
+ * The list answer in the resource's declared shape (catalogue `list_shape:`): the style's page
+ * envelope, the rows alone, or `{<named>: rows, total}`. Handler-built lists answer through it too.
+ */
+export function listBody(d: Pick<ResourceDescriptor, 'listShape'>, wire: WireStyle, p: PageOf): unknown {
+  const shape = d.listShape;
+  if (shape === undefined) return wire.page(p);
+  if (shape === 'array') return p.results;
+  return { [shape.named]: p.results, total: p.count };
 }
 
 export function list(d: ResourceDescriptor): RequestHandler {
@@ -50,6 +62,6 @@ export function list(d: ResourceDescriptor): RequestHandler {
     }
     const results = rows.map((r) => codec.toWire(r));
     const url = new URL(req.originalUrl, `${req.protocol}://${req.get('host') ?? 'localhost'}`);
-    sendJson(res, 200, ctx.wire.page({ url, paging, count, results }));
+    sendJson(res, 200, listBody(d, ctx.wire, { url, paging, count, results }));
   };
 }

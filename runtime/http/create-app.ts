@@ -47,6 +47,7 @@ function context(rt: Runtime, basePath: string): RequestHandler {
       wire: rt.wire,
       basePath,
       ip: req.ip ?? '',
+      userAgent: req.get('user-agent') ?? null,
       db: rt.db,
       principal: null,
       tenant: null,

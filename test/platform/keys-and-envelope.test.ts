@@ -41,9 +41,14 @@ describe('platform envelope and errors', () => {
     expect(created.body).toMatchObject({ success: true, data: { name: 'editor' } });
     expect(created.body.request_id).toEqual(expect.any(String));
     expect(created.body.data.id).toMatch(/^role_/);
-    const page = await acme('GET', 'roles');
+    // The platform API document lists roles as a plain array (spec/platform/roles.yaml `list_shape: array`).
+    const list = await acme('GET', 'roles');
+    expect(list.body.success).toBe(true);
+    expect(list.body.data.map((r: any) => r.name)).toEqual(['editor']);
+    // Short URLs keep the page `{results, total, next_cursor}`.
+    await acme('POST', 'short-urls', { url: 'https://example.com/page' });
+    const page = await acme('GET', 'short-urls');
     expect(page.body).toMatchObject({ success: true, data: { total: 1, next_cursor: null } });
-    expect(page.body.data.results.map((r: any) => r.name)).toEqual(['editor']);
     const del = await acme('DELETE', `roles/${created.body.data.id}`);
     expect(del.status).toBe(200);
     expect(del.body).toMatchObject({ success: true, data: null });
@@ -87,7 +92,7 @@ describe('scoped API keys', () => {
 
   it('never shows the key hash; the token only once', async () => {
     const list = await acme('GET', 'keys');
-    const row = list.body.data.results[0];
+    const row = list.body.data[0];
     expect(row).not.toHaveProperty('key_hash');
     expect(row).not.toHaveProperty('token');
     expect(row.prefix).toMatch(/^.{8}$/);
@@ -125,7 +130,7 @@ describe('tenant isolation', () => {
   it('one tenant never sees or changes another tenant\'s rows', async () => {
     const role = await acme('POST', 'roles', { name: 'acme-only' });
     const type = await acme('POST', 'object-types', { name: 'secrets' });
-    expect((await other('GET', 'roles')).body.data.results).toEqual([]);
+    expect((await other('GET', 'roles')).body.data).toEqual([]);
     expect((await other('GET', `roles/${role.body.data.id}`)).status).toBe(404);
     expect((await other('PATCH', `roles/${role.body.data.id}`, { name: 'stolen' })).status).toBe(404);
     expect((await other('DELETE', `object-types/${type.body.data.id}`)).status).toBe(404);

@@ -125,7 +125,8 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
         const status = sink.style.deleteStatus;
         const ok = status === 204
           ? { 204: { description: r.softDelete ? `${model} hidden (soft delete).` : `${model} deleted.` } }
-          : { [status]: { description: `${model} deleted.`, content: jsonContent(sink, { type: 'null' }) } };
+          // A delete answered by a named handler says what it did in its body (`{slug, deleted: true}`).
+          : { [status]: { description: `${model} deleted.`, content: jsonContent(sink, r.handlers.delete ? {} : { type: 'null' }) } };
         addOperation(sink, item, 'delete', {
           ...base(op, `Delete a ${model}`), parameters: [...tenant, idParam],
           // 409: other records still refer to this one (ON DELETE RESTRICT / DEPENDENCY_EXISTS).

@@ -5,7 +5,7 @@
  */
 import type { ResourceNode, ServiceNode } from '../../ir/index.ts';
 import type { JsonSchema } from '../../shared/json-schema.ts';
-import type { StyleConventions } from '../../shared/style-conventions.ts';
+import { listSchema, type StyleConventions } from '../../shared/style-conventions.ts';
 import { schemaNames } from '../names.ts';
 import { readableFields, writableFields } from '../shared/fields.ts';
 import { objectSchema } from './field-schema.ts';
@@ -16,7 +16,7 @@ export function resourceSchemas(r: ResourceNode, service: ServiceNode, style: St
   const read = objectSchema(readableFields(r), { service, direction: 'read' }, (f) => !f.nullable);
   if (r.summary) read.description = r.summary;
   const write = writableFields(r);
-  const out: Record<string, JsonSchema> = { [names.read]: read, [names.page]: style.pageSchema(ref(names.read)) };
+  const out: Record<string, JsonSchema> = { [names.read]: read, [names.page]: listSchema(style, r.listShape, ref(names.read)) };
   // Operations that take multipart/form-data (uploads) describe file fields as binary parts.
   const direction = (op: 'create' | 'update') => (r.multipart.includes(op) ? 'multipart' : 'write');
   if (r.operations.includes('create')) {

@@ -78,6 +78,7 @@ export function resourceDescriptorData(r: ResourceNode, service: ServiceNode) {
     tenantOptional: r.tenantOptional || undefined,
     handlers: Object.keys(r.handlers).length ? { ...r.handlers } : undefined,
     multipart: r.multipart.length ? [...r.multipart] : undefined,
+    listShape: r.listShape === 'page' ? undefined : r.listShape,
     validators: {
       create: code(v.create),
       update: code(v.update),

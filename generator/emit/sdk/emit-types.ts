@@ -5,7 +5,7 @@
  */
 import type { CrudOperation, ServiceNode, ShapeNode } from '../../ir/index.ts';
 import { compareStrings } from '../../shared/ordering.ts';
-import { STYLE_CONVENTIONS } from '../../shared/style-conventions.ts';
+import { STYLE_CONVENTIONS, listType } from '../../shared/style-conventions.ts';
 import { header, type GeneratedFile } from '../generated-file.ts';
 import { schemaNames } from '../names.ts';
 import { readableFields, writableFields } from '../shared/fields.ts';
@@ -32,7 +32,9 @@ export function emitTypes(service: ServiceNode, dir: string): GeneratedFile {
     if (has('create') || createdByAction.has(r.id)) add(n.create, `export interface ${n.create} ${objectBody(write, scope, bodyDirection(r, 'create'), (f) => f.required)}`);
     if (has('update')) add(n.update, `export interface ${n.update} ${objectBody(write, scope, bodyDirection(r, 'update'), (f) => f.required)}`);
     if (has('partial_update')) add(n.partialUpdate, `export interface ${n.partialUpdate} ${objectBody(write, scope, 'write', () => false)}`);
-    add(n.page, `export interface ${n.page} ${style.pageType(n.read)}`);
+    const page = listType(style, r.listShape, n.read);
+    // A plain-array list answer cannot be an interface body.
+    add(n.page, page.startsWith('{') ? `export interface ${n.page} ${page}` : `export type ${n.page} = ${page};`);
     add(listQueryName(r), `export type ${listQueryName(r)} = ${listQueryBody(r, scope, style.pagination)};`);
   }
 

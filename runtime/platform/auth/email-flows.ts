@@ -67,7 +67,7 @@ async function signIn(a: ActionContext, userId: string, patch: Record<string, un
   const user = await a.trx(T.users).where({ id: userId, company_id: tenantOf(a) }).first();
   if (!user || user.banned) return refuse(a, 'User is disabled.');
   await a.trx(T.users).where({ id: user.id }).update({ ...patch, last_sign_in_at: new Date().toISOString() });
-  return { body: await issueTokens(a.trx, jwtKeyFor(a.ctx.db), { id: String(user.id), email: String(user.email), role: String(user.role), companyId: tenantOf(a) }, { ip: a.ctx.ip }) };
+  return { body: await issueTokens(a.trx, jwtKeyFor(a.ctx.db), { id: String(user.id), email: String(user.email), role: String(user.role), companyId: tenantOf(a) }, { ip: a.ctx.ip, userAgent: a.ctx.userAgent ?? undefined }) };
 }
 
 /** Queues the verification mail for a new user (called by sign-up). */

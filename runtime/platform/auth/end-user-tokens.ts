@@ -66,6 +66,7 @@ export async function issueTokens(
     ip: meta.ip ?? null,
     user_agent: meta.userAgent?.slice(0, 500) ?? null,
     expires_at: new Date(Date.now() + REFRESH_TTL_MS).toISOString(),
+    last_active_at: db.fn.now(),
     created_at: db.fn.now(),
     updated_at: db.fn.now(),
   });

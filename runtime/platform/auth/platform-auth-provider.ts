@@ -54,6 +54,10 @@ export function createPlatformAuthProvider(opts: { db: Knex; jwtSecret: Uint8Arr
     if (claims.sessionId) {
       const s = await db(T.sessions).where({ id: claims.sessionId }).first('revoked_at');
       if (!s || s.revoked_at) throw unauthorized('Session was revoked.', 'invalid_token');
+      // Best effort, at most once a minute per session: last_active_at is informational.
+      const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+      void db(T.sessions).where({ id: claims.sessionId }).where((q) => q.whereNull('last_active_at').orWhere('last_active_at', '<', minuteAgo))
+        .update({ last_active_at: new Date().toISOString() }).catch(() => undefined);
     }
     return { userId: claims.userId, email: user.email, isSuperuser: false, via: 'jwt', scopes: END_USER_SCOPES, tenantId: claims.tenantId, role: user.role };
   }

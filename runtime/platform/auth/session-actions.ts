@@ -17,11 +17,12 @@ import { insertUser, patchUser, userView } from '../users/user-actions.ts';
 
 async function tokensFor(a: ActionContext, user: Record<string, unknown>) {
   await a.trx(T.users).where({ id: user.id }).update({ last_sign_in_at: new Date().toISOString() });
-  return issueTokens(a.trx, jwtKeyFor(a.ctx.db), { id: String(user.id), email: String(user.email), role: String(user.role), companyId: tenantOf(a) }, { ip: a.ctx.ip });
+  return issueTokens(a.trx, jwtKeyFor(a.ctx.db), { id: String(user.id), email: String(user.email), role: String(user.role), companyId: tenantOf(a) }, { ip: a.ctx.ip, userAgent: a.ctx.userAgent ?? undefined });
 }
 
 function sessionView(r: Record<string, unknown>) {
-  return { id: r.id, user_id: r.user_id, ip: r.ip ?? null, user_agent: r.user_agent ?? null, created_at: iso(r.created_at), expires_at: iso(r.expires_at) };
+  return { id: r.id, user_id: r.user_id, ip: r.ip ?? null, user_agent: r.user_agent ?? null, created_at: iso(r.created_at),
+    last_active_at: iso(r.last_active_at ?? r.created_at), expires_at: iso(r.expires_at) };
 }
 
 export const sessionActions = {
@@ -62,7 +63,7 @@ export const sessionActions = {
     // With a refresh token only that session ends; without, the current access token's sessions do.
     if (typeof token === 'string') q.where({ refresh_hash: sha256(token) });
     await q.update({ revoked_at: new Date().toISOString() });
-    return { body: { logged_out: true } };
+    return { body: { message: 'Logged out.' } };
   },
   getCurrentUser: async (a) => {
     const row = await a.trx(T.users).where({ id: endUserOf(a), company_id: tenantOf(a) }).first();
@@ -84,7 +85,8 @@ export const sessionActions = {
   },
   listSessions: async (a) => {
     const rows = await a.trx(T.sessions).where({ company_id: tenantOf(a), user_id: endUserOf(a) }).whereNull('revoked_at').orderBy('created_at', 'desc');
-    return { body: { results: rows.map(sessionView), total: rows.length, next_cursor: null } };
+    // The list shape is the catalogue's (spec/platform/auth-sessions.yaml `list_shape: array`).
+    return { body: rows.map(sessionView) };
   },
   revokeSession: async (a) => {
     const n = await a.trx(T.sessions).where({ id: param(a, 'id'), company_id: tenantOf(a), user_id: endUserOf(a) }).whereNull('revoked_at').update({ revoked_at: new Date().toISOString() });

@@ -3,5 +3,5 @@ import type { PlatformHandlers } from '../../../generated/platform/server/handle
 import { listChildren } from '../records/child-records.ts';
 
 export const auditLogsHandlers = {
-  'audit-logs.listAuditLogs': listChildren({ kind: 'audit', parent: { fixed: 'tenant' } }, true),
+  'audit-logs.listAuditLogs': listChildren({ kind: 'audit', parent: { fixed: 'tenant' } }, 'logs'),
 } satisfies Partial<PlatformHandlers>;

@@ -5,5 +5,5 @@ import { listChildren } from '../records/child-records.ts';
 
 export const functionsHandlers = {
   'functions.executeFunction': runActions.executeFunction,
-  'functions.listFunctionLogs': listChildren({ kind: 'function_logs', parent: { param: 'function_id' } }, true),
+  'functions.listFunctionLogs': listChildren({ kind: 'function_logs', parent: { param: 'function_id' } }),
 } satisfies Partial<PlatformHandlers>;

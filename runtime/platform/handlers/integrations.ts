@@ -4,6 +4,6 @@ import { runActions } from '../automation/runs.ts';
 import { listChildren } from '../records/child-records.ts';
 
 export const integrationsHandlers = {
-  'integrations.listSyncLogs': listChildren({ kind: 'sync_logs', parent: { param: 'integration_id' } }, true),
+  'integrations.listSyncLogs': listChildren({ kind: 'sync_logs', parent: { param: 'integration_id' } }),
   'integrations.syncIntegration': runActions.syncIntegration,
 } satisfies Partial<PlatformHandlers>;

@@ -4,4 +4,5 @@ import { shortUrlActions } from '../links/short-urls.ts';
 
 export const shortUrlsHandlers = {
   'short-urls.create': shortUrlActions.create,
+  'short-urls.remove': shortUrlActions.remove,
 } satisfies Partial<PlatformHandlers>;

@@ -39,7 +39,7 @@ async function tokensForTicket(a: ActionContext, t: { id: string; tenant: number
   await consumeTicket(a.trx, t.id);
   if (!user || user.banned) return refuse(a, 'User is disabled.', 'invalid_token');
   await a.trx(T.users).where({ id: user.id }).update({ last_sign_in_at: new Date().toISOString() });
-  return { body: await issueTokens(a.trx, jwtKeyFor(a.ctx.db), { id: String(user.id), email: String(user.email), role: String(user.role), companyId: t.tenant }, { ip: a.ctx.ip }) };
+  return { body: await issueTokens(a.trx, jwtKeyFor(a.ctx.db), { id: String(user.id), email: String(user.email), role: String(user.role), companyId: t.tenant }, { ip: a.ctx.ip, userAgent: a.ctx.userAgent ?? undefined }) };
 }
 
 /** Counts a failed code against the ticket; the fifth burns it. */
@@ -63,7 +63,9 @@ export const mfaActions = {
       id, company_id: tenantOf(a), kind: FACTORS, parent_id: userId, data: JSON.stringify({ type: 'totp', friendly_name: friendly, secret: storedSecret(totp.secret.base32), verified_at: null, recovery_hashes: [] }),
       created_by: userId, created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
     });
-    return { status: 201, secret: true, body: { factor_id: id, type: 'totp', friendly_name: friendly, totp: { secret: totp.secret.base32, uri: totp.toString(), qr_code: totp.toString() } } };
+    // qr_uri is what an authenticator's QR code carries (the otpauth:// URI), for the client to render.
+    return { status: 201, secret: true, body: { factor_id: id, type: 'totp', friendly_name: friendly,
+      totp: { secret: totp.secret.base32, uri: totp.toString(), qr_uri: totp.toString(), qr_code: totp.toString() } } };
   },
   verifyTotpCode: async (a) => {
     const b = bodyOf(a);

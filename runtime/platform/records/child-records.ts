@@ -41,7 +41,13 @@ async function loadChild(a: ActionContext, s: ChildSpec) {
   return row;
 }
 
-export function listChildren(s: ChildSpec, paged = false): ActionHandler {
+/**
+ * How a child list answers, as the platform API document shows it per endpoint: `false` the rows alone,
+ * `true` the page `{results, total, next_cursor}`, a name `{<name>: rows, total}` (`{logs, total}`).
+ */
+export type ChildListShape = boolean | string;
+
+export function listChildren(s: ChildSpec, paged: ChildListShape = false): ActionHandler {
   return async (a) => {
     const parent = parentId(a, s);
     await checkParent(a, s, parent);
@@ -51,7 +57,8 @@ export function listChildren(s: ChildSpec, paged = false): ActionHandler {
     const rows = await base().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset);
     if (!paged) return { body: rows.map(recordView) };
     const total = Number((await base().count({ n: '*' }).first())?.n ?? 0);
-    return { body: { results: rows.map(recordView), total, next_cursor: null } };
+    if (typeof paged === 'string') return { body: { [paged]: rows.map(recordView), total } };
+    return { body: { results: rows.map(recordView), total, next_cursor: offset + rows.length < total ? String(offset + rows.length) : null } };
   };
 }
 
@@ -86,7 +93,7 @@ export function deleteChild(s: ChildSpec): ActionHandler {
 }
 
 /** The four handlers of a child collection whose list, create, update and delete share one spec. */
-export function childCrud(s: ChildSpec, paged = false) {
+export function childCrud(s: ChildSpec, paged: ChildListShape = false) {
   return { list: listChildren(s, paged), create: createChild(s), update: updateChild(s), remove: deleteChild(s) };
 }
 
