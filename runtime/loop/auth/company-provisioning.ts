@@ -4,6 +4,7 @@
  * subscription to the catalogue's default plan (the seed's `trial`: every product for 30 days).
  */
 import type { Knex } from 'knex';
+import { ADMIN_ROLE } from '../tenancy/permissions.ts';
 import { T } from './loop-schema.ts';
 
 export async function nextCompanyCode(trx: Knex): Promise<string> {
@@ -41,7 +42,7 @@ export async function provisionCompany(trx: Knex, opts: { name: string; ownerId:
     .insert({ code, name: opts.name, slug, email: opts.email ?? null, is_active: true, ...stamp })
     .returning(['id', 'code', 'name', 'slug']);
   const [role] = await trx(T.roles)
-    .insert({ company_id: company.id, name: 'admin', description: 'Full access to the company.', permissions: JSON.stringify(['*']), is_system: true, ...stamp })
+    .insert({ company_id: company.id, name: ADMIN_ROLE, description: 'Full access to the company.', permissions: JSON.stringify(['*']), is_system: true, ...stamp })
     .returning('id');
   const [membership] = await trx(T.memberships)
     .insert({ company_id: company.id, user_id: ownerId, role_id: role.id, status: 'active', is_owner: true, joined_at: now, ...stamp })

@@ -42,8 +42,5 @@ export const T = {
   invitations: invitationResource.table,
 } as const;
 
-/** Membership roles that hold every permission (`*`). */
-export const ALL_POWERFUL_ROLES: ReadonlySet<string> = new Set(['owner', 'admin']);
-
 /** Subscription statuses that open a product; `trialing` only until its end date. */
 export const OPEN_SUBSCRIPTION_STATUSES = ['active', 'trialing'] as const;

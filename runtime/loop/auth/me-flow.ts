@@ -5,6 +5,7 @@
 import type { Knex } from 'knex';
 import { ApiError } from '../../http/api-error.ts';
 import type { ActionContext, ActionResult } from '../../runtime-api.ts';
+import { membershipRole } from '../tenancy/permissions.ts';
 import { loadSubscriptions, openProducts } from '../tenancy/subscriptions.ts';
 import { T } from './loop-schema.ts';
 import { loopServices } from './loop-services.ts';
@@ -35,7 +36,7 @@ export async function me(a: ActionContext): Promise<ActionResult> {
       id: r.id,
       code: r.code,
       name: r.name,
-      role: r.role ?? (r.is_owner ? 'owner' : null),
+      role: membershipRole(r.role, Boolean(r.is_owner)),
       is_owner: Boolean(r.is_owner),
       workspaces: await workspaces(db, r.id, r.workspace_id ?? null),
       products: await products(db, r.id, r.membership_id ?? null, user.is_superuser, now),

@@ -1,9 +1,22 @@
 /**
  * Permission sets of a membership. Codes are `<module>.<resource>.view|add|change|delete` and one per
  * action (generated from the catalogue); roles list them in `roles.permissions`; `*` grants all.
- * Owners and admins hold everything (issue 3: "owners and admins have all").
+ * Owners and admins hold everything. The LOOP role names live here and nowhere else in the wing.
  */
-import { ALL_POWERFUL_ROLES } from '../auth/loop-schema.ts';
+
+/** The role a company's owner has when the membership names no role. */
+export const OWNER_ROLE = 'owner';
+
+/** The role a new company's owner is given (runtime/loop/auth/company-provisioning.ts). */
+export const ADMIN_ROLE = 'admin';
+
+/** Membership roles that hold every permission (`*`). */
+export const ALL_POWERFUL_ROLES: ReadonlySet<string> = new Set([OWNER_ROLE, ADMIN_ROLE]);
+
+/** A membership's role name: its role's, else `owner` for the company's owner, else none. */
+export function membershipRole(roleName: string | null | undefined, isOwner: boolean): string | null {
+  return roleName ?? (isOwner ? OWNER_ROLE : null);
+}
 
 export const ALL_PERMISSIONS: ReadonlySet<string> = new Set(['*']);
 

@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { T } from '../auth/loop-schema.ts';
 import { ApiError } from '../../http/api-error.ts';
 import type { Principal, TenantContext } from '../../runtime-api.ts';
-import { ALL_PERMISSIONS, permissionSet } from './permissions.ts';
+import { ALL_PERMISSIONS, membershipRole, permissionSet } from './permissions.ts';
 import { loadSubscriptions, type SubscriptionRow, openProducts } from './subscriptions.ts';
 import { TtlCache } from './ttl-cache.ts';
 
@@ -139,7 +139,7 @@ export class TenantResolver {
         .where('a.membership_id', row.id)
         .whereNull('a.deleted_at')
         .select('p.code', 'a.is_enabled');
-      const role = row.role_name ?? (row.is_owner ? 'owner' : null);
+      const role = membershipRole(row.role_name, Boolean(row.is_owner));
       return {
         role,
         permissions: permissionSet({ name: role, permissions: row.role_permissions }, Boolean(row.is_owner)),
