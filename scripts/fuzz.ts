@@ -7,6 +7,7 @@
  *   --seed 1                  fast-check seed: the same seed gives the same cases
  *   --positives 3 --per-kind 1 cases per operation: positive ones, and per negative kind
  *   --cases-per-op 1          the CI slice's budget: one case per operation (positive or one negative kind)
+ *   --concurrency 4           operations run side by side (deletes one at a time, last)
  *   --only 'POST /forms'      only operations whose `METHOD /path` contains the text (replay one case)
  *   --minutes 8               stop each service after this long
  *   --findings                write test/fuzz/FINDINGS.md
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     positives: { type: 'string', default: '3' },
     'per-kind': { type: 'string', default: '1' },
     'cases-per-op': { type: 'string' },
+    concurrency: { type: 'string', default: '4' },
     only: { type: 'string' },
     minutes: { type: 'string' },
     findings: { type: 'boolean', default: false },
@@ -42,6 +44,7 @@ const result = await runFuzz({
     casesPerOp: values['cases-per-op'] ? Number(values['cases-per-op']) : undefined,
   },
   only: values.only,
+  concurrency: Number(values.concurrency),
   deadlineMs: values.minutes ? Number(values.minutes) * 60_000 : undefined,
   progress: (service, done, total) => {
     if (done % 100 === 0 || done === total) process.stdout.write(`  ${service}: ${done}/${total} operations\n`);

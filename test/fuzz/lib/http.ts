@@ -19,10 +19,11 @@ export interface WireResponse {
   readonly ms: number;
 }
 
-export function send(req: WireRequest, timeoutMs = 30_000): Promise<WireResponse> {
+/** `extra` headers are sent but are no part of the request as reported (the fuzzer's case id). */
+export function send(req: WireRequest, extra: Record<string, string> = {}, timeoutMs = 30_000): Promise<WireResponse> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string | number> = { ...req.headers };
+    const headers: Record<string, string | number> = { ...req.headers, ...extra };
     if (req.body) headers['content-length'] = req.body.byteLength;
     const r = http.request(req.url, { method: req.method, headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];

@@ -3,8 +3,10 @@
  * one request at a time, with the server's console output captured per case (stack traces are a
  * failure). A failing case keeps the curl line that reproduces it.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { IncomingMessage } from 'node:http';
 import { buildCases, type Budget, type Case, type CaseKind } from './cases.ts';
-import { check, CHECKS, ResponseValidator, type CheckKind } from './checks.ts';
+import { check, ResponseValidator, type CheckKind } from './checks.ts';
 import { curl, multipart, send, type WireRequest, type WireResponse } from './http.ts';
 import { operations, type Operation } from './operations.ts';
 import { startTarget, type Target } from './targets.ts';
@@ -17,6 +19,8 @@ export interface RunOptions {
   readonly only?: string;
   /** Stop a service's run after this many milliseconds (the rest is reported as not run). */
   readonly deadlineMs?: number;
+  /** Operations run side by side (deletes always one at a time, after the rest). Default 4. */
+  readonly concurrency?: number;
   /** Called after each operation (progress for the command line). */
   readonly progress?: (service: string, done: number, total: number) => void;
 }
@@ -48,7 +52,6 @@ export interface ServiceRun {
   readonly requestMs: number;
   /** Time spent finding record ids for path parameters and checking the session after suspicious answers. */
   readonly lookupMs: number;
-  readonly checks: Record<CheckKind, number>;
   /** Cases after which the session had to be restored (a revoked key, a locked-out owner). */
   readonly repairs: readonly string[];
 }
@@ -79,61 +82,68 @@ export async function runFuzz(opts: RunOptions): Promise<RunResult> {
 async function runService(target: Target, opts: RunOptions, failures: CaseFailure[], startMs: number): Promise<ServiceRun> {
   const validator = new ResponseValidator(target.doc);
   const all = operations(target.doc).filter((o) => !opts.only || o.key.includes(opts.only));
-  // Deletes last, so the records other operations use are there while they run.
-  const ops = [...all.filter((o) => o.method !== 'DELETE'), ...all.filter((o) => o.method === 'DELETE')];
   const seenPaths = new Set<string>();
-  const checks = Object.fromEntries(CHECKS.map((c) => [c, 0])) as Record<CheckKind, number>;
+  const firstOfPath = new Map(all.map((o) => [o, !seenPaths.has(o.path) && Boolean(seenPaths.add(o.path))]));
   const repairs: string[] = [];
-  let cases = 0;
-  let failedCases = 0;
-  let run = 0;
-  let requestMs = 0;
-  let lookupMs = 0;
+  const stats = { cases: 0, failedCases: 0, run: 0, requestMs: 0, lookupMs: 0 };
   const t0 = performance.now();
-  const capture = captureConsole();
-  try {
-    for (const op of ops) {
-      if (opts.deadlineMs !== undefined && performance.now() - t0 > opts.deadlineMs) break;
-      const first = !seenPaths.has(op.path);
-      seenPaths.add(op.path);
-      const list = buildCases(target.doc, op, opts.seed, opts.budget, first);
-      for (const c of list) {
-        cases++;
-        let tl = performance.now();
-        const values = await target.pathValues(op);
-        lookupMs += performance.now() - tl;
-        const req = await wire(target, op, c, values);
-        capture.reset();
-        let res: WireResponse;
-        try {
-          res = await send(req);
-        } catch (e) {
-          res = { status: 599, headers: {}, text: `no answer: ${(e as Error).message}`, ms: 0 };
-        }
-        requestMs += res.ms;
-        const log = capture.text();
-        const found = res.status === 599 ? [{ check: 'server-error' as const, detail: res.text }] : check(validator, op, c, res, log);
-        for (const k of CHECKS) checks[k]++;
-        if (found.length) failedCases++;
-        for (const f of found) {
-          failures.push({ service: target.service, op: op.key, kind: c.kind, note: c.note, check: f.check, detail: f.detail, key: f.key, hint: f.hint, status: res.status, body: res.text.slice(0, 400), log: log.slice(0, 1500), curl: curl(req) });
-        }
-        if (c.method === 'DELETE' && res.status < 300) target.forget(op);
-        const suspicious = res.status === 401 || res.status === 403 || (res.status < 300 && c.method !== 'GET');
-        tl = performance.now();
-        if (suspicious && !(await target.probe())) {
-          repairs.push(`${op.key} (${c.kind}${c.note ? `: ${c.note}` : ''}) → ${res.status}`);
-          await target.repair();
-        }
-        lookupMs += performance.now() - tl;
+  const logs = captureServerLogs(target);
+  let repairing: Promise<void> | null = null;
+  let caseNo = 0;
+
+  const runOp = async (op: Operation) => {
+    for (const c of buildCases(target.doc, op, opts.seed, opts.budget, firstOfPath.get(op)!)) {
+      stats.cases++;
+      const id = `c${++caseNo}`;
+      let tl = performance.now();
+      await repairing;
+      const values = await target.pathValues(op);
+      stats.lookupMs += performance.now() - tl;
+      const req = await wire(target, op, c, values);
+      let res: WireResponse;
+      try {
+        res = await send(req, { 'x-fuzz-case': id });
+      } catch (e) {
+        res = { status: 599, headers: {}, text: `no answer: ${(e as Error).message}`, ms: 0 };
       }
-      run++;
-      opts.progress?.(target.service, run, ops.length);
+      stats.requestMs += res.ms;
+      const log = logs.take(id);
+      const found = res.status === 599 ? [{ check: 'server-error' as const, detail: res.text }] : check(validator, op, c, res, log);
+      if (found.length) stats.failedCases++;
+      for (const f of found) {
+        failures.push({ service: target.service, op: op.key, kind: c.kind, note: c.note, check: f.check, detail: f.detail, key: f.key, hint: f.hint, status: res.status, body: res.text.slice(0, 400), log: log.slice(0, 1500), curl: curl(req) });
+      }
+      if (c.method === 'DELETE' && res.status < 300) target.forget(op);
+      const suspicious = res.status === 401 || res.status === 403 || (res.status < 300 && c.method !== 'GET');
+      tl = performance.now();
+      if (suspicious && !repairing && !(await target.probe())) {
+        repairs.push(`${op.key} (${c.kind}${c.note ? `: ${c.note}` : ''}) → ${res.status}`);
+        repairing ??= target.repair().finally(() => (repairing = null));
+        await repairing;
+      }
+      stats.lookupMs += performance.now() - tl;
     }
+    stats.run++;
+    opts.progress?.(target.service, stats.run, all.length);
+  };
+
+  const pool = async (ops: Operation[], width: number) => {
+    const queue = [...ops];
+    await Promise.all(Array.from({ length: width }, async () => {
+      for (let op = queue.shift(); op; op = queue.shift()) {
+        if (opts.deadlineMs !== undefined && performance.now() - t0 > opts.deadlineMs) return;
+        await runOp(op);
+      }
+    }));
+  };
+  try {
+    await pool(all.filter((o) => o.method !== 'DELETE'), opts.concurrency ?? 4);
+    // Deletes last and one at a time, so the records other operations use are there while they run.
+    await pool(all.filter((o) => o.method === 'DELETE'), 1);
   } finally {
-    capture.restore();
+    logs.stop();
   }
-  return { service: target.service, operations: ops.length, operationsRun: run, cases, failedCases, ms: performance.now() - t0, startMs, requestMs, lookupMs, checks, repairs };
+  return { service: target.service, operations: all.length, operationsRun: stats.run, cases: stats.cases, failedCases: stats.failedCases, ms: performance.now() - t0, startMs, requestMs: stats.requestMs, lookupMs: stats.lookupMs, repairs };
 }
 
 async function wire(target: Target, op: Operation, c: Case, values: Record<string, string>): Promise<WireRequest> {
@@ -155,25 +165,41 @@ async function wire(target: Target, op: Operation, c: Case, values: Record<strin
   return { method: c.method, url: target.svc.api + path + qs, headers, body };
 }
 
-/** Captures what the server writes to the console and stderr while a case runs (and keeps it off the terminal). */
-function captureConsole() {
-  let buf = '';
-  const saved = { error: console.error, warn: console.warn, log: console.log, info: console.info, write: process.stderr.write };
-  const sink = (...args: unknown[]) => {
-    buf += args.map((a) => (a instanceof Error ? (a.stack ?? a.message) + inspectExtra(a) : typeof a === 'string' ? a : safeJson(a))).join(' ') + '\n';
+/**
+ * Captures what the server writes to the console and stderr (and keeps it off the terminal), filed
+ * under the case whose request was being served: each request carries `x-fuzz-case`, and a listener
+ * that runs before Express's puts that id in an AsyncLocalStorage the whole request inherits.
+ */
+function captureServerLogs(target: Target) {
+  const store = new AsyncLocalStorage<string>();
+  const logs = new Map<string, string>();
+  const add = (text: string) => {
+    const id = store.getStore() ?? '-';
+    logs.set(id, (logs.get(id) ?? '') + text);
   };
-  console.error = sink;
-  console.warn = sink;
-  console.log = sink;
-  console.info = sink;
+  const onRequest = (req: IncomingMessage) => {
+    const id = req.headers['x-fuzz-case'];
+    store.enterWith(typeof id === 'string' ? id : '-');
+  };
+  target.svc.server.prependListener('request', onRequest);
+  const saved = { error: console.error, warn: console.warn, log: console.log, info: console.info, write: process.stderr.write };
+  const sink = (...args: unknown[]) => add(args.map((a) => (a instanceof Error ? (a.stack ?? a.message) + inspectExtra(a) : typeof a === 'string' ? a : safeJson(a))).join(' ') + '\n');
+  Object.assign(console, { error: sink, warn: sink, log: sink, info: sink });
   process.stderr.write = ((chunk: string | Uint8Array) => {
-    buf += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    add(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
     return true;
   }) as typeof process.stderr.write;
   return {
-    reset: () => void (buf = ''),
-    text: () => buf,
-    restore: () => Object.assign(console, { error: saved.error, warn: saved.warn, log: saved.log, info: saved.info }) && (process.stderr.write = saved.write),
+    take(id: string): string {
+      const text = logs.get(id) ?? '';
+      logs.delete(id);
+      return text;
+    },
+    stop() {
+      target.svc.server.removeListener('request', onRequest);
+      Object.assign(console, { error: saved.error, warn: saved.warn, log: saved.log, info: saved.info });
+      process.stderr.write = saved.write;
+    },
   };
 }
 
