@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { ResourceDescriptor } from '../descriptor.ts';
 import { validation } from '../http/api-error.ts';
 import { first, type Query } from '../http/paging.ts';
+import { isPgDate, isPgDateTime } from './pg-temporal.ts';
 
 function bad(param: string, message: string): never {
   throw validation({ [param]: [message] });
@@ -30,10 +31,11 @@ function coerce(param: string, type: string, raw: string): unknown {
       return bad(param, 'Enter true or false.');
     }
     case 'date':
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(Date.parse(raw))) bad(param, 'Enter a date as YYYY-MM-DD.');
+      if (!isPgDate(raw)) bad(param, 'Enter a date as YYYY-MM-DD.');
       return raw;
     case 'datetime':
-      if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(Date.parse(raw))) bad(param, 'Enter an ISO 8601 date/time.');
+      // The offset must be one PostgreSQL accepts (±15:59): a valid RFC 3339 `+20:00` is refused by it.
+      if (!isPgDateTime(raw)) bad(param, 'Enter an ISO 8601 date/time (years 0001-9999, offset within ±15:59).');
       return raw;
     case 'uuid':
       if (!UUID.test(raw)) bad(param, 'Enter a valid UUID.');

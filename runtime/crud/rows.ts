@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { ZodType } from 'zod';
 import type { ResourceDescriptor } from '../descriptor.ts';
 import { notFound, validation } from '../http/api-error.ts';
-import { toApiError, zodToFieldErrors } from '../http/to-api-error.ts';
+import { type RequestInput, toApiError, zodToFieldErrors } from '../http/to-api-error.ts';
 import type { RequestContext } from '../runtime-api.ts';
 import { codecOf } from './row-codec.ts';
 import { parseId, scoped, type Visibility } from './scope.ts';
@@ -35,9 +35,12 @@ export async function loadRow(
   return { id, row: codecOf(d).toWire(row) };
 }
 
-/** Re-throws database errors as ApiErrors that name the wire field (`service`, not `service_id`). */
-export function rethrow(d: ResourceDescriptor, ctx: RequestContext, err: unknown): never {
-  throw toApiError(err, ctx.wire, codecOf(d).fieldOf) ?? err;
+/**
+ * Re-throws database errors as ApiErrors that name the wire field (`service`, not `service_id`);
+ * `input` (the request's body and query) names the field of an error that names no column.
+ */
+export function rethrow(d: ResourceDescriptor, ctx: RequestContext, err: unknown, input?: RequestInput): never {
+  throw toApiError(err, ctx.wire, codecOf(d).fieldOf, input) ?? err;
 }
 
 export function now(db: Knex): Knex.Raw {

@@ -21,11 +21,12 @@ async function audit(deps: CrudDeps, trx: Knex, ctx: RequestContext, d: Resource
 }
 
 /** Runs `write` in one transaction and answers `status` with what it returns; database errors name wire fields. */
-async function answerWrite(res: Response, d: ResourceDescriptor, ctx: RequestContext, status: number, write: (trx: Knex) => Promise<unknown>) {
+async function answerWrite(req: Request, res: Response, d: ResourceDescriptor, status: number, write: (trx: Knex) => Promise<unknown>) {
+  const ctx = ctxOf(res);
   try {
     sendJson(res, status, await ctx.db.transaction(write));
   } catch (e) {
-    rethrow(d, ctx, e);
+    rethrow(d, ctx, e, { body: req.body as unknown, query: req.query as Record<string, unknown> });
   }
 }
 
@@ -53,7 +54,7 @@ export function create(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
     if (codec.has('updated_at')) values.updated_at = now(ctx.db);
     if (codec.has('created_by')) values.created_by = ctx.principal?.userId ?? null;
     if (d.idStyle === 'prefixed') values.id = newId(d.idPrefix ?? d.name.slice(0, 3));
-    await answerWrite(res, d, ctx, 201, async (trx) => {
+    await answerWrite(req, res, d, 201, async (trx) => {
       await checkRefs(trx, deps.shapes, d, company, values);
       // Generated columns (codes, per-company numbers) are drawn here, inside the transaction.
       const id = await insertWithGenerated(trx, d, company, values);
@@ -70,7 +71,7 @@ function updater(d: ResourceDescriptor, deps: CrudDeps, partial: boolean): Reque
     const ctx = ctxOf(res);
     const input = parseBody(partial ? d.validators.partialUpdate : d.validators.update, req.body);
     const values = codec.toColumns(input);
-    await answerWrite(res, d, ctx, 200, async (trx) => {
+    await answerWrite(req, res, d, 200, async (trx) => {
       const before = await lockRow(trx, d, ctx, req, 'live');
       await checkRefs(trx, deps.shapes, d, companyOf(d, ctx), values);
       Object.assign(values, touched(d, trx));
@@ -89,7 +90,7 @@ export const partialUpdate = (d: ResourceDescriptor, deps: CrudDeps) => updater(
 export function destroy(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
   return async (req, res) => {
     const ctx = ctxOf(res);
-    await answerWrite(res, d, ctx, 204, async (trx) => {
+    await answerWrite(req, res, d, 204, async (trx) => {
       const before = await lockRow(trx, d, ctx, req, 'live');
       const q = scoped(trx, d, ctx).where(`${d.table}.id`, before.id);
       if (d.softDelete) await q.update({ deleted_at: now(trx), ...touched(d, trx) });
@@ -105,7 +106,7 @@ export function restore(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
   return async (req, res) => {
     const ctx = ctxOf(res);
     if (!isAdmin(ctx)) throw forbidden('Only company owners and admins may restore records.');
-    await answerWrite(res, d, ctx, 200, async (trx) => {
+    await answerWrite(req, res, d, 200, async (trx) => {
       const before = await lockRow(trx, d, ctx, req, 'deleted');
       await scoped(trx, d, ctx, 'deleted').where(`${d.table}.id`, before.id).update({ deleted_at: null, ...touched(d, trx) });
       const { row } = await loadRow(trx, d, ctx, String(before.id));

@@ -13,6 +13,8 @@ export interface ApiErrorExtra {
   /** Extra members merged into the error body (platform's `dependencies`, `confirm_token`). */
   readonly details?: Readonly<Record<string, unknown>>;
   readonly headers?: Readonly<Record<string, string>>;
+  /** What was caught (a database or parser error): logged, never rendered. */
+  readonly cause?: unknown;
 }
 
 export class ApiError extends Error {
@@ -24,7 +26,7 @@ export class ApiError extends Error {
   readonly headers?: Readonly<Record<string, string>>;
 
   constructor(status: number, code: string, message: string, extra: ApiErrorExtra = {}) {
-    super(message);
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
@@ -42,7 +44,9 @@ export function isApiError(e: unknown): e is ApiError {
 /** 400 with field errors; the message names the first field so non-DRF styles stay informative. */
 export function validation(fields: FieldErrors, message?: string): ApiError {
   const first = Object.entries(fields)[0];
-  const text = message ?? (first ? `${first[0]}: ${first[1][0] ?? 'invalid'}` : 'Invalid input.');
+  // An object-level error has no field worth naming in the message.
+  const named = first && first[0] !== 'non_field_errors' ? `${first[0]}: ` : '';
+  const text = message ?? (first ? `${named}${first[1][0] ?? 'invalid'}` : 'Invalid input.');
   return new ApiError(400, 'validation_error', text, { fields });
 }
 

@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import express, { type Application, type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
 import type { RequestContext, Runtime } from '../runtime-api.ts';
 import { ApiError } from './api-error.ts';
+import { isPgError, looksLikeDriverText, withoutDriverText } from './database-errors.ts';
+import { inputGuard } from './input-guard.ts';
 import { sendError } from './render-error.ts';
+import { allowHeader, routesFor } from './route-table.ts';
 import { toApiError } from './to-api-error.ts';
 
 export interface CreateAppOptions {
@@ -21,8 +24,10 @@ export interface CreateAppOptions {
   readonly jsonLimit?: string;
   /** Trust X-Forwarded-* (behind a proxy). */
   readonly trustProxy?: boolean | number | string;
-  /** Called with unexpected (500) errors; default logs to stderr. */
+  /** Called with unexpected (500) errors; default logs to stderr with the request id. */
   readonly onServerError?: (err: unknown, ctx: RequestContext | undefined) => void;
+  /** Called with a database error answered as a 4xx (the driver's text, kept out of the answer); default logs a line. */
+  readonly onRefusedInput?: (err: unknown, ctx: RequestContext | undefined) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -58,6 +63,21 @@ function context(rt: Runtime, basePath: string): RequestHandler {
   };
 }
 
+/**
+ * Column → wire name for errors outside a resource's own code (actions, handlers): the column itself
+ * when the request sent it, else the ref's wire name (`service_id` → `service`) when that was sent.
+ */
+function wireColumn(input: { body: unknown }): (column: string) => string {
+  const sent = input.body && typeof input.body === 'object' ? (input.body as Record<string, unknown>) : {};
+  return (column) => (!(column in sent) && column.endsWith('_id') && column.slice(0, -3) in sent ? column.slice(0, -3) : column);
+}
+
+/** One log line for a refused input: SQLSTATE and the driver's first line (which may hold the SQL). */
+function describeRefusal(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  return `refused input (${e.code ?? 'message'}): ${(e.message ?? String(err)).split('\n')[0]!.slice(0, 500)}`;
+}
+
 export function createApp(opts: CreateAppOptions): Application {
   const { runtime: rt } = opts;
   const app = express();
@@ -67,21 +87,43 @@ export function createApp(opts: CreateAppOptions): Application {
   const base = '/' + opts.basePath.replace(/^\/+|\/+$/g, '');
   app.use(context(rt, base === '/' ? '/' : `${base}/`));
   app.use(express.json({ limit: opts.jsonLimit ?? '1mb' }));
+  app.use(inputGuard((path) => routesFor(app.router.stack, path).params));
   opts.extra?.(app);
   app.use(base === '/' ? '/' : base, opts.routes);
 
-  // A distinct code, so clients (and the inventory test) can tell "no such endpoint" from "no such record".
+  // A known path asked with a method it lacks is 405 with `Allow`; otherwise a distinct 404 code, so
+  // clients (and the inventory test) can tell "no such endpoint" from "no such record".
   app.use((req) => {
+    const routes = routesFor(app.router.stack, req.path);
+    if (routes.methods.size && !routes.anyMethod && !routes.methods.has(req.method)) {
+      throw new ApiError(405, 'method_not_allowed', `Method "${req.method}" not allowed.`, { headers: { Allow: allowHeader(routes.methods) } });
+    }
     throw new ApiError(404, 'route_not_found', `No endpoint ${req.method} ${req.path}.`);
   });
 
-  const onServerError = opts.onServerError ?? ((err: unknown) => console.error('[loopgen] unhandled error', err));
-  const handleError: ErrorRequestHandler = (err, _req, res, next) => {
+  const onServerError = opts.onServerError ?? ((err: unknown, ctx: RequestContext | undefined) => {
+    console.error(`[loopgen] ${ctx?.requestId ?? '-'} unhandled error`, err);
+  });
+  const onRefusedInput = opts.onRefusedInput ?? ((err: unknown, ctx: RequestContext | undefined) => {
+    console.warn(`[loopgen] ${ctx?.requestId ?? '-'} ${describeRefusal(err)}`);
+  });
+  const handleError: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const requestId = (res.locals.requestId as string | undefined) ?? '';
-    const known = toApiError(err, rt.wire);
-    if (known) return sendError(res, known, rt.wire, requestId);
-    onServerError(err, res.locals.ctx as RequestContext | undefined);
+    const ctx = res.locals.ctx as RequestContext | undefined;
+    const input = { body: req.body as unknown, query: req.query as Record<string, unknown> };
+    const known = toApiError(err, rt.wire, wireColumn(input), input);
+    if (known) {
+      // The database's own words stay in the log, with the request id; the answer has ours.
+      const cause = isPgError(err) ? err : isPgError(known.cause) ? known.cause : undefined;
+      if (cause) onRefusedInput(cause, ctx);
+      if (known.status < 500 && looksLikeDriverText(known.message)) {
+        onRefusedInput(known, ctx);
+        return sendError(res, withoutDriverText(known), rt.wire, requestId);
+      }
+      return sendError(res, known, rt.wire, requestId);
+    }
+    onServerError(err, ctx);
     sendError(res, new ApiError(500, 'server_error', 'A server error occurred.'), rt.wire, requestId);
   };
   app.use(handleError);

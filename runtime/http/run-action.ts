@@ -10,16 +10,27 @@ import type { Knex } from 'knex';
 import type { ActionDescriptor } from '../descriptor.ts';
 import type { ActionContext, ActionResult, HandlerRegistry, RequestContext } from '../runtime-api.ts';
 import { type CrudDeps, writeAuditEntry } from '../crud/crud-deps.ts';
-import { loadRow } from '../crud/rows.ts';
-import { notImplemented, validation } from './api-error.ts';
+import { loadRow, rethrow } from '../crud/rows.ts';
+import { ApiError, notImplemented, validation } from './api-error.ts';
+import { refuseUnstorable } from './input-guard.ts';
 import { ctxOf, sendJson } from './respond.ts';
 import { zodToFieldErrors } from './to-api-error.ts';
 
 /** Files stay in memory: uploads here are CSVs and documents, bounded by this limit. */
 const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 20 * 1024 * 1024 } }).any();
 
-function readMultipart(req: Request, res: Response): Promise<void> {
-  return new Promise((resolve, reject) => upload(req, res, (err: unknown) => (err ? reject(err) : resolve())));
+/**
+ * Parses a multipart body. multer's own limit errors keep their mapping (runtime/http/to-api-error.ts);
+ * anything else the parser throws (`Malformed part header`, `Unexpected end of form`, no boundary) is
+ * a malformed body, a 400. Form fields and file names are then checked for what PostgreSQL cannot store.
+ */
+async function readMultipart(req: Request, res: Response): Promise<void> {
+  await new Promise<void>((resolve, reject) => upload(req, res, (err: unknown) => (err ? reject(err) : resolve()))).catch((err: unknown) => {
+    if ((err as { name?: string } | null)?.name === 'MulterError') throw err;
+    throw new ApiError(400, 'bad_upload', 'Malformed multipart/form-data body.', { cause: err });
+  });
+  refuseUnstorable(req.body);
+  if (Array.isArray(req.files)) for (const f of req.files) refuseUnstorable(f.originalname, f.fieldname);
 }
 
 function parsePart(schema: ActionDescriptor['validators']['query'], value: unknown, fallback: unknown): unknown {
@@ -107,7 +118,14 @@ export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: 
     };
     // A non-2xx result (login failure: 401) is answered, not thrown, so the transaction still commits
     // what the handler recorded (its audit row); the status reaches the client unchanged.
-    const result = d.method === 'GET' ? await run(ctx.db) : await ctx.db.transaction(run);
+    let result: ActionResult;
+    try {
+      result = d.method === 'GET' ? await run(ctx.db) : await ctx.db.transaction(run);
+    } catch (e) {
+      // A resource's own operation names its columns by their wire names; other errors pass unchanged.
+      if (d.resource) rethrow(d.resource, ctx, e, { body: req.body as unknown, query: req.query as Record<string, unknown> });
+      throw e;
+    }
     send(res, result, d.status);
   };
 }

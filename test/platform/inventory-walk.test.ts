@@ -38,7 +38,7 @@ it('every platform endpoint is answered; 501s are known', async () => {
       body: write ? '{}' : undefined,
     });
     const body = await res.text();
-    if (body.includes('ROUTE_NOT_FOUND')) unanswered.push(`${r.method} ${r.path}`);
+    if (body.includes('ROUTE_NOT_FOUND') || res.status === 405) unanswered.push(`${r.method} ${r.path}`);
     else if (res.status === 501) notImplemented.push(`${r.method} ${r.path}`);
     else if (res.status >= 500) unanswered.push(`${r.method} ${r.path} → ${res.status} ${body.slice(0, 160)}`);
   }

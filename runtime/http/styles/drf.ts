@@ -51,9 +51,11 @@ export const drfStyle: WireStyle = {
   name: 'drf',
   body: bareBody,
   ok: sendBare,
-  error(err) {
+  error(err, requestId) {
     if (err.fields && err.status === 400) return err.fields;
-    return { detail: err.message, code: DRF_CODES[err.code] ?? err.code, ...err.details };
+    // A server error says nothing but that it happened, and the request id to quote when reporting it.
+    const reference = err.status >= 500 ? { request_id: requestId } : {};
+    return { detail: err.message, code: DRF_CODES[err.code] ?? err.code, ...err.details, ...reference };
   },
   errorHeaders: (err): Record<string, string> => (err.status === 401 ? { 'WWW-Authenticate': 'Bearer realm="api"' } : {}),
   readPaging: (q) => drfPaging(positiveInt(q, 'page', 1, 1), positiveInt(q, 'page_size', DEFAULT_PAGE_SIZE, 1)),

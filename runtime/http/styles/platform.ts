@@ -9,6 +9,11 @@ import { conflictOnUnique } from './shared.ts';
 
 const envelope = (data: unknown, requestId: string) => ({ success: true, data: data ?? null, request_id: requestId });
 
+/** Our generic codes → the platform's: a malformed body is a validation failure like any other bad input. */
+const PLATFORM_CODES: Readonly<Record<string, string>> = {
+  parse_error: 'validation_error',
+};
+
 export const platformStyle: WireStyle = {
   name: 'platform',
   body: envelope,
@@ -19,7 +24,7 @@ export const platformStyle: WireStyle = {
   error: (err, requestId) => ({
     success: false,
     error: {
-      code: err.code.toUpperCase(),
+      code: (PLATFORM_CODES[err.code] ?? err.code).toUpperCase(),
       message: err.message,
       ...(err.fields ? { fields: err.fields } : {}),
       ...err.details,

@@ -16,13 +16,15 @@ export const roomloopStyle: WireStyle = {
   name: 'roomloop',
   body: bareBody,
   ok: sendBare,
-  error: (err) => ({
+  error: (err, requestId) => ({
     error: {
       code: ROOMLOOP_CODES[err.code] ?? err.code,
       message: err.message,
       ...(err.rule ? { rule: err.rule } : {}),
       ...(err.fields ? { fields: err.fields } : {}),
       ...err.details,
+      // A server error carries the request id to quote when reporting it.
+      ...(err.status >= 500 ? { request_id: requestId } : {}),
     },
   }),
   errorHeaders: () => ({}),
