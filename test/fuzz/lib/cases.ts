@@ -81,7 +81,7 @@ export function applicableKinds(doc: Doc, op: Operation, firstOfPath: boolean): 
   const has = (f: (s: Schema) => boolean) => props.some(f);
   const kinds: CaseKind[] = [];
   if (op.body) {
-    if (props.length) kinds.push('body-wrong-type');
+    if (props.some((p) => types(p).length > 0)) kinds.push('body-wrong-type');
     if (body!.required.length && op.method !== 'PATCH') kinds.push('body-missing-required');
     if (has((s) => types(s).includes('integer'))) kinds.push('body-int-overflow');
     if (has(isText)) kinds.push('body-long-string');
@@ -152,6 +152,8 @@ interface Parts {
   readonly method?: string;
   readonly pathOverrides?: Record<string, string>;
   readonly note: string;
+  /** Overrides the kind's default (MUST_REFUSE). */
+  readonly mustRefuse?: boolean;
 }
 
 function make(op: Operation, kind: CaseKind, p: Parts): Case {
@@ -159,7 +161,7 @@ function make(op: Operation, kind: CaseKind, p: Parts): Case {
   if (p.raw !== undefined) body = { contentType: p.contentType ?? 'application/json', raw: p.raw };
   else if (op.body && p.body !== undefined) body = encodeBody(op.body.contentType, p.body);
   else if (op.body?.required && kind !== 'method-unknown') body = encodeBody(op.body.contentType, {});
-  return { op, kind, method: p.method ?? op.method, pathOverrides: p.pathOverrides ?? {}, query: p.query ?? [], body, mustRefuse: MUST_REFUSE.has(kind), note: p.note };
+  return { op, kind, method: p.method ?? op.method, pathOverrides: p.pathOverrides ?? {}, query: p.query ?? [], body, mustRefuse: p.mustRefuse ?? MUST_REFUSE.has(kind), note: p.note };
 }
 
 function encodeBody(contentType: string, value: unknown): NonNullable<Case['body']> {
@@ -188,7 +190,8 @@ function negative(doc: Doc, op: Operation, kind: CaseKind, choice: number, base:
   const withQuery = (name: string, value: string) => make(op, kind, { query: [...baseQuery.filter(([k]) => k !== name), [name, value]], body, note: `?${name}=${JSON.stringify(value)}` });
   switch (kind) {
     case 'body-wrong-type': {
-      const k = choose(Object.keys(info.props))!;
+      // Only typed properties: an untyped one ("any JSON value") has no wrong type.
+      const k = propWhere((p) => types(p).length > 0)!;
       return withProp(k, wrongValue(info.props[k]!), `${k}: wrong type`);
     }
     case 'body-missing-required': {
@@ -199,13 +202,18 @@ function negative(doc: Doc, op: Operation, kind: CaseKind, choice: number, base:
     case 'body-int-overflow': {
       const k = propWhere((s) => types(s).includes('integer'))!;
       const v = choose(INT_OVERFLOW)!;
+      const p = info.props[k]!;
+      // Invalid by the document only past a declared bound; otherwise the answer must still be a clean 4xx or 2xx.
+      const outside = (typeof p.maximum === 'number' && Number(v) > p.maximum) || (typeof p.minimum === 'number' && Number(v) < p.minimum) || v === '1e300';
       // A raw JSON number, so values past 2^53 reach the server as written.
-      return make(op, kind, { raw: JSON.stringify({ ...body, [k]: 0 }).replace(`"${k}":0`, `"${k}":${v}`), contentType: op.body!.contentType, note: `${k} = ${v}` });
+      const raw = JSON.stringify({ ...body, [k]: 0 }).replace(`"${k}":0`, `"${k}":${v}`);
+      return make(op, kind, { raw, contentType: op.body!.contentType, note: `${k} = ${v}`, mustRefuse: outside });
     }
     case 'body-long-string': {
       const k = propWhere(isText)!;
-      const max = Number(info.props[k]!.maxLength ?? 100_000);
-      return withProp(k, 'x'.repeat(Math.min(max + 1, 200_000)), `${k}: ${max + 1} characters`);
+      const declared = info.props[k]!.maxLength;
+      const n = typeof declared === 'number' ? declared + 1 : 100_001;
+      return make(op, kind, { body: { ...body, [k]: 'x'.repeat(n) }, note: `${k}: ${n} characters${typeof declared === 'number' ? ` (maxLength ${declared})` : ' (no maxLength)'}`, mustRefuse: typeof declared === 'number' });
     }
     case 'body-nul': {
       const k = propWhere(isText) ?? propWhere((s) => types(s).includes('object'))!;

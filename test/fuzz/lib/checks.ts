@@ -111,7 +111,8 @@ export function check(validator: ResponseValidator, op: Operation, c: Case, res:
   if (m) {
     const got = m.got ? ` (got ${m.got})` : '';
     const hint = `${m.path.replace(/\/\d+(?=\/|$)/g, '/*')}${m.property ? ` ${m.property}` : ''}`;
-    out.push({ check: 'schema-mismatch', detail: `${res.status} ${m.path} ${m.message}${m.property ? ` (${m.property})` : ''}${got}`, key: `${res.status} ${m.message}${got}`, hint });
+    const detail = `${res.status} ${m.path} ${m.message}${m.property ? ` (${m.property})` : ''}${got}`;
+    out.push({ check: 'schema-mismatch', detail, key: `${res.status} ${m.message}${got}`, hint: `${hint} after ${c.kind}` });
   }
   return out;
 }

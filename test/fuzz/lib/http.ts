@@ -53,7 +53,6 @@ export async function multipart(fieldsJson: string): Promise<{ contentType: stri
     if (k === 'file' || k === 'files' || v === 'fuzz-bytes') form.append(k, new Blob(['fuzz upload\n'], { type: 'text/plain' }), 'fuzz.txt');
     else form.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
   }
-  if (!form.has('file')) form.append('file', new Blob(['fuzz upload\n'], { type: 'text/plain' }), 'fuzz.txt');
   const res = new Response(form);
   return { contentType: res.headers.get('content-type')!, body: new Uint8Array(await res.arrayBuffer()) };
 }
