@@ -35,7 +35,8 @@ async function listFiles(root: string, dir: string): Promise<string[]> {
     for (const e of entries) {
       const p = join(abs, e.name);
       if (e.isDirectory()) {
-        if (e.name === 'node_modules' || e.name === 'dist') continue;
+        // The SDK's dist/ is generated too (its orphans go); an app's node_modules never is.
+        if (e.name === 'node_modules') continue;
         await walk(p);
       } else out.push(relative(root, p).split(sep).join('/'));
     }

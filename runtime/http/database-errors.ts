@@ -222,7 +222,10 @@ export function databaseToApiError(e: PgLikeError, wire: WireStyle, name: Column
  * `relation "t" does not exist`, `violates … constraint`): such a message must not be answered.
  */
 const DRIVER_TEXT = new RegExp([
-  String.raw`\b(?:select|insert\s+into|update|delete\s+from)\b[\s\S]*?\b(?:from|set|values|where|returning)\b[\s\S]*?"`,
+  // knex quotes every identifier: a statement keyword before a quoted name is a statement.
+  String.raw`\b(?:insert\s+into|delete\s+from|update|from|join)\s+"[^"]+"`,
+  String.raw`\bselect\b[\s\S]*\bfrom\b[\s\S]*\b(?:where|limit)\b`,
+  String.raw`\bvalues\s*\(\$\d`,
   String.raw`\b(?:relation|constraint|column|table)\s+"[^"]*"\s+(?:of\s+relation|does\s+not\s+exist|violates|already\s+exists)`,
   String.raw`\bviolates\s+(?:not-null|foreign\s+key|unique|check|exclusion)\s+constraint\b`,
   String.raw`\bsyntax\s+error\s+at\s+or\s+near\b`,

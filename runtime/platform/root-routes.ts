@@ -11,6 +11,7 @@ import { ctxOf, sendJson } from '../http/respond.ts';
 import { EVENT_TYPES } from './webhooks/event-types.ts';
 import { verifyStripeSignature } from './stripe-signature.ts';
 import { trackStream } from './realtime/stream-registry.ts';
+import { tenantPublicId } from './tenants/public-id.ts';
 
 const VERSION = '1.0.0';
 
@@ -42,7 +43,7 @@ export function mountPlatformRootRoutes(app: Express, rt: Runtime, openapi: () =
     const ctx = ctxOf(res);
     res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
-    res.write(`event: ready\ndata: ${JSON.stringify({ tenant_id: ctx.tenant?.companyId ?? null, request_id: ctx.requestId })}\n\n`);
+    res.write(`event: ready\ndata: ${JSON.stringify({ tenant_id: ctx.tenant ? tenantPublicId(ctx.tenant.companyId) : null, request_id: ctx.requestId })}\n\n`);
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
     const untrack = ctx.tenant ? trackStream(ctx.tenant.companyId, typeof req.query.channel === 'string' ? req.query.channel : 'events') : () => undefined;
     req.on('close', () => {

@@ -72,26 +72,26 @@ it('exports to CSV and JSON and downloads the file', async () => {
 });
 
 it('reports: leaderboard, pipeline, funnel, time series', async () => {
-  const lb = (await call('GET', `reports/leaderboard?object_type_id=${typeId}&group_by=owner&aggregation=sum&value_property=amount`)).body.data;
+  const lb = (await call('POST', 'reports/leaderboard', { object_type_id: typeId, group_by: 'owner', aggregation: 'sum', value_property: 'amount' })).body.data;
   expect(lb.entries).toEqual([{ rank: 1, key: 'ann', value: 450 }, { rank: 2, key: 'bob', value: 250 }]);
-  const counted = (await call('GET', `reports/leaderboard?object_type_id=${typeId}&group_by=owner&limit=1`)).body.data;
+  const counted = (await call('POST', 'reports/leaderboard', { object_type_id: typeId, group_by: 'owner', limit: 1 })).body.data;
   expect(counted.entries).toEqual([{ rank: 1, key: 'ann', value: 3 }]);
 
-  const pipe = (await call('GET', `reports/pipeline?object_type_id=${typeId}&stage_property=stage&value_property=amount`)).body.data;
+  const pipe = (await call('POST', 'reports/pipeline', { object_type_id: typeId, stage_property: 'stage', value_property: 'amount' })).body.data;
   expect(pipe.stages.map((s: any) => [s.stage, s.count, s.value])).toEqual([['lead', 1, 100], ['qualified', 2, 300], ['won', 1, 300]]);
   expect(pipe.total).toBe(4);
 
   const steps = JSON.stringify([{ name: 'All', filters: [] }, { name: 'Ann', filters: ['owner=ann'] }, { name: 'Big', filters: [{ property: 'amount', operator: 'gte', value: 100 }] }]);
-  const funnel = (await call('GET', `reports/funnel?object_type_id=${typeId}&steps=${encodeURIComponent(steps)}`)).body.data;
+  const funnel = (await call('POST', 'reports/funnel', { object_type_id: typeId, steps: JSON.parse(steps) })).body.data;
   expect(funnel.steps.map((s: any) => s.count)).toEqual([4, 3, 2]);
   expect(funnel.steps[2].conversion_from_start).toBe(0.5);
-  expect((await call('GET', `reports/funnel?object_type_id=${typeId}&steps=not-json`)).status).toBe(400);
+  expect((await call('POST', 'reports/funnel', { object_type_id: typeId, steps: 'not-a-list' })).status).toBe(400);
 
-  const ts = (await call('GET', `reports/timeseries?object_type_id=${typeId}&interval=month&aggregation=sum&value_property=amount`)).body.data;
+  const ts = (await call('POST', 'reports/timeseries', { object_type_id: typeId, interval: 'month', aggregation: 'sum', value_property: 'amount' })).body.data;
   expect(ts.series).toHaveLength(1);
   expect(ts.series[0].value).toBe(700);
   expect(ts.series[0].period).toMatch(/^\d{4}-\d{2}-01T00:00:00Z$/);
-  expect((await call('GET', `reports/timeseries?object_type_id=${typeId}&interval=minute`)).status).toBe(400);
+  expect((await call('POST', 'reports/timeseries', { object_type_id: typeId, interval: 'minute' })).status).toBe(400);
 });
 
 it('tenant analytics and the custom event engine count real rows', async () => {

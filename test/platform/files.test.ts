@@ -74,7 +74,7 @@ it('signed URLs download without a key until they expire or are tampered with', 
 it('trash, restore, search and batch operations', async () => {
   const a = (await upload('files/upload', 'a.png', 'png-bytes', 'image/png')).body.data;
   const b = (await upload('files/upload', 'b.csv', 'x,y', 'text/csv')).body.data;
-  const found = (await call('GET', 'files/search?mime_type=image/')).body.data;
+  const found = (await call('POST', 'files/search', { mime_type: 'image/' })).body.data;
   expect(found.results.map((r: any) => r.id)).toEqual([a.id]);
 
   expect((await call('DELETE', `files/${a.id}`)).body.data).toEqual({ file_id: a.id, deleted: true });
@@ -98,7 +98,7 @@ it('trash, restore, search and batch operations', async () => {
 });
 
 it('presigned slots: reserve, upload content, confirm; a second upload makes a version', async () => {
-  const slot = (await call('GET', 'files/upload-url?filename=big.txt&content_type=text/plain')).body.data;
+  const slot = (await call('POST', 'files/upload-url', { filename: 'big.txt', mime_type: 'text/plain' })).body.data;
   expect(slot.upload_endpoint).toContain(`/v1/files/${slot.file_id}/upload-put`);
   expect((await call('GET', `files/${slot.file_id}`)).body.data.status).toBe('pending');
   expect((await call('POST', `files/${slot.file_id}/upload-complete`)).body.error.code).toBe('UPLOAD_MISSING');

@@ -13,6 +13,7 @@ export const wire: WireConfig = {
   "auth": {
     "login": "auth/login/",
     "refresh": "auth/refresh/",
-    "logout": "auth/logout/"
+    "logout": "auth/logout/",
+    "register": "auth/register/"
   }
 };

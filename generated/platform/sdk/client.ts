@@ -18,8 +18,8 @@ export interface WireConfig {
   readonly appHeader: string | null;
   /** Header for `apiKey`; null sends the key as `Authorization: Bearer`. */
   readonly apiKeyHeader: string | null;
-  /** Login/refresh/logout paths for JWT services, null when the service has no JWT login. */
-  readonly auth: { readonly login: string; readonly refresh: string; readonly logout: string } | null;
+  /** Login/refresh/logout (and sign-up, when it answers with tokens) paths for JWT services, null without JWT login. */
+  readonly auth: { readonly login: string; readonly refresh: string; readonly logout: string; readonly register?: string } | null;
 }
 
 export interface AuthTokens {
@@ -180,11 +180,11 @@ export function createTransport(options: ClientOptions, config: WireConfig): Tra
     }
   }
 
-  /** Login and refresh answers carry tokens, logout drops them, whichever method made the call. */
+  /** Login, refresh and sign-up answers carry tokens, logout drops them, whichever method made the call. */
   const bare = (p: string) => p.replace(/\/+$/, '');
   function keepTokens(path: string, body: unknown) {
     const a = config.auth!;
-    if (bare(path) === bare(a.login) || bare(path) === bare(a.refresh)) {
+    if (bare(path) === bare(a.login) || bare(path) === bare(a.refresh) || (a.register && bare(path) === bare(a.register))) {
       const next = pickTokens(body, t.tokens);
       if (next) t.setTokens(next);
     } else if (bare(path) === bare(a.logout)) t.setTokens(null);

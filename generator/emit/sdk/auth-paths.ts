@@ -8,14 +8,17 @@ import { moduleApiType, moduleRoot } from './sdk-names.ts';
 
 /**
  * Paths for services that issue JWTs: the catalogue's `auth` module actions when declared, else the LOOP
- * API document's `auth/login/`, `auth/refresh/`, `auth/logout/`.
+ * API document's `auth/login/`, `auth/refresh/`, `auth/logout/`; `register` only when the catalogue's sign-up returns tokens.
  */
-export function authPaths(service: ServiceNode): { login: string; refresh: string; logout: string } | null {
+export function authPaths(service: ServiceNode): { login: string; refresh: string; logout: string; register?: string } | null {
   if (!service.auth.includes('jwt')) return null;
   const slash = service.trailingSlash ? '/' : '';
   const path = (name: string) =>
     service.actions.find((a) => a.on === 'module' && a.name === name && a.path.startsWith('auth/'))?.path ?? `auth/${name}${slash}`;
-  return { login: path('login'), refresh: path('refresh'), logout: path('logout') };
+  // A sign-up that answers with tokens (`access` in its response) signs the client in, as login does.
+  const register = service.actions.find((a) => a.on === 'module' && a.name === 'register' && a.path.startsWith('auth/'));
+  const issuesTokens = register?.response.shape === 'object' && register.response.fields.some((f) => f.name === 'access' || f.name === 'access_token');
+  return { login: path('login'), refresh: path('refresh'), logout: path('logout'), ...(issuesTokens ? { register: register.path } : {}) };
 }
 
 /**

@@ -35,9 +35,28 @@ function exampleValue(f: FieldNode, service: ServiceNode): unknown {
 
 const js = (v: unknown) => JSON.stringify(v).replace(/"([A-Za-z_]\w*)":/g, '$1: ').replace(/,(?=\S)/g, ', ').replace(/"/g, "'");
 
-/** The most instructive resource: one with actions and filters outside core, else any. */
+/** Where `loopgen serve` answers by default; the README's code runs as is against it (test/sdk/readme-blocks.test.ts). */
+const SERVED = 'http://127.0.0.1:8000';
+
+/** An app id a freshly seeded database knows (the catalogue's seed rows of the resource with `app_id`), preferring one allowed every product. */
+function seededAppId(service: ServiceNode): string | undefined {
+  const rows = service.resources.filter((r) => r.fields.some((f) => f.name === 'app_id')).flatMap((r) => r.seed);
+  const open = rows.find((row) => Array.isArray(row.allowed_products) && row.allowed_products.length === 0) ?? rows[0];
+  return typeof open?.app_id === 'string' ? open.app_id : undefined;
+}
+
+/** The catalogue's sign-up action (`auth/register…`) when it creates a company too. */
+function registerAction(service: ServiceNode) {
+  const a = service.actions.find((x) => x.on === 'module' && x.name === 'register' && x.path.startsWith('auth/'));
+  return a && a.request.shape === 'object' && a.request.fields.some((f) => f.name === 'company_name') ? a : undefined;
+}
+
+/** The most instructive resource: one with actions and filters outside core whose create needs no other record, else any. */
 function pickResource(service: ServiceNode): ResourceNode | undefined {
-  const score = (r: ResourceNode) => r.actions.length * 4 + (r.module !== 'core' ? 2 : 0) + (r.operations.length === 7 ? 1 : 0);
+  // A create that needs another record first (a required ref) cannot run as written on a fresh database.
+  const needsRef = (r: ResourceNode) => r.fields.some((f) => f.type === 'ref' && f.required && !f.readOnly && f.default === undefined);
+  const score = (r: ResourceNode) =>
+    (needsRef(r) ? -100 : 0) + r.actions.length * 4 + (r.module !== 'core' ? 2 : 0) + (r.operations.length === 7 ? 1 : 0);
   return [...service.resources].sort((a, b) => score(b) - score(a) || a.path.localeCompare(b.path))[0];
 }
 
@@ -45,6 +64,26 @@ export function emitReadme(service: ServiceNode, dir: string): GeneratedFile {
   const name = camelCase(service.name);
   const r = pickResource(service);
   const hasAuth = service.auth.includes('jwt');
+  const appId = service.appHeader ? seededAppId(service) : undefined;
+  const register = hasAuth ? registerAction(service) : undefined;
+  const keyed = !hasAuth && (service.auth.includes('bearer_key') || service.auth.includes('api_key'));
+  const keyHint = `'<key from: npx loopgen admin create-key --service ${service.name}>'`;
+  const signUp: string[] = [];
+  if (register && register.request.shape === 'object') {
+    const body: Record<string, unknown> = {};
+    for (const f of register.request.fields) if (f.required || f.name === 'company_name') body[f.name] = exampleValue(f, service);
+    signUp.push(
+      `// Sign up (a new database's first company is ${service.tenantHeader ? "'001'" : 'yours'}); register() keeps the tokens as login() does.`,
+      `await ${name}.auth.register(${js(body)});`,
+      `// Next time: await ${name}.auth.login({ email: ${js(body.email)}, password: ${js(body.password)} });`,
+    );
+  } else if (hasAuth) signUp.push(`await ${name}.auth.login({ email: 'dev@example.com', password: 'strongpass123' });`);
+  const options = [
+    `  baseUrl: '${SERVED}', // what \`npx loopgen serve${service.name === 'loop' ? '' : ` --service ${service.name}`}\` prints`,
+    ...(service.tenantHeader ? ["  companyId: '001',"] : []),
+    ...(appId ? [`  appId: '${appId}', // an app the seed data registers`] : []),
+    ...(keyed ? [`  apiKey: ${keyHint},`] : []),
+  ];
   const lines: string[] = [
     `# ${packageName(service)}`,
     '',
@@ -57,12 +96,9 @@ export function emitReadme(service: ServiceNode, dir: string): GeneratedFile {
     `import { createClient, ValidationError } from '${packageName(service)}';`,
     '',
     `const ${name} = createClient({`,
-    "  baseUrl: 'https://api.example.com',",
-    ...(service.tenantHeader ? ["  companyId: '001',"] : []),
-    ...(service.appHeader ? ["  appId: 'my-app',"] : []),
-    ...(hasAuth ? [] : ["  token: '<access token>',"]),
+    ...options,
     '});',
-    ...(hasAuth ? ["await " + name + ".auth.login({ email: 'dev@example.com', password: 'strongpass123' });"] : []),
+    ...signUp,
   ];
   if (r) {
     const ns = `${name}.${r.sdkPath.join('.')}`;
@@ -96,9 +132,15 @@ export function emitReadme(service: ServiceNode, dir: string): GeneratedFile {
     lines.push('```');
     const m = service.modules.find((x) => x.name === r.module);
     if (m) {
+      const same = [
+        `baseUrl: '${SERVED}'`,
+        ...(service.tenantHeader ? ["companyId: '001'"] : []),
+        ...(appId ? [`appId: '${appId}'`] : []),
+        ...(hasAuth ? [`token: ${name}.auth.getTokens()?.access`] : keyed ? [`apiKey: ${keyHint}`] : []),
+      ];
       lines.push('', '## Small bundles', '', 'Each module is its own entry point; import only what the app uses:', '', '```ts');
       lines.push(`import { ${moduleClientName(m)} } from '${packageName(service)}/${m.name}';`);
-      lines.push(`const ${camelCase(m.name)} = ${moduleClientName(m)}({ baseUrl: 'https://api.example.com' });`);
+      lines.push(`const ${camelCase(m.name)} = ${moduleClientName(m)}({ ${same.join(', ')} });`);
       lines.push(`await ${camelCase(m.name)}.${r.sdkPath.join('.')}.list();`, '```');
     }
   } else lines.push('```');
@@ -125,7 +167,13 @@ export function emitReadme(service: ServiceNode, dir: string): GeneratedFile {
     lines.push('', '## Uploads', '',
       `Resources that take files (\`${name}.${upload.sdkPath.join('.')}\`) accept a \`Blob\` or \`File\` for file fields; the SDK sends`,
       'those bodies as `multipart/form-data` (objects and arrays as JSON text; `null` members are left out).',
-      ...(file ? ['', '```ts', `await ${name}.${upload.sdkPath.join('.')}.create({ ${file.name}: new Blob(['hello'], { type: 'text/plain' }), ... });`, '```'] : []));
+      ...(file ? ['', '```ts', uploadExample(service, upload, file, name), '```'] : []));
   }
   return { path: `${dir}/README.md`, contents: `<!-- Generated by loopgen from spec/${service.name}/ — do not edit. -->\n${lines.join('\n')}\n` };
+}
+
+function uploadExample(service: ServiceNode, r: ResourceNode, file: FieldNode, name: string): string {
+  const fields = r.fields.filter((f) => f.required && !f.readOnly && f.default === undefined && f !== file);
+  const rest = fields.map((f) => `, ${f.name}: ${js(exampleValue(f, service))}`).join('');
+  return `await ${name}.${r.sdkPath.join('.')}.create({ ${file.name}: new Blob(['hello'], { type: 'text/plain' })${rest} });`;
 }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { ServiceNode } from '../../ir/index.ts';
 import { byKey } from '../../shared/ordering.ts';
 import { header, type EmitContext, type GeneratedFile } from '../generated-file.ts';
+import { emitDist } from './emit-dist.ts';
 import { emitIndex, emitWire } from './emit-index.ts';
 import { emitModule } from './emit-module.ts';
 import { emitPackage } from './emit-package.ts';
@@ -35,5 +36,6 @@ export async function emitSdk(service: ServiceNode, _ctx: EmitContext): Promise<
     ...emitPackage(service, dir),
     emitReadme(service, dir),
   ];
-  return files.sort(byKey((f) => f.path));
+  // Compiled ESM + declarations beside the sources, so the package installs without a build step.
+  return [...files, ...emitDist(files, dir)].sort(byKey((f) => f.path));
 }

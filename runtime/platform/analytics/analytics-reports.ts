@@ -10,13 +10,18 @@ import { validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { loadType, objects } from '../objects/object-store.ts';
 import { aggregateObjects, applyFilter, type Filter } from '../objects/object-query.ts';
-import { tenantOf } from '../http/action-context.ts';
+import { bodyOf, tenantOf } from '../http/action-context.ts';
 
 const PERIODS: Readonly<Record<string, number>> = { '24h': 1, '1d': 1, '7d': 7, '30d': 30, '90d': 90, '365d': 365 };
 const INTERVALS = new Set(['hour', 'day', 'week', 'month']);
 
+/** Report inputs: the JSON body of the POST reports, the query of the GET ones. */
+function input(a: ActionContext): Readonly<Record<string, unknown>> {
+  return a.action.method === 'GET' ? a.query : { ...a.query, ...bodyOf(a) };
+}
+
 function jsonParam<T>(a: ActionContext, name: string, fallback: T): T {
-  const v = a.query[name];
+  const v = input(a)[name];
   if (v === undefined || v === '') return fallback;
   if (typeof v !== 'string') return v as T;
   try {
@@ -40,13 +45,13 @@ function filtersOf(v: unknown, field: string): Filter[] {
 }
 
 async function typeFor(a: ActionContext) {
-  const id = String(a.query.object_type_id ?? '');
+  const id = String(input(a).object_type_id ?? '');
   if (!id) throw validation({ object_type_id: ['is required'] });
   return loadType(a.trx, tenantOf(a), id);
 }
 
 const str = (a: ActionContext, k: string) => {
-  const v = a.query[k];
+  const v = input(a)[k];
   return v === undefined || v === null || v === '' ? undefined : String(v);
 };
 

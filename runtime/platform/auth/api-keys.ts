@@ -10,6 +10,7 @@ import { T } from '../tables.ts';
 import { newId, newToken as newSecret } from '../../security/random-ids.ts';
 import { sameHash, sha256Hex as sha256 } from '../../security/token-hash.ts';
 import { ensureTenant } from '../tenants/tenant-store.ts';
+import { tenantPublicId } from '../tenants/public-id.ts';
 
 export const KEY_PREFIX = 'pk_live_';
 
@@ -38,7 +39,7 @@ export function keyView(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const c of KEY_COLUMNS) {
     const v = row[c];
-    out[c === 'company_id' ? 'tenant_id' : c] = v instanceof Date ? v.toISOString() : c === 'company_id' ? Number(v) : (v ?? null);
+    out[c === 'company_id' ? 'tenant_id' : c] = v instanceof Date ? v.toISOString() : c === 'company_id' ? tenantPublicId(v as number) : (v ?? null);
   }
   return out;
 }

@@ -13,7 +13,7 @@ import {
   FILE_VERSIONS, FILES, fileView, loadFile, MAX_SIGNED_TTL, signFileUrl, STALE_PENDING_MS, storage, verifyFileUrl, writeContent,
 } from '../files/file-store.ts';
 import { emitEvent } from '../webhooks/emit-event.ts';
-import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';
+import { actorOf, asObject, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
 const MAX_BATCH = 100;
 const ACCESS = ['private', 'public'];
@@ -31,9 +31,11 @@ function theUpload(a: ActionContext) {
   return f;
 }
 
+/** Paging from the query, or from the JSON body of a POST search. */
 function page(a: ActionContext) {
-  const limit = Math.min(Math.max(Number(a.query.limit) || 50, 1), 100);
-  const offset = Math.max(Number(a.query.cursor ?? a.query.offset) || 0, 0);
+  const q = { ...a.query, ...bodyOf(a) };
+  const limit = Math.min(Math.max(Number(q.limit) || 50, 1), 100);
+  const offset = Math.max(Number(q.cursor ?? q.offset) || 0, 0);
   return { limit, offset };
 }
 
@@ -95,11 +97,12 @@ export const fileActions = {
   },
   getPresignedUploadUrl: async (a) => {
     const tenant = tenantOf(a);
-    const q = a.query;
+    const q = bodyOf(a);
     const id = newId('file');
+    const access = q.access === 'public' ? 'public' : 'private';
     await a.trx(FILES).insert({
-      id, company_id: tenant, filename: String(q.filename ?? 'upload'), content_type: String(q.content_type ?? 'application/octet-stream'), size: 0,
-      access: 'private', folder: String(q.folder ?? '/'), meta: JSON.stringify({}), status: 'pending', version: 1,
+      id, company_id: tenant, filename: String(q.filename ?? 'upload'), content_type: String(q.mime_type ?? q.content_type ?? 'application/octet-stream'), size: 0,
+      access, folder: String(q.folder ?? '/'), meta: JSON.stringify(asObject(q.meta)), status: 'pending', version: 1,
       created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
     });
     return {
@@ -160,7 +163,7 @@ export const fileActions = {
   },
   listTrashedFiles: async (a) => ({ body: await paged(() => a.trx(FILES).where({ company_id: tenantOf(a) }).whereNotNull('deleted_at'), a) }),
   searchFiles: async (a) => {
-    const q = a.query;
+    const q = { ...a.query, ...bodyOf(a) };
     const tenant = tenantOf(a);
     const base = () => {
       const b = a.trx(FILES).where({ company_id: tenant }).whereNull('deleted_at');

@@ -14,6 +14,7 @@ import { storageFromEnv, type Storage } from '../../effects/storage/storage.ts';
 import { notFound } from '../../http/api-error.ts';
 import { newId } from '../../security/random-ids.ts';
 import { T } from '../tables.ts';
+import { tenantPublicId } from '../tenants/public-id.ts';
 
 export const FILES = T.files;
 export const FILE_VERSIONS = T.fileVersions;
@@ -35,7 +36,7 @@ const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
 export function fileView(r: Record<string, any>): Record<string, unknown> {
   return {
     id: r.id,
-    tenant_id: Number(r.company_id),
+    tenant_id: tenantPublicId(r.company_id),
     filename: r.filename,
     content_type: r.content_type,
     size: Number(r.size ?? 0),

@@ -8,6 +8,12 @@ import { T } from '../tables.ts';
 import { newId } from '../../security/random-ids.ts';
 import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
 import { toCsv } from '../data/import-export.ts';
+import { codecOf } from '../../crud/row-codec.ts';
+import { formsFormResource } from '../../../generated/platform/server/forms.ts';
+import { tenantNamed } from '../tenants/tenant-info.ts';
+
+// Answers carry the form as GET /v1/forms lists it (catalogue columns, no tenancy columns).
+const formCodec = codecOf(formsFormResource);
 
 async function formOf(a: ActionContext) {
   const row = await a.trx(T.forms).where({ company_id: tenantOf(a), id: param(a, 'form_id') }).first();
@@ -26,8 +32,8 @@ export const formActions = {
       id, company_id: f.company_id, name: `${f.name ?? 'Form'} (copy)`, object_type_id: f.object_type_id, fields: json(f.fields), settings: json(f.settings),
       status: f.status, created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
     });
-    const row = await a.trx(T.forms).where({ id }).first();
-    return { status: 201, body: { ...row, company_id: undefined, tenant_id: Number(row.company_id), duplicated_from: f.id, created_at: iso(row.created_at), updated_at: iso(row.updated_at) } };
+    const [row] = await a.trx(T.forms).where({ id }).select(formCodec.select(a.trx));
+    return { status: 201, body: { ...formCodec.toWire(row), duplicated_from: f.id } };
   },
   exportFormSubmissions: async (a) => {
     const f = await formOf(a);
@@ -55,11 +61,25 @@ export const formActions = {
       },
     };
   },
-  /** Public: the form's own tenant; inactive forms are not shown. */
+  /** Public: the form of the tenant named by `?tenant_id=` (public id, slug or number); inactive forms are not shown. */
   getPublicForm: async (a) => {
-    const row = await a.trx(T.forms).where({ id: param(a, 'form_id') }).first();
+    const tenant = await tenantNamed(a, String(a.query.tenant_id ?? ''));
+    const row = tenant ? await a.trx(T.forms).where({ id: param(a, 'id'), company_id: tenant.id }).first() : undefined;
     if (!row || (row.status ?? 'active') !== 'active') throw notFound('Form not found.');
-    return { body: { id: row.id, name: row.name, fields: parseJson(row.fields) ?? [], settings: parseJson(row.settings) ?? {} } };
+    const settings = (parseJson(row.settings) ?? {}) as Record<string, unknown>;
+    const branding = await a.trx(T.settings).where({ company_id: tenant.id, owner: null, name: 'branding' }).first('value');
+    return {
+      body: {
+        form_id: row.id,
+        name: row.name,
+        description: typeof settings.description === 'string' ? settings.description : null,
+        object_type_id: row.object_type_id ?? null,
+        fields: parseJson(row.fields) ?? [],
+        settings,
+        branding: parseJson(branding?.value) ?? {},
+        require_captcha: settings.require_captcha === true,
+      },
+    };
   },
   submitPublicForm: async (a) => {
     const form = await a.trx(T.forms).where({ id: param(a, 'form_id') }).first();

@@ -1,7 +1,7 @@
 /**
  * Listing, searching and aggregating objects. Filters are `{ property, operator, value }` with
  * operators eq, neq, gt, gte, lt, lte, contains, in, is_null; property names are bound as SQL
- * parameters (`properties->>?`), never spliced. Pages: `limit` (1–100, default 25) and an opaque
+ * parameters (`properties->>?`), never spliced. Pages: `limit` (1–100, default 20, as the platform API document says) and an opaque
  * cursor (base64 offset; keyset paging on (created_at, id) is the next step for big types).
  */
 import type { Knex } from 'knex';
@@ -48,7 +48,7 @@ export interface QueryOptions {
 }
 
 export async function queryObjects(db: Knex, companyId: number, typeId: string, o: QueryOptions) {
-  const limit = Math.min(Math.max(Number(o.limit) || 25, 1), 100);
+  const limit = Math.min(Math.max(Number(o.limit) || 20, 1), 100);
   const offset = decodeCursor(o.cursor);
   const base = () => {
     const q = objects(db, companyId, typeId);

@@ -13,6 +13,7 @@ import { notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId } from '../../security/random-ids.ts';
 import { type PropertyDef, validateProperties } from './validate-properties.ts';
+import { tenantPublicId } from '../tenants/public-id.ts';
 
 export interface ObjectTypeRow { readonly id: string; readonly name: string; readonly display_name: string | null }
 
@@ -36,7 +37,7 @@ export function objectView(row: Record<string, unknown>): Record<string, unknown
   return {
     id: row.id,
     object_type_id: row.object_type_id,
-    tenant_id: Number(row.company_id),
+    tenant_id: tenantPublicId(row.company_id),
     properties: json(row.properties) ?? {},
     created_at: iso(row.created_at),
     updated_at: iso(row.updated_at),

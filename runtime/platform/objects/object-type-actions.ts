@@ -6,12 +6,13 @@ import { newId } from '../../security/random-ids.ts';
 import { guardedDelete, rowsOf } from '../dependencies/confirm-delete.ts';
 import { loadType } from '../objects/object-store.ts';
 import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
+import { tenantPublicId } from '../tenants/public-id.ts';
 
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const DATA_TYPES = ['string', 'text', 'number', 'integer', 'boolean', 'date', 'datetime', 'email', 'url', 'enum', 'json', 'reference'];
 
 function typeView(r: Record<string, unknown>) {
-  return { id: r.id, tenant_id: Number(r.company_id), name: r.name, display_name: r.display_name, created_at: iso(r.created_at), updated_at: iso(r.updated_at) };
+  return { id: r.id, tenant_id: tenantPublicId(r.company_id), name: r.name, display_name: r.display_name, created_at: iso(r.created_at), updated_at: iso(r.updated_at) };
 }
 
 function propertyView(r: Record<string, unknown>) {

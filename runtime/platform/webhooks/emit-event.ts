@@ -8,6 +8,7 @@
 import type { Knex } from 'knex';
 import { newId } from '../../security/random-ids.ts';
 import { T } from '../tables.ts';
+import { tenantPublicId } from '../tenants/public-id.ts';
 
 export const WEBHOOKS = T.webhooks;
 export const DELIVERIES = T.webhookDeliveries;
@@ -15,7 +16,7 @@ export const DELIVERIES = T.webhookDeliveries;
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
 
 export function envelope(event: string, tenant: number, data: unknown, id = newId('evt')) {
-  return { id, type: event, tenant_id: tenant, created_at: new Date().toISOString(), data };
+  return { id, type: event, tenant_id: tenantPublicId(tenant), created_at: new Date().toISOString(), data };
 }
 
 function matches(hook: Record<string, unknown>, event: string, data: unknown): boolean {

@@ -142,3 +142,19 @@ export function hardeningSuite(service: ServiceName, cases: ServiceCases): void 
     });
   });
 }
+
+/** Paging parameters out of range: the style's answer (a 400 naming the parameter, a clamp, or DRF's 404), never a 500. */
+export function pagingSuite(service: ServiceName, path: string, cases: readonly { readonly query: string; readonly status: number; readonly body?: unknown }[]): void {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(service);
+  });
+  afterAll(async () => h?.close());
+  for (const c of cases) {
+    it(`${service}: ${path}?${c.query} → ${c.status}`, async () => {
+      const r = await h.call('GET', `${path}?${c.query}`);
+      expect(r.status, r.text).toBe(c.status);
+      if (c.body !== undefined) expect(r.body).toEqual(c.body);
+    });
+  }
+}
