@@ -73,9 +73,14 @@ function classify(s: MigrationStatement, destructive: boolean, existed: Readonly
       return onData
         ? { rule: 'foreign-key-added', severity: 'potentially-breaking', message: `column \`${s.column}\` now references ${s.references.table} (fails while a row points nowhere)` }
         : null;
+    case 'run_sql':
+      return onData
+        ? { rule: 'raw-sql-added', severity: 'potentially-breaking', message: `raw SQL \`${s.sql.name}\` runs (its statements may reject existing rows)` }
+        : null;
     case 'drop_index':
     case 'drop_check':
     case 'drop_foreign_key':
+    case 'revert_sql':
       return null; // loosening, or the first half of a changed constraint reported by its add
   }
 }

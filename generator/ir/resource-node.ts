@@ -1,5 +1,6 @@
 import type { ActionNode } from './action-node.ts';
 import type { FieldNode } from './field-node.ts';
+import type { RawSqlNode } from './raw-sql-node.ts';
 import type { SourceLocation } from './source-location.ts';
 
 export type Scope = 'company' | 'workspace' | 'global';
@@ -76,6 +77,8 @@ export interface ResourceNode {
   readonly seed: readonly Readonly<Record<string, unknown>>[];
   /** Sample records loaded only by `serve --demo`. */
   readonly demo: readonly Readonly<Record<string, unknown>>[];
+  /** Raw SQL blocks (catalogue `sql:`), sorted by name; absent when the resource has none. */
+  readonly sql?: readonly RawSqlNode[];
   readonly summary: string;
   readonly description?: string;
   /** OpenAPI tag. */

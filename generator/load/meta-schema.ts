@@ -133,6 +133,15 @@ export const resourceSchema = z.strictObject({
   multipart: z.array(z.enum(CRUD_OPERATIONS)).optional(),
   /** Body of the list answer: the style's page (default), a plain array, or `{<named>: [...], total}`. */
   list_shape: z.union([z.enum(['page', 'array']), z.strictObject({ named: z.string().regex(/^[a-z][a-z0-9_]*$/) })]).optional(),
+  /**
+   * Raw SQL the fields cannot express (triggers, composite foreign keys, backfills), by snake_case name:
+   * `up` statements run in the next migration when the block is new or changed, `down` undoes them.
+   * One SQL statement per list item.
+   */
+  sql: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.strictObject({
+    up: z.array(z.string().min(1)).min(1),
+    down: z.array(z.string().min(1)),
+  })).optional(),
 }).meta({ id: 'Resource' });
 
 export const moduleFileSchema = z.strictObject({

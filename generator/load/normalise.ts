@@ -10,6 +10,7 @@ import type { ActionNode } from '../ir/action-node.ts';
 import type { CatalogueNode } from '../ir/catalogue-node.ts';
 import type { RefTarget } from '../ir/field-node.ts';
 import type { ModuleNode } from '../ir/module-node.ts';
+import type { RawSqlNode } from '../ir/raw-sql-node.ts';
 import { normaliseAction } from './normalise-actions.ts';
 import { declaredFields, systemFields } from './normalise-fields.ts';
 import { camelCase } from '../shared/naming.ts';
@@ -151,6 +152,7 @@ function normaliseResource(s: RawService, m: RawModule, key: string, r: Resource
     actions,
     seed: (r.seed ?? []).map((row) => ({ ...row })),
     demo: (r.demo ?? []).map((row) => ({ ...row })),
+    ...(r.sql ? { sql: rawSql(r.sql) } : {}),
     summary: r.summary ?? `${r.model} records.`,
     ...(r.description !== undefined ? { description: r.description } : {}),
     tag: m.spec.title,
@@ -165,6 +167,13 @@ function normaliseResource(s: RawService, m: RawModule, key: string, r: Resource
  * signed-in caller reads and only superusers write. A service without tenancy leaves both to its
  * auth provider's permissions (RoomLoop's roles).
  */
+/** Catalogue `sql:` blocks → nodes sorted by name (statement text kept as written). */
+function rawSql(blocks: NonNullable<ResourceSpec['sql']>): RawSqlNode[] {
+  return Object.entries(blocks)
+    .sort(([a], [b]) => compareStrings(a, b))
+    .map(([name, b]) => ({ kind: 'raw_sql', name, up: [...b.up], down: [...b.down] }));
+}
+
 function defaultAccess(s: RawService, scope: string): ResourceNode['access'] {
   if (scope !== 'global' || !s.spec.tenant_header) return { read: 'permission', write: 'permission' };
   return { read: 'authenticated', write: 'superuser' };

@@ -55,8 +55,9 @@ it('journal entries: post checks balance in numeric, drafts edit, posted entries
   const refused = await call('POST', `accounting/journal-entries/${draft.body.data.id}/post`, {});
   expect(refused.status).toBe(400);
   expect(JSON.stringify(refused.body)).toContain('10.00');
-  expect((await call('PATCH', `accounting/journal-entries/${draft.body.data.id}`, { lines: [{ account_id: acct.cash, debit: '10.00' }, { account_id: 'acct_nope', credit: '10.00' }] })).status).toBe(200);
-  expect((await call('POST', `accounting/journal-entries/${draft.body.data.id}/post`, {})).status).toBe(400); // unknown account
+  // An unknown account is refused as the line is written (a tenant-scoped foreign key), not only at posting.
+  expect((await call('PATCH', `accounting/journal-entries/${draft.body.data.id}`, { lines: [{ account_id: acct.cash, debit: '10.00' }, { account_id: 'acct_nope', credit: '10.00' }] })).status).toBe(400);
+  expect((await call('POST', `accounting/journal-entries/${draft.body.data.id}/post`, {})).status).toBe(400); // still unbalanced
   expect((await call('DELETE', `accounting/journal-entries/${draft.body.data.id}`)).status).toBe(200);
   expect((await je('2025-03-03', [{ account_id: acct.cash, debit: '1.005' }, { account_id: acct.revenue, credit: '1.005' }])).status).toBe(400);
   expect((await je('2025-03-03', [{ account_id: acct.cash, debit: '5', credit: '5' }, { account_id: acct.revenue, credit: '5' }])).status).toBe(400);

@@ -184,6 +184,8 @@ export interface PlatformHandlers {
   'accounting.createPayment': ActionHandler<z.output<typeof AccountingPaymentCreate>, Record<string, unknown>>;
   /** `delete` of `accounting/accounts` (handlers:) */
   'accounting.deleteAccount': ActionHandler<unknown, Record<string, unknown>>;
+  /** `delete` of `accounting/bank-accounts` (handlers:) */
+  'accounting.deleteBankAccount': ActionHandler<unknown, Record<string, unknown>>;
   /** `delete` of `accounting/journal-entries` (handlers:) */
   'accounting.deleteJournalEntry': ActionHandler<unknown, Record<string, unknown>>;
   /** `POST accounting/recurring/{recurring_id}/execute` */

@@ -12,10 +12,9 @@ function decimal(pattern: RegExp, bounds: { min?: number; max?: number } = {}) {
 
 /** Account create body (`accounting/accounts`). Defaults are applied by the database, not here. */
 export const AccountingAccountCreate = z.strictObject({
-  workspace: z.number().int().nullable().optional(),
   code: z.string().optional(),
   name: z.string().max(500).optional(),
-  type: z.string().max(500).optional(),
+  type: z.enum(['asset', 'equity', 'expense', 'liability', 'revenue']),
   sub_type: z.string().max(500).optional(),
   parent_id: z.string().max(500).optional(),
   description: z.string().optional(),
@@ -39,18 +38,16 @@ export const AccountingAccountListQuery = z.strictObject({
   limit: z.coerce.number<string>().int().min(1).optional(),
   offset: z.coerce.number<string>().int().min(0).optional(),
   ordering: z.string().refine((v) => v.split(',').every((k) => ['created_at', 'id', 'updated_at'].includes(k.trim().replace(/^-/, ''))), { message: 'Choices are: created_at, id, updated_at.' }).optional(),
+  type: z.enum(['asset', 'equity', 'expense', 'liability', 'revenue']).optional(),
+  type__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.enum(['asset', 'equity', 'expense', 'liability', 'revenue']))).optional(),
   updated_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
-  workspace: z.coerce.number<string>().int().optional(),
-  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
-  workspace__isnull: z.stringbool().optional(),
 });
 
 /** BankAccount create body (`accounting/bank-accounts`). Defaults are applied by the database, not here. */
 export const AccountingBankAccountCreate = z.strictObject({
-  workspace: z.number().int().nullable().optional(),
   name: z.string().max(500).optional(),
   account_number: z.string().max(500).optional(),
   bank_name: z.string().max(500).optional(),
@@ -79,15 +76,10 @@ export const AccountingBankAccountListQuery = z.strictObject({
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
-  workspace: z.coerce.number<string>().int().optional(),
-  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
-  workspace__isnull: z.stringbool().optional(),
 });
 
 /** BankTransaction create body (`accounting/bank-transactions`). Defaults are applied by the database, not here. */
-export const AccountingBankTransactionCreate = z.strictObject({
-  workspace: z.number().int().nullable().optional(),
-});
+export const AccountingBankTransactionCreate = z.strictObject({});
 
 /** BankTransaction update body: a full replace, so the same fields as create. */
 export const AccountingBankTransactionUpdate = AccountingBankTransactionCreate;
@@ -109,18 +101,16 @@ export const AccountingBankTransactionListQuery = z.strictObject({
   ordering: z.string().refine((v) => v.split(',').every((k) => ['created_at', 'id', 'updated_at'].includes(k.trim().replace(/^-/, ''))), { message: 'Choices are: created_at, id, updated_at.' }).optional(),
   status: z.enum(['matched', 'reconciled', 'unmatched']).optional(),
   status__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.enum(['matched', 'reconciled', 'unmatched']))).optional(),
+  type: z.enum(['credit', 'debit']).optional(),
+  type__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.enum(['credit', 'debit']))).optional(),
   updated_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
-  workspace: z.coerce.number<string>().int().optional(),
-  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
-  workspace__isnull: z.stringbool().optional(),
 });
 
 /** Currency create body (`accounting/currencies`). Defaults are applied by the database, not here. */
 export const AccountingCurrencyCreate = z.strictObject({
-  workspace: z.number().int().nullable().optional(),
   code: z.string().optional(),
   name: z.string().max(500).optional(),
   symbol: z.string().max(500).optional(),
@@ -147,14 +137,10 @@ export const AccountingCurrencyListQuery = z.strictObject({
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
-  workspace: z.coerce.number<string>().int().optional(),
-  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
-  workspace__isnull: z.stringbool().optional(),
 });
 
 /** ExchangeRate create body (`accounting/exchange-rates`). Defaults are applied by the database, not here. */
 export const AccountingExchangeRateCreate = z.strictObject({
-  workspace: z.number().int().nullable().optional(),
   from_currency: z.string().max(500).optional(),
   to_currency: z.string().max(500).optional(),
   rate: decimal(/^-?\d{1,12}(?:\.\d{1,6})?$/).optional(),
@@ -181,14 +167,10 @@ export const AccountingExchangeRateListQuery = z.strictObject({
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
-  workspace: z.coerce.number<string>().int().optional(),
-  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
-  workspace__isnull: z.stringbool().optional(),
 });
 
 /** Invoice create body (`accounting/invoices`). Defaults are applied by the database, not here. */
 export const AccountingInvoiceCreate = z.strictObject({
-  workspace: z.number().int().nullable().optional(),
   type: z.string().max(500).optional(),
   contact_name: z.string().max(500).optional(),
   date: z.iso.date().optional(),
@@ -220,14 +202,10 @@ export const AccountingInvoiceListQuery = z.strictObject({
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
-  workspace: z.coerce.number<string>().int().optional(),
-  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
-  workspace__isnull: z.stringbool().optional(),
 });
 
 /** JournalEntry create body (`accounting/journal-entries`). Defaults are applied by the database, not here. */
 export const AccountingJournalEntryCreate = z.strictObject({
-  workspace: z.number().int().nullable().optional(),
   date: z.iso.date().optional(),
   description: z.string().optional(),
   reference: z.string().max(500).optional(),
@@ -258,15 +236,10 @@ export const AccountingJournalEntryListQuery = z.strictObject({
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
-  workspace: z.coerce.number<string>().int().optional(),
-  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
-  workspace__isnull: z.stringbool().optional(),
 });
 
 /** JournalLine create body (`accounting/journal-lines`). Defaults are applied by the database, not here. */
-export const AccountingJournalLineCreate = z.strictObject({
-  workspace: z.number().int().nullable().optional(),
-});
+export const AccountingJournalLineCreate = z.strictObject({});
 
 /** JournalLine update body: a full replace, so the same fields as create. */
 export const AccountingJournalLineUpdate = AccountingJournalLineCreate;
@@ -292,14 +265,10 @@ export const AccountingJournalLineListQuery = z.strictObject({
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
-  workspace: z.coerce.number<string>().int().optional(),
-  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
-  workspace__isnull: z.stringbool().optional(),
 });
 
 /** Payment create body (`accounting/payments`). Defaults are applied by the database, not here. */
 export const AccountingPaymentCreate = z.strictObject({
-  workspace: z.number().int().nullable().optional(),
   type: z.string().max(500).optional(),
   contact_name: z.string().max(500).optional(),
   date: z.iso.date().optional(),
@@ -332,14 +301,10 @@ export const AccountingPaymentListQuery = z.strictObject({
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
-  workspace: z.coerce.number<string>().int().optional(),
-  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
-  workspace__isnull: z.stringbool().optional(),
 });
 
 /** AccountingPeriod create body (`accounting/periods`). Defaults are applied by the database, not here. */
 export const AccountingPeriodCreate = z.strictObject({
-  workspace: z.number().int().nullable().optional(),
   name: z.string().max(500).optional(),
   start_date: z.iso.date().optional(),
   end_date: z.iso.date().optional(),
@@ -367,14 +332,10 @@ export const AccountingPeriodListQuery = z.strictObject({
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
-  workspace: z.coerce.number<string>().int().optional(),
-  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
-  workspace__isnull: z.stringbool().optional(),
 });
 
 /** RecurringEntry create body (`accounting/recurring`). Defaults are applied by the database, not here. */
 export const AccountingRecurringEntryCreate = z.strictObject({
-  workspace: z.number().int().nullable().optional(),
   name: z.string().max(500).optional(),
   type: z.string().max(500).optional(),
   template: z.json().optional(),
@@ -403,14 +364,10 @@ export const AccountingRecurringEntryListQuery = z.strictObject({
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
-  workspace: z.coerce.number<string>().int().optional(),
-  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
-  workspace__isnull: z.stringbool().optional(),
 });
 
 /** TaxCode create body (`accounting/tax-codes`). Defaults are applied by the database, not here. */
 export const AccountingTaxCodeCreate = z.strictObject({
-  workspace: z.number().int().nullable().optional(),
   code: z.string().optional(),
   name: z.string().max(500).optional(),
   rate: decimal(/^-?\d{1,12}(?:\.\d{1,6})?$/).optional(),
@@ -438,9 +395,6 @@ export const AccountingTaxCodeListQuery = z.strictObject({
   updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).optional(),
-  workspace: z.coerce.number<string>().int().optional(),
-  workspace__in: z.string().transform((v) => v.split(',')).pipe(z.array(z.coerce.number<string>().int())).optional(),
-  workspace__isnull: z.stringbool().optional(),
 });
 
 /** Body of POST `accounting/bank-accounts/{bank_account_id}/import`. */

@@ -52,6 +52,9 @@ export const CONVERTERS: { [K in StatementKind]: Converter<K> } = {
   }),
   add_check: (s) => ({ alterTable: s.table, lines: [`t.check(${tsString(s.check.expression)}, [], ${tsString(s.check.name)});`] }),
   drop_check: (s) => ({ alterTable: s.table, lines: [`t.dropChecks([${tsString(s.check.name)}]);`] }),
+  // One knex.raw per statement: the embedded PGlite client runs one statement per query.
+  run_sql: (s) => ({ code: s.sql.up.map(rawCall) }),
+  revert_sql: (s) => ({ code: s.sql.down.map(rawCall) }),
 };
 
 export function convertStatement(s: MigrationStatement): ConvertedStatement {
@@ -85,8 +88,12 @@ function fkName(table: string, column: string): string {
 }
 
 function raw(sql: string): ConvertedStatement {
+  return { code: [rawCall(sql)] };
+}
+
+function rawCall(sql: string): string {
   // `?` is a binding placeholder to Knex; escape it so literal question marks survive.
-  return { code: [`await knex.raw(${tsString(sql.replace(/\?/g, '\\?'))});`] };
+  return `await knex.raw(${tsString(sql.replace(/\?/g, '\\?'))});`;
 }
 
 function tsArray(items: readonly string[]): string {

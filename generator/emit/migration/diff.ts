@@ -1,11 +1,12 @@
 /**
  * Snapshot diff → ordered statement list (drizzle-kit's snapshotsDiffer, in small pieces).
  * Renames come only from `renamedFrom` hints; a column that vanished without one is a drop.
- * Order: create tables, renames, drop changed constraints, add columns, alter columns,
- * drop columns, create indexes/checks, add FKs, drop tables — so each step finds what it needs.
+ * Order: create tables, renames, drop changed constraints (raw SQL reverted first), add columns,
+ * alter columns, drop columns, create indexes/checks, add FKs, run raw SQL, drop tables — so each
+ * step finds what it needs (a trigger's table and columns exist before its `up` runs).
  */
 import type { MigrationStatement } from './statements.ts';
-import type { ColumnReference, Snapshot, SnapshotCheck, SnapshotColumn, SnapshotIndex, SnapshotTable } from './snapshot-types.ts';
+import type { ColumnReference, Snapshot, SnapshotCheck, SnapshotColumn, SnapshotIndex, SnapshotSql, SnapshotTable } from './snapshot-types.ts';
 import { constraintName } from './sql-names.ts';
 import { isWideningType } from './type-widening.ts';
 
@@ -31,13 +32,14 @@ interface Buckets {
   dropColumns: MigrationStatement[];
   addConstraints: MigrationStatement[];
   addForeignKeys: MigrationStatement[];
+  runSql: MigrationStatement[];
   dropTables: MigrationStatement[];
 }
 
 export function diffSnapshots(prev: Snapshot | null, next: Snapshot, opts: DiffOptions): DiffResult {
   const b: Buckets = {
     create: [], rename: [], dropConstraints: [], addColumns: [], alter: [],
-    dropColumns: [], addConstraints: [], addForeignKeys: [], dropTables: [],
+    dropColumns: [], addConstraints: [], addForeignKeys: [], runSql: [], dropTables: [],
   };
   const destructive = new Set<MigrationStatement>();
   const prevTables = new Map((prev?.tables ?? []).map((t) => [t.name, t]));
@@ -50,10 +52,12 @@ export function diffSnapshots(prev: Snapshot | null, next: Snapshot, opts: DiffO
       b.create.push({ kind: 'create_table', table });
       b.addConstraints.push(...constraintsOf(table));
       b.addForeignKeys.push(...foreignKeys(table).map(([column, references]) => ({ kind: 'add_foreign_key' as const, table: table.name, column, references })));
+      b.runSql.push(...(table.sql ?? []).map((sql) => ({ kind: 'run_sql' as const, table: table.name, sql })));
     }
   }
   for (const table of prev?.tables ?? []) {
     if (nextNames.has(table.name)) continue;
+    b.dropConstraints.push(...(table.sql ?? []).map((sql) => ({ kind: 'revert_sql' as const, table: table.name, sql })));
     // Drop the table's FKs first so tables dropped together need no particular order.
     b.dropConstraints.push(...foreignKeys(table).map(([column, references]) => ({ kind: 'drop_foreign_key' as const, table: table.name, column, references })));
     const drop: MigrationStatement = { kind: 'drop_table', table };
@@ -63,7 +67,7 @@ export function diffSnapshots(prev: Snapshot | null, next: Snapshot, opts: DiffO
 
   const statements = [
     ...b.create, ...b.rename, ...b.dropConstraints, ...b.addColumns, ...b.alter,
-    ...b.dropColumns, ...b.addConstraints, ...b.addForeignKeys, ...b.dropTables,
+    ...b.dropColumns, ...b.addConstraints, ...b.addForeignKeys, ...b.runSql, ...b.dropTables,
   ];
   const destructiveList = statements.filter((s) => destructive.has(s));
   return { statements, destructive: destructiveList, refused: destructiveList.length > 0 && !opts.allowDestructive };
@@ -112,6 +116,14 @@ function diffTable(before: SnapshotTable, after: SnapshotTable, b: Buckets, dest
     // A check on a column that already held data may reject it: narrowing unless it only widens.
     const column = prevByNewName.get(check.column);
     if (column && !widensCheck(prevChecksByColumn.get(check.column), check)) destructive.add(add);
+  });
+
+  // A changed block is reverted with its old `down`, then run anew; reverts go first so a re-created
+  // trigger or function finds its name free.
+  diffByName(before.sql ?? [], after.sql ?? [], sameSql, (sql) => {
+    b.dropConstraints.unshift({ kind: 'revert_sql', table, sql });
+  }, (sql) => {
+    b.runSql.push({ kind: 'run_sql', table, sql });
   });
 
   const fkName = (column: string) => constraintName('fk', table, [column]);
@@ -176,6 +188,10 @@ function sameIndex(a: SnapshotIndex, b: SnapshotIndex): boolean {
 
 function sameCheck(a: SnapshotCheck, b: SnapshotCheck): boolean {
   return a.expression === b.expression;
+}
+
+function sameSql(a: SnapshotSql, b: SnapshotSql): boolean {
+  return JSON.stringify([a.up, a.down]) === JSON.stringify([b.up, b.down]);
 }
 
 function sameReference(a: ColumnReference, b: ColumnReference): boolean {

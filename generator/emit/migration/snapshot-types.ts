@@ -52,6 +52,13 @@ export interface SnapshotCheck {
   readonly measure?: 'length' | 'value';
 }
 
+/** A raw SQL block of the catalogue (`sql:`): recorded so the next migration runs only new or changed ones. */
+export interface SnapshotSql {
+  readonly name: string;
+  readonly up: readonly string[];
+  readonly down: readonly string[];
+}
+
 export interface SnapshotTable {
   readonly name: string;
   /** In IR order (system columns first): the order CREATE TABLE lists them. */
@@ -62,6 +69,8 @@ export interface SnapshotTable {
   readonly uniques: readonly SnapshotIndex[];
   /** Sorted by name. */
   readonly checks: readonly SnapshotCheck[];
+  /** Raw SQL blocks, sorted by name; absent (not `[]`) when the table has none, so snapshot.json only grows where used. */
+  readonly sql?: readonly SnapshotSql[];
 }
 
 export interface Snapshot {

@@ -78,6 +78,7 @@ function buildTable(service: ServiceNode, resource: ResourceNode, tableNames: Re
     indexes: sortByName([...indexes.values()]),
     uniques: sortByName([...uniques.values()]),
     checks: sortByName(checks),
+    ...(resource.sql?.length ? { sql: sortByName(resource.sql.map(({ name, up, down }) => ({ name, up: [...up], down: [...down] }))) } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
  * Migration statements: the diff's output and the converters' input (drizzle-kit's jsonStatements).
  * Each statement carries what its inverse needs, so `down()` is derived, never hand-written.
  */
-import type { ColumnReference, SnapshotCheck, SnapshotColumn, SnapshotIndex, SnapshotTable } from './snapshot-types.ts';
+import type { ColumnReference, SnapshotCheck, SnapshotColumn, SnapshotIndex, SnapshotSql, SnapshotTable } from './snapshot-types.ts';
 
 export type MigrationStatement =
   | { readonly kind: 'create_table'; readonly table: SnapshotTable }
@@ -20,7 +20,10 @@ export type MigrationStatement =
   | { readonly kind: 'add_foreign_key'; readonly table: string; readonly column: string; readonly references: ColumnReference }
   | { readonly kind: 'drop_foreign_key'; readonly table: string; readonly column: string; readonly references: ColumnReference }
   | { readonly kind: 'add_check'; readonly table: string; readonly check: SnapshotCheck }
-  | { readonly kind: 'drop_check'; readonly table: string; readonly check: SnapshotCheck };
+  | { readonly kind: 'drop_check'; readonly table: string; readonly check: SnapshotCheck }
+  /** A raw SQL block's `up` statements; `revert_sql` runs its `down` statements. */
+  | { readonly kind: 'run_sql'; readonly table: string; readonly sql: SnapshotSql }
+  | { readonly kind: 'revert_sql'; readonly table: string; readonly sql: SnapshotSql };
 
 export type StatementKind = MigrationStatement['kind'];
 
@@ -66,6 +69,10 @@ export function invertStatement(s: MigrationStatement): MigrationStatement[] {
       return [{ kind: 'drop_check', table: s.table, check: s.check }];
     case 'drop_check':
       return [{ kind: 'add_check', table: s.table, check: s.check }];
+    case 'run_sql':
+      return [{ kind: 'revert_sql', table: s.table, sql: s.sql }];
+    case 'revert_sql':
+      return [{ kind: 'run_sql', table: s.table, sql: s.sql }];
   }
 }
 
@@ -106,5 +113,8 @@ export function describeStatement(s: MigrationStatement): string {
     case 'add_check':
     case 'drop_check':
       return `${s.kind}_${s.check.name}`;
+    case 'run_sql':
+    case 'revert_sql':
+      return `${s.kind}_${s.table}_${s.sql.name}`;
   }
 }

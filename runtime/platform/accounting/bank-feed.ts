@@ -1,12 +1,13 @@
 /**
- * Bank feeds: imported statement lines (pf_bank_transactions, signed amounts: + money in), matched
+ * Bank feeds: imported statement lines (pf_bank_transactions, signed amounts: + money in, type
+ * `credit`; − money out, type `debit`, as a bank statement names them), matched
  * to a booked journal entry whose net movement on the bank's ledger account equals the line's
  * amount, then reconciled. Reconciling reports the statement total against the ledger balance.
  */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
 import { newId } from '../../security/random-ids.ts';
-import { amount, dateOf } from '../accounting/money.ts';
+import { amount, dateOf, isZero } from '../accounting/money.ts';
 import { bodyOf, iso, param, tenantOf } from '../http/action-context.ts';
 import { T } from '../tables.ts';
 
@@ -18,11 +19,32 @@ async function bankAccount(a: ActionContext) {
   return row;
 }
 
-const txSelect = (a: ActionContext) => ['id', 'bank_account_id', a.trx.raw('date::text as date'), a.trx.raw('amount::numeric(18,2)::text as amount'), 'description', 'reference', 'status', 'journal_entry_id', 'reconciled_at'];
+const txSelect = (a: ActionContext) => ['id', 'bank_account_id', a.trx.raw('date::text as date'), a.trx.raw('amount::numeric(18,2)::text as amount'), 'type', 'description', 'reference', 'status', 'journal_entry_id', 'reconciled_at'];
+
+const DIRECTIONS = ['credit', 'debit'] as const;
+
+/**
+ * A statement line's signed amount and type: `{amount: 300, type: 'credit'}` is +300 (money in),
+ * `{amount: 50, type: 'debit'}` is −50; without `type` the sign decides. A sign that contradicts
+ * the type is refused rather than guessed.
+ */
+export function direction(o: Record<string, unknown>, i: number): { amount: string; type: 'credit' | 'debit' } {
+  const value = amount(o.amount, `transactions[${i}].amount`, true);
+  const negative = value.startsWith('-');
+  if (o.type === undefined || o.type === null || o.type === '') return { amount: value, type: negative ? 'debit' : 'credit' };
+  const type = typeof o.type === 'string' ? o.type.toLowerCase() : '';
+  if (!(DIRECTIONS as readonly string[]).includes(type)) throw validation({ [`transactions[${i}].type`]: ['must be credit (money in) or debit (money out)'] });
+  if (negative && type === 'credit') throw validation({ [`transactions[${i}].amount`]: ['a credit (money in) cannot be negative'] });
+  const magnitude = negative ? value.slice(1) : value;
+  return { amount: type === 'debit' && !isZero(magnitude) ? `-${magnitude}` : magnitude, type: type as 'credit' | 'debit' };
+}
 const txView = (r: Record<string, unknown>) => ({ ...r, reconciled_at: iso(r.reconciled_at) });
 
 export const bankFeed = {
-  /** `transactions: [{date, amount, description?, reference?}]`; a line already imported (same date, amount, reference) is skipped. */
+  /**
+   * `transactions: [{date, amount, type?, description?, reference?}]` (type credit | debit, or a signed
+   * amount); a line already imported (same date, signed amount, reference) is skipped.
+   */
   importBankTransactions: async (a) => {
     const tenant = tenantOf(a);
     const bank = await bankAccount(a);
@@ -33,13 +55,13 @@ export const bankFeed = {
     for (const [i, t] of list.entries()) {
       const o = (t && typeof t === 'object' ? t : {}) as Record<string, unknown>;
       const date = dateOf(o.date, `transactions[${i}].date`);
-      const value = amount(o.amount, `transactions[${i}].amount`, true);
+      const { amount: value, type } = direction(o, i);
       const reference = o.reference == null ? null : String(o.reference);
       const dup = await a.trx(TX).where({ company_id: tenant, bank_account_id: bank.id, date }).whereRaw('amount = ?::numeric', [value])
         .whereRaw('reference is not distinct from ?', [reference]).first('id');
       if (dup) { skipped += 1; continue; }
       const id = newId('btx');
-      await a.trx(TX).insert({ id, company_id: tenant, bank_account_id: bank.id, date, amount: value, description: o.description == null ? null : String(o.description), reference, status: 'unmatched', created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
+      await a.trx(TX).insert({ id, company_id: tenant, bank_account_id: bank.id, date, amount: value, type, description: o.description == null ? null : String(o.description), reference, status: 'unmatched', created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
       ids.push(id);
     }
     const rows = ids.length ? await a.trx(TX).whereIn('id', ids).select(txSelect(a)).orderBy(['date', 'id']) : [];

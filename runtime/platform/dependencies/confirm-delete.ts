@@ -22,8 +22,12 @@ export interface Dependent {
   readonly type: string;
   readonly label: string;
   count(trx: Knex): Promise<number>;
-  /** Removes the dependents (called only on a confirmed force delete, before the record itself). */
-  remove(trx: Knex): Promise<void>;
+  /**
+   * Removes the dependents (called only on a confirmed force delete, before the record itself).
+   * Absent for dependents that must never be cascaded (posted journal lines, booked payments): while
+   * any exist the 409 carries no confirm token and `force` cannot override it.
+   */
+  remove?(trx: Knex): Promise<void>;
 }
 
 function truthy(v: unknown): boolean {
@@ -53,10 +57,15 @@ export async function guardedDelete(
     await opts.remove(a.trx);
     return null;
   }
+  const dependencies = present.map((c) => ({ type: c.d.type, count: c.count, label: c.d.label }));
+  if (present.some((c) => !c.d.remove)) {
+    const err = new ApiError(409, 'dependency_exists', 'Cannot delete: dependent records exist', { details: { dependencies } });
+    return { status: 409, buffer: Buffer.from(JSON.stringify(errorBody(err, 'platform', a.ctx.requestId))), contentType: 'application/json' };
+  }
   const token = typeof a.query.confirm_token === 'string' ? a.query.confirm_token : '';
   if (truthy(a.query.force) && token) {
     await consume(a.trx, companyId, opts.resource, opts.recordId, token);
-    for (const c of present) await c.d.remove(a.trx);
+    for (const c of present) await c.d.remove!(a.trx);
     await opts.remove(a.trx);
     return null;
   }
@@ -73,10 +82,7 @@ export async function guardedDelete(
     updated_at: a.trx.fn.now(),
   });
   const err = new ApiError(409, 'dependency_exists', 'Cannot delete: dependent records exist', {
-    details: {
-      dependencies: present.map((c) => ({ type: c.d.type, count: c.count, label: c.d.label })),
-      confirm_token: confirm,
-    },
+    details: { dependencies, confirm_token: confirm },
   });
   const body = errorBody(err, 'platform', a.ctx.requestId);
   return { status: 409, buffer: Buffer.from(JSON.stringify(body)), contentType: 'application/json' };

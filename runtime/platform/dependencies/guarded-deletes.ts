@@ -24,6 +24,9 @@ function guardedDestroy(resource: string, table: string, dependents: (a: ActionC
   };
 }
 
+/** A dependent a confirm token cannot cascade. */
+const permanent = ({ type, label, count }: Dependent): Dependent => ({ type, label, count });
+
 const records = (kind: string, label: string) => (_a: ActionContext, id: string, tenant: number) =>
   [rowsOf(T.records, 'parent_id', id, tenant, kind, label, (q) => q.where({ kind }))];
 
@@ -35,8 +38,17 @@ export const guardedDeletes = {
     rowsOf(T.records, 'kind', 'user_roles', tenant, 'user_roles', 'Role assignments', (q) => q.whereRaw("data->>'role_id' = ?", [id])),
     rowsOf(T.records, 'parent_id', id, tenant, 'role_permissions', 'Permissions', (q) => q.where({ kind: 'role_permissions' })),
   ]),
+  // Ledger rows stay in the books: journal lines and payments are never cascaded (deactivate the
+  // account instead); the database refuses the delete too (ON DELETE RESTRICT, spec/platform/accounting.yaml).
   accounts: guardedDestroy('accounts', T.accounts, (_a, id, tenant) => [
     rowsOf(T.accounts, 'parent_id', id, tenant, 'accounts', 'Sub-accounts'),
     rowsOf(T.bankAccounts, 'gl_account_id', id, tenant, 'bank_accounts', 'Bank accounts'),
+    permanent(rowsOf(T.journalLines, 'account_id', id, tenant, 'journal_lines', 'Journal lines')),
+  ]),
+  bankAccounts: guardedDestroy('bank_accounts', T.bankAccounts, (_a, id, tenant) => [
+    rowsOf(T.bankTransactions, 'bank_account_id', id, tenant, 'bank_transactions', 'Bank transactions', (q) => q.where({ status: 'unmatched' })),
+    permanent(rowsOf(T.bankTransactions, 'bank_account_id', id, tenant, 'matched_bank_transactions', 'Matched or reconciled bank transactions',
+      (q) => q.whereNot({ status: 'unmatched' }))),
+    permanent(rowsOf(T.payments, 'bank_account_id', id, tenant, 'payments', 'Payments')),
   ]),
 } satisfies Record<string, ActionHandler>;

@@ -11,6 +11,7 @@ export const accountingHandlers = {
   'accounting.createJournalEntry': journalActions.createJournalEntry,
   'accounting.createPayment': invoiceAndPaymentActions.createPayment,
   'accounting.deleteAccount': guardedDeletes.accounts,
+  'accounting.deleteBankAccount': guardedDeletes.bankAccounts,
   'accounting.deleteJournalEntry': journalActions.deleteJournalEntry,
   'accounting.executeRecurringEntryNow': journalActions.executeRecurringEntryNow,
   'accounting.getJournalEntry': journalActions.getJournalEntry,

@@ -115,6 +115,8 @@ export function findingsMarkdown(result: RunResult, command: string): string {
     if (repairs.length > 30) out.push(`- … ${repairs.length - 30} more`);
     out.push('');
   }
+  const clean = CHECKS.filter((k) => !cls.some((c) => c.check === k));
+  if (clean.length) out.push(`No failures of: ${clean.map((k) => TITLES[k].split(',')[0]!.toLowerCase()).join('; ')}.`, '');
   for (const check of CHECKS) {
     const mine = cls.filter((c) => c.check === check);
     if (!mine.length) continue;
