@@ -13,9 +13,9 @@ import {
   AuthRefreshBody,
   AuthResetPasswordBody,
   AuthSignupBody,
-  AuthUserPatchBody,
-  AuthVerifyGetQuery,
-  AuthVerifyPostBody,
+  AuthUserPartialUpdateBody,
+  AuthVerifyCreateBody,
+  AuthVerifyRetrieveQuery,
 } from '../validators/auth.ts';
 
 /** Create anonymous session — `POST auth/anonymous`. */
@@ -211,7 +211,7 @@ export const authSignupAction: ActionDescriptor = {
 };
 
 /** Get current user — `GET auth/user`. */
-export const authUserGetAction: ActionDescriptor = {
+export const authUserRetrieveAction: ActionDescriptor = {
   id: 'platform.auth.get-current-user',
   service: 'platform',
   module: 'auth',
@@ -227,7 +227,7 @@ export const authUserGetAction: ActionDescriptor = {
 };
 
 /** Update current user — `PATCH auth/user`. */
-export const authUserPatchAction: ActionDescriptor = {
+export const authUserPartialUpdateAction: ActionDescriptor = {
   id: 'platform.auth.update-current-user',
   service: 'platform',
   module: 'auth',
@@ -239,11 +239,11 @@ export const authUserPatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: AuthUserPatchBody },
+  validators: { body: AuthUserPartialUpdateBody },
 };
 
 /** Verify email (GET) — `GET auth/verify`. */
-export const authVerifyGetAction: ActionDescriptor = {
+export const authVerifyRetrieveAction: ActionDescriptor = {
   id: 'platform.auth.verify-email',
   service: 'platform',
   module: 'auth',
@@ -252,14 +252,14 @@ export const authVerifyGetAction: ActionDescriptor = {
   on: 'module',
   handler: 'auth.verifyEmail',
   permission: null,
-  public: false,
+  public: true,
   product: null,
   status: 200,
-  validators: { query: AuthVerifyGetQuery },
+  validators: { query: AuthVerifyRetrieveQuery },
 };
 
 /** Verify email — `POST auth/verify`. */
-export const authVerifyPostAction: ActionDescriptor = {
+export const authVerifyCreateAction: ActionDescriptor = {
   id: 'platform.auth.verify-email-2',
   service: 'platform',
   module: 'auth',
@@ -271,7 +271,7 @@ export const authVerifyPostAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: AuthVerifyPostBody },
+  validators: { body: AuthVerifyCreateBody },
 };
 
 /** The Auth endpoints, static paths before parameters. */
@@ -289,9 +289,9 @@ export function router(rt: Runtime): Router {
   r.post('/auth/refresh', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.idempotent, rt.action(authRefreshAction));
   r.post('/auth/reset-password', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.idempotent, rt.action(authResetPasswordAction));
   r.post('/auth/signup', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.idempotent, rt.action(authSignupAction));
-  r.get('/auth/user', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authUserGetAction));
-  r.patch('/auth/user', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authUserPatchAction));
-  r.get('/auth/verify', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authVerifyGetAction));
-  r.post('/auth/verify', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.idempotent, rt.action(authVerifyPostAction));
+  r.get('/auth/user', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authUserRetrieveAction));
+  r.patch('/auth/user', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authUserPartialUpdateAction));
+  r.get('/auth/verify', rt.optionalAuth, rt.action(authVerifyRetrieveAction));
+  r.post('/auth/verify', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.idempotent, rt.action(authVerifyCreateAction));
   return r;
 }
