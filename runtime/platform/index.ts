@@ -13,6 +13,7 @@ import { loadJwtSecret } from '../security/jwt-secret.ts';
 import { createPlatformAuthProvider } from './auth/platform-auth-provider.ts';
 import { createPlatformKey } from './auth/api-keys.ts';
 import { mountPlatformRootRoutes } from './root-routes.ts';
+import { mountRawUpload } from './files/raw-upload.ts';
 import { platformHandlers } from './handlers/index.ts';
 import { startWebhookWorker } from './webhooks/deliver.ts';
 
@@ -36,6 +37,7 @@ export const platformWiring: ServiceWiring = {
   extra: (app, runtime, { root }) => {
     let openapi: unknown;
     mountPlatformRootRoutes(app, runtime, () => (openapi ??= JSON.parse(readFileSync(join(root, 'generated', 'platform', 'openapi.json'), 'utf8'))));
+    mountRawUpload(app, runtime, '/v1');
   },
   // Sends queued webhook events (object/file changes) with retries.
   start: (db) => startWebhookWorker(db),

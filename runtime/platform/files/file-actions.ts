@@ -13,6 +13,7 @@ import {
   FILE_VERSIONS, FILES, fileView, loadFile, MAX_SIGNED_TTL, signFileUrl, STALE_PENDING_MS, storage, verifyFileUrl, writeContent,
 } from '../files/file-store.ts';
 import { emitEvent } from '../webhooks/emit-event.ts';
+import { rawUploadOf } from './raw-upload.ts';
 import { actorOf, asObject, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
 const MAX_BATCH = 100;
@@ -29,6 +30,18 @@ function theUpload(a: ActionContext) {
   const f = a.files?.find((x) => x.field === 'file') ?? a.files?.[0];
   if (!f) throw validation({ file: ['send the content as a multipart/form-data part named "file"'] });
   return f;
+}
+
+/** upload-put: the raw request body (runtime/platform/files/raw-upload.ts), or a multipart `file` part. */
+function theSlotContent(a: ActionContext): { buffer: Buffer; contentType: string | null } {
+  const raw = rawUploadOf(a);
+  if (raw) return raw;
+  const f = a.files?.find((x) => x.field === 'file') ?? a.files?.[0];
+  if (!f) {
+    throw validation({ file: ['send the content as the raw request body (Content-Type: application/octet-stream or the file\'s type) '
+      + 'or as a multipart/form-data part named "file"'] });
+  }
+  return { buffer: f.buffer, contentType: f.contentType || null };
 }
 
 /** Paging from the query, or from the JSON body of a POST search. */
@@ -115,7 +128,8 @@ export const fileActions = {
   uploadFileContentToPresignedSlot: async (a) => {
     const file = await loadFile(a.trx, tenantOf(a), param(a, 'file_id'));
     if (file.status !== 'pending') throw badRequest('This file is not a pending upload slot.', 'not_pending');
-    const up = theUpload(a);
+    const up = theSlotContent(a);
+    // Bytes sent without a type of their own keep the type the slot was reserved with.
     await writeContent(a.trx, { ...file, status: 'pending' }, up.buffer, up.contentType || file.content_type, T.tenants);
     // Content is in place, the slot stays pending until upload-complete confirms it.
     await a.trx(FILES).where({ id: file.id }).update({ status: 'pending' });

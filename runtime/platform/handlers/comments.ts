@@ -3,7 +3,10 @@ import type { PlatformHandlers } from '../../../generated/platform/server/handle
 import { childCrud } from '../records/child-records.ts';
 import { T } from '../tables.ts';
 
-const comments = childCrud({ kind: 'comments', parent: { param: 'object_id' }, child: 'comment_id', parentTable: T.objects }, true);
+const comments = childCrud(
+  { kind: 'comments', parent: { param: 'object_id' }, child: 'comment_id', parentTable: T.objects, authorOnly: 'comment' },
+  true,
+);
 
 export const commentsHandlers = {
   'comments.createComment': comments.create,

@@ -12,6 +12,8 @@ import { decodeCursor } from '../objects/object-query.ts';
 import { actorOf, bodyOf, iso, param, tenantOf } from '../http/action-context.ts';
 
 const KIND = 'associations';
+/** The platform API document: "Optionally include a meta object (max 10KB)". */
+const MAX_META_BYTES = 10 * 1024;
 
 async function end(a: ActionContext, typeParam: string, idParam: string) {
   const type = await loadType(a.trx, tenantOf(a), param(a, typeParam));
@@ -35,6 +37,9 @@ export const associationActions = {
     const kind = param(a, 'association_type');
     if (!/^[a-z][a-z0-9_-]{0,63}$/.test(kind)) throw validation({ association_type: ['use lowercase letters, digits, _ and - (max 64)'] });
     const meta = bodyOf(a).meta ?? {};
+    if (typeof meta !== 'object' || Array.isArray(meta)) throw validation({ meta: ['must be an object'] });
+    const size = Buffer.byteLength(JSON.stringify(meta), 'utf8');
+    if (size > MAX_META_BYTES) throw validation({ meta: [`at most 10 KB as JSON (${MAX_META_BYTES} bytes); this one is ${size}`] });
     const data = JSON.stringify({ from_type: from.type, from_id: from.id, association_type: kind, to_type: to.type, to_id: to.id, meta });
     const existing = await where(a, from, to).first('id');
     if (existing) {

@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { validation } from '../../http/api-error.ts';
+import { T } from '../tables.ts';
 import { objects, objectView } from './object-store.ts';
 
 export interface Filter { readonly property: string; readonly operator?: string; readonly value?: unknown }
@@ -77,22 +78,43 @@ const AGG = new Set(['count', 'sum', 'avg', 'min', 'max']);
 
 export interface Aggregation { readonly function: string; readonly property_id?: string; readonly alias?: string }
 
-/** `property_id` names a property (by name, as objects store names). Group keys come back as text. */
+/**
+ * Property references of an aggregation, by id (`prop_…`, as the platform API document's `property_id`
+ * says) or by name, turned into the names objects are stored under. An unknown one is a 400, not a
+ * silent `null` column.
+ */
+async function propertyNames(db: Knex, typeId: string): Promise<(ref: string, field: string) => string> {
+  const rows: { id: string; name: string }[] = await db(T.properties).where({ object_type_id: typeId }).select('id', 'name');
+  const byRef = new Map<string, string>();
+  for (const r of rows) byRef.set(r.name, r.name);
+  for (const r of rows) byRef.set(r.id, r.name);
+  return (ref, field) => {
+    const name = byRef.get(ref);
+    if (name === undefined) throw validation({ [field]: [`"${ref}" is not a property of this object type (name it or give its id)`] });
+    return name;
+  };
+}
+
+/** `property_id` and `group_by` name a property by id or name. Group keys come back as text. */
 export async function aggregateObjects(db: Knex, companyId: number, typeId: string, aggs: readonly Aggregation[], filters: readonly Filter[], groupBy: readonly string[]) {
   if (!aggs.length) throw validation({ aggregations: ['needs at least one aggregation'] });
+  const nameOf = await propertyNames(db, typeId);
   const q = objects(db, companyId, typeId).whereNull('deleted_at');
   filters.forEach((f, i) => applyFilter(q, f, i));
   const selects: Knex.Raw[] = [];
   aggs.forEach((a, i) => {
     if (!AGG.has(a.function)) throw validation({ [`aggregations.${i}.function`]: ['must be count, sum, avg, min or max'] });
     const alias = a.alias && /^[A-Za-z_][A-Za-z0-9_]{0,40}$/.test(a.alias) ? a.alias : `${a.function}_${i}`;
+    const field = `aggregations.${i}.property_id`;
+    if (a.property_id != null && typeof a.property_id !== 'string') throw validation({ [field]: ['must be a string'] });
     if (a.function === 'count' && !a.property_id) selects.push(db.raw('count(*)::int as ??', [alias]));
-    else if (a.function === 'count') selects.push(db.raw('count(properties->>?)::int as ??', [a.property_id!, alias]));
-    else if (!a.property_id) throw validation({ [`aggregations.${i}.property_id`]: ['is required'] });
-    else selects.push(db.raw(`${a.function}((properties->>?)::numeric)::float as ??`, [a.property_id, alias]));
+    else if (a.function === 'count') selects.push(db.raw('count(properties->>?)::int as ??', [nameOf(a.property_id!, field), alias]));
+    else if (!a.property_id) throw validation({ [field]: ['is required'] });
+    else selects.push(db.raw(`${a.function}((properties->>?)::numeric)::float as ??`, [nameOf(a.property_id, field), alias]));
   });
   groupBy.forEach((g, i) => {
-    selects.unshift(db.raw('properties->>? as ??', [g, `group_${i}`]));
+    if (typeof g !== 'string') throw validation({ [`group_by.${i}`]: ['must be a property name or id'] });
+    selects.unshift(db.raw('properties->>? as ??', [nameOf(g, `group_by.${i}`), `group_${i}`]));
   });
   q.select(selects);
   // Group by select-list position: the same expression with differently numbered parameters is a

@@ -6,7 +6,7 @@
  * its own gets its own catalogue resource.
  */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
-import { notFound } from '../../http/api-error.ts';
+import { forbidden, notFound } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId } from '../../security/random-ids.ts';
 import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
@@ -19,6 +19,11 @@ export interface ChildSpec {
   readonly child?: string;
   /** Parent check (e.g. the object type exists in this tenant) before any access. */
   readonly parentTable?: string;
+  /**
+   * Only the caller who created a child may edit or delete it; names the child in the 403
+   * (comments: "only the author can edit their own comments").
+   */
+  readonly authorOnly?: string;
 }
 
 function parentId(a: ActionContext, s: ChildSpec): string {
@@ -38,6 +43,10 @@ export function recordView(r: Record<string, unknown>) {
 async function loadChild(a: ActionContext, s: ChildSpec) {
   const row = await a.trx(T.records).where({ company_id: tenantOf(a), kind: s.kind, parent_id: parentId(a, s), id: param(a, s.child!) }).first();
   if (!row) throw notFound();
+  // Another caller's child is refused, not hidden: it is listed to them, so 404 would be a lie.
+  if (s.authorOnly && (row.created_by ?? null) !== actorOf(a)) {
+    throw forbidden(`Only the author can edit or delete this ${s.authorOnly}.`, 'not_author');
+  }
   return row;
 }
 
