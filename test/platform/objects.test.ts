@@ -136,10 +136,43 @@ describe('DEPENDENCY_EXISTS', () => {
     const refused = await call('DELETE', `users/${user.body.data.id}`);
     expect(refused.body.error.dependencies).toEqual([{ type: 'user_roles', count: 1, label: 'Role assignments' }]);
     const tok = refused.body.error.confirm_token;
+    // Kept aside to put the user back after the delete, so the replay below reaches the token check
+    // (with the user gone it would stop at 404 before the token is looked at).
+    const userRow = await svc.db('pf_users').where({ id: user.body.data.id }).first();
+    const assignments = await svc.db('pf_records').where({ kind: 'user_roles', parent_id: user.body.data.id });
+    expect(assignments).toHaveLength(1);
     expect((await call('DELETE', `users/${user.body.data.id}?force=true&confirm_token=${tok}`)).status).toBe(200);
     const used = await svc.db('pf_confirm_tokens').where({ record_id: user.body.data.id }).first('used_at');
     expect(used.used_at).not.toBeNull();
-    // The record is gone, so a replay is a 404 before the token is even looked at.
-    expect((await call('DELETE', `users/${user.body.data.id}?force=true&confirm_token=${tok}`)).status).toBe(404);
+    expect((await call('GET', `users/${user.body.data.id}`)).status).toBe(404);
+    await svc.db('pf_users').insert(userRow);
+    await svc.db('pf_records').insert(assignments);
+    const replay = await call('DELETE', `users/${user.body.data.id}?force=true&confirm_token=${tok}`);
+    expect(replay.status).toBe(409);
+    expect(replay.body.error.code).toBe('CONFIRM_TOKEN_USED');
+    expect((await call('GET', `users/${user.body.data.id}`)).status).toBe(200);
+  });
+
+  it('a used token replayed while the record still exists is refused and deletes nothing', async () => {
+    const t = await call('POST', 'object-types', { name: 'invoices_replay' });
+    const id = t.body.data.id;
+    await call('POST', `objects/${id}/batch/create`, { objects: [{ properties: {} }, { properties: {} }] });
+    const token = (await call('DELETE', `object-types/${id}`)).body.error.confirm_token;
+    // The record comes back with the same id (restored from a backup, re-imported): the token stays spent.
+    const typeRow = await svc.db('pf_object_types').where({ id }).first();
+    const objectRows = await svc.db('pf_objects').where({ object_type_id: id });
+    expect((await call('DELETE', `object-types/${id}?force=true&confirm_token=${token}`)).status).toBe(200);
+    await svc.db('pf_object_types').insert(typeRow);
+    await svc.db('pf_objects').insert(objectRows);
+
+    const replay = await call('DELETE', `object-types/${id}?force=true&confirm_token=${token}`);
+    expect(replay.status).toBe(409);
+    expect(replay.body).toMatchObject({ success: false, error: { code: 'CONFIRM_TOKEN_USED' } });
+    expect((await call('GET', `object-types/${id}`)).status).toBe(200);
+    expect((await call('GET', `objects/${id}/list`)).body.data.total).toBe(2);
+    // A fresh refusal hands out a fresh token, and that one works once.
+    const fresh = (await call('DELETE', `object-types/${id}`)).body.error.confirm_token;
+    expect(fresh).not.toBe(token);
+    expect((await call('DELETE', `object-types/${id}?force=true&confirm_token=${fresh}`)).status).toBe(200);
   });
 });
