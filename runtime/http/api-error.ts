@@ -8,7 +8,7 @@ export type FieldErrors = Record<string, string[]>;
 
 export interface ApiErrorExtra {
   readonly fields?: FieldErrors;
-  /** Rules-engine rule id, e.g. `R-03` (seed 001). */
+  /** Rules-engine rule id, e.g. `R-03` (docs/api/roomloop-api.txt). */
   readonly rule?: string;
   /** Extra members merged into the error body (platform's `dependencies`, `confirm_token`). */
   readonly details?: Readonly<Record<string, unknown>>;

@@ -1,5 +1,5 @@
 /**
- * Seed 002 paths outside /v1/: `/` (landing page), `/docs` (HTML docs), `/docs/openapi.json`,
+ * Paths of docs/api/platform-api.txt outside /v1/: `/` (landing page), `/docs` (HTML docs), `/docs/openapi.json`,
  * `/ready`, `/events/types`, `/events/stream` (server-sent events) and `/webhooks/stripe`.
  * `/health` is mounted by runtime/serve/start-service.ts for every service before this hook runs.
  * Mounted through the service wiring's `extra(app, runtime)`; errors render in the platform envelope.

@@ -1,5 +1,5 @@
 /**
- * RoomLoop export memory (issue 5: "100,000 rows must not load at once"). Bulk-inserts 10,000 and
+ * RoomLoop export memory (an export of 100,000 rows must not load them at once). Bulk-inserts 10,000 and
  * 100,000 reservations straight into the database (one INSERT … SELECT generate_series each; real
  * PostgreSQL when DATABASE_URL is set, else PGlite), then downloads GET /v1/reports/export.csv and
  * export.xlsx for each set through the generated server and prints, per download, the bytes, the

@@ -1,5 +1,5 @@
 /**
- * List throughput (issue 3, "Benchmark"): an authenticated, tenant-scoped `GET booking/services/`
+ * List throughput: an authenticated, tenant-scoped `GET booking/services/`
  * (a page of 20 out of 5,000 rows) through the full generated runtime — JWT, X-Company-ID,
  * membership + subscription, permission, list query, DRF page — against the same SQL in a bare
  * Express handler on the same database, in the same process. Prints requests/s of each and the

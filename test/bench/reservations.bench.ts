@@ -1,5 +1,5 @@
 /**
- * Reservation throughput (issue 5): on real PostgreSQL (DATABASE_URL; PGlite otherwise, where there
+ * Reservation throughput: on real PostgreSQL (DATABASE_URL; PGlite otherwise, where there
  * is no real concurrency and the contention figure means little) prints, in one run:
  *  - a plain INSERT of a reservation row (its own transaction) — the baseline;
  *  - a full reservation (rules engine, conflict check, reservation + slot rows, outbox) and its ratio;

@@ -1,6 +1,6 @@
 /**
- * Every endpoint of the seeds' inventory (test/fixtures/inventory.jsonl, a copy of
- * shared/seeds/inventory.jsonl) must be (1) an operation of the service's generated OpenAPI
+ * Every endpoint of the three API documents (docs/api/, listed in test/fixtures/inventory.jsonl)
+ * must be (1) an operation of the service's generated OpenAPI
  * document and (2) answered by the running server — anything but "no such endpoint".
  * Services not generated yet are reported by name so the gap is visible, not silently passed.
  */

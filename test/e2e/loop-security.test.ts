@@ -1,5 +1,5 @@
 /**
- * "The database holds no plaintext password, refresh token or API key" (issue 3): exercise register,
+ * The database holds no plaintext password, refresh token or API key: exercise register,
  * login (good and bad), refresh, key creation (with an Idempotency-Key, whose stored responses are a
  * classic leak) and use, password reset and logout through the generated server, then scan every
  * text and JSON column of every table for each secret used.

@@ -1,5 +1,5 @@
 /**
- * The LOOP runtime contract (issue 3) through the generated server: the seed's Quick Test verbatim,
+ * The LOOP runtime contract through the generated server: the Quick Test of docs/api/loop-api.txt verbatim,
  * the same with X-LOOP-API-KEY (a key created through the API, and the environment key), then the
  * refusals (unknown app, ambiguous company, missing subscription, key not allowed, logged-out and
  * expired tokens), Idempotency-Key replay, soft delete + restore, and tenant-filtered audit rows.
@@ -50,7 +50,7 @@ const s = {} as {
 beforeAll(async () => {
   for (const k of ['LOOP_JWT_SECRET', 'LOOP_INTERNAL_API_KEY', 'LOOP_INTERNAL_API_USER_EMAIL']) saved[k] = process.env[k];
   // Read when the service builds its identity services: the signing secret (so the test can mint an
-  // expired token) and the seed's environment key acting as the Quick Test user.
+  // expired token) and the document's environment key ("Internal UI Key") acting as the Quick Test user.
   process.env.LOOP_JWT_SECRET = JWT_SECRET;
   process.env.LOOP_INTERNAL_API_KEY = ENV_KEY;
   process.env.LOOP_INTERNAL_API_USER_EMAIL = 'dev@example.com';

@@ -1,7 +1,7 @@
 /**
  * End to end through the generated SDK against the generated LOOP server on a migrated database
  * (PGlite, or real PostgreSQL when DATABASE_URL is set): build output → migrations → server → SDK.
- * Covers issue 2's CRUD round trip on booking/services and issue 6's SDK behaviours
+ * Covers the CRUD round trip on booking/services and the SDK's behaviours
  * (iterate, typed validation error, restore, an action, refresh of an expired access token).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

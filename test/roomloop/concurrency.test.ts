@@ -1,5 +1,5 @@
 /**
- * No double booking under concurrency (issue 5): 50 simultaneous reservations for one slot on real
+ * No double booking under concurrency: 50 simultaneous reservations for one slot on real
  * PostgreSQL give exactly one success, 49 × 409 slot_conflict (R-03) and one row; overlapping
  * ranges racing each other never share a slot. PGlite has a single connection (no real
  * concurrency), so this file needs DATABASE_URL.

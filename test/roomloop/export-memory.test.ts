@@ -1,5 +1,5 @@
 /**
- * Issue 5: GET /v1/reports/export.csv and export.xlsx stream 20,000 reservations through the
+ * GET /v1/reports/export.csv and export.xlsx stream 20,000 reservations through the
  * generated server without ever holding them all: every database read returns one keyset batch (a
  * fraction of the rows), the files are complete and correct (20,001 CSV lines; the XLSX reads back
  * with exceljs), and a client that stops reading stops the server's database reads (backpressure;

@@ -1,6 +1,6 @@
 /**
  * RoomLoop over HTTP through the generated server (generated/roomloop, started by
- * runtime/serve/start-service.ts): the seed's example request and response, the error body, roles,
+ * runtime/serve/start-service.ts): the example request and response of docs/api/roomloop-api.txt, the error body, roles,
  * facility filters and availability. When DATABASE_URL is set it also runs the 50-way race over HTTP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,7 +132,7 @@ describe('RoomLoop over HTTP', () => {
   });
   it('reports: usage and the CSV export over HTTP', async () => {
     expect((await api('GET', 'reports/usage?from=2026-06-01&to=2026-06-30', adminKey)).body).toHaveProperty('by_facility');
-    // The seed's exact path (001: GET /v1/reports/export.csv).
+    // The exact path of docs/api/roomloop-api.txt: GET /v1/reports/export.csv.
     const res = await fetch(`${svc.url}/v1/reports/export.csv?from=2026-06-01&to=2026-06-30`, { headers: { Authorization: `Bearer ${adminKey}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');

@@ -1,6 +1,6 @@
 /**
  * The reservation rules engine against a real database (PGlite, or PostgreSQL with DATABASE_URL):
- * the seed's example, then each rule's refusal with its stable code.
+ * the example in docs/api/roomloop-api.txt, then each rule's refusal with its stable code.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Knex } from 'knex';
@@ -28,7 +28,7 @@ afterAll(async () => {
   setClock(null);
   await t?.close();
 });
-// The seed's example books 2026-06-10 at 2026-06-08T09:14:00Z.
+// The example in docs/api/roomloop-api.txt books 2026-06-10 at 2026-06-08T09:14:00Z.
 beforeEach(() => setClock(() => new Date('2026-06-08T09:14:00Z')));
 
 const book = (who: RoomloopPrincipal, input: Partial<CreateReservationInput> & { facility_id: string }) =>

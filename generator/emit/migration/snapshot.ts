@@ -1,6 +1,6 @@
 /**
  * Builds the schema snapshot a service's IR implies (see snapshot-types.ts).
- * Conventions from DESIGN.md "Database": tenant tables carry company_id NOT NULL, their unique
+ * Conventions from docs/architecture.md, "Database": tenant tables carry company_id NOT NULL, their unique
  * constraints and hot indexes lead with company_id, and soft-delete uniques hold only among live rows.
  */
 import type { FieldNode, ResourceNode, ServiceNode } from '../../ir/index.ts';

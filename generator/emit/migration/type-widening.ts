@@ -1,6 +1,6 @@
 /**
  * Which column type changes keep every existing value (widening) — anything else is narrowing
- * and therefore destructive (DESIGN.md: "a destructive change (drop, type narrowing) needs an explicit flag").
+ * and therefore destructive (docs/architecture.md, "Database": "a destructive change (drop, type narrowing) needs an explicit flag").
  */
 
 const INTEGER_RANK: Record<string, number> = { smallint: 1, integer: 2, bigint: 3 };

@@ -1,5 +1,5 @@
 /**
- * The audit writer (issue 3, "Soft delete and audit"): one row per write, login, logout and key use,
+ * The audit writer: one row per write, login, logout and key use,
  * written inside the caller's transaction so an audit row exists exactly when the change does.
  * Table `audit_logs` (spec/loop/core.yaml, audit-logs).
  */

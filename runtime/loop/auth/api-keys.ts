@@ -1,5 +1,5 @@
 /**
- * Internal API keys (`X-LOOP-API-KEY`), seed 000 "Internal UI Key": shown once, stored as an indexed
+ * Internal API keys (`X-LOOP-API-KEY`), docs/api/loop-api.txt, "Internal UI Key": shown once, stored as an indexed
  * `prefix` plus an HMAC-SHA256 `key_hash`, compared in constant time. A key acts as its user and may
  * only select the companies listed in `allowed_companies` (company codes, spec/loop/core.yaml).
  */

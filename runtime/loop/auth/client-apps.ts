@@ -1,5 +1,5 @@
 /**
- * `X-LOOP-APP-ID` (seed 000): the calling app, resolved against `api_client_apps`. The header may be
+ * `X-LOOP-APP-ID` (docs/api/loop-api.txt): the calling app, resolved against `api_client_apps`. The header may be
  * omitted; a named app must exist, be active, and list the product (an empty `allowed_products`
  * allows every product). Product-less operations (core, auth) are open to every known app.
  */

@@ -1,5 +1,5 @@
 /**
- * `LOOP_INTERNAL_API_KEY` + `LOOP_INTERNAL_API_USER_EMAIL` (seed 000, "Internal UI Key"): one key from
+ * `LOOP_INTERNAL_API_KEY` + `LOOP_INTERNAL_API_USER_EMAIL` (docs/api/loop-api.txt, "Internal UI Key"): one key from
  * the environment for server-side UI integrations. It acts as the configured user, who must already
  * exist and be active; that user's memberships and product access decide what it reaches.
  */

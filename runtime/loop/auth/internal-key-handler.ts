@@ -1,7 +1,7 @@
 /**
  * `POST /api/v1/internal-api-keys/` (catalogue: `handlers: { create: core.createInternalApiKey }`).
  * The generic create cannot serve it: the key is generated here, stored only as prefix + HMAC, and
- * answered in plaintext exactly once (`key`); every later read shows the prefix only (seed 000,
+ * answered in plaintext exactly once (`key`); every later read shows the prefix only (docs/api/loop-api.txt,
  * "Internal UI Key"). The CRUD-handler plumbing validated the body and writes the audit row,
  * whose changes list only the resource's columns, never the key.
  */

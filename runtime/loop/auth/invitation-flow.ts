@@ -1,5 +1,5 @@
 /**
- * invite-user / accept-invitation (seed 000): an invitation into the current company (optionally a
+ * invite-user / accept-invitation (docs/api/loop-api.txt): an invitation into the current company (optionally a
  * workspace, a role and products), single-use, expiring after 7 days, stored as a token digest and
  * mailed through the outbox. Accepting links the signed-in user, or the existing account of the
  * invited email, or creates one from `username` + `password`; then creates or revives the membership.

@@ -1,6 +1,6 @@
 /**
  * LOOP's AuthProvider (runtime/auth-provider.ts): `Authorization: Bearer <jwt>` or `X-LOOP-API-KEY`
- * for identity, `X-Company-ID` for the tenant, `X-LOOP-APP-ID` for the calling app (seed 000).
+ * for identity, `X-Company-ID` for the tenant, `X-LOOP-APP-ID` for the calling app (docs/api/loop-api.txt).
  */
 import type { Request } from 'express';
 import type { AuthProvider } from '../../auth-provider.ts';

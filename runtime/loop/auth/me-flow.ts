@@ -1,6 +1,6 @@
 /**
  * `GET auth/me/`: the user, their developer profile, and every company they can reach with the role,
- * workspaces and products open to them there (issue 3). Superusers reach every active company.
+ * workspaces and products open to them there. Superusers reach every active company.
  */
 import type { Knex } from 'knex';
 import { ApiError } from '../../http/api-error.ts';

@@ -1,5 +1,5 @@
 /**
- * Password reset (issue 3 goes beyond the seed's placeholder): a single-use token, valid one hour,
+ * Password reset (beyond the placeholder in docs/api/loop-api.txt): a single-use token, valid one hour,
  * stored only as a SHA-256 digest and mailed through the outbox. The request always answers 202 with
  * the same body, so it never reveals whether an email exists; confirming sets the new password,
  * spends every other reset token of the user and revokes all their sessions.

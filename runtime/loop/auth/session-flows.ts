@@ -1,6 +1,6 @@
 /**
- * register / login / logout / refresh (seed 000 "Auth Endpoints"; shapes of djangorestframework-simplejwt).
- * Login, register and password reset are throttled per IP and per email (issue 3).
+ * register / login / logout / refresh (docs/api/loop-api.txt, "Auth Endpoints"; shapes of djangorestframework-simplejwt).
+ * Login, register and password reset are throttled per IP and per email.
  */
 import { ApiError } from '../../http/api-error.ts';
 import type { ActionContext, ActionResult } from '../../runtime-api.ts';

@@ -2,7 +2,7 @@
  * JWT access/refresh tokens the way djangorestframework-simplejwt issues them (HS256, `jti`,
  * `token_type`, access 15 min, refresh 7 days, rotation with blacklist), plus one addition: every
  * token of a login carries the same session id `sid`, so logout or a password reset also kills the
- * access tokens of that session (seed 000: "a blacklisted or expired token gets 401 everywhere").
+ * access tokens of that session (docs/api/loop-api.txt: "a blacklisted or expired token gets 401 everywhere").
  *
  * Storage (spec/loop/core.yaml): `refresh_tokens` (one row per issued refresh jti) and
  * `token_blacklist` (revoked jtis; a revoked session is the row `s:<sid>`). Tokens themselves are

@@ -1,5 +1,5 @@
 /**
- * LOOP brand assets (seed 000 "Brand Assets"): the PNGs under /assets/, the favicon redirects,
+ * LOOP brand assets (docs/api/loop-api.txt, "Brand Assets"): the PNGs under /assets/, the favicon redirects,
  * and /api/assets/, a manifest with absolute URLs for apps and docs.
  * The images are drawn by scripts/make-brand-assets.ts and committed.
  */

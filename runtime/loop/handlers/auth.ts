@@ -1,5 +1,5 @@
 /**
- * The 8 auth endpoints of seed 000 (+ password-reset-confirm), keyed by the handler names of
+ * The 8 auth endpoints of docs/api/loop-api.txt (+ password-reset-confirm), keyed by the handler names of
  * spec/loop/auth.yaml. The flows live in runtime/loop/auth/; these are the catalogue's entry points.
  */
 import { createInternalApiKeyHandler } from '../auth/internal-key-handler.ts';

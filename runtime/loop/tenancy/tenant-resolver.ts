@@ -1,10 +1,10 @@
 /**
- * Decides the tenant of a request (seed 000, "Tenant Rules"): `X-Company-ID` names a company by code;
+ * Decides the tenant of a request (docs/api/loop-api.txt, "Tenant Rules"): `X-Company-ID` names a company by code;
  * a non-superuser reaches it only with an active membership AND an open subscription to the product
  * AND, where product-access rows exist for the membership, an enabled row for that product. A key may
  * only act for its allowed companies. One reachable company → the header may be omitted; several → 400.
  *
- * Answers are cached for a few seconds per company/user; writers call `invalidate*` (DESIGN.md).
+ * Answers are cached for a few seconds per company/user; writers call `invalidate*` (docs/architecture.md, "Performance").
  */
 import type { Knex } from 'knex';
 import { T } from '../auth/loop-schema.ts';

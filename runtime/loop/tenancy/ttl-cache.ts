@@ -1,8 +1,8 @@
 /**
  * A tiny in-process cache with a time-to-live, for answers that are read on every request but change
  * rarely (memberships, subscriptions, apps, revoked sessions). Writers call `delete`/`clear` so a change
- * made by this process is seen at once; other processes see it within the TTL (DESIGN.md: "cached
- * briefly and invalidated on write").
+ * made by this process is seen at once; other processes see it within the TTL (docs/architecture.md,
+ * "Performance": "cached briefly and invalidated on write").
  */
 export class TtlCache<K, V> {
   private readonly entries = new Map<K, { value: V; expires: number }>();

@@ -1,5 +1,5 @@
 /**
- * Accounting reports (seed 002 "Accounting"), all computed in SQL from booked journal lines and
+ * Accounting reports (docs/api/platform-api.txt, "Accounting"), all computed in SQL from booked journal lines and
  * approved invoices: trial balance, balance sheet, profit and loss, general ledger, cash flow
  * (movement on cash accounts), aged receivables/payables, tax.
  */

@@ -1,5 +1,5 @@
 /**
- * AI endpoints (seed 002 "AI") on LOOP's provider interface (runtime/effects/ai): with
+ * AI endpoints (docs/api/platform-api.txt, "AI") on LOOP's provider interface (runtime/effects/ai): with
  * LOOP_AI_BASE_URL an OpenAI-compatible model answers chat/generate; without it the offline provider
  * does, and says so (model `loop-offline-extractive-1`: extractive summaries and keywords, never
  * invented prose). Embeddings, vector search and moderation are offline-only here (lexical hashing,

@@ -1,5 +1,5 @@
 /**
- * Reports and analytics computed from the tenant's own tables (seed 002 "Analytics"): funnel,
+ * Reports and analytics computed from the tenant's own tables (docs/api/platform-api.txt, "Analytics"): funnel,
  * leaderboard, pipeline and time series over objects (properties in jsonb, filters as in object
  * search), tenant analytics (counts and the period's activity) and the custom-event engine.
  * Report parameters arrive in the query string; list parameters (filters, steps) as JSON.
@@ -31,7 +31,7 @@ function jsonParam<T>(a: ActionContext, name: string, fallback: T): T {
   }
 }
 
-/** `{property, operator, value}` objects, or `"property=value"` strings (the seed's funnel example). */
+/** `{property, operator, value}` objects, or `"property=value"` strings (the funnel example of the platform API document). */
 function filtersOf(v: unknown, field: string): Filter[] {
   if (!Array.isArray(v)) throw validation({ [field]: ['must be a list'] });
   return v.map((f) => {

@@ -1,5 +1,5 @@
 /**
- * Scoped API keys `pk_live_<32 chars>` (seed 002: "Authorization: Bearer <api_key_or_jwt>").
+ * Scoped API keys `pk_live_<32 chars>` (docs/api/platform-api.txt: "Authorization: Bearer <api_key_or_jwt>").
  * Stored as an indexed 8-character prefix plus the SHA-256 of the whole key (compared in constant
  * time); the key itself is shown once, at creation or rotation. A key belongs to one tenant, carries
  * scopes, an optional IP allowlist, an optional expiry, and is revoked rather than deleted so audit

@@ -1,5 +1,5 @@
 /**
- * Passwordless and recovery flows of tenant end users (seed 002 "Auth"): password reset, magic
+ * Passwordless and recovery flows of tenant end users (docs/api/platform-api.txt, "Auth"): password reset, magic
  * link, SMS one-time code, email verification, and send-email. Messages are queued in the platform
  * outbox (outbox_messages via runtime/effects/mail and sms) inside the request transaction; with
  * SMTP_URL the mail worker delivers them, otherwise they wait there. One-time tokens are pf_records

@@ -1,5 +1,5 @@
 /**
- * Tenant end users (seed 002 "Auth"): /v1/auth/login and /signup answer an HS256 access JWT
+ * Tenant end users (docs/api/platform-api.txt, "Auth"): /v1/auth/login and /signup answer an HS256 access JWT
  * (1 hour, claims sub = user id, tid = tenant id, role) and an opaque `rt_…` refresh token stored as
  * SHA-256 in pf_sessions; refresh rotates it, logout revokes the session.
  */
@@ -49,7 +49,7 @@ export interface IssuedTokens {
   readonly user: { id: string; email: string; role: string };
 }
 
-/** Opens a session for the user and returns the seed's token body. */
+/** Opens a session for the user and returns the platform API document's token body. */
 export async function issueTokens(
   db: Knex,
   secret: Uint8Array,

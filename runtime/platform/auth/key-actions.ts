@@ -1,4 +1,4 @@
-/** API key lifecycle (seed 002 "API Keys"): create (token shown once), update, revoke, rotate. */
+/** API key lifecycle (docs/api/platform-api.txt, "API Keys"): create (token shown once), update, revoke, rotate. */
 import type { ActionHandler } from '../../runtime-api.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import { insertKey, keyView, KEY_COLUMNS } from '../auth/api-keys.ts';

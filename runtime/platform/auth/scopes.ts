@@ -1,5 +1,5 @@
 /**
- * Key scopes (seed 002): read, write, schema, files, auth, ai, * (all). Permission codes reach the
+ * Key scopes (docs/api/platform-api.txt): read, write, schema, files, auth, ai, * (all). Permission codes reach the
  * provider in two forms:
  * - actions: `platform.<scope>` (spec/platform/*.yaml), `platform.admin` meaning `*`;
  * - resources: `<module>.<resource>.<view|add|change|delete>` (generated), mapped here by module.

@@ -1,5 +1,5 @@
 /**
- * Tenant end-user auth (seed 002 "Auth"): sign up, log in, refresh, log out, current user, sessions.
+ * Tenant end-user auth (docs/api/platform-api.txt, "Auth"): sign up, log in, refresh, log out, current user, sessions.
  * Every call carries the tenant's API key (or the user's own token), which names the tenant.
  */
 import argon2 from 'argon2';

@@ -1,8 +1,8 @@
 /**
- * Bulk data (seed 002 "Data") and form submission exports.
+ * Bulk data (docs/api/platform-api.txt, "Data") and form submission exports.
  * - import: up to 10,000 rows from inline JSON (`data: [{…}]`), inline CSV (`format: csv`, `data:
  *   "<csv text>"`) or an uploaded `file` part (CSV or JSON); every row is validated like a created
- *   object, good rows are imported and bad rows reported by row number (partial import, as the seed's
+ *   object, good rows are imported and bad rows reported by row number (partial import, as the document's
  *   `{imported, errors, total}` answer implies).
  * - export: written at once (up to 100,000 objects) to the storage driver as CSV or JSON, recorded as
  *   a pf_records row (kind `data_exports`) and downloaded from /v1/data/export/:export_id.

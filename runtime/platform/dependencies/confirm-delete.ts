@@ -1,5 +1,5 @@
 /**
- * DEPENDENCY_EXISTS (seed 002): deleting a record that others depend on answers 409 with dependency
+ * DEPENDENCY_EXISTS (docs/api/platform-api.txt): deleting a record that others depend on answers 409 with dependency
  * counts and a one-time `confirm_token`, instead of silently cascading. Retrying with
  * `?force=true&confirm_token=<token>` cascades. Tokens are single-use, bound to the record, valid
  * 5 minutes and stored as SHA-256 (pf_confirm_tokens).

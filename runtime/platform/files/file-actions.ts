@@ -1,5 +1,5 @@
 /**
- * Files (seed 002 "Files"): direct multipart upload, presigned slots (reserve → upload-put →
+ * Files (docs/api/platform-api.txt, "Files"): direct multipart upload, presigned slots (reserve → upload-put →
  * upload-complete), metadata, soft delete/trash/restore, versions, folders, search, stats, signed
  * URLs and downloads. Bytes go through LOOP's storage driver (runtime/platform/files/file-store.ts).
  */

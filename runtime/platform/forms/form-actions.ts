@@ -1,5 +1,5 @@
 /**
- * Form operations beyond CRUD (seed 002 "Forms"): duplicate, submission export (CSV/JSON), analytics, and the
+ * Form operations beyond CRUD (docs/api/platform-api.txt, "Forms"): duplicate, submission export (CSV/JSON), analytics, and the
  * public form (read and submit without a key; submissions are pf_records rows of kind `form_submissions`).
  */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';

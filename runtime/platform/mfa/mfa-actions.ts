@@ -1,5 +1,5 @@
 /**
- * End-user MFA (seed 002 "Auth MFA"): TOTP enrollment (secret + otpauth:// URI), verification that
+ * End-user MFA (docs/api/platform-api.txt, "Auth MFA"): TOTP enrollment (secret + otpauth:// URI), verification that
  * activates the factor and answers ten one-time recovery codes, factor list/removal, the
  * MFA-gated login (`auth.logIn` answers an mfa_ticket; complete/recover exchange it for tokens) and
  * a code check for a signed-in user (challenge). A ticket allows 5 wrong codes, then it is burnt:

@@ -1,5 +1,5 @@
 /**
- * An end user's in-app notifications (seed 002 "Auth notifications"): pf_records rows (kind
+ * An end user's in-app notifications (docs/api/platform-api.txt, "Auth notifications"): pf_records rows (kind
  * `notifications`, parent = user id, `read_at`), written by features that address the user
  * (approval decisions on objects they created); list, unread count, mark one or all read.
  */

@@ -1,5 +1,5 @@
 /**
- * Approval workflows on objects (seed 002 "Workflows"): an object type's enabled workflow
+ * Approval workflows on objects (docs/api/platform-api.txt, "Workflows"): an object type's enabled workflow
  * (pf_records kind `workflows`, `stages: ["Manager", "Finance"]` or `[{name}]`) takes an object
  * through submit-for-review → approve (one stage at a time) → approved, or reject at any stage.
  * The object's state is a pf_records row (kind `approvals`, parent = object id) with its history.

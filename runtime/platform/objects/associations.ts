@@ -1,5 +1,5 @@
 /**
- * Typed links between objects (seed 002 "Associations"): `from —association_type→ to`, stored as
+ * Typed links between objects (docs/api/platform-api.txt, "Associations"): `from —association_type→ to`, stored as
  * pf_records rows (kind `associations`, parent = from object id) with both ends checked in the
  * tenant. POST is an upsert keyed by the five path parts; listing reads out-going, in-coming or both.
  */

@@ -1,4 +1,4 @@
-/** Objects of tenant-defined types (seed 002 "Objects"): CRUD, trash, versions, batch, search, aggregate. */
+/** Objects of tenant-defined types (docs/api/platform-api.txt, "Objects"): CRUD, trash, versions, batch, search, aggregate. */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';

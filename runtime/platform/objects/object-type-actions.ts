@@ -1,4 +1,4 @@
-/** Object types (schemas) and their properties (seed 002 "Object Types"). */
+/** Object types (schemas) and their properties (docs/api/platform-api.txt, "Object Types"). */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';

@@ -1,5 +1,5 @@
 /**
- * The dead-letter queue (seed 002 "Operations"): the webhook deliveries that failed for good (status
+ * The dead-letter queue (docs/api/platform-api.txt, "Operations"): the webhook deliveries that failed for good (status
  * `failed` after MAX_ATTEMPTS, runtime/platform/webhooks/deliver.ts) — list, retry (one more attempt
  * now) or discard.
  */

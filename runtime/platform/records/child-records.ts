@@ -2,7 +2,7 @@
  * Small child collections stored as rows of pf_records (kind, parent_id, data jsonb): access
  * policies, saved views and workflows of an object type, comments on an object, dashboard widgets,
  * custom events, role assignments and the logs that other features append to. One table, because
- * these are small per-parent lists whose shape the seed leaves open; a kind that grows queries of
+ * these are small per-parent lists whose shape the platform API document leaves open; a kind that grows queries of
  * its own gets its own catalogue resource.
  */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';

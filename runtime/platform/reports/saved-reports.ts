@@ -1,4 +1,4 @@
-/** Saved reports (seed 002 "Saved reports"): run and export (CSV through csv-stringify, or JSON) over object data. */
+/** Saved reports (docs/api/platform-api.txt, "Saved reports"): run and export (CSV through csv-stringify, or JSON) over object data. */
 import { stringify } from 'csv-stringify/sync';
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { notFound, validation } from '../../http/api-error.ts';

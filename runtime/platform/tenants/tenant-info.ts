@@ -1,4 +1,4 @@
-/** Tenant-level reads (seed 002 "Public", "Tenants"): public config, lookup by email, usage. */
+/** Tenant-level reads (docs/api/platform-api.txt, "Public", "Tenants"): public config, lookup by email, usage. */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { badRequest, notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';

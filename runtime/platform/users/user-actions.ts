@@ -1,4 +1,4 @@
-/** Admin management of the tenant's end users (seed 002 "Users"); passwords stored as argon2 hashes. */
+/** Admin management of the tenant's end users (docs/api/platform-api.txt, "Users"); passwords stored as argon2 hashes. */
 import argon2 from 'argon2';
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';

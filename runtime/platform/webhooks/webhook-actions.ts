@@ -1,5 +1,6 @@
 /**
- * Webhooks (seed 002 "Webhooks"): create stores the signing secret sealed and shows it once; test and replay send one signed delivery now and answer
+ * Webhooks (docs/api/platform-api.txt, "Webhooks"): create stores the signing secret sealed and shows it once; test and
+ * replay send one signed delivery now and answer
  * the receiver's status code; rotate-secret shows the new secret once; the deliveries log lists
  * pf_webhook_deliveries and retry re-sends one of them. Delivery itself: runtime/platform/webhooks.
  */

@@ -1,5 +1,5 @@
 /**
- * Server keys `sk_live_<32 chars>` (seed 001: "Authorization: Bearer sk_live_…"). Stored as an
+ * Server keys `sk_live_<32 chars>` (docs/api/roomloop-api.txt: "Authorization: Bearer sk_live_…"). Stored as an
  * indexed 8-character prefix plus the SHA-256 of the whole key; shown once at creation.
  * `createRoomloopKey` backs `loopgen admin create-key --service roomloop --role admin`.
  */

@@ -1,5 +1,5 @@
 /**
- * Capabilities per role (seed 001: 403 forbidden when the role lacks the capability).
+ * Capabilities per role (docs/api/roomloop-api.txt: 403 forbidden when the role lacks the capability).
  * Admins hold every permission. Teachers may browse facilities and book; accounts, reports,
  * webhooks, facility edits and permanent deletes are admin-only. Ownership (a teacher may only
  * change their own reservation) is checked by the handlers.

@@ -1,5 +1,5 @@
 /**
- * Streamed exports (seed 001: export.csv, export.xlsx), both fed by reportRows' keyset batches and
+ * Streamed exports (docs/api/roomloop-api.txt: export.csv, export.xlsx), both fed by reportRows' keyset batches and
  * piped, so a slow client pauses the database reads. CSV via csv-stringify; XLSX via runtime/effects/xlsx/write-xlsx.ts.
  */
 import { Readable } from 'node:stream';

@@ -1,5 +1,5 @@
 /**
- * The canonical reservation resource (seed 001's example): id, status, facility {id, name}, date,
+ * The canonical reservation resource (the example in docs/api/roomloop-api.txt): id, status, facility {id, name}, date,
  * slots as labels, created_at — plus start/end slot, purpose, user_id and the rules' outcome.
  */
 import type { Knex } from 'knex';

@@ -1,6 +1,6 @@
 /**
  * Stable rule codes of the reservation rules engine. Clients and tests match on these, so a code
- * never changes meaning; new rules get new numbers. R-03 is fixed by seed 001 (slot conflict → 409).
+ * never changes meaning; new rules get new numbers. R-03 is fixed by docs/api/roomloop-api.txt (slot conflict → 409).
  */
 export const RULES = {
   'R-01': 'facility_active',

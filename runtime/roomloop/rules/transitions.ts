@@ -1,5 +1,5 @@
 /**
- * R-12: legal reservation status transitions (seed 001: PATCH confirms or cancels).
+ * R-12: legal reservation status transitions (docs/api/roomloop-api.txt: PATCH confirms or cancels).
  * pending → confirmed (admin approves), pending|confirmed → cancelled; cancelled is final.
  */
 export type ReservationStatus = 'pending' | 'confirmed' | 'cancelled';

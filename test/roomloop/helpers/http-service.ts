@@ -1,6 +1,6 @@
 /**
  * RoomLoop served over HTTP for a test file: the generated server (runtime/serve/start-service.ts) on its own
- * schema, the clock pinned to the seed example's morning, an admin key, and a JSON fetch helper.
+ * schema, the clock pinned to the morning of the example in docs/api/roomloop-api.txt, an admin key, and a JSON fetch helper.
  */
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
