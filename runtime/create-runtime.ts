@@ -35,7 +35,7 @@ export interface CreateRuntimeArgs {
   readonly db: Knex;
   readonly auth: AuthProvider;
   readonly handlers: HandlerRegistry;
-  /** Writes audit records inside the request's transaction (runtime/audit). */
+  /** Writes audit records inside the request's transaction (LOOP's: runtime/loop/audit/write-audit.ts). */
   readonly audit?: AuditSink;
   readonly options?: RuntimeOptions;
 }

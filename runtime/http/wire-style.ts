@@ -4,7 +4,7 @@
  * parameters, how a uniqueness conflict is reported and the health answer. Each style is one object
  * in runtime/http/styles/; createRuntime picks the service's once, and generic code calls it instead
  * of comparing style names. The conventions are the ones the OpenAPI emitter documents
- * (generator/emit/openapi/style-conventions.ts).
+ * (generator/shared/style-conventions.ts).
  */
 import type { Response } from 'express';
 import type { ServiceStyle } from '../descriptor.ts';

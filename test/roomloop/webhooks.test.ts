@@ -1,7 +1,7 @@
 /**
  * Webhooks: registration shows the secret once; a reservation writes its delivery in the same
  * transaction (and a rolled-back one writes none); the worker delivers to a real HTTP receiver
- * whose signature check below is written independently of runtime/roomloop/webhooks/signature.ts;
+ * whose signature check below is written independently of runtime/effects/webhooks/signature.ts;
  * failures are retried with backoff and every attempt is logged. The secret column holds the secret
  * sealed (runtime/secrets/seal.ts), and a legacy plaintext row still signs.
  */

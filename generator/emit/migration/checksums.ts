@@ -16,7 +16,7 @@ export type MigrationChecksums = Readonly<Record<string, string>>;
 
 /**
  * SHA-256 of a migration's text with CRLF read as LF, so a Windows checkout matches the record.
- * Must agree with `migrationChecksum` in runtime/db/migrator.ts (test/migration/checksums.test.ts checks both).
+ * Must agree with `migrationChecksum` in runtime/db/migrator.ts (test/migration/integrity.test.ts checks both).
  */
 export function migrationChecksum(contents: string): string {
   return `sha256:${createHash('sha256').update(contents.replace(/\r\n/g, '\n')).digest('hex')}`;
