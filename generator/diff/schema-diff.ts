@@ -72,8 +72,10 @@ export class SchemaDiffer {
       push(a.pattern === undefined ? 'pattern-added' : 'pattern-changed', dir === 'request' ? 'potentially-breaking' : 'safe',
         a.pattern === undefined ? `must now match ${b.pattern}` : `pattern changed from ${a.pattern} to ${b.pattern}`);
     }
-    if (dir === 'request' && !sameValue(a.default, b.default) && (a.default !== undefined || b.default !== undefined)) {
-      push('default-changed', 'potentially-breaking', `default changed from ${show(a.default)} to ${show(b.default)}`);
+    const da = a.default ?? a['x-default'];
+    const db = b.default ?? b['x-default'];
+    if (dir === 'request' && !sameValue(da, db) && (da !== undefined || db !== undefined)) {
+      push('default-changed', 'potentially-breaking', `default changed from ${show(da)} to ${show(db)}`);
     }
     if (a.items || b.items) {
       for (const f of this.walk(a.items, b.items, dir, kind, stack)) out.push({ ...f, field: join('[]', f.field) });

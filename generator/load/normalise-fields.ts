@@ -108,7 +108,10 @@ export function declaredFields(fields: Readonly<Record<string, FieldSpec>> | und
 }
 
 export function declaredField(name: string, f: FieldSpec, ctx: FieldContext): FieldNode {
-  const nullable = f.nullable ?? false;
+  // A resource column that no insert has to fill (not required, no default, not generated) holds NULL until
+  // something sets it (its column is nullable, generator/emit/migration/snapshot.ts), so its value may be null.
+  const unfilled = ctx.scope !== undefined && !f.required && f.default === undefined && !f.generate;
+  const nullable = (f.nullable ?? false) || unfilled;
   const node: FieldNode = {
     kind: 'field',
     name,

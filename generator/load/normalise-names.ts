@@ -40,13 +40,5 @@ export function sentence(name: string): string {
   return words ? words[0]!.toUpperCase() + words.slice(1) : words;
 }
 
-/** Operation id suffixes of CRUD operations, so actions cannot silently collide with them. */
-export const CRUD_OPERATION_SUFFIX = {
-  list: 'List',
-  create: 'Create',
-  retrieve: 'Retrieve',
-  update: 'Update',
-  partial_update: 'PartialUpdate',
-  delete: 'Delete',
-  restore: 'Restore',
-} as const;
+/** Operation id suffixes of CRUD operations (generator/shared/naming.ts), so actions cannot silently collide with them. */
+export { CRUD_OPERATION_SUFFIX } from '../shared/naming.ts';

@@ -1,10 +1,11 @@
 /**
  * Service-wide uniqueness of derived names: type names, routes, operation ids and SDK method names.
- * Action operation ids that collide get a method suffix (`bookingCalendarGet`/`bookingCalendarPost`);
+ * An action on a resource's collection or item route is named like the CRUD operation it stands for; other
+ * action operation ids that collide get the suffix of the CRUD operation their method stands for
+ * (`objectTypesPropertiesList`/`objectTypesPropertiesCreate`);
  * any collision left after that is an error, because emitters key files and exports by these names.
  */
 import { diagnostic, type Diagnostic } from '../diagnostics.ts';
-import { pascalCase } from '../shared/naming.ts';
 import type { ActionNode } from '../ir/action-node.ts';
 import type { ModuleNode } from '../ir/module-node.ts';
 import { withOperationId } from './normalise-actions.ts';
@@ -42,8 +43,9 @@ export function settleServiceNames(modules: readonly ModuleNode[], report: (d: D
   const count = new Map<string, number>();
   for (const a of actions) count.set(a.operationId, (count.get(a.operationId) ?? 0) + 1);
   const renamed = new Map<ActionNode, ActionNode>();
+  const onRoute = crudLikeId(resources);
   for (const a of actions) {
-    const id = count.get(a.operationId)! > 1 ? `${a.operationId}${pascalCase(a.method.toLowerCase())}` : a.operationId;
+    const id = onRoute(a) ?? (count.get(a.operationId)! > 1 ? `${a.operationId}${CRUD_OPERATION_SUFFIX[crudLikeOperation(a)]}` : a.operationId);
     const settled = id === a.operationId ? a : withOperationId(a, id);
     renamed.set(a, settled);
     claim(taken, id, a, report);
@@ -57,6 +59,42 @@ export function settleServiceNames(modules: readonly ModuleNode[], report: (d: D
     const rs = m.resources.map((r) => (r.actions.length ? { ...r, actions: swap(r.actions) } : r));
     return { ...m, resources: rs, actions: swap(m.actions) };
   });
+}
+
+const METHOD_OPERATION: Readonly<Record<string, { collection?: CrudOperation; item?: CrudOperation }>> = {
+  GET: { collection: 'list', item: 'retrieve' },
+  POST: { collection: 'create' },
+  PUT: { item: 'update' },
+  PATCH: { item: 'partial_update' },
+  DELETE: { item: 'delete' },
+};
+
+/**
+ * The CRUD operation an action on a path shared with other actions stands for: by method, and for GET by
+ * whether it answers a list (`objectTypesPropertiesList`) or one thing (`authConfigRetrieve`).
+ */
+function crudLikeOperation(a: ActionNode): CrudOperation {
+  const item = /\{[^}/]+\}\/?$/.test(a.path);
+  const many = a.response.shape === 'page' || ((a.response.shape === 'resource' || a.response.shape === 'object') && a.response.many);
+  const op = METHOD_OPERATION[a.method]?.[item ? 'item' : 'collection'] ?? METHOD_OPERATION[a.method]?.item ?? METHOD_OPERATION[a.method]?.collection;
+  if (a.method === 'GET') return many ? 'list' : 'retrieve';
+  return op ?? 'create';
+}
+
+/**
+ * An action served on a resource's own collection or item route (`POST /reservations`, `PATCH /reservations/{id}`)
+ * is named like the CRUD operation it stands for (`reservationsCreate`), not by its path alone (`reservations`).
+ */
+function crudLikeId(resources: readonly ResourceNode[]): (a: ActionNode) => string | undefined {
+  const byPath = new Map(resources.map((r) => [r.path.replace(/\/+$/, ''), r]));
+  return (a) => {
+    const bare = a.path.replace(/\/+$/, '');
+    const item = /\/\{[^}/]+\}$/.test(bare);
+    const r = byPath.get(item ? bare.replace(/\/\{[^}/]+\}$/, '') : bare);
+    const op = METHOD_OPERATION[a.method]?.[item ? 'item' : 'collection'];
+    // A route the resource serves itself is reported as a duplicate route, not twice.
+    return r && op && !r.operations.includes(op) ? `${r.operationIdBase}${CRUD_OPERATION_SUFFIX[op]}` : undefined;
+  };
 }
 
 function claim(taken: Map<string, { loc?: SourceLocation }>, id: string, owner: { loc?: SourceLocation }, report: (d: Diagnostic) => void) {

@@ -23,3 +23,26 @@ export function snakeCase(s: string): string {
     .replace(/^_|_$/g, '')
     .toLowerCase();
 }
+
+/**
+ * `a` or `an` before a noun, by how it is said: `an Insight`, `an Order`, but `a User`, `a UsageLog`, `a Unit`
+ * (a vowel letter sounding "you"/"w"), and `an Hour` (a silent h).
+ */
+export function withArticle(noun: string): string {
+  const vowelSound = /^[AEIOU]/i.test(noun) ? !/^(?:us|uni|uti|ura|ure|uri|eu|one)/i.test(noun) : /^(?:hour|honest|hono)/i.test(noun);
+  return `${vowelSound ? 'an' : 'a'} ${noun}`;
+}
+
+/**
+ * Operation id suffixes of CRUD operations and of actions that sit on a collection or item route by method
+ * (`bookingServicesList`, `reservationsCreate`); `Destroy` as Django REST framework names its delete.
+ */
+export const CRUD_OPERATION_SUFFIX = {
+  list: 'List',
+  create: 'Create',
+  retrieve: 'Retrieve',
+  update: 'Update',
+  partial_update: 'PartialUpdate',
+  delete: 'Destroy',
+  restore: 'Restore',
+} as const;

@@ -7,15 +7,16 @@
  *
  * Choices, where the source documents are silent:
  * - drf (the LOOP API document): `?page=&page_size=`, page `{count, next, previous, results}`; bare bodies;
- *   DELETE answers 204; errors `{"field": ["msg"]}` (400) and `{detail, code}`.
+ *   DELETE answers 204; errors `{"field": ["msg"]}` (400) and `{detail, code}`. As DRF and django-filter do,
+ *   unknown query parameters and unknown or read-only body fields are ignored, and messages use DRF's words.
  * - roomloop (the RoomLoop document gives no list example): keyset pages, `?limit=&cursor=`, page
  *   `{data: [...], next_cursor}` where `next_cursor` is null (or absent) on the last page; bare bodies;
  *   DELETE answers 204; errors `{error: {code, message, rule?}}`; every operation may answer 429 (rate
- *   limits apply per token).
+ *   limits apply per token). Unknown keys are refused (400 validation_error naming them), zod's words.
  * - platform (the platform document's lists use `limit`/`offset` and `cursor`, and wrap
  *   `{results, next_cursor, total}` in `data`): page `{success: true, data: {results, total, next_cursor},
  *   request_id}`; every JSON body is wrapped in `{success: true, data, request_id}`; DELETE answers 200
- *   with `data: null`; errors `{success: false, error: {code, message}, request_id}`.
+ *   with `data: null`; errors `{success: false, error: {code, message}, request_id}`. Unknown keys are refused.
  */
 import type { ListShape, ServiceStyle } from '../ir/index.ts';
 import type { JsonSchema } from './json-schema.ts';
@@ -47,14 +48,26 @@ export interface StyleConventions {
   readonly deleteStatus: 200 | 204;
   /** Error statuses every operation may answer with, besides its own. */
   readonly commonErrors: readonly number[];
+  /** Error statuses every list may answer with besides the usual ones (DRF: 404 `Invalid page.` past the last page). */
+  readonly listErrors: readonly number[];
+  /**
+   * What a request key the operation does not take does: `ignore` (Django REST framework and django-filter drop
+   * unknown query parameters and unknown or read-only body fields) or `refuse` (400 naming the key).
+   */
+  readonly unknownKeys: 'ignore' | 'refuse';
+  /**
+   * Words of validation messages: `drf` says what Django REST framework says (`This field is required.`,
+   * `A valid integer is required.`); `zod` keeps zod's own.
+   */
+  readonly messages: 'drf' | 'zod';
   /** OpenAPI schema of a list page, given the item schema. */
   pageSchema(item: JsonSchema): JsonSchema;
   /** SDK type of a list page (the JSON the SDK hands back), given the item type name. */
   pageType(item: string): string;
   /** OpenAPI component schemas of error bodies, by name. */
   readonly errorSchemas: Readonly<Record<string, JsonSchema>>;
-  /** The error component schema an error status answers with. */
-  errorSchema(status: number): string;
+  /** The error component schemas an error status answers with (more than one: any of them). */
+  errorSchema(status: number): readonly string[];
 }
 
 /** platform: `{success: true, data, request_id}` around a JSON success body. */
@@ -103,6 +116,9 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
     wrapsBodies: false,
     deleteStatus: 204,
     commonErrors: [],
+    listErrors: [404],
+    unknownKeys: 'ignore',
+    messages: 'drf',
     pageSchema: (item) => ({
       type: 'object',
       required: ['count', 'next', 'previous', 'results'],
@@ -127,7 +143,8 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
         properties: { detail: { type: 'string' }, code: { type: 'string' } },
       },
     },
-    errorSchema: (status) => (status === 400 ? 'ValidationError' : 'ErrorDetail'),
+    // A 400 is field errors, or `{detail, code}` when the body is not JSON at all (`parse_error`) or not a form.
+    errorSchema: (status) => (status === 400 ? ['ValidationError', 'ErrorDetail'] : ['ErrorDetail']),
   },
   roomloop: {
     trailingSlash: false,
@@ -136,6 +153,9 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
     wrapsBodies: false,
     deleteStatus: 204,
     commonErrors: [429],
+    listErrors: [],
+    unknownKeys: 'refuse',
+    messages: 'zod',
     pageSchema: (item) => ({ type: 'object', required: ['data'], properties: { data: results(item), next_cursor: nextCursor } }),
     pageType: (item) => `{\n  data: ${item}[];\n${nextCursorType}\n}`,
     errorSchemas: {
@@ -155,7 +175,7 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
         },
       },
     },
-    errorSchema: () => 'Error',
+    errorSchema: () => ['Error'],
   },
   platform: {
     trailingSlash: false,
@@ -168,6 +188,9 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
     wrapsBodies: true,
     deleteStatus: 200,
     commonErrors: [],
+    listErrors: [],
+    unknownKeys: 'refuse',
+    messages: 'zod',
     pageSchema: (item) => successEnvelope({
       type: 'object',
       required: ['results', 'total'],
@@ -186,6 +209,6 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
         },
       },
     },
-    errorSchema: () => 'ErrorEnvelope',
+    errorSchema: () => ['ErrorEnvelope'],
   },
 };

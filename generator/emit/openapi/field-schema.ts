@@ -4,7 +4,10 @@
  */
 import type { FieldNode, FieldType, ResourceNode, ServiceNode } from '../../ir/index.ts';
 import type { JsonSchema } from '../../shared/json-schema.ts';
-import { decimalPattern, prefixedIdPattern, refTarget, TIME_PATTERN } from '../shared/fields.ts';
+import { STYLE_CONVENTIONS } from '../../shared/style-conventions.ts';
+import {
+  decimalPattern, integerBounds, NO_NUL_PATTERN, PG_DATE_PATTERN, PG_DATETIME_PATTERN, prefixedIdPattern, refTarget, SAFE_ID_MAX, TIME_PATTERN,
+} from '../shared/fields.ts';
 
 /**
  * `read`: a response body; `write`: a JSON request body; `query`: a query or path parameter;
@@ -20,7 +23,7 @@ export interface FieldSchemaContext {
 /** The id schema of a resource: serial integers or `<prefix>_…` strings. */
 export function idSchema(r: Pick<ResourceNode, 'idStyle' | 'idPrefix'> | undefined, service: ServiceNode): JsonSchema {
   const style = r?.idStyle ?? service.idStyle;
-  if (style === 'serial') return { type: 'integer', minimum: 1 };
+  if (style === 'serial') return { type: 'integer', format: 'int64', minimum: 1, maximum: SAFE_ID_MAX };
   const prefix = r?.idPrefix;
   return prefix ? { type: 'string', pattern: prefixedIdPattern(prefix) } : { type: 'string' };
 }
@@ -32,27 +35,51 @@ function bounded(base: JsonSchema, f: FieldNode, minKey: string, maxKey: string)
   return s;
 }
 
-const stringSchema = (f: FieldNode): JsonSchema => bounded({ type: 'string' }, f, 'minLength', 'maxLength');
+/** Text the database stores: bounded by the catalogue (its column is varchar(max)), never holding NUL. */
+const stringSchema = (f: FieldNode): JsonSchema => bounded({ type: 'string', pattern: NO_NUL_PATTERN }, f, 'minLength', 'maxLength');
+const lengthBounded = (base: JsonSchema) => (f: FieldNode): JsonSchema => bounded(base, f, 'minLength', 'maxLength');
+
+/** Free JSON: any value (jsonb refuses NUL in its strings, runtime/http/input-guard.ts). Never `{}` alone. */
+const JSON_DESCRIPTION = 'Any JSON value; its strings may not contain NUL characters.';
+
+/**
+ * Bounds of NUMERIC(p, s) sent as a JSON number (`pattern` only constrains strings): the catalogue's, else
+ * strictly within ±10^(p − s).
+ */
+function decimalBounds(f: FieldNode): JsonSchema {
+  const out: JsonSchema = {};
+  const limit = f.precision !== undefined ? 10 ** (f.precision - (f.scale ?? 0)) : undefined;
+  if (f.min !== undefined) out.minimum = f.min;
+  else if (limit !== undefined) out.exclusiveMinimum = -limit;
+  if (f.max !== undefined) out.maximum = f.max;
+  else if (limit !== undefined) out.exclusiveMaximum = limit;
+  return out;
+}
 
 const FIELD_SCHEMAS: Record<FieldType, (f: FieldNode, ctx: FieldSchemaContext) => JsonSchema> = {
   string: stringSchema,
   text: stringSchema,
-  integer: (f) => bounded({ type: 'integer' }, f, 'minimum', 'maximum'),
+  // PostgreSQL `integer`: int32, bounded by the catalogue or the column.
+  integer: (f) => {
+    const b = integerBounds(f);
+    return { type: 'integer', format: 'int32', minimum: b.min, maximum: b.max };
+  },
   // Decimals travel as strings so no precision is lost (DRF's COERCE_DECIMAL_TO_STRING; pg returns
   // numeric as text). Clients may send a JSON number too, so write bodies accept both.
   decimal: (f, ctx) => {
     const pattern = decimalPattern(f);
     if (ctx.direction !== 'write') return { type: 'string', format: 'decimal', pattern };
-    return bounded({ type: ['string', 'number'], pattern }, f, 'minimum', 'maximum');
+    return { type: ['string', 'number'], pattern, ...decimalBounds(f) };
   },
   boolean: () => ({ type: 'boolean' }),
-  date: () => ({ type: 'string', format: 'date' }),
-  datetime: () => ({ type: 'string', format: 'date-time' }),
+  date: () => ({ type: 'string', format: 'date', pattern: PG_DATE_PATTERN }),
+  datetime: () => ({ type: 'string', format: 'date-time', pattern: PG_DATETIME_PATTERN }),
   time: () => ({ type: 'string', pattern: TIME_PATTERN }),
-  email: () => ({ type: 'string', format: 'email' }),
-  url: () => ({ type: 'string', format: 'uri' }),
+  email: lengthBounded({ type: 'string', format: 'email' }),
+  url: lengthBounded({ type: 'string', format: 'uri' }),
   uuid: () => ({ type: 'string', format: 'uuid' }),
-  json: () => ({}),
+  // In a multipart body the part carries the value written out as JSON (the media type's `encoding` says so).
+  json: () => ({ description: JSON_DESCRIPTION }),
   enum: (f) => ({ type: 'string', enum: [...(f.enumValues ?? [])].sort() }),
   ref: (f, ctx) => idSchema(refTarget(f, ctx.service), ctx.service),
   // Read: the stored file's URL. Multipart: the upload itself. JSON write: a URL or upload reference.
@@ -61,12 +88,12 @@ const FIELD_SCHEMAS: Record<FieldType, (f: FieldNode, ctx: FieldSchemaContext) =
       ? { type: 'string', format: 'binary' }
       : ctx.direction === 'read'
         ? { type: 'string', format: 'uri' }
-        : { type: 'string' },
+        : { type: 'string', pattern: NO_NUL_PATTERN },
 };
 
 /** Adds `null` to a schema's type (and enum) for nullable fields. */
 export function makeNullable(s: JsonSchema): JsonSchema {
-  if (Object.keys(s).length === 0) return s; // `{}` already admits null
+  if (s.type === undefined && s.enum === undefined) return s; // free JSON already admits null
   const out: JsonSchema = { ...s };
   const t = s.type;
   if (typeof t === 'string') out.type = [t, 'null'];
@@ -83,7 +110,9 @@ export function fieldSchema(f: FieldNode, ctx: FieldSchemaContext): JsonSchema {
   if (f.description) s.description = f.description;
   if (ctx.direction === 'read' && f.readOnly) s.readOnly = true;
   if (ctx.direction === 'write' && f.writeOnly) s.writeOnly = true;
-  if (ctx.direction === 'write' && f.default !== undefined) s.default = f.default;
+  // Not `default`: openapi-typescript (default options) makes a property with a default required, also in a
+  // request body schema, so clients would have to send what the server fills in. Bodies name it `x-default`.
+  if (ctx.direction !== 'read' && ctx.direction !== 'query' && f.default !== undefined) s['x-default'] = f.default;
   if (f.example !== undefined) s.examples = [f.example];
   return s;
 }
@@ -102,6 +131,13 @@ export function objectSchema(
   }
   const s: JsonSchema = { type: 'object', properties };
   if (req.length > 0) s.required = req;
-  if (ctx.direction !== 'read') s.additionalProperties = false;
+  // A style that ignores unknown keys (DRF) must not promise to refuse them.
+  if (ctx.direction !== 'read' && STYLE_CONVENTIONS[ctx.service.style].unknownKeys === 'refuse') s.additionalProperties = false;
   return s;
+}
+
+/** `encoding` of a multipart body: each JSON field's part is `application/json` text. */
+export function multipartEncoding(fields: readonly FieldNode[]): JsonSchema | undefined {
+  const json = fields.filter((f) => f.type === 'json');
+  return json.length ? Object.fromEntries(json.map((f) => [f.name, { contentType: 'application/json' }])) : undefined;
 }

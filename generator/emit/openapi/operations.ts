@@ -7,8 +7,9 @@ import type { ActionNode, CrudOperation, FieldNode, ResourceNode, ServiceNode, S
 import { schemaNames } from '../names.ts';
 import type { JsonSchema } from '../../shared/json-schema.ts';
 import { successEnvelope, type StyleConventions } from '../../shared/style-conventions.ts';
+import { CRUD_OPERATION_SUFFIX, withArticle } from '../../shared/naming.ts';
 import { writableFields } from '../shared/fields.ts';
-import { fieldSchema, idSchema, objectSchema } from './field-schema.ts';
+import { fieldSchema, idSchema, multipartEncoding, objectSchema } from './field-schema.ts';
 import { listParameters } from './list-parameters.ts';
 import { errorResponseName, ref, responseRef } from './style-schemas.ts';
 
@@ -22,12 +23,10 @@ export interface OperationSink {
   readonly errorStatuses: Set<number>;
 }
 
-const CRUD_SUFFIX: Record<CrudOperation, string> = {
-  list: 'List', create: 'Create', retrieve: 'Retrieve', update: 'Update',
-  partial_update: 'PartialUpdate', delete: 'Destroy', restore: 'Restore',
-};
 
 const words = (s: string) => s.replace(/[-_/]+/g, ' ');
+/** An object the handler shapes (never `{}`: code generators read an empty schema as `unknown` and some refuse it). */
+const ANY_OBJECT: JsonSchema = { type: 'object', additionalProperties: true };
 
 function withSlash(service: ServiceNode, p: string): string {
   const trimmed = `/${p.replace(/^\/+|\/+$/g, '')}`;
@@ -45,9 +44,14 @@ function jsonContent(sink: OperationSink, data: JsonSchema): JsonSchema {
   return { 'application/json': { schema: sink.style.wrapsBodies ? successEnvelope(data) : data } };
 }
 
-function errorResponses(sink: OperationSink, statuses: Iterable<number>): Record<string, JsonSchema> {
+/**
+ * What the runtime answers besides an operation's own errors: 400 anywhere (a query or path value PostgreSQL
+ * cannot store, runtime/http/input-guard.ts), and for a request body 413 (over the JSON or upload limit)
+ * and 415 (a charset or encoding the parser refuses).
+ */
+function errorResponses(sink: OperationSink, statuses: Iterable<number>, hasBody = false): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
-  const all = new Set([...statuses, ...sink.style.commonErrors]);
+  const all = new Set([...statuses, 400, ...(hasBody ? [413, 415] : []), ...sink.style.commonErrors]);
   for (const s of [...all].sort((a, b) => a - b)) {
     sink.errorStatuses.add(s);
     out[String(s)] = responseRef(errorResponseName(s));
@@ -77,12 +81,13 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
   const tenant = tenancyParams(sink, r.scope !== 'global');
   const conflict = hasUnique(r) ? [409] : [];
   const readOne = (status: number, description: string) => ({ [status]: { description, content: jsonContent(sink, ref(names.read)) } });
-  const body = (schema: string, op: CrudOperation) => ({
-    required: true,
-    content: { [r.multipart.includes(op) ? 'multipart/form-data' : 'application/json']: { schema: ref(schema) } },
-  });
+  const body = (schema: string, op: CrudOperation) => {
+    if (!r.multipart.includes(op)) return { required: true, content: { 'application/json': { schema: ref(schema) } } };
+    const encoding = multipartEncoding(writableFields(r));
+    return { required: true, content: { 'multipart/form-data': { schema: ref(schema), ...(encoding ? { encoding } : {}) } } };
+  };
   const base = (op: CrudOperation, summary: string) => ({
-    operationId: `${r.operationIdBase}${CRUD_SUFFIX[op]}`,
+    operationId: `${r.operationIdBase}${CRUD_OPERATION_SUFFIX[op]}`,
     summary,
     ...(r.summary ? { description: r.summary } : {}),
     tags: [r.tag],
@@ -94,31 +99,34 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
         addOperation(sink, collection, 'get', {
           ...base(op, `List ${words(r.name)}`),
           parameters: [...tenant, ...listParameters(r, service, sink.style)],
-          responses: { 200: { description: `A page of ${words(r.name)}.`, content: { 'application/json': { schema: ref(names.page) } } }, ...errorResponses(sink, [400, 401, 403]) },
+          responses: {
+            200: { description: `A page of ${words(r.name)}.`, content: { 'application/json': { schema: ref(names.page) } } },
+            ...errorResponses(sink, [400, 401, 403, ...sink.style.listErrors]),
+          },
         });
         break;
       case 'create':
         addOperation(sink, collection, 'post', {
-          ...base(op, `Create a ${model}`), parameters: tenant, requestBody: body(names.create, op),
-          responses: { ...readOne(201, `The created ${model}.`), ...errorResponses(sink, [400, 401, 403, ...conflict]) },
+          ...base(op, `Create ${withArticle(model)}`), parameters: tenant, requestBody: body(names.create, op),
+          responses: { ...readOne(201, `The created ${model}.`), ...errorResponses(sink, [400, 401, 403, ...conflict], true) },
         });
         break;
       case 'retrieve':
         addOperation(sink, item, 'get', {
-          ...base(op, `Retrieve a ${model}`), parameters: [...tenant, idParam],
+          ...base(op, `Retrieve ${withArticle(model)}`), parameters: [...tenant, idParam],
           responses: { ...readOne(200, `The ${model}.`), ...errorResponses(sink, [401, 403, 404]) },
         });
         break;
       case 'update':
         addOperation(sink, item, 'put', {
-          ...base(op, `Replace a ${model}`), parameters: [...tenant, idParam], requestBody: body(names.update, op),
-          responses: { ...readOne(200, `The updated ${model}.`), ...errorResponses(sink, [400, 401, 403, 404, ...conflict]) },
+          ...base(op, `Replace ${withArticle(model)}`), parameters: [...tenant, idParam], requestBody: body(names.update, op),
+          responses: { ...readOne(200, `The updated ${model}.`), ...errorResponses(sink, [400, 401, 403, 404, ...conflict], true) },
         });
         break;
       case 'partial_update':
         addOperation(sink, item, 'patch', {
-          ...base(op, `Update fields of a ${model}`), parameters: [...tenant, idParam], requestBody: body(names.partialUpdate, op),
-          responses: { ...readOne(200, `The updated ${model}.`), ...errorResponses(sink, [400, 401, 403, 404, ...conflict]) },
+          ...base(op, `Update fields of ${withArticle(model)}`), parameters: [...tenant, idParam], requestBody: body(names.partialUpdate, op),
+          responses: { ...readOne(200, `The updated ${model}.`), ...errorResponses(sink, [400, 401, 403, 404, ...conflict], true) },
         });
         break;
       case 'delete': {
@@ -126,9 +134,9 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
         const ok = status === 204
           ? { 204: { description: r.softDelete ? `${model} hidden (soft delete).` : `${model} deleted.` } }
           // A delete answered by a named handler says what it did in its body (`{slug, deleted: true}`).
-          : { [status]: { description: `${model} deleted.`, content: jsonContent(sink, r.handlers.delete ? {} : { type: 'null' }) } };
+          : { [status]: { description: `${model} deleted.`, content: jsonContent(sink, r.handlers.delete ? ANY_OBJECT : { type: 'null' }) } };
         addOperation(sink, item, 'delete', {
-          ...base(op, `Delete a ${model}`), parameters: [...tenant, idParam],
+          ...base(op, `Delete ${withArticle(model)}`), parameters: [...tenant, idParam],
           // 409: other records still refer to this one (ON DELETE RESTRICT / DEPENDENCY_EXISTS).
           responses: { ...ok, ...errorResponses(sink, [401, 403, 404, 409]) },
         });
@@ -183,7 +191,8 @@ function requestBody(sink: OperationSink, shape: ShapeNode): JsonSchema | undefi
       return { required: true, content: { 'application/json': { schema: many(createSchemaRef(sink, resourceOf(sink, shape.resource)), shape.many) } } };
     case 'multipart': {
       const s = defineSchema(sink, shape.name, objectSchema(shape.fields, { service, direction: 'multipart' }, (f) => f.required));
-      return { required: true, content: { 'multipart/form-data': { schema: s } } };
+      const encoding = multipartEncoding(shape.fields);
+      return { required: true, content: { 'multipart/form-data': { schema: s, ...(encoding ? { encoding } : {}) } } };
     }
     case 'file':
       return { required: true, content: { [shape.contentType]: { schema: binary } } };
@@ -234,6 +243,7 @@ export function addActionOperation(sink: OperationSink, a: ActionNode): void {
   if (a.query.length > 0 || body) errors.add(400);
   if (!a.public) [401, 403].forEach((s) => errors.add(s));
   if (a.pathParams.length > 0) errors.add(404);
+  if (a.response.shape === 'page') sink.style.listErrors.forEach((s) => errors.add(s));
   const op: Record<string, unknown> = {
     operationId: a.operationId,
     summary: a.summary,
@@ -242,7 +252,7 @@ export function addActionOperation(sink: OperationSink, a: ActionNode): void {
     ...(a.public ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body ? { requestBody: body } : {}),
-    responses: { [a.status]: successResponse(sink, a), ...errorResponses(sink, errors) },
+    responses: { [a.status]: successResponse(sink, a), ...errorResponses(sink, errors, body !== undefined) },
     ...(a.permission ? { 'x-permission': a.permission } : {}),
   };
   addOperation(sink, `/${a.path.replace(/^\/+/, '')}`, a.method.toLowerCase(), op);

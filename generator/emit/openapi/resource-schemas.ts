@@ -26,7 +26,8 @@ export function resourceSchemas(r: ResourceNode, service: ServiceNode, style: St
     out[names.update] = objectSchema(write, { service, direction: direction('update') }, (f) => f.required);
   }
   if (r.operations.includes('partial_update')) {
-    out[names.partialUpdate] = objectSchema(write, { service, direction: 'write' }, () => false);
+    // A field left out of a PATCH keeps its value: no default applies.
+    out[names.partialUpdate] = objectSchema(write.map((f) => ({ ...f, default: undefined })), { service, direction: 'write' }, () => false);
   }
   return out;
 }

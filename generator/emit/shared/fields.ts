@@ -35,3 +35,26 @@ export function prefixedIdPattern(prefix: string): string {
 
 /** `HH:MM` or `HH:MM:SS` (24h). JSON Schema's `time` format demands an offset; the catalogue's times are wall-clock. */
 export const TIME_PATTERN = '^(?:[01]\\d|2[0-3]):[0-5]\\d(?::[0-5]\\d)?$';
+
+/** PostgreSQL `integer` (int4): the range a field without its own bounds may take. */
+export const INT32_RANGE = { min: -2147483648, max: 2147483647 } as const;
+
+/** Serial ids and refs are `bigint`, but JavaScript numbers are exact only up to 2^53 − 1. */
+export const SAFE_ID_MAX = Number.MAX_SAFE_INTEGER;
+
+/** Bounds of an integer field: the catalogue's, else its column's. */
+export function integerBounds(f: Pick<FieldNode, 'min' | 'max'>): { min: number; max: number } {
+  return { min: f.min ?? INT32_RANGE.min, max: f.max ?? INT32_RANGE.max };
+}
+
+/** Strings PostgreSQL can store in text: no NUL (SQLSTATE 22021). */
+export const NO_NUL_PATTERN = '^[^\\u0000]*$';
+export const NUL_MESSAGE = 'Null characters are not allowed.';
+
+/**
+ * Date-times PostgreSQL accepts: a year from 0001 (it has no year 0) and a zone offset within ±15:59
+ * (`time zone displacement out of range` beyond). JSON Schema's `date-time` format admits both.
+ */
+export const PG_DATETIME_PATTERN = '^(?!0000)\\d{4}-.*(?:[Zz]|[+-](?:0\\d|1[0-5]):[0-5]\\d)$';
+/** Dates from year 0001. */
+export const PG_DATE_PATTERN = '^(?!0000)\\d{4}-';

@@ -10,6 +10,7 @@ import type { ServiceNode } from '../../ir/index.ts';
 import { header, type EmitContext, type GeneratedFile } from '../generated-file.ts';
 import { camelCase, moduleFile } from '../names.ts';
 import { compareStrings } from '../../shared/ordering.ts';
+import { FIELD_CHECKS_FILE, renderFieldChecks } from './field-checks.ts';
 import { renderModuleFile } from './module-file.ts';
 
 function renderIndex(service: ServiceNode): string {
@@ -19,10 +20,12 @@ function renderIndex(service: ServiceNode): string {
 }
 
 export function emitZod(service: ServiceNode, _ctx: EmitContext): GeneratedFile[] {
+  if (service.modules.some((m) => m.name === FIELD_CHECKS_FILE)) throw new Error(`zod: a module may not be named ${FIELD_CHECKS_FILE}`);
   const files: GeneratedFile[] = service.modules.map((m) => ({
     path: moduleFile(service.name, 'validators', m),
     contents: renderModuleFile(service, m),
   }));
   files.push({ path: `generated/${service.name}/validators/index.ts`, contents: renderIndex(service) });
+  files.push({ path: `generated/${service.name}/validators/${FIELD_CHECKS_FILE}.ts`, contents: renderFieldChecks(service) });
   return files.sort((a, b) => compareStrings(a.path, b.path));
 }

@@ -16,7 +16,7 @@ function filterCode(f: FieldNode, op: FilterOp, service: ServiceNode): string {
     case 'isnull':
       return 'z.stringbool().optional()';
     case 'icontains':
-      return 'z.string().optional()';
+      return 'z.string().regex(NO_NUL, NUL_MESSAGE).optional()';
     case 'in':
       // `?status__in=pending,confirmed`: split the comma list, then check each item.
       return `z.string().transform((v) => v.split(',')).pipe(z.array(${value})).optional()`;
@@ -31,7 +31,7 @@ export function listQueryEntries(r: ResourceNode, service: ServiceNode): [string
     const code = p.type === 'integer' ? `z.coerce.number<string>().int()${p.min !== undefined ? `.min(${p.min})` : ''}` : 'z.string()';
     return [p.name, `${code}.optional()`];
   });
-  if (searchable(r)) entries.push(['search', 'z.string().optional()']);
+  if (searchable(r)) entries.push(['search', 'z.string().regex(NO_NUL, NUL_MESSAGE).optional()']);
   const orderable = r.fields.filter((f) => f.orderable).map((f) => f.name).sort(compareStrings);
   if (orderable.length > 0) {
     // `?ordering=name,-created_at`: the runtime orders by several fields, each optionally descending.

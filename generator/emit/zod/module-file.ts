@@ -1,34 +1,32 @@
 /**
  * One `validators/<module>.ts`: per resource the create/update/partialUpdate/listQuery schemas,
- * per action its Query and Body schemas. Every object is strict, so an unknown field or query key
- * is a 400 that names it.
+ * per action its Query and Body schemas. What an unknown key does is the style's choice
+ * (generator/shared/style-conventions.ts `unknownKeys`): a strict object refuses it with a 400 naming it;
+ * a stripping object (Django REST framework's way) drops it, so it is never written.
  */
 import type { ActionNode, FieldNode, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
 import { header } from '../generated-file.ts';
 import { actionValidatorNames, resourceValidatorNames } from '../names.ts';
 import { compareStrings } from '../../shared/ordering.ts';
+import { STYLE_CONVENTIONS } from '../../shared/style-conventions.ts';
 import { writableFields } from '../shared/fields.ts';
 import { propertyKey } from '../shared/print-literal.ts';
-import { defaultCode, fieldValidator, type ValidatorMode } from './field-validator.ts';
+import { FIELD_CHECKS_FILE, fieldCheckExports } from './field-checks.ts';
+import { defaultCode, fieldValidator, messages, type ValidatorMode } from './field-validator.ts';
 import { listQueryEntries } from './list-query.ts';
-
-/** Shared by every module that has decimals: NUMERIC(p, s) as a string or number, checked on its text. */
-const DECIMAL_HELPER = `/** A NUMERIC value as a string or JSON number, checked on its text so no float rounding hides extra digits. */
-function decimal(pattern: RegExp, bounds: { min?: number; max?: number } = {}) {
-  return z
-    .union([z.string(), z.number()])
-    .refine((v) => pattern.test(String(v)), { message: 'Enter a number with no more digits than allowed.' })
-    .refine((v) => bounds.min === undefined || Number(v) >= bounds.min, { message: \`Ensure this value is greater than or equal to \${bounds.min}.\` })
-    .refine((v) => bounds.max === undefined || Number(v) <= bounds.max, { message: \`Ensure this value is less than or equal to \${bounds.max}.\` });
-}
-`;
 
 interface FileState {
   readonly service: ServiceNode;
   readonly module: ModuleNode;
   /** Names imported from sibling module files, by module. */
   readonly imports: Map<string, Set<string>>;
-  decimal: boolean;
+}
+
+/** `z.object` (unknown keys dropped) or `z.strictObject` (refused), as the style wants. */
+function objectOf(s: FileState, body: string): string {
+  if (STYLE_CONVENTIONS[s.service.style].unknownKeys === 'refuse') return `z.strictObject(${body})`;
+  const error = messages(s, 'object');
+  return `z.object(${body}${error ? `, ${error}` : ''})`;
 }
 
 /**
@@ -36,8 +34,7 @@ interface FileState {
  * field that has a catalogue `default:` reads as that value, so handlers see it without applying it again.
  */
 function objectCode(s: FileState, fields: readonly FieldNode[], mode: ValidatorMode, defaults: boolean): string {
-  if (fields.length === 0) return 'z.strictObject({})';
-  if (fields.some((f) => f.type === 'decimal')) s.decimal = true;
+  if (fields.length === 0) return objectOf(s, '{}');
   const ctx = { service: s.service, mode };
   const lines = fields.map((f) => {
     const code = defaults && !f.required && f.default !== undefined
@@ -45,13 +42,13 @@ function objectCode(s: FileState, fields: readonly FieldNode[], mode: ValidatorM
       : fieldValidator(f, ctx, !f.required);
     return `  ${propertyKey(f.name)}: ${code},`;
   });
-  return `z.strictObject({\n${lines.join('\n')}\n})`;
+  return objectOf(s, `{\n${lines.join('\n')}\n}`);
 }
 
 function resourceBlock(s: FileState, r: ResourceNode): string {
   const n = resourceValidatorNames(r);
   const entries = listQueryEntries(r, s.service);
-  if (r.fields.some((f) => f.type === 'decimal' && f.filter.length > 0)) s.decimal = true;
+  const unknown = STYLE_CONVENTIONS[s.service.style].unknownKeys === 'ignore' ? 'any other key is ignored' : 'any other key is refused';
   return [
     `/** ${r.model} create body (\`${r.path}\`). Defaults are applied by the database, not here. */`,
     `export const ${n.create} = ${objectCode(s, writableFields(r), 'body', false)};`,
@@ -62,8 +59,8 @@ function resourceBlock(s: FileState, r: ResourceNode): string {
     `/** ${r.model} partial update body: any subset of the writable fields (an empty body changes nothing). */`,
     `export const ${n.partialUpdate} = ${n.create}.partial();`,
     '',
-    `/** ${r.model} list query: pagination, search, ordering and filters; any other key is refused. */`,
-    `export const ${n.listQuery} = z.strictObject({\n${entries.map(([k, v]) => `  ${propertyKey(k)}: ${v},`).join('\n')}\n});`,
+    `/** ${r.model} list query: pagination, search, ordering and filters; ${unknown}. */`,
+    `export const ${n.listQuery} = ${objectOf(s, `{\n${entries.map(([k, v]) => `  ${propertyKey(k)}: ${v},`).join('\n')}\n}`)};`,
   ].join('\n');
 }
 
@@ -115,7 +112,7 @@ function actionBlock(s: FileState, a: ActionNode): string | undefined {
 }
 
 export function renderModuleFile(service: ServiceNode, module: ModuleNode): string {
-  const s: FileState = { service, module, imports: new Map(), decimal: false };
+  const s: FileState = { service, module, imports: new Map() };
   const blocks: string[] = [];
   for (const r of module.resources) {
     blocks.push(resourceBlock(s, r));
@@ -129,11 +126,14 @@ export function renderModuleFile(service: ServiceNode, module: ModuleNode): stri
     if (b) blocks.push(b);
   }
   const imports = ["import { z } from 'zod';"];
+  const text = blocks.join('\n');
+  // Used as a call, an argument or a namespace (`decimal(`, `refine(pgDate, `, `drf.`), never a key or a string.
+  const checks = fieldCheckExports(service).filter((name) => new RegExp(`(?<![\\w.'"])${name}(?=[(,.)])`).test(text)).sort(compareStrings);
+  if (checks.length) s.imports.set(FIELD_CHECKS_FILE, new Set(checks));
   for (const m of [...s.imports.keys()].sort(compareStrings)) {
     imports.push(`import { ${[...s.imports.get(m)!].sort(compareStrings).join(', ')} } from './${m}.ts';`);
   }
   const parts = [header(module.sourceFile) + imports.join('\n')];
-  if (s.decimal) parts.push(DECIMAL_HELPER.trimEnd());
   parts.push(...blocks);
   return `${parts.join('\n\n')}\n`;
 }
