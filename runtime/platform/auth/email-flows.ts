@@ -91,11 +91,22 @@ async function mailLink(a: ActionContext, purpose: Purpose, prefix: string, path
 
 const SENT = { message: 'If the address has an account, a message is on its way.' };
 
+/**
+ * The link is opened from the e-mail in a browser, which carries no API key (GET auth/verify is public):
+ * the single-use token is the credential and names its tenant. A caller with a key stays in its tenant.
+ * One DELETE … RETURNING takes the token, so a link raced twice verifies once.
+ */
 async function verifyEmail(a: ActionContext, token: unknown): Promise<ActionResult> {
-  const userId = await takeToken(a, 'email_verify', token);
-  if (!userId) return refuse(a, 'The verification link is invalid or has expired.');
-  await a.trx(T.users).where({ id: userId }).update({ email_verified: true, updated_at: a.trx.fn.now() });
-  return { body: { verified: true, user_id: userId } };
+  if (typeof token !== 'string' || !token.startsWith('ev_')) return refuse(a, 'The verification link is invalid or has expired.');
+  return a.trx.transaction(async (trx) => {
+    const q = trx(T.records).where({ kind: KIND })
+      .whereRaw("data->>'purpose' = 'email_verify' and data->>'hash' = ? and (data->>'expires_at')::timestamptz > now()", [sha256(token)]);
+    if (a.ctx.tenant) q.where({ company_id: a.ctx.tenant.companyId });
+    const [row] = await q.delete(['company_id', 'parent_id']);
+    if (!row) return refuse(a, 'The verification link is invalid or has expired.');
+    await trx(T.users).where({ id: row.parent_id, company_id: row.company_id }).update({ email_verified: true, updated_at: trx.fn.now() });
+    return { body: { verified: true, user_id: row.parent_id } };
+  });
 }
 
 export const emailFlowActions = {
