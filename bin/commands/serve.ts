@@ -12,7 +12,16 @@ export function serveCommand(): Command {
     .option('--demo', 'load the catalogue demo data and a demo company into an empty database', false)
     .option('--build-if-stale', 'run `loopgen build` first when generated/ is missing or stale', false)
     .option('--root <dir>', 'project root', process.cwd())
-    .action(async (opts: { service: string; port: string; host: string; dataDir?: string; demo: boolean; buildIfStale: boolean; root: string }) => {
+    .option('--print-config', 'print the effective configuration (environment checked, secrets masked) and exit', false)
+    .action(async (opts: { service: string; port: string; host: string; dataDir?: string; demo: boolean; buildIfStale: boolean; root: string; printConfig: boolean }) => {
+      // Environment checked (exit 64 per runtime/config/env.ts), --print-config, log level, tracing: before anything loads.
+      const { preflight } = await import('../../runtime/config/preflight.ts');
+      const { printConfig, ...cli } = opts;
+      const pre = await preflight({ service: opts.service, printConfig, cli });
+      if (pre.exit !== undefined) {
+        process.exitCode = pre.exit;
+        return;
+      }
       if (opts.buildIfStale) {
         // A no-op build is a fingerprint comparison (the build cache), so this costs nothing when fresh.
         const lines: string[] = [];
@@ -61,14 +70,11 @@ export function serveCommand(): Command {
       console.log(`  Swagger  ${svc.url}/api/docs/`);
       console.log(`  ReDoc    ${svc.url}/api/redoc/`);
       console.log(`  Schema   ${svc.url}/api/schema/`);
-      console.log(`  Health   ${svc.url}/health`);
+      console.log(`  Health   ${svc.url}/health  (readiness ${svc.url}/ready)`);
       for (const line of await tokenHints(opts.service, svc.openapi, base, opts.demo)) console.log(line);
-      const stop = async () => {
-        await svc.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      const { installShutdown } = await import('../../runtime/observability/shutdown.ts');
+      const { runtimeConfig } = await import('../../runtime/config/env.ts');
+      installShutdown(svc, { service: opts.service, graceMs: runtimeConfig().SHUTDOWN_TIMEOUT_MS, tracing: pre.tracing });
     });
 }
 

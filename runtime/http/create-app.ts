@@ -12,6 +12,7 @@ import { inputGuard } from './input-guard.ts';
 import { sendError } from './render-error.ts';
 import { allowHeader, routesFor } from './route-table.ts';
 import { toApiError } from './to-api-error.ts';
+import { logger, markRouteBase, mountObservability, noteRefusal, observeRequests } from '../observability/index.ts';
 
 export interface CreateAppOptions {
   readonly runtime: Runtime;
@@ -24,7 +25,7 @@ export interface CreateAppOptions {
   readonly jsonLimit?: string;
   /** Trust X-Forwarded-* (behind a proxy). */
   readonly trustProxy?: boolean | number | string;
-  /** Called with unexpected (500) errors; default logs to stderr with the request id. */
+  /** Called with unexpected (500) errors; default logs them (runtime/observability/logger.ts) with the request id. */
   readonly onServerError?: (err: unknown, ctx: RequestContext | undefined) => void;
   /** Called with a database error answered as a 4xx (the driver's text, kept out of the answer); default logs a line. */
   readonly onRefusedInput?: (err: unknown, ctx: RequestContext | undefined) => void;
@@ -86,10 +87,12 @@ export function createApp(opts: CreateAppOptions): Application {
   app.use(requestId());
   const base = '/' + opts.basePath.replace(/^\/+|\/+$/g, '');
   app.use(context(rt, base === '/' ? '/' : `${base}/`));
+  app.use(observeRequests(rt.service));
+  mountObservability(app);
   app.use(express.json({ limit: opts.jsonLimit ?? '1mb' }));
   app.use(inputGuard((path) => routesFor(app.router.stack, path).params));
   opts.extra?.(app);
-  app.use(base === '/' ? '/' : base, opts.routes);
+  app.use(base === '/' ? '/' : base, markRouteBase, opts.routes);
 
   // A known path asked with a method it lacks is 405 with `Allow`; otherwise a distinct 404 code, so
   // clients (and the inventory test) can tell "no such endpoint" from "no such record".
@@ -102,10 +105,10 @@ export function createApp(opts: CreateAppOptions): Application {
   });
 
   const onServerError = opts.onServerError ?? ((err: unknown, ctx: RequestContext | undefined) => {
-    console.error(`[loopgen] ${ctx?.requestId ?? '-'} unhandled error`, err);
+    logger().error({ err, request_id: ctx?.requestId, service: rt.service }, 'unhandled error');
   });
   const onRefusedInput = opts.onRefusedInput ?? ((err: unknown, ctx: RequestContext | undefined) => {
-    console.warn(`[loopgen] ${ctx?.requestId ?? '-'} ${describeRefusal(err)}`);
+    logger().warn({ request_id: ctx?.requestId, service: rt.service, sqlstate: (err as { code?: string }).code }, describeRefusal(err));
   });
   const handleError: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) return next(err);
@@ -114,6 +117,7 @@ export function createApp(opts: CreateAppOptions): Application {
     const input = { body: req.body as unknown, query: req.query as Record<string, unknown> };
     const known = toApiError(err, rt.wire, wireColumn(input), input);
     if (known) {
+      noteRefusal(rt.service, known);
       // The database's own words stay in the log, with the request id; the answer has ours.
       const cause = isPgError(err) ? err : isPgError(known.cause) ? known.cause : undefined;
       if (cause) onRefusedInput(cause, ctx);

@@ -12,6 +12,7 @@ import { EVENT_TYPES } from './webhooks/event-types.ts';
 import { verifyStripeSignature } from './stripe-signature.ts';
 import { trackStream } from './realtime/stream-registry.ts';
 import { tenantPublicId } from './tenants/public-id.ts';
+import { answerReady } from '../observability/ready-answer.ts';
 
 const VERSION = '1.0.0';
 
@@ -30,10 +31,8 @@ export function mountPlatformRootRoutes(app: Express, rt: Runtime, openapi: () =
   app.get('/docs/openapi.json', (_req, res) => {
     res.json(openapi());
   });
-  app.get('/ready', async (_req, res) => {
-    await rt.db.raw('select 1');
-    sendJson(res, 200, { status: 'ready', service: rt.service, version: VERSION, timestamp: new Date().toISOString() });
-  });
+  // Database, pending migrations and workers (runtime/observability/readiness.ts); 503 while not ready.
+  app.get('/ready', (req, res) => answerReady(req, res, rt.db, 'platform', rt.service, VERSION));
   app.get('/events/types', rt.authenticate, (_req, res) => {
     sendJson(res, 200, EVENT_TYPES.map((type) => ({ type })));
   });

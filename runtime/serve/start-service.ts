@@ -22,6 +22,7 @@ import { silentProgress, type Progress } from './progress.ts';
 import { mountHealth } from './health.ts';
 import { serviceWiring } from './service-registry.ts';
 import { configureSecrets } from '../secrets/secrets-key.ts';
+import { drainServer, markDraining, observeService } from '../observability/index.ts';
 
 export interface StartOptions {
   readonly root: string;
@@ -52,7 +53,8 @@ export interface StartedService {
   readonly runtime: Runtime;
   readonly server: Server;
   readonly openapi: { info: { title: string; version: string }; servers?: { url: string }[]; paths?: Record<string, unknown> };
-  close(): Promise<void>;
+  /** `graceMs`: stop accepting, let requests in flight finish for up to that long (runtime/observability/drain.ts); default cut at once. */
+  close(how?: { readonly graceMs?: number }): Promise<void>;
 }
 
 export function defaultDataDir(root: string, service: string): string {
@@ -149,6 +151,7 @@ export async function startService(opts: StartOptions): Promise<StartedService> 
       if (lock) mountAdminEndpoint(a, { db, root: opts.root, service: opts.service }, () => lock.owner.token);
     },
   });
+  const observed = await observeService({ service: opts.service, db, server: httpServer, migrationsDir: join(generated, 'migrations'), workers: Boolean(workers) });
   handler = app;
   // Only now may a second command find this server in the lock file and hand it work.
   lock?.advertise({ host, port });
@@ -159,9 +162,11 @@ export async function startService(opts: StartOptions): Promise<StartedService> 
     runtime,
     server: httpServer,
     openapi,
-    async close() {
-      await closeServer();
-      await workers?.stop();
+    async close(how = {}) {
+      // Unready first, so a load balancer stops sending; workers finish their current round meanwhile.
+      markDraining(db);
+      await Promise.all([how.graceMs ? drainServer(httpServer, how.graceMs) : closeServer(), workers?.stop()]);
+      await observed.close();
       if (!opts.db) await closeDatabase(db);
     },
   };
