@@ -521,7 +521,7 @@ export interface AttendanceSession {
   host?: number | null;
   status: 'cancelled' | 'closed' | 'open' | 'scheduled';
   /** Token encoded in the session QR code; set when the session opens. */
-  readonly qr_token: string;
+  readonly qr_token?: string | null;
   late_after_minutes: number;
   expected_count?: number | null;
 }
@@ -2161,7 +2161,7 @@ export interface ChatAttachment {
   file: string;
   file_name: string;
   content_type?: string | null;
-  readonly size_bytes: number;
+  readonly size_bytes?: number | null;
 }
 
 export interface ChatAttachmentCreate {
@@ -2358,7 +2358,7 @@ export interface ChatLiveWidget {
   name: string;
   chat_workspace?: number | null;
   /** Embedded in the website snippet. */
-  readonly public_key: string;
+  readonly public_key?: string | null;
   greeting: string;
   offline_message?: string | null;
   primary_color: string;
@@ -3228,7 +3228,7 @@ export interface CmsMedia {
   caption?: string | null;
   width?: number | null;
   height?: number | null;
-  readonly size_bytes: number;
+  readonly size_bytes?: number | null;
   folder?: string | null;
 }
 
@@ -4716,8 +4716,8 @@ export interface Company {
   readonly updated_at: string;
   readonly created_by?: number | null;
   readonly deleted_at?: string | null;
-  /** Three-digit company code sent as X-Company-ID. */
-  code: string;
+  /** Three-digit company code sent as X-Company-ID, given by the server. */
+  readonly code: string;
   name: string;
   slug: string;
   legal_name?: string | null;
@@ -4731,12 +4731,11 @@ export interface Company {
   timezone: string;
   /** ISO 4217 default currency. */
   currency: string;
+  /** An inactive company is closed to its users; only superusers change it. */
   is_active: boolean;
 }
 
 export interface CompanyCreate {
-  /** Three-digit company code sent as X-Company-ID. */
-  code: string;
   name: string;
   slug: string;
   legal_name?: string | null;
@@ -4750,6 +4749,7 @@ export interface CompanyCreate {
   timezone?: string;
   /** ISO 4217 default currency. */
   currency?: string;
+  /** An inactive company is closed to its users; only superusers change it. */
   is_active?: boolean;
 }
 
@@ -4857,8 +4857,6 @@ export interface CompanySubscriptionUpdate {
 }
 
 export interface CompanyUpdate {
-  /** Three-digit company code sent as X-Company-ID. */
-  code: string;
   name: string;
   slug: string;
   legal_name?: string | null;
@@ -4872,6 +4870,7 @@ export interface CompanyUpdate {
   timezone?: string;
   /** ISO 4217 default currency. */
   currency?: string;
+  /** An inactive company is closed to its users; only superusers change it. */
   is_active?: boolean;
 }
 
@@ -7552,10 +7551,10 @@ export interface FilesFileAsset {
   readonly deleted_at?: string | null;
   file: string;
   name: string;
-  readonly content_type: string;
-  readonly size_bytes: number;
+  readonly content_type?: string | null;
+  readonly size_bytes?: number | null;
   /** SHA-256 of the content. */
-  readonly checksum: string;
+  readonly checksum?: string | null;
   folder?: string | null;
   visibility: 'company' | 'private' | 'public';
   source_module?: string | null;
@@ -9726,7 +9725,7 @@ export interface InternalApiKey {
   readonly deleted_at?: string | null;
   label: string;
   /** First characters of the key, shown to identify it. */
-  readonly prefix: string;
+  readonly prefix?: string | null;
   user: number;
   /** Company codes this key may select with X-Company-ID. */
   allowed_companies: unknown;
@@ -14564,8 +14563,6 @@ export interface PatchedCommunityReferral {
 }
 
 export interface PatchedCompany {
-  /** Three-digit company code sent as X-Company-ID. */
-  code?: string;
   name?: string;
   slug?: string;
   legal_name?: string | null;
@@ -14579,6 +14576,7 @@ export interface PatchedCompany {
   timezone?: string;
   /** ISO 4217 default currency. */
   currency?: string;
+  /** An inactive company is closed to its users; only superusers change it. */
   is_active?: boolean;
 }
 
@@ -16759,7 +16757,7 @@ export interface PaymentsInvoiceItem {
   /** Percent. */
   tax_rate: string;
   discount: string;
-  readonly line_total: string;
+  readonly line_total?: string | null;
   position: number;
 }
 
@@ -21110,7 +21108,7 @@ export interface TasksTask {
   project?: number | null;
   /** Parent task of a subtask. */
   parent?: number | null;
-  readonly number: string;
+  readonly number?: string | null;
   title: string;
   description?: string | null;
   status: 'blocked' | 'cancelled' | 'done' | 'in_progress' | 'in_review' | 'todo';

@@ -366,7 +366,7 @@ export const companyResource: ResourceDescriptor = {
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'integer', system: true, readOnly: true, writeOnly: false },
     { name: 'deleted_at', column: 'deleted_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
-    { name: 'code', column: 'code', type: 'string', system: false, readOnly: false, writeOnly: false },
+    { name: 'code', column: 'code', type: 'string', system: false, readOnly: true, writeOnly: false },
     { name: 'name', column: 'name', type: 'string', system: false, readOnly: false, writeOnly: false },
     { name: 'slug', column: 'slug', type: 'string', system: false, readOnly: false, writeOnly: false },
     { name: 'legal_name', column: 'legal_name', type: 'string', system: false, readOnly: false, writeOnly: false },
@@ -429,6 +429,11 @@ export const companyResource: ResourceDescriptor = {
     delete: 'core.companies.delete',
   },
   tenantRoot: true,
+  handlers: {
+    create: 'core.createCompany',
+    partial_update: 'core.updateCompany',
+    update: 'core.updateCompany',
+  },
   validators: {
     create: CompanyCreate,
     update: CompanyUpdate,
@@ -916,6 +921,11 @@ export const membershipResource: ResourceDescriptor = {
     add: 'core.memberships.add',
     change: 'core.memberships.change',
     delete: 'core.memberships.delete',
+  },
+  handlers: {
+    delete: 'core.deleteMembership',
+    partial_update: 'core.updateMembership',
+    update: 'core.updateMembership',
   },
   validators: {
     create: MembershipCreate,
@@ -1707,19 +1717,19 @@ export function router(rt: Runtime): Router {
   r.delete('/branches/:id/', rt.authenticate, rt.tenant(branchResource), rt.permit(branchResource.permissions.delete), rt.crud.destroy(branchResource));
   r.post('/branches/:id/restore/', rt.authenticate, rt.tenant(branchResource), rt.permit(branchResource.permissions.delete), rt.crud.restore(branchResource));
   r.get('/companies/', rt.authenticate, rt.tenant(companyResource), rt.crud.list(companyResource));
-  r.post('/companies/', rt.authenticate, rt.tenant(companyResource), rt.requireSuperuser, rt.idempotent, rt.crud.create(companyResource));
+  r.post('/companies/', rt.authenticate, rt.tenant(companyResource), rt.idempotent, rt.crud.handler(companyResource, 'create'));
   r.get('/companies/:id/', rt.authenticate, rt.tenant(companyResource), rt.crud.retrieve(companyResource));
-  r.put('/companies/:id/', rt.authenticate, rt.tenant(companyResource, 'required'), rt.permit(companyResource.permissions.change), rt.crud.update(companyResource));
-  r.patch('/companies/:id/', rt.authenticate, rt.tenant(companyResource, 'required'), rt.permit(companyResource.permissions.change), rt.crud.partialUpdate(companyResource));
-  r.delete('/companies/:id/', rt.authenticate, rt.tenant(companyResource, 'required'), rt.permit(companyResource.permissions.delete), rt.crud.destroy(companyResource));
-  r.post('/companies/:id/restore/', rt.authenticate, rt.tenant(companyResource, 'required'), rt.permit(companyResource.permissions.delete), rt.crud.restore(companyResource));
+  r.put('/companies/:id/', rt.authenticate, rt.tenant(companyResource, 'required'), rt.permit(companyResource.permissions.change), rt.crud.handler(companyResource, 'update'));
+  r.patch('/companies/:id/', rt.authenticate, rt.tenant(companyResource, 'required'), rt.permit(companyResource.permissions.change), rt.crud.handler(companyResource, 'partial_update'));
+  r.delete('/companies/:id/', rt.authenticate, rt.tenant(companyResource, 'required'), rt.requireSuperuser, rt.crud.destroy(companyResource));
+  r.post('/companies/:id/restore/', rt.authenticate, rt.tenant(companyResource, 'required'), rt.requireSuperuser, rt.crud.restore(companyResource));
   r.get('/company-subscriptions/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.permit(companySubscriptionResource.permissions.view), rt.crud.list(companySubscriptionResource));
-  r.post('/company-subscriptions/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.permit(companySubscriptionResource.permissions.add), rt.idempotent, rt.crud.create(companySubscriptionResource));
+  r.post('/company-subscriptions/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.requireSuperuser, rt.idempotent, rt.crud.create(companySubscriptionResource));
   r.get('/company-subscriptions/:id/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.permit(companySubscriptionResource.permissions.view), rt.crud.retrieve(companySubscriptionResource));
-  r.put('/company-subscriptions/:id/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.permit(companySubscriptionResource.permissions.change), rt.crud.update(companySubscriptionResource));
-  r.patch('/company-subscriptions/:id/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.permit(companySubscriptionResource.permissions.change), rt.crud.partialUpdate(companySubscriptionResource));
-  r.delete('/company-subscriptions/:id/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.permit(companySubscriptionResource.permissions.delete), rt.crud.destroy(companySubscriptionResource));
-  r.post('/company-subscriptions/:id/restore/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.permit(companySubscriptionResource.permissions.delete), rt.crud.restore(companySubscriptionResource));
+  r.put('/company-subscriptions/:id/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.requireSuperuser, rt.crud.update(companySubscriptionResource));
+  r.patch('/company-subscriptions/:id/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.requireSuperuser, rt.crud.partialUpdate(companySubscriptionResource));
+  r.delete('/company-subscriptions/:id/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.requireSuperuser, rt.crud.destroy(companySubscriptionResource));
+  r.post('/company-subscriptions/:id/restore/', rt.authenticate, rt.tenant(companySubscriptionResource), rt.requireSuperuser, rt.crud.restore(companySubscriptionResource));
   r.get('/developer-profiles/', rt.authenticate, rt.tenant(developerProfileResource), rt.permit(developerProfileResource.permissions.view), rt.crud.list(developerProfileResource));
   r.post('/developer-profiles/', rt.authenticate, rt.tenant(developerProfileResource), rt.permit(developerProfileResource.permissions.add), rt.idempotent, rt.crud.create(developerProfileResource));
   r.get('/developer-profiles/:id/', rt.authenticate, rt.tenant(developerProfileResource), rt.permit(developerProfileResource.permissions.view), rt.crud.retrieve(developerProfileResource));
@@ -1737,9 +1747,9 @@ export function router(rt: Runtime): Router {
   r.get('/memberships/', rt.authenticate, rt.tenant(membershipResource), rt.permit(membershipResource.permissions.view), rt.crud.list(membershipResource));
   r.post('/memberships/', rt.authenticate, rt.tenant(membershipResource), rt.permit(membershipResource.permissions.add), rt.idempotent, rt.crud.create(membershipResource));
   r.get('/memberships/:id/', rt.authenticate, rt.tenant(membershipResource), rt.permit(membershipResource.permissions.view), rt.crud.retrieve(membershipResource));
-  r.put('/memberships/:id/', rt.authenticate, rt.tenant(membershipResource), rt.permit(membershipResource.permissions.change), rt.crud.update(membershipResource));
-  r.patch('/memberships/:id/', rt.authenticate, rt.tenant(membershipResource), rt.permit(membershipResource.permissions.change), rt.crud.partialUpdate(membershipResource));
-  r.delete('/memberships/:id/', rt.authenticate, rt.tenant(membershipResource), rt.permit(membershipResource.permissions.delete), rt.crud.destroy(membershipResource));
+  r.put('/memberships/:id/', rt.authenticate, rt.tenant(membershipResource), rt.permit(membershipResource.permissions.change), rt.crud.handler(membershipResource, 'update'));
+  r.patch('/memberships/:id/', rt.authenticate, rt.tenant(membershipResource), rt.permit(membershipResource.permissions.change), rt.crud.handler(membershipResource, 'partial_update'));
+  r.delete('/memberships/:id/', rt.authenticate, rt.tenant(membershipResource), rt.permit(membershipResource.permissions.delete), rt.crud.handler(membershipResource, 'delete'));
   r.post('/memberships/:id/restore/', rt.authenticate, rt.tenant(membershipResource), rt.permit(membershipResource.permissions.delete), rt.crud.restore(membershipResource));
   r.get('/permissions/', rt.authenticate, rt.tenant(permissionResource), rt.crud.list(permissionResource));
   r.post('/permissions/', rt.authenticate, rt.tenant(permissionResource), rt.requireSuperuser, rt.idempotent, rt.crud.create(permissionResource));

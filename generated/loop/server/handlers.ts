@@ -36,7 +36,14 @@ import type {
   CmsPublicPagesQuery,
   CmsPublicPostsQuery,
 } from '../validators/cms.ts';
-import type { InternalApiKeyCreate } from '../validators/core.ts';
+import type {
+  CompanyCreate,
+  CompanyPartialUpdate,
+  CompanyUpdate,
+  InternalApiKeyCreate,
+  MembershipPartialUpdate,
+  MembershipUpdate,
+} from '../validators/core.ts';
 import type { DocsExportExcelBody, DocsGeneratePdfBody } from '../validators/docs.ts';
 import type { EventsCheckInBody } from '../validators/events.ts';
 import type { FilesFileAssetCreate } from '../validators/files.ts';
@@ -114,8 +121,19 @@ export interface LoopHandlers {
   'cms.publicPosts': ActionHandler<unknown, z.output<typeof CmsPublicPostsQuery>>;
   /** `POST cms/pages/{id}/publish/` */
   'cms.publish': ActionHandler<z.output<typeof CmsPagesPublishBody>, Record<string, unknown>>;
+  /** `create` of `companies` (handlers:) */
+  'core.createCompany': ActionHandler<z.output<typeof CompanyCreate>, Record<string, unknown>>;
   /** `create` of `internal-api-keys` (handlers:) */
   'core.createInternalApiKey': ActionHandler<z.output<typeof InternalApiKeyCreate>, Record<string, unknown>>;
+  /** `delete` of `memberships` (handlers:) */
+  'core.deleteMembership': ActionHandler<unknown, Record<string, unknown>>;
+  /** `partial_update` of `companies` (handlers:), `update` of `companies` (handlers:) */
+  'core.updateCompany': ActionHandler<z.output<typeof CompanyPartialUpdate> | z.output<typeof CompanyUpdate>, Record<string, unknown>>;
+  /** `partial_update` of `memberships` (handlers:), `update` of `memberships` (handlers:) */
+  'core.updateMembership': ActionHandler<
+    z.output<typeof MembershipPartialUpdate> | z.output<typeof MembershipUpdate>,
+    Record<string, unknown>
+  >;
   /** `POST docs/export-excel/` */
   'docs.exportExcel': ActionHandler<z.output<typeof DocsExportExcelBody>, Record<string, unknown>>;
   /** `POST docs/generate-pdf/` */

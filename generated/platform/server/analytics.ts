@@ -5,10 +5,10 @@ import type { Runtime } from '../../../runtime/runtime-api.ts';
 import {
   AnalyticsEngineQuery,
   AnalyticsQuery,
-  ReportsFunnelQuery,
-  ReportsLeaderboardQuery,
-  ReportsPipelineQuery,
-  ReportsTimeseriesQuery,
+  ReportsFunnelBody,
+  ReportsLeaderboardBody,
+  ReportsPipelineBody,
+  ReportsTimeseriesBody,
 } from '../validators/analytics.ts';
 
 /** Get tenant analytics — `GET analytics`. */
@@ -43,68 +43,68 @@ export const analyticsEngineAction: ActionDescriptor = {
   validators: { query: AnalyticsEngineQuery },
 };
 
-/** Funnel report — `GET reports/funnel`. */
+/** Funnel report — `POST reports/funnel`. */
 export const reportsFunnelAction: ActionDescriptor = {
   id: 'platform.analytics.funnel-report',
   service: 'platform',
   module: 'analytics',
   name: 'funnel-report',
-  method: 'GET',
+  method: 'POST',
   on: 'module',
   handler: 'analytics.funnelReport',
   permission: 'platform.read',
   public: false,
   product: null,
   status: 200,
-  validators: { query: ReportsFunnelQuery },
+  validators: { body: ReportsFunnelBody },
 };
 
-/** Leaderboard report — `GET reports/leaderboard`. */
+/** Leaderboard report — `POST reports/leaderboard`. */
 export const reportsLeaderboardAction: ActionDescriptor = {
   id: 'platform.analytics.leaderboard-report',
   service: 'platform',
   module: 'analytics',
   name: 'leaderboard-report',
-  method: 'GET',
+  method: 'POST',
   on: 'module',
   handler: 'analytics.leaderboardReport',
   permission: 'platform.read',
   public: false,
   product: null,
   status: 200,
-  validators: { query: ReportsLeaderboardQuery },
+  validators: { body: ReportsLeaderboardBody },
 };
 
-/** Pipeline report — `GET reports/pipeline`. */
+/** Pipeline report — `POST reports/pipeline`. */
 export const reportsPipelineAction: ActionDescriptor = {
   id: 'platform.analytics.pipeline-report',
   service: 'platform',
   module: 'analytics',
   name: 'pipeline-report',
-  method: 'GET',
+  method: 'POST',
   on: 'module',
   handler: 'analytics.pipelineReport',
   permission: 'platform.read',
   public: false,
   product: null,
   status: 200,
-  validators: { query: ReportsPipelineQuery },
+  validators: { body: ReportsPipelineBody },
 };
 
-/** Time series report — `GET reports/timeseries`. */
+/** Time series report — `POST reports/timeseries`. */
 export const reportsTimeseriesAction: ActionDescriptor = {
   id: 'platform.analytics.time-series-report',
   service: 'platform',
   module: 'analytics',
   name: 'time-series-report',
-  method: 'GET',
+  method: 'POST',
   on: 'module',
   handler: 'analytics.timeSeriesReport',
   permission: 'platform.read',
   public: false,
   product: null,
   status: 200,
-  validators: { query: ReportsTimeseriesQuery },
+  validators: { body: ReportsTimeseriesBody },
 };
 
 /** The Analytics endpoints, static paths before parameters. */
@@ -112,9 +112,9 @@ export function router(rt: Runtime): Router {
   const r = Router();
   r.get('/analytics', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(analyticsAction.permission), rt.action(analyticsAction));
   r.get('/analytics/engine', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(analyticsEngineAction.permission), rt.action(analyticsEngineAction));
-  r.get('/reports/funnel', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(reportsFunnelAction.permission), rt.action(reportsFunnelAction));
-  r.get('/reports/leaderboard', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(reportsLeaderboardAction.permission), rt.action(reportsLeaderboardAction));
-  r.get('/reports/pipeline', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(reportsPipelineAction.permission), rt.action(reportsPipelineAction));
-  r.get('/reports/timeseries', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(reportsTimeseriesAction.permission), rt.action(reportsTimeseriesAction));
+  r.post('/reports/funnel', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(reportsFunnelAction.permission), rt.idempotent, rt.action(reportsFunnelAction));
+  r.post('/reports/leaderboard', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(reportsLeaderboardAction.permission), rt.idempotent, rt.action(reportsLeaderboardAction));
+  r.post('/reports/pipeline', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(reportsPipelineAction.permission), rt.idempotent, rt.action(reportsPipelineAction));
+  r.post('/reports/timeseries', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(reportsTimeseriesAction.permission), rt.idempotent, rt.action(reportsTimeseriesAction));
   return r;
 }

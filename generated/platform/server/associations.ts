@@ -2,10 +2,13 @@
 import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
-import { ObjectsAssociationsGetQuery, ObjectsAssociationsPostBody } from '../validators/associations.ts';
+import {
+  ObjectsAssociationsCreateBody,
+  ObjectsAssociationsRetrieveQuery,
+} from '../validators/associations.ts';
 
 /** Delete association — `DELETE objects/{from_type}/{from_id}/associations/{association_type}/{to_type}/{to_id}`. */
-export const objectsAssociationsDeleteAction: ActionDescriptor = {
+export const objectsAssociationsDestroyAction: ActionDescriptor = {
   id: 'platform.associations.delete-association',
   service: 'platform',
   module: 'associations',
@@ -21,7 +24,7 @@ export const objectsAssociationsDeleteAction: ActionDescriptor = {
 };
 
 /** Create or update association — `POST objects/{from_type}/{from_id}/associations/{association_type}/{to_type}/{to_id}`. */
-export const objectsAssociationsPostAction: ActionDescriptor = {
+export const objectsAssociationsCreateAction: ActionDescriptor = {
   id: 'platform.associations.create-or-update-association',
   service: 'platform',
   module: 'associations',
@@ -33,11 +36,11 @@ export const objectsAssociationsPostAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 201,
-  validators: { body: ObjectsAssociationsPostBody },
+  validators: { body: ObjectsAssociationsCreateBody },
 };
 
 /** List associations — `GET objects/{type}/{id}/associations`. */
-export const objectsAssociationsGetAction: ActionDescriptor = {
+export const objectsAssociationsRetrieveAction: ActionDescriptor = {
   id: 'platform.associations.list-associations',
   service: 'platform',
   module: 'associations',
@@ -49,14 +52,14 @@ export const objectsAssociationsGetAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { query: ObjectsAssociationsGetQuery },
+  validators: { query: ObjectsAssociationsRetrieveQuery },
 };
 
 /** The Associations endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.get('/objects/:type/:id/associations', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsAssociationsGetAction.permission), rt.action(objectsAssociationsGetAction));
-  r.post('/objects/:from_type/:from_id/associations/:association_type/:to_type/:to_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsAssociationsPostAction.permission), rt.idempotent, rt.action(objectsAssociationsPostAction));
-  r.delete('/objects/:from_type/:from_id/associations/:association_type/:to_type/:to_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsAssociationsDeleteAction.permission), rt.action(objectsAssociationsDeleteAction));
+  r.get('/objects/:type/:id/associations', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsAssociationsRetrieveAction.permission), rt.action(objectsAssociationsRetrieveAction));
+  r.post('/objects/:from_type/:from_id/associations/:association_type/:to_type/:to_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsAssociationsCreateAction.permission), rt.idempotent, rt.action(objectsAssociationsCreateAction));
+  r.delete('/objects/:from_type/:from_id/associations/:association_type/:to_type/:to_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsAssociationsDestroyAction.permission), rt.action(objectsAssociationsDestroyAction));
   return r;
 }

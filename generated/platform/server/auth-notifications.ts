@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
-import { AuthNotificationsPreferencesPatchBody } from '../validators/auth-notifications.ts';
+import { AuthNotificationsPreferencesPartialUpdateBody } from '../validators/auth-notifications.ts';
 
 /** List notifications — `GET auth/notifications`. */
 export const authNotificationsAction: ActionDescriptor = {
@@ -37,7 +37,7 @@ export const authNotificationsCountAction: ActionDescriptor = {
 };
 
 /** Get notification preferences — `GET auth/notifications/preferences`. */
-export const authNotificationsPreferencesGetAction: ActionDescriptor = {
+export const authNotificationsPreferencesListAction: ActionDescriptor = {
   id: 'platform.auth-notifications.get-notification-preferences',
   service: 'platform',
   module: 'auth-notifications',
@@ -53,7 +53,7 @@ export const authNotificationsPreferencesGetAction: ActionDescriptor = {
 };
 
 /** Update notification preferences — `PATCH auth/notifications/preferences`. */
-export const authNotificationsPreferencesPatchAction: ActionDescriptor = {
+export const authNotificationsPreferencesPartialUpdateAction: ActionDescriptor = {
   id: 'platform.auth-notifications.update-notification-preferences',
   service: 'platform',
   module: 'auth-notifications',
@@ -65,11 +65,11 @@ export const authNotificationsPreferencesPatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: AuthNotificationsPreferencesPatchBody },
+  validators: { body: AuthNotificationsPreferencesPartialUpdateBody },
 };
 
 /** Delete notification preference — `DELETE auth/notifications/preferences/{channel}`. */
-export const authNotificationsPreferencesDeleteAction: ActionDescriptor = {
+export const authNotificationsPreferencesDestroyAction: ActionDescriptor = {
   id: 'platform.auth-notifications.delete-notification-preference',
   service: 'platform',
   module: 'auth-notifications',
@@ -121,9 +121,9 @@ export function router(rt: Runtime): Router {
   const r = Router();
   r.get('/auth/notifications', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authNotificationsAction));
   r.get('/auth/notifications/count', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authNotificationsCountAction));
-  r.get('/auth/notifications/preferences', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authNotificationsPreferencesGetAction));
-  r.patch('/auth/notifications/preferences', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authNotificationsPreferencesPatchAction));
-  r.delete('/auth/notifications/preferences/:channel', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authNotificationsPreferencesDeleteAction));
+  r.get('/auth/notifications/preferences', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authNotificationsPreferencesListAction));
+  r.patch('/auth/notifications/preferences', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authNotificationsPreferencesPartialUpdateAction));
+  r.delete('/auth/notifications/preferences/:channel', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authNotificationsPreferencesDestroyAction));
   r.post('/auth/notifications/read-all', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.idempotent, rt.action(authNotificationsReadAllAction));
   r.post('/auth/notifications/:notification_id/read', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.idempotent, rt.action(authNotificationsReadAction));
   return r;

@@ -3,12 +3,13 @@ import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
 import {
+  AuthPasskeysAuthenticateBeginBody,
   AuthPasskeysAuthenticateCompleteBody,
   AuthPasskeysRegisterCompleteBody,
 } from '../validators/auth-passkeys.ts';
 
 /** List passkeys — `GET auth/passkeys`. */
-export const authPasskeysGetAction: ActionDescriptor = {
+export const authPasskeysListAction: ActionDescriptor = {
   id: 'platform.auth-passkeys.list-passkeys',
   service: 'platform',
   module: 'auth-passkeys',
@@ -36,7 +37,7 @@ export const authPasskeysAuthenticateBeginAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: {},
+  validators: { body: AuthPasskeysAuthenticateBeginBody },
 };
 
 /** Complete passkey authentication — `POST auth/passkeys/authenticate/complete`. */
@@ -83,12 +84,12 @@ export const authPasskeysRegisterCompleteAction: ActionDescriptor = {
   permission: null,
   public: false,
   product: null,
-  status: 200,
+  status: 201,
   validators: { body: AuthPasskeysRegisterCompleteBody },
 };
 
 /** Delete passkey — `DELETE auth/passkeys/{credential_id}`. */
-export const authPasskeysDeleteAction: ActionDescriptor = {
+export const authPasskeysDestroyAction: ActionDescriptor = {
   id: 'platform.auth-passkeys.delete-passkey',
   service: 'platform',
   module: 'auth-passkeys',
@@ -106,11 +107,11 @@ export const authPasskeysDeleteAction: ActionDescriptor = {
 /** The Auth Passkeys endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.get('/auth/passkeys', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authPasskeysGetAction));
+  r.get('/auth/passkeys', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authPasskeysListAction));
   r.post('/auth/passkeys/authenticate/begin', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.idempotent, rt.action(authPasskeysAuthenticateBeginAction));
   r.post('/auth/passkeys/authenticate/complete', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.idempotent, rt.action(authPasskeysAuthenticateCompleteAction));
   r.post('/auth/passkeys/register/begin', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.idempotent, rt.action(authPasskeysRegisterBeginAction));
   r.post('/auth/passkeys/register/complete', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.idempotent, rt.action(authPasskeysRegisterCompleteAction));
-  r.delete('/auth/passkeys/:credential_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authPasskeysDeleteAction));
+  r.delete('/auth/passkeys/:credential_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.action(authPasskeysDestroyAction));
   return r;
 }

@@ -3,13 +3,13 @@ import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
 import {
-  ObjectsCommentsGetQuery,
-  ObjectsCommentsPatchBody,
-  ObjectsCommentsPostBody,
+  ObjectsCommentsCreateBody,
+  ObjectsCommentsPartialUpdateBody,
+  ObjectsCommentsRetrieveQuery,
 } from '../validators/comments.ts';
 
 /** List comments — `GET objects/{object_type_id}/{object_id}/comments`. */
-export const objectsCommentsGetAction: ActionDescriptor = {
+export const objectsCommentsRetrieveAction: ActionDescriptor = {
   id: 'platform.comments.list-comments',
   service: 'platform',
   module: 'comments',
@@ -21,11 +21,11 @@ export const objectsCommentsGetAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { query: ObjectsCommentsGetQuery },
+  validators: { query: ObjectsCommentsRetrieveQuery },
 };
 
 /** Create comment — `POST objects/{object_type_id}/{object_id}/comments`. */
-export const objectsCommentsPostAction: ActionDescriptor = {
+export const objectsCommentsCreateAction: ActionDescriptor = {
   id: 'platform.comments.create-comment',
   service: 'platform',
   module: 'comments',
@@ -37,11 +37,11 @@ export const objectsCommentsPostAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 201,
-  validators: { body: ObjectsCommentsPostBody },
+  validators: { body: ObjectsCommentsCreateBody },
 };
 
 /** Delete comment — `DELETE objects/{object_type_id}/{object_id}/comments/{comment_id}`. */
-export const objectsCommentsDeleteAction: ActionDescriptor = {
+export const objectsCommentsDestroyAction: ActionDescriptor = {
   id: 'platform.comments.delete-comment',
   service: 'platform',
   module: 'comments',
@@ -57,7 +57,7 @@ export const objectsCommentsDeleteAction: ActionDescriptor = {
 };
 
 /** Update comment — `PATCH objects/{object_type_id}/{object_id}/comments/{comment_id}`. */
-export const objectsCommentsPatchAction: ActionDescriptor = {
+export const objectsCommentsPartialUpdateAction: ActionDescriptor = {
   id: 'platform.comments.update-comment',
   service: 'platform',
   module: 'comments',
@@ -69,15 +69,15 @@ export const objectsCommentsPatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: ObjectsCommentsPatchBody },
+  validators: { body: ObjectsCommentsPartialUpdateBody },
 };
 
 /** The Comments endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.get('/objects/:object_type_id/:object_id/comments', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsCommentsGetAction.permission), rt.action(objectsCommentsGetAction));
-  r.post('/objects/:object_type_id/:object_id/comments', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsCommentsPostAction.permission), rt.idempotent, rt.action(objectsCommentsPostAction));
-  r.patch('/objects/:object_type_id/:object_id/comments/:comment_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsCommentsPatchAction.permission), rt.action(objectsCommentsPatchAction));
-  r.delete('/objects/:object_type_id/:object_id/comments/:comment_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsCommentsDeleteAction.permission), rt.action(objectsCommentsDeleteAction));
+  r.get('/objects/:object_type_id/:object_id/comments', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsCommentsRetrieveAction.permission), rt.action(objectsCommentsRetrieveAction));
+  r.post('/objects/:object_type_id/:object_id/comments', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsCommentsCreateAction.permission), rt.idempotent, rt.action(objectsCommentsCreateAction));
+  r.patch('/objects/:object_type_id/:object_id/comments/:comment_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsCommentsPartialUpdateAction.permission), rt.action(objectsCommentsPartialUpdateAction));
+  r.delete('/objects/:object_type_id/:object_id/comments/:comment_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsCommentsDestroyAction.permission), rt.action(objectsCommentsDestroyAction));
   return r;
 }

@@ -7,8 +7,8 @@ import {
   DashboardsDashboardListQuery,
   DashboardsDashboardPartialUpdate,
   DashboardsDashboardUpdate,
-  DashboardsWidgetsPatchBody,
-  DashboardsWidgetsPostBody,
+  DashboardsWidgetsCreateBody,
+  DashboardsWidgetsPartialUpdateBody,
 } from '../validators/dashboards.ts';
 
 /** Dashboard records. — `dashboards`, table `pf_dashboards`. */
@@ -26,8 +26,8 @@ export const dashboardsDashboardResource: ResourceDescriptor = {
   softDelete: false,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
@@ -39,8 +39,6 @@ export const dashboardsDashboardResource: ResourceDescriptor = {
   ],
   selectColumns: [
     'id',
-    'company_id',
-    'workspace_id',
     'created_at',
     'updated_at',
     'created_by',
@@ -59,9 +57,6 @@ export const dashboardsDashboardResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: [],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -73,6 +68,7 @@ export const dashboardsDashboardResource: ResourceDescriptor = {
     delete: 'dashboards.dashboards.delete',
   },
   handlers: { delete: 'dashboards.delete' },
+  listShape: 'array',
   validators: {
     create: DashboardsDashboardCreate,
     update: DashboardsDashboardUpdate,
@@ -98,7 +94,7 @@ export const dashboardsPublicAction: ActionDescriptor = {
 };
 
 /** Add widget to dashboard — `POST dashboards/{dashboard_id}/widgets`. */
-export const dashboardsWidgetsPostAction: ActionDescriptor = {
+export const dashboardsWidgetsCreateAction: ActionDescriptor = {
   id: 'platform.dashboards.add-widget-to-dashboard',
   service: 'platform',
   module: 'dashboards',
@@ -110,11 +106,11 @@ export const dashboardsWidgetsPostAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 201,
-  validators: { body: DashboardsWidgetsPostBody },
+  validators: { body: DashboardsWidgetsCreateBody },
 };
 
 /** Delete widget — `DELETE dashboards/{dashboard_id}/widgets/{widget_id}`. */
-export const dashboardsWidgetsDeleteAction: ActionDescriptor = {
+export const dashboardsWidgetsDestroyAction: ActionDescriptor = {
   id: 'platform.dashboards.delete-widget',
   service: 'platform',
   module: 'dashboards',
@@ -130,7 +126,7 @@ export const dashboardsWidgetsDeleteAction: ActionDescriptor = {
 };
 
 /** Update widget — `PATCH dashboards/{dashboard_id}/widgets/{widget_id}`. */
-export const dashboardsWidgetsPatchAction: ActionDescriptor = {
+export const dashboardsWidgetsPartialUpdateAction: ActionDescriptor = {
   id: 'platform.dashboards.update-widget',
   service: 'platform',
   module: 'dashboards',
@@ -142,7 +138,7 @@ export const dashboardsWidgetsPatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: DashboardsWidgetsPatchBody },
+  validators: { body: DashboardsWidgetsPartialUpdateBody },
 };
 
 /** The Dashboards endpoints, static paths before parameters. */
@@ -154,8 +150,8 @@ export function router(rt: Runtime): Router {
   r.get('/dashboards/:id', rt.authenticate, rt.tenant(dashboardsDashboardResource), rt.permit(dashboardsDashboardResource.permissions.view), rt.crud.retrieve(dashboardsDashboardResource));
   r.patch('/dashboards/:id', rt.authenticate, rt.tenant(dashboardsDashboardResource), rt.permit(dashboardsDashboardResource.permissions.change), rt.crud.partialUpdate(dashboardsDashboardResource));
   r.delete('/dashboards/:id', rt.authenticate, rt.tenant(dashboardsDashboardResource), rt.permit(dashboardsDashboardResource.permissions.delete), rt.crud.handler(dashboardsDashboardResource, 'delete'));
-  r.post('/dashboards/:dashboard_id/widgets', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dashboardsWidgetsPostAction.permission), rt.idempotent, rt.action(dashboardsWidgetsPostAction));
-  r.patch('/dashboards/:dashboard_id/widgets/:widget_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dashboardsWidgetsPatchAction.permission), rt.action(dashboardsWidgetsPatchAction));
-  r.delete('/dashboards/:dashboard_id/widgets/:widget_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dashboardsWidgetsDeleteAction.permission), rt.action(dashboardsWidgetsDeleteAction));
+  r.post('/dashboards/:dashboard_id/widgets', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dashboardsWidgetsCreateAction.permission), rt.idempotent, rt.action(dashboardsWidgetsCreateAction));
+  r.patch('/dashboards/:dashboard_id/widgets/:widget_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dashboardsWidgetsPartialUpdateAction.permission), rt.action(dashboardsWidgetsPartialUpdateAction));
+  r.delete('/dashboards/:dashboard_id/widgets/:widget_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dashboardsWidgetsDestroyAction.permission), rt.action(dashboardsWidgetsDestroyAction));
   return r;
 }

@@ -2,10 +2,10 @@
 import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
-import { DataExportPostBody, DataImportBody } from '../validators/data.ts';
+import { DataExportCreateBody, DataImportBody } from '../validators/data.ts';
 
 /** Start data export — `POST data/export`. */
-export const dataExportPostAction: ActionDescriptor = {
+export const dataExportCreateAction: ActionDescriptor = {
   id: 'platform.data.start-data-export',
   service: 'platform',
   module: 'data',
@@ -17,11 +17,11 @@ export const dataExportPostAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 201,
-  validators: { body: DataExportPostBody },
+  validators: { body: DataExportCreateBody },
 };
 
 /** Download export — `GET data/export/{export_id}`. */
-export const dataExportGetAction: ActionDescriptor = {
+export const dataExportRetrieveAction: ActionDescriptor = {
   id: 'platform.data.download-export',
   service: 'platform',
   module: 'data',
@@ -55,8 +55,8 @@ export const dataImportAction: ActionDescriptor = {
 /** The Data endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.post('/data/export', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dataExportPostAction.permission), rt.idempotent, rt.action(dataExportPostAction));
-  r.get('/data/export/:export_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dataExportGetAction.permission), rt.action(dataExportGetAction));
+  r.post('/data/export', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dataExportCreateAction.permission), rt.idempotent, rt.action(dataExportCreateAction));
+  r.get('/data/export/:export_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dataExportRetrieveAction.permission), rt.action(dataExportRetrieveAction));
   r.post('/data/import', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dataImportAction.permission), rt.idempotent, rt.action(dataImportAction));
   return r;
 }

@@ -16,12 +16,13 @@ import {
   FilesFileVersionPartialUpdate,
   FilesFileVersionUpdate,
   FilesFoldersQuery,
-  FilesPatchBody,
+  FilesPartialUpdateBody,
+  FilesSearchBody,
   FilesSignedUrlBody,
   FilesTrashQuery,
   FilesUploadBody,
   FilesUploadPutBody,
-  FilesUploadUrlQuery,
+  FilesUploadUrlBody,
   FilesVariantsQuery,
 } from '../validators/files.ts';
 
@@ -40,8 +41,8 @@ export const filesFileVersionResource: ResourceDescriptor = {
   softDelete: false,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
@@ -54,8 +55,6 @@ export const filesFileVersionResource: ResourceDescriptor = {
   ],
   selectColumns: [
     'id',
-    'company_id',
-    'workspace_id',
     'created_at',
     'updated_at',
     'created_by',
@@ -75,9 +74,6 @@ export const filesFileVersionResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: [],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -111,8 +107,8 @@ export const filesFileResource: ResourceDescriptor = {
   softDelete: true,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
@@ -132,8 +128,6 @@ export const filesFileResource: ResourceDescriptor = {
   ],
   selectColumns: [
     'id',
-    'company_id',
-    'workspace_id',
     'created_at',
     'updated_at',
     'created_by',
@@ -160,9 +154,6 @@ export const filesFileResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: [],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -245,20 +236,20 @@ export const filesFoldersAction: ActionDescriptor = {
   validators: { query: FilesFoldersQuery },
 };
 
-/** Search files — `GET files/search`. */
+/** Search files — `POST files/search`. */
 export const filesSearchAction: ActionDescriptor = {
   id: 'platform.files.search-files',
   service: 'platform',
   module: 'files',
   name: 'search-files',
-  method: 'GET',
+  method: 'POST',
   on: 'module',
   handler: 'files.searchFiles',
   permission: 'platform.files',
   public: false,
   product: null,
   status: 200,
-  validators: {},
+  validators: { body: FilesSearchBody },
 };
 
 /** Storage statistics — `GET files/stats`. */
@@ -309,24 +300,24 @@ export const filesUploadAction: ActionDescriptor = {
   validators: { body: FilesUploadBody },
 };
 
-/** Get presigned upload URL — `GET files/upload-url`. */
+/** Get presigned upload URL — `POST files/upload-url`. */
 export const filesUploadUrlAction: ActionDescriptor = {
   id: 'platform.files.get-presigned-upload-url',
   service: 'platform',
   module: 'files',
   name: 'get-presigned-upload-url',
-  method: 'GET',
+  method: 'POST',
   on: 'module',
   handler: 'files.getPresignedUploadUrl',
   permission: 'platform.files',
   public: false,
   product: null,
   status: 200,
-  validators: { query: FilesUploadUrlQuery },
+  validators: { body: FilesUploadUrlBody },
 };
 
 /** Delete file — `DELETE files/{file_id}`. */
-export const filesDeleteAction: ActionDescriptor = {
+export const filesDestroyAction: ActionDescriptor = {
   id: 'platform.files.delete-file',
   service: 'platform',
   module: 'files',
@@ -342,7 +333,7 @@ export const filesDeleteAction: ActionDescriptor = {
 };
 
 /** Get file metadata — `GET files/{file_id}`. */
-export const filesGetAction: ActionDescriptor = {
+export const filesRetrieveAction: ActionDescriptor = {
   id: 'platform.files.get-file-metadata',
   service: 'platform',
   module: 'files',
@@ -358,7 +349,7 @@ export const filesGetAction: ActionDescriptor = {
 };
 
 /** Update file metadata — `PATCH files/{file_id}`. */
-export const filesPatchAction: ActionDescriptor = {
+export const filesPartialUpdateAction: ActionDescriptor = {
   id: 'platform.files.update-file-metadata',
   service: 'platform',
   module: 'files',
@@ -370,7 +361,7 @@ export const filesPatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: FilesPatchBody },
+  validators: { body: FilesPartialUpdateBody },
 };
 
 /** Download file content — `GET files/{file_id}/content`. */
@@ -508,14 +499,14 @@ export function router(rt: Runtime): Router {
   r.post('/files/batch/read', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesBatchReadAction.permission), rt.idempotent, rt.action(filesBatchReadAction));
   r.post('/files/batch/update', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesBatchUpdateAction.permission), rt.idempotent, rt.action(filesBatchUpdateAction));
   r.get('/files/folders', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesFoldersAction.permission), rt.action(filesFoldersAction));
-  r.get('/files/search', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesSearchAction.permission), rt.action(filesSearchAction));
+  r.post('/files/search', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesSearchAction.permission), rt.idempotent, rt.action(filesSearchAction));
   r.get('/files/stats', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesStatsAction.permission), rt.action(filesStatsAction));
   r.get('/files/trash', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesTrashAction.permission), rt.action(filesTrashAction));
   r.post('/files/upload', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesUploadAction.permission), rt.idempotent, rt.action(filesUploadAction));
-  r.get('/files/upload-url', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesUploadUrlAction.permission), rt.action(filesUploadUrlAction));
-  r.get('/files/:file_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesGetAction.permission), rt.action(filesGetAction));
-  r.patch('/files/:file_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesPatchAction.permission), rt.action(filesPatchAction));
-  r.delete('/files/:file_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesDeleteAction.permission), rt.action(filesDeleteAction));
+  r.post('/files/upload-url', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesUploadUrlAction.permission), rt.idempotent, rt.action(filesUploadUrlAction));
+  r.get('/files/:file_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesRetrieveAction.permission), rt.action(filesRetrieveAction));
+  r.patch('/files/:file_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesPartialUpdateAction.permission), rt.action(filesPartialUpdateAction));
+  r.delete('/files/:file_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesDestroyAction.permission), rt.action(filesDestroyAction));
   r.get('/files/:file_id/content', rt.optionalAuth, rt.action(filesContentAction));
   r.post('/files/:file_id/restore', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesRestoreAction.permission), rt.idempotent, rt.action(filesRestoreAction));
   r.post('/files/:file_id/signed-url', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(filesSignedUrlAction.permission), rt.idempotent, rt.action(filesSignedUrlAction));

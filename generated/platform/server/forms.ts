@@ -7,7 +7,7 @@ import {
   FormsFormListQuery,
   FormsFormPartialUpdate,
   FormsFormUpdate,
-  FormsQuery,
+  FormsRetrieveQuery,
   FormsSubmissionsExportQuery,
   FormsSubmissionsQuery,
 } from '../validators/forms.ts';
@@ -27,21 +27,19 @@ export const formsFormResource: ResourceDescriptor = {
   softDelete: false,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
     { name: 'name', column: 'name', type: 'string', system: false, readOnly: false, writeOnly: false },
     { name: 'object_type_id', column: 'object_type_id', type: 'string', system: false, readOnly: false, writeOnly: false },
-    { name: 'fields', column: 'fields', type: 'json', system: false, readOnly: false, writeOnly: false },
-    { name: 'settings', column: 'settings', type: 'json', system: false, readOnly: false, writeOnly: false },
-    { name: 'status', column: 'status', type: 'string', system: false, readOnly: false, writeOnly: false },
+    { name: 'fields', column: 'fields', type: 'json', system: false, readOnly: false, writeOnly: false, default: [] },
+    { name: 'settings', column: 'settings', type: 'json', system: false, readOnly: false, writeOnly: false, default: {} },
+    { name: 'status', column: 'status', type: 'string', system: false, readOnly: false, writeOnly: false, default: 'active' },
   ],
   selectColumns: [
     'id',
-    'company_id',
-    'workspace_id',
     'created_at',
     'updated_at',
     'created_by',
@@ -60,9 +58,6 @@ export const formsFormResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: [],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -73,28 +68,13 @@ export const formsFormResource: ResourceDescriptor = {
     change: 'forms.forms.change',
     delete: 'forms.forms.delete',
   },
+  listShape: 'array',
   validators: {
     create: FormsFormCreate,
     update: FormsFormUpdate,
     partialUpdate: FormsFormPartialUpdate,
     listQuery: FormsFormListQuery,
   },
-};
-
-/** Get public form — `GET forms/{form_id}`. */
-export const formsAction: ActionDescriptor = {
-  id: 'platform.forms.get-public-form',
-  service: 'platform',
-  module: 'forms',
-  name: 'get-public-form',
-  method: 'GET',
-  on: 'module',
-  handler: 'forms.getPublicForm',
-  permission: null,
-  public: true,
-  product: null,
-  status: 200,
-  validators: { query: FormsQuery },
 };
 
 /** Get form analytics — `GET forms/{form_id}/analytics`. */
@@ -125,7 +105,7 @@ export const formsDuplicateAction: ActionDescriptor = {
   permission: 'platform.write',
   public: false,
   product: null,
-  status: 200,
+  status: 201,
   validators: {},
 };
 
@@ -177,12 +157,28 @@ export const formsSubmitAction: ActionDescriptor = {
   validators: {},
 };
 
+/** Get public form — `GET forms/{id}`. */
+export const formsRetrieveAction: ActionDescriptor = {
+  id: 'platform.forms.get-public-form',
+  service: 'platform',
+  module: 'forms',
+  name: 'get-public-form',
+  method: 'GET',
+  on: 'module',
+  handler: 'forms.getPublicForm',
+  permission: null,
+  public: true,
+  product: null,
+  status: 200,
+  validators: { query: FormsRetrieveQuery },
+};
+
 /** The Forms endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
   r.get('/forms', rt.authenticate, rt.tenant(formsFormResource), rt.permit(formsFormResource.permissions.view), rt.crud.list(formsFormResource));
   r.post('/forms', rt.authenticate, rt.tenant(formsFormResource), rt.permit(formsFormResource.permissions.add), rt.idempotent, rt.crud.create(formsFormResource));
-  r.get('/forms/:form_id', rt.optionalAuth, rt.action(formsAction));
+  r.get('/forms/:id', rt.optionalAuth, rt.action(formsRetrieveAction));
   r.patch('/forms/:id', rt.authenticate, rt.tenant(formsFormResource), rt.permit(formsFormResource.permissions.change), rt.crud.partialUpdate(formsFormResource));
   r.delete('/forms/:id', rt.authenticate, rt.tenant(formsFormResource), rt.permit(formsFormResource.permissions.delete), rt.crud.destroy(formsFormResource));
   r.get('/forms/:form_id/analytics', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(formsAnalyticsAction.permission), rt.action(formsAnalyticsAction));

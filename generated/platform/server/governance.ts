@@ -2,10 +2,10 @@
 import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
-import { GovernancePatchBody, PoliciesSimulateBody } from '../validators/governance.ts';
+import { GovernancePartialUpdateBody, PoliciesSimulateBody } from '../validators/governance.ts';
 
 /** Get governance settings — `GET governance`. */
-export const governanceGetAction: ActionDescriptor = {
+export const governanceRetrieveAction: ActionDescriptor = {
   id: 'platform.governance.get-governance-settings',
   service: 'platform',
   module: 'governance',
@@ -21,7 +21,7 @@ export const governanceGetAction: ActionDescriptor = {
 };
 
 /** Update governance settings — `PATCH governance`. */
-export const governancePatchAction: ActionDescriptor = {
+export const governancePartialUpdateAction: ActionDescriptor = {
   id: 'platform.governance.update-governance-settings',
   service: 'platform',
   module: 'governance',
@@ -33,7 +33,7 @@ export const governancePatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: GovernancePatchBody },
+  validators: { body: GovernancePartialUpdateBody },
 };
 
 /** Simulate RLS policy — `POST policies/simulate`. */
@@ -55,8 +55,8 @@ export const policiesSimulateAction: ActionDescriptor = {
 /** The Governance endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.get('/governance', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(governanceGetAction.permission), rt.action(governanceGetAction));
-  r.patch('/governance', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(governancePatchAction.permission), rt.action(governancePatchAction));
+  r.get('/governance', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(governanceRetrieveAction.permission), rt.action(governanceRetrieveAction));
+  r.patch('/governance', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(governancePartialUpdateAction.permission), rt.action(governancePartialUpdateAction));
   r.post('/policies/simulate', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(policiesSimulateAction.permission), rt.idempotent, rt.action(policiesSimulateAction));
   return r;
 }

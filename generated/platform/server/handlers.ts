@@ -36,12 +36,15 @@ import type {
 import type {
   AnalyticsEngineQuery,
   AnalyticsQuery,
-  ReportsFunnelQuery,
-  ReportsLeaderboardQuery,
-  ReportsPipelineQuery,
-  ReportsTimeseriesQuery,
+  ReportsFunnelBody,
+  ReportsLeaderboardBody,
+  ReportsPipelineBody,
+  ReportsTimeseriesBody,
 } from '../validators/analytics.ts';
-import type { ObjectsAssociationsGetQuery, ObjectsAssociationsPostBody } from '../validators/associations.ts';
+import type {
+  ObjectsAssociationsCreateBody,
+  ObjectsAssociationsRetrieveQuery,
+} from '../validators/associations.ts';
 import type { AuditLogsQuery } from '../validators/audit-logs.ts';
 import type {
   AuthForgotPasswordBody,
@@ -54,9 +57,9 @@ import type {
   AuthRefreshBody,
   AuthResetPasswordBody,
   AuthSignupBody,
-  AuthUserPatchBody,
-  AuthVerifyGetQuery,
-  AuthVerifyPostBody,
+  AuthUserPartialUpdateBody,
+  AuthVerifyCreateBody,
+  AuthVerifyRetrieveQuery,
 } from '../validators/auth.ts';
 import type {
   AuthMfaChallengeBody,
@@ -65,8 +68,9 @@ import type {
   AuthMfaRecoverBody,
   AuthMfaVerifyBody,
 } from '../validators/auth-mfa.ts';
-import type { AuthNotificationsPreferencesPatchBody } from '../validators/auth-notifications.ts';
+import type { AuthNotificationsPreferencesPartialUpdateBody } from '../validators/auth-notifications.ts';
 import type {
+  AuthPasskeysAuthenticateBeginBody,
   AuthPasskeysAuthenticateCompleteBody,
   AuthPasskeysRegisterCompleteBody,
 } from '../validators/auth-passkeys.ts';
@@ -74,12 +78,15 @@ import type { AuthSessionsSessionListQuery } from '../validators/auth-sessions.t
 import type { AuthOauthQuery } from '../validators/auth-sso.ts';
 import type { AutomationsRunsQuery, AutomationsTriggerBody } from '../validators/automations.ts';
 import type {
-  ObjectsCommentsGetQuery,
-  ObjectsCommentsPatchBody,
-  ObjectsCommentsPostBody,
+  ObjectsCommentsCreateBody,
+  ObjectsCommentsPartialUpdateBody,
+  ObjectsCommentsRetrieveQuery,
 } from '../validators/comments.ts';
-import type { DashboardsWidgetsPatchBody, DashboardsWidgetsPostBody } from '../validators/dashboards.ts';
-import type { DataExportPostBody, DataImportBody } from '../validators/data.ts';
+import type {
+  DashboardsWidgetsCreateBody,
+  DashboardsWidgetsPartialUpdateBody,
+} from '../validators/dashboards.ts';
+import type { DataExportCreateBody, DataImportBody } from '../validators/data.ts';
 import type { EmailSendBody } from '../validators/email.ts';
 import type { ErrorsReportBody, EventsBody, EventsListQuery } from '../validators/events.ts';
 import type {
@@ -88,40 +95,48 @@ import type {
   FilesBatchUpdateBody,
   FilesContentQuery,
   FilesFoldersQuery,
-  FilesPatchBody,
+  FilesPartialUpdateBody,
+  FilesSearchBody,
   FilesSignedUrlBody,
   FilesTrashQuery,
   FilesUploadBody,
   FilesUploadPutBody,
-  FilesUploadUrlQuery,
+  FilesUploadUrlBody,
   FilesVariantsQuery,
 } from '../validators/files.ts';
-import type { FormsQuery, FormsSubmissionsExportQuery, FormsSubmissionsQuery } from '../validators/forms.ts';
+import type {
+  FormsRetrieveQuery,
+  FormsSubmissionsExportQuery,
+  FormsSubmissionsQuery,
+} from '../validators/forms.ts';
 import type { FunctionsExecuteBody, FunctionsLogsQuery } from '../validators/functions.ts';
-import type { GovernancePatchBody, PoliciesSimulateBody } from '../validators/governance.ts';
+import type { GovernancePartialUpdateBody, PoliciesSimulateBody } from '../validators/governance.ts';
 import type { IntegrationsLogsQuery } from '../validators/integrations.ts';
-import type { KeysApiKeyCreate, KeysApiKeyPartialUpdate, KeysRotateBody } from '../validators/keys.ts';
+import type { KeysApiKeyPartialUpdate, KeysCreateBody, KeysRotateBody } from '../validators/keys.ts';
 import type {
   ObjectTypesObjectTypeCreate,
   ObjectTypesObjectTypePartialUpdate,
-  ObjectTypesPropertiesPatchBody,
-  ObjectTypesPropertiesPostBody,
+  ObjectTypesPropertiesCreateBody,
+  ObjectTypesPropertiesPartialUpdateBody,
 } from '../validators/object-types.ts';
 import type {
   ObjectsAggregateBody,
   ObjectsBatchCreateBody,
   ObjectsBatchReadBody,
   ObjectsBatchUpdateBody,
-  ObjectsDeleteQuery,
+  ObjectsCreateBody,
+  ObjectsDestroyQuery,
   ObjectsListQuery,
-  ObjectsPatchBody,
-  ObjectsPostBody,
+  ObjectsPartialUpdateBody,
   ObjectsSearchBody,
   ObjectsTrashQuery,
   ObjectsVersionsQuery,
 } from '../validators/objects.ts';
-import type { DlqGetQuery, RealtimeQuery, SqlBody } from '../validators/operations.ts';
-import type { ObjectTypesPoliciesPatchBody, ObjectTypesPoliciesPostBody } from '../validators/policies.ts';
+import type { DlqRetrieveQuery, RealtimeQuery, SqlBody } from '../validators/operations.ts';
+import type {
+  ObjectTypesPoliciesCreateBody,
+  ObjectTypesPoliciesPartialUpdateBody,
+} from '../validators/policies.ts';
 import type {
   AuthPortalForgotPasswordBody,
   AuthPortalIdentifyBody,
@@ -136,19 +151,20 @@ import type {
 } from '../validators/portal.ts';
 import type { RolesAssignBody, RolesPermissionsBody } from '../validators/roles.ts';
 import type { SavedReportsExportQuery } from '../validators/saved-reports.ts';
-import type { BrandingPatchBody } from '../validators/settings.ts';
+import type { BrandingPartialUpdateBody } from '../validators/settings.ts';
 import type { ShortUrlsShortUrlCreate } from '../validators/short-urls.ts';
+import type { TenantsLookupBody } from '../validators/tenants.ts';
 import type { UsersUserCreate, UsersUserPartialUpdate } from '../validators/users.ts';
-import type { ObjectTypesViewsPatchBody, ObjectTypesViewsPostBody } from '../validators/views.ts';
+import type { ObjectTypesViewsCreateBody, ObjectTypesViewsPartialUpdateBody } from '../validators/views.ts';
 import type {
-  WebhookDeliveriesQuery,
+  WebhookDeliveriesListQuery,
   WebhooksReplayBody,
   WebhooksWebhookCreate,
 } from '../validators/webhooks.ts';
 import type {
-  ObjectTypesWorkflowsDeleteQuery,
-  ObjectTypesWorkflowsPatchBody,
-  ObjectTypesWorkflowsPostBody,
+  ObjectTypesWorkflowsCreateBody,
+  ObjectTypesWorkflowsDestroyQuery,
+  ObjectTypesWorkflowsPartialUpdateBody,
   ObjectsApproveBody,
   ObjectsRejectBody,
 } from '../validators/workflows.ts';
@@ -238,22 +254,22 @@ export interface PlatformHandlers {
   'ai.vectorSimilaritySearch': ActionHandler<z.output<typeof AiSearchBody>, Record<string, unknown>>;
   /** `GET analytics/engine` */
   'analytics.analyticsEngineQuery': ActionHandler<unknown, z.output<typeof AnalyticsEngineQuery>>;
-  /** `GET reports/funnel` */
-  'analytics.funnelReport': ActionHandler<unknown, z.output<typeof ReportsFunnelQuery>>;
+  /** `POST reports/funnel` */
+  'analytics.funnelReport': ActionHandler<z.output<typeof ReportsFunnelBody>, Record<string, unknown>>;
   /** `GET analytics` */
   'analytics.getTenantAnalytics': ActionHandler<unknown, z.output<typeof AnalyticsQuery>>;
-  /** `GET reports/leaderboard` */
-  'analytics.leaderboardReport': ActionHandler<unknown, z.output<typeof ReportsLeaderboardQuery>>;
-  /** `GET reports/pipeline` */
-  'analytics.pipelineReport': ActionHandler<unknown, z.output<typeof ReportsPipelineQuery>>;
-  /** `GET reports/timeseries` */
-  'analytics.timeSeriesReport': ActionHandler<unknown, z.output<typeof ReportsTimeseriesQuery>>;
+  /** `POST reports/leaderboard` */
+  'analytics.leaderboardReport': ActionHandler<z.output<typeof ReportsLeaderboardBody>, Record<string, unknown>>;
+  /** `POST reports/pipeline` */
+  'analytics.pipelineReport': ActionHandler<z.output<typeof ReportsPipelineBody>, Record<string, unknown>>;
+  /** `POST reports/timeseries` */
+  'analytics.timeSeriesReport': ActionHandler<z.output<typeof ReportsTimeseriesBody>, Record<string, unknown>>;
   /** `POST objects/{from_type}/{from_id}/associations/{association_type}/{to_type}/{to_id}` */
-  'associations.createOrUpdateAssociation': ActionHandler<z.output<typeof ObjectsAssociationsPostBody>, Record<string, unknown>>;
+  'associations.createOrUpdateAssociation': ActionHandler<z.output<typeof ObjectsAssociationsCreateBody>, Record<string, unknown>>;
   /** `DELETE objects/{from_type}/{from_id}/associations/{association_type}/{to_type}/{to_id}` */
   'associations.deleteAssociation': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET objects/{type}/{id}/associations` */
-  'associations.listAssociations': ActionHandler<unknown, z.output<typeof ObjectsAssociationsGetQuery>>;
+  'associations.listAssociations': ActionHandler<unknown, z.output<typeof ObjectsAssociationsRetrieveQuery>>;
   /** `GET audit-logs` */
   'audit-logs.listAuditLogs': ActionHandler<unknown, z.output<typeof AuditLogsQuery>>;
   /** `POST auth/mfa/challenge` */
@@ -284,11 +300,11 @@ export interface PlatformHandlers {
   'auth-notifications.markNotificationRead': ActionHandler<unknown, Record<string, unknown>>;
   /** `PATCH auth/notifications/preferences` */
   'auth-notifications.updateNotificationPreferences': ActionHandler<
-    z.output<typeof AuthNotificationsPreferencesPatchBody>,
+    z.output<typeof AuthNotificationsPreferencesPartialUpdateBody>,
     Record<string, unknown>
   >;
   /** `POST auth/passkeys/authenticate/begin` */
-  'auth-passkeys.beginPasskeyAuthentication': ActionHandler<unknown, Record<string, unknown>>;
+  'auth-passkeys.beginPasskeyAuthentication': ActionHandler<z.output<typeof AuthPasskeysAuthenticateBeginBody>, Record<string, unknown>>;
   /** `POST auth/passkeys/register/begin` */
   'auth-passkeys.beginPasskeyRegistration': ActionHandler<unknown, Record<string, unknown>>;
   /** `POST auth/passkeys/authenticate/complete` */
@@ -341,11 +357,11 @@ export interface PlatformHandlers {
   /** `POST auth/signup` */
   'auth.signUp': ActionHandler<z.output<typeof AuthSignupBody>, Record<string, unknown>>;
   /** `PATCH auth/user` */
-  'auth.updateCurrentUser': ActionHandler<z.output<typeof AuthUserPatchBody>, Record<string, unknown>>;
+  'auth.updateCurrentUser': ActionHandler<z.output<typeof AuthUserPartialUpdateBody>, Record<string, unknown>>;
   /** `GET auth/verify` */
-  'auth.verifyEmail': ActionHandler<unknown, z.output<typeof AuthVerifyGetQuery>>;
+  'auth.verifyEmail': ActionHandler<unknown, z.output<typeof AuthVerifyRetrieveQuery>>;
   /** `POST auth/verify` */
-  'auth.verifyEmail2': ActionHandler<z.output<typeof AuthVerifyPostBody>, Record<string, unknown>>;
+  'auth.verifyEmail2': ActionHandler<z.output<typeof AuthVerifyCreateBody>, Record<string, unknown>>;
   /** `POST auth/magic-link/verify` */
   'auth.verifyMagicLink': ActionHandler<z.output<typeof AuthMagicLinkVerifyBody>, Record<string, unknown>>;
   /** `POST auth/otp/verify` */
@@ -357,15 +373,15 @@ export interface PlatformHandlers {
   /** `POST automations/{automation_id}/trigger` */
   'automations.triggerAutomation': ActionHandler<z.output<typeof AutomationsTriggerBody>, Record<string, unknown>>;
   /** `POST objects/{object_type_id}/{object_id}/comments` */
-  'comments.createComment': ActionHandler<z.output<typeof ObjectsCommentsPostBody>, Record<string, unknown>>;
+  'comments.createComment': ActionHandler<z.output<typeof ObjectsCommentsCreateBody>, Record<string, unknown>>;
   /** `DELETE objects/{object_type_id}/{object_id}/comments/{comment_id}` */
   'comments.deleteComment': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET objects/{object_type_id}/{object_id}/comments` */
-  'comments.listComments': ActionHandler<unknown, z.output<typeof ObjectsCommentsGetQuery>>;
+  'comments.listComments': ActionHandler<unknown, z.output<typeof ObjectsCommentsRetrieveQuery>>;
   /** `PATCH objects/{object_type_id}/{object_id}/comments/{comment_id}` */
-  'comments.updateComment': ActionHandler<z.output<typeof ObjectsCommentsPatchBody>, Record<string, unknown>>;
+  'comments.updateComment': ActionHandler<z.output<typeof ObjectsCommentsPartialUpdateBody>, Record<string, unknown>>;
   /** `POST dashboards/{dashboard_id}/widgets` */
-  'dashboards.addWidgetToDashboard': ActionHandler<z.output<typeof DashboardsWidgetsPostBody>, Record<string, unknown>>;
+  'dashboards.addWidgetToDashboard': ActionHandler<z.output<typeof DashboardsWidgetsCreateBody>, Record<string, unknown>>;
   /** `delete` of `dashboards` (handlers:) */
   'dashboards.delete': ActionHandler<unknown, Record<string, unknown>>;
   /** `DELETE dashboards/{dashboard_id}/widgets/{widget_id}` */
@@ -373,13 +389,13 @@ export interface PlatformHandlers {
   /** `GET dashboards/public/{share_token}` */
   'dashboards.getPublicDashboard': ActionHandler<unknown, Record<string, unknown>>;
   /** `PATCH dashboards/{dashboard_id}/widgets/{widget_id}` */
-  'dashboards.updateWidget': ActionHandler<z.output<typeof DashboardsWidgetsPatchBody>, Record<string, unknown>>;
+  'dashboards.updateWidget': ActionHandler<z.output<typeof DashboardsWidgetsPartialUpdateBody>, Record<string, unknown>>;
   /** `GET data/export/{export_id}` */
   'data.downloadExport': ActionHandler<unknown, Record<string, unknown>>;
   /** `POST data/import` */
   'data.importData': ActionHandler<z.output<typeof DataImportBody>, Record<string, unknown>>;
   /** `POST data/export` */
-  'data.startDataExport': ActionHandler<z.output<typeof DataExportPostBody>, Record<string, unknown>>;
+  'data.startDataExport': ActionHandler<z.output<typeof DataExportCreateBody>, Record<string, unknown>>;
   /** `POST email/send` */
   'email.sendEmail': ActionHandler<z.output<typeof EmailSendBody>, Record<string, unknown>>;
   /** `GET events/list` */
@@ -408,8 +424,8 @@ export interface PlatformHandlers {
   'files.getFileMetadata': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET files/{file_id}/variants/{variant}` */
   'files.getImageVariant': ActionHandler<unknown, z.output<typeof FilesVariantsQuery>>;
-  /** `GET files/upload-url` */
-  'files.getPresignedUploadUrl': ActionHandler<unknown, z.output<typeof FilesUploadUrlQuery>>;
+  /** `POST files/upload-url` */
+  'files.getPresignedUploadUrl': ActionHandler<z.output<typeof FilesUploadUrlBody>, Record<string, unknown>>;
   /** `GET files/{file_id}/versions` */
   'files.listFileVersions': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET files/folders` */
@@ -418,12 +434,12 @@ export interface PlatformHandlers {
   'files.listTrashedFiles': ActionHandler<unknown, z.output<typeof FilesTrashQuery>>;
   /** `POST files/{file_id}/restore` */
   'files.restoreDeletedFile': ActionHandler<unknown, Record<string, unknown>>;
-  /** `GET files/search` */
-  'files.searchFiles': ActionHandler<unknown, Record<string, unknown>>;
+  /** `POST files/search` */
+  'files.searchFiles': ActionHandler<z.output<typeof FilesSearchBody>, Record<string, unknown>>;
   /** `GET files/stats` */
   'files.storageStatistics': ActionHandler<unknown, Record<string, unknown>>;
   /** `PATCH files/{file_id}` */
-  'files.updateFileMetadata': ActionHandler<z.output<typeof FilesPatchBody>, Record<string, unknown>>;
+  'files.updateFileMetadata': ActionHandler<z.output<typeof FilesPartialUpdateBody>, Record<string, unknown>>;
   /** `POST files/upload` */
   'files.uploadFile': ActionHandler<z.output<typeof FilesUploadBody>, Record<string, unknown>>;
   /** `POST files/{file_id}/upload-put` */
@@ -434,8 +450,8 @@ export interface PlatformHandlers {
   'forms.exportFormSubmissions': ActionHandler<unknown, z.output<typeof FormsSubmissionsExportQuery>>;
   /** `GET forms/{form_id}/analytics` */
   'forms.getFormAnalytics': ActionHandler<unknown, Record<string, unknown>>;
-  /** `GET forms/{form_id}` */
-  'forms.getPublicForm': ActionHandler<unknown, z.output<typeof FormsQuery>>;
+  /** `GET forms/{id}` */
+  'forms.getPublicForm': ActionHandler<unknown, z.output<typeof FormsRetrieveQuery>>;
   /** `GET forms/{form_id}/submissions` */
   'forms.listFormSubmissions': ActionHandler<unknown, z.output<typeof FormsSubmissionsQuery>>;
   /** `POST forms/{form_id}/submit` */
@@ -449,13 +465,13 @@ export interface PlatformHandlers {
   /** `POST policies/simulate` */
   'governance.simulateRlsPolicy': ActionHandler<z.output<typeof PoliciesSimulateBody>, Record<string, unknown>>;
   /** `PATCH governance` */
-  'governance.updateGovernanceSettings': ActionHandler<z.output<typeof GovernancePatchBody>, Record<string, unknown>>;
+  'governance.updateGovernanceSettings': ActionHandler<z.output<typeof GovernancePartialUpdateBody>, Record<string, unknown>>;
   /** `GET integrations/{integration_id}/logs` */
   'integrations.listSyncLogs': ActionHandler<unknown, z.output<typeof IntegrationsLogsQuery>>;
   /** `POST integrations/{integration_id}/sync` */
   'integrations.syncIntegration': ActionHandler<unknown, Record<string, unknown>>;
-  /** `create` of `keys` (handlers:) */
-  'keys.create': ActionHandler<z.output<typeof KeysApiKeyCreate>, Record<string, unknown>>;
+  /** `POST keys` */
+  'keys.create': ActionHandler<z.output<typeof KeysCreateBody>, Record<string, unknown>>;
   /** `delete` of `keys` (handlers:) */
   'keys.revoke': ActionHandler<unknown, Record<string, unknown>>;
   /** `POST keys/{key_id}/rotate` */
@@ -465,7 +481,7 @@ export interface PlatformHandlers {
   /** `create` of `object-types` (handlers:) */
   'object-types.create': ActionHandler<z.output<typeof ObjectTypesObjectTypeCreate>, Record<string, unknown>>;
   /** `POST object-types/{object_type_id}/properties` */
-  'object-types.createProperty': ActionHandler<z.output<typeof ObjectTypesPropertiesPostBody>, Record<string, unknown>>;
+  'object-types.createProperty': ActionHandler<z.output<typeof ObjectTypesPropertiesCreateBody>, Record<string, unknown>>;
   /** `delete` of `object-types` (handlers:) */
   'object-types.delete': ActionHandler<unknown, Record<string, unknown>>;
   /** `DELETE object-types/{object_type_id}/properties/{property_id}` */
@@ -475,7 +491,7 @@ export interface PlatformHandlers {
   /** `partial_update` of `object-types` (handlers:) */
   'object-types.update': ActionHandler<z.output<typeof ObjectTypesObjectTypePartialUpdate>, Record<string, unknown>>;
   /** `PATCH object-types/{object_type_id}/properties/{property_id}` */
-  'object-types.updateProperty': ActionHandler<z.output<typeof ObjectTypesPropertiesPatchBody>, Record<string, unknown>>;
+  'object-types.updateProperty': ActionHandler<z.output<typeof ObjectTypesPropertiesPartialUpdateBody>, Record<string, unknown>>;
   /** `POST objects/{object_type_id}/aggregate` */
   'objects.aggregateObjects': ActionHandler<z.output<typeof ObjectsAggregateBody>, Record<string, unknown>>;
   /** `POST objects/{object_type_id}/batch/create` */
@@ -485,9 +501,9 @@ export interface PlatformHandlers {
   /** `POST objects/{object_type_id}/batch/update` */
   'objects.batchUpdateObjects': ActionHandler<z.output<typeof ObjectsBatchUpdateBody>, Record<string, unknown>>;
   /** `POST objects/{object_type_id}` */
-  'objects.createObject': ActionHandler<z.output<typeof ObjectsPostBody>, Record<string, unknown>>;
+  'objects.createObject': ActionHandler<z.output<typeof ObjectsCreateBody>, Record<string, unknown>>;
   /** `DELETE objects/{object_type_id}/{object_id}` */
-  'objects.deleteObject': ActionHandler<unknown, z.output<typeof ObjectsDeleteQuery>>;
+  'objects.deleteObject': ActionHandler<unknown, z.output<typeof ObjectsDestroyQuery>>;
   /** `GET objects/{object_type_id}/{object_id}` */
   'objects.getObject': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET objects/{object_type_id}/{object_id}/versions` */
@@ -501,7 +517,7 @@ export interface PlatformHandlers {
   /** `POST objects/{object_type_id}/search` */
   'objects.searchObjects': ActionHandler<z.output<typeof ObjectsSearchBody>, Record<string, unknown>>;
   /** `PATCH objects/{object_type_id}/{object_id}` */
-  'objects.updateObject': ActionHandler<z.output<typeof ObjectsPatchBody>, Record<string, unknown>>;
+  'objects.updateObject': ActionHandler<z.output<typeof ObjectsPartialUpdateBody>, Record<string, unknown>>;
   /** `DELETE dlq/{msg_id}` */
   'operations.discardDlqMessage': ActionHandler<unknown, Record<string, unknown>>;
   /** `POST sql` */
@@ -509,19 +525,19 @@ export interface PlatformHandlers {
   /** `GET realtime/stats` */
   'operations.getRealtimeStats': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET dlq` */
-  'operations.listDlqMessages': ActionHandler<unknown, z.output<typeof DlqGetQuery>>;
+  'operations.listDlqMessages': ActionHandler<unknown, z.output<typeof DlqRetrieveQuery>>;
   /** `POST dlq/{msg_id}/retry` */
   'operations.retryDlqMessage': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET realtime` */
   'operations.websocketUpgrade': ActionHandler<unknown, z.output<typeof RealtimeQuery>>;
   /** `POST object-types/{object_type_id}/policies` */
-  'policies.createAccessPolicy': ActionHandler<z.output<typeof ObjectTypesPoliciesPostBody>, Record<string, unknown>>;
+  'policies.createAccessPolicy': ActionHandler<z.output<typeof ObjectTypesPoliciesCreateBody>, Record<string, unknown>>;
   /** `DELETE object-types/{object_type_id}/policies/{policy_id}` */
   'policies.deleteAccessPolicy': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET object-types/{object_type_id}/policies` */
   'policies.listAccessPolicies': ActionHandler<unknown, Record<string, unknown>>;
   /** `PATCH object-types/{object_type_id}/policies/{policy_id}` */
-  'policies.updateAccessPolicy': ActionHandler<z.output<typeof ObjectTypesPoliciesPatchBody>, Record<string, unknown>>;
+  'policies.updateAccessPolicy': ActionHandler<z.output<typeof ObjectTypesPoliciesPartialUpdateBody>, Record<string, unknown>>;
   /** `POST auth/portal-identify` */
   'portal.identifyTenantByEmail': ActionHandler<z.output<typeof AuthPortalIdentifyBody>, Record<string, unknown>>;
   /** `POST auth/portal-login` */
@@ -563,15 +579,17 @@ export interface PlatformHandlers {
   /** `PATCH auth-config` */
   'settings.updateAuthConfig': ActionHandler<unknown, Record<string, unknown>>;
   /** `PATCH branding` */
-  'settings.updateBranding': ActionHandler<z.output<typeof BrandingPatchBody>, Record<string, unknown>>;
+  'settings.updateBranding': ActionHandler<z.output<typeof BrandingPartialUpdateBody>, Record<string, unknown>>;
   /** `create` of `short-urls` (handlers:) */
   'short-urls.create': ActionHandler<z.output<typeof ShortUrlsShortUrlCreate>, Record<string, unknown>>;
+  /** `delete` of `short-urls` (handlers:) */
+  'short-urls.remove': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET tenant-config` */
   'tenants.getTenantConfig': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET usage` */
   'tenants.getTenantUsage': ActionHandler<unknown, Record<string, unknown>>;
-  /** `GET tenants/lookup` */
-  'tenants.lookupTenantsByEmail': ActionHandler<unknown, Record<string, unknown>>;
+  /** `POST tenants/lookup` */
+  'tenants.lookupTenantsByEmail': ActionHandler<z.output<typeof TenantsLookupBody>, Record<string, unknown>>;
   /** `create` of `users` (handlers:) */
   'users.create': ActionHandler<z.output<typeof UsersUserCreate>, Record<string, unknown>>;
   /** `delete` of `users` (handlers:) */
@@ -583,19 +601,19 @@ export interface PlatformHandlers {
   /** `partial_update` of `users` (handlers:) */
   'users.update': ActionHandler<z.output<typeof UsersUserPartialUpdate>, Record<string, unknown>>;
   /** `POST object-types/{object_type_id}/views` */
-  'views.createSavedView': ActionHandler<z.output<typeof ObjectTypesViewsPostBody>, Record<string, unknown>>;
+  'views.createSavedView': ActionHandler<z.output<typeof ObjectTypesViewsCreateBody>, Record<string, unknown>>;
   /** `DELETE object-types/{object_type_id}/views/{view_id}` */
   'views.deleteSavedView': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET object-types/{object_type_id}/views` */
   'views.listSavedViews': ActionHandler<unknown, Record<string, unknown>>;
   /** `PATCH object-types/{object_type_id}/views/{view_id}` */
-  'views.updateSavedView': ActionHandler<z.output<typeof ObjectTypesViewsPatchBody>, Record<string, unknown>>;
+  'views.updateSavedView': ActionHandler<z.output<typeof ObjectTypesViewsPartialUpdateBody>, Record<string, unknown>>;
   /** `create` of `webhooks` (handlers:) */
   'webhooks.create': ActionHandler<z.output<typeof WebhooksWebhookCreate>, Record<string, unknown>>;
   /** `delete` of `webhooks` (handlers:) */
   'webhooks.delete': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET webhook-deliveries` */
-  'webhooks.listWebhookDeliveries': ActionHandler<unknown, z.output<typeof WebhookDeliveriesQuery>>;
+  'webhooks.listWebhookDeliveries': ActionHandler<unknown, z.output<typeof WebhookDeliveriesListQuery>>;
   /** `POST webhooks/{webhook_id}/replay` */
   'webhooks.replayWebhook': ActionHandler<z.output<typeof WebhooksReplayBody>, Record<string, unknown>>;
   /** `POST webhook-deliveries/{delivery_id}/retry` */
@@ -607,9 +625,9 @@ export interface PlatformHandlers {
   /** `POST objects/{object_type_id}/{object_id}/approve` */
   'workflows.approveObject': ActionHandler<z.output<typeof ObjectsApproveBody>, Record<string, unknown>>;
   /** `POST object-types/{object_type_id}/workflows` */
-  'workflows.createWorkflow': ActionHandler<z.output<typeof ObjectTypesWorkflowsPostBody>, Record<string, unknown>>;
+  'workflows.createWorkflow': ActionHandler<z.output<typeof ObjectTypesWorkflowsCreateBody>, Record<string, unknown>>;
   /** `DELETE object-types/{object_type_id}/workflows/{workflow_id}` */
-  'workflows.deleteWorkflow': ActionHandler<unknown, z.output<typeof ObjectTypesWorkflowsDeleteQuery>>;
+  'workflows.deleteWorkflow': ActionHandler<unknown, z.output<typeof ObjectTypesWorkflowsDestroyQuery>>;
   /** `GET objects/{object_type_id}/{object_id}/workflow-status` */
   'workflows.getWorkflowStatus': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET object-types/{object_type_id}/workflows` */
@@ -619,7 +637,7 @@ export interface PlatformHandlers {
   /** `POST objects/{object_type_id}/{object_id}/submit-for-review` */
   'workflows.submitForReview': ActionHandler<unknown, Record<string, unknown>>;
   /** `PATCH object-types/{object_type_id}/workflows/{workflow_id}` */
-  'workflows.updateWorkflow': ActionHandler<z.output<typeof ObjectTypesWorkflowsPatchBody>, Record<string, unknown>>;
+  'workflows.updateWorkflow': ActionHandler<z.output<typeof ObjectTypesWorkflowsPartialUpdateBody>, Record<string, unknown>>;
 }
 
 export type PlatformHandlerName = keyof PlatformHandlers;

@@ -7,6 +7,7 @@ import {
   KeysApiKeyListQuery,
   KeysApiKeyPartialUpdate,
   KeysApiKeyUpdate,
+  KeysCreateBody,
   KeysRotateBody,
 } from '../validators/keys.ts';
 
@@ -25,8 +26,8 @@ export const keysApiKeyResource: ResourceDescriptor = {
   softDelete: false,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
@@ -42,8 +43,6 @@ export const keysApiKeyResource: ResourceDescriptor = {
   ],
   selectColumns: [
     'id',
-    'company_id',
-    'workspace_id',
     'created_at',
     'updated_at',
     'created_by',
@@ -68,9 +67,6 @@ export const keysApiKeyResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: ['label'],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -81,13 +77,30 @@ export const keysApiKeyResource: ResourceDescriptor = {
     change: 'keys.api-keys.change',
     delete: 'keys.api-keys.delete',
   },
-  handlers: { create: 'keys.create', delete: 'keys.revoke', partial_update: 'keys.update' },
+  handlers: { delete: 'keys.revoke', partial_update: 'keys.update' },
+  listShape: 'array',
   validators: {
     create: KeysApiKeyCreate,
     update: KeysApiKeyUpdate,
     partialUpdate: KeysApiKeyPartialUpdate,
     listQuery: KeysApiKeyListQuery,
   },
+};
+
+/** Create API key — `POST keys`. */
+export const keysCreateAction: ActionDescriptor = {
+  id: 'platform.keys.create-api-key',
+  service: 'platform',
+  module: 'keys',
+  name: 'create-api-key',
+  method: 'POST',
+  on: 'module',
+  handler: 'keys.create',
+  permission: 'platform.admin',
+  public: false,
+  product: null,
+  status: 201,
+  validators: { body: KeysCreateBody },
 };
 
 /** Rotate API key — `POST keys/{key_id}/rotate`. */
@@ -110,7 +123,7 @@ export const keysRotateAction: ActionDescriptor = {
 export function router(rt: Runtime): Router {
   const r = Router();
   r.get('/keys', rt.authenticate, rt.tenant(keysApiKeyResource), rt.permit(keysApiKeyResource.permissions.view), rt.crud.list(keysApiKeyResource));
-  r.post('/keys', rt.authenticate, rt.tenant(keysApiKeyResource), rt.permit(keysApiKeyResource.permissions.add), rt.idempotent, rt.crud.handler(keysApiKeyResource, 'create'));
+  r.post('/keys', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(keysCreateAction.permission), rt.idempotent, rt.action(keysCreateAction));
   r.patch('/keys/:id', rt.authenticate, rt.tenant(keysApiKeyResource), rt.permit(keysApiKeyResource.permissions.change), rt.crud.handler(keysApiKeyResource, 'partial_update'));
   r.delete('/keys/:id', rt.authenticate, rt.tenant(keysApiKeyResource), rt.permit(keysApiKeyResource.permissions.delete), rt.crud.handler(keysApiKeyResource, 'delete'));
   r.post('/keys/:key_id/rotate', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(keysRotateAction.permission), rt.idempotent, rt.action(keysRotateAction));

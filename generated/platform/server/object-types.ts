@@ -7,8 +7,8 @@ import {
   ObjectTypesObjectTypeListQuery,
   ObjectTypesObjectTypePartialUpdate,
   ObjectTypesObjectTypeUpdate,
-  ObjectTypesPropertiesPatchBody,
-  ObjectTypesPropertiesPostBody,
+  ObjectTypesPropertiesCreateBody,
+  ObjectTypesPropertiesPartialUpdateBody,
   ObjectTypesPropertyCreate,
   ObjectTypesPropertyListQuery,
   ObjectTypesPropertyPartialUpdate,
@@ -30,24 +30,15 @@ export const objectTypesObjectTypeResource: ResourceDescriptor = {
   softDelete: false,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
     { name: 'name', column: 'name', type: 'string', system: false, readOnly: false, writeOnly: false },
     { name: 'display_name', column: 'display_name', type: 'string', system: false, readOnly: false, writeOnly: false },
   ],
-  selectColumns: [
-    'id',
-    'company_id',
-    'workspace_id',
-    'created_at',
-    'updated_at',
-    'created_by',
-    'name',
-    'display_name',
-  ],
+  selectColumns: ['id', 'created_at', 'updated_at', 'created_by', 'name', 'display_name'],
   filters: {
     created_at__gt: { column: 'created_at', op: 'gt', type: 'datetime' },
     created_at__gte: { column: 'created_at', op: 'gte', type: 'datetime' },
@@ -57,9 +48,6 @@ export const objectTypesObjectTypeResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: ['name'],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -75,6 +63,7 @@ export const objectTypesObjectTypeResource: ResourceDescriptor = {
     delete: 'object-types.delete',
     partial_update: 'object-types.update',
   },
+  listShape: 'array',
   validators: {
     create: ObjectTypesObjectTypeCreate,
     update: ObjectTypesObjectTypeUpdate,
@@ -98,8 +87,8 @@ export const objectTypesPropertyResource: ResourceDescriptor = {
   softDelete: false,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
@@ -116,8 +105,6 @@ export const objectTypesPropertyResource: ResourceDescriptor = {
   ],
   selectColumns: [
     'id',
-    'company_id',
-    'workspace_id',
     'created_at',
     'updated_at',
     'created_by',
@@ -141,9 +128,6 @@ export const objectTypesPropertyResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: [],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -163,7 +147,7 @@ export const objectTypesPropertyResource: ResourceDescriptor = {
 };
 
 /** List properties — `GET object-types/{object_type_id}/properties`. */
-export const objectTypesPropertiesGetAction: ActionDescriptor = {
+export const objectTypesPropertiesListAction: ActionDescriptor = {
   id: 'platform.object-types.list-properties',
   service: 'platform',
   module: 'object-types',
@@ -179,7 +163,7 @@ export const objectTypesPropertiesGetAction: ActionDescriptor = {
 };
 
 /** Create property — `POST object-types/{object_type_id}/properties`. */
-export const objectTypesPropertiesPostAction: ActionDescriptor = {
+export const objectTypesPropertiesCreateAction: ActionDescriptor = {
   id: 'platform.object-types.create-property',
   service: 'platform',
   module: 'object-types',
@@ -191,11 +175,11 @@ export const objectTypesPropertiesPostAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 201,
-  validators: { body: ObjectTypesPropertiesPostBody },
+  validators: { body: ObjectTypesPropertiesCreateBody },
 };
 
 /** Delete property — `DELETE object-types/{object_type_id}/properties/{property_id}`. */
-export const objectTypesPropertiesDeleteAction: ActionDescriptor = {
+export const objectTypesPropertiesDestroyAction: ActionDescriptor = {
   id: 'platform.object-types.delete-property',
   service: 'platform',
   module: 'object-types',
@@ -211,7 +195,7 @@ export const objectTypesPropertiesDeleteAction: ActionDescriptor = {
 };
 
 /** Update property — `PATCH object-types/{object_type_id}/properties/{property_id}`. */
-export const objectTypesPropertiesPatchAction: ActionDescriptor = {
+export const objectTypesPropertiesPartialUpdateAction: ActionDescriptor = {
   id: 'platform.object-types.update-property',
   service: 'platform',
   module: 'object-types',
@@ -223,7 +207,7 @@ export const objectTypesPropertiesPatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: ObjectTypesPropertiesPatchBody },
+  validators: { body: ObjectTypesPropertiesPartialUpdateBody },
 };
 
 /** The Object Types endpoints, static paths before parameters. */
@@ -234,9 +218,9 @@ export function router(rt: Runtime): Router {
   r.get('/object-types/:id', rt.authenticate, rt.tenant(objectTypesObjectTypeResource), rt.permit(objectTypesObjectTypeResource.permissions.view), rt.crud.retrieve(objectTypesObjectTypeResource));
   r.patch('/object-types/:id', rt.authenticate, rt.tenant(objectTypesObjectTypeResource), rt.permit(objectTypesObjectTypeResource.permissions.change), rt.crud.handler(objectTypesObjectTypeResource, 'partial_update'));
   r.delete('/object-types/:id', rt.authenticate, rt.tenant(objectTypesObjectTypeResource), rt.permit(objectTypesObjectTypeResource.permissions.delete), rt.crud.handler(objectTypesObjectTypeResource, 'delete'));
-  r.get('/object-types/:object_type_id/properties', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPropertiesGetAction.permission), rt.action(objectTypesPropertiesGetAction));
-  r.post('/object-types/:object_type_id/properties', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPropertiesPostAction.permission), rt.idempotent, rt.action(objectTypesPropertiesPostAction));
-  r.patch('/object-types/:object_type_id/properties/:property_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPropertiesPatchAction.permission), rt.action(objectTypesPropertiesPatchAction));
-  r.delete('/object-types/:object_type_id/properties/:property_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPropertiesDeleteAction.permission), rt.action(objectTypesPropertiesDeleteAction));
+  r.get('/object-types/:object_type_id/properties', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPropertiesListAction.permission), rt.action(objectTypesPropertiesListAction));
+  r.post('/object-types/:object_type_id/properties', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPropertiesCreateAction.permission), rt.idempotent, rt.action(objectTypesPropertiesCreateAction));
+  r.patch('/object-types/:object_type_id/properties/:property_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPropertiesPartialUpdateAction.permission), rt.action(objectTypesPropertiesPartialUpdateAction));
+  r.delete('/object-types/:object_type_id/properties/:property_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPropertiesDestroyAction.permission), rt.action(objectTypesPropertiesDestroyAction));
   return r;
 }

@@ -7,18 +7,18 @@ import {
   ObjectsBatchCreateBody,
   ObjectsBatchReadBody,
   ObjectsBatchUpdateBody,
+  ObjectsCreateBody,
   ObjectsDataObjectCreate,
   ObjectsDataObjectListQuery,
   ObjectsDataObjectPartialUpdate,
   ObjectsDataObjectUpdate,
-  ObjectsDeleteQuery,
+  ObjectsDestroyQuery,
   ObjectsListQuery,
   ObjectsObjectVersionCreate,
   ObjectsObjectVersionListQuery,
   ObjectsObjectVersionPartialUpdate,
   ObjectsObjectVersionUpdate,
-  ObjectsPatchBody,
-  ObjectsPostBody,
+  ObjectsPartialUpdateBody,
   ObjectsSearchBody,
   ObjectsTrashQuery,
   ObjectsVersionsQuery,
@@ -39,8 +39,8 @@ export const objectsObjectVersionResource: ResourceDescriptor = {
   softDelete: false,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
@@ -48,17 +48,7 @@ export const objectsObjectVersionResource: ResourceDescriptor = {
     { name: 'version', column: 'version', type: 'integer', system: false, readOnly: false, writeOnly: false },
     { name: 'properties', column: 'properties', type: 'json', system: false, readOnly: false, writeOnly: false },
   ],
-  selectColumns: [
-    'id',
-    'company_id',
-    'workspace_id',
-    'created_at',
-    'updated_at',
-    'created_by',
-    'object_id',
-    'version',
-    'properties',
-  ],
+  selectColumns: ['id', 'created_at', 'updated_at', 'created_by', 'object_id', 'version', 'properties'],
   filters: {
     created_at__gt: { column: 'created_at', op: 'gt', type: 'datetime' },
     created_at__gte: { column: 'created_at', op: 'gte', type: 'datetime' },
@@ -68,9 +58,6 @@ export const objectsObjectVersionResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: [],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -104,8 +91,8 @@ export const objectsDataObjectResource: ResourceDescriptor = {
   softDelete: true,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
@@ -116,8 +103,6 @@ export const objectsDataObjectResource: ResourceDescriptor = {
   ],
   selectColumns: [
     'id',
-    'company_id',
-    'workspace_id',
     'created_at',
     'updated_at',
     'created_by',
@@ -135,9 +120,6 @@ export const objectsDataObjectResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: [],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -157,7 +139,7 @@ export const objectsDataObjectResource: ResourceDescriptor = {
 };
 
 /** Create object — `POST objects/{object_type_id}`. */
-export const objectsPostAction: ActionDescriptor = {
+export const objectsCreateAction: ActionDescriptor = {
   id: 'platform.objects.create-object',
   service: 'platform',
   module: 'objects',
@@ -169,7 +151,7 @@ export const objectsPostAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 201,
-  validators: { body: ObjectsPostBody },
+  validators: { body: ObjectsCreateBody },
 };
 
 /** Aggregate objects — `POST objects/{object_type_id}/aggregate`. */
@@ -285,7 +267,7 @@ export const objectsTrashAction: ActionDescriptor = {
 };
 
 /** Delete object — `DELETE objects/{object_type_id}/{object_id}`. */
-export const objectsDeleteAction: ActionDescriptor = {
+export const objectsDestroyAction: ActionDescriptor = {
   id: 'platform.objects.delete-object',
   service: 'platform',
   module: 'objects',
@@ -297,11 +279,11 @@ export const objectsDeleteAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { query: ObjectsDeleteQuery },
+  validators: { query: ObjectsDestroyQuery },
 };
 
 /** Get object — `GET objects/{object_type_id}/{object_id}`. */
-export const objectsGetAction: ActionDescriptor = {
+export const objectsRetrieveAction: ActionDescriptor = {
   id: 'platform.objects.get-object',
   service: 'platform',
   module: 'objects',
@@ -317,7 +299,7 @@ export const objectsGetAction: ActionDescriptor = {
 };
 
 /** Update object — `PATCH objects/{object_type_id}/{object_id}`. */
-export const objectsPatchAction: ActionDescriptor = {
+export const objectsPartialUpdateAction: ActionDescriptor = {
   id: 'platform.objects.update-object',
   service: 'platform',
   module: 'objects',
@@ -329,7 +311,7 @@ export const objectsPatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: ObjectsPatchBody },
+  validators: { body: ObjectsPartialUpdateBody },
 };
 
 /** Restore deleted object — `POST objects/{object_type_id}/{object_id}/restore`. */
@@ -367,7 +349,7 @@ export const objectsVersionsAction: ActionDescriptor = {
 /** The Objects endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.post('/objects/:object_type_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsPostAction.permission), rt.idempotent, rt.action(objectsPostAction));
+  r.post('/objects/:object_type_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsCreateAction.permission), rt.idempotent, rt.action(objectsCreateAction));
   r.post('/objects/:object_type_id/aggregate', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsAggregateAction.permission), rt.idempotent, rt.action(objectsAggregateAction));
   r.post('/objects/:object_type_id/batch/create', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsBatchCreateAction.permission), rt.idempotent, rt.action(objectsBatchCreateAction));
   r.post('/objects/:object_type_id/batch/read', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsBatchReadAction.permission), rt.idempotent, rt.action(objectsBatchReadAction));
@@ -375,9 +357,9 @@ export function router(rt: Runtime): Router {
   r.get('/objects/:object_type_id/list', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsListAction.permission), rt.action(objectsListAction));
   r.post('/objects/:object_type_id/search', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsSearchAction.permission), rt.idempotent, rt.action(objectsSearchAction));
   r.get('/objects/:object_type_id/trash', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsTrashAction.permission), rt.action(objectsTrashAction));
-  r.get('/objects/:object_type_id/:object_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsGetAction.permission), rt.action(objectsGetAction));
-  r.patch('/objects/:object_type_id/:object_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsPatchAction.permission), rt.action(objectsPatchAction));
-  r.delete('/objects/:object_type_id/:object_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsDeleteAction.permission), rt.action(objectsDeleteAction));
+  r.get('/objects/:object_type_id/:object_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsRetrieveAction.permission), rt.action(objectsRetrieveAction));
+  r.patch('/objects/:object_type_id/:object_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsPartialUpdateAction.permission), rt.action(objectsPartialUpdateAction));
+  r.delete('/objects/:object_type_id/:object_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsDestroyAction.permission), rt.action(objectsDestroyAction));
   r.post('/objects/:object_type_id/:object_id/restore', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsRestoreAction.permission), rt.idempotent, rt.action(objectsRestoreAction));
   r.get('/objects/:object_type_id/:object_id/versions', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsVersionsAction.permission), rt.action(objectsVersionsAction));
   return r;

@@ -2,10 +2,10 @@
 import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
-import { DlqGetQuery, RealtimeQuery, SqlBody } from '../validators/operations.ts';
+import { DlqRetrieveQuery, RealtimeQuery, SqlBody } from '../validators/operations.ts';
 
 /** List DLQ messages — `GET dlq`. */
-export const dlqGetAction: ActionDescriptor = {
+export const dlqRetrieveAction: ActionDescriptor = {
   id: 'platform.operations.list-dlq-messages',
   service: 'platform',
   module: 'operations',
@@ -17,11 +17,11 @@ export const dlqGetAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { query: DlqGetQuery },
+  validators: { query: DlqRetrieveQuery },
 };
 
 /** Discard DLQ message — `DELETE dlq/{msg_id}`. */
-export const dlqDeleteAction: ActionDescriptor = {
+export const dlqDestroyAction: ActionDescriptor = {
   id: 'platform.operations.discard-dlq-message',
   service: 'platform',
   module: 'operations',
@@ -103,8 +103,8 @@ export const sqlAction: ActionDescriptor = {
 /** The Operations endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.get('/dlq', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dlqGetAction.permission), rt.action(dlqGetAction));
-  r.delete('/dlq/:msg_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dlqDeleteAction.permission), rt.action(dlqDeleteAction));
+  r.get('/dlq', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dlqRetrieveAction.permission), rt.action(dlqRetrieveAction));
+  r.delete('/dlq/:msg_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dlqDestroyAction.permission), rt.action(dlqDestroyAction));
   r.post('/dlq/:msg_id/retry', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(dlqRetryAction.permission), rt.idempotent, rt.action(dlqRetryAction));
   r.get('/realtime', rt.optionalAuth, rt.action(realtimeAction));
   r.get('/realtime/stats', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(realtimeStatsAction.permission), rt.action(realtimeStatsAction));

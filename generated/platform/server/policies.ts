@@ -2,10 +2,13 @@
 import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
-import { ObjectTypesPoliciesPatchBody, ObjectTypesPoliciesPostBody } from '../validators/policies.ts';
+import {
+  ObjectTypesPoliciesCreateBody,
+  ObjectTypesPoliciesPartialUpdateBody,
+} from '../validators/policies.ts';
 
 /** List access policies — `GET object-types/{object_type_id}/policies`. */
-export const objectTypesPoliciesGetAction: ActionDescriptor = {
+export const objectTypesPoliciesListAction: ActionDescriptor = {
   id: 'platform.policies.list-access-policies',
   service: 'platform',
   module: 'policies',
@@ -21,7 +24,7 @@ export const objectTypesPoliciesGetAction: ActionDescriptor = {
 };
 
 /** Create access policy — `POST object-types/{object_type_id}/policies`. */
-export const objectTypesPoliciesPostAction: ActionDescriptor = {
+export const objectTypesPoliciesCreateAction: ActionDescriptor = {
   id: 'platform.policies.create-access-policy',
   service: 'platform',
   module: 'policies',
@@ -33,11 +36,11 @@ export const objectTypesPoliciesPostAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 201,
-  validators: { body: ObjectTypesPoliciesPostBody },
+  validators: { body: ObjectTypesPoliciesCreateBody },
 };
 
 /** Delete access policy — `DELETE object-types/{object_type_id}/policies/{policy_id}`. */
-export const objectTypesPoliciesDeleteAction: ActionDescriptor = {
+export const objectTypesPoliciesDestroyAction: ActionDescriptor = {
   id: 'platform.policies.delete-access-policy',
   service: 'platform',
   module: 'policies',
@@ -53,7 +56,7 @@ export const objectTypesPoliciesDeleteAction: ActionDescriptor = {
 };
 
 /** Update access policy — `PATCH object-types/{object_type_id}/policies/{policy_id}`. */
-export const objectTypesPoliciesPatchAction: ActionDescriptor = {
+export const objectTypesPoliciesPartialUpdateAction: ActionDescriptor = {
   id: 'platform.policies.update-access-policy',
   service: 'platform',
   module: 'policies',
@@ -65,15 +68,15 @@ export const objectTypesPoliciesPatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: ObjectTypesPoliciesPatchBody },
+  validators: { body: ObjectTypesPoliciesPartialUpdateBody },
 };
 
 /** The Policies endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.get('/object-types/:object_type_id/policies', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPoliciesGetAction.permission), rt.action(objectTypesPoliciesGetAction));
-  r.post('/object-types/:object_type_id/policies', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPoliciesPostAction.permission), rt.idempotent, rt.action(objectTypesPoliciesPostAction));
-  r.patch('/object-types/:object_type_id/policies/:policy_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPoliciesPatchAction.permission), rt.action(objectTypesPoliciesPatchAction));
-  r.delete('/object-types/:object_type_id/policies/:policy_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPoliciesDeleteAction.permission), rt.action(objectTypesPoliciesDeleteAction));
+  r.get('/object-types/:object_type_id/policies', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPoliciesListAction.permission), rt.action(objectTypesPoliciesListAction));
+  r.post('/object-types/:object_type_id/policies', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPoliciesCreateAction.permission), rt.idempotent, rt.action(objectTypesPoliciesCreateAction));
+  r.patch('/object-types/:object_type_id/policies/:policy_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPoliciesPartialUpdateAction.permission), rt.action(objectTypesPoliciesPartialUpdateAction));
+  r.delete('/object-types/:object_type_id/policies/:policy_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesPoliciesDestroyAction.permission), rt.action(objectTypesPoliciesDestroyAction));
   return r;
 }

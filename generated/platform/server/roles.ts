@@ -26,8 +26,8 @@ export const rolesRoleResource: ResourceDescriptor = {
   softDelete: false,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
@@ -35,17 +35,7 @@ export const rolesRoleResource: ResourceDescriptor = {
     { name: 'description', column: 'description', type: 'text', system: false, readOnly: false, writeOnly: false },
     { name: 'parent_role_id', column: 'parent_role_id', type: 'string', system: false, readOnly: false, writeOnly: false },
   ],
-  selectColumns: [
-    'id',
-    'company_id',
-    'workspace_id',
-    'created_at',
-    'updated_at',
-    'created_by',
-    'name',
-    'description',
-    'parent_role_id',
-  ],
+  selectColumns: ['id', 'created_at', 'updated_at', 'created_by', 'name', 'description', 'parent_role_id'],
   filters: {
     created_at__gt: { column: 'created_at', op: 'gt', type: 'datetime' },
     created_at__gte: { column: 'created_at', op: 'gte', type: 'datetime' },
@@ -55,9 +45,6 @@ export const rolesRoleResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: [],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -69,6 +56,7 @@ export const rolesRoleResource: ResourceDescriptor = {
     delete: 'roles.roles.delete',
   },
   handlers: { delete: 'roles.delete' },
+  listShape: 'array',
   validators: {
     create: RolesRoleCreate,
     update: RolesRoleUpdate,
@@ -89,7 +77,7 @@ export const rolesAssignAction: ActionDescriptor = {
   permission: 'platform.auth',
   public: false,
   product: null,
-  status: 200,
+  status: 201,
   validators: { body: RolesAssignBody },
 };
 
@@ -105,7 +93,7 @@ export const rolesPermissionsAction: ActionDescriptor = {
   permission: 'platform.auth',
   public: false,
   product: null,
-  status: 200,
+  status: 201,
   validators: { body: RolesPermissionsBody },
 };
 

@@ -24,8 +24,8 @@ export const scheduledJobsScheduledJobResource: ResourceDescriptor = {
   softDelete: false,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
@@ -39,8 +39,6 @@ export const scheduledJobsScheduledJobResource: ResourceDescriptor = {
   ],
   selectColumns: [
     'id',
-    'company_id',
-    'workspace_id',
     'created_at',
     'updated_at',
     'created_by',
@@ -61,9 +59,6 @@ export const scheduledJobsScheduledJobResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: [],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -74,6 +69,7 @@ export const scheduledJobsScheduledJobResource: ResourceDescriptor = {
     change: 'scheduled-jobs.scheduled-jobs.change',
     delete: 'scheduled-jobs.scheduled-jobs.delete',
   },
+  listShape: 'array',
   validators: {
     create: ScheduledJobsScheduledJobCreate,
     update: ScheduledJobsScheduledJobUpdate,

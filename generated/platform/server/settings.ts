@@ -2,10 +2,10 @@
 import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
-import { BrandingPatchBody } from '../validators/settings.ts';
+import { BrandingPartialUpdateBody } from '../validators/settings.ts';
 
 /** Get auth config — `GET auth-config`. */
-export const authConfigGetAction: ActionDescriptor = {
+export const authConfigRetrieveAction: ActionDescriptor = {
   id: 'platform.settings.get-auth-config',
   service: 'platform',
   module: 'settings',
@@ -21,7 +21,7 @@ export const authConfigGetAction: ActionDescriptor = {
 };
 
 /** Update auth config — `PATCH auth-config`. */
-export const authConfigPatchAction: ActionDescriptor = {
+export const authConfigPartialUpdateAction: ActionDescriptor = {
   id: 'platform.settings.update-auth-config',
   service: 'platform',
   module: 'settings',
@@ -37,7 +37,7 @@ export const authConfigPatchAction: ActionDescriptor = {
 };
 
 /** Get branding settings — `GET branding`. */
-export const brandingGetAction: ActionDescriptor = {
+export const brandingRetrieveAction: ActionDescriptor = {
   id: 'platform.settings.get-branding-settings',
   service: 'platform',
   module: 'settings',
@@ -53,7 +53,7 @@ export const brandingGetAction: ActionDescriptor = {
 };
 
 /** Update branding — `PATCH branding`. */
-export const brandingPatchAction: ActionDescriptor = {
+export const brandingPartialUpdateAction: ActionDescriptor = {
   id: 'platform.settings.update-branding',
   service: 'platform',
   module: 'settings',
@@ -65,15 +65,15 @@ export const brandingPatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: BrandingPatchBody },
+  validators: { body: BrandingPartialUpdateBody },
 };
 
 /** The Settings endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.get('/auth-config', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(authConfigGetAction.permission), rt.action(authConfigGetAction));
-  r.patch('/auth-config', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(authConfigPatchAction.permission), rt.action(authConfigPatchAction));
-  r.get('/branding', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(brandingGetAction.permission), rt.action(brandingGetAction));
-  r.patch('/branding', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(brandingPatchAction.permission), rt.action(brandingPatchAction));
+  r.get('/auth-config', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(authConfigRetrieveAction.permission), rt.action(authConfigRetrieveAction));
+  r.patch('/auth-config', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(authConfigPartialUpdateAction.permission), rt.action(authConfigPartialUpdateAction));
+  r.get('/branding', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(brandingRetrieveAction.permission), rt.action(brandingRetrieveAction));
+  r.patch('/branding', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(brandingPartialUpdateAction.permission), rt.action(brandingPartialUpdateAction));
   return r;
 }

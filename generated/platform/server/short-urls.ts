@@ -24,8 +24,8 @@ export const shortUrlsShortUrlResource: ResourceDescriptor = {
   softDelete: false,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
@@ -37,8 +37,6 @@ export const shortUrlsShortUrlResource: ResourceDescriptor = {
   ],
   selectColumns: [
     'id',
-    'company_id',
-    'workspace_id',
     'created_at',
     'updated_at',
     'created_by',
@@ -57,9 +55,6 @@ export const shortUrlsShortUrlResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: [],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -70,7 +65,7 @@ export const shortUrlsShortUrlResource: ResourceDescriptor = {
     change: 'short-urls.short-urls.change',
     delete: 'short-urls.short-urls.delete',
   },
-  handlers: { create: 'short-urls.create' },
+  handlers: { create: 'short-urls.create', delete: 'short-urls.remove' },
   validators: {
     create: ShortUrlsShortUrlCreate,
     update: ShortUrlsShortUrlUpdate,
@@ -86,6 +81,6 @@ export function router(rt: Runtime): Router {
   r.post('/short-urls', rt.authenticate, rt.tenant(shortUrlsShortUrlResource), rt.permit(shortUrlsShortUrlResource.permissions.add), rt.idempotent, rt.crud.handler(shortUrlsShortUrlResource, 'create'));
   r.get('/short-urls/:id', rt.authenticate, rt.tenant(shortUrlsShortUrlResource), rt.permit(shortUrlsShortUrlResource.permissions.view), rt.crud.retrieve(shortUrlsShortUrlResource));
   r.patch('/short-urls/:id', rt.authenticate, rt.tenant(shortUrlsShortUrlResource), rt.permit(shortUrlsShortUrlResource.permissions.change), rt.crud.partialUpdate(shortUrlsShortUrlResource));
-  r.delete('/short-urls/:id', rt.authenticate, rt.tenant(shortUrlsShortUrlResource), rt.permit(shortUrlsShortUrlResource.permissions.delete), rt.crud.destroy(shortUrlsShortUrlResource));
+  r.delete('/short-urls/:id', rt.authenticate, rt.tenant(shortUrlsShortUrlResource), rt.permit(shortUrlsShortUrlResource.permissions.delete), rt.crud.handler(shortUrlsShortUrlResource, 'delete'));
   return r;
 }

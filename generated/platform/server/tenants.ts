@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { ActionDescriptor, ResourceDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
 import {
+  TenantsLookupBody,
   TenantsTenantCreate,
   TenantsTenantListQuery,
   TenantsTenantPartialUpdate,
@@ -90,20 +91,20 @@ export const tenantConfigAction: ActionDescriptor = {
   validators: {},
 };
 
-/** Lookup tenants by email — `GET tenants/lookup`. */
+/** Lookup tenants by email — `POST tenants/lookup`. */
 export const tenantsLookupAction: ActionDescriptor = {
   id: 'platform.tenants.lookup-tenants-by-email',
   service: 'platform',
   module: 'tenants',
   name: 'lookup-tenants-by-email',
-  method: 'GET',
+  method: 'POST',
   on: 'module',
   handler: 'tenants.lookupTenantsByEmail',
   permission: null,
   public: true,
   product: null,
   status: 200,
-  validators: {},
+  validators: { body: TenantsLookupBody },
 };
 
 /** Get tenant usage — `GET usage`. */
@@ -126,7 +127,7 @@ export const usageAction: ActionDescriptor = {
 export function router(rt: Runtime): Router {
   const r = Router();
   r.get('/tenant-config', rt.optionalAuth, rt.action(tenantConfigAction));
-  r.get('/tenants/lookup', rt.optionalAuth, rt.action(tenantsLookupAction));
+  r.post('/tenants/lookup', rt.optionalAuth, rt.action(tenantsLookupAction));
   r.get('/usage', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(usageAction.permission), rt.action(usageAction));
   return r;
 }

@@ -2,10 +2,10 @@
 import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
-import { ObjectTypesViewsPatchBody, ObjectTypesViewsPostBody } from '../validators/views.ts';
+import { ObjectTypesViewsCreateBody, ObjectTypesViewsPartialUpdateBody } from '../validators/views.ts';
 
 /** List saved views — `GET object-types/{object_type_id}/views`. */
-export const objectTypesViewsGetAction: ActionDescriptor = {
+export const objectTypesViewsListAction: ActionDescriptor = {
   id: 'platform.views.list-saved-views',
   service: 'platform',
   module: 'views',
@@ -21,7 +21,7 @@ export const objectTypesViewsGetAction: ActionDescriptor = {
 };
 
 /** Create saved view — `POST object-types/{object_type_id}/views`. */
-export const objectTypesViewsPostAction: ActionDescriptor = {
+export const objectTypesViewsCreateAction: ActionDescriptor = {
   id: 'platform.views.create-saved-view',
   service: 'platform',
   module: 'views',
@@ -33,11 +33,11 @@ export const objectTypesViewsPostAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 201,
-  validators: { body: ObjectTypesViewsPostBody },
+  validators: { body: ObjectTypesViewsCreateBody },
 };
 
 /** Delete saved view — `DELETE object-types/{object_type_id}/views/{view_id}`. */
-export const objectTypesViewsDeleteAction: ActionDescriptor = {
+export const objectTypesViewsDestroyAction: ActionDescriptor = {
   id: 'platform.views.delete-saved-view',
   service: 'platform',
   module: 'views',
@@ -53,7 +53,7 @@ export const objectTypesViewsDeleteAction: ActionDescriptor = {
 };
 
 /** Update saved view — `PATCH object-types/{object_type_id}/views/{view_id}`. */
-export const objectTypesViewsPatchAction: ActionDescriptor = {
+export const objectTypesViewsPartialUpdateAction: ActionDescriptor = {
   id: 'platform.views.update-saved-view',
   service: 'platform',
   module: 'views',
@@ -65,15 +65,15 @@ export const objectTypesViewsPatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: ObjectTypesViewsPatchBody },
+  validators: { body: ObjectTypesViewsPartialUpdateBody },
 };
 
 /** The Views endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.get('/object-types/:object_type_id/views', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesViewsGetAction.permission), rt.action(objectTypesViewsGetAction));
-  r.post('/object-types/:object_type_id/views', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesViewsPostAction.permission), rt.idempotent, rt.action(objectTypesViewsPostAction));
-  r.patch('/object-types/:object_type_id/views/:view_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesViewsPatchAction.permission), rt.action(objectTypesViewsPatchAction));
-  r.delete('/object-types/:object_type_id/views/:view_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesViewsDeleteAction.permission), rt.action(objectTypesViewsDeleteAction));
+  r.get('/object-types/:object_type_id/views', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesViewsListAction.permission), rt.action(objectTypesViewsListAction));
+  r.post('/object-types/:object_type_id/views', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesViewsCreateAction.permission), rt.idempotent, rt.action(objectTypesViewsCreateAction));
+  r.patch('/object-types/:object_type_id/views/:view_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesViewsPartialUpdateAction.permission), rt.action(objectTypesViewsPartialUpdateAction));
+  r.delete('/object-types/:object_type_id/views/:view_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesViewsDestroyAction.permission), rt.action(objectTypesViewsDestroyAction));
   return r;
 }

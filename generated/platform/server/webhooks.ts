@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { ActionDescriptor, ResourceDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
 import {
-  WebhookDeliveriesQuery,
+  WebhookDeliveriesListQuery,
   WebhooksReplayBody,
   WebhooksWebhookCreate,
   WebhooksWebhookDeliveryCreate,
@@ -30,8 +30,8 @@ export const webhooksWebhookDeliveryResource: ResourceDescriptor = {
   softDelete: false,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
@@ -48,8 +48,6 @@ export const webhooksWebhookDeliveryResource: ResourceDescriptor = {
   ],
   selectColumns: [
     'id',
-    'company_id',
-    'workspace_id',
     'created_at',
     'updated_at',
     'created_by',
@@ -73,9 +71,6 @@ export const webhooksWebhookDeliveryResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: [],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -109,8 +104,8 @@ export const webhooksWebhookResource: ResourceDescriptor = {
   softDelete: false,
   columns: [
     { name: 'id', column: 'id', type: 'string', system: true, readOnly: true, writeOnly: false },
-    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: false },
-    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: false, writeOnly: false },
+    { name: 'company', column: 'company_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
+    { name: 'workspace', column: 'workspace_id', type: 'integer', system: true, readOnly: true, writeOnly: true },
     { name: 'created_at', column: 'created_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'updated_at', column: 'updated_at', type: 'datetime', system: true, readOnly: true, writeOnly: false },
     { name: 'created_by', column: 'created_by', type: 'string', system: true, readOnly: true, writeOnly: false },
@@ -119,18 +114,7 @@ export const webhooksWebhookResource: ResourceDescriptor = {
     { name: 'object_types', column: 'object_types', type: 'json', system: false, readOnly: false, writeOnly: false },
     { name: 'status', column: 'status', type: 'json', system: false, readOnly: false, writeOnly: false },
   ],
-  selectColumns: [
-    'id',
-    'company_id',
-    'workspace_id',
-    'created_at',
-    'updated_at',
-    'created_by',
-    'url',
-    'events',
-    'object_types',
-    'status',
-  ],
+  selectColumns: ['id', 'created_at', 'updated_at', 'created_by', 'url', 'events', 'object_types', 'status'],
   filters: {
     created_at__gt: { column: 'created_at', op: 'gt', type: 'datetime' },
     created_at__gte: { column: 'created_at', op: 'gte', type: 'datetime' },
@@ -140,9 +124,6 @@ export const webhooksWebhookResource: ResourceDescriptor = {
     updated_at__gte: { column: 'updated_at', op: 'gte', type: 'datetime' },
     updated_at__lt: { column: 'updated_at', op: 'lt', type: 'datetime' },
     updated_at__lte: { column: 'updated_at', op: 'lte', type: 'datetime' },
-    workspace: { column: 'workspace_id', op: 'exact', type: 'integer' },
-    workspace__in: { column: 'workspace_id', op: 'in', type: 'integer' },
-    workspace__isnull: { column: 'workspace_id', op: 'isnull', type: 'integer' },
   },
   searchColumns: [],
   orderable: { created_at: 'created_at', id: 'id', updated_at: 'updated_at' },
@@ -154,6 +135,7 @@ export const webhooksWebhookResource: ResourceDescriptor = {
     delete: 'webhooks.webhooks.delete',
   },
   handlers: { create: 'webhooks.create', delete: 'webhooks.delete' },
+  listShape: 'array',
   validators: {
     create: WebhooksWebhookCreate,
     update: WebhooksWebhookUpdate,
@@ -163,7 +145,7 @@ export const webhooksWebhookResource: ResourceDescriptor = {
 };
 
 /** List webhook deliveries — `GET webhook-deliveries`. */
-export const webhookDeliveriesAction: ActionDescriptor = {
+export const webhookDeliveriesListAction: ActionDescriptor = {
   id: 'platform.webhooks.list-webhook-deliveries',
   service: 'platform',
   module: 'webhooks',
@@ -175,7 +157,7 @@ export const webhookDeliveriesAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { query: WebhookDeliveriesQuery },
+  validators: { query: WebhookDeliveriesListQuery },
 };
 
 /** Retry webhook delivery — `POST webhook-deliveries/{delivery_id}/retry`. */
@@ -245,7 +227,7 @@ export const webhooksTestAction: ActionDescriptor = {
 /** The Webhooks endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.get('/webhook-deliveries', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(webhookDeliveriesAction.permission), rt.action(webhookDeliveriesAction));
+  r.get('/webhook-deliveries', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(webhookDeliveriesListAction.permission), rt.action(webhookDeliveriesListAction));
   r.post('/webhook-deliveries/:delivery_id/retry', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(webhookDeliveriesRetryAction.permission), rt.idempotent, rt.action(webhookDeliveriesRetryAction));
   r.get('/webhooks', rt.authenticate, rt.tenant(webhooksWebhookResource), rt.permit(webhooksWebhookResource.permissions.view), rt.crud.list(webhooksWebhookResource));
   r.post('/webhooks', rt.authenticate, rt.tenant(webhooksWebhookResource), rt.permit(webhooksWebhookResource.permissions.add), rt.idempotent, rt.crud.handler(webhooksWebhookResource, 'create'));

@@ -3,15 +3,15 @@ import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
 import {
-  ObjectTypesWorkflowsDeleteQuery,
-  ObjectTypesWorkflowsPatchBody,
-  ObjectTypesWorkflowsPostBody,
+  ObjectTypesWorkflowsCreateBody,
+  ObjectTypesWorkflowsDestroyQuery,
+  ObjectTypesWorkflowsPartialUpdateBody,
   ObjectsApproveBody,
   ObjectsRejectBody,
 } from '../validators/workflows.ts';
 
 /** List workflows — `GET object-types/{object_type_id}/workflows`. */
-export const objectTypesWorkflowsGetAction: ActionDescriptor = {
+export const objectTypesWorkflowsListAction: ActionDescriptor = {
   id: 'platform.workflows.list-workflows',
   service: 'platform',
   module: 'workflows',
@@ -27,7 +27,7 @@ export const objectTypesWorkflowsGetAction: ActionDescriptor = {
 };
 
 /** Create workflow — `POST object-types/{object_type_id}/workflows`. */
-export const objectTypesWorkflowsPostAction: ActionDescriptor = {
+export const objectTypesWorkflowsCreateAction: ActionDescriptor = {
   id: 'platform.workflows.create-workflow',
   service: 'platform',
   module: 'workflows',
@@ -39,11 +39,11 @@ export const objectTypesWorkflowsPostAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 201,
-  validators: { body: ObjectTypesWorkflowsPostBody },
+  validators: { body: ObjectTypesWorkflowsCreateBody },
 };
 
 /** Delete workflow — `DELETE object-types/{object_type_id}/workflows/{workflow_id}`. */
-export const objectTypesWorkflowsDeleteAction: ActionDescriptor = {
+export const objectTypesWorkflowsDestroyAction: ActionDescriptor = {
   id: 'platform.workflows.delete-workflow',
   service: 'platform',
   module: 'workflows',
@@ -55,11 +55,11 @@ export const objectTypesWorkflowsDeleteAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { query: ObjectTypesWorkflowsDeleteQuery },
+  validators: { query: ObjectTypesWorkflowsDestroyQuery },
 };
 
 /** Update workflow — `PATCH object-types/{object_type_id}/workflows/{workflow_id}`. */
-export const objectTypesWorkflowsPatchAction: ActionDescriptor = {
+export const objectTypesWorkflowsPartialUpdateAction: ActionDescriptor = {
   id: 'platform.workflows.update-workflow',
   service: 'platform',
   module: 'workflows',
@@ -71,7 +71,7 @@ export const objectTypesWorkflowsPatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: ObjectTypesWorkflowsPatchBody },
+  validators: { body: ObjectTypesWorkflowsPartialUpdateBody },
 };
 
 /** Approve object — `POST objects/{object_type_id}/{object_id}/approve`. */
@@ -141,10 +141,10 @@ export const objectsWorkflowStatusAction: ActionDescriptor = {
 /** The Workflows endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.get('/object-types/:object_type_id/workflows', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesWorkflowsGetAction.permission), rt.action(objectTypesWorkflowsGetAction));
-  r.post('/object-types/:object_type_id/workflows', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesWorkflowsPostAction.permission), rt.idempotent, rt.action(objectTypesWorkflowsPostAction));
-  r.patch('/object-types/:object_type_id/workflows/:workflow_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesWorkflowsPatchAction.permission), rt.action(objectTypesWorkflowsPatchAction));
-  r.delete('/object-types/:object_type_id/workflows/:workflow_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesWorkflowsDeleteAction.permission), rt.action(objectTypesWorkflowsDeleteAction));
+  r.get('/object-types/:object_type_id/workflows', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesWorkflowsListAction.permission), rt.action(objectTypesWorkflowsListAction));
+  r.post('/object-types/:object_type_id/workflows', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesWorkflowsCreateAction.permission), rt.idempotent, rt.action(objectTypesWorkflowsCreateAction));
+  r.patch('/object-types/:object_type_id/workflows/:workflow_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesWorkflowsPartialUpdateAction.permission), rt.action(objectTypesWorkflowsPartialUpdateAction));
+  r.delete('/object-types/:object_type_id/workflows/:workflow_id', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectTypesWorkflowsDestroyAction.permission), rt.action(objectTypesWorkflowsDestroyAction));
   r.post('/objects/:object_type_id/:object_id/approve', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsApproveAction.permission), rt.idempotent, rt.action(objectsApproveAction));
   r.post('/objects/:object_type_id/:object_id/reject', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsRejectAction.permission), rt.idempotent, rt.action(objectsRejectAction));
   r.post('/objects/:object_type_id/:object_id/submit-for-review', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(objectsSubmitForReviewAction.permission), rt.idempotent, rt.action(objectsSubmitForReviewAction));

@@ -41,17 +41,17 @@ export interface AccountsBulkResponse {
   accounts?: unknown;
 }
 
-export type AccountsExportQuery = {
-  role?: 'admin' | 'teacher';
-  department?: string;
-};
-
-export interface AccountsRequest {
+export interface AccountsCreateRequest {
   email: string;
   name: string;
   department?: string | null;
   role?: 'admin' | 'teacher';
 }
+
+export type AccountsExportQuery = {
+  role?: 'admin' | 'teacher';
+  department?: string;
+};
 
 /** A server key (sk_live_…), looked up by prefix and compared by hash in constant time. */
 export interface AuthApiKey {
@@ -271,28 +271,16 @@ export interface ReportsUsageResponse {
   by_period?: unknown;
 }
 
-export type ReservationsGetQuery = {
-  user_id?: string;
-  facility_id?: string;
-  from?: string;
-  to?: string;
-  status?: 'cancelled' | 'confirmed' | 'pending';
-  limit?: number;
-  starting_after?: string;
-};
-
-export interface ReservationsGetResponse {
-  /** Reservations, ordered by date, start slot, id. */
-  data?: unknown;
-  has_more?: boolean;
+export interface ReservationsCreateRequest {
+  facility_id: string;
+  date: string;
+  start_slot: number;
+  end_slot: number;
+  purpose: string;
+  attendees?: number;
 }
 
-export interface ReservationsPatchRequest {
-  purpose?: string;
-  status?: 'cancelled' | 'confirmed';
-}
-
-export interface ReservationsPatchResponse {
+export interface ReservationsCreateResponse {
   id?: string;
   status?: 'cancelled' | 'confirmed' | 'pending';
   /** {id, name} */
@@ -309,16 +297,28 @@ export interface ReservationsPatchResponse {
   rules?: unknown;
 }
 
-export interface ReservationsPostRequest {
-  facility_id: string;
-  date: string;
-  start_slot: number;
-  end_slot: number;
-  purpose: string;
-  attendees?: number;
+export type ReservationsListQuery = {
+  user_id?: string;
+  facility_id?: string;
+  from?: string;
+  to?: string;
+  status?: 'cancelled' | 'confirmed' | 'pending';
+  limit?: number;
+  starting_after?: string;
+};
+
+export interface ReservationsListResponse {
+  /** Reservations, ordered by date, start slot, id. */
+  data?: unknown;
+  has_more?: boolean;
 }
 
-export interface ReservationsPostResponse {
+export interface ReservationsPartialUpdateRequest {
+  purpose?: string;
+  status?: 'cancelled' | 'confirmed';
+}
+
+export interface ReservationsPartialUpdateResponse {
   id?: string;
   status?: 'cancelled' | 'confirmed' | 'pending';
   /** {id, name} */
@@ -394,14 +394,14 @@ export type ReservationsReservationSlotListQuery = {
   updated_at__lte?: string;
 };
 
-export interface WebhooksRequest {
+export interface WebhooksCreateRequest {
   url: string;
   /** Default ["reservation.*", "account.*"]. */
   events?: unknown;
   description?: string | null;
 }
 
-export interface WebhooksResponse {
+export interface WebhooksCreateResponse {
   id?: string;
   url?: string;
   events?: unknown;

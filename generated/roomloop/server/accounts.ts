@@ -7,8 +7,8 @@ import {
   AccountsAccountListQuery,
   AccountsAccountPartialUpdate,
   AccountsAccountUpdate,
-  AccountsBody,
   AccountsBulkBody,
+  AccountsCreateBody,
   AccountsExportQuery,
 } from '../validators/accounts.ts';
 
@@ -91,7 +91,7 @@ export const accountsAccountResource: ResourceDescriptor = {
 };
 
 /** Provision a single account. — `POST accounts`. */
-export const accountsAction: ActionDescriptor = {
+export const accountsCreateAction: ActionDescriptor = {
   id: 'roomloop.accounts.create-account',
   service: 'roomloop',
   module: 'accounts',
@@ -103,7 +103,7 @@ export const accountsAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 201,
-  validators: { body: AccountsBody },
+  validators: { body: AccountsCreateBody },
 };
 
 /** CSV bulk upload (columns email,name,department,role); all rows or none. — `POST accounts/bulk`. */
@@ -142,7 +142,7 @@ export const accountsExportAction: ActionDescriptor = {
 export function router(rt: Runtime): Router {
   const r = Router();
   r.get('/accounts', rt.authenticate, rt.tenant(accountsAccountResource), rt.permit(accountsAccountResource.permissions.view), rt.crud.list(accountsAccountResource));
-  r.post('/accounts', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(accountsAction.permission), rt.idempotent, rt.action(accountsAction));
+  r.post('/accounts', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(accountsCreateAction.permission), rt.idempotent, rt.action(accountsCreateAction));
   r.post('/accounts/bulk', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(accountsBulkAction.permission), rt.idempotent, rt.action(accountsBulkAction));
   r.get('/accounts/export', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(accountsExportAction.permission), rt.action(accountsExportAction));
   return r;

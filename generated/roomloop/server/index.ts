@@ -36,7 +36,7 @@ export const resources: ResourceDescriptor[] = [
 
 /** Every action of the service, by path and method. */
 export const actions: ActionDescriptor[] = [
-  accounts.accountsAction,
+  accounts.accountsCreateAction,
   accounts.accountsBulkAction,
   accounts.accountsExportAction,
   auth.authGoogleAction,
@@ -45,9 +45,9 @@ export const actions: ActionDescriptor[] = [
   reports.reportsExportCsvAction,
   reports.reportsExportXlsxAction,
   reports.reportsUsageAction,
-  reservations.reservationsGetAction,
-  reservations.reservationsPostAction,
-  reservations.reservationsDeleteAction,
-  reservations.reservationsPatchAction,
-  webhooks.webhooksAction,
+  reservations.reservationsListAction,
+  reservations.reservationsCreateAction,
+  reservations.reservationsDestroyAction,
+  reservations.reservationsPartialUpdateAction,
+  webhooks.webhooksCreateAction,
 ];

@@ -3,9 +3,9 @@ import { Router } from 'express';
 import type { ActionDescriptor, ResourceDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
 import {
-  ReservationsGetQuery,
-  ReservationsPatchBody,
-  ReservationsPostBody,
+  ReservationsCreateBody,
+  ReservationsListQuery,
+  ReservationsPartialUpdateBody,
   ReservationsReservationCreate,
   ReservationsReservationListQuery,
   ReservationsReservationPartialUpdate,
@@ -149,7 +149,7 @@ export const reservationsReservationResource: ResourceDescriptor = {
 };
 
 /** List reservations. — `GET reservations`. */
-export const reservationsGetAction: ActionDescriptor = {
+export const reservationsListAction: ActionDescriptor = {
   id: 'roomloop.reservations.list-reservations',
   service: 'roomloop',
   module: 'reservations',
@@ -161,11 +161,11 @@ export const reservationsGetAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { query: ReservationsGetQuery },
+  validators: { query: ReservationsListQuery },
 };
 
 /** Create a reservation. Runs the rules engine. — `POST reservations`. */
-export const reservationsPostAction: ActionDescriptor = {
+export const reservationsCreateAction: ActionDescriptor = {
   id: 'roomloop.reservations.create-reservation',
   service: 'roomloop',
   module: 'reservations',
@@ -177,11 +177,11 @@ export const reservationsPostAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 201,
-  validators: { body: ReservationsPostBody },
+  validators: { body: ReservationsCreateBody },
 };
 
 /** Permanently delete a reservation. Admin only. — `DELETE reservations/{id}`. */
-export const reservationsDeleteAction: ActionDescriptor = {
+export const reservationsDestroyAction: ActionDescriptor = {
   id: 'roomloop.reservations.delete-reservation',
   service: 'roomloop',
   module: 'reservations',
@@ -197,7 +197,7 @@ export const reservationsDeleteAction: ActionDescriptor = {
 };
 
 /** Update purpose or status (confirm / cancel). — `PATCH reservations/{id}`. */
-export const reservationsPatchAction: ActionDescriptor = {
+export const reservationsPartialUpdateAction: ActionDescriptor = {
   id: 'roomloop.reservations.update-reservation',
   service: 'roomloop',
   module: 'reservations',
@@ -209,15 +209,15 @@ export const reservationsPatchAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 200,
-  validators: { body: ReservationsPatchBody },
+  validators: { body: ReservationsPartialUpdateBody },
 };
 
 /** The Reservations endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.get('/reservations', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(reservationsGetAction.permission), rt.action(reservationsGetAction));
-  r.post('/reservations', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(reservationsPostAction.permission), rt.idempotent, rt.action(reservationsPostAction));
-  r.patch('/reservations/:id', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(reservationsPatchAction.permission), rt.action(reservationsPatchAction));
-  r.delete('/reservations/:id', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(reservationsDeleteAction.permission), rt.action(reservationsDeleteAction));
+  r.get('/reservations', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(reservationsListAction.permission), rt.action(reservationsListAction));
+  r.post('/reservations', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(reservationsCreateAction.permission), rt.idempotent, rt.action(reservationsCreateAction));
+  r.patch('/reservations/:id', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(reservationsPartialUpdateAction.permission), rt.action(reservationsPartialUpdateAction));
+  r.delete('/reservations/:id', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(reservationsDestroyAction.permission), rt.action(reservationsDestroyAction));
   return r;
 }

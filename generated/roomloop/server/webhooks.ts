@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { ActionDescriptor, ResourceDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
 import {
-  WebhooksBody,
+  WebhooksCreateBody,
   WebhooksWebhookAttemptCreate,
   WebhooksWebhookAttemptListQuery,
   WebhooksWebhookAttemptPartialUpdate,
@@ -201,7 +201,7 @@ export const webhooksWebhookResource: ResourceDescriptor = {
 };
 
 /** Register a webhook for reservation.* and account.* events. — `POST webhooks`. */
-export const webhooksAction: ActionDescriptor = {
+export const webhooksCreateAction: ActionDescriptor = {
   id: 'roomloop.webhooks.create-webhook',
   service: 'roomloop',
   module: 'webhooks',
@@ -213,12 +213,12 @@ export const webhooksAction: ActionDescriptor = {
   public: false,
   product: null,
   status: 201,
-  validators: { body: WebhooksBody },
+  validators: { body: WebhooksCreateBody },
 };
 
 /** The Webhooks endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
-  r.post('/webhooks', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(webhooksAction.permission), rt.idempotent, rt.action(webhooksAction));
+  r.post('/webhooks', rt.authenticate, rt.tenant({ scope: 'global', product: null }), rt.permit(webhooksCreateAction.permission), rt.idempotent, rt.action(webhooksCreateAction));
   return r;
 }

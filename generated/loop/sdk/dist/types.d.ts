@@ -487,7 +487,7 @@ export interface AttendanceSession {
     host?: number | null;
     status: 'cancelled' | 'closed' | 'open' | 'scheduled';
     /** Token encoded in the session QR code; set when the session opens. */
-    readonly qr_token: string;
+    readonly qr_token?: string | null;
     late_after_minutes: number;
     expected_count?: number | null;
 }
@@ -2032,7 +2032,7 @@ export interface ChatAttachment {
     file: string;
     file_name: string;
     content_type?: string | null;
-    readonly size_bytes: number;
+    readonly size_bytes?: number | null;
 }
 export interface ChatAttachmentCreate {
     workspace?: number | null;
@@ -2215,7 +2215,7 @@ export interface ChatLiveWidget {
     name: string;
     chat_workspace?: number | null;
     /** Embedded in the website snippet. */
-    readonly public_key: string;
+    readonly public_key?: string | null;
     greeting: string;
     offline_message?: string | null;
     primary_color: string;
@@ -3035,7 +3035,7 @@ export interface CmsMedia {
     caption?: string | null;
     width?: number | null;
     height?: number | null;
-    readonly size_bytes: number;
+    readonly size_bytes?: number | null;
     folder?: string | null;
 }
 export interface CmsMediaCreate {
@@ -4439,8 +4439,8 @@ export interface Company {
     readonly updated_at: string;
     readonly created_by?: number | null;
     readonly deleted_at?: string | null;
-    /** Three-digit company code sent as X-Company-ID. */
-    code: string;
+    /** Three-digit company code sent as X-Company-ID, given by the server. */
+    readonly code: string;
     name: string;
     slug: string;
     legal_name?: string | null;
@@ -4454,11 +4454,10 @@ export interface Company {
     timezone: string;
     /** ISO 4217 default currency. */
     currency: string;
+    /** An inactive company is closed to its users; only superusers change it. */
     is_active: boolean;
 }
 export interface CompanyCreate {
-    /** Three-digit company code sent as X-Company-ID. */
-    code: string;
     name: string;
     slug: string;
     legal_name?: string | null;
@@ -4472,6 +4471,7 @@ export interface CompanyCreate {
     timezone?: string;
     /** ISO 4217 default currency. */
     currency?: string;
+    /** An inactive company is closed to its users; only superusers change it. */
     is_active?: boolean;
 }
 export type CompanyListQuery = {
@@ -4573,8 +4573,6 @@ export interface CompanySubscriptionUpdate {
     products?: unknown;
 }
 export interface CompanyUpdate {
-    /** Three-digit company code sent as X-Company-ID. */
-    code: string;
     name: string;
     slug: string;
     legal_name?: string | null;
@@ -4588,6 +4586,7 @@ export interface CompanyUpdate {
     timezone?: string;
     /** ISO 4217 default currency. */
     currency?: string;
+    /** An inactive company is closed to its users; only superusers change it. */
     is_active?: boolean;
 }
 /** People and organisations the company sells to. */
@@ -7128,10 +7127,10 @@ export interface FilesFileAsset {
     readonly deleted_at?: string | null;
     file: string;
     name: string;
-    readonly content_type: string;
-    readonly size_bytes: number;
+    readonly content_type?: string | null;
+    readonly size_bytes?: number | null;
     /** SHA-256 of the content. */
-    readonly checksum: string;
+    readonly checksum?: string | null;
     folder?: string | null;
     visibility: 'company' | 'private' | 'public';
     source_module?: string | null;
@@ -9192,7 +9191,7 @@ export interface InternalApiKey {
     readonly deleted_at?: string | null;
     label: string;
     /** First characters of the key, shown to identify it. */
-    readonly prefix: string;
+    readonly prefix?: string | null;
     user: number;
     /** Company codes this key may select with X-Company-ID. */
     allowed_companies: unknown;
@@ -13623,8 +13622,6 @@ export interface PatchedCommunityReferral {
     reward_points?: number;
 }
 export interface PatchedCompany {
-    /** Three-digit company code sent as X-Company-ID. */
-    code?: string;
     name?: string;
     slug?: string;
     legal_name?: string | null;
@@ -13638,6 +13635,7 @@ export interface PatchedCompany {
     timezone?: string;
     /** ISO 4217 default currency. */
     currency?: string;
+    /** An inactive company is closed to its users; only superusers change it. */
     is_active?: boolean;
 }
 export interface PatchedCompanySubscription {
@@ -15661,7 +15659,7 @@ export interface PaymentsInvoiceItem {
     /** Percent. */
     tax_rate: string;
     discount: string;
-    readonly line_total: string;
+    readonly line_total?: string | null;
     position: number;
 }
 export interface PaymentsInvoiceItemCreate {
@@ -19779,7 +19777,7 @@ export interface TasksTask {
     project?: number | null;
     /** Parent task of a subtask. */
     parent?: number | null;
-    readonly number: string;
+    readonly number?: string | null;
     title: string;
     description?: string | null;
     status: 'blocked' | 'cancelled' | 'done' | 'in_progress' | 'in_review' | 'todo';

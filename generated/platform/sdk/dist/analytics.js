@@ -5,11 +5,11 @@ export function analyticsApi(t) {
     return {
         analytics: {
             analyticsEngineQuery: action(t, 'GET', 'analytics/engine'),
-            funnelReport: action(t, 'GET', 'reports/funnel'),
+            funnelReport: action(t, 'POST', 'reports/funnel'),
             getTenantAnalytics: action(t, 'GET', 'analytics'),
-            leaderboardReport: action(t, 'GET', 'reports/leaderboard'),
-            pipelineReport: action(t, 'GET', 'reports/pipeline'),
-            timeSeriesReport: action(t, 'GET', 'reports/timeseries'),
+            leaderboardReport: action(t, 'POST', 'reports/leaderboard'),
+            pipelineReport: action(t, 'POST', 'reports/pipeline'),
+            timeSeriesReport: action(t, 'POST', 'reports/timeseries'),
         },
     };
 }

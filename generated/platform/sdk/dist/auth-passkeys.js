@@ -4,7 +4,7 @@ import { wire } from "./wire.js";
 export function authPasskeysApi(t) {
     return {
         authPasskeys: {
-            beginPasskeyAuthentication: action(t, 'POST', 'auth/passkeys/authenticate/begin', false),
+            beginPasskeyAuthentication: action(t, 'POST', 'auth/passkeys/authenticate/begin'),
             beginPasskeyRegistration: action(t, 'POST', 'auth/passkeys/register/begin', false),
             completePasskeyAuthentication: action(t, 'POST', 'auth/passkeys/authenticate/complete'),
             completePasskeyRegistration: action(t, 'POST', 'auth/passkeys/register/complete'),

@@ -4,7 +4,7 @@ import { wire } from "./wire.js";
 export function dataApi(t) {
     return {
         data: {
-            downloadExport: action(t, 'GET', 'data/export/{export_id}', false),
+            downloadExport: action(t, 'GET', 'data/export/{export_id}', false, true),
             importData: action(t, 'POST', 'data/import'),
             startDataExport: action(t, 'POST', 'data/export'),
         },

@@ -5,9 +5,9 @@ export function formsApi(t) {
     return {
         forms: {
             duplicateForm: action(t, 'POST', 'forms/{form_id}/duplicate', false),
-            exportFormSubmissions: action(t, 'GET', 'forms/{form_id}/submissions/export'),
+            exportFormSubmissions: action(t, 'GET', 'forms/{form_id}/submissions/export', true, true),
             getFormAnalytics: action(t, 'GET', 'forms/{form_id}/analytics', false),
-            getPublicForm: action(t, 'GET', 'forms/{form_id}'),
+            getPublicForm: action(t, 'GET', 'forms/{id}'),
             listFormSubmissions: action(t, 'GET', 'forms/{form_id}/submissions'),
             submitPublicForm: action(t, 'POST', 'forms/{form_id}/submit', false),
             forms: resource(t, 'forms'),

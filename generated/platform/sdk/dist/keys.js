@@ -4,6 +4,7 @@ import { wire } from "./wire.js";
 export function keysApi(t) {
     return {
         keys: {
+            createApiKey: action(t, 'POST', 'keys'),
             rotateApiKey: action(t, 'POST', 'keys/{key_id}/rotate'),
             apiKeys: resource(t, 'keys'),
         },

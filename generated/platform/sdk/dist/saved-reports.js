@@ -4,7 +4,7 @@ import { wire } from "./wire.js";
 export function savedReportsApi(t) {
     return {
         savedReports: {
-            exportSavedReport: action(t, 'POST', 'saved-reports/{report_id}/export', false),
+            exportSavedReport: action(t, 'POST', 'saved-reports/{report_id}/export', false, true),
             runSavedReport: action(t, 'POST', 'saved-reports/{report_id}/run', false),
             savedReports: resource(t, 'saved-reports'),
         },

@@ -6,7 +6,7 @@ export function tenantsApi(t) {
         tenants: {
             getTenantConfig: action(t, 'GET', 'tenant-config', false),
             getTenantUsage: action(t, 'GET', 'usage', false),
-            lookupTenantsByEmail: action(t, 'GET', 'tenants/lookup', false),
+            lookupTenantsByEmail: action(t, 'POST', 'tenants/lookup'),
         },
     };
 }

@@ -2,30 +2,27 @@
 /** Account records. */
 export interface AccountingAccount {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    code: string;
-    name: string;
-    type: string;
-    sub_type: string;
-    parent_id: string;
-    description: string;
-    currency: string;
-    is_active: boolean;
+    code?: string | null;
+    name?: string | null;
+    type: 'asset' | 'equity' | 'expense' | 'liability' | 'revenue';
+    sub_type?: string | null;
+    parent_id?: string | null;
+    description?: string | null;
+    currency?: string | null;
+    is_active?: boolean | null;
 }
 export interface AccountingAccountCreate {
-    workspace?: number | null;
-    code?: string;
-    name?: string;
-    type?: string;
-    sub_type?: string;
-    parent_id?: string;
-    description?: string;
-    currency?: string;
-    is_active?: boolean;
+    code?: string | null;
+    name?: string | null;
+    type: 'asset' | 'equity' | 'expense' | 'liability' | 'revenue';
+    sub_type?: string | null;
+    parent_id?: string | null;
+    description?: string | null;
+    currency?: string | null;
+    is_active?: boolean | null;
 }
 export type AccountingAccountListQuery = {
     created_at__gt?: string;
@@ -36,37 +33,33 @@ export type AccountingAccountListQuery = {
     limit?: number;
     offset?: number;
     ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+    type?: 'asset' | 'equity' | 'expense' | 'liability' | 'revenue';
+    type__in?: readonly ('asset' | 'equity' | 'expense' | 'liability' | 'revenue')[];
     updated_at__gt?: string;
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 /** BankAccount records. */
 export interface AccountingBankAccount {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    name: string;
-    account_number: string;
-    bank_name: string;
-    currency: string;
-    gl_account_id: string;
-    is_active: boolean;
+    name?: string | null;
+    account_number?: string | null;
+    bank_name?: string | null;
+    currency?: string | null;
+    gl_account_id?: string | null;
+    is_active?: boolean | null;
 }
 export interface AccountingBankAccountCreate {
-    workspace?: number | null;
-    name?: string;
-    account_number?: string;
-    bank_name?: string;
-    currency?: string;
-    gl_account_id?: string;
-    is_active?: boolean;
+    name?: string | null;
+    account_number?: string | null;
+    bank_name?: string | null;
+    currency?: string | null;
+    gl_account_id?: string | null;
+    is_active?: boolean | null;
 }
 export type AccountingBankAccountListQuery = {
     created_at__gt?: string;
@@ -81,9 +74,6 @@ export type AccountingBankAccountListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export interface AccountingBankAccountsImportRequest {
     transactions?: unknown;
@@ -101,19 +91,18 @@ export type AccountingBankAccountsTransactionsQuery = {
 /** BankTransaction records. */
 export interface AccountingBankTransaction {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    readonly bank_account_id: string;
-    readonly date: string;
-    readonly amount: string;
-    readonly description: string;
-    readonly reference: string;
+    readonly bank_account_id?: string | null;
+    readonly date?: string | null;
+    readonly amount?: string | null;
+    readonly type?: 'credit' | 'debit' | null;
+    readonly description?: string | null;
+    readonly reference?: string | null;
     readonly status: 'matched' | 'reconciled' | 'unmatched';
-    readonly journal_entry_id: string;
-    readonly reconciled_at: string;
+    readonly journal_entry_id?: string | null;
+    readonly reconciled_at?: string | null;
 }
 export type AccountingBankTransactionListQuery = {
     bank_account_id?: string;
@@ -128,13 +117,12 @@ export type AccountingBankTransactionListQuery = {
     ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
     status?: 'matched' | 'reconciled' | 'unmatched';
     status__in?: readonly ('matched' | 'reconciled' | 'unmatched')[];
+    type?: 'credit' | 'debit';
+    type__in?: readonly ('credit' | 'debit')[];
     updated_at__gt?: string;
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export interface AccountingBankTransactionsMatchRequest {
     entry_id?: string;
@@ -142,22 +130,19 @@ export interface AccountingBankTransactionsMatchRequest {
 /** Currency records. */
 export interface AccountingCurrency {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    code: string;
-    name: string;
-    symbol: string;
-    decimal_places: number;
+    code?: string | null;
+    name?: string | null;
+    symbol?: string | null;
+    decimal_places?: number | null;
 }
 export interface AccountingCurrencyCreate {
-    workspace?: number | null;
-    code?: string;
-    name?: string;
-    symbol?: string;
-    decimal_places?: number;
+    code?: string | null;
+    name?: string | null;
+    symbol?: string | null;
+    decimal_places?: number | null;
 }
 export type AccountingCurrencyListQuery = {
     created_at__gt?: string;
@@ -172,29 +157,23 @@ export type AccountingCurrencyListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 /** ExchangeRate records. */
 export interface AccountingExchangeRate {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    from_currency: string;
-    to_currency: string;
-    rate: string;
-    effective_date: string;
+    from_currency?: string | null;
+    to_currency?: string | null;
+    rate?: string | null;
+    effective_date?: string | null;
 }
 export interface AccountingExchangeRateCreate {
-    workspace?: number | null;
-    from_currency?: string;
-    to_currency?: string;
-    rate?: string | number;
-    effective_date?: string;
+    from_currency?: string | null;
+    to_currency?: string | null;
+    rate?: string | number | null;
+    effective_date?: string | null;
 }
 export type AccountingExchangeRateListQuery = {
     created_at__gt?: string;
@@ -209,40 +188,34 @@ export type AccountingExchangeRateListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 /** Invoice records. */
 export interface AccountingInvoice {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    type: string;
-    contact_name: string;
-    date: string;
-    due_date: string;
-    lines: unknown;
-    currency: string;
-    notes: string;
+    type?: string | null;
+    contact_name?: string | null;
+    date?: string | null;
+    due_date?: string | null;
+    lines?: unknown;
+    currency?: string | null;
+    notes?: string | null;
     readonly status: 'approved' | 'draft' | 'void';
-    readonly subtotal: string;
-    readonly tax_total: string;
-    readonly total: string;
-    readonly journal_entry_id: string;
+    readonly subtotal?: string | null;
+    readonly tax_total?: string | null;
+    readonly total?: string | null;
+    readonly journal_entry_id?: string | null;
 }
 export interface AccountingInvoiceCreate {
-    workspace?: number | null;
-    type?: string;
-    contact_name?: string;
-    date?: string;
-    due_date?: string;
+    type?: string | null;
+    contact_name?: string | null;
+    date?: string | null;
+    due_date?: string | null;
     lines?: unknown;
-    currency?: string;
-    notes?: string;
+    currency?: string | null;
+    notes?: string | null;
 }
 export type AccountingInvoiceListQuery = {
     created_at__gt?: string;
@@ -259,9 +232,6 @@ export type AccountingInvoiceListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export interface AccountingJournalEntriesReverseRequest {
     date?: string;
@@ -270,32 +240,29 @@ export interface AccountingJournalEntriesReverseRequest {
 /** JournalEntry records. */
 export interface AccountingJournalEntry {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    date: string;
-    description: string;
-    reference: string;
-    lines: unknown;
-    currency: string;
-    post: boolean;
+    date?: string | null;
+    description?: string | null;
+    reference?: string | null;
+    lines?: unknown;
+    currency?: string | null;
+    post?: boolean | null;
     readonly status: 'draft' | 'posted' | 'reversed';
-    readonly posted_at: string;
-    readonly reversal_of: string;
-    readonly reversed_by: string;
-    readonly source_type: string;
-    readonly source_id: string;
+    readonly posted_at?: string | null;
+    readonly reversal_of?: string | null;
+    readonly reversed_by?: string | null;
+    readonly source_type?: string | null;
+    readonly source_id?: string | null;
 }
 export interface AccountingJournalEntryCreate {
-    workspace?: number | null;
-    date?: string;
-    description?: string;
-    reference?: string;
+    date?: string | null;
+    description?: string | null;
+    reference?: string | null;
     lines?: unknown;
-    currency?: string;
-    post?: boolean;
+    currency?: string | null;
+    post?: boolean | null;
 }
 export type AccountingJournalEntryListQuery = {
     created_at__gt?: string;
@@ -312,24 +279,19 @@ export type AccountingJournalEntryListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 /** Lines of journal entries (written by the journal-entry handlers; reports sum these). */
 export interface AccountingJournalLine {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    readonly entry_id: string;
-    readonly account_id: string;
-    readonly line_no: number;
-    readonly description: string;
-    readonly debit: string;
-    readonly credit: string;
+    readonly entry_id?: string | null;
+    readonly account_id?: string | null;
+    readonly line_no?: number | null;
+    readonly description?: string | null;
+    readonly debit?: string | null;
+    readonly credit?: string | null;
 }
 export type AccountingJournalLineListQuery = {
     account_id?: string;
@@ -348,38 +310,32 @@ export type AccountingJournalLineListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 /** Payment records. */
 export interface AccountingPayment {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    type: string;
-    contact_name: string;
-    date: string;
-    amount: string;
-    method: string;
-    bank_account_id: string;
-    reference: string;
-    allocations: unknown;
+    type?: string | null;
+    contact_name?: string | null;
+    date?: string | null;
+    amount?: string | null;
+    method?: string | null;
+    bank_account_id?: string | null;
+    reference?: string | null;
+    allocations?: unknown;
     readonly status: 'posted' | 'void';
-    readonly journal_entry_id: string;
+    readonly journal_entry_id?: string | null;
 }
 export interface AccountingPaymentCreate {
-    workspace?: number | null;
-    type?: string;
-    contact_name?: string;
-    date?: string;
-    amount?: string | number;
-    method?: string;
-    bank_account_id?: string;
-    reference?: string;
+    type?: string | null;
+    contact_name?: string | null;
+    date?: string | null;
+    amount?: string | number | null;
+    method?: string | null;
+    bank_account_id?: string | null;
+    reference?: string | null;
     allocations?: unknown;
 }
 export type AccountingPaymentListQuery = {
@@ -397,30 +353,24 @@ export type AccountingPaymentListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 /** AccountingPeriod records. */
 export interface AccountingPeriod {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    name: string;
-    start_date: string;
-    end_date: string;
+    name?: string | null;
+    start_date?: string | null;
+    end_date?: string | null;
     readonly status: 'closed' | 'open';
-    readonly closed_at: string;
-    readonly closed_by: string;
+    readonly closed_at?: string | null;
+    readonly closed_by?: string | null;
 }
 export interface AccountingPeriodCreate {
-    workspace?: number | null;
-    name?: string;
-    start_date?: string;
-    end_date?: string;
+    name?: string | null;
+    start_date?: string | null;
+    end_date?: string | null;
 }
 export type AccountingPeriodListQuery = {
     created_at__gt?: string;
@@ -437,35 +387,29 @@ export type AccountingPeriodListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 /** RecurringEntry records. */
 export interface AccountingRecurringEntry {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    name: string;
-    type: string;
-    template: unknown;
-    frequency: string;
-    next_run: string;
-    end_date: string;
-    readonly last_run: string;
-    readonly last_result_id: string;
+    name?: string | null;
+    type?: string | null;
+    template?: unknown;
+    frequency?: string | null;
+    next_run?: string | null;
+    end_date?: string | null;
+    readonly last_run?: string | null;
+    readonly last_result_id?: string | null;
 }
 export interface AccountingRecurringEntryCreate {
-    workspace?: number | null;
-    name?: string;
-    type?: string;
+    name?: string | null;
+    type?: string | null;
     template?: unknown;
-    frequency?: string;
-    next_run?: string;
-    end_date?: string;
+    frequency?: string | null;
+    next_run?: string | null;
+    end_date?: string | null;
 }
 export type AccountingRecurringEntryListQuery = {
     created_at__gt?: string;
@@ -480,9 +424,6 @@ export type AccountingRecurringEntryListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export type AccountingReportsAgedPayablesQuery = {
     as_of?: string;
@@ -517,24 +458,21 @@ export type AccountingReportsTrialBalanceQuery = {
 /** TaxCode records. */
 export interface AccountingTaxCode {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    code: string;
-    name: string;
-    rate: string;
-    type: string;
-    category: string;
+    code?: string | null;
+    name?: string | null;
+    rate?: string | null;
+    type?: string | null;
+    category?: string | null;
 }
 export interface AccountingTaxCodeCreate {
-    workspace?: number | null;
-    code?: string;
-    name?: string;
-    rate?: string | number;
-    type?: string;
-    category?: string;
+    code?: string | null;
+    name?: string | null;
+    rate?: string | number | null;
+    type?: string | null;
+    category?: string | null;
 }
 export type AccountingTaxCodeListQuery = {
     created_at__gt?: string;
@@ -549,9 +487,6 @@ export type AccountingTaxCodeListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export interface AiAutoTagRequest {
     object_type_id?: string;
@@ -572,18 +507,15 @@ export interface AiChatResponse {
 /** AiConversation records. */
 export interface AiConversation {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    title: string;
-    model: string;
+    title?: string | null;
+    model?: string | null;
 }
 export interface AiConversationCreate {
-    workspace?: number | null;
-    title?: string;
-    model?: string;
+    title?: string | null;
+    model?: string | null;
 }
 export type AiConversationListQuery = {
     created_at__gt?: string;
@@ -598,9 +530,6 @@ export type AiConversationListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export interface AiConversationsChatRequest {
     message?: string;
@@ -663,21 +592,18 @@ export interface AiModerateResponse {
 /** AiProvider records. */
 export interface AiProvidersAiProvider {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    name: string;
-    provider_type: string;
-    api_key: string;
-    config_json: unknown;
+    name?: string | null;
+    provider_type?: string | null;
+    api_key?: string | null;
+    config_json?: unknown;
 }
 export interface AiProvidersAiProviderCreate {
-    workspace?: number | null;
-    name?: string;
-    provider_type?: string;
-    api_key?: string;
+    name?: string | null;
+    provider_type?: string | null;
+    api_key?: string | null;
     config_json?: unknown;
 }
 export type AiProvidersAiProviderListQuery = {
@@ -693,9 +619,6 @@ export type AiProvidersAiProviderListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export interface AiSearchRequest {
     query?: string;
@@ -715,12 +638,38 @@ export interface AiSummariseRequest {
 export interface AiSummariseResponse {
     summary?: string | null;
 }
+export interface AiUsageResponse {
+    total_calls: number;
+    prompt_tokens: number;
+    completion_tokens: number;
+    /** [{feature, model, calls, prompt_tokens, completion_tokens}] */
+    by_feature: unknown;
+}
 export type AnalyticsEngineQuery = {
     period?: string;
 };
+export interface AnalyticsEngineResponse {
+    period: string;
+    since: string;
+    total: number;
+    /** [{event, count}] */
+    by_event: unknown;
+    /** [{day, count}] */
+    by_day: unknown;
+}
 export type AnalyticsQuery = {
     period?: string;
 };
+export interface AnalyticsResponse {
+    period: string;
+    since: string;
+    /** {objects, object_types, users, files, webhooks} */
+    totals: unknown;
+    /** [{object_type, count}] */
+    objects_by_type: unknown;
+    /** Counts since `since`: objects_created, files_uploaded, users_created, webhook_deliveries, events_tracked. */
+    activity: unknown;
+}
 export type AuditLogsQuery = {
     limit?: number;
     offset?: number;
@@ -729,7 +678,7 @@ export type AuditLogsQuery = {
 };
 export interface AuditLogsResponse {
     logs?: unknown;
-    total?: string | null;
+    total?: number | null;
 }
 export interface AuthAnonymousResponse {
     access_token?: string | null;
@@ -737,6 +686,14 @@ export interface AuthAnonymousResponse {
     token_type?: string | null;
     expires_in?: number | null;
     user?: unknown;
+}
+export interface AuthConfigPartialUpdateResponse {
+    providers?: unknown;
+    signup_enabled?: unknown;
+}
+export interface AuthConfigRetrieveResponse {
+    providers?: unknown;
+    signup_enabled?: unknown;
 }
 export interface AuthForgotPasswordRequest {
     email?: string;
@@ -780,6 +737,11 @@ export interface AuthMagicLinkVerifyResponse {
     token_type?: string | null;
     expires_in?: number | null;
     user?: unknown;
+}
+export interface AuthMeExportResponse {
+    user: unknown;
+    objects: unknown;
+    sessions: unknown;
 }
 export interface AuthMfaChallengeRequest {
     factor_id?: string;
@@ -841,20 +803,20 @@ export interface AuthMfaVerifyResponse {
 export interface AuthNotificationsCountResponse {
     count?: number | null;
 }
-export interface AuthNotificationsPreferencesDeleteResponse {
+export interface AuthNotificationsPreferencesDestroyResponse {
     deleted?: boolean | null;
 }
-export interface AuthNotificationsPreferencesGetResponse {
+export interface AuthNotificationsPreferencesListResponse {
     channel?: string | null;
     enabled?: boolean | null;
     categories?: unknown;
 }
-export interface AuthNotificationsPreferencesPatchRequest {
+export interface AuthNotificationsPreferencesPartialUpdateRequest {
     channel?: string;
     enabled?: boolean;
     categories?: unknown;
 }
-export interface AuthNotificationsPreferencesPatchResponse {
+export interface AuthNotificationsPreferencesPartialUpdateResponse {
     updated?: boolean | null;
 }
 export interface AuthNotificationsReadAllResponse {
@@ -866,7 +828,7 @@ export interface AuthNotificationsReadResponse {
 export interface AuthNotificationsResponse {
     results?: unknown;
     next_cursor?: string | null;
-    total?: string | null;
+    total?: number | null;
 }
 export interface AuthOauthCallbackResponse {
     access_token?: string | null;
@@ -895,6 +857,10 @@ export interface AuthOtpVerifyResponse {
     expires_in?: number | null;
     user?: unknown;
 }
+export interface AuthPasskeysAuthenticateBeginRequest {
+    /** The user signing in, when known (narrows allowCredentials). */
+    email?: string;
+}
 export interface AuthPasskeysAuthenticateBeginResponse {
     options?: unknown;
 }
@@ -908,10 +874,10 @@ export interface AuthPasskeysAuthenticateCompleteResponse {
     expires_in?: number | null;
     user?: unknown;
 }
-export interface AuthPasskeysDeleteResponse {
+export interface AuthPasskeysDestroyResponse {
     deleted?: boolean | null;
 }
-export interface AuthPasskeysGetResponse {
+export interface AuthPasskeysListResponse {
     id?: string | null;
     user_id?: string | null;
     credential_id?: string | null;
@@ -938,17 +904,22 @@ export interface AuthPortalForgotPasswordRequest {
     email?: string;
     redirect_to?: string;
     turnstile_token?: string;
+    /** The tenant (tn_…, slug or number) when no key or portal domain names it. */
+    tenant_id?: string;
 }
 export interface AuthPortalForgotPasswordResponse {
     message?: string | null;
 }
 export interface AuthPortalIdentifyRequest {
     email?: string;
+    /** The tenant (tn_…, slug or number) when no key or portal domain names it. */
+    tenant_id?: string;
 }
 export interface AuthPortalIdentifyResponse {
     tenant_id?: string | null;
     multiple_tenants?: boolean | null;
     tenants?: unknown;
+    message?: string | null;
 }
 export interface AuthPortalLoginRequest {
     email?: string;
@@ -966,6 +937,8 @@ export interface AuthPortalLoginResponse {
 export interface AuthPortalMagicLinkRequest {
     email?: string;
     redirect_to?: string;
+    /** The tenant (tn_…, slug or number) when no key or portal domain names it. */
+    tenant_id?: string;
 }
 export interface AuthPortalMagicLinkResponse {
     message?: string | null;
@@ -982,6 +955,8 @@ export interface AuthPortalMagicLinkVerifyResponse {
 }
 export interface AuthPortalOtpSendRequest {
     phone?: string;
+    /** The tenant (tn_…, slug or number) when no key or portal domain names it. */
+    tenant_id?: string;
 }
 export interface AuthPortalOtpSendResponse {
     message?: string | null;
@@ -989,6 +964,8 @@ export interface AuthPortalOtpSendResponse {
 export interface AuthPortalOtpVerifyRequest {
     phone?: string;
     code?: string;
+    /** The tenant (tn_…, slug or number) when no key or portal domain names it. */
+    tenant_id?: string;
 }
 export interface AuthPortalOtpVerifyResponse {
     access_token?: string | null;
@@ -1010,6 +987,8 @@ export interface AuthPortalSignupRequest {
     phone?: string;
     user_metadata?: unknown;
     turnstile_token?: string;
+    /** The tenant (tn_…, slug or number) when no key or portal domain names it. */
+    tenant_id?: string;
 }
 export interface AuthPortalSignupResponse {
     access_token?: string | null;
@@ -1047,8 +1026,6 @@ export interface AuthSessionsResponse {
 /** Refresh-token sessions of the tenant's end users (refresh token stored as SHA-256). */
 export interface AuthSessionsSession {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -1056,6 +1033,8 @@ export interface AuthSessionsSession {
     ip?: string | null;
     user_agent?: string | null;
     expires_at?: string | null;
+    /** Last request made with this session's access token (updated at most once a minute). */
+    readonly last_active_at?: string | null;
     revoked_at?: string | null;
 }
 export type AuthSessionsSessionListQuery = {
@@ -1071,9 +1050,6 @@ export type AuthSessionsSessionListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export interface AuthSignupRequest {
     email?: string;
@@ -1089,25 +1065,13 @@ export interface AuthSignupResponse {
     expires_in?: number | null;
     user?: unknown;
 }
-export interface AuthUserGetResponse {
-    id?: string | null;
-    email?: string | null;
-    phone?: string | null;
-    role?: string | null;
-    email_verified?: boolean | null;
-    phone_verified?: boolean | null;
-    user_metadata?: unknown;
-    created_at?: string | null;
-    updated_at?: string | null;
-    last_sign_in_at?: string | null;
-}
-export interface AuthUserPatchRequest {
+export interface AuthUserPartialUpdateRequest {
     email?: string;
     phone?: string;
     password?: string;
     user_metadata?: unknown;
 }
-export interface AuthUserPatchResponse {
+export interface AuthUserPartialUpdateResponse {
     id?: string | null;
     email?: string | null;
     phone?: string | null;
@@ -1119,41 +1083,50 @@ export interface AuthUserPatchResponse {
     updated_at?: string | null;
     last_sign_in_at?: string | null;
 }
-export type AuthVerifyGetQuery = {
-    token: string;
-    type?: string;
-};
-export interface AuthVerifyGetResponse {
-    verified?: boolean | null;
+export interface AuthUserRetrieveResponse {
+    id?: string | null;
+    email?: string | null;
+    phone?: string | null;
+    role?: string | null;
+    email_verified?: boolean | null;
+    phone_verified?: boolean | null;
+    user_metadata?: unknown;
+    created_at?: string | null;
+    updated_at?: string | null;
+    last_sign_in_at?: string | null;
 }
-export interface AuthVerifyPostRequest {
+export interface AuthVerifyCreateRequest {
     token?: string;
     type?: string;
 }
-export interface AuthVerifyPostResponse {
+export interface AuthVerifyCreateResponse {
+    verified?: boolean | null;
+}
+export type AuthVerifyRetrieveQuery = {
+    token: string;
+    type?: string;
+};
+export interface AuthVerifyRetrieveResponse {
     verified?: boolean | null;
 }
 /** Automation records. */
 export interface AutomationsAutomation {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    name: string;
-    trigger_event: string;
-    conditions: unknown;
-    actions: unknown;
-    enabled: boolean;
-}
-export interface AutomationsAutomationCreate {
-    workspace?: number | null;
-    name?: string;
-    trigger_event?: string;
+    name?: string | null;
+    trigger_event?: string | null;
     conditions?: unknown;
     actions?: unknown;
-    enabled?: boolean;
+    enabled?: boolean | null;
+}
+export interface AutomationsAutomationCreate {
+    name?: string | null;
+    trigger_event?: string | null;
+    conditions?: unknown;
+    actions?: unknown;
+    enabled?: boolean | null;
 }
 export type AutomationsAutomationListQuery = {
     created_at__gt?: string;
@@ -1168,9 +1141,6 @@ export type AutomationsAutomationListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export type AutomationsRunsQuery = {
     limit?: number;
@@ -1178,7 +1148,7 @@ export type AutomationsRunsQuery = {
 };
 export interface AutomationsRunsResponse {
     runs?: unknown;
-    total?: string | null;
+    total?: number | null;
 }
 export interface AutomationsTriggerRequest {
     data?: unknown;
@@ -1186,7 +1156,7 @@ export interface AutomationsTriggerRequest {
 export interface AutomationsTriggerResponse {
     run_id?: string | null;
 }
-export interface BrandingPatchRequest {
+export interface BrandingPartialUpdateRequest {
     custom_domain?: string;
     logo_url?: string;
     favicon_url?: string;
@@ -1195,26 +1165,41 @@ export interface BrandingPatchRequest {
     footer_text?: string;
     custom_css?: string;
 }
+export interface BrandingPartialUpdateResponse {
+    custom_domain?: string | null;
+    logo_url?: string | null;
+    favicon_url?: string | null;
+    primary_color?: string | null;
+    brand_name?: string | null;
+    footer_text?: string | null;
+    custom_css?: string | null;
+}
+export interface BrandingRetrieveResponse {
+    custom_domain?: string | null;
+    logo_url?: string | null;
+    favicon_url?: string | null;
+    primary_color?: string | null;
+    brand_name?: string | null;
+    footer_text?: string | null;
+    custom_css?: string | null;
+}
 /** Dashboard records. */
 export interface DashboardsDashboard {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    name: string;
-    description: string;
-    layout_json: unknown;
-    is_public: boolean;
+    name?: string | null;
+    description?: string | null;
+    layout_json?: unknown;
+    is_public?: boolean | null;
     readonly share_token: string;
 }
 export interface DashboardsDashboardCreate {
-    workspace?: number | null;
-    name?: string;
-    description?: string;
+    name?: string | null;
+    description?: string | null;
     layout_json?: unknown;
-    is_public?: boolean;
+    is_public?: boolean | null;
 }
 export type DashboardsDashboardListQuery = {
     created_at__gt?: string;
@@ -1229,31 +1214,59 @@ export type DashboardsDashboardListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
-export interface DashboardsWidgetsDeleteResponse {
+export interface DashboardsPublicResponse {
+    id: string;
+    name?: string | null;
+    description?: string | null;
+    layout_json?: unknown;
+    /** [{id, type, title, config_json, position_json}] */
+    widgets: unknown;
+    read_only: boolean;
+}
+export interface DashboardsWidgetsCreateRequest {
+    type?: string;
+    title?: string;
+    config_json?: unknown;
+    position_json?: unknown;
+}
+export interface DashboardsWidgetsCreateResponse {
+    id: string;
+    parent_id: string;
+    type?: string | null;
+    title?: string | null;
+    config_json?: unknown;
+    position_json?: unknown;
+    created_by?: string | null;
+    created_at: string;
+    updated_at: string;
+}
+export interface DashboardsWidgetsDestroyResponse {
     id?: string | null;
     deleted?: boolean | null;
 }
-export interface DashboardsWidgetsPatchRequest {
+export interface DashboardsWidgetsPartialUpdateRequest {
     type?: string;
     title?: string;
     config_json?: unknown;
     position_json?: unknown;
 }
-export interface DashboardsWidgetsPostRequest {
-    type?: string;
-    title?: string;
+export interface DashboardsWidgetsPartialUpdateResponse {
+    id: string;
+    parent_id: string;
+    type?: string | null;
+    title?: string | null;
     config_json?: unknown;
     position_json?: unknown;
+    created_by?: string | null;
+    created_at: string;
+    updated_at: string;
 }
-export interface DataExportPostRequest {
+export interface DataExportCreateRequest {
     object_type_id?: string;
     format?: string;
 }
-export interface DataExportPostResponse {
+export interface DataExportCreateResponse {
     export_id?: string | null;
     format?: string | null;
     record_count?: number | null;
@@ -1267,18 +1280,18 @@ export interface DataImportRequest {
 export interface DataImportResponse {
     imported?: number | null;
     errors?: unknown;
-    total?: string | null;
+    total?: number | null;
 }
-export interface DlqDeleteResponse {
+export interface DlqDestroyResponse {
     discarded?: boolean | null;
 }
-export type DlqGetQuery = {
+export type DlqRetrieveQuery = {
     limit?: number;
     offset?: number;
 };
-export interface DlqGetResponse {
+export interface DlqRetrieveResponse {
     messages?: unknown;
-    total?: string | null;
+    total?: number | null;
 }
 export interface DlqRetryResponse {
     retried?: boolean | null;
@@ -1344,7 +1357,7 @@ export type EventsListQuery = {
 };
 export interface EventsListResponse {
     events?: unknown;
-    total?: string | null;
+    total?: number | null;
 }
 export interface EventsRequest {
     event_type?: string;
@@ -1379,15 +1392,13 @@ export type FilesContentQuery = {
     expires?: string;
     t?: string;
 };
-export interface FilesDeleteResponse {
+export interface FilesDestroyResponse {
     file_id?: string | null;
     deleted?: boolean | null;
 }
 /** Stored file metadata; the bytes live in the storage driver (runtime/effects/storage) under `platform/<tenant>/<file id>/v<version>`. */
 export interface FilesFile {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -1419,15 +1430,10 @@ export type FilesFileListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 /** Earlier contents of a file, kept when a new version is uploaded. */
 export interface FilesFileVersion {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -1451,9 +1457,6 @@ export type FilesFileVersionListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export type FilesFoldersQuery = {
     limit?: number;
@@ -1462,7 +1465,7 @@ export type FilesFoldersQuery = {
 export interface FilesFoldersResponse {
     value?: unknown;
 }
-export interface FilesPatchRequest {
+export interface FilesPartialUpdateRequest {
     filename?: string;
     access?: unknown;
     folder?: string;
@@ -1470,10 +1473,26 @@ export interface FilesPatchRequest {
     object_type_id?: unknown;
     object_id?: unknown;
 }
+export interface FilesSearchRequest {
+    mime_type?: string;
+    mime_category?: string;
+    access?: string;
+    status?: string;
+    folder?: string;
+    filename?: string;
+    object_type_id?: string;
+    object_id?: string;
+    created_after?: string;
+    created_before?: string;
+    sort?: string;
+    sort_dir?: string;
+    limit?: number;
+    cursor?: string | null;
+}
 export interface FilesSearchResponse {
     results?: unknown;
     next_cursor?: unknown;
-    total?: string | null;
+    total?: number | null;
 }
 export interface FilesSignedUrlRequest {
     expires_in?: number;
@@ -1486,6 +1505,17 @@ export interface FilesSignedUrlResponse {
 export interface FilesStaleCleanupResponse {
     cleaned?: number | null;
 }
+export interface FilesStatsResponse {
+    file_count: number;
+    total_bytes: number;
+    trashed_count: number;
+    trashed_bytes: number;
+    used_storage_bytes: number;
+    plan_tier: string;
+    storage_driver: string;
+    /** [{content_type, count, bytes}] */
+    by_content_type: unknown;
+}
 export type FilesTrashQuery = {
     limit?: number;
     cursor?: string;
@@ -1493,13 +1523,18 @@ export type FilesTrashQuery = {
 export interface FilesTrashResponse {
     results?: unknown;
     next_cursor?: unknown;
-    total?: string | null;
+    total?: number | null;
 }
-export type FilesUploadUrlQuery = {
+export interface FilesUploadUrlRequest {
     filename?: string;
+    mime_type?: string;
+    /** Same as mime_type. */
     content_type?: string;
+    size_bytes?: number | null;
+    access?: string | null;
+    meta?: unknown;
     folder?: string;
-};
+}
 export interface FilesUploadUrlResponse {
     file_id?: string | null;
     r2_key?: string | null;
@@ -1515,27 +1550,37 @@ export type FilesVariantsQuery = {
 export interface FilesVersionsResponse {
     value?: unknown;
 }
+export interface FormsAnalyticsResponse {
+    form_id: string;
+    total_submissions: number;
+    last_submission_at?: string | null;
+    /** [{day, count}] */
+    submissions_by_day: unknown;
+    /** Views of the public form; null, as views are not tracked. */
+    views?: number | null;
+}
 /** Form records. */
 export interface FormsForm {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
     name: string;
-    object_type_id: string;
-    fields: unknown;
-    settings: unknown;
-    status: string;
-}
-export interface FormsFormCreate {
-    workspace?: number | null;
-    name?: string;
-    object_type_id?: string;
+    /** Object type a submission creates an object of. */
+    object_type_id?: string | null;
     fields?: unknown;
     settings?: unknown;
-    status?: string;
+    /** active (shown publicly), inactive or draft. */
+    status?: string | null;
+}
+export interface FormsFormCreate {
+    name: string;
+    /** Object type a submission creates an object of. */
+    object_type_id?: string | null;
+    fields?: unknown;
+    settings?: unknown;
+    /** active (shown publicly), inactive or draft. */
+    status?: string | null;
 }
 export type FormsFormListQuery = {
     created_at__gt?: string;
@@ -1550,14 +1595,11 @@ export type FormsFormListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
-export type FormsQuery = {
+export type FormsRetrieveQuery = {
     tenant_id: string;
 };
-export interface FormsResponse {
+export interface FormsRetrieveResponse {
     form_id?: string | null;
     name?: string | null;
     description?: string | null;
@@ -1576,7 +1618,7 @@ export type FormsSubmissionsQuery = {
 };
 export interface FormsSubmissionsResponse {
     submissions?: unknown;
-    total?: string | null;
+    total?: number | null;
 }
 export interface FormsSubmitResponse {
     submitted?: boolean | null;
@@ -1585,26 +1627,23 @@ export interface FormsSubmitResponse {
 /** CustomFunction records. */
 export interface FunctionsCustomFunction {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    name: string;
-    description: string;
-    trigger_type: string;
-    code: string;
-    runtime: string;
-    enabled: boolean;
+    name?: string | null;
+    description?: string | null;
+    trigger_type?: string | null;
+    code?: string | null;
+    runtime?: string | null;
+    enabled?: boolean | null;
 }
 export interface FunctionsCustomFunctionCreate {
-    workspace?: number | null;
-    name?: string;
-    description?: string;
-    trigger_type?: string;
-    code?: string;
-    runtime?: string;
-    enabled?: boolean;
+    name?: string | null;
+    description?: string | null;
+    trigger_type?: string | null;
+    code?: string | null;
+    runtime?: string | null;
+    enabled?: boolean | null;
 }
 export type FunctionsCustomFunctionListQuery = {
     created_at__gt?: string;
@@ -1619,12 +1658,16 @@ export type FunctionsCustomFunctionListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export interface FunctionsExecuteRequest {
     input?: unknown;
+}
+export interface FunctionsExecuteResponse {
+    execution_id: string;
+    output?: unknown;
+    status: 'failed' | 'succeeded';
+    steps: unknown;
+    error?: string | null;
 }
 export type FunctionsLogsQuery = {
     limit?: number;
@@ -1633,33 +1676,42 @@ export type FunctionsLogsQuery = {
 export interface FunctionsLogsResponse {
     value?: unknown;
 }
-export interface GovernancePatchRequest {
+export interface GovernancePartialUpdateRequest {
     audit_retention_days?: number;
     session_duration_secs?: number;
     password_min_length?: number;
     ip_allowlist?: unknown;
 }
+export interface GovernancePartialUpdateResponse {
+    audit_retention_days?: number | null;
+    session_duration_secs?: number | null;
+    password_min_length?: number | null;
+    ip_allowlist?: unknown;
+}
+export interface GovernanceRetrieveResponse {
+    audit_retention_days?: number | null;
+    session_duration_secs?: number | null;
+    password_min_length?: number | null;
+    ip_allowlist?: unknown;
+}
 /** Integration records. */
 export interface IntegrationsIntegration {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    provider: string;
-    name: string;
-    config_json: unknown;
-    sync_direction: string;
-    status: string;
+    provider?: string | null;
+    name?: string | null;
+    config_json?: unknown;
+    sync_direction?: string | null;
+    status?: string | null;
 }
 export interface IntegrationsIntegrationCreate {
-    workspace?: number | null;
-    provider?: string;
-    name?: string;
+    provider?: string | null;
+    name?: string | null;
     config_json?: unknown;
-    sync_direction?: string;
-    status?: string;
+    sync_direction?: string | null;
+    status?: string | null;
 }
 export type IntegrationsIntegrationListQuery = {
     created_at__gt?: string;
@@ -1674,9 +1726,6 @@ export type IntegrationsIntegrationListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export type IntegrationsLogsQuery = {
     limit?: number;
@@ -1685,11 +1734,15 @@ export type IntegrationsLogsQuery = {
 export interface IntegrationsLogsResponse {
     value?: unknown;
 }
+export interface IntegrationsSyncResponse {
+    sync_id: string;
+    status: string;
+    records_synced: number;
+    message?: string | null;
+}
 /** Single-use DEPENDENCY_EXISTS confirm tokens (SHA-256 stored), valid 5 minutes for one record. */
 export interface InternalConfirmToken {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -1712,15 +1765,10 @@ export type InternalConfirmTokenListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 /** Rows of small child collections (policies, views, workflows, comments, widgets, …) keyed by kind and parent. */
 export interface InternalRecord {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -1741,15 +1789,10 @@ export type InternalRecordListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 /** One JSON document per tenant and name (auth-config, governance, branding, notification preferences). */
 export interface InternalSetting {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -1771,15 +1814,10 @@ export type InternalSettingListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 /** ApiKey records. */
 export interface KeysApiKey {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -1792,12 +1830,11 @@ export interface KeysApiKey {
     /** Requests per minute; null = service default. */
     rate_limit?: number | null;
     /** First characters of the key after pk_, shown to tell keys apart. */
-    readonly prefix: string;
+    readonly prefix?: string | null;
     readonly last_used_at?: string | null;
     readonly revoked_at?: string | null;
 }
 export interface KeysApiKeyCreate {
-    workspace?: number | null;
     label: string;
     /** Any of read, write, schema, files, auth, ai, * (all). */
     scopes?: unknown;
@@ -1824,10 +1861,13 @@ export type KeysApiKeyListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
+export interface KeysCreateResponse {
+    /** The key record, as GET /v1/keys lists it. */
+    key?: unknown;
+    /** The whole key (pk_…), shown once. */
+    token?: string;
+}
 export interface KeysRotateRequest {
     label?: string;
     scopes?: unknown;
@@ -1840,8 +1880,6 @@ export interface KeysRotateResponse {
 /** ObjectType records. */
 export interface ObjectTypesObjectType {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -1850,7 +1888,6 @@ export interface ObjectTypesObjectType {
     display_name?: string | null;
 }
 export interface ObjectTypesObjectTypeCreate {
-    workspace?: number | null;
     /** Machine name, e.g. contacts (lower case, digits, _). */
     name: string;
     display_name?: string | null;
@@ -1869,69 +1906,52 @@ export type ObjectTypesObjectTypeListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
-export interface ObjectTypesPoliciesDeleteResponse {
+export interface ObjectTypesPoliciesCreateRequest {
+    name?: string;
+    action?: string;
+    role?: unknown;
+    condition_json?: unknown;
+    enabled?: boolean;
+}
+export interface ObjectTypesPoliciesCreateResponse {
+    id: string;
+    parent_id: string;
+    name?: string | null;
+    action?: string | null;
+    role?: unknown;
+    condition_json?: unknown;
+    enabled?: boolean | null;
+    created_by?: string | null;
+    created_at: string;
+    updated_at: string;
+}
+export interface ObjectTypesPoliciesDestroyResponse {
     deleted?: boolean | null;
 }
-export interface ObjectTypesPoliciesGetResponse {
+export interface ObjectTypesPoliciesListResponse {
     value?: unknown;
 }
-export interface ObjectTypesPoliciesPatchRequest {
+export interface ObjectTypesPoliciesPartialUpdateRequest {
     name?: string;
     action?: string;
     role?: unknown;
     condition_json?: unknown;
     enabled?: boolean;
 }
-export interface ObjectTypesPoliciesPostRequest {
-    name?: string;
-    action?: string;
+export interface ObjectTypesPoliciesPartialUpdateResponse {
+    id: string;
+    parent_id: string;
+    name?: string | null;
+    action?: string | null;
     role?: unknown;
     condition_json?: unknown;
-    enabled?: boolean;
+    enabled?: boolean | null;
+    created_by?: string | null;
+    created_at: string;
+    updated_at: string;
 }
-export interface ObjectTypesPropertiesDeleteResponse {
-    deleted?: boolean | null;
-}
-export interface ObjectTypesPropertiesGetResponse {
-    id?: string | null;
-    object_type_id?: string | null;
-    name?: string | null;
-    data_type?: string | null;
-    is_indexed?: boolean | null;
-    is_sortable?: boolean | null;
-    is_unique?: boolean | null;
-    is_required?: boolean | null;
-    enum_values?: unknown;
-    description?: string | null;
-    created_at?: string | null;
-}
-export interface ObjectTypesPropertiesPatchRequest {
-    is_indexed?: boolean;
-    is_sortable?: boolean;
-    is_unique?: boolean;
-    is_required?: boolean;
-    default_value?: unknown;
-    description?: string;
-}
-export interface ObjectTypesPropertiesPatchResponse {
-    id?: string | null;
-    object_type_id?: string | null;
-    name?: string | null;
-    data_type?: string | null;
-    is_indexed?: boolean | null;
-    is_sortable?: boolean | null;
-    is_unique?: boolean | null;
-    is_required?: boolean | null;
-    default_value?: unknown;
-    enum_values?: unknown;
-    description?: string | null;
-    created_at?: string | null;
-}
-export interface ObjectTypesPropertiesPostRequest {
+export interface ObjectTypesPropertiesCreateRequest {
     name?: string;
     data_type?: string;
     is_indexed?: boolean;
@@ -1942,7 +1962,45 @@ export interface ObjectTypesPropertiesPostRequest {
     enum_values?: unknown;
     description?: string;
 }
-export interface ObjectTypesPropertiesPostResponse {
+export interface ObjectTypesPropertiesCreateResponse {
+    id?: string | null;
+    object_type_id?: string | null;
+    name?: string | null;
+    data_type?: string | null;
+    is_indexed?: boolean | null;
+    is_sortable?: boolean | null;
+    is_unique?: boolean | null;
+    is_required?: boolean | null;
+    default_value?: unknown;
+    enum_values?: unknown;
+    description?: string | null;
+    created_at?: string | null;
+}
+export interface ObjectTypesPropertiesDestroyResponse {
+    deleted?: boolean | null;
+}
+export interface ObjectTypesPropertiesListResponse {
+    id?: string | null;
+    object_type_id?: string | null;
+    name?: string | null;
+    data_type?: string | null;
+    is_indexed?: boolean | null;
+    is_sortable?: boolean | null;
+    is_unique?: boolean | null;
+    is_required?: boolean | null;
+    enum_values?: unknown;
+    description?: string | null;
+    created_at?: string | null;
+}
+export interface ObjectTypesPropertiesPartialUpdateRequest {
+    is_indexed?: boolean;
+    is_sortable?: boolean;
+    is_unique?: boolean;
+    is_required?: boolean;
+    default_value?: unknown;
+    description?: string;
+}
+export interface ObjectTypesPropertiesPartialUpdateResponse {
     id?: string | null;
     object_type_id?: string | null;
     name?: string | null;
@@ -1959,8 +2017,6 @@ export interface ObjectTypesPropertiesPostResponse {
 /** A typed field of an object type; objects' properties are validated against these. */
 export interface ObjectTypesProperty {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -1988,47 +2044,86 @@ export type ObjectTypesPropertyListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
-export interface ObjectTypesViewsDeleteResponse {
+export interface ObjectTypesViewsCreateRequest {
+    name?: string;
+    filters?: unknown;
+    sort?: unknown;
+    columns?: unknown;
+}
+export interface ObjectTypesViewsCreateResponse {
+    id: string;
+    parent_id: string;
+    name?: string | null;
+    filters?: unknown;
+    sort?: unknown;
+    columns?: unknown;
+    created_by?: string | null;
+    created_at: string;
+    updated_at: string;
+}
+export interface ObjectTypesViewsDestroyResponse {
     deleted?: boolean | null;
 }
-export interface ObjectTypesViewsGetResponse {
+export interface ObjectTypesViewsListResponse {
     value?: unknown;
 }
-export interface ObjectTypesViewsPatchRequest {
+export interface ObjectTypesViewsPartialUpdateRequest {
     name?: string;
     filters?: unknown;
     sort?: unknown;
     columns?: unknown;
 }
-export interface ObjectTypesViewsPostRequest {
-    name?: string;
+export interface ObjectTypesViewsPartialUpdateResponse {
+    id: string;
+    parent_id: string;
+    name?: string | null;
     filters?: unknown;
     sort?: unknown;
     columns?: unknown;
+    created_by?: string | null;
+    created_at: string;
+    updated_at: string;
 }
-export type ObjectTypesWorkflowsDeleteQuery = {
+export interface ObjectTypesWorkflowsCreateRequest {
+    name?: string;
+    stages?: unknown;
+    enabled?: boolean;
+}
+export interface ObjectTypesWorkflowsCreateResponse {
+    id: string;
+    parent_id: string;
+    name?: string | null;
+    stages?: unknown;
+    enabled?: boolean | null;
+    created_by?: string | null;
+    created_at: string;
+    updated_at: string;
+}
+export type ObjectTypesWorkflowsDestroyQuery = {
     force?: boolean;
     confirm_token?: string;
 };
-export interface ObjectTypesWorkflowsDeleteResponse {
+export interface ObjectTypesWorkflowsDestroyResponse {
     deleted?: boolean | null;
 }
-export interface ObjectTypesWorkflowsGetResponse {
+export interface ObjectTypesWorkflowsListResponse {
     value?: unknown;
 }
-export interface ObjectTypesWorkflowsPatchRequest {
+export interface ObjectTypesWorkflowsPartialUpdateRequest {
     name?: string;
     stages?: unknown;
     enabled?: boolean;
 }
-export interface ObjectTypesWorkflowsPostRequest {
-    name?: string;
+export interface ObjectTypesWorkflowsPartialUpdateResponse {
+    id: string;
+    parent_id: string;
+    name?: string | null;
     stages?: unknown;
-    enabled?: boolean;
+    enabled?: boolean | null;
+    created_by?: string | null;
+    created_at: string;
+    updated_at: string;
 }
 export interface ObjectsAggregateRequest {
     aggregations?: unknown;
@@ -2045,22 +2140,34 @@ export interface ObjectsApproveResponse {
     approved?: boolean | null;
     stage?: string | null;
 }
-export interface ObjectsAssociationsDeleteResponse {
+export interface ObjectsAssociationsCreateRequest {
+    meta?: unknown;
+}
+export interface ObjectsAssociationsCreateResponse {
+    id: string;
+    from_type: string;
+    from_id: string;
+    association_type: string;
+    to_type: string;
+    to_id: string;
+    meta?: unknown;
+    created_by?: string | null;
+    created_at: string;
+    updated_at: string;
+}
+export interface ObjectsAssociationsDestroyResponse {
     deleted?: boolean | null;
 }
-export type ObjectsAssociationsGetQuery = {
+export type ObjectsAssociationsRetrieveQuery = {
     direction?: string;
     association_type?: string;
     limit?: number;
     cursor?: string;
 };
-export interface ObjectsAssociationsGetResponse {
+export interface ObjectsAssociationsRetrieveResponse {
     results?: unknown;
     next_cursor?: unknown;
-    total?: string | null;
-}
-export interface ObjectsAssociationsPostRequest {
-    meta?: unknown;
+    total?: number | null;
 }
 export interface ObjectsBatchCreateRequest {
     objects?: unknown;
@@ -2082,29 +2189,57 @@ export interface ObjectsBatchUpdateResponse {
     object_id?: string | null;
     version?: number | null;
 }
-export interface ObjectsCommentsDeleteResponse {
+export interface ObjectsCommentsCreateRequest {
+    body?: string;
+}
+export interface ObjectsCommentsCreateResponse {
+    id: string;
+    parent_id: string;
+    body?: string | null;
+    created_by?: string | null;
+    created_at: string;
+    updated_at: string;
+}
+export interface ObjectsCommentsDestroyResponse {
     deleted?: boolean | null;
 }
-export type ObjectsCommentsGetQuery = {
+export interface ObjectsCommentsPartialUpdateRequest {
+    body?: string;
+}
+export interface ObjectsCommentsPartialUpdateResponse {
+    id: string;
+    parent_id: string;
+    body?: string | null;
+    created_by?: string | null;
+    created_at: string;
+    updated_at: string;
+}
+export type ObjectsCommentsRetrieveQuery = {
     limit?: number;
     cursor?: string;
 };
-export interface ObjectsCommentsGetResponse {
+export interface ObjectsCommentsRetrieveResponse {
     results?: unknown;
     next_cursor?: unknown;
-    total?: string | null;
+    total?: number | null;
 }
-export interface ObjectsCommentsPatchRequest {
-    body?: string;
+export interface ObjectsCreateRequest {
+    properties?: unknown;
 }
-export interface ObjectsCommentsPostRequest {
-    body?: string;
+export interface ObjectsCreateResponse {
+    id?: string | null;
+    object_type_id?: string | null;
+    tenant_id?: string | null;
+    properties?: unknown;
+    created_at?: string | null;
+    updated_at?: string | null;
+    created_by?: string | null;
+    version?: number | null;
+    is_deleted?: boolean | null;
 }
 /** An object of a tenant's object type: properties in jsonb, validated against the type's properties. */
 export interface ObjectsDataObject {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -2127,28 +2262,14 @@ export type ObjectsDataObjectListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
-export type ObjectsDeleteQuery = {
+export type ObjectsDestroyQuery = {
     force?: boolean;
     confirm_token?: string;
 };
-export interface ObjectsDeleteResponse {
+export interface ObjectsDestroyResponse {
     id?: string | null;
     deleted?: boolean | null;
-}
-export interface ObjectsGetResponse {
-    id?: string | null;
-    object_type_id?: string | null;
-    tenant_id?: string | null;
-    properties?: unknown;
-    created_at?: string | null;
-    updated_at?: string | null;
-    created_by?: string | null;
-    version?: number | null;
-    is_deleted?: boolean | null;
 }
 export type ObjectsListQuery = {
     limit?: number;
@@ -2159,13 +2280,11 @@ export type ObjectsListQuery = {
 export interface ObjectsListResponse {
     results?: unknown;
     next_cursor?: string | null;
-    total?: string | null;
+    total?: number | null;
 }
 /** A previous state of an object, written on every update. */
 export interface ObjectsObjectVersion {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -2186,28 +2305,11 @@ export type ObjectsObjectVersionListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
-export interface ObjectsPatchRequest {
+export interface ObjectsPartialUpdateRequest {
     properties?: unknown;
 }
-export interface ObjectsPatchResponse {
-    id?: string | null;
-    object_type_id?: string | null;
-    tenant_id?: string | null;
-    properties?: unknown;
-    created_at?: string | null;
-    updated_at?: string | null;
-    created_by?: string | null;
-    version?: number | null;
-    is_deleted?: boolean | null;
-}
-export interface ObjectsPostRequest {
-    properties?: unknown;
-}
-export interface ObjectsPostResponse {
+export interface ObjectsPartialUpdateResponse {
     id?: string | null;
     object_type_id?: string | null;
     tenant_id?: string | null;
@@ -2225,6 +2327,28 @@ export interface ObjectsRejectResponse {
     rejected?: boolean | null;
     stage?: string | null;
 }
+export interface ObjectsRestoreResponse {
+    id: string;
+    object_type_id: string;
+    tenant_id: string;
+    properties: unknown;
+    created_at: string;
+    updated_at: string;
+    created_by?: string | null;
+    version: number;
+    is_deleted: boolean;
+}
+export interface ObjectsRetrieveResponse {
+    id?: string | null;
+    object_type_id?: string | null;
+    tenant_id?: string | null;
+    properties?: unknown;
+    created_at?: string | null;
+    updated_at?: string | null;
+    created_by?: string | null;
+    version?: number | null;
+    is_deleted?: boolean | null;
+}
 export interface ObjectsSearchRequest {
     filters?: unknown;
     sort?: string;
@@ -2236,7 +2360,7 @@ export interface ObjectsSearchRequest {
 export interface ObjectsSearchResponse {
     results?: unknown;
     next_cursor?: string | null;
-    total?: string | null;
+    total?: number | null;
 }
 export interface ObjectsSubmitForReviewResponse {
     submitted?: boolean | null;
@@ -2249,7 +2373,7 @@ export type ObjectsTrashQuery = {
 export interface ObjectsTrashResponse {
     results?: unknown;
     next_cursor?: unknown;
-    total?: string | null;
+    total?: number | null;
 }
 export type ObjectsVersionsQuery = {
     limit?: number;
@@ -2262,47 +2386,23 @@ export interface ObjectsWorkflowStatusResponse {
     stage?: string | null;
     history?: unknown;
 }
-export interface PaginatedAccountingAccountList {
-    results: AccountingAccount[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
-export interface PaginatedAccountingBankAccountList {
-    results: AccountingBankAccount[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
+export type PaginatedAccountingAccountList = AccountingAccount[];
+export type PaginatedAccountingBankAccountList = AccountingBankAccount[];
 export interface PaginatedAccountingBankTransactionList {
     results: AccountingBankTransaction[];
     total: number;
     /** Cursor of the next page; null on the last page. */
     next_cursor?: string | null;
 }
-export interface PaginatedAccountingCurrencyList {
-    results: AccountingCurrency[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
-export interface PaginatedAccountingExchangeRateList {
-    results: AccountingExchangeRate[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
+export type PaginatedAccountingCurrencyList = AccountingCurrency[];
+export type PaginatedAccountingExchangeRateList = AccountingExchangeRate[];
 export interface PaginatedAccountingInvoiceList {
-    results: AccountingInvoice[];
+    invoices: AccountingInvoice[];
     total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
 }
 export interface PaginatedAccountingJournalEntryList {
-    results: AccountingJournalEntry[];
+    entries: AccountingJournalEntry[];
     total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
 }
 export interface PaginatedAccountingJournalLineList {
     results: AccountingJournalLine[];
@@ -2311,59 +2411,17 @@ export interface PaginatedAccountingJournalLineList {
     next_cursor?: string | null;
 }
 export interface PaginatedAccountingPaymentList {
-    results: AccountingPayment[];
+    payments: AccountingPayment[];
     total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
 }
-export interface PaginatedAccountingPeriodList {
-    results: AccountingPeriod[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
-export interface PaginatedAccountingRecurringEntryList {
-    results: AccountingRecurringEntry[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
-export interface PaginatedAccountingTaxCodeList {
-    results: AccountingTaxCode[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
-export interface PaginatedAiConversationList {
-    results: AiConversation[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
-export interface PaginatedAiProvidersAiProviderList {
-    results: AiProvidersAiProvider[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
-export interface PaginatedAuthSessionsSessionList {
-    results: AuthSessionsSession[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
-export interface PaginatedAutomationsAutomationList {
-    results: AutomationsAutomation[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
-export interface PaginatedDashboardsDashboardList {
-    results: DashboardsDashboard[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
+export type PaginatedAccountingPeriodList = AccountingPeriod[];
+export type PaginatedAccountingRecurringEntryList = AccountingRecurringEntry[];
+export type PaginatedAccountingTaxCodeList = AccountingTaxCode[];
+export type PaginatedAiConversationList = AiConversation[];
+export type PaginatedAiProvidersAiProviderList = AiProvidersAiProvider[];
+export type PaginatedAuthSessionsSessionList = AuthSessionsSession[];
+export type PaginatedAutomationsAutomationList = AutomationsAutomation[];
+export type PaginatedDashboardsDashboardList = DashboardsDashboard[];
 export interface PaginatedEmailOutboxMessageList {
     results: EmailOutboxMessage[];
     total: number;
@@ -2382,24 +2440,9 @@ export interface PaginatedFilesFileVersionList {
     /** Cursor of the next page; null on the last page. */
     next_cursor?: string | null;
 }
-export interface PaginatedFormsFormList {
-    results: FormsForm[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
-export interface PaginatedFunctionsCustomFunctionList {
-    results: FunctionsCustomFunction[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
-export interface PaginatedIntegrationsIntegrationList {
-    results: IntegrationsIntegration[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
+export type PaginatedFormsFormList = FormsForm[];
+export type PaginatedFunctionsCustomFunctionList = FunctionsCustomFunction[];
+export type PaginatedIntegrationsIntegrationList = IntegrationsIntegration[];
 export interface PaginatedInternalConfirmTokenList {
     results: InternalConfirmToken[];
     total: number;
@@ -2418,18 +2461,8 @@ export interface PaginatedInternalSettingList {
     /** Cursor of the next page; null on the last page. */
     next_cursor?: string | null;
 }
-export interface PaginatedKeysApiKeyList {
-    results: KeysApiKey[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
-export interface PaginatedObjectTypesObjectTypeList {
-    results: ObjectTypesObjectType[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
+export type PaginatedKeysApiKeyList = KeysApiKey[];
+export type PaginatedObjectTypesObjectTypeList = ObjectTypesObjectType[];
 export interface PaginatedObjectTypesPropertyList {
     results: ObjectTypesProperty[];
     total: number;
@@ -2448,30 +2481,28 @@ export interface PaginatedObjectsObjectVersionList {
     /** Cursor of the next page; null on the last page. */
     next_cursor?: string | null;
 }
-export interface PaginatedPluginsPluginList {
-    results: PluginsPlugin[];
+export type PaginatedPluginsPluginList = PluginsPlugin[];
+export interface PaginatedPortalAttemptList {
+    results: PortalAttempt[];
     total: number;
     /** Cursor of the next page; null on the last page. */
     next_cursor?: string | null;
 }
-export interface PaginatedRolesRoleList {
-    results: RolesRole[];
+export interface PaginatedPortalIdentityList {
+    results: PortalIdentity[];
     total: number;
     /** Cursor of the next page; null on the last page. */
     next_cursor?: string | null;
 }
-export interface PaginatedSavedReportsSavedReportList {
-    results: SavedReportsSavedReport[];
+export interface PaginatedPortalTokenList {
+    results: PortalToken[];
     total: number;
     /** Cursor of the next page; null on the last page. */
     next_cursor?: string | null;
 }
-export interface PaginatedScheduledJobsScheduledJobList {
-    results: ScheduledJobsScheduledJob[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
+export type PaginatedRolesRoleList = RolesRole[];
+export type PaginatedSavedReportsSavedReportList = SavedReportsSavedReport[];
+export type PaginatedScheduledJobsScheduledJobList = ScheduledJobsScheduledJob[];
 export interface PaginatedShortUrlsShortUrlList {
     results: ShortUrlsShortUrl[];
     total: number;
@@ -2485,10 +2516,8 @@ export interface PaginatedTenantsTenantList {
     next_cursor?: string | null;
 }
 export interface PaginatedUsersUserList {
-    results: UsersUser[];
+    users: UsersUser[];
     total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
 }
 export interface PaginatedWebhooksWebhookDeliveryList {
     results: WebhooksWebhookDelivery[];
@@ -2496,135 +2525,116 @@ export interface PaginatedWebhooksWebhookDeliveryList {
     /** Cursor of the next page; null on the last page. */
     next_cursor?: string | null;
 }
-export interface PaginatedWebhooksWebhookList {
-    results: WebhooksWebhook[];
-    total: number;
-    /** Cursor of the next page; null on the last page. */
-    next_cursor?: string | null;
-}
+export type PaginatedWebhooksWebhookList = WebhooksWebhook[];
 export interface PatchedAccountingAccount {
-    workspace?: number | null;
-    code?: string;
-    name?: string;
-    type?: string;
-    sub_type?: string;
-    parent_id?: string;
-    description?: string;
-    currency?: string;
-    is_active?: boolean;
+    code?: string | null;
+    name?: string | null;
+    type?: 'asset' | 'equity' | 'expense' | 'liability' | 'revenue';
+    sub_type?: string | null;
+    parent_id?: string | null;
+    description?: string | null;
+    currency?: string | null;
+    is_active?: boolean | null;
 }
 export interface PatchedAccountingBankAccount {
-    workspace?: number | null;
-    name?: string;
-    account_number?: string;
-    bank_name?: string;
-    currency?: string;
-    gl_account_id?: string;
-    is_active?: boolean;
+    name?: string | null;
+    account_number?: string | null;
+    bank_name?: string | null;
+    currency?: string | null;
+    gl_account_id?: string | null;
+    is_active?: boolean | null;
 }
 export interface PatchedAccountingCurrency {
-    workspace?: number | null;
-    code?: string;
-    name?: string;
-    symbol?: string;
-    decimal_places?: number;
+    code?: string | null;
+    name?: string | null;
+    symbol?: string | null;
+    decimal_places?: number | null;
 }
 export interface PatchedAccountingInvoice {
-    workspace?: number | null;
-    type?: string;
-    contact_name?: string;
-    date?: string;
-    due_date?: string;
+    type?: string | null;
+    contact_name?: string | null;
+    date?: string | null;
+    due_date?: string | null;
     lines?: unknown;
-    currency?: string;
-    notes?: string;
+    currency?: string | null;
+    notes?: string | null;
 }
 export interface PatchedAccountingJournalEntry {
-    workspace?: number | null;
-    date?: string;
-    description?: string;
-    reference?: string;
+    date?: string | null;
+    description?: string | null;
+    reference?: string | null;
     lines?: unknown;
-    currency?: string;
-    post?: boolean;
+    currency?: string | null;
+    post?: boolean | null;
 }
 export interface PatchedAccountingPeriod {
-    workspace?: number | null;
-    name?: string;
-    start_date?: string;
-    end_date?: string;
+    name?: string | null;
+    start_date?: string | null;
+    end_date?: string | null;
 }
 export interface PatchedAccountingRecurringEntry {
-    workspace?: number | null;
-    name?: string;
-    type?: string;
+    name?: string | null;
+    type?: string | null;
     template?: unknown;
-    frequency?: string;
-    next_run?: string;
-    end_date?: string;
+    frequency?: string | null;
+    next_run?: string | null;
+    end_date?: string | null;
 }
 export interface PatchedAccountingTaxCode {
-    workspace?: number | null;
-    code?: string;
-    name?: string;
-    rate?: string | number;
-    type?: string;
-    category?: string;
+    code?: string | null;
+    name?: string | null;
+    rate?: string | number | null;
+    type?: string | null;
+    category?: string | null;
 }
 export interface PatchedAiConversation {
-    workspace?: number | null;
-    title?: string;
-    model?: string;
+    title?: string | null;
+    model?: string | null;
 }
 export interface PatchedAiProvidersAiProvider {
-    workspace?: number | null;
-    name?: string;
-    provider_type?: string;
-    api_key?: string;
+    name?: string | null;
+    provider_type?: string | null;
+    api_key?: string | null;
     config_json?: unknown;
 }
 export interface PatchedAutomationsAutomation {
-    workspace?: number | null;
-    name?: string;
-    trigger_event?: string;
+    name?: string | null;
+    trigger_event?: string | null;
     conditions?: unknown;
     actions?: unknown;
-    enabled?: boolean;
+    enabled?: boolean | null;
 }
 export interface PatchedDashboardsDashboard {
-    workspace?: number | null;
-    name?: string;
-    description?: string;
+    name?: string | null;
+    description?: string | null;
     layout_json?: unknown;
-    is_public?: boolean;
+    is_public?: boolean | null;
 }
 export interface PatchedFormsForm {
-    workspace?: number | null;
     name?: string;
-    object_type_id?: string;
+    /** Object type a submission creates an object of. */
+    object_type_id?: string | null;
     fields?: unknown;
     settings?: unknown;
-    status?: string;
+    /** active (shown publicly), inactive or draft. */
+    status?: string | null;
 }
 export interface PatchedFunctionsCustomFunction {
-    workspace?: number | null;
-    name?: string;
-    description?: string;
-    trigger_type?: string;
-    code?: string;
-    runtime?: string;
-    enabled?: boolean;
+    name?: string | null;
+    description?: string | null;
+    trigger_type?: string | null;
+    code?: string | null;
+    runtime?: string | null;
+    enabled?: boolean | null;
 }
 export interface PatchedIntegrationsIntegration {
-    workspace?: number | null;
-    provider?: string;
-    name?: string;
+    provider?: string | null;
+    name?: string | null;
     config_json?: unknown;
-    sync_direction?: string;
-    status?: string;
+    sync_direction?: string | null;
+    status?: string | null;
 }
 export interface PatchedKeysApiKey {
-    workspace?: number | null;
     label?: string;
     /** Any of read, write, schema, files, auth, ai, * (all). */
     scopes?: unknown;
@@ -2635,45 +2645,39 @@ export interface PatchedKeysApiKey {
     rate_limit?: number | null;
 }
 export interface PatchedObjectTypesObjectType {
-    workspace?: number | null;
     /** Machine name, e.g. contacts (lower case, digits, _). */
     name?: string;
     display_name?: string | null;
 }
 export interface PatchedPluginsPlugin {
-    workspace?: number | null;
-    name?: string;
+    name?: string | null;
     config_json?: unknown;
-    enabled?: boolean;
-    version?: string;
+    enabled?: boolean | null;
+    version?: string | null;
     manifest_json?: unknown;
 }
 export interface PatchedRolesRole {
-    workspace?: number | null;
-    name?: string;
-    description?: string;
-    parent_role_id?: string;
+    name?: string | null;
+    description?: string | null;
+    parent_role_id?: string | null;
 }
 export interface PatchedSavedReportsSavedReport {
-    workspace?: number | null;
-    name?: string;
-    description?: string;
-    type?: string;
+    name?: string | null;
+    description?: string | null;
+    type?: string | null;
     config_json?: unknown;
-    schedule?: string;
+    schedule?: string | null;
 }
 export interface PatchedScheduledJobsScheduledJob {
-    workspace?: number | null;
-    name?: string;
-    description?: string;
-    cron_expression?: string;
-    run_at?: string;
-    action_type?: string;
+    name?: string | null;
+    description?: string | null;
+    cron_expression?: string | null;
+    run_at?: string | null;
+    action_type?: string | null;
     action_config?: unknown;
-    enabled?: boolean;
+    enabled?: boolean | null;
 }
 export interface PatchedShortUrlsShortUrl {
-    workspace?: number | null;
     /** Also the id; letters, digits, _ and -. */
     slug?: string | null;
     /** Target of the redirect. */
@@ -2682,7 +2686,6 @@ export interface PatchedShortUrlsShortUrl {
     expires_at?: string | null;
 }
 export interface PatchedUsersUser {
-    workspace?: number | null;
     email?: string;
     /** Stored as an argon2 hash (column password holds the hash); never shown. */
     password?: string | null;
@@ -2692,11 +2695,10 @@ export interface PatchedUsersUser {
     email_verified?: boolean;
     user_metadata?: unknown;
     banned?: boolean;
-    ban_reason?: string;
+    ban_reason?: string | null;
 }
 export interface PatchedWebhooksWebhook {
-    workspace?: number | null;
-    url?: string;
+    url?: string | null;
     events?: unknown;
     object_types?: unknown;
     status?: unknown;
@@ -2704,23 +2706,20 @@ export interface PatchedWebhooksWebhook {
 /** Plugin records. */
 export interface PluginsPlugin {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    name: string;
-    config_json: unknown;
-    enabled: boolean;
-    version: string;
-    manifest_json: unknown;
+    name?: string | null;
+    config_json?: unknown;
+    enabled?: boolean | null;
+    version?: string | null;
+    manifest_json?: unknown;
 }
 export interface PluginsPluginCreate {
-    workspace?: number | null;
-    name?: string;
+    name?: string | null;
     config_json?: unknown;
-    enabled?: boolean;
-    version?: string;
+    enabled?: boolean | null;
+    version?: string | null;
     manifest_json?: unknown;
 }
 export type PluginsPluginListQuery = {
@@ -2736,9 +2735,6 @@ export type PluginsPluginListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export interface PoliciesSimulateRequest {
     policy?: unknown;
@@ -2749,51 +2745,141 @@ export interface PoliciesSimulateRequest {
     auth_context?: unknown;
     sample_data?: unknown;
 }
+export interface PoliciesSimulateResponse {
+    action: string;
+    policies_evaluated: number;
+    /** [{index, allowed, decided_by, reason}] */
+    results: unknown;
+    allowed_count: number;
+}
+/** Throttle counters of the portal flows (per address and per IP), kept in PostgreSQL so every process counts alike. */
+export interface PortalAttempt {
+    readonly id: string;
+    readonly created_at: string;
+    readonly updated_at: string;
+    readonly created_by?: string | null;
+    /** flow:tenant:address-or-ip digest. */
+    bucket: string;
+    window_start: string;
+    hits: number;
+}
+export type PortalAttemptListQuery = {
+    created_at__gt?: string;
+    created_at__gte?: string;
+    created_at__lt?: string;
+    created_at__lte?: string;
+    cursor?: string;
+    limit?: number;
+    offset?: number;
+    ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+    updated_at__gt?: string;
+    updated_at__gte?: string;
+    updated_at__lt?: string;
+    updated_at__lte?: string;
+};
+/** The tenant's customers who sign in through the public portal (argon2 password hash, never shown). */
+export interface PortalIdentity {
+    readonly id: string;
+    readonly created_at: string;
+    readonly updated_at: string;
+    readonly created_by?: string | null;
+    email?: string | null;
+    phone?: string | null;
+    email_verified: boolean;
+    phone_verified: boolean;
+    user_metadata: unknown;
+    last_sign_in_at?: string | null;
+    banned: boolean;
+}
+export type PortalIdentityListQuery = {
+    created_at__gt?: string;
+    created_at__gte?: string;
+    created_at__lt?: string;
+    created_at__lte?: string;
+    cursor?: string;
+    limit?: number;
+    offset?: number;
+    ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+    updated_at__gt?: string;
+    updated_at__gte?: string;
+    updated_at__lt?: string;
+    updated_at__lte?: string;
+};
+/** Single-use portal links and codes: only an HMAC of the secret is kept, with its purpose and expiry. */
+export interface PortalToken {
+    readonly id: string;
+    readonly created_at: string;
+    readonly updated_at: string;
+    readonly created_by?: string | null;
+    tenant_id: number;
+    identity_id: string;
+    purpose: 'email_verify' | 'magic_link' | 'password_reset' | 'sms_otp';
+    /** The phone a code was sent to (codes are found by it). */
+    address?: string | null;
+    token_hash: string;
+    expires_at: string;
+    used_at?: string | null;
+    failures: number;
+}
+export type PortalTokenListQuery = {
+    created_at__gt?: string;
+    created_at__gte?: string;
+    created_at__lt?: string;
+    created_at__lte?: string;
+    cursor?: string;
+    limit?: number;
+    offset?: number;
+    ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+    updated_at__gt?: string;
+    updated_at__gte?: string;
+    updated_at__lt?: string;
+    updated_at__lte?: string;
+};
 export type RealtimeQuery = {
     token: string;
     tenant_id: string;
 };
 export interface RealtimeStatsResponse {
-    total_connections?: string | null;
+    total_connections?: number | null;
     channels?: unknown;
     channel_count?: number | null;
 }
-export type ReportsFunnelQuery = {
+export interface ReportsFunnelRequest {
     object_type_id: string;
-    /** JSON list of {property, operator, value} (operators eq, neq, gt, gte, lt, lte, contains, in, is_null). */
-    filters?: string;
-    /** JSON list of {name, filters}; each step counts objects matching its filters and every earlier step's. */
-    steps: string;
-};
+    /** List of {property, operator, value} (operators eq, neq, gt, gte, lt, lte, contains, in, is_null). */
+    filters?: unknown;
+    /** List of {name, filters}; each step counts objects matching its filters and every earlier step's. */
+    steps: unknown;
+}
 export interface ReportsFunnelResponse {
     steps?: unknown;
 }
-export type ReportsLeaderboardQuery = {
+export interface ReportsLeaderboardRequest {
     object_type_id: string;
-    /** JSON list of {property, operator, value} (operators eq, neq, gt, gte, lt, lte, contains, in, is_null). */
-    filters?: string;
+    /** List of {property, operator, value} (operators eq, neq, gt, gte, lt, lte, contains, in, is_null). */
+    filters?: unknown;
     group_by: string;
     aggregation?: 'avg' | 'count' | 'max' | 'min' | 'sum';
     value_property?: string;
     limit?: number;
-};
+}
 export interface ReportsLeaderboardResponse {
     entries?: unknown;
 }
-export type ReportsPipelineQuery = {
+export interface ReportsPipelineRequest {
     object_type_id: string;
-    /** JSON list of {property, operator, value} (operators eq, neq, gt, gte, lt, lte, contains, in, is_null). */
-    filters?: string;
+    /** List of {property, operator, value} (operators eq, neq, gt, gte, lt, lte, contains, in, is_null). */
+    filters?: unknown;
     stage_property: string;
     value_property?: string;
-};
+}
 export interface ReportsPipelineResponse {
     stages?: unknown;
 }
-export type ReportsTimeseriesQuery = {
+export interface ReportsTimeseriesRequest {
     object_type_id: string;
-    /** JSON list of {property, operator, value} (operators eq, neq, gt, gte, lt, lte, contains, in, is_null). */
-    filters?: string;
+    /** List of {property, operator, value} (operators eq, neq, gt, gte, lt, lte, contains, in, is_null). */
+    filters?: unknown;
     /** A date/datetime property; default created_at. */
     date_property?: string;
     interval?: 'day' | 'hour' | 'month' | 'week';
@@ -2801,7 +2887,7 @@ export type ReportsTimeseriesQuery = {
     value_property?: string;
     start_date?: string;
     end_date?: string;
-};
+}
 export interface ReportsTimeseriesResponse {
     series?: unknown;
 }
@@ -2809,26 +2895,36 @@ export interface RolesAssignRequest {
     user_id?: string;
     role_id?: string;
 }
+export interface RolesAssignResponse {
+    id: string;
+    user_id: string;
+    role_id: string;
+}
 export interface RolesPermissionsRequest {
     permissions?: unknown;
+}
+export interface RolesPermissionsResponse {
+    id: string;
+    parent_id: string;
+    permissions?: unknown;
+    created_by?: string | null;
+    created_at: string;
+    updated_at: string;
 }
 /** Role records. */
 export interface RolesRole {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    name: string;
-    description: string;
-    parent_role_id: string;
+    name?: string | null;
+    description?: string | null;
+    parent_role_id?: string | null;
 }
 export interface RolesRoleCreate {
-    workspace?: number | null;
-    name?: string;
-    description?: string;
-    parent_role_id?: string;
+    name?: string | null;
+    description?: string | null;
+    parent_role_id?: string | null;
 }
 export type RolesRoleListQuery = {
     created_at__gt?: string;
@@ -2843,34 +2939,39 @@ export type RolesRoleListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
+export interface RolesUsersResponse {
+    deleted: boolean;
+}
 export type SavedReportsExportQuery = {
     format?: string;
 };
+export interface SavedReportsRunResponse {
+    report_id: string;
+    name?: string | null;
+    columns: unknown;
+    rows: unknown;
+    row_count: number;
+    truncated: boolean;
+}
 /** SavedReport records. */
 export interface SavedReportsSavedReport {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    name: string;
-    description: string;
-    type: string;
-    config_json: unknown;
-    schedule: string;
+    name?: string | null;
+    description?: string | null;
+    type?: string | null;
+    config_json?: unknown;
+    schedule?: string | null;
 }
 export interface SavedReportsSavedReportCreate {
-    workspace?: number | null;
-    name?: string;
-    description?: string;
-    type?: string;
+    name?: string | null;
+    description?: string | null;
+    type?: string | null;
     config_json?: unknown;
-    schedule?: string;
+    schedule?: string | null;
 }
 export type SavedReportsSavedReportListQuery = {
     created_at__gt?: string;
@@ -2885,35 +2986,36 @@ export type SavedReportsSavedReportListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
+export interface ScheduledJobsExecuteResponse {
+    run_id: string;
+    job_id: string;
+    status: 'failed' | 'succeeded';
+    steps: unknown;
+    error?: string | null;
+}
 /** ScheduledJob records. */
 export interface ScheduledJobsScheduledJob {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    name: string;
-    description: string;
-    cron_expression: string;
-    run_at: string;
-    action_type: string;
-    action_config: unknown;
-    enabled: boolean;
+    name?: string | null;
+    description?: string | null;
+    cron_expression?: string | null;
+    run_at?: string | null;
+    action_type?: string | null;
+    action_config?: unknown;
+    enabled?: boolean | null;
 }
 export interface ScheduledJobsScheduledJobCreate {
-    workspace?: number | null;
-    name?: string;
-    description?: string;
-    cron_expression?: string;
-    run_at?: string;
-    action_type?: string;
+    name?: string | null;
+    description?: string | null;
+    cron_expression?: string | null;
+    run_at?: string | null;
+    action_type?: string | null;
     action_config?: unknown;
-    enabled?: boolean;
+    enabled?: boolean | null;
 }
 export type ScheduledJobsScheduledJobListQuery = {
     created_at__gt?: string;
@@ -2928,15 +3030,10 @@ export type ScheduledJobsScheduledJobListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 /** ShortUrl records. */
 export interface ShortUrlsShortUrl {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -2949,7 +3046,6 @@ export interface ShortUrlsShortUrl {
     readonly click_count: number;
 }
 export interface ShortUrlsShortUrlCreate {
-    workspace?: number | null;
     /** Also the id; letters, digits, _ and -. */
     slug?: string | null;
     /** Target of the redirect. */
@@ -2970,9 +3066,6 @@ export type ShortUrlsShortUrlListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export interface SqlRequest {
     sql?: string;
@@ -2983,6 +3076,16 @@ export interface SqlResponse {
     rows?: unknown;
     row_count?: number | null;
     duration_ms?: number | null;
+}
+export interface TenantConfigResponse {
+    tenant_id: string;
+    brand_name?: string | null;
+    branding: unknown;
+    /** {providers, signup_enabled} */
+    auth: unknown;
+}
+export interface TenantsLookupRequest {
+    email: string;
 }
 export interface TenantsLookupResponse {
     tenant_id?: string | null;
@@ -3031,8 +3134,6 @@ export interface UsersRolesResponse {
 /** User records. */
 export interface UsersUser {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -3044,10 +3145,9 @@ export interface UsersUser {
     email_verified: boolean;
     user_metadata: unknown;
     banned: boolean;
-    ban_reason: string;
+    ban_reason?: string | null;
 }
 export interface UsersUserCreate {
-    workspace?: number | null;
     email: string;
     /** Stored as an argon2 hash (column password holds the hash); never shown. */
     password?: string | null;
@@ -3057,7 +3157,7 @@ export interface UsersUserCreate {
     email_verified?: boolean;
     user_metadata?: unknown;
     banned?: boolean;
-    ban_reason?: string;
+    ban_reason?: string | null;
 }
 export type UsersUserListQuery = {
     created_at__gt?: string;
@@ -3078,19 +3178,16 @@ export type UsersUserListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
-export type WebhookDeliveriesQuery = {
+export type WebhookDeliveriesListQuery = {
     limit?: number;
     offset?: number;
     webhook_id?: string;
     status?: 'delivered' | 'failed' | 'pending';
 };
-export interface WebhookDeliveriesResponse {
+export interface WebhookDeliveriesListResponse {
     deliveries?: unknown;
-    total?: string | null;
+    total?: number | null;
 }
 export interface WebhookDeliveriesRetryResponse {
     retried?: boolean | null;
@@ -3102,25 +3199,27 @@ export interface WebhooksReplayRequest {
 export interface WebhooksReplayResponse {
     status_code?: number | null;
 }
+export interface WebhooksRotateSecretResponse {
+    id: string;
+    /** The new signing secret; shown once. */
+    secret: string;
+}
 export interface WebhooksTestResponse {
     status_code?: number | null;
 }
 /** Webhook records. */
 export interface WebhooksWebhook {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
-    url: string;
-    events: unknown;
-    object_types: unknown;
-    status: unknown;
+    url?: string | null;
+    events?: unknown;
+    object_types?: unknown;
+    status?: unknown;
 }
 export interface WebhooksWebhookCreate {
-    workspace?: number | null;
-    url?: string;
+    url?: string | null;
     events?: unknown;
     object_types?: unknown;
     status?: unknown;
@@ -3128,8 +3227,6 @@ export interface WebhooksWebhookCreate {
 /** One event sent (or to be sent) to one webhook: the signed payload, attempts and the last answer. */
 export interface WebhooksWebhookDelivery {
     readonly id: string;
-    readonly company: number;
-    workspace?: number | null;
     readonly created_at: string;
     readonly updated_at: string;
     readonly created_by?: string | null;
@@ -3157,9 +3254,6 @@ export type WebhooksWebhookDeliveryListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };
 export type WebhooksWebhookListQuery = {
     created_at__gt?: string;
@@ -3174,7 +3268,4 @@ export type WebhooksWebhookListQuery = {
     updated_at__gte?: string;
     updated_at__lt?: string;
     updated_at__lte?: string;
-    workspace?: number;
-    workspace__in?: readonly number[];
-    workspace__isnull?: boolean;
 };

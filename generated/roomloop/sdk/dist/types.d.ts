@@ -37,16 +37,16 @@ export interface AccountsBulkResponse {
     imported?: number;
     accounts?: unknown;
 }
-export type AccountsExportQuery = {
-    role?: 'admin' | 'teacher';
-    department?: string;
-};
-export interface AccountsRequest {
+export interface AccountsCreateRequest {
     email: string;
     name: string;
     department?: string | null;
     role?: 'admin' | 'teacher';
 }
+export type AccountsExportQuery = {
+    role?: 'admin' | 'teacher';
+    department?: string;
+};
 /** A server key (sk_live_…), looked up by prefix and compared by hash in constant time. */
 export interface AuthApiKey {
     readonly id: string;
@@ -241,25 +241,15 @@ export interface ReportsUsageResponse {
     /** [{period, reservations, slots}] */
     by_period?: unknown;
 }
-export type ReservationsGetQuery = {
-    user_id?: string;
-    facility_id?: string;
-    from?: string;
-    to?: string;
-    status?: 'cancelled' | 'confirmed' | 'pending';
-    limit?: number;
-    starting_after?: string;
-};
-export interface ReservationsGetResponse {
-    /** Reservations, ordered by date, start slot, id. */
-    data?: unknown;
-    has_more?: boolean;
+export interface ReservationsCreateRequest {
+    facility_id: string;
+    date: string;
+    start_slot: number;
+    end_slot: number;
+    purpose: string;
+    attendees?: number;
 }
-export interface ReservationsPatchRequest {
-    purpose?: string;
-    status?: 'cancelled' | 'confirmed';
-}
-export interface ReservationsPatchResponse {
+export interface ReservationsCreateResponse {
     id?: string;
     status?: 'cancelled' | 'confirmed' | 'pending';
     /** {id, name} */
@@ -275,15 +265,25 @@ export interface ReservationsPatchResponse {
     /** Rules-engine outcome: {applied: [codes], approval_required}. */
     rules?: unknown;
 }
-export interface ReservationsPostRequest {
-    facility_id: string;
-    date: string;
-    start_slot: number;
-    end_slot: number;
-    purpose: string;
-    attendees?: number;
+export type ReservationsListQuery = {
+    user_id?: string;
+    facility_id?: string;
+    from?: string;
+    to?: string;
+    status?: 'cancelled' | 'confirmed' | 'pending';
+    limit?: number;
+    starting_after?: string;
+};
+export interface ReservationsListResponse {
+    /** Reservations, ordered by date, start slot, id. */
+    data?: unknown;
+    has_more?: boolean;
 }
-export interface ReservationsPostResponse {
+export interface ReservationsPartialUpdateRequest {
+    purpose?: string;
+    status?: 'cancelled' | 'confirmed';
+}
+export interface ReservationsPartialUpdateResponse {
     id?: string;
     status?: 'cancelled' | 'confirmed' | 'pending';
     /** {id, name} */
@@ -354,13 +354,13 @@ export type ReservationsReservationSlotListQuery = {
     updated_at__lt?: string;
     updated_at__lte?: string;
 };
-export interface WebhooksRequest {
+export interface WebhooksCreateRequest {
     url: string;
     /** Default ["reservation.*", "account.*"]. */
     events?: unknown;
     description?: string | null;
 }
-export interface WebhooksResponse {
+export interface WebhooksCreateResponse {
     id?: string;
     url?: string;
     events?: unknown;
