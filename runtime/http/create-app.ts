@@ -12,7 +12,7 @@ import { inputGuard } from './input-guard.ts';
 import { sendError } from './render-error.ts';
 import { allowHeader, routesFor } from './route-table.ts';
 import { toApiError } from './to-api-error.ts';
-import { logger, markRouteBase, mountObservability, noteRefusal, observeRequests } from '../observability/index.ts';
+import { logger, mountObservability, noteRefusal, observeRequests } from '../observability/index.ts';
 
 export interface CreateAppOptions {
   readonly runtime: Runtime;
@@ -92,7 +92,7 @@ export function createApp(opts: CreateAppOptions): Application {
   app.use(express.json({ limit: opts.jsonLimit ?? '1mb' }));
   app.use(inputGuard((path) => routesFor(app.router.stack, path).params));
   opts.extra?.(app);
-  app.use(base === '/' ? '/' : base, markRouteBase, opts.routes);
+  app.use(base === '/' ? '/' : base, opts.routes);
 
   // A known path asked with a method it lacks is 405 with `Allow`; otherwise a distinct 404 code, so
   // clients (and the inventory test) can tell "no such endpoint" from "no such record".

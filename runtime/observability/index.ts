@@ -17,7 +17,7 @@ import { registerReadiness } from './readiness.ts';
 export { checkReadiness, markDraining, type Readiness } from './readiness.ts';
 export { drainServer } from './drain.ts';
 export { logger } from './logger.ts';
-export { markRouteBase, observeRequests } from './request-log.ts';
+export { observeRequests } from './request-log.ts';
 export { noteRefusal } from './metrics.ts';
 
 export interface ObserveServiceOptions {

@@ -9,20 +9,33 @@ import type { RequestContext } from '../runtime-api.ts';
 import { logger } from './logger.ts';
 import { httpDuration, httpRequests } from './metrics.ts';
 
-/** Set by `markRouteBase` where a router is mounted, so an error answered outside it keeps the mount path. */
+/** Where the matched route's router was mounted, captured when Express assigns `req.route`. */
 const ROUTE_BASE = Symbol('loopgen.routeBase');
 
-/** Middleware for `app.use(path, markRouteBase, router)`: remembers the router's mount path. */
-export const markRouteBase: RequestHandler = (req, _res, next) => {
-  (req as Request & { [ROUTE_BASE]?: string })[ROUTE_BASE] = req.baseUrl;
-  next();
-};
+type Observed = Request & { [ROUTE_BASE]?: string };
+
+/**
+ * Express sets `req.route` when a route starts handling the request, with `req.baseUrl` then holding
+ * the mount path of every router around it; by the time an error reaches the app's handler the routers
+ * have put `baseUrl` back. Capturing it at assignment keeps `/v1/reservations/:id` whole either way.
+ */
+function captureRouteBase(req: Observed): void {
+  let route: unknown;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: unknown) {
+      route = value;
+      req[ROUTE_BASE] = req.baseUrl;
+    },
+  });
+}
 
 export function routeTemplate(req: Request): string {
   const route = (req as Request & { route?: { path?: unknown } }).route;
   if (!route || typeof route.path !== 'string') return 'unmatched';
-  const base = req.baseUrl || (req as Request & { [ROUTE_BASE]?: string })[ROUTE_BASE] || '';
-  return `${base}${route.path}`;
+  return `${(req as Observed)[ROUTE_BASE] ?? req.baseUrl ?? ''}${route.path}`;
 }
 
 export interface ObserveOptions {
@@ -34,6 +47,7 @@ export function observeRequests(service: string, opts: ObserveOptions = {}): Req
   const log = opts.log ?? true;
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    captureRouteBase(req);
     res.once('finish', () => record(service, req, res, started, log));
     next();
   };
