@@ -9,33 +9,22 @@ import type { RequestContext } from '../runtime-api.ts';
 import { logger } from './logger.ts';
 import { httpDuration, httpRequests } from './metrics.ts';
 
-/** Where the matched route's router was mounted, captured when Express assigns `req.route`. */
-const ROUTE_BASE = Symbol('loopgen.routeBase');
-
-type Observed = Request & { [ROUTE_BASE]?: string };
+const segments = (path: string): string[] => path.split('/').filter(Boolean);
 
 /**
- * Express sets `req.route` when a route starts handling the request, with `req.baseUrl` then holding
- * the mount path of every router around it; by the time an error reaches the app's handler the routers
- * have put `baseUrl` back. Capturing it at assignment keeps `/v1/reservations/:id` whole either way.
+ * `req.baseUrl` holds the mount path of the routers around the matched route while it answers; when
+ * an error leaves the routers for the app's error handler they put it back to ''. The mount path is
+ * then the request path's leading segments before the route's own (each route segment, a parameter
+ * included, matches one path segment), so `/v1/reservations/:id` stays whole either way. Watching
+ * `req.route` being set would also work, but an accessor on the request halves Express's throughput.
  */
-function captureRouteBase(req: Observed): void {
-  let route: unknown;
-  Object.defineProperty(req, 'route', {
-    configurable: true,
-    enumerable: true,
-    get: () => route,
-    set(value: unknown) {
-      route = value;
-      req[ROUTE_BASE] = req.baseUrl;
-    },
-  });
-}
-
 export function routeTemplate(req: Request): string {
   const route = (req as Request & { route?: { path?: unknown } }).route;
   if (!route || typeof route.path !== 'string') return 'unmatched';
-  return `${(req as Observed)[ROUTE_BASE] ?? req.baseUrl ?? ''}${route.path}`;
+  if (req.baseUrl) return `${req.baseUrl}${route.path}`;
+  const own = segments(route.path).length;
+  const all = segments(req.path);
+  return all.length > own ? `/${all.slice(0, all.length - own).join('/')}${route.path}` : route.path;
 }
 
 export interface ObserveOptions {
@@ -43,11 +32,18 @@ export interface ObserveOptions {
   readonly log?: boolean;
 }
 
+let enabled = true;
+
+/** Turns request logs and metrics off or on for the whole process (the overhead bench compares both). */
+export function setRequestObservation(on: boolean): void {
+  enabled = on;
+}
+
 export function observeRequests(service: string, opts: ObserveOptions = {}): RequestHandler {
   const log = opts.log ?? true;
   return (req, res, next) => {
+    if (!enabled) return next();
     const started = process.hrtime.bigint();
-    captureRouteBase(req);
     res.once('finish', () => record(service, req, res, started, log));
     next();
   };

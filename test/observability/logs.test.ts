@@ -55,6 +55,16 @@ describe('redaction', () => {
     expect(lines[0]!.customer.ssn).toBe(REDACTED);
   });
 
+  it('masks a bare LOG_REDACT name at any depth, and secret keys in any case and inside arrays', () => {
+    const { lines, stream } = capture();
+    const log = createLogger({ level: 'info', format: 'json', destination: stream }, { LOG_REDACT: 'national_id' });
+    const input = { a: { b: { c: { national_id: 'AB123', Authorization: 'Basic xyz' } } }, items: [{ PASSWORD: 'p' }, { ok: 1 }] };
+    log.info(input, 'deep');
+    expect(lines[0]!.a.b.c).toEqual({ national_id: REDACTED, Authorization: REDACTED });
+    expect(lines[0]!.items).toEqual([{ PASSWORD: REDACTED }, { ok: 1 }]);
+    expect(input.a.b.c.national_id).toBe('AB123'); // the caller's object is left alone
+  });
+
   it('takes its level from LOG_LEVEL, and defaults to warn under vitest', () => {
     expect(createLogger({ format: 'json', destination: capture().stream }, { VITEST: 'true' }).level).toBe('warn');
     expect(createLogger({ format: 'json', destination: capture().stream }, { VITEST: 'true', LOG_LEVEL: 'debug' }).level).toBe('debug');
