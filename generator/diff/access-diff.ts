@@ -65,6 +65,8 @@ function model(files: ReadonlyMap<string, string | null>): AccessModel {
         scope: str(r.scope),
         'access.read': str(access.read),
         'access.write': str(access.write),
+        'access.create': str(access.create),
+        'access.delete': str(access.delete),
         product: str(r.product) ?? moduleProduct,
       });
       for (const [action, x] of Object.entries(isObject(r.actions) ? r.actions : {})) {

@@ -16,9 +16,23 @@ export type WriteAccess = 'superuser' | 'permission';
  */
 export type ListShape = 'page' | 'array' | { readonly named: string };
 
+/** Create may also be open to any signed-in caller (a tenant root whose handler makes the caller its owner). */
+export type CreateAccess = 'authenticated' | WriteAccess;
+
 export interface ResourceAccess {
   readonly read: ReadAccess;
   readonly write: WriteAccess;
+  /** Overrides `write` for create (absent: `write`; a tenant root's create is superuser-only). */
+  readonly create?: CreateAccess;
+  /** Overrides `write` for delete and restore. */
+  readonly delete?: WriteAccess;
+}
+
+/** The access that guards a write operation: the per-operation override, else `write`. */
+export function writeAccessOf(r: Pick<ResourceNode, 'access' | 'tenantRoot'>, op: 'add' | 'change' | 'delete'): CreateAccess {
+  if (op === 'add') return r.access.create ?? (r.tenantRoot ? 'superuser' : r.access.write);
+  if (op === 'delete') return r.access.delete ?? r.access.write;
+  return r.access.write;
 }
 
 /** The CRUD operations a resource may expose. */

@@ -17,6 +17,8 @@ export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export const ON_DELETE = ['restrict', 'cascade', 'set_null'] as const;
 export const READ_ACCESS = ['public', 'authenticated', 'permission'] as const;
 export const WRITE_ACCESS = ['superuser', 'permission'] as const;
+/** Access of create alone: `authenticated` lets any signed-in caller create (its handler decides what that means). */
+export const CREATE_ACCESS = ['authenticated', 'superuser', 'permission'] as const;
 export const ACTION_TENANCY = ['required', 'optional', 'none'] as const;
 /** A handler name `<module>.<camelCase>`, e.g. `core.createInternalApiKey`. */
 const handlerName = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z][A-Za-z0-9]*$/, 'a handler name such as core.createInternalApiKey');
@@ -122,7 +124,16 @@ export const resourceSchema = z.strictObject({
   demo: z.array(row).optional(),
   actions: z.record(z.string(), actionSchema).optional(),
   /** Who may read and write (defaults depend on scope; spec/README.md "Access"). */
-  access: z.strictObject({ read: z.enum(READ_ACCESS).optional(), write: z.enum(WRITE_ACCESS).optional() }).optional(),
+  access: z
+    .strictObject({
+      read: z.enum(READ_ACCESS).optional(),
+      write: z.enum(WRITE_ACCESS).optional(),
+      /** Overrides `write` for create. */
+      create: z.enum(CREATE_ACCESS).optional(),
+      /** Overrides `write` for delete and restore. */
+      delete: z.enum(WRITE_ACCESS).optional(),
+    })
+    .optional(),
   /** The resource IS the tenant (companies): users reach only rows where they hold an active membership. */
   tenant_root: z.boolean().optional(),
   /** company_id may be null (rows outside any tenant); the API still lists only the request tenant's rows. */

@@ -138,6 +138,9 @@ function normaliseResource(s: RawService, m: RawModule, key: string, r: Resource
     access: {
       read: r.access?.read ?? (r.tenant_root ? 'authenticated' : defaultAccess(s, scope).read),
       write: r.access?.write ?? (r.tenant_root ? 'permission' : defaultAccess(s, scope).write),
+      // Per-operation overrides appear only when the catalogue declares them.
+      ...(r.access?.create ? { create: r.access.create } : {}),
+      ...(r.access?.delete ? { delete: r.access.delete } : {}),
     },
     tenantRoot: r.tenant_root ?? false,
     tenantOptional: r.tenant_optional ?? false,

@@ -19,6 +19,8 @@ function visibilityOf(req: Request, ctx: RequestContext, d: ResourceDescriptor):
   const deleted = req.query.deleted;
   if (deleted === undefined || !d.softDelete) return 'live';
   if (deleted !== 'only' && deleted !== 'include') throw validation({ deleted: ['Choose "only" or "include".'] });
+  // A tenant root's list runs outside any selected company, so only a superuser is an admin there.
+  if (d.tenantRoot && !ctx.principal?.isSuperuser) throw forbidden(`Only superusers may list deleted ${d.name}.`);
   if (!isAdmin(ctx)) throw forbidden('Only company owners and admins may list deleted records.');
   return deleted === 'only' ? 'deleted' : 'any';
 }

@@ -138,9 +138,10 @@ describe('refusals', () => {
     });
     expect(reg.status).toBe(201);
     expect(reg.body.company.code).toBe('002');
-    // Only superusers create companies directly; this one has no subscription.
-    const third = await call('POST', 'companies/', { headers: bearer(s.dev.access), body: { code: '003', name: 'Third', slug: 'third' } });
-    expect(third.status).toBe(403);
+    // A superuser's create makes the company alone (next code, no owner, no subscription); a signed-in
+    // user's makes it with them as owner (test/loop-security/tenant-powers.test.ts); no token is a 401.
+    const third = await call('POST', 'companies/', { body: { name: 'Third', slug: 'third' } });
+    expect(third.status).toBe(401);
     const created = await call('POST', 'companies/', { headers: bearer(s.root.access), body: { code: '003', name: 'Third', slug: 'third' } });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const m = await call('POST', 'memberships/', {

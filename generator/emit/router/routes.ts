@@ -5,6 +5,7 @@
  * module by sorting, across modules by the mount order (mountOrder below).
  */
 import type { ActionNode, CrudOperation, HttpMethod, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
+import { writeAccessOf } from '../../ir/index.ts';
 import { actionDescriptorName, resourceDescriptorName } from '../names.ts';
 import { compareStrings } from '../../shared/ordering.ts';
 import { quote } from '../shared/print-literal.ts';
@@ -71,18 +72,18 @@ type Perm = 'view' | 'add' | 'change' | 'delete';
  * Steps before an operation's handler, by the resource's access (resource-node.ts):
  * reads: public → optionalAuth; authenticated → authenticate; permission → authenticate + permit(view).
  * writes: superuser → authenticate + requireSuperuser; permission → authenticate + permit(code).
- * `rt.tenant` always runs (it also checks X-LOOP-APP-ID); a tenant root's writes need the company
- * selected by X-Company-ID, its reads list the caller's companies, and only superusers create one.
+ * `access.create` / `access.delete` override `write` for create / delete and restore (`authenticated`
+ * create: signed in, no permission code). `rt.tenant` always runs (it also checks X-LOOP-APP-ID); a
+ * tenant root's changes need the company selected by X-Company-ID, its reads list the caller's companies.
  */
 function guard(r: ResourceNode, d: string, perm: Perm): string[] {
   const read = perm === 'view';
-  // New tenants come from registration; creating one directly is for platform operators.
-  if (r.tenantRoot && perm === 'add') return ['rt.authenticate', `rt.tenant(${d})`, 'rt.requireSuperuser'];
   const auth = read && r.access.read === 'public' ? 'rt.optionalAuth' : 'rt.authenticate';
-  const tenant = r.tenantRoot && !read ? `rt.tenant(${d}, 'required')` : `rt.tenant(${d})`;
-  const check = read
-    ? r.access.read === 'permission' ? [`rt.permit(${d}.permissions.view)`] : []
-    : r.access.write === 'superuser' ? ['rt.requireSuperuser'] : [`rt.permit(${d}.permissions.${perm})`];
+  // A new tenant belongs to no selected company; its create is superuser-only unless `access.create` opens it.
+  const tenant = r.tenantRoot && !read && perm !== 'add' ? `rt.tenant(${d}, 'required')` : `rt.tenant(${d})`;
+  if (read) return [auth, tenant, ...(r.access.read === 'permission' ? [`rt.permit(${d}.permissions.view)`] : [])];
+  const write = writeAccessOf(r, perm);
+  const check = write === 'superuser' ? ['rt.requireSuperuser'] : write === 'authenticated' ? [] : [`rt.permit(${d}.permissions.${perm})`];
   return [auth, tenant, ...check];
 }
 

@@ -1,7 +1,7 @@
 /**
- * What `register` with a `company_name` creates (issue 3): the company with the next free code
- * (`001`, `002`, …; codes are never reused), an `admin` role holding `*`, the owner membership, and a
- * subscription to the catalogue's default plan (the seed's `trial`: every product for 30 days).
+ * What `register` with a `company_name` and a signed-in user's `POST /companies/` create: the company
+ * with the next free code (`001`, `002`, …; codes are never reused), an `admin` role holding `*`, the
+ * owner membership, and a subscription to the catalogue's default plan (the seed's `trial`: every product for 30 days).
  */
 import type { Knex } from 'knex';
 import { ADMIN_ROLE } from '../tenancy/permissions.ts';
@@ -19,6 +19,13 @@ export function slugify(name: string): string {
   return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'company';
 }
 
+/** The name's slug, or with the code appended when another company has it. */
+async function freeSlug(trx: Knex, name: string, code: string): Promise<string> {
+  const base = slugify(name);
+  const taken = await trx(T.companies).where({ slug: base }).first('id');
+  return taken ? `${base}-${code}` : base;
+}
+
 export interface ProvisionedCompany {
   readonly id: number;
   readonly code: string;
@@ -26,7 +33,17 @@ export interface ProvisionedCompany {
   readonly slug: string;
 }
 
-export async function provisionCompany(trx: Knex, opts: { name: string; ownerId: number; email?: string | null; now: Date }): Promise<{
+/**
+ * `columns`: further company columns the caller chose (`POST /companies/` sends the resource's fields);
+ * the code is always the next free one, and a given slug is kept as sent (a taken one is the caller's 400).
+ */
+export async function provisionCompany(trx: Knex, opts: {
+  name: string;
+  ownerId: number;
+  email?: string | null;
+  now: Date;
+  columns?: Readonly<Record<string, unknown>>;
+}): Promise<{
   company: ProvisionedCompany;
   membershipId: number;
   roleId: number;
@@ -35,11 +52,9 @@ export async function provisionCompany(trx: Knex, opts: { name: string; ownerId:
   const { now, ownerId } = opts;
   const stamp = { created_at: now, updated_at: now, created_by: ownerId };
   const code = await nextCompanyCode(trx);
-  const base = slugify(opts.name);
-  const taken = await trx(T.companies).where({ slug: base }).first('id');
-  const slug = taken ? `${base}-${code}` : base;
+  const slug = typeof opts.columns?.slug === 'string' ? opts.columns.slug : await freeSlug(trx, opts.name, code);
   const [company] = await trx(T.companies)
-    .insert({ code, name: opts.name, slug, email: opts.email ?? null, is_active: true, ...stamp })
+    .insert({ email: opts.email ?? null, ...opts.columns, code, name: opts.name, slug, is_active: true, ...stamp })
     .returning(['id', 'code', 'name', 'slug']);
   const [role] = await trx(T.roles)
     .insert({ company_id: company.id, name: ADMIN_ROLE, description: 'Full access to the company.', permissions: JSON.stringify(['*']), is_system: true, ...stamp })

@@ -5,6 +5,7 @@
  */
 import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
 import { authHandlers } from './auth.ts';
+import { coreHandlers } from './core.ts';
 import { aiHandlers } from './ai.ts';
 import { chatHandlers } from './chat.ts';
 import { docsHandlers } from './docs.ts';
@@ -20,6 +21,7 @@ import { protectorHandlers } from './protector.ts';
 
 export const loopHandlers = {
   ...authHandlers,
+  ...coreHandlers,
   ...aiHandlers,
   ...chatHandlers,
   ...docsHandlers,

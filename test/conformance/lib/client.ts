@@ -70,6 +70,11 @@ export class Actor {
     return { status: res.status, body: parsed, method: 'POST (multipart)', url: path, sent: fields };
   }
 
+  /** The same signed-in user acting in another company (a superuser writing a company's superuser-only records). */
+  inCompany(company: string | null, companyId: number | null): Actor {
+    return new Actor(this.name, this.api, this.token, company, this.userId, companyId);
+  }
+
   get = (path: string, query?: Query) => this.request('GET', path, undefined, query);
   post = (path: string, body?: unknown) => this.request('POST', path, body ?? {});
   put = (path: string, body: unknown) => this.request('PUT', path, body);

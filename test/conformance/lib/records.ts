@@ -58,9 +58,14 @@ export class Records {
     return ++this.n;
   }
 
-  /** Who writes records of this resource for `actor`'s side: company resources the actor, global ones the superuser. */
+  /**
+   * Who writes records of this resource for `actor`'s side: company resources the actor, global ones the
+   * superuser; company resources only superusers write (`access.write: superuser`, billing state) the
+   * superuser in the actor's company.
+   */
   writerFor(r: ResourceNode, actor: Actor): Actor {
-    return r.scope === 'global' ? this.actors.root : actor;
+    if (r.scope === 'global') return this.actors.root;
+    return r.access.write === 'superuser' ? this.actors.root.inCompany(actor.company, actor.companyId) : actor;
   }
 
   /**

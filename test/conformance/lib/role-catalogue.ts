@@ -14,6 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CrudOperation, ResourceNode } from '../../../generator/ir/index.ts';
+import { writeAccessOf } from '../../../generator/ir/index.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -71,33 +72,25 @@ export type Expectation =
 
 /**
  * What the catalogue says `role` gets for `op` on `r`:
- * - company/workspace resources: the operation's code, held by the role, unless access says otherwise;
- * - global resources: reads per `access.read` (a permission on a global resource is held only by
- *   superusers, spec/README.md), writes never (superusers only);
- * - the tenant root (companies): read by members, created by superusers, changed/deleted/restored
- *   with the change/delete code in the company selected by X-Company-ID.
+ * - reads per `access.read`: by the view code in the company, except that a permission on a global
+ *   resource (not the tenant root) is held only by superusers (spec/README.md);
+ * - writes per the operation's access (`access.create` / `access.delete` override `write`): superusers
+ *   only, any signed-in user (`authenticated`), or the operation's code — held in the company selected
+ *   by X-Company-ID, never on a global resource other than the tenant root (companies).
  */
 export function expectation(r: ResourceNode, op: CrudOperation, role: RoleDefinition): Expectation {
   const verb = OPERATION_VERB[op];
   const code = r.permissions[verb];
   const byCode = (): Expectation =>
     holds(role, code) ? { allowed: true, why: `holds ${code}` } : { allowed: false, guard: 'permission', why: `lacks ${code}` };
-  const superuser: Expectation = { allowed: false, guard: 'superuser', why: 'superusers only' };
-  const read = verb === 'view';
-  if (r.tenantRoot) {
-    if (op === 'create') return superuser;
-    if (read) return r.access.read === 'permission' ? byCode() : { allowed: true, why: `read: ${r.access.read}` };
-    return byCode();
+  const sharedGlobal = r.scope === 'global' && !r.tenantRoot;
+  const globalOnly: Expectation = { allowed: false, guard: 'permission', why: `${code} on a global resource: superusers only` };
+  if (verb === 'view') {
+    if (r.access.read !== 'permission') return { allowed: true, why: `read: ${r.access.read}` };
+    return sharedGlobal ? globalOnly : byCode();
   }
-  if (r.scope === 'global') {
-    if (read) {
-      return r.access.read === 'permission'
-        ? { allowed: false, guard: 'permission', why: `${code} on a global resource: superusers only` }
-        : { allowed: true, why: `read: ${r.access.read}` };
-    }
-    return r.access.write === 'superuser' ? superuser : { allowed: false, guard: 'permission', why: `${code} on a global resource: superusers only` };
-  }
-  if (read && r.access.read !== 'permission') return { allowed: true, why: `read: ${r.access.read}` };
-  if (!read && r.access.write === 'superuser') return superuser;
-  return byCode();
+  const write = writeAccessOf(r, verb);
+  if (write === 'superuser') return { allowed: false, guard: 'superuser', why: 'superusers only' };
+  if (write === 'authenticated') return { allowed: true, why: `${op}: any signed-in user` };
+  return sharedGlobal ? globalOnly : byCode();
 }

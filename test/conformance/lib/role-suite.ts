@@ -121,7 +121,8 @@ function resourceMatrix(r: ResourceNode, roles: Readonly<Record<RoleName, RoleDe
         // A valid body (parents made by the owner): a guard that lets it through leaves a real record.
         const body = await t().records.payload(r, owner());
         const reply = await send(actor, body);
-        if (e.allowed && reply.status === 201) own[role] = { id: reply.body.id, sent: body, reply };
+        // A company a role creates is a tenant of its own, outside the company the matrix runs in.
+        if (e.allowed && reply.status === 201 && !r.tenantRoot) own[role] = { id: reply.body.id, sent: body, reply };
         return reply;
       }
       case 'update': {

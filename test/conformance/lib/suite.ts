@@ -16,7 +16,15 @@ import { createTests, deleteTests, itemTests } from './crud-tests.ts';
 import { listTests } from './list-tests.ts';
 import { Records } from './records.ts';
 import { ResourceState, type SuiteContext } from './resource-state.ts';
-import { companyRefs, foreignRefTests, globalAccessTests, isolationTests, restoreIsolationTest, tenantRootTests } from './tenant-tests.ts';
+import {
+  companyRefs,
+  foreignRefTests,
+  globalAccessTests,
+  isolationTests,
+  restoreIsolationTest,
+  superuserWriteTests,
+  tenantRootTests,
+} from './tenant-tests.ts';
 
 export function conformanceSuite(service: ServiceNode, modules: readonly ModuleNode[]): void {
   let ctx: SuiteContext | undefined;
@@ -84,6 +92,7 @@ function resourceSuite(s: ResourceState, service: ServiceNode): void {
     globalAccessTests(s);
   } else {
     isolationTests(s);
+    if (r.access.write === 'superuser') superuserWriteTests(s);
     const refs = companyRefs(r, service);
     if (refs.length) foreignRefTests(s, refs);
   }

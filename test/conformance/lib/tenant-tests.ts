@@ -7,6 +7,7 @@
 import { expect } from 'vitest';
 import { caseIt } from './known-issues.ts';
 import type { ResourceNode, ServiceNode } from '../../../generator/ir/index.ts';
+import { writeAccessOf } from '../../../generator/ir/index.ts';
 import { describeReply } from './client.ts';
 import { expectFieldErrors, expectStatus, idsOf, listAll } from './checks.ts';
 import type { ResourceState } from './resource-state.ts';
@@ -23,16 +24,35 @@ export function isolationTests(s: ResourceState): void {
       expectStatus(first, 200);
       expect(idsOf(rows), describeReply(first)).not.toContain(String(made.id));
     }
+    // Writes go as 002's writer: its owner, or a superuser acting in 002 where only superusers write.
+    const bw = s.ctx.records.writerFor(s.r, b);
     const attempts = [
       has(s.r, 'retrieve') && b.get(s.itemPath(made.id)),
-      has(s.r, 'update') && b.put(s.itemPath(made.id), made.sent),
-      has(s.r, 'partial_update') && b.patch(s.itemPath(made.id), {}),
-      has(s.r, 'delete') && b.delete(s.itemPath(made.id)),
+      has(s.r, 'update') && bw.put(s.itemPath(made.id), made.sent),
+      has(s.r, 'partial_update') && bw.patch(s.itemPath(made.id), {}),
+      has(s.r, 'delete') && bw.delete(s.itemPath(made.id)),
     ];
     for (const p of attempts) if (p) expectStatus(await p, 404);
     const after = await a.get(s.itemPath(made.id));
     expectStatus(after, 200);
     expect(after.body, 'the record is unchanged').toEqual(before.body);
+  });
+}
+
+/** Company resources only superusers write (`access.write: superuser`, billing state): the company's owner reads, never writes. */
+export function superuserWriteTests(s: ResourceState): void {
+  caseIt(s, 'superuser writes: the company owner cannot create, update or delete it (403), but reads it', async () => {
+    const made = await s.main();
+    const { a } = s.ctx.actors;
+    const body = await s.ctx.records.payload(s.r, a);
+    const attempts = [
+      a.post(`${s.r.path}/`, body),
+      has(s.r, 'update') && a.put(s.itemPath(made.id), body),
+      has(s.r, 'partial_update') && a.patch(s.itemPath(made.id), {}),
+      has(s.r, 'delete') && a.delete(s.itemPath(made.id)),
+    ];
+    for (const p of attempts) if (p) expectStatus(await p, 403);
+    if (has(s.r, 'retrieve')) expectStatus(await a.get(s.itemPath(made.id)), 200);
   });
 }
 
@@ -57,7 +77,7 @@ export function foreignRefTests(s: ResourceState, refs: readonly string[]): void
     for (const f of s.r.fields) if (f.type === 'ref' && f.ref?.resource === s.r.id && refs.includes(f.name)) body[f.name] = made.id;
     const named = refs.filter((n) => body[n] !== undefined && body[n] !== null);
     expect(named.length, `no company reference was set on ${JSON.stringify(body)}`).toBeGreaterThan(0);
-    const reply = await s.ctx.actors.b.post(`${s.r.path}/`, body);
+    const reply = await s.ctx.records.writerFor(s.r, s.ctx.actors.b).post(`${s.r.path}/`, body);
     expectFieldErrors(reply, named);
   });
 }
@@ -66,7 +86,7 @@ export function foreignRefTests(s: ResourceState, refs: readonly string[]): void
 export function restoreIsolationTest(s: ResourceState): void {
   caseIt(s, "tenant isolation: company 002 cannot restore 001's deleted record (404)", async () => {
     const made = await s.main();
-    expectStatus(await s.ctx.actors.b.post(`${s.itemPath(made.id)}restore/`), 404);
+    expectStatus(await s.ctx.records.writerFor(s.r, s.ctx.actors.b).post(`${s.itemPath(made.id)}restore/`), 404);
   });
 }
 
@@ -114,7 +134,8 @@ export function tenantRootTests(s: ResourceState): void {
     for (const [who, id] of [[b, a.companyId], [a, made.id]] as const) {
       expectStatus(await who.get(s.itemPath(id)), 404);
       if (has(s.r, 'partial_update')) expectStatus(await who.patch(s.itemPath(id), { name: 'Taken over' }), 404);
-      if (has(s.r, 'delete')) expectStatus(await who.delete(s.itemPath(id)), 404);
+      // A delete reserved to superusers is refused before the row is looked up.
+      if (has(s.r, 'delete')) expectStatus(await who.delete(s.itemPath(id)), writeAccessOf(s.r, 'delete') === 'superuser' ? 403 : 404);
     }
     expect((await a.get(s.itemPath(a.companyId))).body, 'company 001 unchanged').toEqual(before.body);
   });
