@@ -51,7 +51,8 @@ describe('platform envelope and errors', () => {
     expect(page.body).toMatchObject({ success: true, data: { total: 1, next_cursor: null } });
     const del = await acme('DELETE', `roles/${created.body.data.id}`);
     expect(del.status).toBe(200);
-    expect(del.body).toMatchObject({ success: true, data: null });
+    // A delete says what it deleted, as the platform API document shows: `{ id, deleted: true }`.
+    expect(del.body).toMatchObject({ success: true, data: { id: created.body.data.id, deleted: true } });
   });
 
   it('renders errors as {success:false, error:{code,message}, request_id}', async () => {

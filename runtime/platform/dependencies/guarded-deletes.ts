@@ -20,7 +20,8 @@ function guardedDestroy(resource: string, table: string, dependents: (a: ActionC
         await trx(table).where({ company_id: tenant, id }).delete();
       },
     });
-    return refused ?? { body: null };
+    // The platform API document answers a delete with what was deleted: `{ id, deleted: true }`.
+    return refused ?? { body: { id, deleted: true } };
   };
 }
 

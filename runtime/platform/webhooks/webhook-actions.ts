@@ -54,7 +54,13 @@ export const webhookActions = {
     });
     await a.trx(T.records).insert({ id: newId('whs'), company_id: tenantOf(a), kind: 'webhook_secret', parent_id: id, data: JSON.stringify({ secret: seal(secret) }), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
     const row = await a.trx(T.webhooks).where({ id }).first();
-    return { status: 201, body: { id, url: row.url, events: parseJson(row.events), object_types: parseJson(row.object_types), status: parseJson(row.status), secret, created_at: iso(row.created_at) } };
+    return {
+      status: 201,
+      body: {
+        id, url: row.url, events: parseJson(row.events), object_types: parseJson(row.object_types), status: parseJson(row.status), secret,
+        created_by: row.created_by ?? null, created_at: iso(row.created_at), updated_at: iso(row.updated_at),
+      },
+    };
   },
   testWebhook: async (a) => sendNow(a, await hookOf(a), 'webhook.test', { message: 'Test event from the Platform API.', webhook_id: param(a, 'webhook_id') }),
   replayWebhook: async (a) => {
