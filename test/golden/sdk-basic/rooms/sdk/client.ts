@@ -114,11 +114,20 @@ function pickTokens(body: unknown, previous: AuthTokens | null): AuthTokens | nu
   return typeof access === 'string' ? { access, refresh: typeof refresh === 'string' ? refresh : undefined } : null;
 }
 
-/** Items and the way to the next page, for every list envelope the services use. */
+/**
+ * Items and the way to the next page, for every list envelope the services use: DRF pages, cursor pages,
+ * `{<name>: rows, total}` (the named array is the body's only one) and bare arrays paged by `offset`
+ * (a page shorter than `limit`, or an empty one, is the last).
+ */
 function pageOf(body: unknown, query: Json): { items: readonly unknown[]; next: string | Json | null } {
-  if (Array.isArray(body)) return { items: body, next: null };
+  if (Array.isArray(body)) {
+    const offset = Number(query.offset ?? 0) + body.length;
+    const short = query.limit !== undefined && body.length < Number(query.limit);
+    return { items: body, next: body.length && !short ? { ...query, offset } : null };
+  }
   const b = isObj(body) ? body : {};
-  const items = [b.results, b.data, b.items].find(Array.isArray) ?? [];
+  const arrays = Object.values(b).filter(Array.isArray);
+  const items = [b.results, b.data, b.items].find(Array.isArray) ?? (arrays.length === 1 ? arrays[0]! : []);
   // drf: `next` is an absolute URL or null.
   if ('next' in b) return { items, next: typeof b.next === 'string' ? b.next : null };
   if (typeof b.next_cursor === 'string') return { items, next: { ...query, cursor: b.next_cursor } };
@@ -244,8 +253,13 @@ export function createTransport(options: ClientOptions, config: WireConfig): Tra
     async *iterate<T>(path: string, query: object | undefined, opts?: RequestOptions): AsyncIterableIterator<T> {
       let q: Json = { ...query };
       let body: unknown = await t.request('GET', path, { query: q }, opts);
+      let previous: string | undefined;
       for (;;) {
         const page = pageOf(body, q);
+        // A list that ignores the offset would answer its first page forever.
+        const first = JSON.stringify(page.items[0]);
+        if (first !== undefined && first === previous) return;
+        previous = first;
         for (const item of page.items) yield item as T;
         const next = page.items.length ? page.next : null;
         if (next === null) return;

@@ -41,12 +41,20 @@ function pickTokens(body, previous) {
     const refresh = b.refresh ?? b.refresh_token ?? previous?.refresh;
     return typeof access === 'string' ? { access, refresh: typeof refresh === 'string' ? refresh : undefined } : null;
 }
-/** Items and the way to the next page, for every list envelope the services use. */
+/**
+ * Items and the way to the next page, for every list envelope the services use: DRF pages, cursor pages,
+ * `{<name>: rows, total}` (the named array is the body's only one) and bare arrays paged by `offset`
+ * (a page shorter than `limit`, or an empty one, is the last).
+ */
 function pageOf(body, query) {
-    if (Array.isArray(body))
-        return { items: body, next: null };
+    if (Array.isArray(body)) {
+        const offset = Number(query.offset ?? 0) + body.length;
+        const short = query.limit !== undefined && body.length < Number(query.limit);
+        return { items: body, next: body.length && !short ? { ...query, offset } : null };
+    }
     const b = isObj(body) ? body : {};
-    const items = [b.results, b.data, b.items].find(Array.isArray) ?? [];
+    const arrays = Object.values(b).filter(Array.isArray);
+    const items = [b.results, b.data, b.items].find(Array.isArray) ?? (arrays.length === 1 ? arrays[0] : []);
     // drf: `next` is an absolute URL or null.
     if ('next' in b)
         return { items, next: typeof b.next === 'string' ? b.next : null };
@@ -191,8 +199,14 @@ export function createTransport(options, config) {
         async *iterate(path, query, opts) {
             let q = { ...query };
             let body = await t.request('GET', path, { query: q }, opts);
+            let previous;
             for (;;) {
                 const page = pageOf(body, q);
+                // A list that ignores the offset would answer its first page forever.
+                const first = JSON.stringify(page.items[0]);
+                if (first !== undefined && first === previous)
+                    return;
+                previous = first;
                 for (const item of page.items)
                     yield item;
                 const next = page.items.length ? page.next : null;
