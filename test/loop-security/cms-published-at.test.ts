@@ -48,10 +48,22 @@ describe('publishing by status', () => {
   });
 
   it('a given or earlier published_at is kept; drafts stay unstamped', async () => {
-    const scheduled = await create(c, 'cms/posts/', { title: 'Soon', slug: 'soon', body: 'b', status: 'published', published_at: '2999-01-01T00:00:00Z' });
+    const scheduled = await create(c, 'cms/posts/', {
+      title: 'Soon',
+      slug: 'soon',
+      body: 'b',
+      status: 'published',
+      published_at: '2999-01-01T00:00:00Z',
+    });
     expect(scheduled.published_at).toMatch(/^2999-01-01/);
     expect(await slugs('posts')).not.toContain('soon');
-    const old = await create(c, 'cms/news/', { headline: 'Old', slug: 'old', body: 'b', status: 'published', published_at: '2020-05-01T00:00:00Z' });
+    const old = await create(c, 'cms/news/', {
+      headline: 'Old',
+      slug: 'old',
+      body: 'b',
+      status: 'published',
+      published_at: '2020-05-01T00:00:00Z',
+    });
     const archived = await c.call('PATCH', `cms/news/${old.id}/`, { status: 'archived' });
     const again = await c.call('PATCH', `cms/news/${old.id}/`, { status: 'published' });
     expect(archived.body.published_at).toMatch(/^2020-05-01/);

@@ -24,7 +24,10 @@ beforeAll(async () => {
   expect(login.status).toBe(200);
   rootId = Number(login.body.user.id);
   root = (method, path, body, company) =>
-    request(`${svc.api}${path}`, method, body, { Authorization: `Bearer ${login.body.access}`, ...(company ? { 'X-Company-ID': company } : {}) });
+    request(`${svc.api}${path}`, method, body, {
+      Authorization: `Bearer ${login.body.access}`,
+      ...(company ? { 'X-Company-ID': company } : {}),
+    });
 }, 120_000);
 afterAll(async () => svc?.close());
 
@@ -37,7 +40,10 @@ const ownMembership = async (c: LoopClient) => {
 describe('billing state is written by the platform, read by the tenant', () => {
   it('an owner cannot turn an expired trial into an active subscription (403, row unchanged)', async () => {
     const sub = await svc.db('company_subscriptions').where({ company_id: owner.companyId }).first('id');
-    await svc.db('company_subscriptions').where({ id: sub.id }).update({ status: 'expired', ends_at: new Date(Date.now() - 86_400_000) });
+    await svc
+      .db('company_subscriptions')
+      .where({ id: sub.id })
+      .update({ status: 'expired', ends_at: new Date(Date.now() - 86_400_000) });
     expect((await owner.get('booking/services/')).body.code).toBe('subscription_required');
 
     const paid = { status: 'active', ends_at: '2099-01-01T00:00:00Z', trial_ends_at: null };
@@ -73,19 +79,50 @@ describe('billing state is written by the platform, read by the tenant', () => {
 
   it('a superuser, or the billing system with a superuser key, changes the subscription', async () => {
     const sub = await svc.db('company_subscriptions').where({ company_id: owner.companyId }).first('id');
-    const byRoot = await root('PATCH', `company-subscriptions/${sub.id}/`, { status: 'active', ends_at: '2099-01-01T00:00:00Z' }, owner.company);
+    const byRoot = await root(
+      'PATCH',
+      `company-subscriptions/${sub.id}/`,
+      { status: 'active', ends_at: '2099-01-01T00:00:00Z' },
+      owner.company,
+    );
     expect(byRoot.status, JSON.stringify(byRoot.body)).toBe(200);
     expect(byRoot.body.status).toBe('active');
     expect((await owner.get('booking/services/')).status).toBe(200);
 
     const key = await root('POST', 'internal-api-keys/', { label: 'billing', user: rootId, allowed_companies: [owner.company] });
     expect(key.status, JSON.stringify(key.body)).toBe(201);
-    const billing = await request(`${svc.api}company-subscriptions/${sub.id}/`, 'PATCH', { status: 'past_due' }, {
-      'X-LOOP-API-KEY': key.body.key,
-      'X-Company-ID': owner.company,
-    });
+    const billing = await request(
+      `${svc.api}company-subscriptions/${sub.id}/`,
+      'PATCH',
+      { status: 'past_due' },
+      {
+        'X-LOOP-API-KEY': key.body.key,
+        'X-Company-ID': owner.company,
+      },
+    );
     expect(billing.status, JSON.stringify(billing.body)).toBe(200);
     expect(billing.body.status).toBe('past_due');
+  });
+});
+
+describe('product access', () => {
+  it('a grant past its expires_at no longer opens the product', async () => {
+    const m = await signUp(svc, 'grantee');
+    const me = await ownMembership(m);
+    const booking = await svc.db('products').where({ code: 'booking' }).first('id');
+    const grant = await m.post('product-access/', {
+      membership: me.id,
+      product: booking.id,
+      is_enabled: true,
+      expires_at: '2099-01-01T00:00:00Z',
+    });
+    expect(grant.status, JSON.stringify(grant.body)).toBe(201);
+    expect((await m.get('booking/services/')).status).toBe(200);
+    const expired = await m.call('PATCH', `product-access/${grant.body.id}/`, { expires_at: '2020-01-01T00:00:00Z' });
+    expect(expired.status).toBe(200);
+    const refused = await m.get('booking/services/');
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('product_access_denied');
   });
 });
 
@@ -148,7 +185,10 @@ describe('a company keeps an active owner', () => {
     const del = await lone.call('DELETE', `companies/${company}/`);
     expect(del.status).toBe(403);
     expect(del.body.code).toBe('superuser_required');
-    expect(await svc.db('companies').where({ id: company }).first('is_active', 'deleted_at')).toEqual({ is_active: true, deleted_at: null });
+    expect(await svc.db('companies').where({ id: company }).first('is_active', 'deleted_at')).toEqual({
+      is_active: true,
+      deleted_at: null,
+    });
     expect((await lone.get('memberships/')).status).toBe(200);
 
     expect((await root('PATCH', `companies/${company}/`, { is_active: false })).status).toBe(200);
@@ -184,14 +224,23 @@ describe('deleted companies are listed to superusers only, and the refusal says 
 
 describe('POST /companies/ by a signed-in user', () => {
   it('creates the company with the caller as owner, an admin role and the default plan, in one go', async () => {
-    const made = await owner.call('POST', 'companies/', { name: 'Second Venture', slug: 'second-venture', country: 'RW' }, { 'X-Company-ID': '' });
+    const made = await owner.call(
+      'POST',
+      'companies/',
+      { name: 'Second Venture', slug: 'second-venture', country: 'RW' },
+      { 'X-Company-ID': '' },
+    );
     expect(made.status, JSON.stringify(made.body)).toBe(201);
     expect(made.body).toMatchObject({ name: 'Second Venture', slug: 'second-venture', country: 'RW', is_active: true });
     expect(made.body.code).toMatch(/^\d{3}$/);
     expect(made.body.code > owner.company).toBe(true);
     const id = made.body.id as number;
     const me = await ownMembership(owner);
-    const ms = await svc.db('memberships as m').join('roles as r', 'r.id', 'm.role_id').where({ 'm.company_id': id }).select('m.user_id', 'm.is_owner', 'm.status', 'r.name');
+    const ms = await svc
+      .db('memberships as m')
+      .join('roles as r', 'r.id', 'm.role_id')
+      .where({ 'm.company_id': id })
+      .select('m.user_id', 'm.is_owner', 'm.status', 'r.name');
     expect(ms).toEqual([{ user_id: me.user, is_owner: true, status: 'active', name: 'admin' }]);
     expect(await svc.db('company_subscriptions').where({ company_id: id }).select('status')).toEqual([{ status: 'trialing' }]);
 
@@ -201,7 +250,11 @@ describe('POST /companies/ by a signed-in user', () => {
     const listed = await owner.call('GET', 'companies/', undefined, { 'X-Company-ID': '' });
     expect(listed.body.results.map((c: { id: number }) => c.id)).toContain(id);
     // Its audit row names the create.
-    const audit = await svc.db('audit_logs').where({ resource: 'loop.core.companies', action: 'create', record_id: String(id) }).count({ n: '*' }).first();
+    const audit = await svc
+      .db('audit_logs')
+      .where({ resource: 'loop.core.companies', action: 'create', record_id: String(id) })
+      .count({ n: '*' })
+      .first();
     expect(Number(audit?.n)).toBe(1);
   });
 

@@ -10,13 +10,24 @@ import { T } from './loop-schema.ts';
 export async function nextCompanyCode(trx: Knex): Promise<string> {
   // Serialise allocation so two registrations never pick the same code.
   await trx.raw('select pg_advisory_xact_lock(hashtext(?))', ['loop:company-code']);
-  const row = await trx(T.companies).whereRaw("code ~ '^[0-9]+$'").max({ n: trx.raw('code::int') }).first();
+  const row = await trx(T.companies)
+    .whereRaw("code ~ '^[0-9]+$'")
+    .max({ n: trx.raw('code::int') })
+    .first();
   const n = Number(row?.n ?? 0) + 1;
   return String(n).padStart(3, '0');
 }
 
 export function slugify(name: string): string {
-  return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'company';
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'company'
+  );
 }
 
 /** The name's slug, or with the code appended when another company has it. */
@@ -37,13 +48,16 @@ export interface ProvisionedCompany {
  * `columns`: further company columns the caller chose (`POST /companies/` sends the resource's fields);
  * the code is always the next free one, and a given slug is kept as sent (a taken one is the caller's 400).
  */
-export async function provisionCompany(trx: Knex, opts: {
-  name: string;
-  ownerId: number;
-  email?: string | null;
-  now: Date;
-  columns?: Readonly<Record<string, unknown>>;
-}): Promise<{
+export async function provisionCompany(
+  trx: Knex,
+  opts: {
+    name: string;
+    ownerId: number;
+    email?: string | null;
+    now: Date;
+    columns?: Readonly<Record<string, unknown>>;
+  },
+): Promise<{
   company: ProvisionedCompany;
   membershipId: number;
   roleId: number;
@@ -57,7 +71,14 @@ export async function provisionCompany(trx: Knex, opts: {
     .insert({ email: opts.email ?? null, ...opts.columns, code, name: opts.name, slug, is_active: true, ...stamp })
     .returning(['id', 'code', 'name', 'slug']);
   const [role] = await trx(T.roles)
-    .insert({ company_id: company.id, name: ADMIN_ROLE, description: 'Full access to the company.', permissions: JSON.stringify(['*']), is_system: true, ...stamp })
+    .insert({
+      company_id: company.id,
+      name: ADMIN_ROLE,
+      description: 'Full access to the company.',
+      permissions: JSON.stringify(['*']),
+      is_system: true,
+      ...stamp,
+    })
     .returning('id');
   const [membership] = await trx(T.memberships)
     .insert({ company_id: company.id, user_id: ownerId, role_id: role.id, status: 'active', is_owner: true, joined_at: now, ...stamp })

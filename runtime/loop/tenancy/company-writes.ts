@@ -24,7 +24,8 @@ export async function createCompany(a: ActionContext<Body>): Promise<ActionResul
   let id: number;
   if (a.ctx.principal?.isSuperuser) {
     const code = await nextCompanyCode(a.trx);
-    const [row] = await a.trx(d.table)
+    const [row] = await a
+      .trx(d.table)
       .insert({ ...columns, code, created_at: now, updated_at: now, created_by: userId(a) })
       .returning('id');
     id = Number(row.id);
@@ -54,7 +55,10 @@ export async function updateCompany(a: ActionContext<Body>): Promise<ActionResul
 async function membershipBefore(a: ActionContext<unknown>, company: number) {
   const d = resourceOf(a);
   await lockCompany(a.trx, company);
-  return a.trx(d.table).where({ id: Number(a.params.id), company_id: company }).first('id', 'is_owner', 'status', 'deleted_at');
+  return a
+    .trx(d.table)
+    .where({ id: Number(a.params.id), company_id: company })
+    .first('id', 'is_owner', 'status', 'deleted_at');
 }
 
 export async function updateMembership(a: ActionContext<Body>): Promise<ActionResult> {

@@ -41,7 +41,10 @@ export class TenantResolver {
   private readonly memberships: TtlCache<string, MembershipAnswer | null>;
   private readonly subscriptions: TtlCache<number, readonly SubscriptionRow[]>;
 
-  constructor(private readonly db: Knex, opts: TenantResolverOptions = {}) {
+  constructor(
+    private readonly db: Knex,
+    opts: TenantResolverOptions = {},
+  ) {
     const ttl = opts.ttlMs ?? 5_000;
     this.now = opts.now ?? Date.now;
     this.companies = new TtlCache(ttl, 10_000, this.now);
@@ -108,8 +111,9 @@ export class TenantResolver {
   }
 
   private companyByCode(code: string): Promise<CompanyRow | null> {
-    return this.companies.getOrLoad(code, async () =>
-      (await this.db(T.companies).where({ code }).whereNull('deleted_at').first('id', 'code', 'is_active')) ?? null,
+    return this.companies.getOrLoad(
+      code,
+      async () => (await this.db(T.companies).where({ code }).whereNull('deleted_at').first('id', 'code', 'is_active')) ?? null,
     );
   }
 
@@ -121,7 +125,11 @@ export class TenantResolver {
     if (list.length === 0 && !principal.isSuperuser) {
       throw new ApiError(403, 'no_company_access', 'You are not an active member of any company.');
     }
-    throw new ApiError(400, 'company_header_required', `The ${TENANT_HEADER} header is required: choose one of your companies by its code.`);
+    throw new ApiError(
+      400,
+      'company_header_required',
+      `The ${TENANT_HEADER} header is required: choose one of your companies by its code.`,
+    );
   }
 
   private membership(userId: number, companyId: number): Promise<MembershipAnswer | null> {
@@ -134,11 +142,12 @@ export class TenantResolver {
         .whereNull('m.deleted_at')
         .first('m.id', 'm.is_owner', 'r.name as role_name', 'r.permissions as role_permissions');
       if (!row) return null;
+      // A grant past its `expires_at` counts as disabled (spec/loop/core.yaml, product-access).
       const access: { code: string; is_enabled: boolean }[] = await this.db(`${T.productAccess} as a`)
         .join(`${T.products} as p`, 'p.id', 'a.product_id')
         .where('a.membership_id', row.id)
         .whereNull('a.deleted_at')
-        .select('p.code', 'a.is_enabled');
+        .select('p.code', this.db.raw('(a.is_enabled and (a.expires_at is null or a.expires_at > now())) as is_enabled'));
       const role = membershipRole(row.role_name, Boolean(row.is_owner));
       return {
         role,

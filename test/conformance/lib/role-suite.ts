@@ -69,7 +69,9 @@ export function roleMatrixSuite(service: ServiceNode, modules: readonly ModuleNo
   const resources = modules.flatMap((m) => m.resources).filter((r) => r.operations.length > 0);
   it("every routed resource's permission codes are in the seeded permission catalogue", () => {
     const seeded = new Set(codes);
-    const missing = resources.filter((r) => r.scope !== 'global' || r.tenantRoot).flatMap((r) => Object.values(r.permissions).filter((c) => !seeded.has(c)));
+    const missing = resources
+      .filter((r) => r.scope !== 'global' || r.tenantRoot)
+      .flatMap((r) => Object.values(r.permissions).filter((c) => !seeded.has(c)));
     expect(missing).toEqual([]);
   });
   // Resources side by side, each one's cases in order (it.sequential inside a concurrent describe).
@@ -90,7 +92,11 @@ function resourceMatrix(r: ResourceNode, roles: Readonly<Record<RoleName, RoleDe
     if (r.tenantRoot) {
       const reply = await owner().get(item(owner().companyId));
       expectStatus(reply, 200);
-      const sent = Object.fromEntries(inputFields(r).filter((f) => f.name in reply.body).map((f) => [f.name, reply.body[f.name]]));
+      const sent = Object.fromEntries(
+        inputFields(r)
+          .filter((f) => f.name in reply.body)
+          .map((f) => [f.name, reply.body[f.name]]),
+      );
       return { id: reply.body.id, sent, reply };
     }
     if (has('create')) return t().records.create(r, owner());
@@ -101,13 +107,20 @@ function resourceMatrix(r: ResourceNode, roles: Readonly<Record<RoleName, RoleDe
   });
   /** Records each role created (when permitted): the ones it then changes, deletes and restores. */
   const own: Partial<Record<RoleName, Made>> = {};
-  const fresh = Object.fromEntries(ROLES.map((role) => [role, once(() => t().records.create(r, owner()))])) as Record<RoleName, () => Promise<Made>>;
+  const fresh = Object.fromEntries(ROLES.map((role) => [role, once(() => t().records.create(r, owner()))])) as Record<
+    RoleName,
+    () => Promise<Made>
+  >;
   /** A permitted delete removes a record of the role's own (never `main`, which later roles still need). */
   const deletable = async (role: RoleName) => own[role] ?? (r.tenantRoot ? main() : fresh[role]());
 
   const send = (actor: Actor, body: Record<string, unknown>): Promise<Reply> => {
     if (!r.multipart.includes('create')) return actor.post(`${r.path}/`, body);
-    return actor.postMultipart(`${r.path}/`, body, r.fields.filter((f) => f.type === 'file').map((f) => f.name));
+    return actor.postMultipart(
+      `${r.path}/`,
+      body,
+      r.fields.filter((f) => f.type === 'file').map((f) => f.name),
+    );
   };
 
   async function run(role: RoleName, op: CrudOperation, e: Expectation): Promise<Reply> {
@@ -167,4 +180,3 @@ function resourceMatrix(r: ResourceNode, roles: Readonly<Record<RoleName, RoleDe
     }
   }
 }
-
