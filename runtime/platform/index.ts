@@ -14,6 +14,7 @@ import { createPlatformAuthProvider } from './auth/platform-auth-provider.ts';
 import { createPlatformKey } from './auth/api-keys.ts';
 import { mountPlatformRootRoutes } from './root-routes.ts';
 import { mountRawUpload } from './files/raw-upload.ts';
+import { mountSamlForm } from './identity/saml-form.ts';
 import { platformHandlers } from './handlers/index.ts';
 import { startWebhookWorker } from './webhooks/deliver.ts';
 
@@ -38,6 +39,7 @@ export const platformWiring: ServiceWiring = {
     let openapi: unknown;
     mountPlatformRootRoutes(app, runtime, () => (openapi ??= JSON.parse(readFileSync(join(root, 'generated', 'platform', 'openapi.json'), 'utf8'))));
     mountRawUpload(app, runtime, '/v1');
+    mountSamlForm(app, '/v1');
   },
   // Sends queued webhook events (object/file changes) with retries.
   start: (db) => startWebhookWorker(db),

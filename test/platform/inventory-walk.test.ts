@@ -51,15 +51,21 @@ it('every platform endpoint is answered; 501s are known', async () => {
   expect(unanswered).toEqual([]);
   // Printed for the report; a ceiling so the count cannot silently grow.
   console.log(`platform: ${rows.length} endpoints, ${notImplemented.length} answer 501 NOT_IMPLEMENTED`);
-  expect(notImplemented.length).toBeLessThanOrEqual(12);
-  // Portal sign-in is served for real: an unconfigured tenant gets a 4xx naming what to configure.
-  expect(notImplemented.filter((e) => e.includes('/auth/portal-'))).toEqual([]);
+  expect(notImplemented.length).toBeLessThanOrEqual(1);
+  // Portal sign-in, passkeys, OAuth and SAML are served for real: an unconfigured tenant gets a 4xx naming what to configure.
+  expect(notImplemented.filter((e) => /\/auth\/(portal-|passkeys|oauth|saml)/.test(e))).toEqual([]);
 });
 
-it('endpoints needing an outside system say what enables them', async () => {
-  for (const [path, code] of [['auth/oauth/google', 'OAUTH_NOT_CONFIGURED'], ['auth/saml/okta/metadata', 'SAML_NOT_CONFIGURED'], ['auth/passkeys', 'PASSKEYS_NOT_CONFIGURED']]) {
-    const res = await fetch(svc.api + path, { headers: { authorization: `Bearer ${key}` } });
-    expect(res.status).toBe(501);
+it('identity endpoints of an unconfigured tenant answer 409 with a code naming what to configure', async () => {
+  const cases = [['GET', 'auth/oauth/google', 'OAUTH_NOT_CONFIGURED'], ['GET', 'auth/saml/okta/metadata', 'SAML_NOT_CONFIGURED'],
+    ['POST', 'auth/passkeys/authenticate/begin', 'PASSKEYS_NOT_CONFIGURED']] as const;
+  for (const [method, path, code] of cases) {
+    const res = await fetch(svc.api + path, {
+      method, redirect: 'manual',
+      headers: { authorization: `Bearer ${key}`, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+      body: method === 'POST' ? '{}' : undefined,
+    });
+    expect(res.status).toBe(409);
     expect((await res.json()).error.code).toBe(code);
   }
 });

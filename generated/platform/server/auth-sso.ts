@@ -2,7 +2,12 @@
 import { Router } from 'express';
 import type { ActionDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
-import { AuthOauthQuery } from '../validators/auth-sso.ts';
+import {
+  AuthOauthQuery,
+  AuthSamlAcsQuery,
+  AuthSamlLoginQuery,
+  AuthSamlMetadataQuery,
+} from '../validators/auth-sso.ts';
 
 /** OAuth redirect — `GET auth/oauth/{provider}`. */
 export const authOauthAction: ActionDescriptor = {
@@ -49,7 +54,7 @@ export const authSamlAcsAction: ActionDescriptor = {
   public: true,
   product: null,
   status: 200,
-  validators: {},
+  validators: { query: AuthSamlAcsQuery },
 };
 
 /** SAML login redirect — `GET auth/saml/{provider}/login`. */
@@ -65,7 +70,7 @@ export const authSamlLoginAction: ActionDescriptor = {
   public: true,
   product: null,
   status: 200,
-  validators: {},
+  validators: { query: AuthSamlLoginQuery },
 };
 
 /** SAML metadata — `GET auth/saml/{provider}/metadata`. */
@@ -81,7 +86,7 @@ export const authSamlMetadataAction: ActionDescriptor = {
   public: true,
   product: null,
   status: 200,
-  validators: {},
+  validators: { query: AuthSamlMetadataQuery },
 };
 
 /** The Auth SSO endpoints, static paths before parameters. */

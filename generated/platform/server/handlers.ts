@@ -75,7 +75,12 @@ import type {
   AuthPasskeysRegisterCompleteBody,
 } from '../validators/auth-passkeys.ts';
 import type { AuthSessionsSessionListQuery } from '../validators/auth-sessions.ts';
-import type { AuthOauthQuery } from '../validators/auth-sso.ts';
+import type {
+  AuthOauthQuery,
+  AuthSamlAcsQuery,
+  AuthSamlLoginQuery,
+  AuthSamlMetadataQuery,
+} from '../validators/auth-sso.ts';
 import type { AutomationsRunsQuery, AutomationsTriggerBody } from '../validators/automations.ts';
 import type {
   ObjectsCommentsCreateBody,
@@ -329,11 +334,11 @@ export interface PlatformHandlers {
   /** `GET auth/oauth/{provider}` */
   'auth-sso.oauthRedirect': ActionHandler<unknown, z.output<typeof AuthOauthQuery>>;
   /** `POST auth/saml/{provider}/acs` */
-  'auth-sso.samlAcs': ActionHandler<unknown, Record<string, unknown>>;
+  'auth-sso.samlAcs': ActionHandler<unknown, z.output<typeof AuthSamlAcsQuery>>;
   /** `GET auth/saml/{provider}/login` */
-  'auth-sso.samlLoginRedirect': ActionHandler<unknown, Record<string, unknown>>;
+  'auth-sso.samlLoginRedirect': ActionHandler<unknown, z.output<typeof AuthSamlLoginQuery>>;
   /** `GET auth/saml/{provider}/metadata` */
-  'auth-sso.samlMetadata': ActionHandler<unknown, Record<string, unknown>>;
+  'auth-sso.samlMetadata': ActionHandler<unknown, z.output<typeof AuthSamlMetadataQuery>>;
   /** `POST auth/anonymous` */
   'auth.createAnonymousSession': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET auth/me/export` */

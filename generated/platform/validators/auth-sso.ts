@@ -6,3 +6,19 @@ import { NO_NUL, NUL_MESSAGE } from './field-checks.ts';
 export const AuthOauthQuery = z.strictObject({
   redirect_to: z.string().regex(NO_NUL, NUL_MESSAGE).max(2000).optional(),
 });
+
+/** Query of POST `auth/saml/{provider}/acs`. */
+export const AuthSamlAcsQuery = z.strictObject({
+  tenant_id: z.string().regex(NO_NUL, NUL_MESSAGE).max(100).optional(),
+});
+
+/** Query of GET `auth/saml/{provider}/login`. */
+export const AuthSamlLoginQuery = z.strictObject({
+  tenant_id: z.string().regex(NO_NUL, NUL_MESSAGE).max(100).optional(),
+  redirect_to: z.string().regex(NO_NUL, NUL_MESSAGE).max(2000).optional(),
+});
+
+/** Query of GET `auth/saml/{provider}/metadata`. */
+export const AuthSamlMetadataQuery = z.strictObject({
+  tenant_id: z.string().regex(NO_NUL, NUL_MESSAGE).max(100).optional(),
+});

@@ -1,16 +1,12 @@
 /** Handlers of spec/platform/auth-passkeys.yaml. */
 import type { PlatformHandlers } from '../../../generated/platform/server/handlers.ts';
-import { unavailable } from '../http/unavailable.ts';
-
-/** Passkeys need a WebAuthn verifier and the relying-party id/origin. */
-const PASSKEYS = unavailable('passkeys_not_configured',
-  'Passkeys need a WebAuthn verifier (e.g. @simplewebauthn/server, not installed here) and the relying party id and origin of the tenant\'s app (PLATFORM_WEBAUTHN_RP_ID, PLATFORM_WEBAUTHN_ORIGIN).');
+import { passkeyActions } from '../identity/passkeys.ts';
 
 export const authPasskeysHandlers = {
-  'auth-passkeys.beginPasskeyAuthentication': PASSKEYS,
-  'auth-passkeys.beginPasskeyRegistration': PASSKEYS,
-  'auth-passkeys.completePasskeyAuthentication': PASSKEYS,
-  'auth-passkeys.completePasskeyRegistration': PASSKEYS,
-  'auth-passkeys.deletePasskey': PASSKEYS,
-  'auth-passkeys.listPasskeys': PASSKEYS,
+  'auth-passkeys.beginPasskeyAuthentication': passkeyActions.beginPasskeyAuthentication,
+  'auth-passkeys.beginPasskeyRegistration': passkeyActions.beginPasskeyRegistration,
+  'auth-passkeys.completePasskeyAuthentication': passkeyActions.completePasskeyAuthentication,
+  'auth-passkeys.completePasskeyRegistration': passkeyActions.completePasskeyRegistration,
+  'auth-passkeys.deletePasskey': passkeyActions.deletePasskey,
+  'auth-passkeys.listPasskeys': passkeyActions.listPasskeys,
 } satisfies Partial<PlatformHandlers>;

@@ -7,8 +7,8 @@ export function authSsoApi(t) {
             oauthCallback: action(t, 'GET', 'auth/oauth/{provider}/callback', false),
             oauthRedirect: action(t, 'GET', 'auth/oauth/{provider}'),
             samlAcs: action(t, 'POST', 'auth/saml/{provider}/acs', false),
-            samlLoginRedirect: action(t, 'GET', 'auth/saml/{provider}/login', false),
-            samlMetadata: action(t, 'GET', 'auth/saml/{provider}/metadata', false),
+            samlLoginRedirect: action(t, 'GET', 'auth/saml/{provider}/login'),
+            samlMetadata: action(t, 'GET', 'auth/saml/{provider}/metadata', true, true),
         },
     };
 }

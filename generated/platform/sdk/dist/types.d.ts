@@ -840,6 +840,9 @@ export interface AuthOauthCallbackResponse {
 export type AuthOauthQuery = {
     redirect_to?: string;
 };
+export interface AuthOauthResponse {
+    redirect_url?: string;
+}
 export interface AuthOtpSendRequest {
     phone?: string;
 }
@@ -1020,6 +1023,30 @@ export interface AuthResetPasswordRequest {
 export interface AuthResetPasswordResponse {
     password_reset?: boolean | null;
 }
+export type AuthSamlAcsQuery = {
+    /** The tenant (tn_…, slug or number), as in the ACS URL of the SP metadata. */
+    tenant_id?: string;
+};
+export interface AuthSamlAcsResponse {
+    access_token?: string | null;
+    refresh_token?: string | null;
+    token_type?: string | null;
+    expires_in?: number | null;
+    user?: unknown;
+}
+export type AuthSamlLoginQuery = {
+    /** The tenant (tn_…, slug or number); a tenant key as Bearer names it too. */
+    tenant_id?: string;
+    /** Where the ACS sends the browser with the session; under auth-config redirect_urls. */
+    redirect_to?: string;
+};
+export interface AuthSamlLoginResponse {
+    redirect_url?: string;
+}
+export type AuthSamlMetadataQuery = {
+    /** The tenant (tn_…, slug or number); a tenant key as Bearer names it too. */
+    tenant_id?: string;
+};
 export interface AuthSessionsResponse {
     revoked?: number | null;
 }
