@@ -51,6 +51,16 @@ export interface StyleConventions {
   /** Error statuses every list may answer with besides the usual ones (DRF: 404 `Invalid page.` past the last page). */
   readonly listErrors: readonly number[];
   /**
+   * Error statuses a public endpoint still answers: it checks what stands in for a key (credentials, an MFA
+   * ticket, a reset token, a signed URL's signature) and refuses in the style's error body.
+   */
+  readonly publicErrors: readonly number[];
+  /**
+   * Error statuses of a write on a record named in the path besides 404: 409 when the record's state does not
+   * allow it (a period that is not closed reopened, a void invoice voided again).
+   */
+  readonly recordWriteErrors: readonly number[];
+  /**
    * What a request key the operation does not take does: `ignore` (Django REST framework and django-filter drop
    * unknown query parameters and unknown or read-only body fields) or `refuse` (400 naming the key).
    */
@@ -117,6 +127,8 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
     deleteStatus: 204,
     commonErrors: [],
     listErrors: [404],
+    publicErrors: [],
+    recordWriteErrors: [],
     unknownKeys: 'ignore',
     messages: 'drf',
     pageSchema: (item) => ({
@@ -154,6 +166,8 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
     deleteStatus: 204,
     commonErrors: [429],
     listErrors: [],
+    publicErrors: [],
+    recordWriteErrors: [],
     unknownKeys: 'refuse',
     messages: 'zod',
     pageSchema: (item) => ({ type: 'object', required: ['data'], properties: { data: results(item), next_cursor: nextCursor } }),
@@ -189,6 +203,10 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
     deleteStatus: 200,
     commonErrors: [],
     listErrors: [],
+    // The platform's public endpoints refuse a bad ticket or token with 401 and a bad URL signature with 403
+    // (runtime/platform/auth/, runtime/platform/files/); its item actions answer 409 for a state conflict.
+    publicErrors: [401, 403],
+    recordWriteErrors: [409],
     unknownKeys: 'refuse',
     messages: 'zod',
     pageSchema: (item) => successEnvelope({

@@ -82,12 +82,13 @@ const FIELD_SCHEMAS: Record<FieldType, (f: FieldNode, ctx: FieldSchemaContext) =
   json: () => ({ description: JSON_DESCRIPTION }),
   enum: (f) => ({ type: 'string', enum: [...(f.enumValues ?? [])].sort() }),
   ref: (f, ctx) => idSchema(refTarget(f, ctx.service), ctx.service),
-  // Read: the stored file's URL. Multipart: the upload itself. JSON write: a URL or upload reference.
+  // Multipart: the upload itself. JSON write: a URL or upload reference, stored as sent. Read: what was stored,
+  // the uploaded file's name or the reference a JSON body gave (runtime/crud/crud-handler.ts), so not always a URI.
   file: (_f, ctx) =>
     ctx.direction === 'multipart'
       ? { type: 'string', format: 'binary' }
       : ctx.direction === 'read'
-        ? { type: 'string', format: 'uri' }
+        ? { type: 'string', description: 'The stored file: its URL, upload reference or file name.' }
         : { type: 'string', pattern: NO_NUL_PATTERN },
 };
 

@@ -230,6 +230,17 @@ function paramSchema(sink: OperationSink, a: ActionNode, f: FieldNode): JsonSche
   return fieldSchema({ ...f, description: undefined }, { service: sink.service, direction: 'query' });
 }
 
+/**
+ * Whether the query or body names a record by id (a reference, `id` or `<thing>_id`): the handler looks it up
+ * and answers 404 when it does not exist, as for a path id.
+ */
+function namesRecord(a: ActionNode): boolean {
+  const names = (f: FieldNode) => f.type === 'ref' || f.name === 'id' || f.name.endsWith('_id');
+  const shape = a.request;
+  const bodyFields = a.method !== 'GET' && (shape.shape === 'object' || shape.shape === 'multipart') ? shape.fields : [];
+  return a.query.some(names) || bodyFields.some(names);
+}
+
 export function addActionOperation(sink: OperationSink, a: ActionNode): void {
   const resource = a.resource ? resourceOf(sink, a.resource) : undefined;
   const tenant = !a.public && (resource ? resource.scope !== 'global' : true);
@@ -241,8 +252,11 @@ export function addActionOperation(sink: OperationSink, a: ActionNode): void {
   const body = a.method === 'GET' ? undefined : requestBody(sink, a.request);
   const errors = new Set<number>(a.errors);
   if (a.query.length > 0 || body) errors.add(400);
+  // A public endpoint that takes input may be handed a ticket, token or signature to check.
   if (!a.public) [401, 403].forEach((s) => errors.add(s));
-  if (a.pathParams.length > 0) errors.add(404);
+  else if (a.query.length > 0 || body) sink.style.publicErrors.forEach((s) => errors.add(s));
+  if (a.pathParams.length > 0 || namesRecord(a)) errors.add(404);
+  if (a.pathParams.length > 0 && a.method !== 'GET') sink.style.recordWriteErrors.forEach((s) => errors.add(s));
   if (a.response.shape === 'page') sink.style.listErrors.forEach((s) => errors.add(s));
   const op: Record<string, unknown> = {
     operationId: a.operationId,

@@ -10,5 +10,7 @@ export function accountView(a: Record<string, unknown>) {
     role: a.role as string,
     status: a.status as string,
     created_at: isoSeconds((a.created_at as Date | string | undefined) ?? new Date()),
+    // The account resource's read schema (spec/roomloop/accounts.yaml) has both timestamps, as its list shows.
+    updated_at: isoSeconds((a.updated_at as Date | string | undefined) ?? (a.created_at as Date | string | undefined) ?? new Date()),
   };
 }

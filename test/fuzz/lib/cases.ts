@@ -81,7 +81,7 @@ export function applicableKinds(doc: Doc, op: Operation, firstOfPath: boolean): 
   const has = (f: (s: Schema) => boolean) => props.some(f);
   const kinds: CaseKind[] = [];
   if (op.body) {
-    if (props.some((p) => types(p).length > 0)) kinds.push('body-wrong-type');
+    if (props.some((p) => hasWrongType(p, op.body!.contentType))) kinds.push('body-wrong-type');
     if (body!.required.length && op.method !== 'PATCH') kinds.push('body-missing-required');
     if (has((s) => types(s).includes('integer'))) kinds.push('body-int-overflow');
     if (has(isText)) kinds.push('body-long-string');
@@ -170,6 +170,17 @@ function encodeBody(contentType: string, value: unknown): NonNullable<Case['body
   return { contentType: 'multipart/form-data', raw: JSON.stringify(value ?? {}) };
 }
 
+/**
+ * Whether a body property has a value of the wrong type: only typed properties (an untyped one, "any JSON
+ * value", has none), and in a multipart body only non-text ones, since every part is text and any text
+ * (`{"not":"a string"}` too) is a valid string.
+ */
+function hasWrongType(s: Schema, contentType: string): boolean {
+  const t = types(s).filter((x) => x !== 'null');
+  if (contentType === 'multipart/form-data') return t.length > 0 && !t.includes('string') && ['integer', 'number', 'boolean'].some((x) => t.includes(x));
+  return t.length > 0;
+}
+
 function wrongValue(s: Schema): unknown {
   const t = types(s).filter((x) => x !== 'null');
   if (t.includes('string')) return { not: 'a string' };
@@ -190,8 +201,7 @@ function negative(doc: Doc, op: Operation, kind: CaseKind, choice: number, base:
   const withQuery = (name: string, value: string) => make(op, kind, { query: [...baseQuery.filter(([k]) => k !== name), [name, value]], body, note: `?${name}=${JSON.stringify(value)}` });
   switch (kind) {
     case 'body-wrong-type': {
-      // Only typed properties: an untyped one ("any JSON value") has no wrong type.
-      const k = propWhere((p) => types(p).length > 0)!;
+      const k = propWhere((p) => hasWrongType(p, op.body!.contentType))!;
       return withProp(k, wrongValue(info.props[k]!), `${k}: wrong type`);
     }
     case 'body-missing-required': {

@@ -71,6 +71,8 @@ export class ResponseValidator {
 }
 
 const STACK = /\n\s+at\s+\S.*:\d+:\d+\)?/;
+/** The same inside a JSON log line (runtime/observability/logger.ts writes `"stack":"Error: …\\n    at …"`). */
+const STACK_IN_JSON = /\\n\s+at\s+\S[^"\n]*:\d+:\d+\)?/;
 const SQL = /\b(insert into|delete from|update "?\w+"? set|select .{1,200} from)\b|relation "|violates [a-z -]*constraint|syntax error at or near|invalid input syntax|node_modules\//i;
 
 export function check(validator: ResponseValidator, op: Operation, c: Case, res: WireResponse, log: string): Failure[] {
@@ -78,7 +80,7 @@ export function check(validator: ResponseValidator, op: Operation, c: Case, res:
   const bodyCode = codeOf(res.text);
   // 501 and 503 are deliberate ("not configured", "not implemented"): judged by the documentation only.
   if (res.status >= 500 && res.status !== 501 && res.status !== 503) out.push({ check: 'server-error', detail: `${res.status} ${bodyCode}` });
-  if (STACK.test(log) || STACK.test(res.text)) out.push({ check: 'stack-trace', detail: firstLine(log || res.text) });
+  if (STACK.test(log) || STACK_IN_JSON.test(log) || STACK.test(res.text) || STACK_IN_JSON.test(res.text)) out.push({ check: 'stack-trace', detail: firstLine(log || res.text) });
   if (SQL.test(res.text)) out.push({ check: 'leak', detail: `${res.status} ${res.text.slice(0, 160)}` });
   if (c.mustRefuse && res.status < 300) out.push({ check: 'accepted-invalid', detail: `${res.status} for ${c.kind}: ${c.note}` });
   if (c.kind === 'method-unknown') {
@@ -94,12 +96,14 @@ export function check(validator: ResponseValidator, op: Operation, c: Case, res:
   const media = Object.keys(doc);
   if (media.length === 0 || res.status === 204) return out;
   const ct = String(res.headers['content-type'] ?? '').split(';')[0]!.trim();
-  const pointer = doc[ct];
+  // A media range (`text/*`, `*/*`) documents every type it covers; the most specific key wins, as in OpenAPI.
+  const pointer = doc[ct] ?? doc[`${ct.split('/')[0]}/*`] ?? doc['*/*'];
   if (pointer === undefined) {
     out.push({ check: 'schema-mismatch', detail: `${res.status} content-type ${ct || '(none)'} not documented (${media.join(', ')})` });
     return out;
   }
-  if (pointer === null || !/json/.test(ct)) return out;
+  // Only a JSON answer under its own JSON key has a schema to check (a range's schema is the binary download).
+  if (pointer === null || !/json/.test(ct) || doc[ct] === undefined) return out;
   let value: unknown;
   try {
     value = JSON.parse(res.text);

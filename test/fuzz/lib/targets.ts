@@ -41,6 +41,8 @@ export interface Target {
 
 export async function startTarget(service: string): Promise<Target> {
   if (service === 'roomloop') process.env.ROOMLOOP_RATE_LIMIT_PER_MINUTE ??= '1000000';
+  // A line per request on stdout would flood the terminal; warnings and errors (stderr) are still captured per case.
+  process.env.LOG_LEVEL ??= 'warn';
   const svc = await startTestService(service);
   const doc = loadDoc(service);
   try {
