@@ -78,8 +78,13 @@ const FIELD_SCHEMAS: Record<FieldType, (f: FieldNode, ctx: FieldSchemaContext) =
   email: lengthBounded({ type: 'string', format: 'email' }),
   url: lengthBounded({ type: 'string', format: 'uri' }),
   uuid: () => ({ type: 'string', format: 'uuid' }),
-  // In a multipart body the part carries the value written out as JSON (the media type's `encoding` says so).
-  json: () => ({ description: JSON_DESCRIPTION }),
+  // In a multipart body the part is text holding the value written out as JSON (the media type's `encoding`
+  // says so; runtime/crud/crud-handler.ts parses it): typed as that string, since clients such as orval
+  // ignore `encoding` and append a typeless property to FormData as is, which `strict` refuses.
+  json: (_f, ctx) =>
+    ctx.direction === 'multipart'
+      ? { type: 'string', contentMediaType: 'application/json', description: JSON_DESCRIPTION }
+      : { description: JSON_DESCRIPTION },
   enum: (f) => ({ type: 'string', enum: [...(f.enumValues ?? [])].sort() }),
   ref: (f, ctx) => idSchema(refTarget(f, ctx.service), ctx.service),
   // Multipart: the upload itself. JSON write: a URL or upload reference, stored as sent. Read: what was stored,
