@@ -41,6 +41,8 @@ export interface ActionNode {
   readonly response: ShapeNode;
   /** Success status code. */
   readonly status: number;
+  /** Other success statuses answering the same body (201 when it creates, 200 when the record existed). */
+  readonly alsoStatus?: readonly number[];
   /** Extra error statuses this action can answer with (beyond the service's common ones). */
   readonly errors: readonly number[];
   readonly summary: string;

@@ -20,6 +20,9 @@ function checkAction(c: Checker, name: string, a: ActionSpec, path: YamlPath, on
     c.report('invalid-value', [...path, 'path'], 'value', { what: '"path"', detail: 'use lowercase segments and {param} placeholders' });
   }
   if (a.status !== undefined && (a.status < 200 || a.status > 299)) c.report('bad-status', [...path, 'status'], 'value', { value: a.status });
+  (a.also_status ?? []).forEach((s, i) => {
+    if (s < 200 || s > 299 || s === 204 || s === (a.status ?? 200)) c.report('bad-status', [...path, 'also_status', i], 'value', { value: s });
+  });
   (a.errors ?? []).forEach((e, i) => {
     if (e < 400 || e > 599) c.report('bad-error-status', [...path, 'errors', i], 'value', { value: e });
   });

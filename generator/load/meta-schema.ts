@@ -98,6 +98,8 @@ export const actionSchema = z.strictObject({
   /** Whether the action runs in a company selected by X-Company-ID (default: required for product modules and tenant resources). */
   tenant: z.enum(ACTION_TENANCY).optional(),
   status: z.int().optional(),
+  /** Other success statuses with the same body, e.g. 200 beside 201 when an existing record is answered instead of a new one. */
+  also_status: z.array(z.int()).optional(),
   errors: z.array(z.int()).optional(),
   query: fieldsSchema.optional(),
   request: shapeSchema.optional(),

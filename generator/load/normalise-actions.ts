@@ -55,6 +55,7 @@ export function normaliseAction(name: string, a: ActionSpec, owner: ActionOwner)
     request: shape(a.request, operationId, 'Request', owner, fieldCtx(['request'])),
     response: shape(a.response, operationId, 'Response', owner, fieldCtx(['response'])),
     status: a.status ?? 200,
+    ...(a.also_status?.length ? { alsoStatus: [...new Set(a.also_status)].sort((x, y) => x - y) } : {}),
     errors: [...new Set(a.errors ?? [])].sort((x, y) => x - y),
     summary: a.summary ?? sentence(name),
     ...(a.description !== undefined ? { description: a.description } : {}),

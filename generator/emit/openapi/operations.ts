@@ -266,7 +266,11 @@ export function addActionOperation(sink: OperationSink, a: ActionNode): void {
     ...(a.public ? { security: [] } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(body ? { requestBody: body } : {}),
-    responses: { [a.status]: successResponse(sink, a), ...errorResponses(sink, errors, body !== undefined) },
+    responses: {
+      [a.status]: successResponse(sink, a),
+      ...Object.fromEntries((a.alsoStatus ?? []).map((s) => [s, successResponse(sink, a)])),
+      ...errorResponses(sink, errors, body !== undefined),
+    },
     ...(a.permission ? { 'x-permission': a.permission } : {}),
   };
   addOperation(sink, `/${a.path.replace(/^\/+/, '')}`, a.method.toLowerCase(), op);
