@@ -15,8 +15,7 @@ import * as oidc from 'openid-client';
 import type { ActionContext } from '../../runtime-api.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { unseal } from '../../secrets/seal.ts';
-import { asObject } from '../http/action-context.ts';
-import { readSetting } from '../settings/settings-documents.ts';
+import { providerEntry } from './provider-entry.ts';
 
 export interface OAuthProvider {
   readonly name: string;
@@ -35,13 +34,11 @@ export function oauthNotConfigured(provider: string, why: string): ApiError {
   return new ApiError(409, 'oauth_not_configured', `OAuth sign-in with "${provider}" is not configured for this tenant (${why}). Configure it: ${CONFIGURE(provider)}.`);
 }
 
-const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]{0,49}$/;
-
 export async function oauthProvider(a: ActionContext, tenant: number, name: string): Promise<OAuthProvider> {
-  if (!PROVIDER_NAME.test(name)) throw new ApiError(400, 'oauth_provider_unknown', 'A provider name is lower-case letters, digits, - and _ (google, microsoft, github, or a name from auth-config oauth).');
-  const entry = asObject(asObject((await readSetting(a, tenant, 'auth_config', null)).oauth)[name]);
-  if (!Object.keys(entry).length) throw oauthNotConfigured(name, 'no entry in auth-config oauth');
-  if (entry.enabled === false) throw oauthNotConfigured(name, 'the entry is disabled');
+  const entry = await providerEntry(a, tenant, 'oauth', name, {
+    unknownName: new ApiError(400, 'oauth_provider_unknown', 'A provider name is lower-case letters, digits, - and _ (google, microsoft, github, or a name from auth-config oauth).'),
+    notConfigured: (why) => oauthNotConfigured(name, why),
+  });
   const clientId = typeof entry.client_id === 'string' ? entry.client_id.trim() : '';
   const secret = typeof entry.client_secret === 'string' ? entry.client_secret : '';
   if (!clientId || !secret) throw oauthNotConfigured(name, 'client_id and client_secret are required');

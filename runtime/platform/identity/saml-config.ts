@@ -13,8 +13,7 @@ import { ApiError } from '../../http/api-error.ts';
 import { seal, unseal } from '../../secrets/seal.ts';
 import { newId } from '../../security/random-ids.ts';
 import { T } from '../tables.ts';
-import { asObject } from '../http/action-context.ts';
-import { readSetting } from '../settings/settings-documents.ts';
+import { providerEntry } from './provider-entry.ts';
 import { tenantPublicId } from '../tenants/public-id.ts';
 import { isCertificate, newSigningPair } from './signing-keys.ts';
 
@@ -43,14 +42,12 @@ export function samlNotConfigured(provider: string, why: string): ApiError {
   return new ApiError(409, 'saml_not_configured', `SAML sign-in with "${provider}" is not configured for this tenant (${why}). Configure it: ${CONFIGURE(provider)}.`);
 }
 
-const PROVIDER_NAME = /^[a-z0-9][a-z0-9_-]{0,49}$/;
-
 /** The provider's entry and the SP's own URLs; 409 when the tenant has no `saml.<provider>` entry. */
 export async function samlProvider(a: ActionContext, tenant: number, name: string): Promise<SamlProvider> {
-  if (!PROVIDER_NAME.test(name)) throw new ApiError(400, 'saml_provider_unknown', 'A SAML provider name is lower-case letters, digits, - and _ (a name from auth-config saml).');
-  const entry = asObject(asObject((await readSetting(a, tenant, 'auth_config', null)).saml)[name]);
-  if (!Object.keys(entry).length) throw samlNotConfigured(name, 'no entry in auth-config saml');
-  if (entry.enabled === false) throw samlNotConfigured(name, 'the entry is disabled');
+  const entry = await providerEntry(a, tenant, 'saml', name, {
+    unknownName: new ApiError(400, 'saml_provider_unknown', 'A SAML provider name is lower-case letters, digits, - and _ (a name from auth-config saml).'),
+    notConfigured: (why) => samlNotConfigured(name, why),
+  });
   const base = typeof entry.sp_base_url === 'string' && URL.canParse(entry.sp_base_url) ? entry.sp_base_url : a.baseUrl;
   const url = (leaf: string) => {
     const u = new URL(`${a.ctx.basePath.replace(/\/?$/, '/')}auth/saml/${encodeURIComponent(name)}/${leaf}`, base);
