@@ -13,7 +13,7 @@ export interface BookingAppointment {
   staff?: number | null;
   starts_at: string;
   status: 'cancelled' | 'confirmed' | 'pending';
-  readonly total: string;
+  readonly total?: string | null;
   meta?: unknown;
 }
 
@@ -270,7 +270,7 @@ export interface MembershipCreate {
   email: string;
   role?: 'admin' | 'owner' | 'staff';
   user_uuid?: string | null;
-  password?: string;
+  password?: string | null;
 }
 
 export type MembershipListQuery = {
@@ -305,7 +305,7 @@ export interface MembershipUpdate {
   email: string;
   role?: 'admin' | 'owner' | 'staff';
   user_uuid?: string | null;
-  password?: string;
+  password?: string | null;
 }
 
 export interface PaginatedBookingAppointmentList {
@@ -383,5 +383,5 @@ export interface PatchedMembership {
   email?: string;
   role?: 'admin' | 'owner' | 'staff';
   user_uuid?: string | null;
-  password?: string;
+  password?: string | null;
 }

@@ -12,7 +12,7 @@ export interface BookingAppointment {
     staff?: number | null;
     starts_at: string;
     status: 'cancelled' | 'confirmed' | 'pending';
-    readonly total: string;
+    readonly total?: string | null;
     meta?: unknown;
 }
 export interface BookingAppointmentCreate {
@@ -248,7 +248,7 @@ export interface MembershipCreate {
     email: string;
     role?: 'admin' | 'owner' | 'staff';
     user_uuid?: string | null;
-    password?: string;
+    password?: string | null;
 }
 export type MembershipListQuery = {
     created_at__gt?: string;
@@ -281,7 +281,7 @@ export interface MembershipUpdate {
     email: string;
     role?: 'admin' | 'owner' | 'staff';
     user_uuid?: string | null;
-    password?: string;
+    password?: string | null;
 }
 export interface PaginatedBookingAppointmentList {
     count: number;
@@ -349,5 +349,5 @@ export interface PatchedMembership {
     email?: string;
     role?: 'admin' | 'owner' | 'staff';
     user_uuid?: string | null;
-    password?: string;
+    password?: string | null;
 }
