@@ -108,9 +108,11 @@ describe('protector/public-verify/{protector_id}/', () => {
     const r = await verify(i.protector_id, '198.51.100.2');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ protector_id: i.protector_id, name: 'Bike', status: 'registered', is_flagged: false });
-    // Read-only: a client cannot choose its own ID.
+    // Read-only: a client cannot choose its own ID (DRF ignores the read-only field; the server generates one).
     const chosen = await c.post('protector/items/', { category: phones.id, name: 'X', owner_name: 'Y', protector_id: 'PRT-MINE0000' });
-    expect(chosen.status).toBe(400);
+    expect(chosen.status).toBe(201);
+    expect(chosen.body.protector_id).toMatch(/^PRT-[0-9A-HJKMNP-TV-Z]{8}$/);
+    expect(chosen.body.protector_id).not.toBe('PRT-MINE0000');
   });
 
   it('404 for unknown IDs and items hidden from public checks', async () => {

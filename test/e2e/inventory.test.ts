@@ -8,12 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, startTestService, type TestService } from '../helpers/test-service.ts';
+import { inventoryRows, type InventoryRow } from '../helpers/inventory.ts';
 
-interface Row { method: string; path: string; kind: string; service: string; norm: string }
-const rows: Row[] = readFileSync(join(ROOT, 'test', 'fixtures', 'inventory.jsonl'), 'utf8')
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => JSON.parse(l));
+const rows = inventoryRows();
 
 /** `/api/v1/booking/appointments/{id}/create-invoice/` and `<int:pk>` and `:id` all become `{}`; no trailing slash. */
 function norm(path: string): string {
@@ -120,7 +117,7 @@ describe('inventory: the LOOP server answers every loop endpoint', () => {
 
 /** Inventory actions say ANY: use the method the generated document declares for that path. */
 const loopOps = generated('loop') ? operations('loop') : new Map<string, Set<string>>();
-function methodOf(r: Row): string {
+function methodOf(r: InventoryRow): string {
   const methods = loopOps.get(norm(r.path));
   return methods ? [...methods].sort()[0]! : 'GET';
 }

@@ -4,20 +4,11 @@
  * not wired yet answer 501 NOT_IMPLEMENTED; they are listed here so the number only goes down.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, startTestService, type TestService } from '../helpers/test-service.ts';
+import { startTestService, type TestService } from '../helpers/test-service.ts';
+import { inventoryRows } from '../helpers/inventory.ts';
 import { adminKey } from './helpers.ts';
 
-interface Row { method: string; path: string; service: string }
-/**
- * The inventory infers methods from summaries; these the platform API document shows with a JSON request
- * body, so they are served as POST (a GET that reserved an upload slot had a side effect).
- */
-const POSTED = new Set(['/v1/tenants/lookup', '/v1/files/upload-url', '/v1/files/search', '/v1/reports/funnel', '/v1/reports/leaderboard', '/v1/reports/pipeline', '/v1/reports/timeseries']);
-const rows: Row[] = readFileSync(join(ROOT, 'test', 'fixtures', 'inventory.jsonl'), 'utf8')
-  .split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((r: Row) => r.service === 'platform')
-  .map((r: Row) => (POSTED.has(r.path) ? { ...r, method: 'POST' } : r));
+const rows = inventoryRows().filter((r) => r.service === 'platform');
 
 let svc: TestService;
 let key: string;
