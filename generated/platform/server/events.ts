@@ -16,7 +16,7 @@ export const errorsReportAction: ActionDescriptor = {
   permission: 'platform.write',
   public: false,
   product: null,
-  status: 200,
+  status: 201,
   validators: { body: ErrorsReportBody },
 };
 
