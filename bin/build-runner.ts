@@ -19,7 +19,10 @@ export interface RunOptions {
 
 async function specServices(root: string): Promise<string[]> {
   const entries = await readdir(join(root, 'spec'), { withFileTypes: true }).catch(() => []);
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 function reportDiagnostics(result: GenerateResult, log: (l: string) => void): boolean {
@@ -43,7 +46,12 @@ export async function runBuild(opts: RunOptions): Promise<number> {
     opts.log(`0 written: no input changed since the last build (${Math.round(performance.now() - t0)} ms; --force regenerates)`);
     return EXIT.ok;
   }
-  const result = await generate({ root: opts.root, services: opts.services, allowDestructive: opts.allowDestructive, onService: progress() });
+  const result = await generate({
+    root: opts.root,
+    services: opts.services,
+    allowDestructive: opts.allowDestructive,
+    onService: progress(),
+  });
   if (process.stdout.isTTY) process.stdout.write('\r\x1b[K');
   if (reportDiagnostics(result, opts.log)) return EXIT.catalogue;
   const refused = result.migrations.filter((m) => m.destructive.length > 0 && !opts.allowDestructive);
@@ -95,7 +103,10 @@ export async function runCheck(opts: RunOptions): Promise<number> {
 }
 
 function indent(s: string): string {
-  return s.split('\n').map((l) => `    ${l}`).join('\n');
+  return s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
 }
 
 function describe(s: { kind: string } & Record<string, unknown>): string {

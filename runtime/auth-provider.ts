@@ -14,7 +14,11 @@ export interface AuthProvider {
    * Resolves the tenant for an operation of the given scope/product, or null for global operations.
    * Throws 400 (ambiguous/missing header), 403 (no membership, no subscription, key not allowed for company).
    */
-  resolveTenant(req: Request, ctx: RequestContext, op: { scope: 'company' | 'workspace' | 'global'; product: string | null }): Promise<TenantContext | null>;
+  resolveTenant(
+    req: Request,
+    ctx: RequestContext,
+    op: { scope: 'company' | 'workspace' | 'global'; product: string | null },
+  ): Promise<TenantContext | null>;
   /** Validates and records the calling app header (X-LOOP-APP-ID); throws 403 for unknown/disabled apps. */
   resolveApp?(req: Request, ctx: RequestContext, op: { product: string | null }): Promise<string | null>;
   /** True when the principal may use the permission in the current tenant. */

@@ -36,7 +36,10 @@ const { values } = parseArgs({
 
 const t0 = performance.now();
 const result = await runFuzz({
-  services: values.service!.split(',').map((s) => s.trim()).filter(Boolean),
+  services: values
+    .service!.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
   seed: Number(values.seed),
   budget: {
     positives: Number(values.positives),
@@ -54,7 +57,9 @@ const result = await runFuzz({
 for (const f of result.failures.slice(0, Number(values.show))) {
   console.log(`\n✗ ${f.check} · ${f.service} ${f.op} (${f.kind}${f.note ? `: ${f.note}` : ''}) → ${f.detail}\n  ${f.curl}`);
 }
-console.log(`\n${summaryTable(result)}\n\n${result.failures.length} failures in ${((performance.now() - t0) / 1000).toFixed(0)} s (seed ${result.seed})`);
+console.log(
+  `\n${summaryTable(result)}\n\n${result.failures.length} failures in ${((performance.now() - t0) / 1000).toFixed(0)} s (seed ${result.seed})`,
+);
 if (values.findings) {
   const args = process.argv.slice(2).join(' ');
   const file = join(import.meta.dirname, '..', 'test', 'fuzz', 'FINDINGS.md');

@@ -19,14 +19,19 @@ function image(w: number, h: number, paint: (x: number, y: number) => RGBA): Buf
     for (let x = 0; x < w; x++) {
       const [r, g, b, a] = paint(x, y);
       const i = (w * y + x) << 2;
-      png.data[i] = r; png.data[i + 1] = g; png.data[i + 2] = b; png.data[i + 3] = a;
+      png.data[i] = r;
+      png.data[i + 1] = g;
+      png.data[i + 2] = b;
+      png.data[i + 3] = a;
     }
   return PNG.sync.write(png);
 }
 
 /** A ring centred in a square: the loop mark. */
 function ring(size: number, bg: RGBA) {
-  const c = size / 2, outer = size * 0.42, inner = size * 0.26;
+  const c = size / 2,
+    outer = size * 0.42,
+    inner = size * 0.26;
   return (x: number, y: number): RGBA => {
     const d = Math.hypot(x + 0.5 - c, y + 0.5 - c);
     return d <= outer && d >= inner ? BRAND : bg;
@@ -56,10 +61,17 @@ const files: Record<string, Buffer> = {
 /** ICO container around a PNG image (ICO has carried PNG payloads since Windows Vista). */
 function ico(png: Buffer, size: number): Buffer {
   const head = Buffer.alloc(22);
-  head.writeUInt16LE(0, 0); head.writeUInt16LE(1, 2); head.writeUInt16LE(1, 4); // reserved, type icon, 1 image
-  head.writeUInt8(size, 6); head.writeUInt8(size, 7); head.writeUInt8(0, 8); head.writeUInt8(0, 9);
-  head.writeUInt16LE(1, 10); head.writeUInt16LE(32, 12); // planes, bits per pixel
-  head.writeUInt32LE(png.length, 14); head.writeUInt32LE(22, 18); // payload size, offset
+  head.writeUInt16LE(0, 0);
+  head.writeUInt16LE(1, 2);
+  head.writeUInt16LE(1, 4); // reserved, type icon, 1 image
+  head.writeUInt8(size, 6);
+  head.writeUInt8(size, 7);
+  head.writeUInt8(0, 8);
+  head.writeUInt8(0, 9);
+  head.writeUInt16LE(1, 10);
+  head.writeUInt16LE(32, 12); // planes, bits per pixel
+  head.writeUInt32LE(png.length, 14);
+  head.writeUInt32LE(22, 18); // payload size, offset
   return Buffer.concat([head, png]);
 }
 files['icons/favicon.ico'] = ico(files['icons/favicon.png']!, 32);

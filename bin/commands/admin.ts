@@ -5,7 +5,11 @@ import type { AdminCommand } from '../../runtime/serve/admin-endpoint.ts';
  * Runs an operator command against the configured database; while `serve` holds the embedded data
  * directory, the running server does the work (runtime/serve/admin-command.ts).
  */
-export async function runAdmin(opts: { root: string; service: string; dataDir?: string }, command: AdminCommand, body: Record<string, unknown>): Promise<void> {
+export async function runAdmin(
+  opts: { root: string; service: string; dataDir?: string },
+  command: AdminCommand,
+  body: Record<string, unknown>,
+): Promise<void> {
   const { runAdminCommand } = await import('../../runtime/serve/admin-command.ts');
   const { AdminCommandError } = await import('../../runtime/serve/admin-endpoint.ts');
   try {

@@ -9,6 +9,12 @@ export function buildCommand(): Command {
     .option('--force', 'regenerate even when no input changed since the last build', false)
     .option('--root <dir>', 'project root', process.cwd())
     .action(async (opts: { service?: string[]; allowDestructive: boolean; force: boolean; root: string }) => {
-      process.exitCode = await runBuild({ root: opts.root, services: opts.service, allowDestructive: opts.allowDestructive, force: opts.force, log: console.log });
+      process.exitCode = await runBuild({
+        root: opts.root,
+        services: opts.service,
+        allowDestructive: opts.allowDestructive,
+        force: opts.force,
+        log: console.log,
+      });
     });
 }

@@ -25,7 +25,9 @@ export async function runFullCheck(opts: RunOptions): Promise<number> {
   const problems = await checkMigrationIntegrity(opts.root, opts.services);
   for (const p of problems) opts.log(`edited  ${p}`);
   if (problems.length > 0) {
-    opts.log(`\n${problems.length} migration${problems.length === 1 ? '' : 's'} no longer match${problems.length === 1 ? 'es' : ''} checksums.json.`);
+    opts.log(
+      `\n${problems.length} migration${problems.length === 1 ? '' : 's'} no longer match${problems.length === 1 ? 'es' : ''} checksums.json.`,
+    );
     return EXIT.failure;
   }
   return stale;
@@ -33,7 +35,12 @@ export async function runFullCheck(opts: RunOptions): Promise<number> {
 
 export async function checkMigrationIntegrity(root: string, services?: readonly string[]): Promise<string[]> {
   const entries = await readdir(join(root, 'generated'), { withFileTypes: true }).catch(() => []);
-  const names = services ?? entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names =
+    services ??
+    entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
   const out: string[] = [];
   for (const service of names) {
     const dir = migrationsDir(service);

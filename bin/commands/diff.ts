@@ -26,7 +26,11 @@ export function diffCommand(): Command {
     .option('--root <dir>', 'project root', process.cwd())
     .action(async (opts: { base: string; format: ReportFormat; allowBreaking: boolean; service?: string[]; root: string }) => {
       process.exitCode = await runDiff({
-        root: opts.root, base: opts.base, format: opts.format, allowBreaking: opts.allowBreaking, services: opts.service,
+        root: opts.root,
+        base: opts.base,
+        format: opts.format,
+        allowBreaking: opts.allowBreaking,
+        services: opts.service,
         log: (t) => process.stdout.write(t),
       });
     });

@@ -12,9 +12,18 @@ export function migrateCommand(): Command {
       const { openDatabase, closeDatabase } = await import('../../runtime/db/open-database.ts');
       const { migrate } = await import('../../runtime/db/migrator.ts');
       const { defaultDataDir } = await import('../../runtime/serve/start-service.ts');
-      const db = await openDatabase({ service: opts.service, url: process.env.DATABASE_URL, dataDir: opts.dataDir ?? defaultDataDir(opts.root, opts.service), command: 'migrate' });
+      const db = await openDatabase({
+        service: opts.service,
+        url: process.env.DATABASE_URL,
+        dataDir: opts.dataDir ?? defaultDataDir(opts.root, opts.service),
+        command: 'migrate',
+      });
       try {
-        const result = await migrate(db, { service: opts.service, dir: join(opts.root, 'generated', opts.service, 'migrations'), direction });
+        const result = await migrate(db, {
+          service: opts.service,
+          dir: join(opts.root, 'generated', opts.service, 'migrations'),
+          direction,
+        });
         console.log(typeof result === 'string' ? result : JSON.stringify(result, null, 2));
       } finally {
         await closeDatabase(db);

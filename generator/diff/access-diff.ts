@@ -31,7 +31,16 @@ export function diffAccess(service: string, base: ReadonlyMap<string, string | n
       if (x === y) continue;
       const severity = judge(key, x, y);
       const show = (v: string | undefined) => (v === undefined ? 'the default' : `\`${v}\``);
-      out.push(change({ service, area: 'access', subject, rule: `${key.replace('.', '-')}-changed`, severity, message: `${key} changed from ${show(x)} to ${show(y)}` }));
+      out.push(
+        change({
+          service,
+          area: 'access',
+          subject,
+          rule: `${key.replace('.', '-')}-changed`,
+          severity,
+          message: `${key} changed from ${show(x)} to ${show(y)}`,
+        }),
+      );
     }
   }
   return out;

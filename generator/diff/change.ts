@@ -32,8 +32,12 @@ export function change(c: Change): Change {
 /** Sort for stable output: service, severity, subject, rule, message. */
 export function compareChanges(a: Change, b: Change): number {
   return (
-    cmp(a.service, b.service) || SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-    cmp(a.area, b.area) || cmp(a.subject, b.subject) || cmp(a.rule, b.rule) || cmp(a.message, b.message)
+    cmp(a.service, b.service) ||
+    SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+    cmp(a.area, b.area) ||
+    cmp(a.subject, b.subject) ||
+    cmp(a.rule, b.rule) ||
+    cmp(a.message, b.message)
   );
 }
 

@@ -38,44 +38,79 @@ function classify(s: MigrationStatement, destructive: boolean, existed: Readonly
     case 'add_column': {
       const required = !s.column.nullable && s.column.default === null && !s.column.primary;
       if (required && onData) {
-        return { rule: 'column-added-not-null-without-default', severity: 'breaking', message: `column \`${s.column.name}\` added NOT NULL without a default (fails on a table with rows)` };
+        return {
+          rule: 'column-added-not-null-without-default',
+          severity: 'breaking',
+          message: `column \`${s.column.name}\` added NOT NULL without a default (fails on a table with rows)`,
+        };
       }
       return { rule: 'column-added', severity: 'safe', message: `column \`${s.column.name}\` added`, addition: true };
     }
     case 'rename_column':
-      return { rule: 'column-renamed', severity: 'potentially-breaking', message: `column \`${s.from}\` renamed to \`${s.to}\` (SQL written against the old name fails)` };
+      return {
+        rule: 'column-renamed',
+        severity: 'potentially-breaking',
+        message: `column \`${s.from}\` renamed to \`${s.to}\` (SQL written against the old name fails)`,
+      };
     case 'alter_column_type':
       return destructive
-        ? { rule: 'column-type-narrowed', severity: 'breaking', message: `column \`${s.column}\` type narrowed from ${s.from} to ${s.to} (existing values may not fit)` }
+        ? {
+            rule: 'column-type-narrowed',
+            severity: 'breaking',
+            message: `column \`${s.column}\` type narrowed from ${s.from} to ${s.to} (existing values may not fit)`,
+          }
         : { rule: 'column-type-widened', severity: 'safe', message: `column \`${s.column}\` type widened from ${s.from} to ${s.to}` };
     case 'set_not_null':
-      return { rule: 'column-became-not-null', severity: 'potentially-breaking', message: `column \`${s.column}\` became NOT NULL (fails while any row holds NULL)` };
+      return {
+        rule: 'column-became-not-null',
+        severity: 'potentially-breaking',
+        message: `column \`${s.column}\` became NOT NULL (fails while any row holds NULL)`,
+      };
     case 'drop_not_null':
       return { rule: 'column-became-nullable', severity: 'safe', message: `column \`${s.column}\` became nullable` };
     case 'set_default':
     case 'drop_default':
       return {
-        rule: 'column-default-changed', severity: 'safe',
+        rule: 'column-default-changed',
+        severity: 'safe',
         message: `column \`${s.column}\` default changed from ${s.previous ?? 'none'} to ${s.kind === 'set_default' ? s.default : 'none'}`,
       };
     case 'create_index':
       if (s.index.unique && onData) {
-        return { rule: 'unique-added-over-data', severity: 'potentially-breaking', message: `unique ${s.index.columns.join(', ')} added (fails while existing rows repeat a value)` };
+        return {
+          rule: 'unique-added-over-data',
+          severity: 'potentially-breaking',
+          message: `unique ${s.index.columns.join(', ')} added (fails while existing rows repeat a value)`,
+        };
       }
       return null; // plain indexes only change speed
     case 'add_check':
       if (destructive && onData) {
-        const what = s.check.values ? `values limited to ${s.check.values.join(', ')}` : `range ${s.check.min ?? '…'}–${s.check.max ?? '…'}`;
-        return { rule: 'check-narrowed', severity: 'breaking', message: `column \`${s.check.column}\` ${what} (rows outside it make the migration fail)` };
+        const what = s.check.values
+          ? `values limited to ${s.check.values.join(', ')}`
+          : `range ${s.check.min ?? '…'}–${s.check.max ?? '…'}`;
+        return {
+          rule: 'check-narrowed',
+          severity: 'breaking',
+          message: `column \`${s.check.column}\` ${what} (rows outside it make the migration fail)`,
+        };
       }
       return null;
     case 'add_foreign_key':
       return onData
-        ? { rule: 'foreign-key-added', severity: 'potentially-breaking', message: `column \`${s.column}\` now references ${s.references.table} (fails while a row points nowhere)` }
+        ? {
+            rule: 'foreign-key-added',
+            severity: 'potentially-breaking',
+            message: `column \`${s.column}\` now references ${s.references.table} (fails while a row points nowhere)`,
+          }
         : null;
     case 'run_sql':
       return onData
-        ? { rule: 'raw-sql-added', severity: 'potentially-breaking', message: `raw SQL \`${s.sql.name}\` runs (its statements may reject existing rows)` }
+        ? {
+            rule: 'raw-sql-added',
+            severity: 'potentially-breaking',
+            message: `raw SQL \`${s.sql.name}\` runs (its statements may reject existing rows)`,
+          }
         : null;
     case 'drop_index':
     case 'drop_check':

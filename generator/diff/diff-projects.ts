@@ -34,39 +34,58 @@ export async function diffProjects(base: ProjectSource, head: ProjectSource, opt
   const services = opts.services ? all.filter((s) => opts.services!.includes(s)) : all;
   const changes: Change[] = [];
   const notes: string[] = [];
-  await Promise.all(services.map(async (service) => {
-    const differs = async (p: string) => (await base.id(p)) !== (await head.id(p));
-    const openapi = `generated/${service}/openapi.json`;
-    const snapshot = `generated/${service}/migrations/snapshot.json`;
-    const specFiles = [...new Set([...pathsA, ...pathsB].filter((p) => p.startsWith(`spec/${service}/`)))].sort();
-    const changedSpec = (await Promise.all(specFiles.map(async (p) => ((await differs(p)) ? p : null)))).filter((p): p is string => p !== null);
-    const apiChanged = await differs(openapi);
-    const dbChanged = await differs(snapshot);
+  await Promise.all(
+    services.map(async (service) => {
+      const differs = async (p: string) => (await base.id(p)) !== (await head.id(p));
+      const openapi = `generated/${service}/openapi.json`;
+      const snapshot = `generated/${service}/migrations/snapshot.json`;
+      const specFiles = [...new Set([...pathsA, ...pathsB].filter((p) => p.startsWith(`spec/${service}/`)))].sort();
+      const changedSpec = (await Promise.all(specFiles.map(async (p) => ((await differs(p)) ? p : null)))).filter(
+        (p): p is string => p !== null,
+      );
+      const apiChanged = await differs(openapi);
+      const dbChanged = await differs(snapshot);
 
-    const [docA, docB] = apiChanged ? await Promise.all([json<OpenApiDocument>(base, openapi), json<OpenApiDocument>(head, openapi)]) : [null, null];
-    if (apiChanged && !docA && docB) {
-      changes.push(change({ service, area: 'api', subject: 'service', rule: 'service-added', severity: 'safe', message: 'new service', addition: true }));
-    } else if (apiChanged && docA && !docB) {
-      changes.push(change({ service, area: 'api', subject: 'service', rule: 'service-removed', severity: 'breaking', message: 'service removed' }));
-    } else if (docA && docB) {
-      changes.push(...diffOpenApi(service, docA, docB));
-    }
-    if (dbChanged) {
-      const [snapA, snapB] = await Promise.all([json<Snapshot>(base, snapshot), json<Snapshot>(head, snapshot)]);
-      if (snapA || snapB) changes.push(...diffDatabase(service, snapA, snapB ?? { version: 1, service, tables: [] }));
-    }
-    if (changedSpec.length > 0) {
-      const read = async (src: ProjectSource) => new Map(await Promise.all(changedSpec.map(async (p) => [p, await src.read(p)] as const)));
-      const [ya, yb] = await Promise.all([read(base), read(head)]);
-      changes.push(...diffAccess(service, ya, yb));
-      if (!apiChanged && !dbChanged && (await head.id(openapi)) !== null) {
-        notes.push(
-          `${service}: spec/${service}/ differs but its OpenAPI document and schema snapshot do not; ` +
-            `if \`loopgen build\` has not run since spec/ was edited, the API and database parts of this report are incomplete.`,
+      const [docA, docB] = apiChanged
+        ? await Promise.all([json<OpenApiDocument>(base, openapi), json<OpenApiDocument>(head, openapi)])
+        : [null, null];
+      if (apiChanged && !docA && docB) {
+        changes.push(
+          change({
+            service,
+            area: 'api',
+            subject: 'service',
+            rule: 'service-added',
+            severity: 'safe',
+            message: 'new service',
+            addition: true,
+          }),
         );
+      } else if (apiChanged && docA && !docB) {
+        changes.push(
+          change({ service, area: 'api', subject: 'service', rule: 'service-removed', severity: 'breaking', message: 'service removed' }),
+        );
+      } else if (docA && docB) {
+        changes.push(...diffOpenApi(service, docA, docB));
       }
-    }
-  }));
+      if (dbChanged) {
+        const [snapA, snapB] = await Promise.all([json<Snapshot>(base, snapshot), json<Snapshot>(head, snapshot)]);
+        if (snapA || snapB) changes.push(...diffDatabase(service, snapA, snapB ?? { version: 1, service, tables: [] }));
+      }
+      if (changedSpec.length > 0) {
+        const read = async (src: ProjectSource) =>
+          new Map(await Promise.all(changedSpec.map(async (p) => [p, await src.read(p)] as const)));
+        const [ya, yb] = await Promise.all([read(base), read(head)]);
+        changes.push(...diffAccess(service, ya, yb));
+        if (!apiChanged && !dbChanged && (await head.id(openapi)) !== null) {
+          notes.push(
+            `${service}: spec/${service}/ differs but its OpenAPI document and schema snapshot do not; ` +
+              `if \`loopgen build\` has not run since spec/ was edited, the API and database parts of this report are incomplete.`,
+          );
+        }
+      }
+    }),
+  );
   return { base: base.label, head: head.label, services, changes: changes.sort(compareChanges), notes: notes.sort() };
 }
 

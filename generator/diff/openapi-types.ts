@@ -77,7 +77,10 @@ export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 
 export function resolve<T extends { readonly $ref?: string }>(doc: OpenApiDocument, node: T | undefined): T | undefined {
   let n: unknown = node;
   for (let i = 0; i < 8 && n && typeof n === 'object' && typeof (n as { $ref?: unknown }).$ref === 'string'; i++) {
-    const parts = ((n as { $ref: string }).$ref.replace(/^#\//, '')).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const parts = (n as { $ref: string }).$ref
+      .replace(/^#\//, '')
+      .split('/')
+      .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     n = parts.reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), doc);
   }
   return n as T | undefined;

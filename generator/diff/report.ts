@@ -60,9 +60,11 @@ export function formatReport(report: DiffReport, format: ReportFormat): string {
       if (groups.length === 0) continue;
       lines.push(md ? `\n**${LABEL[severity]}**\n` : `  ${LABEL[severity]}:`);
       for (const g of groups) {
-        lines.push(md
-          ? `- ${subjects(g.subjects, (s) => `\`${s}\``)}: ${g.message} <sub>${g.rule}</sub>`
-          : `    ${subjects(g.subjects, (s) => s)}: ${g.message} [${g.rule}]`);
+        lines.push(
+          md
+            ? `- ${subjects(g.subjects, (s) => `\`${s}\``)}: ${g.message} <sub>${g.rule}</sub>`
+            : `    ${subjects(g.subjects, (s) => s)}: ${g.message} [${g.rule}]`,
+        );
       }
     }
   }

@@ -21,7 +21,10 @@ export interface SchemaFinding {
 export class SchemaDiffer {
   private readonly memo = new Map<string, SchemaFinding[]>();
 
-  constructor(private readonly base: OpenApiDocument, private readonly head: OpenApiDocument) {}
+  constructor(
+    private readonly base: OpenApiDocument,
+    private readonly head: OpenApiDocument,
+  ) {}
 
   /** `kind` names the thing in rule ids: `property` for bodies, `parameter` for parameters. */
   compare(a: Schema | undefined, b: Schema | undefined, dir: Direction, kind: 'property' | 'parameter' = 'property'): SchemaFinding[] {
@@ -61,16 +64,30 @@ export class SchemaDiffer {
       push('type-changed', widening ? 'safe' : 'breaking', `type changed from ${ta} to ${tb}`);
       return out; // below a changed type every other difference is noise
     }
-    if ((a.format ?? '') !== (b.format ?? '')) push('format-changed', 'breaking', `format changed from ${a.format ?? 'none'} to ${b.format ?? 'none'}`);
+    if ((a.format ?? '') !== (b.format ?? ''))
+      push('format-changed', 'breaking', `format changed from ${a.format ?? 'none'} to ${b.format ?? 'none'}`);
     if (aNull !== bNull) {
-      if (dir === 'request') push(bNull ? 'became-nullable' : 'became-not-nullable', bNull ? 'safe' : 'breaking', bNull ? 'now accepts null' : 'no longer accepts null');
-      else push(bNull ? 'became-nullable' : 'became-not-nullable', bNull ? 'breaking' : 'safe', bNull ? 'may now be null' : 'is never null now');
+      if (dir === 'request')
+        push(
+          bNull ? 'became-nullable' : 'became-not-nullable',
+          bNull ? 'safe' : 'breaking',
+          bNull ? 'now accepts null' : 'no longer accepts null',
+        );
+      else
+        push(
+          bNull ? 'became-nullable' : 'became-not-nullable',
+          bNull ? 'breaking' : 'safe',
+          bNull ? 'may now be null' : 'is never null now',
+        );
     }
     this.compareEnum(a, b, dir, push);
     this.compareBounds(a, b, dir, push);
     if (a.pattern !== b.pattern && b.pattern !== undefined) {
-      push(a.pattern === undefined ? 'pattern-added' : 'pattern-changed', dir === 'request' ? 'potentially-breaking' : 'safe',
-        a.pattern === undefined ? `must now match ${b.pattern}` : `pattern changed from ${a.pattern} to ${b.pattern}`);
+      push(
+        a.pattern === undefined ? 'pattern-added' : 'pattern-changed',
+        dir === 'request' ? 'potentially-breaking' : 'safe',
+        a.pattern === undefined ? `must now match ${b.pattern}` : `pattern changed from ${a.pattern} to ${b.pattern}`,
+      );
     }
     const da = a.default ?? a['x-default'];
     const db = b.default ?? b['x-default'];
@@ -108,14 +125,24 @@ export class SchemaDiffer {
       else out.push({ rule: prop('removed'), severity: 'potentially-breaking', field: name, detail: `no longer accepted${hint}` });
     }
     for (const name of added) {
-      if (dir === 'request' && rb.has(name)) out.push({ rule: 'new-required-request-property', severity: 'breaking', field: name, detail: 'added as required' });
-      else out.push({ rule: prop('added'), severity: 'safe', field: name, detail: dir === 'request' ? 'added (optional)' : 'added', addition: true });
+      if (dir === 'request' && rb.has(name))
+        out.push({ rule: 'new-required-request-property', severity: 'breaking', field: name, detail: 'added as required' });
+      else
+        out.push({
+          rule: prop('added'),
+          severity: 'safe',
+          field: name,
+          detail: dir === 'request' ? 'added (optional)' : 'added',
+          addition: true,
+        });
     }
     for (const name of Object.keys(pb)) {
       if (!(name in pa)) continue;
       if (dir === 'request' && !hidden(pb[name])) {
-        if (!ra.has(name) && rb.has(name)) out.push({ rule: prop('became-required'), severity: 'breaking', field: name, detail: 'became required' });
-        if (ra.has(name) && !rb.has(name)) out.push({ rule: prop('became-optional'), severity: 'safe', field: name, detail: 'became optional' });
+        if (!ra.has(name) && rb.has(name))
+          out.push({ rule: prop('became-required'), severity: 'breaking', field: name, detail: 'became required' });
+        if (ra.has(name) && !rb.has(name))
+          out.push({ rule: prop('became-optional'), severity: 'safe', field: name, detail: 'became optional' });
       }
       if (dir === 'response' && ra.has(name) && !rb.has(name)) {
         out.push({ rule: prop('became-optional'), severity: 'breaking', field: name, detail: 'may now be absent' });
@@ -125,7 +152,12 @@ export class SchemaDiffer {
     }
   }
 
-  private compareEnum(a: Schema, b: Schema, dir: Direction, push: (w: string, s: Severity, d: string, e?: Partial<SchemaFinding>) => void): void {
+  private compareEnum(
+    a: Schema,
+    b: Schema,
+    dir: Direction,
+    push: (w: string, s: Severity, d: string, e?: Partial<SchemaFinding>) => void,
+  ): void {
     const ea = enumOf(a);
     const eb = enumOf(b);
     if (!ea && !eb) return;
@@ -139,7 +171,12 @@ export class SchemaDiffer {
     }
     const gone = ea!.filter((v) => !eb!.includes(v));
     const fresh = eb!.filter((v) => !ea!.includes(v));
-    if (gone.length) push('enum-value-removed', dir === 'request' ? 'breaking' : 'safe', `no longer ${dir === 'request' ? 'accepts' : 'returns'} ${list(gone)}`);
+    if (gone.length)
+      push(
+        'enum-value-removed',
+        dir === 'request' ? 'breaking' : 'safe',
+        `no longer ${dir === 'request' ? 'accepts' : 'returns'} ${list(gone)}`,
+      );
     if (fresh.length) {
       if (dir === 'request') push('enum-value-added', 'safe', `now accepts ${list(fresh)}`, { addition: true });
       else push('enum-value-added', 'potentially-breaking', `may now return ${list(fresh)}`);
@@ -161,10 +198,14 @@ export class SchemaDiffer {
 }
 
 const BOUNDS: readonly (readonly [keyof Schema, string, boolean])[] = [
-  ['minimum', 'minimum', true], ['exclusiveMinimum', 'exclusive minimum', true],
-  ['maximum', 'maximum', false], ['exclusiveMaximum', 'exclusive maximum', false],
-  ['minLength', 'minimum length', true], ['maxLength', 'maximum length', false],
-  ['minItems', 'minimum items', true], ['maxItems', 'maximum items', false],
+  ['minimum', 'minimum', true],
+  ['exclusiveMinimum', 'exclusive minimum', true],
+  ['maximum', 'maximum', false],
+  ['exclusiveMaximum', 'exclusive maximum', false],
+  ['minLength', 'minimum length', true],
+  ['maxLength', 'maximum length', false],
+  ['minItems', 'minimum items', true],
+  ['maxItems', 'maximum items', false],
 ];
 
 /** `type: [string, null]`, `nullable: true` and `anyOf: [X, {type: null}]` all mean "X or null". */
@@ -172,7 +213,14 @@ function unwrapNullable(doc: OpenApiDocument, s: Schema): [Schema, boolean] {
   const alts = s.anyOf ?? s.oneOf;
   if (alts && alts.length === 2) {
     const nulls = alts.filter((x) => resolve(doc, x)?.type === 'null');
-    if (nulls.length === 1) return [resolve(doc, alts.find((x) => resolve(doc, x)?.type !== 'null'))!, true];
+    if (nulls.length === 1)
+      return [
+        resolve(
+          doc,
+          alts.find((x) => resolve(doc, x)?.type !== 'null'),
+        )!,
+        true,
+      ];
   }
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
   return [s, s.nullable === true || types.includes('null') || (s.enum?.includes(null) ?? false)];
@@ -180,7 +228,10 @@ function unwrapNullable(doc: OpenApiDocument, s: Schema): [Schema, boolean] {
 
 function typesOf(s: Schema): string {
   const types = Array.isArray(s.type) ? s.type : s.type ? [s.type as string] : [];
-  return types.filter((t) => t !== 'null').sort().join('|');
+  return types
+    .filter((t) => t !== 'null')
+    .sort()
+    .join('|');
 }
 
 function enumOf(s: Schema): string[] | null {

@@ -45,7 +45,7 @@ export interface PreviousSdk {
 export async function readPreviousSdk(root: string, service: string): Promise<PreviousSdk> {
   const read = (p: string) => readFile(join(root, 'generated', service, p), 'utf8').catch(() => null);
   const [openapi, pkg, history] = await Promise.all([read('openapi.json'), read('sdk/package.json'), read('sdk/changelog.json')]);
-  const version = pkg ? ((JSON.parse(pkg) as { version?: unknown }).version as string | undefined) ?? null : null;
+  const version = pkg ? (((JSON.parse(pkg) as { version?: unknown }).version as string | undefined) ?? null) : null;
   return { openapi, version, history: history ? (JSON.parse(history) as ChangelogEntry[]) : null };
 }
 
@@ -57,14 +57,21 @@ export function planRelease(service: ServiceNode, previous: PreviousSdk, openapi
     const entry: ChangelogEntry = { version, level: 'initial', breaking: [], potentiallyBreaking: [], added: [], other: [] };
     return { version, level: 'initial', changes: [], history: [entry] };
   }
-  const changes = previous.openapi === openapi
-    ? []
-    : diffOpenApi(service.name, JSON.parse(previous.openapi) as OpenApiDocument, JSON.parse(openapi) as OpenApiDocument);
+  const changes =
+    previous.openapi === openapi
+      ? []
+      : diffOpenApi(service.name, JSON.parse(previous.openapi) as OpenApiDocument, JSON.parse(openapi) as OpenApiDocument);
   const level = releaseLevel(changes);
   const version = maxVersion(bumpVersion(previous.version, level), service.version);
   if (version === previous.version) return { version, level: 'none', changes, history: previous.history };
   const words = (list: readonly Change[]) =>
-    groupChanges(list).map((g) => `${g.subjects.slice(0, 4).map((s) => `\`${s}\``).join(', ')}${g.subjects.length > 4 ? ` and ${g.subjects.length - 4} more` : ''}: ${g.message}`);
+    groupChanges(list).map(
+      (g) =>
+        `${g.subjects
+          .slice(0, 4)
+          .map((s) => `\`${s}\``)
+          .join(', ')}${g.subjects.length > 4 ? ` and ${g.subjects.length - 4} more` : ''}: ${g.message}`,
+    );
   const entry: ChangelogEntry = {
     version,
     level,
@@ -79,13 +86,19 @@ export function planRelease(service: ServiceNode, previous: PreviousSdk, openapi
 
 let template: Handlebars.TemplateDelegate | undefined;
 async function changelogTemplate(): Promise<Handlebars.TemplateDelegate> {
-  template ??= Handlebars.compile(await readFile(new URL('../../templates/sdk/CHANGELOG.md.hbs', import.meta.url), 'utf8'), { noEscape: false });
+  template ??= Handlebars.compile(await readFile(new URL('../../templates/sdk/CHANGELOG.md.hbs', import.meta.url), 'utf8'), {
+    noEscape: false,
+  });
   return template;
 }
 
 export async function renderChangelog(service: ServiceNode, history: readonly ChangelogEntry[]): Promise<string> {
   const render = await changelogTemplate();
-  const entries = history.map((e) => ({ ...e, initial: e.level === 'initial', level: e.level === 'initial' || e.level === 'none' ? '' : e.level }));
+  const entries = history.map((e) => ({
+    ...e,
+    initial: e.level === 'initial',
+    level: e.level === 'initial' || e.level === 'none' ? '' : e.level,
+  }));
   return render({ service: service.name, packageName: packageName(service), title: service.title, entries }).replace(/\n{3,}/g, '\n\n');
 }
 

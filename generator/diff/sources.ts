@@ -38,10 +38,13 @@ export function directorySource(root: string, label = root): ProjectSource {
   const cache = new Map<string, Promise<string | null>>();
   const read = (path: string) => {
     if (!cache.has(path)) {
-      cache.set(path, readFile(join(root, path), 'utf8').catch((err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
-        throw err;
-      }));
+      cache.set(
+        path,
+        readFile(join(root, path), 'utf8').catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
+          throw err;
+        }),
+      );
     }
     return cache.get(path)!;
   };
@@ -101,6 +104,12 @@ export async function gitSource(root: string, ref: string): Promise<ProjectSourc
 /** `--base`: an existing directory is read as a project copy, anything else as a git revision. */
 export async function openBase(root: string, base: string): Promise<ProjectSource> {
   const dir = resolve(root, base);
-  if (await stat(dir).then((s) => s.isDirectory(), () => false)) return directorySource(dir, base);
+  if (
+    await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    )
+  )
+    return directorySource(dir, base);
   return gitSource(root, base);
 }

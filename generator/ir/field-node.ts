@@ -2,8 +2,21 @@ import type { SourceLocation } from './source-location.ts';
 
 /** Every field type the catalogue knows. Emitters key handlers by this union (Record<FieldType, …>). */
 export const FIELD_TYPES = [
-  'string', 'text', 'integer', 'decimal', 'boolean', 'date', 'datetime', 'time',
-  'email', 'url', 'uuid', 'json', 'enum', 'ref', 'file',
+  'string',
+  'text',
+  'integer',
+  'decimal',
+  'boolean',
+  'date',
+  'datetime',
+  'time',
+  'email',
+  'url',
+  'uuid',
+  'json',
+  'enum',
+  'ref',
+  'file',
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 

@@ -11,7 +11,13 @@ import type { FieldNode } from './field-node.ts';
 export type ShapeNode =
   | { readonly kind: 'shape'; readonly shape: 'resource'; readonly resource: string; readonly many: boolean }
   | { readonly kind: 'shape'; readonly shape: 'page'; readonly resource: string }
-  | { readonly kind: 'shape'; readonly shape: 'object'; readonly name: string; readonly fields: readonly FieldNode[]; readonly many: boolean }
+  | {
+      readonly kind: 'shape';
+      readonly shape: 'object';
+      readonly name: string;
+      readonly fields: readonly FieldNode[];
+      readonly many: boolean;
+    }
   | { readonly kind: 'shape'; readonly shape: 'file'; readonly contentType: string }
   | { readonly kind: 'shape'; readonly shape: 'multipart'; readonly name: string; readonly fields: readonly FieldNode[] }
   | { readonly kind: 'shape'; readonly shape: 'empty' };

@@ -9,7 +9,12 @@ import type { YamlPath } from './yaml-source.ts';
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
 const SHAPE_KINDS = ['fields', 'resource', 'page', 'file', 'multipart'] as const;
 
-export function checkActions(c: Checker, actions: Readonly<Record<string, ActionSpec>> | undefined, path: YamlPath, onResource: boolean): void {
+export function checkActions(
+  c: Checker,
+  actions: Readonly<Record<string, ActionSpec>> | undefined,
+  path: YamlPath,
+  onResource: boolean,
+): void {
   for (const [name, a] of Object.entries(actions ?? {})) checkAction(c, name, a, [...path, name], onResource);
 }
 
@@ -19,9 +24,11 @@ function checkAction(c: Checker, name: string, a: ActionSpec, path: YamlPath, on
   if (a.path !== undefined && !/^[a-z0-9{}_.\-/]*$/.test(a.path)) {
     c.report('invalid-value', [...path, 'path'], 'value', { what: '"path"', detail: 'use lowercase segments and {param} placeholders' });
   }
-  if (a.status !== undefined && (a.status < 200 || a.status > 299)) c.report('bad-status', [...path, 'status'], 'value', { value: a.status });
+  if (a.status !== undefined && (a.status < 200 || a.status > 299))
+    c.report('bad-status', [...path, 'status'], 'value', { value: a.status });
   (a.also_status ?? []).forEach((s, i) => {
-    if (s < 200 || s > 299 || s === 204 || s === (a.status ?? 200)) c.report('bad-status', [...path, 'also_status', i], 'value', { value: s });
+    if (s < 200 || s > 299 || s === 204 || s === (a.status ?? 200))
+      c.report('bad-status', [...path, 'also_status', i], 'value', { value: s });
   });
   (a.errors ?? []).forEach((e, i) => {
     if (e < 400 || e > 599) c.report('bad-error-status', [...path, 'errors', i], 'value', { value: e });

@@ -38,7 +38,8 @@ function checkService(s: RawService, out: Diagnostic[]): void {
     const c = new Checker(s, m, out);
     const mod = m.spec;
     if (mod.module !== m.fileName) c.report('module-name-mismatch', ['module'], 'value', { name: mod.module, expected: m.fileName });
-    else if (!KEBAB.test(mod.module)) c.report('bad-name', ['module'], 'value', { what: 'module', name: mod.module, expected: 'kebab-case' });
+    else if (!KEBAB.test(mod.module))
+      c.report('bad-name', ['module'], 'value', { what: 'module', name: mod.module, expected: 'kebab-case' });
     if (mod.product !== undefined && !codes.has(mod.product)) {
       c.report('unknown-product', ['product'], 'value', { name: mod.product }, didYouMean(mod.product, codes));
     }
@@ -54,7 +55,11 @@ function checkResource(c: Checker, key: string, r: ResourceSpec): void {
   const idStyle = r.id_style ?? c.service.spec.id_style ?? 'serial';
   if (idStyle === 'prefixed' && !r.id_prefix) c.report('missing-id-prefix', path, 'key', { name: key });
   if (r.id_prefix !== undefined && !/^[a-z][a-z0-9]*$/.test(r.id_prefix)) {
-    c.report('bad-name', [...path, 'id_prefix'], 'value', { what: 'id_prefix', name: r.id_prefix, expected: 'lowercase letters and digits' });
+    c.report('bad-name', [...path, 'id_prefix'], 'value', {
+      what: 'id_prefix',
+      name: r.id_prefix,
+      expected: 'lowercase letters and digits',
+    });
   }
   if (r.table !== undefined && !/^[a-z][a-z0-9_]*$/.test(r.table)) {
     c.report('bad-name', [...path, 'table'], 'value', { what: 'table', name: r.table, expected: 'snake_case' });
@@ -69,9 +74,9 @@ function checkResource(c: Checker, key: string, r: ResourceSpec): void {
   const declared = Object.keys(r.fields ?? {});
   const scope = r.scope ?? 'company';
   checkAccess(c, r, path, scope);
-  const system = SYSTEM_FIELD_NAMES.filter(
-    (n) => (n !== 'company' && n !== 'workspace') || scope !== 'global',
-  ).filter((n) => n !== 'deleted_at' || r.soft_delete !== false);
+  const system = SYSTEM_FIELD_NAMES.filter((n) => (n !== 'company' && n !== 'workspace') || scope !== 'global').filter(
+    (n) => n !== 'deleted_at' || r.soft_delete !== false,
+  );
   checkFields(c, r.fields, [...path, 'fields'], true, system, scope);
   const known = [...system, ...declared];
 
@@ -81,7 +86,8 @@ function checkResource(c: Checker, key: string, r: ResourceSpec): void {
   });
   (r.unique_together ?? []).forEach((group, i) =>
     group.forEach((name, j) => {
-      if (!known.includes(name)) c.report('unknown-unique-field', [...path, 'unique_together', i, j], 'value', { name }, didYouMean(name, known));
+      if (!known.includes(name))
+        c.report('unknown-unique-field', [...path, 'unique_together', i, j], 'value', { name }, didYouMean(name, known));
     }),
   );
   for (const what of ['seed', 'demo'] as const) {
@@ -107,7 +113,8 @@ function checkAccess(c: Checker, r: ResourceSpec, path: YamlPath, scope: string)
     if (!ops.includes(op as CrudOperation)) bad([...path, 'handlers', op], `"${op}" is not one of the resource's operations`);
   }
   (r.multipart ?? []).forEach((op, i) => {
-    if (!['create', 'update', 'partial_update'].includes(op)) bad([...path, 'multipart', i], 'only create, update and partial_update take a body');
+    if (!['create', 'update', 'partial_update'].includes(op))
+      bad([...path, 'multipart', i], 'only create, update and partial_update take a body');
     else if (!r.handlers?.[op]) bad([...path, 'multipart', i], `multipart "${op}" needs a handler (handlers: { ${op}: module.name })`);
   });
 }

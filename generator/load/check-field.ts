@@ -36,7 +36,15 @@ export function checkFields(
   for (const [name, f] of Object.entries(fields ?? {})) checkField(c, name, f, [...path, name], table, reserved, scope);
 }
 
-function checkField(c: Checker, name: string, f: FieldSpec, path: YamlPath, table: boolean, reserved: readonly string[], scope?: string): void {
+function checkField(
+  c: Checker,
+  name: string,
+  f: FieldSpec,
+  path: YamlPath,
+  table: boolean,
+  reserved: readonly string[],
+  scope?: string,
+): void {
   if (!SNAKE.test(name)) c.report('bad-name', path, 'key', { what: 'field', name, expected: 'snake_case' });
   if (table && reserved.includes(name)) c.report('reserved-field', path, 'key', { name });
 
@@ -48,7 +56,8 @@ function checkField(c: Checker, name: string, f: FieldSpec, path: YamlPath, tabl
 
   checkDefault(c, f, path);
   if (f.generate) checkGenerate(c, f, path, table ? (scope ?? 'company') : null);
-  if (f.min !== undefined && f.max !== undefined && f.min > f.max) c.report('min-max', [...path, 'min'], 'value', { min: f.min, max: f.max });
+  if (f.min !== undefined && f.max !== undefined && f.min > f.max)
+    c.report('min-max', [...path, 'min'], 'value', { min: f.min, max: f.max });
   if (f.scale !== undefined && f.precision !== undefined && f.scale > f.precision) {
     c.report('scale-precision', [...path, 'scale'], 'value', { scale: f.scale, precision: f.precision });
   }
@@ -63,7 +72,8 @@ function checkField(c: Checker, name: string, f: FieldSpec, path: YamlPath, tabl
   if (f.search && !TEXT_TYPES.has(f.type)) c.report('search-not-for-type', [...path, 'search'], 'key', { type: f.type });
   for (const op of filterOps(f)) {
     const ok =
-      f.type !== 'json' && f.type !== 'file' &&
+      f.type !== 'json' &&
+      f.type !== 'file' &&
       (!['gte', 'lte', 'gt', 'lt'].includes(op) || ORDERED_TYPES.has(f.type)) &&
       (op !== 'icontains' || TEXT_TYPES.has(f.type));
     if (!ok) c.report('filter-not-for-type', [...path, 'filter'], 'value', { op, type: f.type });
@@ -75,7 +85,8 @@ function checkDefault(c: Checker, f: FieldSpec, path: YamlPath): void {
   if (d === undefined || d === null) return;
   const at = [...path, 'default'];
   if (f.type === 'enum') {
-    if (f.values && !f.values.includes(String(d))) c.report('enum-default', at, 'value', { value: String(d) }, didYouMean(String(d), f.values));
+    if (f.values && !f.values.includes(String(d)))
+      c.report('enum-default', at, 'value', { value: String(d) }, didYouMean(String(d), f.values));
     return;
   }
   const expected = DEFAULT_KINDS[f.type];
@@ -93,7 +104,10 @@ const DEFAULT_KINDS: Partial<Record<FieldType, { label: string; test: (d: unknow
   datetime: { label: 'a date-time string', test: isString },
   time: { label: 'a time string', test: (d) => isString(d) && /^\d{2}:\d{2}(:\d{2})?$/.test(d as string) },
   integer: { label: 'an integer', test: (d) => Number.isInteger(d) },
-  decimal: { label: 'a number or numeric string', test: (d) => typeof d === 'number' || (isString(d) && /^-?\d+(\.\d+)?$/.test(d as string)) },
+  decimal: {
+    label: 'a number or numeric string',
+    test: (d) => typeof d === 'number' || (isString(d) && /^-?\d+(\.\d+)?$/.test(d as string)),
+  },
   boolean: { label: 'true or false', test: (d) => typeof d === 'boolean' },
   file: { label: 'absent (files have no default)', test: () => false },
 };

@@ -36,7 +36,8 @@ export function minGeneratedLength(g: GenerateSpecRaw): number {
 export function checkGenerate(c: Checker, f: FieldSpec, path: YamlPath, scope: string | null): void {
   const g = f.generate!;
   const at = [...path, 'generate'];
-  const bad = (where: YamlPath, part: 'key' | 'value', detail: string) => c.report('invalid-value', where, part, { what: 'generate', detail });
+  const bad = (where: YamlPath, part: 'key' | 'value', detail: string) =>
+    c.report('invalid-value', where, part, { what: 'generate', detail });
 
   if (scope === null) {
     bad(at, 'key', 'only resource fields are generated on create, not action request or query fields');

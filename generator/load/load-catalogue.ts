@@ -58,7 +58,10 @@ async function readCatalogue(
   sources: string[],
 ): Promise<RawCatalogue> {
   const dirLoc = { file: specDir, line: 1, column: 1 };
-  const folders = (await listDir(join(root, specDir))).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const folders = (await listDir(join(root, specDir)))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const withService: string[] = [];
   for (const f of folders) if (await exists(join(root, specDir, f, 'service.yaml'))) withService.push(f);
   if (withService.length === 0) diagnostics.push(diagnostic('no-services', dirLoc, { dir: specDir }));

@@ -85,105 +85,118 @@ export const shapeSchema = z
   })
   .meta({ id: 'Shape', description: 'An action body: fields, resource, page, file (content type) or multipart.' });
 
-export const actionSchema = z.strictObject({
-  method: z.enum(HTTP_METHODS),
-  on: z.enum(['item', 'collection']).optional(),
-  path: z.string().optional(),
-  handler: z.string().optional(),
-  summary: z.string().optional(),
-  description: z.string().optional(),
-  /** A permission code, or `authenticated` (signed in, no permission code). */
-  permission: z.string().optional(),
-  public: z.boolean().optional(),
-  /** Whether the action runs in a company selected by X-Company-ID (default: required for product modules and tenant resources). */
-  tenant: z.enum(ACTION_TENANCY).optional(),
-  status: z.int().optional(),
-  /** Other success statuses with the same body, e.g. 200 beside 201 when an existing record is answered instead of a new one. */
-  also_status: z.array(z.int()).optional(),
-  errors: z.array(z.int()).optional(),
-  query: fieldsSchema.optional(),
-  request: shapeSchema.optional(),
-  response: shapeSchema.optional(),
-}).meta({ id: 'Action' });
+export const actionSchema = z
+  .strictObject({
+    method: z.enum(HTTP_METHODS),
+    on: z.enum(['item', 'collection']).optional(),
+    path: z.string().optional(),
+    handler: z.string().optional(),
+    summary: z.string().optional(),
+    description: z.string().optional(),
+    /** A permission code, or `authenticated` (signed in, no permission code). */
+    permission: z.string().optional(),
+    public: z.boolean().optional(),
+    /** Whether the action runs in a company selected by X-Company-ID (default: required for product modules and tenant resources). */
+    tenant: z.enum(ACTION_TENANCY).optional(),
+    status: z.int().optional(),
+    /** Other success statuses with the same body, e.g. 200 beside 201 when an existing record is answered instead of a new one. */
+    also_status: z.array(z.int()).optional(),
+    errors: z.array(z.int()).optional(),
+    query: fieldsSchema.optional(),
+    request: shapeSchema.optional(),
+    response: shapeSchema.optional(),
+  })
+  .meta({ id: 'Action' });
 
 const row = z.record(z.string(), jsonValue);
 
-export const resourceSchema = z.strictObject({
-  model: z.string(),
-  summary: z.string().optional(),
-  description: z.string().optional(),
-  scope: z.enum(SCOPES).optional(),
-  id_style: z.enum(ID_STYLES).optional(),
-  id_prefix: z.string().optional(),
-  path: z.string().optional(),
-  table: z.string().optional(),
-  operations: z.array(z.enum(CRUD_OPERATIONS)).optional(),
-  soft_delete: z.boolean().optional(),
-  fields: fieldsSchema.optional(),
-  unique_together: z.array(z.array(z.string()).min(1)).optional(),
-  ordering: z.array(z.string()).optional(),
-  seed: z.array(row).optional(),
-  demo: z.array(row).optional(),
-  actions: z.record(z.string(), actionSchema).optional(),
-  /** Who may read and write (defaults depend on scope; spec/README.md "Access"). */
-  access: z
-    .strictObject({
-      read: z.enum(READ_ACCESS).optional(),
-      write: z.enum(WRITE_ACCESS).optional(),
-      /** Overrides `write` for create. */
-      create: z.enum(CREATE_ACCESS).optional(),
-      /** Overrides `write` for delete and restore. */
-      delete: z.enum(WRITE_ACCESS).optional(),
-    })
-    .optional(),
-  /** The resource IS the tenant (companies): users reach only rows where they hold an active membership. */
-  tenant_root: z.boolean().optional(),
-  /** company_id may be null (rows outside any tenant); the API still lists only the request tenant's rows. */
-  tenant_optional: z.boolean().optional(),
-  /** CRUD operations answered by a named runtime handler instead of the generic one. */
-  handlers: z.partialRecord(z.enum(CRUD_OPERATIONS), handlerName).optional(),
-  /** Operations that accept multipart/form-data (uploaded files reach the handler as `a.files`). */
-  multipart: z.array(z.enum(CRUD_OPERATIONS)).optional(),
-  /** Body of the list answer: the style's page (default), a plain array, or `{<named>: [...], total}`. */
-  list_shape: z.union([z.enum(['page', 'array']), z.strictObject({ named: z.string().regex(/^[a-z][a-z0-9_]*$/) })]).optional(),
-  /**
-   * Raw SQL the fields cannot express (triggers, composite foreign keys, backfills), by snake_case name:
-   * `up` statements run in the next migration when the block is new or changed, `down` undoes them.
-   * One SQL statement per list item.
-   */
-  sql: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), z.strictObject({
-    up: z.array(z.string().min(1)).min(1),
-    down: z.array(z.string().min(1)),
-  })).optional(),
-}).meta({ id: 'Resource' });
+export const resourceSchema = z
+  .strictObject({
+    model: z.string(),
+    summary: z.string().optional(),
+    description: z.string().optional(),
+    scope: z.enum(SCOPES).optional(),
+    id_style: z.enum(ID_STYLES).optional(),
+    id_prefix: z.string().optional(),
+    path: z.string().optional(),
+    table: z.string().optional(),
+    operations: z.array(z.enum(CRUD_OPERATIONS)).optional(),
+    soft_delete: z.boolean().optional(),
+    fields: fieldsSchema.optional(),
+    unique_together: z.array(z.array(z.string()).min(1)).optional(),
+    ordering: z.array(z.string()).optional(),
+    seed: z.array(row).optional(),
+    demo: z.array(row).optional(),
+    actions: z.record(z.string(), actionSchema).optional(),
+    /** Who may read and write (defaults depend on scope; spec/README.md "Access"). */
+    access: z
+      .strictObject({
+        read: z.enum(READ_ACCESS).optional(),
+        write: z.enum(WRITE_ACCESS).optional(),
+        /** Overrides `write` for create. */
+        create: z.enum(CREATE_ACCESS).optional(),
+        /** Overrides `write` for delete and restore. */
+        delete: z.enum(WRITE_ACCESS).optional(),
+      })
+      .optional(),
+    /** The resource IS the tenant (companies): users reach only rows where they hold an active membership. */
+    tenant_root: z.boolean().optional(),
+    /** company_id may be null (rows outside any tenant); the API still lists only the request tenant's rows. */
+    tenant_optional: z.boolean().optional(),
+    /** CRUD operations answered by a named runtime handler instead of the generic one. */
+    handlers: z.partialRecord(z.enum(CRUD_OPERATIONS), handlerName).optional(),
+    /** Operations that accept multipart/form-data (uploaded files reach the handler as `a.files`). */
+    multipart: z.array(z.enum(CRUD_OPERATIONS)).optional(),
+    /** Body of the list answer: the style's page (default), a plain array, or `{<named>: [...], total}`. */
+    list_shape: z.union([z.enum(['page', 'array']), z.strictObject({ named: z.string().regex(/^[a-z][a-z0-9_]*$/) })]).optional(),
+    /**
+     * Raw SQL the fields cannot express (triggers, composite foreign keys, backfills), by snake_case name:
+     * `up` statements run in the next migration when the block is new or changed, `down` undoes them.
+     * One SQL statement per list item.
+     */
+    sql: z
+      .record(
+        z.string().regex(/^[a-z][a-z0-9_]*$/),
+        z.strictObject({
+          up: z.array(z.string().min(1)).min(1),
+          down: z.array(z.string().min(1)),
+        }),
+      )
+      .optional(),
+  })
+  .meta({ id: 'Resource' });
 
-export const moduleFileSchema = z.strictObject({
-  module: z.string(),
-  title: z.string(),
-  description: z.string().optional(),
-  product: z.string().optional(),
-  path: z.string().optional(),
-  resources: z.record(z.string(), resourceSchema).optional(),
-  actions: z.record(z.string(), actionSchema).optional(),
-}).meta({ id: 'ModuleFile', description: 'spec/<service>/<module>.yaml' });
+export const moduleFileSchema = z
+  .strictObject({
+    module: z.string(),
+    title: z.string(),
+    description: z.string().optional(),
+    product: z.string().optional(),
+    path: z.string().optional(),
+    resources: z.record(z.string(), resourceSchema).optional(),
+    actions: z.record(z.string(), actionSchema).optional(),
+  })
+  .meta({ id: 'ModuleFile', description: 'spec/<service>/<module>.yaml' });
 
 export const productSchema = z.strictObject({ code: z.string(), name: z.string() });
 
-export const serviceFileSchema = z.strictObject({
-  service: z.string(),
-  title: z.string(),
-  version: z.string(),
-  description: z.string().optional(),
-  base_path: z.string(),
-  style: z.enum(SERVICE_STYLES),
-  trailing_slash: z.boolean().optional(),
-  id_style: z.enum(ID_STYLES).optional(),
-  auth: z.array(z.enum(AUTH_SCHEMES)).min(1),
-  tenant_header: z.string().optional(),
-  app_header: z.string().optional(),
-  api_key_header: z.string().optional(),
-  products: z.array(productSchema).optional(),
-}).meta({ id: 'ServiceFile', description: 'spec/<service>/service.yaml' });
+export const serviceFileSchema = z
+  .strictObject({
+    service: z.string(),
+    title: z.string(),
+    version: z.string(),
+    description: z.string().optional(),
+    base_path: z.string(),
+    style: z.enum(SERVICE_STYLES),
+    trailing_slash: z.boolean().optional(),
+    id_style: z.enum(ID_STYLES).optional(),
+    auth: z.array(z.enum(AUTH_SCHEMES)).min(1),
+    tenant_header: z.string().optional(),
+    app_header: z.string().optional(),
+    api_key_header: z.string().optional(),
+    products: z.array(productSchema).optional(),
+  })
+  .meta({ id: 'ServiceFile', description: 'spec/<service>/service.yaml' });
 
 export type FieldSpec = z.infer<typeof fieldSchema>;
 export type GenerateSpecRaw = z.infer<typeof generateSchema>;

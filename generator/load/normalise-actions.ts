@@ -32,9 +32,11 @@ export function normaliseAction(name: string, a: ActionSpec, owner: ActionOwner)
   const segment = a.path ?? name;
   const on = resource ? (a.on ?? 'item') : 'module';
   const bare =
-    on === 'item' ? joinPath(resource!.path, '{id}', segment)
-    : on === 'collection' ? joinPath(resource!.path, segment)
-    : joinPath(modulePath(module.spec), segment);
+    on === 'item'
+      ? joinPath(resource!.path, '{id}', segment)
+      : on === 'collection'
+        ? joinPath(resource!.path, segment)
+        : joinPath(modulePath(module.spec), segment);
   const path = owner.trailingSlash ? `${bare}/` : bare;
   const operationId = operationIdOf(bare);
   const fieldCtx = (sub: YamlPath) => ({ service, module, path: [...yamlPath, ...sub] });
@@ -47,7 +49,10 @@ export function normaliseAction(name: string, a: ActionSpec, owner: ActionOwner)
     path,
     pathParams: pathParamNames(bare).map((p) => pathParam(p, p === 'id' && on === 'item' ? resource!.idStyle : 'prefixed', loc)),
     handler: a.handler ?? `${module.spec.module}.${camelCase(name)}`,
-    permission: a.public || a.permission === 'authenticated' ? null : (a.permission ?? `${module.spec.module}.${resource?.key ?? module.spec.module}.${name}`),
+    permission:
+      a.public || a.permission === 'authenticated'
+        ? null
+        : (a.permission ?? `${module.spec.module}.${resource?.key ?? module.spec.module}.${name}`),
     public: a.public ?? false,
     access: a.public ? 'public' : a.permission === 'authenticated' ? 'authenticated' : 'permission',
     tenant: a.public ? 'none' : (a.tenant ?? defaultTenancy(owner)),

@@ -38,9 +38,7 @@ export interface SystemFieldOptions {
 /** Implicit columns in their fixed order: id, company, workspace, created_at, updated_at, created_by, deleted_at. */
 export function systemFields(o: SystemFieldOptions): FieldNode[] {
   const userType: FieldType = o.serviceIdStyle === 'serial' ? 'integer' : 'string';
-  const out: FieldNode[] = [
-    system('id', 'id', o.idStyle === 'serial' ? 'integer' : 'string', o.loc, { required: true, orderable: true }),
-  ];
+  const out: FieldNode[] = [system('id', 'id', o.idStyle === 'serial' ? 'integer' : 'string', o.loc, { required: true, orderable: true })];
   if (o.scope !== 'global') {
     const company = tenantRef('company', o.companies, !o.tenantOptional, true, o.loc);
     // Workspace is the one implicit column clients may set: optional for company scope, required for workspace scope.
@@ -147,7 +145,12 @@ export function declaredField(name: string, f: FieldSpec, ctx: FieldContext): Fi
 function generateSpec(g: NonNullable<FieldSpec['generate']>, scope: Scope): GenerateSpec {
   if (g.kind === 'uuid') return { kind: 'uuid' };
   if (g.kind === 'code') return { kind: 'code', prefix: g.prefix ?? '', length: g.length ?? DEFAULT_CODE_LENGTH };
-  return { kind: 'sequence', prefix: g.prefix ?? '', pad: g.pad ?? DEFAULT_SEQUENCE_PAD, per: g.per ?? (scope === 'global' ? 'global' : 'company') };
+  return {
+    kind: 'sequence',
+    prefix: g.prefix ?? '',
+    pad: g.pad ?? DEFAULT_SEQUENCE_PAD,
+    per: g.per ?? (scope === 'global' ? 'global' : 'company'),
+  };
 }
 
 function refTarget(f: FieldSpec, ctx: FieldContext): { ref: RefTarget } | object {

@@ -36,7 +36,10 @@ export function pathParamNames(path: string): string[] {
 
 /** `create-invoice` → `Create invoice`: the fallback summary of an undocumented action. */
 export function sentence(name: string): string {
-  const words = name.split(/[-_\s]+/).filter(Boolean).join(' ');
+  const words = name
+    .split(/[-_\s]+/)
+    .filter(Boolean)
+    .join(' ');
   return words ? words[0]!.toUpperCase() + words.slice(1) : words;
 }
 

@@ -26,12 +26,20 @@ const CRUD_SDK_NAMES = ['list', 'create', 'retrieve', 'update', 'partialUpdate',
 
 export function settleServiceNames(modules: readonly ModuleNode[], report: (d: Diagnostic) => void): ModuleNode[] {
   const resources = modules.flatMap((m) => m.resources);
-  checkUnique(resources, (r) => r.typeName, (r, other) => report(diagnostic('duplicate-type-name', at(r.loc), { name: r.typeName, other: where(other) })));
+  checkUnique(
+    resources,
+    (r) => r.typeName,
+    (r, other) => report(diagnostic('duplicate-type-name', at(r.loc), { name: r.typeName, other: where(other) })),
+  );
   const samePath = new Set<ResourceNode>();
-  checkUnique(resources, (r) => r.path, (r, other) => {
-    samePath.add(r);
-    report(diagnostic('duplicate-path', at(r.loc), { method: 'resource', path: r.path, other: where(other) }));
-  });
+  checkUnique(
+    resources,
+    (r) => r.path,
+    (r, other) => {
+      samePath.add(r);
+      report(diagnostic('duplicate-path', at(r.loc), { method: 'resource', path: r.path, other: where(other) }));
+    },
+  );
 
   // Operation ids: CRUD ids are fixed; action ids get a method suffix where actions collide with each other.
   const taken = new Map<string, { loc?: SourceLocation }>();
@@ -45,7 +53,8 @@ export function settleServiceNames(modules: readonly ModuleNode[], report: (d: D
   const renamed = new Map<ActionNode, ActionNode>();
   const onRoute = crudLikeId(resources);
   for (const a of actions) {
-    const id = onRoute(a) ?? (count.get(a.operationId)! > 1 ? `${a.operationId}${CRUD_OPERATION_SUFFIX[crudLikeOperation(a)]}` : a.operationId);
+    const id =
+      onRoute(a) ?? (count.get(a.operationId)! > 1 ? `${a.operationId}${CRUD_OPERATION_SUFFIX[crudLikeOperation(a)]}` : a.operationId);
     const settled = id === a.operationId ? a : withOperationId(a, id);
     renamed.set(a, settled);
     claim(taken, id, a, report);
@@ -76,7 +85,10 @@ const METHOD_OPERATION: Readonly<Record<string, { collection?: CrudOperation; it
 function crudLikeOperation(a: ActionNode): CrudOperation {
   const item = /\{[^}/]+\}\/?$/.test(a.path);
   const many = a.response.shape === 'page' || ((a.response.shape === 'resource' || a.response.shape === 'object') && a.response.many);
-  const op = METHOD_OPERATION[a.method]?.[item ? 'item' : 'collection'] ?? METHOD_OPERATION[a.method]?.item ?? METHOD_OPERATION[a.method]?.collection;
+  const op =
+    METHOD_OPERATION[a.method]?.[item ? 'item' : 'collection'] ??
+    METHOD_OPERATION[a.method]?.item ??
+    METHOD_OPERATION[a.method]?.collection;
   if (a.method === 'GET') return many ? 'list' : 'retrieve';
   return op ?? 'create';
 }

@@ -31,9 +31,7 @@ export function normalise(raw: RawCatalogue, report: Reporter = () => {}): Catal
 function normaliseService(s: RawService, report: Reporter): ServiceNode {
   const spec = s.spec;
   const trailingSlash = spec.trailing_slash ?? STYLE_CONVENTIONS[spec.style].trailingSlash;
-  const modules = s.modules
-    .map((m) => normaliseModule(s, m, trailingSlash))
-    .sort(byKey((m) => m.name));
+  const modules = s.modules.map((m) => normaliseModule(s, m, trailingSlash)).sort(byKey((m) => m.name));
   const settled = settleServiceNames(modules, report);
   const resources = settled.flatMap((m) => m.resources).sort(byKey((r) => r.path));
   const actions = [...resources.flatMap((r) => r.actions), ...settled.flatMap((m) => m.actions)].sort(byPathMethod);
@@ -186,7 +184,12 @@ function defaultAccess(s: RawService, scope: string): ResourceNode['access'] {
 function coreTarget(s: RawService, from: RawModule, key: string): RefTarget | null {
   const r = resolveRef(s, from, `core.${key}`);
   if (!r) return null;
-  return { resource: resourceId(s.spec.service, 'core', key), table: tableName(r.module.spec, key, r.resource), column: 'id', onDelete: 'restrict' };
+  return {
+    resource: resourceId(s.spec.service, 'core', key),
+    table: tableName(r.module.spec, key, r.resource),
+    column: 'id',
+    onDelete: 'restrict',
+  };
 }
 
 function byPathMethod(a: ActionNode, b: ActionNode): number {

@@ -40,12 +40,7 @@ export function parseYamlSource(file: string, text: string): { source: YamlSourc
   return { source: { file, data, locate: (path, part = 'key') => locateIn(doc, path, part, at) }, diagnostics };
 }
 
-function locateIn(
-  doc: Document,
-  path: YamlPath,
-  part: 'key' | 'value',
-  at: (offset: number) => SourceLocation,
-): SourceLocation {
+function locateIn(doc: Document, path: YamlPath, part: 'key' | 'value', at: (offset: number) => SourceLocation): SourceLocation {
   let node: unknown = doc.contents;
   // The best position so far: the key of the last map entry we walked through, else the node itself.
   let best: Node | null = isNode(node) ? node : null;
@@ -81,7 +76,11 @@ function nodeLoc(n: Node, at: (offset: number) => SourceLocation): SourceLocatio
 
 /** The key starting at `offset` (up to its colon), unquoted. */
 function keyText(text: string, offset: number): string {
-  return text.slice(offset).split(/[:\n]/)[0]!.trim().replace(/^["']|["']$/g, '');
+  return text
+    .slice(offset)
+    .split(/[:\n]/)[0]!
+    .trim()
+    .replace(/^["']|["']$/g, '');
 }
 
 function firstLine(s: string): string {

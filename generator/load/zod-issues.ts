@@ -35,7 +35,12 @@ function mapIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schema: z.
   const path: YamlPath = [...prefix, ...(issue.path as (string | number)[])];
   const last = path[path.length - 1];
   if ('input' in issue && issue.input === undefined && typeof last === 'string' && issue.code !== 'unrecognized_keys') {
-    out.push(diagnostic('missing-key', source.locate(path.slice(0, -1), 'key'), { name: last, what: describeObject(path.slice(0, -1), rootLabel) }));
+    out.push(
+      diagnostic('missing-key', source.locate(path.slice(0, -1), 'key'), {
+        name: last,
+        what: describeObject(path.slice(0, -1), rootLabel),
+      }),
+    );
     return;
   }
   switch (issue.code) {
@@ -68,7 +73,9 @@ function mapIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schema: z.
       return;
     }
     default:
-      out.push(diagnostic('invalid-value', source.locate(path, 'value'), { what: `"${keyName(path)}"`, detail: lowerFirst(issue.message) }));
+      out.push(
+        diagnostic('invalid-value', source.locate(path, 'value'), { what: `"${keyName(path)}"`, detail: lowerFirst(issue.message) }),
+      );
   }
 }
 
@@ -78,8 +85,7 @@ function mapIssue(issue: Issue, prefix: YamlPath, source: YamlSource, schema: z.
  * and every branch only failed on type.
  */
 function bestBranch(branches: readonly (readonly Issue[])[]): readonly Issue[] | null {
-  const score = (b: readonly Issue[]) =>
-    Math.max(...b.map((i) => i.path.length * 2 + (i.code === 'invalid_value' ? 1 : 0)));
+  const score = (b: readonly Issue[]) => Math.max(...b.map((i) => i.path.length * 2 + (i.code === 'invalid_value' ? 1 : 0)));
   let best: readonly Issue[] | null = null;
   let bestScore = 0;
   for (const b of branches) {

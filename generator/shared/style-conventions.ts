@@ -95,9 +95,10 @@ export function successEnvelope(data: JsonSchema): JsonSchema {
  */
 export function listSchema(style: StyleConventions, shape: ListShape, item: JsonSchema): JsonSchema {
   if (shape === 'page') return style.pageSchema(item);
-  const body = shape === 'array'
-    ? results(item)
-    : { type: 'object', required: [shape.named, 'total'], properties: { [shape.named]: results(item), total: { type: 'integer' } } };
+  const body =
+    shape === 'array'
+      ? results(item)
+      : { type: 'object', required: [shape.named, 'total'], properties: { [shape.named]: results(item), total: { type: 'integer' } } };
   return style.wrapsBodies ? successEnvelope(body) : body;
 }
 
@@ -107,9 +108,14 @@ export function listType(style: StyleConventions, shape: ListShape, item: string
   return shape === 'array' ? `${item}[]` : `{\n  ${shape.named}: ${item}[];\n  total: number;\n}`;
 }
 
-const pageSize = (name: string): PaginationParam =>
-  ({ name, type: 'integer', min: 1, max: MAX_PAGE_SIZE, description: 'Number of results to return per page.' });
-const cursor: PaginationParam = { name: 'cursor', type: 'string', description: 'Opaque cursor from the previous page\'s `next_cursor`.' };
+const pageSize = (name: string): PaginationParam => ({
+  name,
+  type: 'integer',
+  min: 1,
+  max: MAX_PAGE_SIZE,
+  description: 'Number of results to return per page.',
+});
+const cursor: PaginationParam = { name: 'cursor', type: 'string', description: "Opaque cursor from the previous page's `next_cursor`." };
 const nextCursor = { type: ['string', 'null'], description: 'Cursor of the next page; null on the last page.' };
 const nextCursorType = '  /** Cursor of the next page; null on the last page. */\n  next_cursor?: string | null;';
 const results = (item: JsonSchema) => ({ type: 'array', items: item });
@@ -194,11 +200,7 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
   platform: {
     trailingSlash: false,
     tenancyOnWire: false,
-    pagination: [
-      pageSize('limit'),
-      { name: 'offset', type: 'integer', min: 0, description: 'Number of results to skip.' },
-      cursor,
-    ],
+    pagination: [pageSize('limit'), { name: 'offset', type: 'integer', min: 0, description: 'Number of results to skip.' }, cursor],
     wrapsBodies: true,
     deleteStatus: 200,
     commonErrors: [],
@@ -209,11 +211,12 @@ export const STYLE_CONVENTIONS: Readonly<Record<ServiceStyle, StyleConventions>>
     recordWriteErrors: [409],
     unknownKeys: 'refuse',
     messages: 'zod',
-    pageSchema: (item) => successEnvelope({
-      type: 'object',
-      required: ['results', 'total'],
-      properties: { results: results(item), total: { type: 'integer' }, next_cursor: nextCursor },
-    }),
+    pageSchema: (item) =>
+      successEnvelope({
+        type: 'object',
+        required: ['results', 'total'],
+        properties: { results: results(item), total: { type: 'integer' }, next_cursor: nextCursor },
+      }),
     // The SDK unwraps the envelope, so its page type is what sits in `data`.
     pageType: (item) => `{\n  results: ${item}[];\n  total: number;\n${nextCursorType}\n}`,
     errorSchemas: {

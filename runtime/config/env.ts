@@ -22,18 +22,33 @@ const url = (...protocols: string[]) =>
     z
       .string()
       .refine((v) => URL.canParse(v), 'must be a URL')
-      .refine((v) => !protocols.length || protocols.includes(new URL(v).protocol), `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`)
+      .refine(
+        (v) => !protocols.length || protocols.includes(new URL(v).protocol),
+        `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+      )
       .optional(),
   );
 const oneOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.preprocess((v) => (typeof blank(v) === 'string' ? (v as string).toLowerCase() : undefined), z.enum(values, { error: `must be one of ${values.join(', ')}` }).optional());
+  z.preprocess(
+    (v) => (typeof blank(v) === 'string' ? (v as string).toLowerCase() : undefined),
+    z.enum(values, { error: `must be one of ${values.join(', ')}` }).optional(),
+  );
 const flag = () =>
-  z.preprocess(blank, z.string().regex(/^(1|0|true|false|yes|no|on|off)$/i, 'must be true or false').optional());
+  z.preprocess(
+    blank,
+    z
+      .string()
+      .regex(/^(1|0|true|false|yes|no|on|off)$/i, 'must be true or false')
+      .optional(),
+  );
 const secret = (min = 1) => z.preprocess(blank, z.string().min(min, `must be at least ${min} characters long`).optional());
 const base64Key = () =>
   z.preprocess(
     blank,
-    z.string().refine((v) => Buffer.from(v.trim(), 'base64').length === 32, 'must hold 32 bytes in base64 (e.g. `openssl rand -base64 32`)').optional(),
+    z
+      .string()
+      .refine((v) => Buffer.from(v.trim(), 'base64').length === 32, 'must hold 32 bytes in base64 (e.g. `openssl rand -base64 32`)')
+      .optional(),
   );
 const timeZone = () =>
   z.preprocess(
@@ -112,23 +127,30 @@ export const ENV_SCHEMA = {
 
 /** Names whose values never leave the process: masked by `--print-config`. */
 export const SECRET_VARS: ReadonlySet<keyof typeof ENV_SCHEMA> = new Set([
-  'METRICS_TOKEN', 'LOOPGEN_SECRETS_KEY', 'LOOP_JWT_SECRET', 'LOOP_API_KEY_PEPPER', 'LOOP_INTERNAL_API_KEY', 'LOOP_AI_API_KEY',
-  'LOOP_S3_SECRET_ACCESS_KEY', 'PLATFORM_JWT_SECRET', 'STRIPE_WEBHOOK_SECRET',
+  'METRICS_TOKEN',
+  'LOOPGEN_SECRETS_KEY',
+  'LOOP_JWT_SECRET',
+  'LOOP_API_KEY_PEPPER',
+  'LOOP_INTERNAL_API_KEY',
+  'LOOP_AI_API_KEY',
+  'LOOP_S3_SECRET_ACCESS_KEY',
+  'PLATFORM_JWT_SECRET',
+  'STRIPE_WEBHOOK_SECRET',
 ] as const);
 
 /** Values with a password inside a URL (`postgres://user:pw@host`): only the password is masked. */
 export const URL_WITH_CREDENTIALS: ReadonlySet<keyof typeof ENV_SCHEMA> = new Set(['DATABASE_URL', 'SMTP_URL'] as const);
 
-const envSchema = z
-  .object(ENV_SCHEMA)
-  .superRefine((env, ctx) => {
-    const pair = (a: keyof typeof env, b: keyof typeof env) => {
-      if (Boolean(env[a]) !== Boolean(env[b])) ctx.addIssue({ code: 'custom', path: [env[a] ? b : a], message: `must be set together with ${env[a] ? a : b}` });
-    };
-    pair('LOOP_INTERNAL_API_KEY', 'LOOP_INTERNAL_API_USER_EMAIL');
-    pair('LOOP_S3_ACCESS_KEY_ID', 'LOOP_S3_SECRET_ACCESS_KEY');
-    if (env.LOOP_STORAGE_DRIVER === 's3' && !env.LOOP_S3_BUCKET) ctx.addIssue({ code: 'custom', path: ['LOOP_S3_BUCKET'], message: 'is required when LOOP_STORAGE_DRIVER=s3' });
-  });
+const envSchema = z.object(ENV_SCHEMA).superRefine((env, ctx) => {
+  const pair = (a: keyof typeof env, b: keyof typeof env) => {
+    if (Boolean(env[a]) !== Boolean(env[b]))
+      ctx.addIssue({ code: 'custom', path: [env[a] ? b : a], message: `must be set together with ${env[a] ? a : b}` });
+  };
+  pair('LOOP_INTERNAL_API_KEY', 'LOOP_INTERNAL_API_USER_EMAIL');
+  pair('LOOP_S3_ACCESS_KEY_ID', 'LOOP_S3_SECRET_ACCESS_KEY');
+  if (env.LOOP_STORAGE_DRIVER === 's3' && !env.LOOP_S3_BUCKET)
+    ctx.addIssue({ code: 'custom', path: ['LOOP_S3_BUCKET'], message: 'is required when LOOP_STORAGE_DRIVER=s3' });
+});
 
 export type EnvConfig = z.infer<typeof envSchema>;
 
@@ -164,7 +186,10 @@ export function parseEnv(env: NodeJS.ProcessEnv = process.env): ConfigResult {
   const problems = result.error.issues.map((issue) => {
     const name = String(issue.path[0] ?? 'environment') as keyof EnvConfig;
     const raw = env[name];
-    const shown = raw === undefined || raw === '' ? '' : ` (it is ${SECRET_VARS.has(name) ? 'set' : JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)})`;
+    const shown =
+      raw === undefined || raw === ''
+        ? ''
+        : ` (it is ${SECRET_VARS.has(name) ? 'set' : JSON.stringify(raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)})`;
     return `${name} ${issue.message}${shown}`;
   });
   return { ok: false, problems };
@@ -174,7 +199,9 @@ let cached: { env: NodeJS.ProcessEnv; snapshot: string; config: EnvConfig } | un
 
 /** The validated configuration of this process; throws with every problem when it is invalid. */
 export function runtimeConfig(env: NodeJS.ProcessEnv = process.env): EnvConfig {
-  const snapshot = Object.keys(ENV_SCHEMA).map((k) => env[k] ?? '').join('\u0000');
+  const snapshot = Object.keys(ENV_SCHEMA)
+    .map((k) => env[k] ?? '')
+    .join('\u0000');
   if (cached && cached.env === env && cached.snapshot === snapshot) return cached.config;
   const result = parseEnv(env);
   if (!result.ok) throw new ConfigError(result.problems);

@@ -51,7 +51,9 @@ export async function writeAuditEntry(deps: CrudDeps, entry: AuditEntry): Promis
   } catch (e) {
     if (!warnedNoTenant) {
       warnedNoTenant = true;
-      console.warn(`[audit] could not write a ${entry.action} row without a company (${(e as Error).message.split('\n')[0]}); is audit_logs.company_id nullable?`);
+      console.warn(
+        `[audit] could not write a ${entry.action} row without a company (${(e as Error).message.split('\n')[0]}); is audit_logs.company_id nullable?`,
+      );
     }
   }
 }

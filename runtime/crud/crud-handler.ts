@@ -17,21 +17,43 @@ import { type CrudDeps, diff } from './crud-deps.ts';
 import { codecOf } from './row-codec.ts';
 
 const METHOD: Readonly<Record<CrudOperationName, ActionDescriptor['method']>> = {
-  list: 'GET', create: 'POST', retrieve: 'GET', update: 'PUT', partial_update: 'PATCH', delete: 'DELETE', restore: 'POST',
+  list: 'GET',
+  create: 'POST',
+  retrieve: 'GET',
+  update: 'PUT',
+  partial_update: 'PATCH',
+  delete: 'DELETE',
+  restore: 'POST',
 };
 const STATUS: Readonly<Record<CrudOperationName, number>> = {
-  list: 200, create: 201, retrieve: 200, update: 200, partial_update: 200, delete: 204, restore: 200,
+  list: 200,
+  create: 201,
+  retrieve: 200,
+  update: 200,
+  partial_update: 200,
+  delete: 204,
+  restore: 200,
 };
 const PERMISSION: Readonly<Record<CrudOperationName, 'view' | 'add' | 'change' | 'delete'>> = {
-  list: 'view', create: 'add', retrieve: 'view', update: 'change', partial_update: 'change', delete: 'delete', restore: 'delete',
+  list: 'view',
+  create: 'add',
+  retrieve: 'view',
+  update: 'change',
+  partial_update: 'change',
+  delete: 'delete',
+  restore: 'delete',
 };
 
 /** The operation as an action: what run-action needs to validate, preload and answer it. */
 export function operationDescriptor(d: ResourceDescriptor, op: CrudOperationName, handler: string): ActionDescriptor {
-  const body = op === 'create' ? d.validators.create
-    : op === 'update' ? d.validators.update
-    : op === 'partial_update' ? d.validators.partialUpdate
-    : undefined;
+  const body =
+    op === 'create'
+      ? d.validators.create
+      : op === 'update'
+        ? d.validators.update
+        : op === 'partial_update'
+          ? d.validators.partialUpdate
+          : undefined;
   return {
     id: `${d.id}.${op}`,
     service: d.service,

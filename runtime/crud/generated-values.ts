@@ -64,7 +64,12 @@ async function freshCode(trx: Knex, table: string, c: Generated & { generate: { 
   throw new Error(`${table}.${c.column}: no free code after ${MAX_ATTEMPTS} attempts; increase generate.length`);
 }
 
-async function nextInSequence(trx: Knex, table: string, c: Generated & { generate: { kind: 'sequence' } }, company: number | string | null): Promise<string> {
+async function nextInSequence(
+  trx: Knex,
+  table: string,
+  c: Generated & { generate: { kind: 'sequence' } },
+  company: number | string | null,
+): Promise<string> {
   const g = c.generate;
   const perCompany = g.per === 'company' && company !== null;
   const key = `loopgen:sequence:${table}.${c.column}:${perCompany ? company : '*'}`;
@@ -116,7 +121,13 @@ export function uniqueViolationColumns(e: unknown): string[] | null {
  * the insert runs in a savepoint, so a unique violation on one of them (a concurrent create drew the
  * same value between the check and the insert) is retried with fresh values instead of failing the request.
  */
-export async function insertWithGenerated(trx: Knex, d: ResourceDescriptor, company: Company, values: Values, draw = randomCode): Promise<number | string> {
+export async function insertWithGenerated(
+  trx: Knex,
+  d: ResourceDescriptor,
+  company: Company,
+  values: Values,
+  draw = randomCode,
+): Promise<number | string> {
   const mine = generatedColumns(d).filter((c) => values[c.column] === undefined || values[c.column] === null);
   await fillGenerated(trx, d, company, values, draw);
   const random = mine.filter((c) => c.generate.kind !== 'sequence');

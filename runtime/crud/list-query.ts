@@ -61,9 +61,15 @@ export function applyFilters(q: Knex.QueryBuilder, d: ResourceDescriptor, query:
         q.where(col, coerce(param, f.type, raw) as Knex.Value);
         break;
       case 'in': {
-        const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+        const items = raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         if (items.length === 0) bad(param, 'Enter a comma-separated list of values.');
-        q.whereIn(col, items.map((s) => coerce(param, f.type, s) as Knex.Value));
+        q.whereIn(
+          col,
+          items.map((s) => coerce(param, f.type, s) as Knex.Value),
+        );
         break;
       }
       case 'gte':
@@ -103,7 +109,10 @@ export function applyOrdering(q: Knex.QueryBuilder, d: ResourceDescriptor, query
   const raw = first(query.ordering);
   const terms: { column: string; desc: boolean }[] = [];
   if (raw !== undefined && raw.trim() !== '') {
-    for (const part of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const part of raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const desc = part.startsWith('-');
       const name = desc ? part.slice(1) : part;
       const column = Object.prototype.hasOwnProperty.call(d.orderable, name) ? d.orderable[name] : undefined;

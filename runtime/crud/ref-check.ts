@@ -58,7 +58,9 @@ export async function checkRefs(
       errors[c.name] = [`Incorrect type. Expected pk value, received ${typeof v}.`];
       continue;
     }
-    const q = db(c.refTable).where('id', v as Knex.Value).first(db.raw('1 as ok'));
+    const q = db(c.refTable)
+      .where('id', v as Knex.Value)
+      .first(db.raw('1 as ok'));
     if (shape.tenant && companyId !== null) q.where('company_id', companyId);
     if (shape.softDelete) q.whereNull('deleted_at');
     if (!(await q)) errors[c.name] = [`Invalid pk "${String(v)}" - object does not exist.`];

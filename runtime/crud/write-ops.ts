@@ -16,7 +16,15 @@ import { loadRow, now, parseBody, rethrow } from './rows.ts';
 import { companyOf, isAdmin, scoped } from './scope.ts';
 import { newId } from '../security/random-ids.ts';
 
-async function audit(deps: CrudDeps, trx: Knex, ctx: RequestContext, d: ResourceDescriptor, action: string, id: number | string, changes: unknown) {
+async function audit(
+  deps: CrudDeps,
+  trx: Knex,
+  ctx: RequestContext,
+  d: ResourceDescriptor,
+  action: string,
+  id: number | string,
+  changes: unknown,
+) {
   await writeAuditEntry(deps, { trx, ctx, action, resource: d.id, recordId: id, changes });
 }
 
@@ -108,7 +116,9 @@ export function restore(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
     if (!isAdmin(ctx)) throw forbidden('Only company owners and admins may restore records.');
     await answerWrite(req, res, d, 200, async (trx) => {
       const before = await lockRow(trx, d, ctx, req, 'deleted');
-      await scoped(trx, d, ctx, 'deleted').where(`${d.table}.id`, before.id).update({ deleted_at: null, ...touched(d, trx) });
+      await scoped(trx, d, ctx, 'deleted')
+        .where(`${d.table}.id`, before.id)
+        .update({ deleted_at: null, ...touched(d, trx) });
       const { row } = await loadRow(trx, d, ctx, String(before.id));
       await audit(deps, trx, ctx, d, 'restore', before.id, diff(before.row, row));
       return row;

@@ -35,7 +35,10 @@ export interface DataDirLock {
 
 /** Another live process holds the directory; `message` names it and says what to do. */
 export class DataDirBusyError extends Error {
-  constructor(readonly dir: string, readonly owner: LockOwner) {
+  constructor(
+    readonly dir: string,
+    readonly owner: LockOwner,
+  ) {
     const where = owner.port ? ` serving on http://${owner.host ?? '127.0.0.1'}:${owner.port}` : '';
     super(
       `the embedded database in ${dir} is in use by process ${owner.pid} (loopgen ${owner.command}${where}, since ${owner.startedAt}). ` +

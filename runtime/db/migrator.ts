@@ -84,7 +84,10 @@ function nameOf(m: unknown): string {
 
 /** Thrown when migration files and their records disagree; `message` says what to do. */
 export class MigrationIntegrityError extends Error {
-  constructor(readonly files: readonly string[], message: string) {
+  constructor(
+    readonly files: readonly string[],
+    message: string,
+  ) {
     super(message);
     this.name = 'MigrationIntegrityError';
   }
@@ -104,7 +107,8 @@ async function fileChecksums(dir: string): Promise<Map<string, string>> {
     throw err;
   });
   const out = new Map<string, string>();
-  for (const name of names.filter((n) => MIGRATION_FILE.test(n)).sort()) out.set(name, migrationChecksum(await readFile(join(dir, name), 'utf8')));
+  for (const name of names.filter((n) => MIGRATION_FILE.test(n)).sort())
+    out.set(name, migrationChecksum(await readFile(join(dir, name), 'utf8')));
   return out;
 }
 
@@ -129,7 +133,10 @@ async function validateChecksums(db: Knex, schema: string, opts: MigrateOptions,
     );
   }
   await ensureChecksumColumn(db, schema);
-  const rows = (await db.withSchema(schema).select('name', 'checksum').from('knex_migrations')) as { name: string; checksum: string | null }[];
+  const rows = (await db.withSchema(schema).select('name', 'checksum').from('knex_migrations')) as {
+    name: string;
+    checksum: string | null;
+  }[];
   const differ = rows.filter((r) => r.checksum !== null && files.has(r.name) && files.get(r.name) !== r.checksum).map((r) => r.name);
   if (differ.length > 0) {
     throw new MigrationIntegrityError(

@@ -45,7 +45,11 @@ export async function seedIfEmpty(db: Knex, opts: SeedOptions): Promise<SeedResu
   const inserted: Record<string, number> = {};
 
   await db.transaction(async (trx) => {
-    const load = async (table: string, rows: readonly Record<string, unknown>[], prepare: (row: Record<string, unknown>) => Record<string, unknown> | null) => {
+    const load = async (
+      table: string,
+      rows: readonly Record<string, unknown>[],
+      prepare: (row: Record<string, unknown>) => Record<string, unknown> | null,
+    ) => {
       if (rows.length === 0 || !(await isEmptyTable(trx, table))) return;
       const columns = new Set(Object.keys(await trx(table).columnInfo()));
       const prepared = rows.flatMap((row) => {
@@ -63,7 +67,8 @@ export async function seedIfEmpty(db: Knex, opts: SeedOptions): Promise<SeedResu
       const rows = opts.demo ? [...t.seed, ...t.demo] : t.seed;
       const companyId = t.scope === 'global' ? null : await firstCompanyId(trx);
       await load(t.table, rows, (row) => {
-        if (t.idStyle === 'prefixed' && row.id === undefined) row.id = `${t.idPrefix ?? t.table.slice(0, 3)}_${randomBytes(12).toString('hex')}`;
+        if (t.idStyle === 'prefixed' && row.id === undefined)
+          row.id = `${t.idPrefix ?? t.table.slice(0, 3)}_${randomBytes(12).toString('hex')}`;
         for (const c of t.jsonColumns) if (row[c] !== undefined) row[c] = JSON.stringify(row[c]);
         if (t.scope !== 'global' && row.company_id === undefined) {
           // Tenant rows without a company belong to the first (demo) company; none yet → skip them.
@@ -93,8 +98,5 @@ async function firstCompanyId(trx: Knex.Transaction): Promise<number | string | 
 
 /** Rows inserted with explicit serial ids leave the sequence behind; move it past them. */
 async function bumpSequence(trx: Knex.Transaction, table: string): Promise<void> {
-  await trx.raw(
-    `SELECT setval(pg_get_serial_sequence(?, 'id'), (SELECT COALESCE(MAX(id), 1) FROM ??))`,
-    [table, table],
-  );
+  await trx.raw(`SELECT setval(pg_get_serial_sequence(?, 'id'), (SELECT COALESCE(MAX(id), 1) FROM ??))`, [table, table]);
 }

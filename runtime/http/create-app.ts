@@ -99,17 +99,23 @@ export function createApp(opts: CreateAppOptions): Application {
   app.use((req) => {
     const routes = routesFor(app.router.stack, req.path);
     if (routes.methods.size && !routes.anyMethod && !routes.methods.has(req.method)) {
-      throw new ApiError(405, 'method_not_allowed', `Method "${req.method}" not allowed.`, { headers: { Allow: allowHeader(routes.methods) } });
+      throw new ApiError(405, 'method_not_allowed', `Method "${req.method}" not allowed.`, {
+        headers: { Allow: allowHeader(routes.methods) },
+      });
     }
     throw new ApiError(404, 'route_not_found', `No endpoint ${req.method} ${req.path}.`);
   });
 
-  const onServerError = opts.onServerError ?? ((err: unknown, ctx: RequestContext | undefined) => {
-    logger().error({ err, request_id: ctx?.requestId, service: rt.service }, 'unhandled error');
-  });
-  const onRefusedInput = opts.onRefusedInput ?? ((err: unknown, ctx: RequestContext | undefined) => {
-    logger().warn({ request_id: ctx?.requestId, service: rt.service, sqlstate: (err as { code?: string }).code }, describeRefusal(err));
-  });
+  const onServerError =
+    opts.onServerError ??
+    ((err: unknown, ctx: RequestContext | undefined) => {
+      logger().error({ err, request_id: ctx?.requestId, service: rt.service }, 'unhandled error');
+    });
+  const onRefusedInput =
+    opts.onRefusedInput ??
+    ((err: unknown, ctx: RequestContext | undefined) => {
+      logger().warn({ request_id: ctx?.requestId, service: rt.service, sqlstate: (err as { code?: string }).code }, describeRefusal(err));
+    });
   const handleError: ErrorRequestHandler = (err, req, res, next) => {
     if (res.headersSent) return next(err);
     const requestId = (res.locals.requestId as string | undefined) ?? '';

@@ -30,8 +30,9 @@ export interface PgLikeError {
 }
 
 export function isPgError(e: unknown): e is PgLikeError {
-  return typeof e === 'object' && e !== null && typeof (e as PgLikeError).code === 'string'
-    && /^[0-9A-Z]{5}$/.test((e as PgLikeError).code!);
+  return (
+    typeof e === 'object' && e !== null && typeof (e as PgLikeError).code === 'string' && /^[0-9A-Z]{5}$/.test((e as PgLikeError).code!)
+  );
 }
 
 /** SQLSTATE classes this module answers; anything else stays a server error. */
@@ -89,7 +90,8 @@ function locate(input: RequestInput | undefined, hit: (v: unknown) => boolean): 
   return undefined;
 }
 
-const asText = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : undefined);
+const asText = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'bigint' ? String(v) : undefined;
 
 /** What a data exception says, in our words, and where to look for the value. */
 function describe(e: PgLikeError): { message: string; hit?: (v: unknown) => boolean } {
@@ -111,7 +113,9 @@ function describe(e: PgLikeError): { message: string; hit?: (v: unknown) => bool
         const [min, max] = LIMITS[typed[1]!]!;
         const negative = value?.startsWith('-') ?? false;
         return {
-          message: negative ? `Ensure this value is greater than or equal to ${min}.` : `Ensure this value is less than or equal to ${max}.`,
+          message: negative
+            ? `Ensure this value is greater than or equal to ${min}.`
+            : `Ensure this value is less than or equal to ${max}.`,
           hit: equalsValue,
         };
       }
@@ -143,14 +147,21 @@ function describe(e: PgLikeError): { message: string; hit?: (v: unknown) => bool
     case '22P02': {
       if (/invalid input value for enum/.test(text)) return { message: `"${value ?? ''}" is not a valid choice.`, hit: equalsValue };
       const type = /invalid input syntax for type ([a-z ]+?)(?::|$)/m.exec(text)?.[1] ?? '';
-      const message = /int|serial/.test(type) ? 'A valid integer is required.'
-        : /numeric|real|double|money/.test(type) ? 'A valid number is required.'
-        : type === 'uuid' ? 'Must be a valid UUID.'
-        : type === 'boolean' ? 'Must be a valid boolean.'
-        : type === 'date' ? 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'
-        : /^time/.test(type) ? 'Datetime has wrong format.'
-        : /json/.test(type) ? 'Value must be valid JSON.'
-        : 'Enter a valid value.';
+      const message = /int|serial/.test(type)
+        ? 'A valid integer is required.'
+        : /numeric|real|double|money/.test(type)
+          ? 'A valid number is required.'
+          : type === 'uuid'
+            ? 'Must be a valid UUID.'
+            : type === 'boolean'
+              ? 'Must be a valid boolean.'
+              : type === 'date'
+                ? 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.'
+                : /^time/.test(type)
+                  ? 'Datetime has wrong format.'
+                  : /json/.test(type)
+                    ? 'Value must be valid JSON.'
+                    : 'Enter a valid value.';
       return { message, hit: equalsValue };
     }
     default:
@@ -183,9 +194,12 @@ export function databaseToApiError(e: PgLikeError, wire: WireStyle, name: Column
   switch (code) {
     case '23505': {
       const key = field ?? 'non_field_errors';
-      const msg = cols.length > 1
-        ? `The fields ${cols.map(name).join(', ')} must make a unique set.`
-        : field ? `A record with this ${field} already exists.` : 'A record with these values already exists.';
+      const msg =
+        cols.length > 1
+          ? `The fields ${cols.map(name).join(', ')} must make a unique set.`
+          : field
+            ? `A record with this ${field} already exists.`
+            : 'A record with these values already exists.';
       return wire.uniqueViolation(cols.length > 1 ? 'non_field_errors' : key, msg);
     }
     case '23001':
@@ -221,16 +235,19 @@ export function databaseToApiError(e: PgLikeError, wire: WireStyle, name: Column
  * SQL or driver wording in a message some code built from a caught error (`insert into "t" …`,
  * `relation "t" does not exist`, `violates … constraint`): such a message must not be answered.
  */
-const DRIVER_TEXT = new RegExp([
-  // knex quotes every identifier: a statement keyword before a quoted name is a statement.
-  String.raw`\b(?:insert\s+into|delete\s+from|update|from|join)\s+"[^"]+"`,
-  String.raw`\bselect\b[\s\S]*\bfrom\b[\s\S]*\b(?:where|limit)\b`,
-  String.raw`\bvalues\s*\(\$\d`,
-  String.raw`\b(?:relation|constraint|column|table)\s+"[^"]*"\s+(?:of\s+relation|does\s+not\s+exist|violates|already\s+exists)`,
-  String.raw`\bviolates\s+(?:not-null|foreign\s+key|unique|check|exclusion)\s+constraint\b`,
-  String.raw`\bsyntax\s+error\s+at\s+or\s+near\b`,
-  String.raw`\bSQLSTATE\b`,
-].join('|'), 'i');
+const DRIVER_TEXT = new RegExp(
+  [
+    // knex quotes every identifier: a statement keyword before a quoted name is a statement.
+    String.raw`\b(?:insert\s+into|delete\s+from|update|from|join)\s+"[^"]+"`,
+    String.raw`\bselect\b[\s\S]*\bfrom\b[\s\S]*\b(?:where|limit)\b`,
+    String.raw`\bvalues\s*\(\$\d`,
+    String.raw`\b(?:relation|constraint|column|table)\s+"[^"]*"\s+(?:of\s+relation|does\s+not\s+exist|violates|already\s+exists)`,
+    String.raw`\bviolates\s+(?:not-null|foreign\s+key|unique|check|exclusion)\s+constraint\b`,
+    String.raw`\bsyntax\s+error\s+at\s+or\s+near\b`,
+    String.raw`\bSQLSTATE\b`,
+  ].join('|'),
+  'i',
+);
 
 export function looksLikeDriverText(message: string): boolean {
   return DRIVER_TEXT.test(message);

@@ -35,7 +35,12 @@ function matchOf(layer: LayerLike, path: string): Match {
   return false;
 }
 
-function walk(stack: readonly LayerLike[], path: string, out: { methods: Set<string>; anyMethod: boolean; params: Record<string, unknown>[] }, depth: number) {
+function walk(
+  stack: readonly LayerLike[],
+  path: string,
+  out: { methods: Set<string>; anyMethod: boolean; params: Record<string, unknown>[] },
+  depth: number,
+) {
   if (depth > 16) return;
   for (const layer of stack) {
     if (layer.route) {

@@ -25,10 +25,12 @@ const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 20 
  * a malformed body, a 400. Form fields and file names are then checked for what PostgreSQL cannot store.
  */
 async function readMultipart(req: Request, res: Response): Promise<void> {
-  await new Promise<void>((resolve, reject) => upload(req, res, (err: unknown) => (err ? reject(err) : resolve()))).catch((err: unknown) => {
-    if ((err as { name?: string } | null)?.name === 'MulterError') throw err;
-    throw new ApiError(400, 'bad_upload', 'Malformed multipart/form-data body.', { cause: err });
-  });
+  await new Promise<void>((resolve, reject) => upload(req, res, (err: unknown) => (err ? reject(err) : resolve()))).catch(
+    (err: unknown) => {
+      if ((err as { name?: string } | null)?.name === 'MulterError') throw err;
+      throw new ApiError(400, 'bad_upload', 'Malformed multipart/form-data body.', { cause: err });
+    },
+  );
   refuseUnstorable(req.body);
   if (Array.isArray(req.files)) for (const f of req.files) refuseUnstorable(f.originalname, f.fieldname);
 }
@@ -96,9 +98,10 @@ export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: 
     if (!handler) throw notImplemented(`Handler "${d.handler}" for ${d.id} is not implemented.`, 'handler_not_implemented');
     const multipart = opts.multipart !== false && Boolean(req.is('multipart/form-data'));
     if (multipart) await readMultipart(req, res);
-    const files = multipart && Array.isArray(req.files)
-      ? req.files.map((f) => ({ field: f.fieldname, filename: f.originalname, contentType: f.mimetype, size: f.size, buffer: f.buffer }))
-      : undefined;
+    const files =
+      multipart && Array.isArray(req.files)
+        ? req.files.map((f) => ({ field: f.fieldname, filename: f.originalname, contentType: f.mimetype, size: f.size, buffer: f.buffer }))
+        : undefined;
     const query = parsePart(d.validators.query, req.query, { ...req.query }) as Record<string, unknown>;
     const rawBody = multipart && opts.coerceForm ? opts.coerceForm({ ...(req.body ?? {}) }, files ?? []) : req.body;
     const body = d.method === 'GET' ? undefined : parsePart(d.validators.body, rawBody ?? {}, rawBody);
@@ -109,7 +112,14 @@ export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: 
     const run = async (trx: Knex): Promise<ActionResult> => {
       if (d.on === 'item' && d.resource && params.id !== undefined) await loadRow(trx, d.resource, ctx, params.id);
       const args: ActionContext = {
-        ctx, action: d, params, query, body, files, trx, baseUrl,
+        ctx,
+        action: d,
+        params,
+        query,
+        body,
+        files,
+        trx,
+        baseUrl,
         audit: (entry) => writeAuditEntry(deps, { trx, ctx, ...entry }),
       };
       const result = await handler(args);

@@ -62,7 +62,8 @@ export function toApiError(err: unknown, wire: WireStyle, name: ColumnNamer = (c
   // multer (multipart uploads): a file over its hard cap, too many parts, an unexpected field.
   const m = err as { name?: string; code?: string; field?: string };
   if (m && m.name === 'MulterError') {
-    if (m.code === 'LIMIT_FILE_SIZE') return new ApiError(413, 'file_too_large', `The uploaded file${m.field ? ` "${m.field}"` : ''} is too large.`);
+    if (m.code === 'LIMIT_FILE_SIZE')
+      return new ApiError(413, 'file_too_large', `The uploaded file${m.field ? ` "${m.field}"` : ''} is too large.`);
     if (UPLOAD_TOO_LARGE.has(m.code ?? '')) return new ApiError(413, 'payload_too_large', 'A multipart field is too large.');
     return new ApiError(400, 'bad_upload', `Bad multipart upload (${m.code ?? 'unknown'}).`);
   }

@@ -41,9 +41,12 @@ export function createIdempotencyMiddleware(opts: { db?: Knex; now?: () => numbe
         case 'in_flight':
           throw new ApiError(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry later.');
         case 'not_replayable':
-          throw new ApiError(409, 'idempotency_not_replayable',
+          throw new ApiError(
+            409,
+            'idempotency_not_replayable',
             'A request with this Idempotency-Key already succeeded, but its answer held a one-time secret that is never stored, so it cannot be replayed. ' +
-            'The operation took effect: look the result up, or send a new Idempotency-Key to perform it again.');
+              'The operation took effect: look the result up, or send a new Idempotency-Key to perform it again.',
+          );
         case 'replay': {
           res.status(r.response.status).set('Idempotent-Replayed', 'true');
           if (r.response.contentType) res.set('Content-Type', r.response.contentType);
@@ -63,7 +66,10 @@ export function createIdempotencyMiddleware(opts: { db?: Knex; now?: () => numbe
 /** `Cache-Control: no-store` on the response being sent: its body must not be kept. */
 function isNoStore(res: Response): boolean {
   const v = res.getHeader('Cache-Control');
-  return (Array.isArray(v) ? v.join(',') : String(v ?? '')).toLowerCase().split(',').some((d) => d.trim() === 'no-store');
+  return (Array.isArray(v) ? v.join(',') : String(v ?? ''))
+    .toLowerCase()
+    .split(',')
+    .some((d) => d.trim() === 'no-store');
 }
 
 /** Records what the handler sends; stores it when the response finishes, or releases the claim. */
@@ -91,11 +97,12 @@ function captureResponse(res: Response, db: Knex, id: number): void {
     const status = res.statusCode;
     const noStore = isNoStore(res);
     // Checked first and on its own, whether the secret was sent whole or streamed.
-    const p = finished && noStore && status >= 200 && status < 300
-      ? complete(db, id, { status, body: null, contentType: null, notReplayable: true })
-      : finished && !noStore && status < 500 && !streamed
-        ? complete(db, id, { status, body, contentType: String(res.getHeader('Content-Type') ?? '') || null })
-        : release(db, id);
+    const p =
+      finished && noStore && status >= 200 && status < 300
+        ? complete(db, id, { status, body: null, contentType: null, notReplayable: true })
+        : finished && !noStore && status < 500 && !streamed
+          ? complete(db, id, { status, body, contentType: String(res.getHeader('Content-Type') ?? '') || null })
+          : release(db, id);
     p.catch(() => undefined);
   };
   res.on('finish', () => settle(true));

@@ -35,7 +35,12 @@ export type ClaimResult =
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'in_flight' };
 
-export async function claim(db: Knex, scope: Scope, req: { method: string; path: string; hash: string }, now: number): Promise<ClaimResult> {
+export async function claim(
+  db: Knex,
+  scope: Scope,
+  req: { method: string; path: string; hash: string },
+  now: number,
+): Promise<ClaimResult> {
   return db.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`idem:${scope.companyId ?? ''}:${scope.userId ?? ''}:${scope.key}`]);
     const row = await trx(IDEMPOTENCY_TABLE)
@@ -80,12 +85,14 @@ export async function claim(db: Knex, scope: Scope, req: { method: string; path:
 export async function complete(db: Knex, id: number, res: StoredResponse): Promise<void> {
   // A no-store answer leaves a marker only: its body must never reach the database.
   const response = res.notReplayable ? { not_replayable: true } : { body: res.body, content_type: res.contentType };
-  await db(IDEMPOTENCY_TABLE).where({ id }).update({
-    status: res.status,
-    response: JSON.stringify(response),
-    locked_at: null,
-    updated_at: new Date(),
-  });
+  await db(IDEMPOTENCY_TABLE)
+    .where({ id })
+    .update({
+      status: res.status,
+      response: JSON.stringify(response),
+      locked_at: null,
+      updated_at: new Date(),
+    });
 }
 
 /** Releases a claim without storing (5xx, aborted or streamed responses), so a retry runs again. */

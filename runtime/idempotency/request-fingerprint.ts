@@ -9,9 +9,19 @@ export function stableStringify(v: unknown): string {
   if (Array.isArray(v)) return '[' + v.map(stableStringify).join(',') + ']';
   if (Buffer.isBuffer(v)) return JSON.stringify(v.toString('base64'));
   const o = v as Record<string, unknown>;
-  return '{' + Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => JSON.stringify(k) + ':' + stableStringify(o[k])).join(',') + '}';
+  return (
+    '{' +
+    Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined)
+      .map((k) => JSON.stringify(k) + ':' + stableStringify(o[k]))
+      .join(',') +
+    '}'
+  );
 }
 
 export function requestFingerprint(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method.toUpperCase()} ${path}\n${stableStringify(body ?? null)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${method.toUpperCase()} ${path}\n${stableStringify(body ?? null)}`)
+    .digest('hex');
 }

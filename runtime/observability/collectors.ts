@@ -75,7 +75,12 @@ async function readQueues(): Promise<QueueSample[]> {
       const rows = await countByStatus(w.db, q.table).catch(() => undefined);
       if (!rows) continue;
       const waiting = rows.filter((r) => q.pending.includes(r.status)).map((r) => Number(r.oldest) || 0);
-      out.push({ service: w.service, queue: q.queue, counts: rows.map((r) => ({ status: r.status, n: Number(r.n) })), oldestPendingSeconds: Math.max(0, ...waiting) });
+      out.push({
+        service: w.service,
+        queue: q.queue,
+        counts: rows.map((r) => ({ status: r.status, n: Number(r.n) })),
+        oldestPendingSeconds: Math.max(0, ...waiting),
+      });
     }
   }
   return out;
@@ -106,7 +111,9 @@ new Gauge({
 async function presentQueues(db: Knex): Promise<typeof QUEUES> {
   const found: (typeof QUEUES)[number][] = [];
   for (const q of QUEUES) {
-    const { rows } = (await db.raw('select to_regclass(?) as t', [q.table]).catch(() => ({ rows: [{ t: null }] }))) as { rows: { t: unknown }[] };
+    const { rows } = (await db.raw('select to_regclass(?) as t', [q.table]).catch(() => ({ rows: [{ t: null }] }))) as {
+      rows: { t: unknown }[];
+    };
     if (rows[0]?.t) found.push(q);
   }
   return found;

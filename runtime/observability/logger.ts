@@ -20,10 +20,34 @@ import pretty from 'pino-pretty';
  * few microseconds a line, where pino's wildcard paths (`*.password`) cost a hundred times more.
  */
 export const SECRET_KEYS: ReadonlySet<string> = new Set([
-  'password', 'new_password', 'old_password', 'current_password', 'password_confirm', 'token', 'access', 'refresh',
-  'access_token', 'refresh_token', 'id_token', 'api_key', 'apikey', 'secret', 'client_secret', 'signing_secret', 'confirm_token',
-  'otp', 'totp', 'code_verifier', 'private_key',
-  'authorization', 'proxy-authorization', 'x-loop-api-key', 'x-api-key', 'cookie', 'set-cookie', 'stripe-signature',
+  'password',
+  'new_password',
+  'old_password',
+  'current_password',
+  'password_confirm',
+  'token',
+  'access',
+  'refresh',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'api_key',
+  'apikey',
+  'secret',
+  'client_secret',
+  'signing_secret',
+  'confirm_token',
+  'otp',
+  'totp',
+  'code_verifier',
+  'private_key',
+  'authorization',
+  'proxy-authorization',
+  'x-loop-api-key',
+  'x-api-key',
+  'cookie',
+  'set-cookie',
+  'stripe-signature',
 ]);
 
 export const REDACTED = '[REDACTED]';
@@ -84,8 +108,14 @@ function standardStreams(): DestinationStream {
 }
 
 export function createLogger(settings: LoggerSettings = {}, env: NodeJS.ProcessEnv = process.env): Logger {
-  const format = settings.format ?? (env.LOG_FORMAT?.toLowerCase() === 'pretty' || (!env.LOG_FORMAT && process.stdout.isTTY) ? 'pretty' : 'json');
-  const extra = settings.redact ?? (env.LOG_REDACT ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+  const format =
+    settings.format ?? (env.LOG_FORMAT?.toLowerCase() === 'pretty' || (!env.LOG_FORMAT && process.stdout.isTTY) ? 'pretty' : 'json');
+  const extra =
+    settings.redact ??
+    (env.LOG_REDACT ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean);
   const keys = new Set([...SECRET_KEYS, ...extra.filter((p) => /^[\w-]+$/.test(p)).map((p) => p.toLowerCase())]);
   const paths = extra.filter((p) => !/^[\w-]+$/.test(p));
   const options: LoggerOptions = {
@@ -104,7 +134,8 @@ export function createLogger(settings: LoggerSettings = {}, env: NodeJS.ProcessE
       return { trace_id: traceId, span_id: spanId };
     };
   }
-  const destination = settings.destination ?? (format === 'pretty' ? pretty({ colorize: true, sync: true, destination: 1 }) : standardStreams());
+  const destination =
+    settings.destination ?? (format === 'pretty' ? pretty({ colorize: true, sync: true, destination: 1 }) : standardStreams());
   return pino(options, destination);
 }
 

@@ -19,7 +19,11 @@ export function mountMetrics(app: Express, token: string): void {
   app.get('/metrics', async (req, res) => {
     const given = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim() ?? '';
     if (!given || !safeEqual(given, token)) {
-      res.status(401).set('WWW-Authenticate', 'Bearer realm="metrics"').type('text/plain').send('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Bearer realm="metrics"')
+        .type('text/plain')
+        .send('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
       return;
     }
     const { contentType, body } = await scrape();

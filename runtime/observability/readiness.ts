@@ -49,7 +49,10 @@ export function markDraining(db: Knex): void {
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([p, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -69,7 +72,9 @@ export async function checkReadiness(db: Knex, timeoutMs = 2000): Promise<Readin
       const expected = await r.migrations;
       const schema = databaseSchema(db) ?? r.service;
       const applied = new Set(
-        ((await withTimeout(db.withSchema(schema).select('name').from('knex_migrations'), timeoutMs)) as { name: string }[]).map((row) => row.name),
+        ((await withTimeout(db.withSchema(schema).select('name').from('knex_migrations'), timeoutMs)) as { name: string }[]).map(
+          (row) => row.name,
+        ),
       );
       const pending = expected.filter((n) => !applied.has(n));
       if (pending.length) migrations = `${pending.length} pending: ${pending.slice(0, 3).join(', ')}${pending.length > 3 ? ', …' : ''}`;
@@ -79,7 +84,15 @@ export async function checkReadiness(db: Knex, timeoutMs = 2000): Promise<Readin
   } else if (database !== 'ok') {
     migrations = 'unknown: database unavailable';
   }
-  const workers: CheckState = !r ? 'ok' : r.draining ? 'stopped: shutting down' : r.workers === 'off' ? 'off' : r.workers === 'running' ? 'ok' : 'stopped';
+  const workers: CheckState = !r
+    ? 'ok'
+    : r.draining
+      ? 'stopped: shutting down'
+      : r.workers === 'off'
+        ? 'off'
+        : r.workers === 'running'
+          ? 'ok'
+          : 'stopped';
   const ready = database === 'ok' && migrations === 'ok' && (workers === 'ok' || workers === 'off') && !r?.draining;
   return { ready, checks: { database, migrations, workers } };
 }

@@ -13,16 +13,30 @@ export function readyBody(style: ServiceStyle, r: Readiness, info: { service: st
   const status = r.ready ? 'ready' : 'not_ready';
   const timestamp = new Date().toISOString();
   if (style === 'platform') {
-    return { success: r.ready, data: { status, service: info.service, version: info.version, timestamp, checks: r.checks }, request_id: info.requestId };
+    return {
+      success: r.ready,
+      data: { status, service: info.service, version: info.version, timestamp, checks: r.checks },
+      request_id: info.requestId,
+    };
   }
   return { status, service: info.service, version: info.version, checks: r.checks };
 }
 
 /** Answers a readiness probe for `db`'s service. */
-export async function answerReady(req: Request, res: Response, db: Knex, style: ServiceStyle, service: string, version: string): Promise<void> {
+export async function answerReady(
+  req: Request,
+  res: Response,
+  db: Knex,
+  style: ServiceStyle,
+  service: string,
+  version: string,
+): Promise<void> {
   const r = await checkReadiness(db);
   const requestId = String(res.locals.requestId ?? req.get('x-request-id') ?? randomUUID());
-  res.status(r.ready ? 200 : 503).set('Cache-Control', 'no-store').json(readyBody(style, r, { service, version, requestId }));
+  res
+    .status(r.ready ? 200 : 503)
+    .set('Cache-Control', 'no-store')
+    .json(readyBody(style, r, { service, version, requestId }));
 }
 
 export function mountReady(app: Express, db: Knex, style: ServiceStyle, service: string, version: string): void {

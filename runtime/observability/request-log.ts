@@ -60,14 +60,17 @@ function record(service: string, req: Request, res: Response, started: bigint, l
   const level = res.statusCode >= 500 ? 'error' : 'info';
   if (!l.isLevelEnabled(level)) return;
   const ctx = res.locals.ctx as RequestContext | undefined;
-  l[level]({
-    request_id: res.locals.requestId as string | undefined,
-    service,
-    tenant: ctx?.tenant ? { company_code: ctx.tenant.companyCode, company_id: ctx.tenant.companyId } : undefined,
-    principal: ctx?.principal ? { id: ctx.principal.userId, via: ctx.principal.via, key_id: ctx.principal.keyId } : undefined,
-    method: req.method,
-    route,
-    status: res.statusCode,
-    duration_ms: Math.round(seconds * 1e6) / 1e3,
-  }, 'request');
+  l[level](
+    {
+      request_id: res.locals.requestId as string | undefined,
+      service,
+      tenant: ctx?.tenant ? { company_code: ctx.tenant.companyCode, company_id: ctx.tenant.companyId } : undefined,
+      principal: ctx?.principal ? { id: ctx.principal.userId, via: ctx.principal.via, key_id: ctx.principal.keyId } : undefined,
+      method: req.method,
+      route,
+      status: res.statusCode,
+      duration_ms: Math.round(seconds * 1e6) / 1e3,
+    },
+    'request',
+  );
 }

@@ -37,7 +37,11 @@ export const platformWiring: ServiceWiring = {
   handlers: platformHandlers,
   extra: (app, runtime, { root }) => {
     let openapi: unknown;
-    mountPlatformRootRoutes(app, runtime, () => (openapi ??= JSON.parse(readFileSync(join(root, 'generated', 'platform', 'openapi.json'), 'utf8'))));
+    mountPlatformRootRoutes(
+      app,
+      runtime,
+      () => (openapi ??= JSON.parse(readFileSync(join(root, 'generated', 'platform', 'openapi.json'), 'utf8'))),
+    );
     mountRawUpload(app, runtime, '/v1');
     mountSamlForm(app, '/v1');
   },

@@ -18,8 +18,12 @@ const VERSION = '1.0.0';
 
 export function mountPlatformRootRoutes(app: Express, rt: Runtime, openapi: () => unknown): void {
   app.get('/', (_req, res) => {
-    res.type('html').send('<!doctype html><html><head><title>Platform API</title></head><body><h1>Platform API</h1>'
-      + '<p>Backend-as-a-service. See <a href="/docs">the API documentation</a>.</p></body></html>');
+    res
+      .type('html')
+      .send(
+        '<!doctype html><html><head><title>Platform API</title></head><body><h1>Platform API</h1>' +
+          '<p>Backend-as-a-service. See <a href="/docs">the API documentation</a>.</p></body></html>',
+      );
   });
   app.get('/docs', (_req, res) => {
     // Same local Swagger UI assets as /api/docs/ (runtime/serve/docs.ts), pointed at /docs/openapi.json.
@@ -34,7 +38,11 @@ export function mountPlatformRootRoutes(app: Express, rt: Runtime, openapi: () =
   // Database, pending migrations and workers (runtime/observability/readiness.ts); 503 while not ready.
   app.get('/ready', (req, res) => answerReady(req, res, rt.db, 'platform', rt.service, VERSION));
   app.get('/events/types', rt.authenticate, (_req, res) => {
-    sendJson(res, 200, EVENT_TYPES.map((type) => ({ type })));
+    sendJson(
+      res,
+      200,
+      EVENT_TYPES.map((type) => ({ type })),
+    );
   });
   app.get('/events/stream', rt.authenticate, rt.tenant({ scope: 'company', product: null }), (req: Request, res: Response) => {
     // SSE: a hello event, then a comment every 15 s so proxies keep the connection open. Delivery
@@ -42,9 +50,13 @@ export function mountPlatformRootRoutes(app: Express, rt: Runtime, openapi: () =
     const ctx = ctxOf(res);
     res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     res.flushHeaders();
-    res.write(`event: ready\ndata: ${JSON.stringify({ tenant_id: ctx.tenant ? tenantPublicId(ctx.tenant.companyId) : null, request_id: ctx.requestId })}\n\n`);
+    res.write(
+      `event: ready\ndata: ${JSON.stringify({ tenant_id: ctx.tenant ? tenantPublicId(ctx.tenant.companyId) : null, request_id: ctx.requestId })}\n\n`,
+    );
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    const untrack = ctx.tenant ? trackStream(ctx.tenant.companyId, typeof req.query.channel === 'string' ? req.query.channel : 'events') : () => undefined;
+    const untrack = ctx.tenant
+      ? trackStream(ctx.tenant.companyId, typeof req.query.channel === 'string' ? req.query.channel : 'events')
+      : () => undefined;
     req.on('close', () => {
       clearInterval(ping);
       untrack();

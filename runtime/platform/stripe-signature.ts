@@ -10,5 +10,6 @@ export function verifyStripeSignature(payload: string, header: string, secret: s
   if (Math.abs(nowSeconds - t) > 300) throw badRequest('Stripe-Signature timestamp is too old.', 'invalid_signature');
   const expected = createHmac('sha256', secret).update(`${t}.${payload}`).digest();
   const given = Buffer.from(v1, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw badRequest('Stripe-Signature does not match.', 'invalid_signature');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw badRequest('Stripe-Signature does not match.', 'invalid_signature');
 }

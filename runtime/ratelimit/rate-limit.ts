@@ -45,16 +45,25 @@ export interface CredentialLimiter {
 }
 
 /** `limit` requests in each clock-aligned minute per credential (the clock is pinned in tests). */
-export function credentialLimiter(limit: number, opts: { readonly clock?: () => number; readonly store?: RateLimitStore } = {}): CredentialLimiter {
+export function credentialLimiter(
+  limit: number,
+  opts: { readonly clock?: () => number; readonly store?: RateLimitStore } = {},
+): CredentialLimiter {
   const store = opts.store ?? new MemoryRateLimitStore(opts.clock);
   const rule = fixedWindow(limit);
   return {
     async hit(credential) {
       const r = await store.take(`credential:${credential}`, rule);
-      const headers = { 'X-RateLimit-Limit': String(r.limit), 'X-RateLimit-Remaining': String(r.remaining), 'X-RateLimit-Reset': String(r.resetAt) };
+      const headers = {
+        'X-RateLimit-Limit': String(r.limit),
+        'X-RateLimit-Remaining': String(r.remaining),
+        'X-RateLimit-Reset': String(r.resetAt),
+      };
       if (r.allowed) return headers;
       const retry = String(r.retryAfterSeconds);
-      throw new ApiError(429, 'rate_limited', `Too many requests for this token; retry in ${retry} s.`, { headers: { ...headers, 'Retry-After': retry } });
+      throw new ApiError(429, 'rate_limited', `Too many requests for this token; retry in ${retry} s.`, {
+        headers: { ...headers, 'Retry-After': retry },
+      });
     },
   };
 }

@@ -35,7 +35,8 @@ export function unseal(value: string, key?: Buffer): string {
   const parts = value.slice(PREFIX.length).split(':');
   if (parts.length !== 3) throw new SealedSecretError('A sealed secret is malformed (expected v1:<iv>:<tag>:<ciphertext>).');
   const [iv, tag, ct] = parts.map((p) => Buffer.from(p, 'base64url')) as [Buffer, Buffer, Buffer];
-  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES) throw new SealedSecretError('A sealed secret is malformed (bad IV or tag length).');
+  if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
+    throw new SealedSecretError('A sealed secret is malformed (bad IV or tag length).');
   try {
     const decipher = createDecipheriv('aes-256-gcm', key ?? secretsKey(), iv, { authTagLength: TAG_BYTES });
     decipher.setAuthTag(tag);
@@ -43,7 +44,7 @@ export function unseal(value: string, key?: Buffer): string {
   } catch {
     // GCM cannot tell a wrong key from altered data; both mean the value cannot be trusted.
     throw new SealedSecretError(
-      'Cannot open a sealed secret: it was sealed with another key (check LOOPGEN_SECRETS_KEY or the data dir\'s secrets-key file) or it was altered.',
+      "Cannot open a sealed secret: it was sealed with another key (check LOOPGEN_SECRETS_KEY or the data dir's secrets-key file) or it was altered.",
     );
   }
 }

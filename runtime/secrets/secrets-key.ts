@@ -24,7 +24,8 @@ export function configureSecrets(opts: { dataDir?: string }): void {
 
 function decodeKey(text: string, source: string): Buffer {
   const key = Buffer.from(text.trim(), 'base64');
-  if (key.length !== KEY_BYTES) throw new Error(`${source} must hold ${KEY_BYTES} bytes in base64 (e.g. \`openssl rand -base64 32\`); it holds ${key.length}.`);
+  if (key.length !== KEY_BYTES)
+    throw new Error(`${source} must hold ${KEY_BYTES} bytes in base64 (e.g. \`openssl rand -base64 32\`); it holds ${key.length}.`);
   return key;
 }
 

@@ -31,40 +31,47 @@ export interface AdminOutput {
 type AdminBody = Record<string, unknown>;
 
 /** One implementation per command, run in the CLI process or, while a server runs, inside it. */
-export const ADMIN_COMMANDS: Record<'create-superuser' | 'create-key' | 'seed', (env: AdminEnv, body: AdminBody) => Promise<AdminOutput>> = {
-  'create-superuser': async ({ db, service }, body) => {
-    const wiring = await serviceWiring(service);
-    if (!wiring.createSuperuser) throw new AdminCommandError(64, `create-superuser: ${service} has no superusers.`);
-    const user = await wiring.createSuperuser(db, { email: String(body.email ?? ''), password: String(body.password ?? '') });
-    return { out: [`superuser ${user.email} created (id ${user.id}).`], err: [] };
-  },
-  'create-key': async ({ db, service }, body) => {
-    const wiring = await serviceWiring(service);
-    if (!wiring.createKey) {
-      throw new AdminCommandError(64, `create-key: ${service} has no server keys here (LOOP keys are created through /api/v1/internal-api-keys/).`);
-    }
-    const key = await wiring.createKey(db, { role: String(body.role ?? 'admin') });
-    return { out: [key], err: ['Store this key now: it is shown once and kept only as a hash.'] };
-  },
-  seed: async ({ db, root, service }, body) => {
-    const out: string[] = [];
-    const seedFile = join(root, 'generated', service, 'seed.json');
-    await seedIfEmpty(db, { service, seedFile, demo: false });
-    if (body.demo === true) {
+export const ADMIN_COMMANDS: Record<'create-superuser' | 'create-key' | 'seed', (env: AdminEnv, body: AdminBody) => Promise<AdminOutput>> =
+  {
+    'create-superuser': async ({ db, service }, body) => {
       const wiring = await serviceWiring(service);
-      out.push(...((await wiring.demoAccount?.(db)) ?? []));
-      await seedIfEmpty(db, { service, seedFile, demo: true });
-    }
-    out.push(`${service}: database migrated and seeded.`);
-    return { out, err: [] };
-  },
-};
+      if (!wiring.createSuperuser) throw new AdminCommandError(64, `create-superuser: ${service} has no superusers.`);
+      const user = await wiring.createSuperuser(db, { email: String(body.email ?? ''), password: String(body.password ?? '') });
+      return { out: [`superuser ${user.email} created (id ${user.id}).`], err: [] };
+    },
+    'create-key': async ({ db, service }, body) => {
+      const wiring = await serviceWiring(service);
+      if (!wiring.createKey) {
+        throw new AdminCommandError(
+          64,
+          `create-key: ${service} has no server keys here (LOOP keys are created through /api/v1/internal-api-keys/).`,
+        );
+      }
+      const key = await wiring.createKey(db, { role: String(body.role ?? 'admin') });
+      return { out: [key], err: ['Store this key now: it is shown once and kept only as a hash.'] };
+    },
+    seed: async ({ db, root, service }, body) => {
+      const out: string[] = [];
+      const seedFile = join(root, 'generated', service, 'seed.json');
+      await seedIfEmpty(db, { service, seedFile, demo: false });
+      if (body.demo === true) {
+        const wiring = await serviceWiring(service);
+        out.push(...((await wiring.demoAccount?.(db)) ?? []));
+        await seedIfEmpty(db, { service, seedFile, demo: true });
+      }
+      out.push(`${service}: database migrated and seeded.`);
+      return { out, err: [] };
+    },
+  };
 
 export type AdminCommand = keyof typeof ADMIN_COMMANDS;
 
 /** A refusal with an exit code (usage errors are 64). */
 export class AdminCommandError extends Error {
-  constructor(readonly exitCode: number, message: string) {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'AdminCommandError';
   }

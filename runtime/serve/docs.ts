@@ -36,7 +36,10 @@ function cached(load: () => Promise<string | Buffer>): () => Promise<Variant> {
     (made ??= (async () => {
       const identity = Buffer.from(await load());
       // Brotli quality 5 compresses a 3 MB document in well under a second, close to gzip -9's size and below it.
-      const [br, gz] = await Promise.all([brotli(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }), gzipAsync(identity, { level: 6 })]);
+      const [br, gz] = await Promise.all([
+        brotli(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }),
+        gzipAsync(identity, { level: 6 }),
+      ]);
       return { identity, br, gzip: gz, etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 27)}"` };
     })());
 }
@@ -65,7 +68,10 @@ export function mountDocs(app: Express, openapi: unknown, title: string): void {
   // The page opens the whole document when it is small, else one module (core when there is one).
   const opening = total <= WHOLE_DOCUMENT_MAX_OPERATIONS || !modules.length ? '' : names.has('core') ? 'core' : modules[0]!.name;
   const schemaUrl = (m: string) => (m ? `/api/schema/?module=${encodeURIComponent(m)}` : '/api/schema/');
-  const choices = [...modules.map((m) => ({ name: m.name, url: schemaUrl(m.name), operations: m.operations })), { name: 'all', url: schemaUrl(''), operations: total }];
+  const choices = [
+    ...modules.map((m) => ({ name: m.name, url: schemaUrl(m.name), operations: m.operations })),
+    { name: 'all', url: schemaUrl(''), operations: total },
+  ];
 
   const documents = new Map<string, { json: () => Promise<Variant>; yaml: () => Promise<Variant> }>();
   const documentOf = (module: string) => {
@@ -90,7 +96,8 @@ export function mountDocs(app: Express, openapi: unknown, title: string): void {
   });
 
   const config = JSON.stringify({ choices, opening });
-  const swaggerInit = cached(async () => `(function () {
+  const swaggerInit = cached(
+    async () => `(function () {
   var c = ${config};
   var wanted = new URLSearchParams(location.search).get('module');
   var pick = c.choices.filter(function (x) { return x.name === wanted; })[0] || c.choices.filter(function (x) { return x.name === (c.opening || 'all'); })[0];
@@ -103,7 +110,8 @@ export function mountDocs(app: Express, openapi: unknown, title: string): void {
     layout: 'StandaloneLayout'
   });
 })();
-`);
+`,
+  );
   app.get('/api/docs/', (_req, res) => {
     res.type('html').send(`<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)} — API docs</title>
 <link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head><body><div id="swagger-ui"></div>
@@ -113,7 +121,10 @@ export function mountDocs(app: Express, openapi: unknown, title: string): void {
   });
   app.get('/api/docs/init.js', (req, res) => send(req, res, 'application/javascript', swaggerInit, revalidate));
   const bundles = new Map(
-    ['swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'swagger-ui.css'].map((f) => [f, cached(() => readFile(join(swaggerDir, f)))]),
+    ['swagger-ui-bundle.js', 'swagger-ui-standalone-preset.js', 'swagger-ui.css'].map((f) => [
+      f,
+      cached(() => readFile(join(swaggerDir, f))),
+    ]),
   );
   app.get('/api/docs/assets/:file', async (req, res, next) => {
     const bundle = bundles.get(req.params.file);
@@ -122,7 +133,8 @@ export function mountDocs(app: Express, openapi: unknown, title: string): void {
   });
   app.use('/api/docs/assets', express.static(swaggerDir, { index: false, maxAge: '1d' }));
 
-  const redocInit = cached(async () => `(function () {
+  const redocInit = cached(
+    async () => `(function () {
   var c = ${config};
   var wanted = new URLSearchParams(location.search).get('module');
   var pick = c.choices.filter(function (x) { return x.name === wanted; })[0] || c.choices.filter(function (x) { return x.name === (c.opening || 'all'); })[0];
@@ -137,7 +149,8 @@ export function mountDocs(app: Express, openapi: unknown, title: string): void {
   select.addEventListener('change', function () { location.search = '?module=' + encodeURIComponent(select.value); });
   Redoc.init(pick.url, { lazyRendering: true }, document.getElementById('redoc'));
 })();
-`);
+`,
+  );
   app.get('/api/redoc/', (_req, res) => {
     res.type('html').send(`<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(title)} — ReDoc</title>
 <style>body{margin:0}#picker{font:14px sans-serif;padding:8px 16px;border-bottom:1px solid #ddd}</style></head>

@@ -13,8 +13,11 @@ export class ListenError extends Error {
     readonly port: number,
     readonly holder?: string,
   ) {
-    const why = code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'needs privileges this user lacks' : `cannot be bound (${code})`;
-    super(`port ${port} on ${host} ${why}${holder ? ` — held by ${holder}` : ''}. Pick another with --port <n> (or PORT=<n>), e.g. --port ${port + 1}.`);
+    const why =
+      code === 'EADDRINUSE' ? 'is already in use' : code === 'EACCES' ? 'needs privileges this user lacks' : `cannot be bound (${code})`;
+    super(
+      `port ${port} on ${host} ${why}${holder ? ` — held by ${holder}` : ''}. Pick another with --port <n> (or PORT=<n>), e.g. --port ${port + 1}.`,
+    );
     this.name = 'ListenError';
   }
 }
@@ -52,7 +55,9 @@ export async function portHolder(host: string, port: number): Promise<string | u
   }
   const probeHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   try {
-    const res = await fetch(`http://${probeHost.includes(':') ? `[${probeHost}]` : probeHost}:${port}/health`, { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(`http://${probeHost.includes(':') ? `[${probeHost}]` : probeHost}:${port}/health`, {
+      signal: AbortSignal.timeout(1000),
+    });
     const body = JSON.stringify(await res.json());
     const service = /"service":"([a-z0-9_-]+)"/.exec(body)?.[1];
     if (service) parts.push(`a loopgen server of ${service}`);

@@ -80,7 +80,11 @@ export function moduleDocument(doc: unknown, module: string): Json | null {
   walk(paths);
   const sorted: Record<string, Record<string, unknown>> = {};
   for (const kind of Object.keys(used).sort()) {
-    sorted[kind] = Object.fromEntries(Object.keys(used[kind]!).sort().map((n) => [n, used[kind]![n]]));
+    sorted[kind] = Object.fromEntries(
+      Object.keys(used[kind]!)
+        .sort()
+        .map((n) => [n, used[kind]![n]]),
+    );
   }
   const { paths: _p, components: _c, tags, ...rest } = d;
   return {

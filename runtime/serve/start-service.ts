@@ -124,7 +124,9 @@ export async function startService(opts: StartOptions): Promise<StartedService> 
   }
   const generated = join(opts.root, 'generated', opts.service);
   const openapi = JSON.parse(await readFile(join(generated, 'openapi.json'), 'utf8'));
-  const server = (await import(pathToFileURL(join(generated, 'server', 'index.ts')).href)) as typeof import('../../generated/loop/server/index.ts');
+  const server = (await import(
+    pathToFileURL(join(generated, 'server', 'index.ts')).href
+  )) as typeof import('../../generated/loop/server/index.ts');
   const wiring = await serviceWiring(opts.service);
   const runtime = createRuntime({
     service: opts.service,
@@ -151,7 +153,13 @@ export async function startService(opts: StartOptions): Promise<StartedService> 
       if (lock) mountAdminEndpoint(a, { db, root: opts.root, service: opts.service }, () => lock.owner.token);
     },
   });
-  const observed = await observeService({ service: opts.service, db, server: httpServer, migrationsDir: join(generated, 'migrations'), workers: Boolean(workers) });
+  const observed = await observeService({
+    service: opts.service,
+    db,
+    server: httpServer,
+    migrationsDir: join(generated, 'migrations'),
+    workers: Boolean(workers),
+  });
   handler = app;
   // Only now may a second command find this server in the lock file and hand it work.
   lock?.advertise({ host, port });

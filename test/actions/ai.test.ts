@@ -25,8 +25,16 @@ beforeAll(async () => {
       if (req.url !== '/v1/chat/completions') return void res.writeHead(404).end();
       if (mode === 'rate') return void res.writeHead(429, { 'retry-after': '7' }).end('{}');
       if (mode === 'down') return void res.writeHead(500).end('boom');
-      const content = body.response_format ? JSON.stringify({ advice: 'Raise prices 5%.', actions: [{ title: 'Reprice', detail: 'Top sellers', priority: 'high' }] }) : `MODEL: ${body.messages.at(-1).content.slice(0, 40)}`;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ model: body.model, choices: [{ message: { role: 'assistant', content } }], usage: { prompt_tokens: 42, completion_tokens: 7 } }));
+      const content = body.response_format
+        ? JSON.stringify({ advice: 'Raise prices 5%.', actions: [{ title: 'Reprice', detail: 'Top sellers', priority: 'high' }] })
+        : `MODEL: ${body.messages.at(-1).content.slice(0, 40)}`;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          model: body.model,
+          choices: [{ message: { role: 'assistant', content } }],
+          usage: { prompt_tokens: 42, completion_tokens: 7 },
+        }),
+      );
     });
   });
   await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
@@ -47,8 +55,9 @@ function useModel(on: boolean) {
   else for (const k of ['LOOP_AI_BASE_URL', 'LOOP_AI_API_KEY', 'LOOP_AI_MODEL']) delete process.env[k];
 }
 
-const TEXT = 'The bakery sold 420 loaves in March. Sales of sourdough doubled after the new oven arrived. '
-  + 'Staff costs stayed flat. Customers asked for gluten-free bread several times. The oven improved sourdough quality and sales.';
+const TEXT =
+  'The bakery sold 420 loaves in March. Sales of sourdough doubled after the new oven arrived. ' +
+  'Staff costs stayed flat. Customers asked for gluten-free bread several times. The oven improved sourdough quality and sales.';
 
 describe('offline provider', () => {
   beforeAll(() => useModel(false));
@@ -66,7 +75,7 @@ describe('offline provider', () => {
     expect(log.completion_tokens).toBeGreaterThan(0);
   });
 
-  it('reports from the tenant\'s real rows and saves an insight', async () => {
+  it("reports from the tenant's real rows and saves an insight", async () => {
     const c = await signUp(svc, 'rep');
     await c.post('docs/templates/', { name: 'A', kind: 'invoice', body: 'x' });
     await c.post('docs/templates/', { name: 'B', kind: 'letter', body: 'x' });
@@ -93,7 +102,13 @@ describe('offline provider', () => {
     const adv = await c.post('ai/business-advice/', { question: 'How do I get paid faster?', focus: 'finance' });
     expect(adv.body.advice).toContain('offline assistant');
     expect(adv.body.actions.length).toBeGreaterThan(0);
-    const doc = await c.post('ai/document/', { kind: 'letter', title: 'Price change', instructions: 'Tell customers prices rise in May.', data: { percent: 5 }, format: 'html' });
+    const doc = await c.post('ai/document/', {
+      kind: 'letter',
+      title: 'Price change',
+      instructions: 'Tell customers prices rise in May.',
+      data: { percent: 5 },
+      format: 'html',
+    });
     expect(doc.body.content).toContain('<h1>Price change</h1>');
     expect(doc.body.content).toContain('percent');
     expect((await logs(c)).map((l) => l.feature)).toEqual(['chat', 'business_advice', 'document']);
@@ -104,7 +119,7 @@ describe('OpenAI-compatible provider (local fake server)', () => {
   beforeAll(() => useModel(true));
   afterAll(() => useModel(false));
 
-  it('sends the prompt with the key and model, and logs the provider\'s token counts', async () => {
+  it("sends the prompt with the key and model, and logs the provider's token counts", async () => {
     mode = 'ok';
     const c = await signUp(svc, 'oa');
     const r = await c.post('ai/summarize/', { text: TEXT, max_words: 30 });
@@ -132,6 +147,9 @@ describe('OpenAI-compatible provider (local fake server)', () => {
     expect(down.status).toBe(503);
     expect(down.body.code).toBe('ai_unavailable');
     mode = 'ok';
-    expect((await logs(c)).map((l) => [l.feature, l.status, l.prompt_tokens])).toEqual([['chat', 'rate_limited', 0], ['summarize', 'failed', 0]]);
+    expect((await logs(c)).map((l) => [l.feature, l.status, l.prompt_tokens])).toEqual([
+      ['chat', 'rate_limited', 0],
+      ['summarize', 'failed', 0],
+    ]);
   });
 });

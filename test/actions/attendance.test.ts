@@ -52,7 +52,11 @@ describe('QR token and check-in', () => {
   });
 
   it('marks late arrivals', async () => {
-    const s = await create(c, 'attendance/sessions/', { title: 'Started', starts_at: new Date(Date.now() - 3_600_000).toISOString(), late_after_minutes: 5 });
+    const s = await create(c, 'attendance/sessions/', {
+      title: 'Started',
+      starts_at: new Date(Date.now() - 3_600_000).toISOString(),
+      late_after_minutes: 5,
+    });
     const r = await c.post('attendance/qr-check-in/', { qr_token: await token(s), person_name: 'Late Larry' });
     expect(r.body.status).toBe('late');
   });
@@ -63,7 +67,10 @@ describe('QR token and check-in', () => {
     const flipped = sig!.slice(0, -2) + (sig!.endsWith('AA') ? 'BB' : 'AA');
     expect((await c.post('attendance/qr-check-in/', { qr_token: `${id}.${exp}.${flipped}`, person_name: 'X' })).status).toBe(404);
     // A later expiry with the old signature does not verify.
-    expect((await c.post('attendance/qr-check-in/', { qr_token: `${id}.${(parseInt(exp!, 36) + 1).toString(36)}.${sig}`, person_name: 'X' })).status).toBe(404);
+    expect(
+      (await c.post('attendance/qr-check-in/', { qr_token: `${id}.${(parseInt(exp!, 36) + 1).toString(36)}.${sig}`, person_name: 'X' }))
+        .status,
+    ).toBe(404);
     expect((await other.post('attendance/qr-check-in/', { qr_token: t, person_name: 'X' })).status).toBe(404);
     expect((await c.post('attendance/qr-check-in/', { qr_token: 'hello', person_name: 'X' })).status).toBe(400);
     expect((await c.post('attendance/qr-check-in/', {})).status).toBe(400);
@@ -94,10 +101,27 @@ describe('QR token and check-in', () => {
 describe('attendance/reports/', () => {
   let day: string;
   beforeAll(async () => {
-    const s1 = await create(c, 'attendance/sessions/', { title: 'Class A', kind: 'class', starts_at: '2025-02-03T08:00:00Z', expected_count: 4 });
+    const s1 = await create(c, 'attendance/sessions/', {
+      title: 'Class A',
+      kind: 'class',
+      starts_at: '2025-02-03T08:00:00Z',
+      expected_count: 4,
+    });
     const s2 = await create(c, 'attendance/sessions/', { title: 'Class B', kind: 'class', starts_at: '2025-02-04T08:00:00Z' });
-    await create(c, 'attendance/sessions/', { title: 'Cancelled', kind: 'class', starts_at: '2025-02-04T09:00:00Z', status: 'cancelled', expected_count: 10 });
-    for (const [s, name, status] of [[s1, 'Ann', 'present'], [s1, 'Bob', 'late'], [s1, 'Cy', 'absent'], [s2, 'Ann', 'present'], [s2, 'Bob', 'excused']] as const) {
+    await create(c, 'attendance/sessions/', {
+      title: 'Cancelled',
+      kind: 'class',
+      starts_at: '2025-02-04T09:00:00Z',
+      status: 'cancelled',
+      expected_count: 10,
+    });
+    for (const [s, name, status] of [
+      [s1, 'Ann', 'present'],
+      [s1, 'Bob', 'late'],
+      [s1, 'Cy', 'absent'],
+      [s2, 'Ann', 'present'],
+      [s2, 'Bob', 'excused'],
+    ] as const) {
       await create(c, 'attendance/records/', { session: s.id, person_name: name, status });
     }
     day = '2025-02-03';
@@ -110,7 +134,10 @@ describe('attendance/reports/', () => {
     expect(r.body.totals).toEqual({ present: 2, late: 1, absent: 1, excused: 1 });
     // (2 + 1 + 1) attended of 4 + 2 expected.
     expect(r.body.attendance_rate).toBe('50.00');
-    expect(r.body.rows.map((x: any) => [x.title, x.rate])).toEqual([['Class A', '50.00'], ['Class B', '50.00']]);
+    expect(r.body.rows.map((x: any) => [x.title, x.rate])).toEqual([
+      ['Class A', '50.00'],
+      ['Class B', '50.00'],
+    ]);
   });
 
   it('rates per person and per day', async () => {

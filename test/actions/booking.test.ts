@@ -14,16 +14,35 @@ beforeAll(async () => {
   svc = await startTestService('loop');
   c = await signUp(svc, 'book');
   other = await signUp(svc, 'bookother');
-  service = await create(c, 'booking/services/', { name: 'Massage', duration_minutes: 60, buffer_minutes: 15, price: '40000.00', currency: 'RWF' });
-  staff = await create(c, 'booking/staff/', { full_name: 'Eric', working_hours: { mon: [['09:00', '12:00'], ['13:00', '17:00']] } });
+  service = await create(c, 'booking/services/', {
+    name: 'Massage',
+    duration_minutes: 60,
+    buffer_minutes: 15,
+    price: '40000.00',
+    currency: 'RWF',
+  });
+  staff = await create(c, 'booking/staff/', {
+    full_name: 'Eric',
+    working_hours: {
+      mon: [
+        ['09:00', '12:00'],
+        ['13:00', '17:00'],
+      ],
+    },
+  });
   customer = await create(c, 'booking/customers/', { first_name: 'Grace', last_name: 'M', email: 'grace@example.test' });
 }, 60_000);
 afterAll(async () => svc?.close());
 
 const appt = (over: Record<string, unknown> = {}) =>
   create(c, 'booking/appointments/', {
-    service: service.id, staff: staff.id, customer: customer.id,
-    starts_at: '2025-01-06T10:00:00Z', ends_at: '2025-01-06T11:00:00Z', status: 'confirmed', ...over,
+    service: service.id,
+    staff: staff.id,
+    customer: customer.id,
+    starts_at: '2025-01-06T10:00:00Z',
+    ends_at: '2025-01-06T11:00:00Z',
+    status: 'confirmed',
+    ...over,
   });
 
 describe('booking/calendar/', () => {
@@ -42,7 +61,11 @@ describe('booking/calendar/', () => {
     expect(lane.appointments[0]).toMatchObject({ service_name: 'Massage', customer_name: 'Grace M' });
     // 10:00-11:00 plus the 15-minute buffer; the cancelled appointment holds no time.
     expect(lane.busy).toEqual([{ start: '10:00', end: '11:15' }]);
-    expect(lane.free).toEqual([{ start: '09:00', end: '10:00' }, { start: '11:15', end: '12:00' }, { start: '13:00', end: '17:00' }]);
+    expect(lane.free).toEqual([
+      { start: '09:00', end: '10:00' },
+      { start: '11:15', end: '12:00' },
+      { start: '13:00', end: '17:00' },
+    ]);
     // Tuesday: no working hours declared for "tue"; the unassigned appointment gets a lane of its own.
     expect(tue.staff.find((s: any) => s.staff === staff.id).free).toEqual([]);
     expect(tue.staff.find((s: any) => s.staff === null).appointments).toHaveLength(1);
@@ -74,7 +97,15 @@ describe('booking/appointments/{id}/create-invoice/', () => {
     const a = await appt({ starts_at: '2025-02-03T09:00:00Z', ends_at: '2025-02-03T10:00:00Z' });
     const r = await c.post(`booking/appointments/${a.id}/create-invoice/`, { notes: 'Thanks' });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ customer_name: 'Grace M', customer_email: 'grace@example.test', currency: 'RWF', status: 'draft', source: 'booking', source_id: String(a.id), notes: 'Thanks' });
+    expect(r.body).toMatchObject({
+      customer_name: 'Grace M',
+      customer_email: 'grace@example.test',
+      currency: 'RWF',
+      status: 'draft',
+      source: 'booking',
+      source_id: String(a.id),
+      notes: 'Thanks',
+    });
     expect(Number(r.body.total)).toBe(40000);
     expect(r.body.number).toMatch(/^INV-\d{4}-\d{4}$/);
     const items = await c.get(`payments/invoice-items/?invoice=${r.body.id}`);

@@ -27,15 +27,20 @@ async function conversation(c: LoopClient, bodies: string[], extra: Record<strin
 const userId = async (c: LoopClient) => Number((await c.get('auth/me/')).body.id ?? (await c.get('auth/me/')).body.user?.id);
 
 describe('chat/messages/{id}/react', () => {
-  it('toggles the caller\'s reaction, keeps other users\' reactions, and remove only removes', async () => {
+  it("toggles the caller's reaction, keeps other users' reactions, and remove only removes", async () => {
     const a = await signUp(svc, 'react');
-    const { msgs: [m] } = await conversation(a, ['Hello there']);
+    const {
+      msgs: [m],
+    } = await conversation(a, ['Hello there']);
     const me = await userId(a);
     const on = await a.post(`chat/messages/${m.id}/react/`, { emoji: '👍' });
     expect(on.status).toBe(200);
     expect(on.body.reactions).toEqual({ '👍': [me] });
     // Another user's reaction already on the message is kept when the caller toggles.
-    await svc.db('chat_messages').where({ id: m.id }).update({ reactions: JSON.stringify({ '👍': [me, 999999] }) });
+    await svc
+      .db('chat_messages')
+      .where({ id: m.id })
+      .update({ reactions: JSON.stringify({ '👍': [me, 999999] }) });
     const off = await a.post(`chat/messages/${m.id}/react/`, { emoji: '👍' });
     expect(off.body.reactions).toEqual({ '👍': [999999] });
     const again = await a.post(`chat/messages/${m.id}/react/`, { emoji: '🎉' });
@@ -46,10 +51,12 @@ describe('chat/messages/{id}/react', () => {
     expect(removed.body.reactions).toEqual({ '👍': [999999] });
   });
 
-  it('is a 404 for another tenant\'s message and a 400 without an emoji', async () => {
+  it("is a 404 for another tenant's message and a 400 without an emoji", async () => {
     const a = await signUp(svc, 'ra');
     const b = await signUp(svc, 'rb');
-    const { msgs: [m] } = await conversation(a, ['Private']);
+    const {
+      msgs: [m],
+    } = await conversation(a, ['Private']);
     expect((await b.post(`chat/messages/${m.id}/react/`, { emoji: '👍' })).status).toBe(404);
     expect((await a.post(`chat/messages/${m.id}/react/`, {})).status).toBe(400);
   });
@@ -59,7 +66,11 @@ describe('chat/search', () => {
   it('finds messages by words (stemmed), ranks them, filters, and misses other tenants', async () => {
     const a = await signUp(svc, 'fts');
     const b = await signUp(svc, 'ftsother');
-    const one = await conversation(a, ['My invoice is wrong', 'Thanks for the quick reply', 'Both invoices were paid twice, invoice refund please']);
+    const one = await conversation(a, [
+      'My invoice is wrong',
+      'Thanks for the quick reply',
+      'Both invoices were paid twice, invoice refund please',
+    ]);
     const two = await conversation(a, ['Where is my parcel?']);
     await conversation(b, ['Another company invoice']);
 
@@ -67,7 +78,10 @@ describe('chat/search', () => {
     expect(hits.status).toBe(200);
     expect(hits.body.count).toBe(2);
     // The message mentioning invoices three times ranks first; "invoices" matches "invoice" (english stemming).
-    expect(hits.body.results.map((r: any) => r.body)).toEqual(['Both invoices were paid twice, invoice refund please', 'My invoice is wrong']);
+    expect(hits.body.results.map((r: any) => r.body)).toEqual([
+      'Both invoices were paid twice, invoice refund please',
+      'My invoice is wrong',
+    ]);
     expect(hits.body.results[0]).toMatchObject({ conversation: one.conv.id, kind: 'text' });
 
     expect((await a.get('chat/search/?q=dinosaur')).body.count).toBe(0);

@@ -34,7 +34,10 @@ describe('cms/pages/{id}/publish/ and archive/', () => {
     expect(archTwice.status).toBe(409);
     expect(JSON.stringify(archTwice.body)).toContain('archived');
     expect((await c.post(`cms/pages/${p.id}/publish/`)).body.archived_at).toBeNull();
-    const audit = await svc.db('audit_logs').where({ company_id: c.companyId, resource: 'loop.cms.pages', record_id: String(p.id) }).whereIn('action', ['publish', 'archive']);
+    const audit = await svc
+      .db('audit_logs')
+      .where({ company_id: c.companyId, resource: 'loop.cms.pages', record_id: String(p.id) })
+      .whereIn('action', ['publish', 'archive']);
     expect(audit.map((x: any) => x.action).sort()).toEqual(['archive', 'publish', 'publish']);
   });
 
@@ -53,10 +56,30 @@ describe('public lists', () => {
     const later = await create(c, 'cms/pages/', { title: 'Launch', slug: 'launch' });
     await c.post(`cms/pages/${later.id}/publish/`, { publish_at: '2999-01-01T00:00:00Z' });
     await create(c, 'cms/pages/', { title: 'Draft', slug: 'draft' });
-    await create(c, 'cms/posts/', { title: 'Hello', slug: 'hello', body: 'Hi', status: 'published', published_at: '2025-01-01T00:00:00Z', tags: ['news', 'intro'] });
+    await create(c, 'cms/posts/', {
+      title: 'Hello',
+      slug: 'hello',
+      body: 'Hi',
+      status: 'published',
+      published_at: '2025-01-01T00:00:00Z',
+      tags: ['news', 'intro'],
+    });
     await create(c, 'cms/posts/', { title: 'Unpub', slug: 'unpub', body: 'x', status: 'draft' });
-    await create(c, 'cms/news/', { headline: 'Big', slug: 'big', body: 'b', status: 'published', published_at: '2025-01-02T00:00:00Z', is_featured: true });
-    await create(c, 'cms/news/', { headline: 'Small', slug: 'small', body: 's', status: 'published', published_at: '2025-01-03T00:00:00Z' });
+    await create(c, 'cms/news/', {
+      headline: 'Big',
+      slug: 'big',
+      body: 'b',
+      status: 'published',
+      published_at: '2025-01-02T00:00:00Z',
+      is_featured: true,
+    });
+    await create(c, 'cms/news/', {
+      headline: 'Small',
+      slug: 'small',
+      body: 's',
+      status: 'published',
+      published_at: '2025-01-03T00:00:00Z',
+    });
     const foreign = await create(other, 'cms/pages/', { title: 'Theirs', slug: 'theirs' });
     await other.post(`cms/pages/${foreign.id}/publish/`);
   });

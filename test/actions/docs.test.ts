@@ -19,13 +19,20 @@ async function signIn(label: string) {
   const password = 'Str0ng-passw0rd!';
   await request(`${svc.api}auth/register/`, 'POST', { email, username: n, password, company_name: `Co ${n}` });
   const login = await request(`${svc.api}auth/login/`, 'POST', { email, password });
-  const company = await svc.db('companies').where({ name: `Co ${n}` }).first('id', 'code');
+  const company = await svc
+    .db('companies')
+    .where({ name: `Co ${n}` })
+    .first('id', 'code');
   const headers = { Authorization: `Bearer ${login.body.access}`, 'X-Company-ID': company.code as string };
   return {
     companyId: Number(company.id),
     json: (method: string, path: string, body?: unknown) => request(`${svc.api}${path}`, method, body, headers),
     raw: (method: string, path: string, body?: unknown) =>
-      fetch(`${svc.api}${path}`, { method, headers: { ...headers, 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) }),
+      fetch(`${svc.api}${path}`, {
+        method,
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }),
   };
 }
 
@@ -47,11 +54,17 @@ describe('docs/generate-pdf', () => {
   it('renders a template with data to a real PDF and keeps it as a file asset', async () => {
     const c = await signIn('pdf');
     const tpl = await c.json('POST', 'docs/templates/', {
-      name: 'Receipt', kind: 'receipt', format: 'html',
+      name: 'Receipt',
+      kind: 'receipt',
+      format: 'html',
       body: '<h1>Receipt for {{customer}}</h1><p>Amount: {{amount}} {{currency}}</p><ul>{{#each items}}<li>{{this}}</li>{{/each}}</ul>',
     });
     expect(tpl.status).toBe(201);
-    const res = await c.raw('POST', 'docs/generate-pdf/', { template: tpl.body.id, data: { customer: 'Ada <Lovelace>', amount: '12.50', currency: 'USD', items: ['Tea', 'Cake'] }, filename: 'receipt-1' });
+    const res = await c.raw('POST', 'docs/generate-pdf/', {
+      template: tpl.body.id,
+      data: { customer: 'Ada <Lovelace>', amount: '12.50', currency: 'USD', items: ['Tea', 'Cake'] },
+      filename: 'receipt-1',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^application\/pdf/);
     expect(res.headers.get('content-disposition')).toContain('receipt-1.pdf');
@@ -61,15 +74,28 @@ describe('docs/generate-pdf', () => {
 
     const assets = await svc.db('files_assets').where({ company_id: c.companyId, source_module: 'docs' });
     expect(assets).toHaveLength(1);
-    expect(assets[0]).toMatchObject({ content_type: 'application/pdf', size_bytes: pdf.length, source_id: `template:${tpl.body.id}`, name: 'receipt-1.pdf' });
+    expect(assets[0]).toMatchObject({
+      content_type: 'application/pdf',
+      size_bytes: pdf.length,
+      source_id: `template:${tpl.body.id}`,
+      name: 'receipt-1.pdf',
+    });
     const dl = await c.raw('GET', `files/assets/${assets[0].id}/download/`);
     expect(Buffer.from(await dl.arrayBuffer()).equals(pdf)).toBe(true);
   });
 
   it('renders a long saved document over several pages and links it when save is true', async () => {
     const c = await signIn('pdfdoc');
-    const tpl = await c.json('POST', 'docs/templates/', { name: 'Letter', format: 'markdown', body: '# Dear {{name}}\n\n' + '{{para}}\n\n'.repeat(60) });
-    const doc = await c.json('POST', 'docs/documents/', { title: 'Long letter', template: tpl.body.id, data: { name: 'Grace', para: 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(4) } });
+    const tpl = await c.json('POST', 'docs/templates/', {
+      name: 'Letter',
+      format: 'markdown',
+      body: '# Dear {{name}}\n\n' + '{{para}}\n\n'.repeat(60),
+    });
+    const doc = await c.json('POST', 'docs/documents/', {
+      title: 'Long letter',
+      template: tpl.body.id,
+      data: { name: 'Grace', para: 'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(4) },
+    });
     expect(doc.status).toBe(201);
     const res = await c.raw('POST', 'docs/generate-pdf/', { document: doc.body.id, save: true });
     expect(res.status).toBe(200);
@@ -82,7 +108,7 @@ describe('docs/generate-pdf', () => {
     expect(Number(audit!.n)).toBe(1);
   });
 
-  it('answers 404 for another tenant\'s document and 400 without document or template', async () => {
+  it("answers 404 for another tenant's document and 400 without document or template", async () => {
     const a = await signIn('pdfa');
     const b = await signIn('pdfb');
     const doc = await a.json('POST', 'docs/documents/', { title: 'Private', content: 'Secret {{x}}' });
@@ -107,17 +133,29 @@ async function readXlsx(res: Response) {
 describe('docs/export-excel', () => {
   it('exports a resource list with its filters and chosen columns to a real workbook', async () => {
     const c = await signIn('xlsx');
-    for (const [name, kind] of [['Alpha', 'invoice'], ['Beta', 'letter'], ['Gamma', 'invoice']]) {
+    for (const [name, kind] of [
+      ['Alpha', 'invoice'],
+      ['Beta', 'letter'],
+      ['Gamma', 'invoice'],
+    ]) {
       expect((await c.json('POST', 'docs/templates/', { name, kind, body: 'x' })).status).toBe(201);
     }
-    const res = await c.raw('POST', 'docs/export-excel/', { resource: 'docs.templates', filters: { kind: 'invoice' }, columns: ['name', 'kind', 'is_active'] });
+    const res = await c.raw('POST', 'docs/export-excel/', {
+      resource: 'docs.templates',
+      filters: { kind: 'invoice' },
+      columns: ['name', 'kind', 'is_active'],
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/spreadsheetml/);
     const rows = await readXlsx(res);
-    expect(rows).toEqual([['name', 'kind', 'is_active'], ['Alpha', 'invoice', true], ['Gamma', 'invoice', true]]);
+    expect(rows).toEqual([
+      ['name', 'kind', 'is_active'],
+      ['Alpha', 'invoice', true],
+      ['Gamma', 'invoice', true],
+    ]);
   });
 
-  it('only exports the caller\'s tenant', async () => {
+  it("only exports the caller's tenant", async () => {
     const a = await signIn('xa');
     const b = await signIn('xb');
     await a.json('POST', 'docs/templates/', { name: 'Mine', body: 'x' });
@@ -127,8 +165,19 @@ describe('docs/export-excel', () => {
 
   it('exports given rows', async () => {
     const c = await signIn('xrows');
-    const rows = await readXlsx(await c.raw('POST', 'docs/export-excel/', { rows: [{ a: 1, b: 'x' }, { a: 2, c: true }] }));
-    expect(rows).toEqual([['a', 'b', 'c'], [1, 'x'], [2, undefined, true]]);
+    const rows = await readXlsx(
+      await c.raw('POST', 'docs/export-excel/', {
+        rows: [
+          { a: 1, b: 'x' },
+          { a: 2, c: true },
+        ],
+      }),
+    );
+    expect(rows).toEqual([
+      ['a', 'b', 'c'],
+      [1, 'x'],
+      [2, undefined, true],
+    ]);
   });
 
   it('refuses unknown resources, global tables, bad filters and bad columns with 400', async () => {

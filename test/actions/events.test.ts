@@ -51,7 +51,11 @@ describe('events/check-in/', () => {
     const twice = await c.post('events/check-in/', { code: r.code });
     expect(twice.status).toBe(409);
     expect(JSON.stringify(twice.body)).toContain('checked_in');
-    const audit = await svc.db('audit_logs').where({ company_id: c.companyId, action: 'check-in', record_id: String(r.id) }).count({ n: '*' }).first();
+    const audit = await svc
+      .db('audit_logs')
+      .where({ company_id: c.companyId, action: 'check-in', record_id: String(r.id) })
+      .count({ n: '*' })
+      .first();
     expect(Number(audit!.n)).toBe(1);
   });
 

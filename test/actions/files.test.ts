@@ -20,7 +20,10 @@ async function signIn(label: string) {
   const password = 'Str0ng-passw0rd!';
   await request(`${svc.api}auth/register/`, 'POST', { email, username: n, password, company_name: `Co ${n}` });
   const login = await request(`${svc.api}auth/login/`, 'POST', { email, password });
-  const company = await svc.db('companies').where({ name: `Co ${n}` }).first('id', 'code');
+  const company = await svc
+    .db('companies')
+    .where({ name: `Co ${n}` })
+    .first('id', 'code');
   const headers = { Authorization: `Bearer ${login.body.access}`, 'X-Company-ID': company.code as string };
   return {
     companyId: Number(company.id),
@@ -35,7 +38,10 @@ async function signIn(label: string) {
   };
 }
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f1c3a70000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5f1c3a70000000049454e44ae426082',
+  'hex',
+);
 
 beforeAll(async () => {
   storageDir = await mkdtemp(join(tmpdir(), 'loop-files-storage-'));
@@ -55,7 +61,14 @@ describe('files/assets upload and download', () => {
     const c = await signIn('up');
     const r = await c.upload({ name: 'dot.png', type: 'image/png', bytes: PNG }, { name: 'Logo', folder: 'brand', tags: '["logo"]' });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ name: 'Logo', folder: 'brand', content_type: 'image/png', size_bytes: PNG.length, tags: ['logo'], visibility: 'private' });
+    expect(r.body).toMatchObject({
+      name: 'Logo',
+      folder: 'brand',
+      content_type: 'image/png',
+      size_bytes: PNG.length,
+      tags: ['logo'],
+      visibility: 'private',
+    });
     expect(r.body.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(r.body.file).toMatch(new RegExp(`^c${c.companyId}/`));
 
@@ -101,7 +114,7 @@ describe('files/assets upload and download', () => {
     expect(r.status).toBe(400);
   });
 
-  it('hides another tenant\'s asset (404 on download)', async () => {
+  it("hides another tenant's asset (404 on download)", async () => {
     const a = await signIn('ta');
     const b = await signIn('tb');
     const r = await a.upload({ name: 'a.txt', type: 'text/plain', bytes: Buffer.from('mine') }, { name: 'A' });

@@ -7,7 +7,12 @@ import type { TestService } from '../helpers/test-service.ts';
 export interface LoopClient {
   readonly company: string;
   readonly companyId: number;
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   get(path: string): Promise<{ status: number; body: any; headers: Headers }>;
   post(path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }>;
 }
@@ -39,7 +44,10 @@ export async function signUp(svc: TestService, label: string): Promise<LoopClien
   const login = await request(`${svc.api}auth/login/`, 'POST', { email, password });
   if (login.status !== 200) throw new Error(`login ${login.status}: ${JSON.stringify(login.body)}`);
   const access = login.body.access as string;
-  const row = await svc.db('companies').where({ name: `Co ${n}` }).first('id', 'code');
+  const row = await svc
+    .db('companies')
+    .where({ name: `Co ${n}` })
+    .first('id', 'code');
   const company = row.code as string;
   const auth = { Authorization: `Bearer ${access}`, 'X-Company-ID': company };
   const call = (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>

@@ -25,16 +25,29 @@ describe('notifications/send-email', () => {
   it('renders a template per recipient, records notifications and queues outbox rows', async () => {
     const c = await signUp(svc, 'mail');
     const t = await c.post('notifications/templates/', {
-      code: 'booking_confirmation', name: 'Booking confirmation', channel: 'email',
-      subject: 'See you {{day}}, {{name}}', body: 'Hi {{name}}, your booking for {{service}} is confirmed.', html_body: '<p>Hi {{name}} &amp; welcome</p>',
+      code: 'booking_confirmation',
+      name: 'Booking confirmation',
+      channel: 'email',
+      subject: 'See you {{day}}, {{name}}',
+      body: 'Hi {{name}}, your booking for {{service}} is confirmed.',
+      html_body: '<p>Hi {{name}} &amp; welcome</p>',
     });
     expect(t.status).toBe(201);
-    const r = await c.post('notifications/send-email/', { to: ['a@example.test', 'b@example.test'], template: 'booking_confirmation', variables: { name: 'Ada <3', day: 'Monday', service: 'Haircut' } });
+    const r = await c.post('notifications/send-email/', {
+      to: ['a@example.test', 'b@example.test'],
+      template: 'booking_confirmation',
+      variables: { name: 'Ada <3', day: 'Monday', service: 'Haircut' },
+    });
     expect(r.status).toBe(202);
     expect(r.body.queued).toBe(2);
     const rows = await outbox(c, 'email');
     expect(rows.map((x) => Number(x.id))).toEqual(r.body.message_ids);
-    expect(rows[0]).toMatchObject({ to: 'a@example.test', subject: 'See you Monday, Ada <3', body: 'Hi Ada <3, your booking for Haircut is confirmed.', status: 'pending' });
+    expect(rows[0]).toMatchObject({
+      to: 'a@example.test',
+      subject: 'See you Monday, Ada <3',
+      body: 'Hi Ada <3, your booking for Haircut is confirmed.',
+      status: 'pending',
+    });
     const payload = typeof rows[0].payload === 'string' ? JSON.parse(rows[0].payload) : rows[0].payload;
     // HTML escapes the variables; the plain text does not.
     expect(payload.html).toBe('<p>Hi Ada &lt;3 &amp; welcome</p>');
@@ -51,7 +64,13 @@ describe('notifications/send-email', () => {
     expect(r.status).toBe(202);
     const transport = nodemailer.createTransport({ jsonTransport: true });
     const sent: string[] = [];
-    const wrapped = { sendMail: async (m: SendMailOptions) => { const info = await transport.sendMail(m); sent.push(String(info.message)); return info; } } as unknown as Transporter;
+    const wrapped = {
+      sendMail: async (m: SendMailOptions) => {
+        const info = await transport.sendMail(m);
+        sent.push(String(info.message));
+        return info;
+      },
+    } as unknown as Transporter;
     const result = await deliverPendingMail(svc.db, wrapped);
     expect(result.sent).toBeGreaterThanOrEqual(1);
     const [row] = await outbox(c, 'email');
@@ -64,7 +83,9 @@ describe('notifications/send-email', () => {
 
   it('refuses bad addresses, missing content and unknown templates', async () => {
     const c = await signUp(svc, 'mailbad');
-    expect((await c.post('notifications/send-email/', { to: ['ok@example.test', 'not-an-email'], subject: 's', body: 'b' })).status).toBe(400);
+    expect((await c.post('notifications/send-email/', { to: ['ok@example.test', 'not-an-email'], subject: 's', body: 'b' })).status).toBe(
+      400,
+    );
     expect((await c.post('notifications/send-email/', { to: 'ok@example.test' })).status).toBe(400);
     const missing = await c.post('notifications/send-email/', { to: 'ok@example.test', template: 'nope' });
     expect(missing.status).toBe(404);
@@ -76,8 +97,18 @@ describe('notifications/send-email', () => {
 describe('notifications/send-sms', () => {
   it('queues E.164 SMS from a template and refuses other numbers', async () => {
     const c = await signUp(svc, 'sms');
-    await c.post('notifications/templates/', { code: 'reminder', name: 'Reminder', channel: 'sms', body: 'Reminder: {{what}} at {{time}}' });
-    const r = await c.post('notifications/send-sms/', { to: '+15551234567', template: 'reminder', variables: { what: 'Dentist', time: '10:00' }, sender_id: 'LOOP' });
+    await c.post('notifications/templates/', {
+      code: 'reminder',
+      name: 'Reminder',
+      channel: 'sms',
+      body: 'Reminder: {{what}} at {{time}}',
+    });
+    const r = await c.post('notifications/send-sms/', {
+      to: '+15551234567',
+      template: 'reminder',
+      variables: { what: 'Dentist', time: '10:00' },
+      sender_id: 'LOOP',
+    });
     expect(r.status).toBe(202);
     const [row] = await outbox(c, 'sms');
     expect(row).toMatchObject({ to: '+15551234567', body: 'Reminder: Dentist at 10:00', status: 'pending' });

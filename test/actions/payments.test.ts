@@ -10,7 +10,13 @@ let other: LoopClient;
 const invoice = (n: string, over: Record<string, unknown>) =>
   create(c, 'payments/invoices/', { number: n, customer_name: 'Grace', issue_date: '2025-03-03', currency: 'RWF', ...over });
 const tx = (over: Record<string, unknown>) =>
-  create(c, 'payments/transactions/', { method: 'cash', status: 'succeeded', currency: 'RWF', processed_at: '2025-03-04T10:00:00Z', ...over });
+  create(c, 'payments/transactions/', {
+    method: 'cash',
+    status: 'succeeded',
+    currency: 'RWF',
+    processed_at: '2025-03-04T10:00:00Z',
+    ...over,
+  });
 
 beforeAll(async () => {
   svc = await startTestService('loop');
@@ -48,7 +54,12 @@ describe('payments/reports/', () => {
     expect(r.body.currency).toBe('USD');
     expect(r.body.by_currency.map((x: any) => x.currency)).toEqual(['USD']);
     const day = await c.get('payments/reports/?from=2025-03-01&to=2025-03-31');
-    expect(day.body.series.filter((s: any) => s.currency === 'RWF').map((s: any) => s.period)).toEqual(['2025-03-03', '2025-03-04', '2025-03-20', '2025-03-21']);
+    expect(day.body.series.filter((s: any) => s.currency === 'RWF').map((s: any) => s.period)).toEqual([
+      '2025-03-03',
+      '2025-03-04',
+      '2025-03-20',
+      '2025-03-21',
+    ]);
   });
 
   it('is tenant-scoped', async () => {

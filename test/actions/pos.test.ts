@@ -12,8 +12,15 @@ let n = 0;
 
 const sale = (register: any, over: Record<string, unknown>) =>
   create(c, 'pos/sales/', {
-    number: `S-${++n}`, register: register.id, items: [{ name: 'Soap', quantity: 2, unit_price: '5.00', total: '10.00' }],
-    subtotal: '10.00', total: '11.80', tax_total: '1.80', currency: 'RWF', sold_at: '2025-05-02T09:00:00Z', ...over,
+    number: `S-${++n}`,
+    register: register.id,
+    items: [{ name: 'Soap', quantity: 2, unit_price: '5.00', total: '10.00' }],
+    subtotal: '10.00',
+    total: '11.80',
+    tax_total: '1.80',
+    currency: 'RWF',
+    sold_at: '2025-05-02T09:00:00Z',
+    ...over,
   });
 
 beforeAll(async () => {
@@ -36,8 +43,14 @@ describe('pos/daily-summary/', () => {
     const r = await c.get('pos/daily-summary/?date=2025-05-02');
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({
-      date: '2025-05-02', currency: 'RWF', sales_count: 4,
-      gross_total: '29.60', discount_total: '1.00', tax_total: '5.40', refunds_total: '4.00', net_total: '25.60',
+      date: '2025-05-02',
+      currency: 'RWF',
+      sales_count: 4,
+      gross_total: '29.60',
+      discount_total: '1.00',
+      tax_total: '5.40',
+      refunds_total: '4.00',
+      net_total: '25.60',
     });
     expect(r.body.by_payment_method.mobile_money).toMatchObject({ sales_count: 1, gross_total: '10.80' });
     expect(r.body.by_payment_method.cash.sales_count).toBe(3);

@@ -18,9 +18,18 @@ beforeAll(async () => {
 afterAll(async () => svc?.close());
 
 const item = (over: Record<string, unknown> = {}) =>
-  create(c, 'protector/items/', { category: phones.id, name: 'iPhone 14', brand: 'Apple', owner_name: 'Grace', owner_phone: '+250788000001', owner_email: 'g@example.test', ...over });
+  create(c, 'protector/items/', {
+    category: phones.id,
+    name: 'iPhone 14',
+    brand: 'Apple',
+    owner_name: 'Grace',
+    owner_phone: '+250788000001',
+    owner_email: 'g@example.test',
+    ...over,
+  });
 const act = (i: any, action: string, body: Record<string, unknown> = {}) => c.post(`protector/items/${i.id}/${action}/`, body);
-const verify = (id: string, ip = '198.51.100.1') => request(`${svc.api}protector/public-verify/${id}/`, 'GET', undefined, { 'X-Forwarded-For': ip });
+const verify = (id: string, ip = '198.51.100.1') =>
+  request(`${svc.api}protector/public-verify/${id}/`, 'GET', undefined, { 'X-Forwarded-For': ip });
 
 describe('item state machine', () => {
   it('lost → found → recovered, with a recovery case following along', async () => {
@@ -69,7 +78,9 @@ describe('item state machine', () => {
     await act(i, 'transfer-ownership', { new_owner_name: 'Ange', reason: 'gift' });
     const chain = (await c.get(`protector/ownership-records/?item=${i.id}&ordering=started_at`)).body.results;
     expect(chain.map((r: any) => [r.owner_name, r.reason, r.ended_at === null])).toEqual([
-      ['Grace', 'registration', false], ['Jean', 'sale', false], ['Ange', 'gift', true],
+      ['Grace', 'registration', false],
+      ['Jean', 'sale', false],
+      ['Ange', 'gift', true],
     ]);
     expect((await c.get(`protector/items/${i.id}/`)).body).toMatchObject({ status: 'transferred', owner_name: 'Ange', owner_email: null });
     const audit = await svc.db('audit_logs').where({ company_id: c.companyId, action: 'transfer-ownership', record_id: String(i.id) });
@@ -93,8 +104,24 @@ describe('protector/public-verify/{protector_id}/', () => {
     const pid = (await c.get(`protector/items/${i.id}/`)).body.protector_id;
     const r = await verify(pid.toLowerCase());
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ protector_id: pid, name: 'iPhone 14', category: 'Phones', brand: 'Apple', status: 'stolen', is_flagged: true });
-    expect(Object.keys(r.body).sort()).toEqual(['brand', 'category', 'is_flagged', 'message', 'name', 'protector_id', 'registered_at', 'status']);
+    expect(r.body).toMatchObject({
+      protector_id: pid,
+      name: 'iPhone 14',
+      category: 'Phones',
+      brand: 'Apple',
+      status: 'stolen',
+      is_flagged: true,
+    });
+    expect(Object.keys(r.body).sort()).toEqual([
+      'brand',
+      'category',
+      'is_flagged',
+      'message',
+      'name',
+      'protector_id',
+      'registered_at',
+      'status',
+    ]);
     expect(JSON.stringify(r.body)).not.toMatch(/Grace|250788|g@example/);
     const log = await c.get(`protector/verification-requests/?item=${i.id}`);
     expect(log.body.results[0]).toMatchObject({ result: 'stolen', channel: 'public_web', query: pid });

@@ -26,7 +26,16 @@ interface S3rverLike {
 const S3rver = createRequire(import.meta.url)('s3rver') as new (opts: Record<string, unknown>) => S3rverLike;
 
 const BUCKET = 'loop-assets';
-const ENV_KEYS = ['LOOP_STORAGE_DRIVER', 'LOOP_S3_ENDPOINT', 'LOOP_S3_BUCKET', 'LOOP_S3_REGION', 'LOOP_S3_ACCESS_KEY_ID', 'LOOP_S3_SECRET_ACCESS_KEY', 'LOOP_S3_FORCE_PATH_STYLE', 'LOOP_STORAGE_DIR'];
+const ENV_KEYS = [
+  'LOOP_STORAGE_DRIVER',
+  'LOOP_S3_ENDPOINT',
+  'LOOP_S3_BUCKET',
+  'LOOP_S3_REGION',
+  'LOOP_S3_ACCESS_KEY_ID',
+  'LOOP_S3_SECRET_ACCESS_KEY',
+  'LOOP_S3_FORCE_PATH_STYLE',
+  'LOOP_STORAGE_DIR',
+];
 const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
 
 let server: S3rverLike;
@@ -51,7 +60,13 @@ function bytes(n: number, seed: number): Buffer {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'loop-s3rver-'));
-  server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: join(dir, 's3'), configureBuckets: [{ name: BUCKET, configs: [] }] });
+  server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory: join(dir, 's3'),
+    configureBuckets: [{ name: BUCKET, configs: [] }],
+  });
   server.on('event', (e) => {
     for (const r of e.Records) events.set(r.s3.object.key, [...(events.get(r.s3.object.key) ?? []), r.eventName]);
   });
@@ -86,9 +101,17 @@ afterAll(async () => {
 
 describe('S3 storage driver', () => {
   it('reads its settings from the environment', () => {
-    expect(s3ConfigFromEnv({ LOOP_S3_BUCKET: 'b' })).toEqual({ bucket: 'b', endpoint: undefined, region: 'us-east-1', forcePathStyle: false, credentials: undefined });
+    expect(s3ConfigFromEnv({ LOOP_S3_BUCKET: 'b' })).toEqual({
+      bucket: 'b',
+      endpoint: undefined,
+      region: 'us-east-1',
+      forcePathStyle: false,
+      credentials: undefined,
+    });
     expect(s3ConfigFromEnv({ LOOP_S3_BUCKET: 'b', LOOP_S3_ENDPOINT: 'http://minio:9000' }).forcePathStyle).toBe(true);
-    expect(s3ConfigFromEnv({ LOOP_S3_BUCKET: 'b', LOOP_S3_ENDPOINT: 'http://x', LOOP_S3_FORCE_PATH_STYLE: 'false' }).forcePathStyle).toBe(false);
+    expect(s3ConfigFromEnv({ LOOP_S3_BUCKET: 'b', LOOP_S3_ENDPOINT: 'http://x', LOOP_S3_FORCE_PATH_STYLE: 'false' }).forcePathStyle).toBe(
+      false,
+    );
     expect(() => s3ConfigFromEnv({})).toThrow(/LOOP_S3_BUCKET/);
     expect(() => s3ConfigFromEnv({ LOOP_S3_BUCKET: 'b', LOOP_S3_ACCESS_KEY_ID: 'id' })).toThrow(/go together/);
     expect(storageFromEnv(env).driver).toBe('s3');
@@ -152,7 +175,10 @@ describe('files/assets with LOOP_STORAGE_DRIVER=s3', () => {
     const email = `${n}@example.test`;
     expect((await request(`${svc.api}auth/register/`, 'POST', { email, username: n, password, company_name: `Co ${n}` })).status).toBe(201);
     const login = await request(`${svc.api}auth/login/`, 'POST', { email, password });
-    const company = await svc.db('companies').where({ name: `Co ${n}` }).first('id', 'code');
+    const company = await svc
+      .db('companies')
+      .where({ name: `Co ${n}` })
+      .first('id', 'code');
     const headers = { Authorization: `Bearer ${login.body.access}`, 'X-Company-ID': company.code as string };
 
     const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), bytes(300_000, 3), Buffer.from('\n%%EOF\n')]);

@@ -94,7 +94,10 @@ async function onlyRow(req: { requestId: string }, action: string, recordId: num
 }
 
 /** The changed fields apart from the `updated_at` touch every write makes. */
-const changedFields = (row: AuditRow) => Object.keys(row.changes ?? {}).filter((k) => k !== 'updated_at').sort();
+const changedFields = (row: AuditRow) =>
+  Object.keys(row.changes ?? {})
+    .filter((k) => k !== 'updated_at')
+    .sort();
 
 /** A user with a company role holding just `permissions`, made as an invitation would and signed in. */
 async function memberWith(name: string, permissions: string[]): Promise<Caller> {
@@ -161,7 +164,11 @@ describe('audit rows of CRUD writes through the generated server', () => {
     const r = await call(owner, 'DELETE', `${SERVICES}${id}/`);
     expect(r.status).toBe(204);
     const row = await onlyRow(r, 'delete', id);
-    expect(row.changes).toMatchObject({ id: { from: id, to: null }, name: { from: 'Audit cut & wash', to: null }, duration_minutes: { from: 45, to: null } });
+    expect(row.changes).toMatchObject({
+      id: { from: id, to: null },
+      name: { from: 'Audit cut & wash', to: null },
+      duration_minutes: { from: 45, to: null },
+    });
     for (const [field, value] of Object.entries(live)) {
       if (value !== null) expect(row.changes![field], field).toEqual({ from: value, to: null });
     }
@@ -195,7 +202,10 @@ describe('audit rows of CRUD writes through the generated server', () => {
     expect(gone.status).toBe(404);
     // The reference check runs inside the write's transaction, before the insert.
     const badRef = await call(owner, 'POST', 'booking/appointments/', {
-      service: 999999, customer: 999999, starts_at: '2026-06-01T10:00:00Z', ends_at: '2026-06-01T11:00:00Z',
+      service: 999999,
+      customer: 999999,
+      starts_at: '2026-06-01T10:00:00Z',
+      ends_at: '2026-06-01T11:00:00Z',
     });
     expect(badRef.status).toBe(400);
     for (const r of [missing, gone, badRef]) expect(await auditRowsOf(r.requestId), r.requestId).toEqual([]);

@@ -23,17 +23,25 @@ describe('auth flows', () => {
   let inviteToken = '';
 
   it('registers the seed Quick Test user with company 001, then logs in', async () => {
-    const r = await runAction(db, h['auth.register']!, { body: { email: 'dev@example.com', username: 'dev', password: 'strongpass123', company_name: 'Demo Company' } });
+    const r = await runAction(db, h['auth.register']!, {
+      body: { email: 'dev@example.com', username: 'dev', password: 'strongpass123', company_name: 'Demo Company' },
+    });
     expect(r.status).toBe(201);
     expect(r.body.company).toMatchObject({ code: '001', name: 'Demo Company' });
     owner = r.body.user;
     const l = await runAction(db, h['auth.login']!, { body: { email: 'dev@example.com', password: 'strongpass123' } });
     secrets.push('strongpass123', r.body.refresh, l.body.refresh, l.body.access);
-    tenant = await loopServices(db).tenancy.resolve({ userId: owner.id, email: owner.email, isSuperuser: false, via: 'jwt' }, '001', 'booking');
+    tenant = await loopServices(db).tenancy.resolve(
+      { userId: owner.id, email: owner.email, isSuperuser: false, via: 'jwt' },
+      '001',
+      'booking',
+    );
   });
 
   it('refuses a weak password and a duplicate email with field errors', async () => {
-    const e = await apiError(runAction(db, h['auth.register']!, { body: { email: 'DEV@example.com', username: 'dev2', password: '12345678' } }));
+    const e = await apiError(
+      runAction(db, h['auth.register']!, { body: { email: 'DEV@example.com', username: 'dev2', password: '12345678' } }),
+    );
     expect(e.status).toBe(400);
     expect(Object.keys(e.fields!).sort()).toEqual(['email', 'password']);
   });
@@ -46,7 +54,13 @@ describe('auth flows', () => {
     // A new company's products are its trial plan's (the catalogue seed's `trial`).
     const trial = await db('subscription_plans').where({ code: 'trial' }).first('products');
     expect(r.body.companies).toEqual([
-      expect.objectContaining({ code: '001', role: 'admin', is_owner: true, workspaces: [], products: [...(trial.products as string[])].sort() }),
+      expect.objectContaining({
+        code: '001',
+        role: 'admin',
+        is_owner: true,
+        workspaces: [],
+        products: [...(trial.products as string[])].sort(),
+      }),
     ]);
   });
 
@@ -60,12 +74,24 @@ describe('auth flows', () => {
 
     const missing = await apiError(runAction(db, h['auth.acceptInvitation']!, { body: { token: inviteToken } }));
     expect(Object.keys(missing.fields!).sort()).toEqual(['password', 'username']);
-    const a = await runAction(db, h['auth.acceptInvitation']!, { body: { token: inviteToken, username: 'newbie', password: 'violet-harbour-88' } });
+    const a = await runAction(db, h['auth.acceptInvitation']!, {
+      body: { token: inviteToken, username: 'newbie', password: 'violet-harbour-88' },
+    });
     secrets.push('violet-harbour-88', a.body.refresh);
     expect(a.body.company.code).toBe('001');
-    const t = await loopServices(db).tenancy.resolve({ userId: a.body.membership.user, email: 'new@example.com', isSuperuser: false, via: 'jwt' }, '001', 'booking');
+    const t = await loopServices(db).tenancy.resolve(
+      { userId: a.body.membership.user, email: 'new@example.com', isSuperuser: false, via: 'jwt' },
+      '001',
+      'booking',
+    );
     expect(t.companyCode).toBe('001');
-    await expect(loopServices(db).tenancy.resolve({ userId: a.body.membership.user, email: 'new@example.com', isSuperuser: false, via: 'jwt' }, '001', 'crm')).rejects.toMatchObject({ code: 'product_access_denied' });
+    await expect(
+      loopServices(db).tenancy.resolve(
+        { userId: a.body.membership.user, email: 'new@example.com', isSuperuser: false, via: 'jwt' },
+        '001',
+        'crm',
+      ),
+    ).rejects.toMatchObject({ code: 'product_access_denied' });
     // Single use.
     expect((await apiError(runAction(db, h['auth.acceptInvitation']!, { body: { token: inviteToken } }))).status).toBe(410);
   });
@@ -73,13 +99,17 @@ describe('auth flows', () => {
   it('inviting needs the permission to add memberships', async () => {
     const principal: Principal = { userId: 424242, email: 'x@x', isSuperuser: false, via: 'jwt' };
     const weak: TenantContext = { ...tenant, role: 'staff', permissions: new Set(['booking.services.view']) };
-    expect((await apiError(runAction(db, h['auth.inviteUser']!, { principal, tenant: weak, body: { email: 'z@example.com' } }))).status).toBe(403);
+    expect(
+      (await apiError(runAction(db, h['auth.inviteUser']!, { principal, tenant: weak, body: { email: 'z@example.com' } }))).status,
+    ).toBe(403);
   });
 
   it('no plaintext password, refresh token or API key is stored anywhere', async () => {
     const { key } = await createInternalApiKey(db, { userId: owner.id, label: 'scan', allowedCompanyIds: [] });
     secrets.push(key, key.split('_')[2]!);
-    const tables: string[] = (await db.raw(`select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`)).rows.map((r: { table_name: string }) => r.table_name);
+    const tables: string[] = (
+      await db.raw(`select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`)
+    ).rows.map((r: { table_name: string }) => r.table_name);
     expect(tables).toContain('users');
     const dump: string[] = [];
     for (const t of tables) dump.push(JSON.stringify(await db(t).select()));

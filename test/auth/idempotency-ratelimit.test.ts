@@ -30,14 +30,21 @@ function newGate() {
 beforeAll(async () => {
   db = await openTestDb();
   loopServices(db, { jwtSecret: 'z'.repeat(40), limits: { loginPerEmail: 2 }, now: () => clock.t });
-  await db.schema.createTable('orders', (t) => { t.increments('id'); t.string('item'); });
+  await db.schema.createTable('orders', (t) => {
+    t.increments('id');
+    t.string('item');
+  });
   // Stored keys belong to the request's company.
   const [company] = await db('companies').insert({ code: '001', name: 'Acme', slug: 'acme' }).returning('id');
   const companyId = Number(company.id);
   const app = express();
   app.use(express.json());
   app.use((req, res, next) => {
-    res.locals.ctx = { ...requestContext(db), ip: req.get('x-test-ip') ?? '198.51.100.1', tenant: { companyId, companyCode: '001', role: null, permissions: new Set() } };
+    res.locals.ctx = {
+      ...requestContext(db),
+      ip: req.get('x-test-ip') ?? '198.51.100.1',
+      tenant: { companyId, companyCode: '001', role: null, permissions: new Set() },
+    };
     next();
   });
   const limit = createRateLimitMiddleware(new MemoryRateLimitStore(() => clock.t));
@@ -59,9 +66,14 @@ beforeAll(async () => {
   });
   // A one-time secret sent whole (res.json), not streamed: no-store alone must keep it out of the store.
   app.post('/secrets', createIdempotencyMiddleware(), async (req, res) => {
-    const [row] = await db('orders').insert({ item: `secret:${req.body.label}` }).returning('id');
+    const [row] = await db('orders')
+      .insert({ item: `secret:${req.body.label}` })
+      .returning('id');
     if (req.body.fail) return void res.status(400).set('Cache-Control', 'no-store').json({ detail: 'bad' });
-    res.status(201).set('Cache-Control', 'private, no-store').json({ id: row.id, secret: `s3cr3t-${row.id}` });
+    res
+      .status(201)
+      .set('Cache-Control', 'private, no-store')
+      .json({ id: row.id, secret: `s3cr3t-${row.id}` });
   });
   app.post('/limited', limit('limited', { perMinute: 2 }), (_req, res) => void res.json({ ok: true }));
   app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
@@ -124,7 +136,8 @@ describe('Idempotency-Key', () => {
   it('5xx responses are not stored, so a retry runs again', async () => {
     expect((await post('/orders', { item: 'x', fail: true }, { 'idempotency-key': 'k4' })).status).toBe(500);
     await settled('k4');
-    for (let i = 0; i < 100 && (await db('idempotency_keys').where({ key: 'k4' }).first()); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && (await db('idempotency_keys').where({ key: 'k4' }).first()); i++)
+      await new Promise((r) => setTimeout(r, 10));
     expect((await post('/orders', { item: 'x', fail: true }, { 'idempotency-key': 'k4' })).status).toBe(500);
   });
 
@@ -144,7 +157,8 @@ describe('Idempotency-Key', () => {
 
   it('a failed no-store answer is released, so its retry runs again', async () => {
     expect((await post('/secrets', { label: 'two', fail: true }, { 'idempotency-key': 'k7' })).status).toBe(400);
-    for (let i = 0; i < 100 && (await db('idempotency_keys').where({ key: 'k7' }).first()); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 100 && (await db('idempotency_keys').where({ key: 'k7' }).first()); i++)
+      await new Promise((r) => setTimeout(r, 10));
     const again = await post('/secrets', { label: 'two', fail: true }, { 'idempotency-key': 'k7' });
     expect(again.status).toBe(400);
     expect(again.headers.get('idempotent-replayed')).toBeNull();
@@ -154,7 +168,9 @@ describe('Idempotency-Key', () => {
   it('keys expire after 24 hours', async () => {
     await post('/orders', { item: 'old' }, { 'idempotency-key': 'k5' });
     await settled('k5');
-    await db('idempotency_keys').where({ key: 'k5' }).update({ expires_at: new Date(Date.now() - 1000) });
+    await db('idempotency_keys')
+      .where({ key: 'k5' })
+      .update({ expires_at: new Date(Date.now() - 1000) });
     const r = await post('/orders', { item: 'new' }, { 'idempotency-key': 'k5' });
     expect(r.status).toBe(201);
     expect(r.headers.get('idempotent-replayed')).toBeNull();

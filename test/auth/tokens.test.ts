@@ -35,7 +35,8 @@ describe('JWT access and refresh tokens', () => {
   });
 
   it('wrong password is a 401 without a token', async () => {
-    const count = async (table: string, where: Record<string, unknown> = {}) => Number((await db(table).where(where).count({ n: '*' }).first())!.n);
+    const count = async (table: string, where: Record<string, unknown> = {}) =>
+      Number((await db(table).where(where).count({ n: '*' }).first())!.n);
     const failedBefore = await count(T.auditLogs, { action: 'login_failed' });
     const tokensBefore = await count(T.refreshTokens);
     const res = await runAction(db, login, { body: { email: 'ada@example.com', password: 'nope-nope-nope' } });
@@ -105,7 +106,9 @@ describe('JWT access and refresh tokens', () => {
     const weak = await apiError(runAction(db, passwordResetConfirm, { body: { token, new_password: '12345678' } }));
     expect(weak.fields?.new_password?.length).toBeGreaterThan(0);
     await runAction(db, passwordResetConfirm, { body: { token, new_password: 'difference-engine-1822' } });
-    expect((await apiError(runAction(db, passwordResetConfirm, { body: { token, new_password: 'difference-engine-1822' } }))).fields?.token).toBeTruthy();
+    expect(
+      (await apiError(runAction(db, passwordResetConfirm, { body: { token, new_password: 'difference-engine-1822' } }))).fields?.token,
+    ).toBeTruthy();
     expect((await apiError(loopServices(db).tokens.verifyAccess(a.access))).status).toBe(401);
     expect((await apiError(runAction(db, refresh, { body: { refresh: a.refresh } }))).status).toBe(401);
     const ok = await runAction(db, login, { body: { email: 'ada@example.com', password: 'difference-engine-1822' } });

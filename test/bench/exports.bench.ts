@@ -23,8 +23,14 @@ const ratio = (big: number, small: number) => (Math.max(big, 0) / Math.max(small
 async function seedReservations(db: Knex, n: number, user: string): Promise<string> {
   const facility = `fac_bench_${n}`;
   await db(T.facilities).insert({
-    id: facility, name: `Bench Room ${n}`, type: 'classroom', building: 'Bench', capacity: 30,
-    slots: JSON.stringify([1, 2, 3, 4, 5, 6].map((s) => ({ number: s, label: `P${s}`, start: `0${s + 7}:00`.slice(-5), end: `0${s + 7}:50`.slice(-5) }))),
+    id: facility,
+    name: `Bench Room ${n}`,
+    type: 'classroom',
+    building: 'Bench',
+    capacity: 30,
+    slots: JSON.stringify(
+      [1, 2, 3, 4, 5, 6].map((s) => ({ number: s, label: `P${s}`, start: `0${s + 7}:00`.slice(-5), end: `0${s + 7}:50`.slice(-5) })),
+    ),
   });
   await db.raw(
     `insert into ?? (id, facility_id, user_id, date, start_slot, end_slot, purpose, status)
@@ -36,7 +42,15 @@ async function seedReservations(db: Knex, n: number, user: string): Promise<stri
   return facility;
 }
 
-interface Sample { bytes: number; lines: number; queries: number; maxRows: number; heap: number; live: number; rss: number }
+interface Sample {
+  bytes: number;
+  lines: number;
+  queries: number;
+  maxRows: number;
+  heap: number;
+  live: number;
+  rss: number;
+}
 
 async function download(db: Knex, url: string, key: string): Promise<Sample> {
   gc?.();
@@ -87,14 +101,19 @@ async function download(db: Knex, url: string, key: string): Promise<Sample> {
 const svc = await startTestService('roomloop');
 try {
   const key = (await createRoomloopKey(svc.db, { role: 'admin' })).key;
-  const [acc] = await svc.db(T.accounts).insert({ id: 'usr_bench', email: 'bench@school.test', name: 'Bench Teacher', role: 'teacher' }).returning('id');
+  const [acc] = await svc
+    .db(T.accounts)
+    .insert({ id: 'usr_bench', email: 'bench@school.test', name: 'Bench Teacher', role: 'teacher' })
+    .returning('id');
   const facilities = new Map<number, string>();
   for (const n of SIZES) {
     const t0 = performance.now();
     facilities.set(n, await seedReservations(svc.db, n, acc.id as string));
     console.log(`inserted ${n} reservations in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   }
-  console.log(`database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite (in-process: its WASM memory counts in RSS)'}; gc(): ${gc ? 'yes' : 'no (run with --expose-gc)'}`);
+  console.log(
+    `database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite (in-process: its WASM memory counts in RSS)'}; gc(): ${gc ? 'yes' : 'no (run with --expose-gc)'}`,
+  );
   for (const ext of ['csv', 'xlsx']) {
     const url = (n: number) => `${svc.api}reports/export.${ext}?facility_id=${facilities.get(n)}`;
     await download(svc.db, url(SIZES[0]!), key); // warm-up: JIT, module loading, query plans
@@ -102,10 +121,14 @@ try {
     for (const n of SIZES) {
       const s = await download(svc.db, url(n), key);
       got.push(s);
-      console.log(`${ext} ${String(n).padStart(6)} rows: ${MB(s.bytes).padStart(6)} MB${ext === 'csv' ? `, ${s.lines} lines` : ''}, ${s.queries} DB queries (largest result ${s.maxRows} rows), peak heap+buffers +${MB(s.heap)} MB (live after GC +${MB(s.live)} MB), peak RSS +${MB(s.rss)} MB`);
+      console.log(
+        `${ext} ${String(n).padStart(6)} rows: ${MB(s.bytes).padStart(6)} MB${ext === 'csv' ? `, ${s.lines} lines` : ''}, ${s.queries} DB queries (largest result ${s.maxRows} rows), peak heap+buffers +${MB(s.heap)} MB (live after GC +${MB(s.live)} MB), peak RSS +${MB(s.rss)} MB`,
+      );
     }
     const [a, b] = got as [Sample, Sample];
-    console.log(`${ext} ratio 100k/10k: bytes ${(b.bytes / a.bytes).toFixed(1)}, peak heap ${ratio(b.heap, a.heap)}, live heap ${ratio(b.live, a.live)}, peak RSS ${ratio(b.rss, a.rss)}`);
+    console.log(
+      `${ext} ratio 100k/10k: bytes ${(b.bytes / a.bytes).toFixed(1)}, peak heap ${ratio(b.heap, a.heap)}, live heap ${ratio(b.live, a.live)}, peak RSS ${ratio(b.rss, a.rss)}`,
+    );
   }
 } finally {
   await svc.close();

@@ -19,8 +19,15 @@ const svc = await startTestService('loop');
 let bare: Server | undefined;
 try {
   const post = (path: string, body: unknown) =>
-    fetch(svc.api + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
-  const reg = await post('auth/register/', { email: 'bench@example.com', username: 'bench', password: 'Bench-passw0rd!', company_name: 'Bench Co' });
+    fetch(svc.api + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }).then((r) =>
+      r.json(),
+    );
+  const reg = await post('auth/register/', {
+    email: 'bench@example.com',
+    username: 'bench',
+    password: 'Bench-passw0rd!',
+    company_name: 'Bench Co',
+  });
   const companyId = reg.company.id as number;
   const { access } = await post('auth/login/', { email: 'bench@example.com', password: 'Bench-passw0rd!' });
 
@@ -38,17 +45,23 @@ try {
 
   // The bare handler: the same page query the runtime runs (columns, tenant filter, soft delete,
   // default ordering, window count), with no auth, tenancy or validation around it.
-  const columns = (await svc.db('information_schema.columns')
-    .where({ table_name: 'booking_services' }).whereRaw('table_schema = current_schema()')
-    .orderBy('ordinal_position').pluck('column_name')) as string[];
+  const columns = (await svc
+    .db('information_schema.columns')
+    .where({ table_name: 'booking_services' })
+    .whereRaw('table_schema = current_schema()')
+    .orderBy('ordinal_position')
+    .pluck('column_name')) as string[];
   const app = express();
   app.get('/booking/services/', async (req, res) => {
     const page = Number(req.query.page ?? 1);
-    const list = await svc.db('booking_services')
-      .where('company_id', companyId).whereNull('deleted_at')
+    const list = await svc
+      .db('booking_services')
+      .where('company_id', companyId)
+      .whereNull('deleted_at')
       .orderBy([{ column: 'name' }, { column: 'id' }])
       .select([...columns, svc.db.raw('count(*) over() as "__total"')])
-      .limit(20).offset((page - 1) * 20);
+      .limit(20)
+      .offset((page - 1) * 20);
     const count = list.length ? Number(list[0].__total) : 0;
     res.json({ count, next: null, previous: null, results: list.map(({ __total, ...r }) => r) });
   });
@@ -58,14 +71,21 @@ try {
   const address = bare.address();
   const bareUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/booking/services/`;
 
-  interface Target { readonly url: string; readonly headers: Record<string, string> }
-  const full: Target = { url: `${svc.api}booking/services/`, headers: { Authorization: `Bearer ${access}`, 'X-Company-ID': reg.company.code as string } };
+  interface Target {
+    readonly url: string;
+    readonly headers: Record<string, string>;
+  }
+  const full: Target = {
+    url: `${svc.api}booking/services/`,
+    headers: { Authorization: `Bearer ${access}`, 'X-Company-ID': reg.company.code as string },
+  };
   const plain: Target = { url: bareUrl, headers: {} };
 
   const check = async (target: Target) => {
     const r = await fetch(target.url, { headers: target.headers });
     const body = (await r.json()) as { count: number; results: unknown[] };
-    if (r.status !== 200 || body.count !== ROWS || body.results.length !== 20) throw new Error(`unexpected answer from ${target.url}: ${r.status} ${JSON.stringify(body).slice(0, 200)}`);
+    if (r.status !== 200 || body.count !== ROWS || body.results.length !== 20)
+      throw new Error(`unexpected answer from ${target.url}: ${r.status} ${JSON.stringify(body).slice(0, 200)}`);
   };
   await check(full);
   await check(plain);
@@ -73,13 +93,15 @@ try {
   const run = async (target: Target, n: number): Promise<number> => {
     let next = 0;
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < n) {
-        const page = (next++ % 250) + 1;
-        const r = await fetch(`${target.url}?page=${page}`, { headers: target.headers });
-        await r.arrayBuffer();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < n) {
+          const page = (next++ % 250) + 1;
+          const r = await fetch(`${target.url}?page=${page}`, { headers: target.headers });
+          await r.arrayBuffer();
+        }
+      }),
+    );
     return n / ((performance.now() - t0) / 1000);
   };
   // Warm both, then alternate rounds so drift in the machine's load hits both sides alike.

@@ -19,12 +19,25 @@ setLogger(createLogger({ level: 'info', format: 'json', destination: pino.destin
 const svc = await startTestService('loop');
 try {
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(svc.api + path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }).then((r) => r.json());
-  const reg = await post('auth/register/', { email: 'obs@example.com', username: 'obs', password: 'Bench-passw0rd!', company_name: 'Obs Co' });
+    fetch(svc.api + path, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) }).then(
+      (r) => r.json(),
+    );
+  const reg = await post('auth/register/', {
+    email: 'obs@example.com',
+    username: 'obs',
+    password: 'Bench-passw0rd!',
+    company_name: 'Obs Co',
+  });
   const { access } = await post('auth/login/', { email: 'obs@example.com', password: 'Bench-passw0rd!' });
   const headers = { Authorization: `Bearer ${access}`, 'X-Company-ID': reg.company.code as string, 'Content-Type': 'application/json' };
   const now = new Date();
-  const rows = Array.from({ length: ROWS }, (_, i) => ({ company_id: reg.company.id, name: `Service ${i}`, duration_minutes: 30, created_at: now, updated_at: now }));
+  const rows = Array.from({ length: ROWS }, (_, i) => ({
+    company_id: reg.company.id,
+    name: `Service ${i}`,
+    duration_minutes: 30,
+    created_at: now,
+    updated_at: now,
+  }));
   for (let i = 0; i < rows.length; i += 500) await svc.db('booking_services').insert(rows.slice(i, i + 500));
   await svc.db.raw('analyze booking_services');
   const ids = (await svc.db('booking_services').where('company_id', reg.company.id).limit(200).pluck('id')) as number[];
@@ -33,7 +46,12 @@ try {
   const workloads: Record<string, (i: number) => Promise<Response>> = {
     list: (i) => fetch(`${svc.api}booking/services/?page=${(i % 50) + 1}`, { headers }),
     get: (i) => fetch(`${svc.api}booking/services/${ids[i % ids.length]}/`, { headers }),
-    create: () => fetch(`${svc.api}booking/services/`, { method: 'POST', headers, body: JSON.stringify({ name: `New ${created++}`, duration_minutes: 45 }) }),
+    create: () =>
+      fetch(`${svc.api}booking/services/`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ name: `New ${created++}`, duration_minutes: 45 }),
+      }),
   };
   for (const [name, call] of Object.entries(workloads)) {
     const r = await call(0);
@@ -44,9 +62,11 @@ try {
   const run = async (call: (i: number) => Promise<Response>, n: number): Promise<number> => {
     let next = 0;
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next < n) await (await call(next++)).arrayBuffer();
-    }));
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < n) await (await call(next++)).arrayBuffer();
+      }),
+    );
     return n / ((performance.now() - t0) / 1000);
   };
   const db = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
@@ -65,7 +85,9 @@ try {
       setRequestObservation(false);
       off += (await run(call, N / rounds)) / rounds;
     }
-    console.log(`  ${name.padEnd(6)} on ${on.toFixed(0).padStart(5)} req/s   off ${off.toFixed(0).padStart(5)} req/s   ratio ${(on / off).toFixed(2)}`);
+    console.log(
+      `  ${name.padEnd(6)} on ${on.toFixed(0).padStart(5)} req/s   off ${off.toFixed(0).padStart(5)} req/s   ratio ${(on / off).toFixed(2)}`,
+    );
   }
 } finally {
   setRequestObservation(true);

@@ -31,20 +31,42 @@ try {
 
   // Warm up connections and plans.
   for (let i = 0; i < 20; i++) {
-    await db(T.reservations).insert({ id: newId('res'), facility_id: f, user_id: teacher.userId, date: '2025-01-01', start_slot: 1, end_slot: 1, purpose: 'warm', status: 'confirmed', rules: '{}' });
+    await db(T.reservations).insert({
+      id: newId('res'),
+      facility_id: f,
+      user_id: teacher.userId,
+      date: '2025-01-01',
+      start_slot: 1,
+      end_slot: 1,
+      purpose: 'warm',
+      status: 'confirmed',
+      rules: '{}',
+    });
   }
 
   let t0 = performance.now();
   for (let i = 0; i < N; i++) {
     const { date, slot } = at(i);
-    await db(T.reservations).insert({ id: newId('res'), facility_id: f, user_id: teacher.userId, date: fromDay(toDay(date) - 5000), start_slot: slot, end_slot: slot, purpose: 'plain insert', status: 'confirmed', rules: '{}' });
+    await db(T.reservations).insert({
+      id: newId('res'),
+      facility_id: f,
+      user_id: teacher.userId,
+      date: fromDay(toDay(date) - 5000),
+      start_slot: slot,
+      end_slot: slot,
+      purpose: 'plain insert',
+      status: 'confirmed',
+      rules: '{}',
+    });
   }
   const plainMs = (performance.now() - t0) / N;
 
   t0 = performance.now();
   for (let i = 0; i < N; i++) {
     const { date, slot } = at(i);
-    await db.transaction((trx) => createReservation(trx, teacher, { facility_id: f, date, start_slot: slot, end_slot: slot, purpose: 'bench' }));
+    await db.transaction((trx) =>
+      createReservation(trx, teacher, { facility_id: f, date, start_slot: slot, end_slot: slot, purpose: 'bench' }),
+    );
   }
   const reservationMs = (performance.now() - t0) / N;
 
@@ -55,18 +77,22 @@ try {
   let won = 0;
   let conflicts = 0;
   t0 = performance.now();
-  await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    for (let i = next++; i < attempts.length; i = next++) {
-      const { date, slot } = attempts[i]!;
-      try {
-        await db.transaction((trx) => createReservation(trx, teacher, { facility_id: f, date, start_slot: slot, end_slot: slot, purpose: 'race' }));
-        won++;
-      } catch (e) {
-        if ((e as { code?: string }).code === 'slot_conflict') conflicts++;
-        else throw e;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (let i = next++; i < attempts.length; i = next++) {
+        const { date, slot } = attempts[i]!;
+        try {
+          await db.transaction((trx) =>
+            createReservation(trx, teacher, { facility_id: f, date, start_slot: slot, end_slot: slot, purpose: 'race' }),
+          );
+          won++;
+        } catch (e) {
+          if ((e as { code?: string }).code === 'slot_conflict') conflicts++;
+          else throw e;
+        }
       }
-    }
-  }));
+    }),
+  );
   const contSec = (performance.now() - t0) / 1000;
 
   console.log(`database: ${usingPostgres ? 'PostgreSQL (DATABASE_URL)' : 'PGlite (set DATABASE_URL for real contention)'}`);
@@ -74,8 +100,10 @@ try {
   console.log(`full reservation (rules + guard + outbox): ${reservationMs.toFixed(3)} ms`);
   console.log(`ratio reservation / plain insert:       ${(reservationMs / plainMs).toFixed(2)}×`);
   console.log(`contention: ${attempts.length} attempts on ${slots} slots by ${CLIENTS} clients in ${contSec.toFixed(2)} s`);
-  console.log(`  ${(attempts.length / contSec).toFixed(0)} attempts/s, ${(won / contSec).toFixed(0)} reservations/s; ${won} booked, ${conflicts} × 409 slot_conflict` +
-    (won === slots ? ' (exactly one per slot)' : ` (EXPECTED ${slots} — double booking or lost booking!)`));
+  console.log(
+    `  ${(attempts.length / contSec).toFixed(0)} attempts/s, ${(won / contSec).toFixed(0)} reservations/s; ${won} booked, ${conflicts} × 409 slot_conflict` +
+      (won === slots ? ' (exactly one per slot)' : ` (EXPECTED ${slots} — double booking or lost booking!)`),
+  );
 } finally {
   setClock(null);
   await t.close();

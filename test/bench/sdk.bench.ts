@@ -65,18 +65,34 @@ async function tscTime(project: string, n = 2): Promise<{ ms: number; errors: nu
 }
 
 async function bundleSize(entry: string): Promise<{ raw: number; gz: number }> {
-  const out = await build({ entryPoints: [entry], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+  const out = await build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
   const code = out.outputFiles[0]!.contents;
   return { raw: code.length, gz: gzipSync(code, { level: 9 }).length };
 }
 
-const tsconfig = (files: string[]) => JSON.stringify({
-  compilerOptions: {
-    target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM'], types: [],
-    strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: true,
-  },
-  files,
-});
+const tsconfig = (files: string[]) =>
+  JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      lib: ['ES2022', 'DOM'],
+      types: [],
+      strict: true,
+      noEmit: true,
+      allowImportingTsExtensions: true,
+      skipLibCheck: true,
+    },
+    files,
+  });
 
 async function main() {
   const { service, fromGenerated } = await loadService();
@@ -87,7 +103,8 @@ async function main() {
   if (fromGenerated) doc = JSON.parse(await readFile(join(root, 'generated', service.name, 'openapi.json'), 'utf8'));
   else {
     sdkDir = join(work, 'sdk');
-    for (const f of await emitSdk(service, { root, version: 'bench' })) await write(join(work, 'sdk', f.path.split('/sdk/')[1]!), f.contents);
+    for (const f of await emitSdk(service, { root, version: 'bench' }))
+      await write(join(work, 'sdk', f.path.split('/sdk/')[1]!), f.contents);
     doc = buildOpenApiDocument(service);
   }
   await write(join(work, 'theirs', 'schema.ts'), astToString(await openapiTS(doc as never, { defaultNonNullable: false })));
@@ -106,7 +123,9 @@ async function main() {
   const theirsSize = await bundleSize(join(work, 'theirs-one.ts'));
 
   const kb = (n: number) => `${(n / 1024).toFixed(2)} kB`;
-  console.log(`service ${service.name}: ${service.modules.length} modules, ${service.resources.length} resources, ${service.actions.length} actions`);
+  console.log(
+    `service ${service.name}: ${service.modules.length} modules, ${service.resources.length} resources, ${service.actions.length} actions`,
+  );
   console.log(`(a) tsc --noEmit, consumer touching ${c.touched} modules:`);
   console.log(`    loopgen SDK                  ${ours.ms.toFixed(0)} ms${ours.errors ? ` (${ours.errors} type errors!)` : ''}`);
   console.log(`    openapi-typescript+fetch     ${theirs.ms.toFixed(0)} ms${theirs.errors ? ` (${theirs.errors} type errors!)` : ''}`);

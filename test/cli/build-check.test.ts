@@ -92,8 +92,13 @@ describe('build and check', () => {
   it('a new field makes check fail until build adds an ALTER TABLE migration', async () => {
     const file = join(root, 'spec', 'shop', 'booking.yaml');
     const before = await readFile(file, 'utf8');
-    await writeFile(file, before.replace('      is_active:        { type: boolean, default: true, filter: true }\n',
-      '      is_active:        { type: boolean, default: true, filter: true }\n      color:            { type: string, max: 20, nullable: true }\n'));
+    await writeFile(
+      file,
+      before.replace(
+        '      is_active:        { type: boolean, default: true, filter: true }\n',
+        '      is_active:        { type: boolean, default: true, filter: true }\n      color:            { type: string, max: 20, nullable: true }\n',
+      ),
+    );
     const out = collector();
     expect(await runCheck({ root, log: out.log })).toBe(EXIT.failure);
     expect(out.text()).toMatch(/schema change not covered by a migration/);
@@ -123,7 +128,9 @@ describe('build and check', () => {
       expect(await runBuild({ root: other, log: () => {}, allowDestructive: true })).toBe(EXIT.ok);
       const migrations = (await readdir(join(other, 'generated', 'shop', 'migrations'))).filter((f) => f.endsWith('.ts')).sort();
       expect(migrations).toHaveLength(2);
-      expect(await readFile(join(other, 'generated', 'shop', 'migrations', migrations[1]!), 'utf8')).toMatch(/dropColumn\('description'\)|DROP COLUMN/);
+      expect(await readFile(join(other, 'generated', 'shop', 'migrations', migrations[1]!), 'utf8')).toMatch(
+        /dropColumn\('description'\)|DROP COLUMN/,
+      );
     } finally {
       await rm(other, { recursive: true, force: true });
     }

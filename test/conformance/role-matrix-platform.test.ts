@@ -40,7 +40,13 @@ const RESOURCE_SCOPES: Readonly<Record<string, { read: Needed; write: Needed }>>
 };
 
 const CRUD_METHOD: Readonly<Record<CrudOperation, string>> = {
-  list: 'GET', retrieve: 'GET', create: 'POST', update: 'PUT', partial_update: 'PATCH', delete: 'DELETE', restore: 'POST',
+  list: 'GET',
+  retrieve: 'GET',
+  create: 'POST',
+  update: 'PUT',
+  partial_update: 'PATCH',
+  delete: 'DELETE',
+  restore: 'POST',
 };
 
 interface Operation {
@@ -54,7 +60,8 @@ function actionScope(permission: string): Needed {
   const [ns, scope] = permission.split('.');
   if (ns !== 'platform' || scope === undefined) throw new Error(`platform action permission ${permission} is not platform.<scope>`);
   if (scope === 'admin') return '*';
-  if (!(SCOPES as readonly string[]).includes(scope)) throw new Error(`platform action permission ${permission} names no scope of the API document`);
+  if (!(SCOPES as readonly string[]).includes(scope))
+    throw new Error(`platform action permission ${permission} names no scope of the API document`);
   return scope as Needed;
 }
 
@@ -62,13 +69,17 @@ const writes = (method: string) => method !== 'GET';
 
 const operations: Operation[] = [
   ...service.resources.flatMap((r) =>
-    r.operations.filter((op) => writes(CRUD_METHOD[op])).map((op) => ({
-      method: CRUD_METHOD[op],
-      path: op === 'create' ? r.path : op === 'restore' ? `${r.path}/{id}/restore` : `${r.path}/{id}`,
-      needs: OPERATION_VERB[op] === 'view' ? RESOURCE_SCOPES[r.module]?.read ?? 'read' : RESOURCE_SCOPES[r.module]?.write ?? 'write',
-    })),
+    r.operations
+      .filter((op) => writes(CRUD_METHOD[op]))
+      .map((op) => ({
+        method: CRUD_METHOD[op],
+        path: op === 'create' ? r.path : op === 'restore' ? `${r.path}/{id}/restore` : `${r.path}/{id}`,
+        needs: OPERATION_VERB[op] === 'view' ? (RESOURCE_SCOPES[r.module]?.read ?? 'read') : (RESOURCE_SCOPES[r.module]?.write ?? 'write'),
+      })),
   ),
-  ...service.actions.filter((a) => writes(a.method) && a.permission !== null).map((a) => ({ method: a.method, path: a.path, needs: actionScope(a.permission!) })),
+  ...service.actions
+    .filter((a) => writes(a.method) && a.permission !== null)
+    .map((a) => ({ method: a.method, path: a.path, needs: actionScope(a.permission!) })),
 ].sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method));
 
 /** Concrete path: every parameter a value no record has, so a handler that is let through finds nothing to touch. */
@@ -92,7 +103,11 @@ async function call(key: string, op: Operation) {
   const requestId = `scope-matrix-${Math.random().toString(36).slice(2)}`;
   const res = await fetch(svc.api + concrete(op.path), {
     method: op.method,
-    headers: { Authorization: `Bearer ${key}`, 'X-Request-ID': requestId, ...(op.method === 'DELETE' ? {} : { 'Content-Type': 'application/json' }) },
+    headers: {
+      Authorization: `Bearer ${key}`,
+      'X-Request-ID': requestId,
+      ...(op.method === 'DELETE' ? {} : { 'Content-Type': 'application/json' }),
+    },
     body: op.method === 'DELETE' ? undefined : '{}',
   });
   const text = await res.text();
@@ -117,12 +132,19 @@ const refusal = (requestId: string) => ({
  */
 async function snapshot(): Promise<Record<string, string>> {
   const keysTable = service.resources.find((r) => r.module === 'keys')!.table;
-  const tables = await svc.db('information_schema.tables')
-    .whereRaw('table_schema = current_schema()').andWhere('table_type', 'BASE TABLE').andWhereNot('table_name', keysTable)
-    .orderBy('table_name').pluck('table_name');
+  const tables = await svc
+    .db('information_schema.tables')
+    .whereRaw('table_schema = current_schema()')
+    .andWhere('table_type', 'BASE TABLE')
+    .andWhereNot('table_name', keysTable)
+    .orderBy('table_name')
+    .pluck('table_name');
   const out: Record<string, string> = {};
   for (const table of tables as string[]) {
-    const row = await svc.db.raw(`select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ?? t`, [table]);
+    const row = await svc.db.raw(
+      `select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ?? t`,
+      [table],
+    );
     out[table] = `${row.rows[0].n}:${row.rows[0].h}`;
   }
   return out;
@@ -140,7 +162,9 @@ afterAll(async () => {
 describe('platform scope matrix: every write operation × a key without its scope and a key with just it', () => {
   it('the catalogue gives the matrix its write operations, each with a scope of the API document', () => {
     expect(operations.length).toBeGreaterThan(150);
-    expect(operations.filter((o) => o.needs === '*').map((o) => `${o.method} ${o.path}`)).toEqual(expect.arrayContaining(['POST keys', 'POST sql']));
+    expect(operations.filter((o) => o.needs === '*').map((o) => `${o.method} ${o.path}`)).toEqual(
+      expect.arrayContaining(['POST keys', 'POST sql']),
+    );
   });
 
   describe('a key without the scope is refused before anything is touched', () => {

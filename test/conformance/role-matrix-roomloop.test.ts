@@ -17,10 +17,22 @@ import { OPERATION_VERB } from './lib/role-catalogue.ts';
 const service = await loadService('roomloop');
 
 const CRUD_METHOD: Readonly<Record<CrudOperation, string>> = {
-  list: 'GET', retrieve: 'GET', create: 'POST', update: 'PUT', partial_update: 'PATCH', delete: 'DELETE', restore: 'POST',
+  list: 'GET',
+  retrieve: 'GET',
+  create: 'POST',
+  update: 'PUT',
+  partial_update: 'PATCH',
+  delete: 'DELETE',
+  restore: 'POST',
 };
 const CRUD_STATUS: Readonly<Record<CrudOperation, number>> = {
-  list: 200, retrieve: 200, create: 201, update: 200, partial_update: 200, delete: 204, restore: 200,
+  list: 200,
+  retrieve: 200,
+  create: 201,
+  update: 200,
+  partial_update: 200,
+  delete: 204,
+  restore: 200,
 };
 const ON_ITEM: readonly CrudOperation[] = ['retrieve', 'update', 'partial_update', 'delete'];
 
@@ -42,7 +54,9 @@ const operations: Operation[] = [
       status: CRUD_STATUS[op],
     })),
   ),
-  ...service.actions.filter((a) => !a.public).map((a) => ({ key: `${a.method} ${a.path}`, method: a.method, permission: a.permission ?? '', status: a.status })),
+  ...service.actions
+    .filter((a) => !a.public)
+    .map((a) => ({ key: `${a.method} ${a.path}`, method: a.method, permission: a.permission ?? '', status: a.status })),
 ].sort((a, b) => a.key.localeCompare(b.key));
 
 /**
@@ -84,7 +98,13 @@ interface Probe {
 
 /** A reservation of `role`'s own, so a refusal can only come from the role, never from ownership. */
 async function ownReservation(role: Role): Promise<string> {
-  const r = await http.api('POST', 'reservations', keys[role], { facility_id: 'f1', date: nextDate(), start_slot: 1, end_slot: 1, purpose: `matrix ${role}` });
+  const r = await http.api('POST', 'reservations', keys[role], {
+    facility_id: 'f1',
+    date: nextDate(),
+    start_slot: 1,
+    end_slot: 1,
+    purpose: `matrix ${role}`,
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(201);
   return r.body.id as string;
 }
@@ -96,8 +116,14 @@ const PROBES: Readonly<Record<string, (role: Role) => Promise<Probe>>> = {
   'PATCH facilities/{id}': async () => ({ path: 'facilities/f3', body: { capacity: 250 + seq++ } }),
   'GET facilities/{id}/availability': async () => ({ path: 'facilities/f1/availability?date=2026-06-10' }),
   'GET reservations': async () => ({ path: 'reservations' }),
-  'POST reservations': async (role) => ({ path: 'reservations', body: { facility_id: 'f1', date: nextDate(), start_slot: 2, end_slot: 2, purpose: `matrix ${role}` } }),
-  'PATCH reservations/{id}': async (role) => ({ path: `reservations/${await ownReservation(role)}`, body: { purpose: 'changed by the matrix' } }),
+  'POST reservations': async (role) => ({
+    path: 'reservations',
+    body: { facility_id: 'f1', date: nextDate(), start_slot: 2, end_slot: 2, purpose: `matrix ${role}` },
+  }),
+  'PATCH reservations/{id}': async (role) => ({
+    path: `reservations/${await ownReservation(role)}`,
+    body: { purpose: 'changed by the matrix' },
+  }),
   'DELETE reservations/{id}': async (role) => ({ path: `reservations/${await ownReservation(role)}` }),
   'GET accounts': async () => ({ path: 'accounts' }),
   'POST accounts': async (role) => ({ path: 'accounts', body: { email: `rm-${role}-${seq++}@school.test`, name: 'Matrix Account' } }),
@@ -130,7 +156,10 @@ async function send(method: string, role: Role, p: Probe): Promise<{ status: num
 async function snapshot(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const r of service.resources) {
-    const row = await http.svc.db.raw(`select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ?? t`, [r.table]);
+    const row = await http.svc.db.raw(
+      `select count(*)::text as n, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as h from ?? t`,
+      [r.table],
+    );
     out[r.table] = `${row.rows[0].n}:${row.rows[0].h}`;
   }
   return out;
@@ -139,7 +168,8 @@ async function snapshot(): Promise<Record<string, string>> {
 beforeAll(async () => {
   http = await startRoomloopHttp('rolematrix');
   keys.admin = http.adminKey;
-  const [account] = await http.svc.db('rl_accounts')
+  const [account] = await http.svc
+    .db('rl_accounts')
     .insert({ id: 'usr_matrix1', email: 'matrix-teacher@school.test', name: 'Matrix Teacher', department: 'Science', role: 'teacher' })
     .returning('id');
   keys.teacher = (await createRoomloopKey(http.svc.db, { role: 'teacher', accountId: account.id })).key;

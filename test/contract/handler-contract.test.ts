@@ -49,7 +49,9 @@ function flatten(m: string | ts.DiagnosticMessageChain | { compilerObject: ts.Di
 
 describe('generated handler contract', () => {
   it('accepts a registry with every handler, and types each body and query from its validator', () => {
-    const errors = check('registry-complete', `
+    const errors = check(
+      'registry-complete',
+      `
 import type { ShopHandlers } from './handlers.ts';
 
 export const handlers = {
@@ -58,12 +60,15 @@ export const handlers = {
   'core.inviteMember': async ({ body }) => ({ status: 201, body: { email: body.email, role: body.role } }),
   'core.listMembers': ${ok},
 } satisfies ShopHandlers;
-`);
+`,
+    );
     expect(errors).toEqual([]);
   });
 
   it('fails the type-check when a handler is missing or misspelt', () => {
-    const errors = check('registry-broken', `
+    const errors = check(
+      'registry-broken',
+      `
 import type { ShopHandlers } from './handlers.ts';
 
 // One module's handlers, spread into the registry as the wings do.
@@ -76,7 +81,8 @@ export const handlers = {
   ...bookingHandlers,
   'core.inviteMember': ${ok},
 } satisfies ShopHandlers;
-`);
+`,
+    );
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^TS1360 .*does not satisfy the expected type 'ShopHandlers'/);
     // The misspelt name leaves the real one missing, and the removed one is missing too.
@@ -85,7 +91,9 @@ export const handlers = {
   });
 
   it('fails the type-check when a literal registry names a handler the catalogue does not declare', () => {
-    const errors = check('registry-typo', `
+    const errors = check(
+      'registry-typo',
+      `
 import type { ShopHandlers } from './handlers.ts';
 
 export const handlers = {
@@ -94,12 +102,15 @@ export const handlers = {
   'core.inviteMember': ${ok},
   'core.listMembres': ${ok},
 } satisfies ShopHandlers;
-`);
+`,
+    );
     expect(errors.join('\n')).toMatch(/TS2353 .*core\.listMembres.* does not exist in type 'ShopHandlers'/);
   });
 
   it('fails the type-check when a handler reads a body field its validator does not have', () => {
-    const errors = check('registry-wrong-field', `
+    const errors = check(
+      'registry-wrong-field',
+      `
 import type { ShopHandlers } from './handlers.ts';
 
 export const handlers = {
@@ -108,7 +119,8 @@ export const handlers = {
   'core.inviteMember': ${ok},
   'core.listMembers': ${ok},
 } satisfies ShopHandlers;
-`);
+`,
+    );
     expect(errors.join('\n')).toMatch(/TS2339 Property 'amount' does not exist/);
   });
 });

@@ -30,6 +30,9 @@ export async function tablesOf(db: Knex, schema: string): Promise<string[]> {
 }
 
 export async function columnsOf(db: Knex, schema: string, table: string): Promise<string[]> {
-  const rows = await db('information_schema.columns').where({ table_schema: schema, table_name: table }).orderBy('column_name').pluck('column_name');
+  const rows = await db('information_schema.columns')
+    .where({ table_schema: schema, table_name: table })
+    .orderBy('column_name')
+    .pluck('column_name');
   return rows as string[];
 }

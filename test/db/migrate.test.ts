@@ -40,12 +40,21 @@ async function emitNext(edit: (s: Awaited<ReturnType<typeof loadFixtureService>>
 describe('migrator on the fixture shop', () => {
   it('status lists the initial migration as pending; up applies it in the service schema', async () => {
     expect(await migrate(db, { service: 'shop', dir, direction: 'status' })).toEqual({
-      direction: 'status', ran: [], applied: [], pending: ['0001_initial.ts'],
+      direction: 'status',
+      ran: [],
+      applied: [],
+      pending: ['0001_initial.ts'],
     });
     const up = await migrate(db, { service: 'shop', dir, direction: 'up' });
     expect(up).toMatchObject({ ran: ['0001_initial.ts'], applied: ['0001_initial.ts'], pending: [] });
     expect(await tablesOf(db, SCHEMA)).toEqual([
-      'booking_appointments', 'booking_services', 'booking_staff', 'companies', 'knex_migrations', 'knex_migrations_lock', 'memberships',
+      'booking_appointments',
+      'booking_services',
+      'booking_staff',
+      'companies',
+      'knex_migrations',
+      'knex_migrations_lock',
+      'memberships',
     ]);
   });
 
@@ -57,8 +66,12 @@ describe('migrator on the fixture shop', () => {
     // Soft-deleted rows no longer hold the name.
     await db('booking_services').where({ id: first.id }).update({ deleted_at: db.fn.now() });
     await db('booking_services').insert(row);
-    await expect(db('booking_services').insert({ ...row, name: 'Other', category: 'tattoo' })).rejects.toThrow(/ck_booking_services_category/);
-    await expect(db('booking_services').insert({ ...row, name: 'Orphan', company_id: 999 })).rejects.toThrow(/fk_booking_services_company_id/);
+    await expect(db('booking_services').insert({ ...row, name: 'Other', category: 'tattoo' })).rejects.toThrow(
+      /ck_booking_services_category/,
+    );
+    await expect(db('booking_services').insert({ ...row, name: 'Orphan', company_id: 999 })).rejects.toThrow(
+      /fk_booking_services_company_id/,
+    );
   });
 
   it('a new field becomes 0002, applied on top; a declared rename keeps the data', async () => {
@@ -68,7 +81,12 @@ describe('migrator on the fixture shop', () => {
     expect(await columnsOf(db, SCHEMA, 'booking_services')).toContain('color');
 
     const renamed = await emitNext((s) =>
-      editField(addField(s, 'booking_services', field('color', { max: 7 })), 'booking_services', 'name', (f) => ({ ...f, name: 'title', column: 'title', renamedFrom: 'name' })),
+      editField(addField(s, 'booking_services', field('color', { max: 7 })), 'booking_services', 'name', (f) => ({
+        ...f,
+        name: 'title',
+        column: 'title',
+        renamedFrom: 'name',
+      })),
     );
     expect(renamed.statements.map((st) => st.kind)).toContain('rename_column');
     await migrate(db, { service: 'shop', dir, direction: 'up' });
@@ -83,7 +101,11 @@ describe('migrator on the fixture shop', () => {
     expect(await columnsOf(db, SCHEMA, 'booking_services')).not.toContain('color');
     // Rows still reference companies: down drops the FKs before the tables, so order does not matter.
     const last = await migrate(db, { service: 'shop', dir, direction: 'down' });
-    expect(last).toMatchObject({ ran: ['0001_initial.ts'], applied: [], pending: ['0001_initial.ts', '0002_add_booking_services_color.ts', '0003_rename_booking_services_name_to_title.ts'] });
+    expect(last).toMatchObject({
+      ran: ['0001_initial.ts'],
+      applied: [],
+      pending: ['0001_initial.ts', '0002_add_booking_services_color.ts', '0003_rename_booking_services_name_to_title.ts'],
+    });
     expect(await tablesOf(db, SCHEMA)).toEqual(['knex_migrations', 'knex_migrations_lock']);
   });
 });

@@ -14,7 +14,9 @@ import { projectRoot } from '../helpers/golden.ts';
 describe('loopgen diff of this repository', () => {
   it('against its own directory is empty', async () => {
     let out = '';
-    expect(await runDiff({ root: projectRoot, base: projectRoot, format: 'text', allowBreaking: false, log: (t) => (out += t) })).toBe(EXIT.ok);
+    expect(await runDiff({ root: projectRoot, base: projectRoot, format: 'text', allowBreaking: false, log: (t) => (out += t) })).toBe(
+      EXIT.ok,
+    );
     expect(out).toContain('no API, database or access changes');
   });
 
@@ -28,14 +30,23 @@ describe('loopgen diff of this repository', () => {
 
   it('an unknown base is a usage error', async () => {
     let out = '';
-    expect(await runDiff({ root: projectRoot, base: 'no-such-ref-xyz', format: 'text', allowBreaking: false, log: (t) => (out += t) })).toBe(EXIT.usage);
+    expect(
+      await runDiff({ root: projectRoot, base: 'no-such-ref-xyz', format: 'text', allowBreaking: false, log: (t) => (out += t) }),
+    ).toBe(EXIT.usage);
     expect(out).toContain('no git revision `no-such-ref-xyz`');
   });
 });
 
 describe('SDK semver from a diff', () => {
-  const c = (severity: Change['severity'], addition = false): Change =>
-    ({ service: 's', area: 'api', subject: 'GET /x', rule: 'r', severity, message: 'm', ...(addition ? { addition } : {}) });
+  const c = (severity: Change['severity'], addition = false): Change => ({
+    service: 's',
+    area: 'api',
+    subject: 'GET /x',
+    rule: 'r',
+    severity,
+    message: 'm',
+    ...(addition ? { addition } : {}),
+  });
   it.each([
     [[], 'none', '1.2.3'],
     [[c('safe')], 'patch', '1.2.4'],

@@ -44,14 +44,17 @@ describe('inventory: every endpoint is an operation of the generated OpenAPI doc
     // the HTTP walks (below for loop, test/platform/inventory-walk.test.ts for platform) cover them.
     const base = generated(service) ? basePath(service) : '/';
     const mine = rows.filter((r) => r.service === service && r.kind !== 'docs' && r.path.startsWith(base));
-    it.skipIf(!generated(service))(`${service}: all ${mine.length} endpoints${generated(service) ? '' : ' — SKIPPED: service not generated yet'}`, () => {
-      const ops = operations(service);
-      const missing = mine.filter((r) => {
-        const methods = ops.get(norm(r.path));
-        return !methods || (r.method !== 'ANY' && !methods.has(r.method));
-      });
-      expect(missing.map((r) => `${r.method} ${r.path}`)).toEqual([]);
-    });
+    it.skipIf(!generated(service))(
+      `${service}: all ${mine.length} endpoints${generated(service) ? '' : ' — SKIPPED: service not generated yet'}`,
+      () => {
+        const ops = operations(service);
+        const missing = mine.filter((r) => {
+          const methods = ops.get(norm(r.path));
+          return !methods || (r.method !== 'ANY' && !methods.has(r.method));
+        });
+        expect(missing.map((r) => `${r.method} ${r.path}`)).toEqual([]);
+      },
+    );
   }
 });
 
@@ -63,7 +66,11 @@ describe('inventory: the LOOP server answers every loop endpoint', () => {
     // Signed in as a company owner, so requests reach the handlers instead of stopping at 401.
     const json = { 'content-type': 'application/json' };
     const user = { email: 'inventory@example.com', username: 'inventory', password: 'Str0ng-passw0rd!' };
-    await fetch(`${svc.api}auth/register/`, { method: 'POST', headers: json, body: JSON.stringify({ ...user, company_name: 'Inventory Co' }) });
+    await fetch(`${svc.api}auth/register/`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ ...user, company_name: 'Inventory Co' }),
+    });
     const login = await (await fetch(`${svc.api}auth/login/`, { method: 'POST', headers: json, body: JSON.stringify(user) })).json();
     auth = { authorization: `Bearer ${login.access}`, 'x-company-id': '001' };
   });
@@ -105,7 +112,11 @@ describe('inventory: the LOOP server answers every loop endpoint', () => {
     expect(assets.brand.logo).toBe(`${svc.url}/assets/brand/loop-logo.png`);
     const png = await fetch(assets.brand.logo);
     expect(png.headers.get('content-type')).toBe('image/png');
-    expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe('PNG');
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe('PNG');
     const fav = await fetch(`${svc.url}/favicon.ico`, { redirect: 'manual' });
     expect(fav.status).toBe(301);
     expect(fav.headers.get('location')).toBe('/assets/icons/favicon.ico');

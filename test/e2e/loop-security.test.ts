@@ -27,7 +27,8 @@ beforeAll(async () => {
 afterAll(async () => svc?.close());
 
 async function nullable(table: string, column: string): Promise<boolean> {
-  const col = await svc.db('information_schema.columns')
+  const col = await svc
+    .db('information_schema.columns')
     .where({ table_name: table, column_name: column })
     .whereRaw('table_schema = current_schema()')
     .first('is_nullable');
@@ -36,7 +37,8 @@ async function nullable(table: string, column: string): Promise<boolean> {
 
 /** Every (table, column) of the current schema whose values are text or JSON. */
 async function textColumns(): Promise<{ table_name: string; column_name: string }[]> {
-  return svc.db('information_schema.columns')
+  return svc
+    .db('information_schema.columns')
     .whereRaw('table_schema = current_schema()')
     .whereIn('data_type', ['text', 'character varying', 'character', 'json', 'jsonb'])
     .orderBy(['table_name', 'column_name'])
@@ -95,7 +97,14 @@ describe('secrets at rest', () => {
     const after = await call('POST', 'auth/login/', { body: { email: 'sec@example.com', password: resetWorks ? newPassword : password } });
     expect(after.status).toBe(200);
     secrets.set('final refresh', after.body.refresh);
-    expect((await call('POST', 'auth/logout/', { headers: { Authorization: `Bearer ${after.body.access}` }, body: { refresh: after.body.refresh } })).status).toBe(204);
+    expect(
+      (
+        await call('POST', 'auth/logout/', {
+          headers: { Authorization: `Bearer ${after.body.access}` },
+          body: { refresh: after.body.refresh },
+        })
+      ).status,
+    ).toBe(204);
 
     const columns = await textColumns();
     expect(columns.length).toBeGreaterThan(100);
@@ -105,9 +114,7 @@ describe('secrets at rest', () => {
     expect(probe).toBeTruthy();
     for (const { table_name, column_name } of columns) {
       for (const [what, value] of secrets) {
-        const hit = await svc.db(table_name)
-          .whereRaw('strpos(??::text, ?) > 0', [column_name, value])
-          .first(svc.db.raw('1 as hit'));
+        const hit = await svc.db(table_name).whereRaw('strpos(??::text, ?) > 0', [column_name, value]).first(svc.db.raw('1 as hit'));
         if (hit) found.push(`${table_name}.${column_name} holds the ${what}`);
       }
     }

@@ -87,7 +87,9 @@ describe('Quick Test (seed 000)', () => {
     s.root = await login(SUPER.email, SUPER.password);
     // Shared catalogue data: anyone signed in reads it, only superusers write it.
     expect((await call('GET', 'products/', { headers: bearer(s.dev.access) })).status).toBe(200);
-    expect((await call('POST', 'internal-api-keys/', { headers: bearer(s.dev.access), body: { label: 'x', user: s.dev.id } })).status).toBe(403);
+    expect((await call('POST', 'internal-api-keys/', { headers: bearer(s.dev.access), body: { label: 'x', user: s.dev.id } })).status).toBe(
+      403,
+    );
 
     const created = await call('POST', 'internal-api-keys/', {
       headers: bearer(s.root.access),
@@ -105,13 +107,17 @@ describe('Quick Test (seed 000)', () => {
     expect(stored.key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(s.key.startsWith(`loop_${stored.prefix}_`)).toBe(true);
 
-    const list = await call('GET', 'companies/', { headers: { 'X-LOOP-API-KEY': s.key, 'X-Company-ID': '001', 'X-LOOP-APP-ID': 'loop-booking-web' } });
+    const list = await call('GET', 'companies/', {
+      headers: { 'X-LOOP-API-KEY': s.key, 'X-Company-ID': '001', 'X-LOOP-APP-ID': 'loop-booking-web' },
+    });
     expect(list.status, JSON.stringify(list.body)).toBe(200);
     expect(list.body.results.map((c: { code: string }) => c.code)).toEqual(['001']);
   });
 
   it('the same with LOOP_INTERNAL_API_KEY + LOOP_INTERNAL_API_USER_EMAIL', async () => {
-    const list = await call('GET', 'companies/', { headers: { 'X-LOOP-API-KEY': ENV_KEY, 'X-Company-ID': '001', 'X-LOOP-APP-ID': 'loop-booking-web' } });
+    const list = await call('GET', 'companies/', {
+      headers: { 'X-LOOP-API-KEY': ENV_KEY, 'X-Company-ID': '001', 'X-LOOP-APP-ID': 'loop-booking-web' },
+    });
     expect(list.status, JSON.stringify(list.body)).toBe(200);
     expect(list.body.results.map((c: { code: string }) => c.code)).toEqual(['001']);
     const me = await call('GET', 'auth/me/', { headers: { 'X-LOOP-API-KEY': ENV_KEY } });
@@ -142,7 +148,10 @@ describe('refusals', () => {
     // user's makes it with them as owner (test/loop-security/tenant-powers.test.ts); no token is a 401.
     const third = await call('POST', 'companies/', { body: { name: 'Third', slug: 'third' } });
     expect(third.status).toBe(401);
-    const created = await call('POST', 'companies/', { headers: bearer(s.root.access), body: { code: '003', name: 'Third', slug: 'third' } });
+    const created = await call('POST', 'companies/', {
+      headers: bearer(s.root.access),
+      body: { code: '003', name: 'Third', slug: 'third' },
+    });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const m = await call('POST', 'memberships/', {
       headers: bearer(s.root.access, '003'),
@@ -169,8 +178,13 @@ describe('refusals', () => {
   it('companies: members change only the selected company; others stay invisible', async () => {
     const other = (await call('GET', 'companies/', { headers: bearer(s.multi.access) })).body.results[0].id as number;
     expect((await call('GET', `companies/${other}/`, { headers: bearer(s.dev.access) })).status).toBe(404);
-    expect((await call('PATCH', `companies/${other}/`, { headers: bearer(s.dev.access, '001'), body: { name: 'Stolen' } })).status).toBe(404);
-    const own = await call('PATCH', `companies/${s.devCompanyId}/`, { headers: bearer(s.dev.access, '001'), body: { timezone: 'Africa/Kigali' } });
+    expect((await call('PATCH', `companies/${other}/`, { headers: bearer(s.dev.access, '001'), body: { name: 'Stolen' } })).status).toBe(
+      404,
+    );
+    const own = await call('PATCH', `companies/${s.devCompanyId}/`, {
+      headers: bearer(s.dev.access, '001'),
+      body: { timezone: 'Africa/Kigali' },
+    });
     expect(own.status, JSON.stringify(own.body)).toBe(200);
     expect(own.body.timezone).toBe('Africa/Kigali');
   });
@@ -204,7 +218,7 @@ describe('refusals', () => {
     expect(expired.status).toBe(401);
   });
 
-  it('a reused refresh token answers 401 and its session stays revoked (the handler\'s status and writes both land)', async () => {
+  it("a reused refresh token answers 401 and its session stays revoked (the handler's status and writes both land)", async () => {
     const t = await login('dev@example.com', 'strongpass123');
     const rotated = await call('POST', 'auth/refresh/', { body: { refresh: t.refresh } });
     expect(rotated.status).toBe(200);
@@ -214,7 +228,8 @@ describe('refusals', () => {
   });
 
   it('a failed login answers 401 and commits its audit row', async (ctx) => {
-    const col = await svc.db('information_schema.columns')
+    const col = await svc
+      .db('information_schema.columns')
       .where({ table_name: 'audit_logs', column_name: 'company_id' })
       .whereRaw('table_schema = current_schema()')
       .first('is_nullable');

@@ -90,14 +90,28 @@ describe('generated SDK against the generated server', () => {
     const staff = await loop.booking.staff.create({ full_name: 'Zed Calendar', working_hours: { mon: [['09:00', '17:00']] } });
     const customer = await loop.booking.customers.create({ first_name: 'Ana', last_name: 'Calendar' });
     const book = (starts_at: string, ends_at: string, status: 'confirmed' | 'cancelled' | 'pending', withStaff = true) =>
-      loop.booking.appointments.create({ service: service.id, customer: customer.id, staff: withStaff ? staff.id : null, starts_at, ends_at, status });
+      loop.booking.appointments.create({
+        service: service.id,
+        customer: customer.id,
+        staff: withStaff ? staff.id : null,
+        starts_at,
+        ends_at,
+        status,
+      });
     const held = await book('2026-06-01T10:00:00Z', '2026-06-01T11:00:00Z', 'confirmed');
     const cancelled = await book('2026-06-01T14:00:00Z', '2026-06-01T14:30:00Z', 'cancelled');
     const unassigned = await book('2026-06-02T09:00:00Z', '2026-06-02T09:30:00Z', 'pending', false);
     await book('2026-06-08T10:00:00Z', '2026-06-08T11:00:00Z', 'confirmed'); // outside the range
 
     const line = (a: { id: number }, starts_at: string, ends_at: string, status: string) => ({
-      id: a.id, starts_at, ends_at, status, service: service.id, service_name: 'Colour', customer: customer.id, customer_name: 'Ana Calendar',
+      id: a.id,
+      starts_at,
+      ends_at,
+      status,
+      service: service.id,
+      service_name: 'Colour',
+      customer: customer.id,
+      customer_name: 'Ana Calendar',
     });
     const res = await loop.booking.calendar({ from: '2026-06-01', to: '2026-06-02' });
     expect(res).toEqual({
@@ -109,17 +123,22 @@ describe('generated SDK against the generated server', () => {
         {
           date: '2026-06-01',
           total: 2,
-          staff: [{
-            staff: staff.id,
-            staff_name: 'Zed Calendar',
-            appointments: [
-              line(held, '2026-06-01T10:00:00.000Z', '2026-06-01T11:00:00.000Z', 'confirmed'),
-              line(cancelled, '2026-06-01T14:00:00.000Z', '2026-06-01T14:30:00.000Z', 'cancelled'),
-            ],
-            // The service's 15-minute buffer is busy time; the cancelled appointment holds none.
-            busy: [{ start: '10:00', end: '11:15' }],
-            free: [{ start: '09:00', end: '10:00' }, { start: '11:15', end: '17:00' }],
-          }],
+          staff: [
+            {
+              staff: staff.id,
+              staff_name: 'Zed Calendar',
+              appointments: [
+                line(held, '2026-06-01T10:00:00.000Z', '2026-06-01T11:00:00.000Z', 'confirmed'),
+                line(cancelled, '2026-06-01T14:00:00.000Z', '2026-06-01T14:30:00.000Z', 'cancelled'),
+              ],
+              // The service's 15-minute buffer is busy time; the cancelled appointment holds none.
+              busy: [{ start: '10:00', end: '11:15' }],
+              free: [
+                { start: '09:00', end: '10:00' },
+                { start: '11:15', end: '17:00' },
+              ],
+            },
+          ],
         },
         {
           date: '2026-06-02',

@@ -44,7 +44,13 @@ describe('SDK file upload', () => {
     };
     const asset = await loop.files.assets.create(body);
     const bytes = new TextEncoder().encode(text);
-    expect(asset).toMatchObject({ name: 'hello.txt', folder: 'notes', content_type: 'text/plain', size_bytes: bytes.length, tags: ['greeting'] });
+    expect(asset).toMatchObject({
+      name: 'hello.txt',
+      folder: 'notes',
+      content_type: 'text/plain',
+      size_bytes: bytes.length,
+      tags: ['greeting'],
+    });
 
     const blob = await loop.files.assets.download(asset.id);
     expect(blob).toBeInstanceOf(Blob);

@@ -20,7 +20,7 @@ describe('emitHandlers', () => {
     await expectGolden('handlers-basic', files);
   });
 
-  it('has one member per action handler and CRUD override, typed by the operation\'s validators', async () => {
+  it("has one member per action handler and CRUD override, typed by the operation's validators", async () => {
     const shop = (await fixture()).services.find((s) => s.name === 'shop')!;
     const text = emitHandlers(shop, ctx)[0]!.contents;
     const members = [...text.matchAll(/^ {2}'([^']+)': ActionHandler</gm)].map((m) => m[1]);

@@ -66,7 +66,9 @@ describe('emitOpenApi on the basic fixture', () => {
     expect(s.Membership.properties.password).toBeUndefined();
     expect(s.MembershipCreate.properties.password.writeOnly).toBe(true);
     expect(s.CoreCompany ?? s.Company).toBeDefined();
-    const roomRef = doc(rooms).components.schemas.ReservationCreate?.properties.room ?? doc(rooms).components.schemas.FacilitiesReservationCreate?.properties.room;
+    const roomRef =
+      doc(rooms).components.schemas.ReservationCreate?.properties.room ??
+      doc(rooms).components.schemas.FacilitiesReservationCreate?.properties.room;
     expect(roomRef).toEqual({ type: 'string', pattern: '^room_[A-Za-z0-9]+$' });
   });
 
@@ -75,7 +77,11 @@ describe('emitOpenApi on the basic fixture', () => {
     expect(param(list, 'page_size').schema.maximum).toBe(100);
     expect(param(list, 'search')).toBeDefined();
     expect(param(list, 'ordering').schema.enum).toContain('-duration_minutes');
-    expect(param(list, 'category__in')).toMatchObject({ style: 'form', explode: false, schema: { type: 'array', items: { enum: ['hair', 'nails', 'spa'] } } });
+    expect(param(list, 'category__in')).toMatchObject({
+      style: 'form',
+      explode: false,
+      schema: { type: 'array', items: { enum: ['hair', 'nails', 'spa'] } },
+    });
     expect(param(list, 'deleted').schema.enum).toEqual(['include', 'only']);
     const roomsList = doc(rooms).paths['/rooms'].get;
     expect(param(roomsList, 'cursor')).toBeDefined();
@@ -84,7 +90,7 @@ describe('emitOpenApi on the basic fixture', () => {
     expect(param(roomsList, 'capacity__gte').schema).toEqual({ type: 'integer', format: 'int32', minimum: 1, maximum: 2147483647 });
   });
 
-  it('uses each style\'s envelopes and error bodies', () => {
+  it("uses each style's envelopes and error bodies", () => {
     const s = doc(shop).components;
     expect(s.schemas.PaginatedBookingServiceList.required).toEqual(['count', 'next', 'previous', 'results']);
     // DRF's 400 is field errors, or `{detail, code}` for a body that is not JSON (parse_error).
@@ -128,20 +134,70 @@ describe('emitOpenApi on the basic fixture', () => {
 /** Hand-made variants of the fixture for shapes it does not contain: platform style, multipart, files, public actions. */
 describe('emitOpenApi on hand-built IR', () => {
   const f = (name: string, type: FieldNode['type'], extra: Partial<FieldNode> = {}): FieldNode => ({
-    kind: 'field', name, column: name, type, system: false, required: false, nullable: false, unique: false,
-    filter: [], search: false, orderable: false, readOnly: false, writeOnly: false, index: false, ...extra,
+    kind: 'field',
+    name,
+    column: name,
+    type,
+    system: false,
+    required: false,
+    nullable: false,
+    unique: false,
+    filter: [],
+    search: false,
+    orderable: false,
+    readOnly: false,
+    writeOnly: false,
+    index: false,
+    ...extra,
   });
   function variant(): ServiceNode {
     const base = rooms.actions[0] ?? shop.actions[0]!;
-    const mk = (a: Partial<ActionNode>): ActionNode => ({ ...base, resource: undefined, on: 'module', pathParams: [], query: [], errors: [], permission: null, public: false, ...a } as ActionNode);
+    const mk = (a: Partial<ActionNode>): ActionNode =>
+      ({
+        ...base,
+        resource: undefined,
+        on: 'module',
+        pathParams: [],
+        query: [],
+        errors: [],
+        permission: null,
+        public: false,
+        ...a,
+      }) as ActionNode;
     const actions: ActionNode[] = [
-      mk({ name: 'bulk', method: 'POST', path: 'accounts/bulk', operationId: 'accountsBulk', status: 200,
-        request: { kind: 'shape', shape: 'multipart', name: 'AccountsBulkRequest', fields: [f('file', 'file', { required: true }), f('dry_run', 'boolean')] },
-        response: { kind: 'shape', shape: 'empty' } }),
-      mk({ name: 'export', method: 'GET', path: 'accounts/export', operationId: 'accountsExport', status: 200,
-        request: { kind: 'shape', shape: 'empty' }, response: { kind: 'shape', shape: 'file', contentType: 'text/csv' } }),
-      mk({ name: 'ping', method: 'GET', path: 'ping', operationId: 'ping', status: 200, public: true,
-        request: { kind: 'shape', shape: 'empty' }, response: { kind: 'shape', shape: 'object', name: 'PingResponse', many: false, fields: [f('ok', 'boolean', { required: true })] } }),
+      mk({
+        name: 'bulk',
+        method: 'POST',
+        path: 'accounts/bulk',
+        operationId: 'accountsBulk',
+        status: 200,
+        request: {
+          kind: 'shape',
+          shape: 'multipart',
+          name: 'AccountsBulkRequest',
+          fields: [f('file', 'file', { required: true }), f('dry_run', 'boolean')],
+        },
+        response: { kind: 'shape', shape: 'empty' },
+      }),
+      mk({
+        name: 'export',
+        method: 'GET',
+        path: 'accounts/export',
+        operationId: 'accountsExport',
+        status: 200,
+        request: { kind: 'shape', shape: 'empty' },
+        response: { kind: 'shape', shape: 'file', contentType: 'text/csv' },
+      }),
+      mk({
+        name: 'ping',
+        method: 'GET',
+        path: 'ping',
+        operationId: 'ping',
+        status: 200,
+        public: true,
+        request: { kind: 'shape', shape: 'empty' },
+        response: { kind: 'shape', shape: 'object', name: 'PingResponse', many: false, fields: [f('ok', 'boolean', { required: true })] },
+      }),
     ];
     return { ...rooms, style: 'platform', auth: ['api_key'], apiKeyHeader: 'X-API-Key', actions };
   }

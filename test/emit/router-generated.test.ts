@@ -52,7 +52,10 @@ beforeAll(async () => {
 
   db = await openDatabase({ service: 'shop', dataDir: ':memory:', schema });
   await migrate(db, { service: 'shop', dir: join(tmp, 'generated/shop/migrations'), direction: 'up' });
-  await db('companies').insert([{ code: '001', name: 'One' }, { code: '002', name: 'Two' }]);
+  await db('companies').insert([
+    { code: '001', name: 'One' },
+    { code: '002', name: 'Two' },
+  ]);
 
   const mod = (await import(pathToFileURL(join(tmp, 'generated/shop/server/index.ts')).href)) as {
     mountRoutes(rt: Runtime): Router;

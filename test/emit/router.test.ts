@@ -38,7 +38,9 @@ describe('emitRouter', () => {
     for (const s of catalogue.services) {
       for (const f of emitRouter(s, ctx).filter((x) => !x.path.endsWith('index.ts'))) {
         const routes = [...f.contents.matchAll(/^ {2}r\.(get|post|put|patch|delete)\('([^']+)'/gm)].map((m) => ({
-          method: m[1]!.toUpperCase() as Route['method'], path: m[2]!, steps: [],
+          method: m[1]!.toUpperCase() as Route['method'],
+          path: m[2]!,
+          steps: [],
         }));
         expect(routes.length).toBeGreaterThan(0);
         routes.forEach((b, j) => routes.slice(0, j).forEach((a) => expect(shadows(a, b), `${a.path} shadows ${b.path}`).toBe(false)));
@@ -48,10 +50,13 @@ describe('emitRouter', () => {
 
   it('puts public actions behind optionalAuth without permit, POSTs behind idempotent', async () => {
     const catalogue = await fixture();
-    const booking = emitRouter(catalogue.services.find((s) => s.name === 'shop')!, ctx).find((f) => f.path.endsWith('/booking.ts'))!;
+    const booking = emitRouter(
+      catalogue.services.find((s) => s.name === 'shop')!,
+      ctx,
+    ).find((f) => f.path.endsWith('/booking.ts'))!;
     expect(booking.contents).toContain(
-      "r.post('/booking/appointments/:id/create-invoice/', rt.authenticate, rt.tenant(bookingAppointmentResource), "
-      + 'rt.permit(bookingAppointmentsCreateInvoiceAction.permission), rt.idempotent, rt.action(bookingAppointmentsCreateInvoiceAction));',
+      "r.post('/booking/appointments/:id/create-invoice/', rt.authenticate, rt.tenant(bookingAppointmentResource), " +
+        'rt.permit(bookingAppointmentsCreateInvoiceAction.permission), rt.idempotent, rt.action(bookingAppointmentsCreateInvoiceAction));',
     );
     expect(booking.contents).toContain("r.post('/booking/services/:id/restore/'");
   });
@@ -67,7 +72,8 @@ describe('route order', () => {
 
   it('sorts static segments before parameters', () => {
     const sorted = [route('GET', '/notifications/:id/'), route('GET', '/notifications/templates/'), route('GET', '/notifications/')]
-      .sort(compareRoutes).map((r) => r.path);
+      .sort(compareRoutes)
+      .map((r) => r.path);
     expect(sorted).toEqual(['/notifications/', '/notifications/templates/', '/notifications/:id/']);
   });
 

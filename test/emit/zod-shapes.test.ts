@@ -14,30 +14,90 @@ import { loadCatalogue } from '../../generator/load/load-catalogue.ts';
 import { projectRoot } from '../helpers/golden.ts';
 
 const f = (name: string, type: FieldNode['type'], extra: Partial<FieldNode> = {}): FieldNode => ({
-  kind: 'field', name, column: name, type, system: false, required: false, nullable: false, unique: false,
-  filter: [], search: false, orderable: false, readOnly: false, writeOnly: false, index: false, ...extra,
+  kind: 'field',
+  name,
+  column: name,
+  type,
+  system: false,
+  required: false,
+  nullable: false,
+  unique: false,
+  filter: [],
+  search: false,
+  orderable: false,
+  readOnly: false,
+  writeOnly: false,
+  index: false,
+  ...extra,
 });
 
 function extend(shop: ServiceNode): ServiceNode {
   const booking = shop.modules.find((m) => m.name === 'booking')!;
   const base = booking.actions[0]!;
-  const mk = (a: Partial<ActionNode>): ActionNode => ({ ...base, pathParams: [], query: [], ...a } as ActionNode);
+  const mk = (a: Partial<ActionNode>): ActionNode => ({ ...base, pathParams: [], query: [], ...a }) as ActionNode;
   const actions: ActionNode[] = [
     ...booking.actions,
-    mk({ name: 'import', method: 'POST', path: 'booking/import/', operationId: 'bookingImport',
-      request: { kind: 'shape', shape: 'multipart', name: 'BookingImportRequest', fields: [f('file', 'file', { required: true }), f('limit', 'integer', { min: 1 }), f('dry_run', 'boolean')] } }),
-    mk({ name: 'invite', method: 'POST', path: 'booking/invite/', operationId: 'bookingInvite',
-      request: { kind: 'shape', shape: 'resource', resource: 'shop.core.memberships', many: true } }),
-    mk({ name: 'prices', method: 'PUT', path: 'booking/prices/', operationId: 'bookingPrices',
+    mk({
+      name: 'import',
+      method: 'POST',
+      path: 'booking/import/',
+      operationId: 'bookingImport',
+      request: {
+        kind: 'shape',
+        shape: 'multipart',
+        name: 'BookingImportRequest',
+        fields: [f('file', 'file', { required: true }), f('limit', 'integer', { min: 1 }), f('dry_run', 'boolean')],
+      },
+    }),
+    mk({
+      name: 'invite',
+      method: 'POST',
+      path: 'booking/invite/',
+      operationId: 'bookingInvite',
+      request: { kind: 'shape', shape: 'resource', resource: 'shop.core.memberships', many: true },
+    }),
+    mk({
+      name: 'prices',
+      method: 'PUT',
+      path: 'booking/prices/',
+      operationId: 'bookingPrices',
       query: [f('dry', 'boolean')],
-      request: { kind: 'shape', shape: 'object', name: 'BookingPricesRequest', many: true, fields: [f('service', 'ref', { required: true, ref: { resource: 'shop.booking.services', table: 'booking_services', column: 'id', onDelete: 'restrict' } }), f('price', 'decimal', { precision: 5, scale: 2, required: true })] } }),
-    mk({ name: 'tag', method: 'POST', path: 'booking/tag/', operationId: 'bookingTag',
-      request: { kind: 'shape', shape: 'object', name: 'BookingTagRequest', many: false, fields: [f('tags', 'json', { default: ['new'] }), f('note', 'string', { nullable: true, default: null })] } }),
+      request: {
+        kind: 'shape',
+        shape: 'object',
+        name: 'BookingPricesRequest',
+        many: true,
+        fields: [
+          f('service', 'ref', {
+            required: true,
+            ref: { resource: 'shop.booking.services', table: 'booking_services', column: 'id', onDelete: 'restrict' },
+          }),
+          f('price', 'decimal', { precision: 5, scale: 2, required: true }),
+        ],
+      },
+    }),
+    mk({
+      name: 'tag',
+      method: 'POST',
+      path: 'booking/tag/',
+      operationId: 'bookingTag',
+      request: {
+        kind: 'shape',
+        shape: 'object',
+        name: 'BookingTagRequest',
+        many: false,
+        fields: [f('tags', 'json', { default: ['new'] }), f('note', 'string', { nullable: true, default: null })],
+      },
+    }),
   ];
   const services = booking.resources.find((r) => r.name === 'services')!;
-  const pricedServices = { ...services, fields: services.fields.map((x) => (x.name === 'price' ? { ...x, filter: ['gte', 'lte'] as const } : x)) };
+  const pricedServices = {
+    ...services,
+    fields: services.fields.map((x) => (x.name === 'price' ? { ...x, filter: ['gte', 'lte'] as const } : x)),
+  };
   const modules: ModuleNode[] = shop.modules.map((m) =>
-    m === booking ? { ...m, actions, resources: m.resources.map((r) => (r === services ? pricedServices : r)) } : m);
+    m === booking ? { ...m, actions, resources: m.resources.map((r) => (r === services ? pricedServices : r)) } : m,
+  );
   return { ...shop, modules, resources: shop.resources.map((r) => (r === services ? pricedServices : r)) };
 }
 
@@ -67,8 +127,14 @@ const ok = (schema: ZodType | undefined, value: unknown) => schema!.safeParse(va
 describe('emitZod action shapes', () => {
   it('type-checks', () => {
     const program = ts.createProgram([join(tmp, 'generated/shop/validators/index.ts')], {
-      target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      strict: true, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true, types: [],
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      allowImportingTsExtensions: true,
+      types: [],
     });
     expect(ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
   });
@@ -102,7 +168,12 @@ describe('emitZod action shapes', () => {
 
   it('object arrays, decimal precision and query coercion', () => {
     const prices = booking.BookingPricesBody;
-    expect(ok(prices, [{ service: 1, price: '999.99' }, { service: 2, price: 12.5 }])).toBe(true);
+    expect(
+      ok(prices, [
+        { service: 1, price: '999.99' },
+        { service: 2, price: 12.5 },
+      ]),
+    ).toBe(true);
     expect(ok(prices, [{ service: 1, price: '1000.00' }])).toBe(false); // NUMERIC(5,2) holds at most 999.99
     expect(booking.BookingPricesQuery!.parse({ dry: '0' })).toEqual({ dry: false });
     const list = booking.BookingServiceListQuery;

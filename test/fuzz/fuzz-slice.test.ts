@@ -23,7 +23,12 @@ function describeFailure(f: CaseFailure): string {
 describe('fuzz slice: one case per operation, every answer checked against the document', () => {
   afterAll(() => {
     if (!results.length) return;
-    const all: RunResult = { seed: SEED, budget: results[0]!.budget, services: results.flatMap((r) => r.services), failures: results.flatMap((r) => r.failures) };
+    const all: RunResult = {
+      seed: SEED,
+      budget: results[0]!.budget,
+      services: results.flatMap((r) => r.services),
+      failures: results.flatMap((r) => r.failures),
+    };
     console.log(`fuzz slice (seed ${SEED}, strict ${STRICT ? 'on' : 'off'}):\n${summaryTable(all)}`);
   });
 
@@ -32,11 +37,13 @@ describe('fuzz slice: one case per operation, every answer checked against the d
       const result = await runFuzz({ services: [service], seed: SEED, budget: { positives: 1, perKind: 1, casesPerOp: 1 } });
       results.push(result);
       const lines = result.failures.map(describeFailure);
-      if (lines.length) console.log(`${service}: ${lines.length} failure(s), first ${Math.min(lines.length, 15)}:\n  ${lines.slice(0, 15).join('\n  ')}`);
+      if (lines.length)
+        console.log(`${service}: ${lines.length} failure(s), first ${Math.min(lines.length, 15)}:\n  ${lines.slice(0, 15).join('\n  ')}`);
       const byCheck: Record<string, number> = {};
       for (const f of result.failures) byCheck[f.check] = (byCheck[f.check] ?? 0) + 1;
       // Counts, not the list: the list (with curl lines) is printed above and would drown the diff.
-      if (STRICT) expect({ service, failedCases: result.services[0]!.failedCases, byCheck }).toEqual({ service, failedCases: 0, byCheck: {} });
+      if (STRICT)
+        expect({ service, failedCases: result.services[0]!.failedCases, byCheck }).toEqual({ service, failedCases: 0, byCheck: {} });
     }, 240_000);
   }
 });

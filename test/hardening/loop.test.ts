@@ -23,7 +23,9 @@ describe('loop: an integer beyond its column is a 400 naming the field, without 
   afterAll(async () => h?.close());
 
   it('expected_count 6529978667', async () => {
-    const r = await h.call('POST', 'attendance/sessions/', { body: { title: 'Big', starts_at: '2030-01-01T09:00:00Z', expected_count: 6529978667 } });
+    const r = await h.call('POST', 'attendance/sessions/', {
+      body: { title: 'Big', starts_at: '2030-01-01T09:00:00Z', expected_count: 6529978667 },
+    });
     expect(r.status, r.text).toBe(400);
     expect(Object.keys(r.body)).toEqual(['expected_count']);
     expectNoDriverText(r, 'attendance_sessions');

@@ -28,7 +28,11 @@ describe('roomloop paging', () => {
     { query: 'limit=0', status: 400 },
     { query: 'limit=abc', status: 400 },
     { query: 'limit=100000', status: 200 },
-    { query: 'cursor=nonsense', status: 400, body: { error: { code: 'validation_error', message: 'cursor: Invalid cursor.', fields: { cursor: ['Invalid cursor.'] } } } },
+    {
+      query: 'cursor=nonsense',
+      status: 400,
+      body: { error: { code: 'validation_error', message: 'cursor: Invalid cursor.', fields: { cursor: ['Invalid cursor.'] } } },
+    },
     { query: `cursor=${Buffer.from('{"o":1e300}').toString('base64url')}`, status: 400 },
   ]);
 });

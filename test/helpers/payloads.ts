@@ -145,7 +145,11 @@ function aboveMax(f: FieldNode): unknown {
  * Invalid create bodies for a resource, built from a valid body so each batch has exactly one
  * kind of mistake. `unknownRefId` is an id no record has (serial services: a huge number).
  */
-export function invalidCases(r: ResourceNode, valid: Readonly<Record<string, unknown>>, unknownRefId: unknown = 2_000_000_000): InvalidCase[] {
+export function invalidCases(
+  r: ResourceNode,
+  valid: Readonly<Record<string, unknown>>,
+  unknownRefId: unknown = 2_000_000_000,
+): InvalidCase[] {
   const fields = inputFields(r);
   const cases: InvalidCase[] = [];
   const batch = (kind: InvalidCase['kind'], value: (f: FieldNode) => unknown, only: (f: FieldNode) => boolean = () => true) => {
@@ -169,7 +173,15 @@ export function invalidCases(r: ResourceNode, valid: Readonly<Record<string, unk
   batch('wrong type', wrongType);
   batch('below minimum', belowMin);
   batch('above maximum', aboveMax);
-  batch('bad enum', () => 'not_a_choice', (f) => f.type === 'enum');
-  batch('unknown reference', () => unknownRefId, (f) => f.type === 'ref');
+  batch(
+    'bad enum',
+    () => 'not_a_choice',
+    (f) => f.type === 'enum',
+  );
+  batch(
+    'unknown reference',
+    () => unknownRefId,
+    (f) => f.type === 'ref',
+  );
   return cases;
 }

@@ -98,7 +98,10 @@ async function service(): Promise<ServiceNode> {
 }
 
 function lines(s: ServiceNode, module: string): string[] {
-  return moduleRoutes(s.modules.find((m) => m.name === module)!, s).map((r) => `${r.method} ${r.path} ${r.steps.join(' ')}`);
+  return moduleRoutes(
+    s.modules.find((m) => m.name === module)!,
+    s,
+  ).map((r) => `${r.method} ${r.path} ${r.steps.join(' ')}`);
 }
 
 describe('access in the IR', () => {
@@ -133,21 +136,33 @@ describe('access in the router', () => {
   it('emits the guard each access level asks for', async () => {
     const core = lines(await service(), 'core');
     expect(core).toContain('GET /products/ rt.authenticate rt.tenant(productResource) rt.crud.list(productResource)');
-    expect(core).toContain('POST /products/ rt.authenticate rt.tenant(productResource) rt.requireSuperuser rt.idempotent rt.crud.create(productResource)');
+    expect(core).toContain(
+      'POST /products/ rt.authenticate rt.tenant(productResource) rt.requireSuperuser rt.idempotent rt.crud.create(productResource)',
+    );
     expect(core).toContain('GET /companies/ rt.authenticate rt.tenant(companyResource) rt.crud.list(companyResource)');
-    expect(core).toContain('POST /companies/ rt.authenticate rt.tenant(companyResource) rt.requireSuperuser rt.idempotent rt.crud.create(companyResource)');
+    expect(core).toContain(
+      'POST /companies/ rt.authenticate rt.tenant(companyResource) rt.requireSuperuser rt.idempotent rt.crud.create(companyResource)',
+    );
     expect(core).toContain(
       "PATCH /companies/:id/ rt.authenticate rt.tenant(companyResource, 'required') rt.permit(companyResource.permissions.change) rt.crud.partialUpdate(companyResource)",
     );
-    expect(core).toContain("POST /keys/ rt.authenticate rt.tenant(keyResource) rt.requireSuperuser rt.idempotent rt.crud.handler(keyResource, 'create')");
-    expect(core).toContain('GET /keys/ rt.authenticate rt.tenant(keyResource) rt.permit(keyResource.permissions.view) rt.crud.list(keyResource)');
+    expect(core).toContain(
+      "POST /keys/ rt.authenticate rt.tenant(keyResource) rt.requireSuperuser rt.idempotent rt.crud.handler(keyResource, 'create')",
+    );
+    expect(core).toContain(
+      'GET /keys/ rt.authenticate rt.tenant(keyResource) rt.permit(keyResource.permissions.view) rt.crud.list(keyResource)',
+    );
     expect(core).toContain("GET /me/ rt.authenticate rt.tenant({ scope: 'global', product: null }) rt.action(meAction)");
     expect(core).toContain(
       "POST /invite/ rt.authenticate rt.tenant({ scope: 'global', product: null }, 'required') rt.permit(inviteAction.permission) rt.idempotent rt.action(inviteAction)",
     );
     const shop = lines(await service(), 'shop');
-    expect(shop).toContain("GET /shop/report/ rt.authenticate rt.tenant({ scope: 'company', product: 'shop' }, 'optional') rt.permit(shopReportAction.permission) rt.action(shopReportAction)");
-    expect(shop).toContain("POST /shop/assets/ rt.authenticate rt.tenant(shopAssetResource) rt.permit(shopAssetResource.permissions.add) rt.idempotent rt.crud.handler(shopAssetResource, 'create')");
+    expect(shop).toContain(
+      "GET /shop/report/ rt.authenticate rt.tenant({ scope: 'company', product: 'shop' }, 'optional') rt.permit(shopReportAction.permission) rt.action(shopReportAction)",
+    );
+    expect(shop).toContain(
+      "POST /shop/assets/ rt.authenticate rt.tenant(shopAssetResource) rt.permit(shopAssetResource.permissions.add) rt.idempotent rt.crud.handler(shopAssetResource, 'create')",
+    );
   });
 });
 

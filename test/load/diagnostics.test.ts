@@ -3,7 +3,12 @@ import { diagnostic, didYouMean, editDistance, formatDiagnostic, sortDiagnostics
 
 describe('diagnostics', () => {
   it('formats as file:line:col message (did you mean)', () => {
-    const d = diagnostic('unknown-value', { file: 'spec/loop/booking.yaml', line: 14, column: 7 }, { what: 'field type', value: 'strng' }, 'string');
+    const d = diagnostic(
+      'unknown-value',
+      { file: 'spec/loop/booking.yaml', line: 14, column: 7 },
+      { what: 'field type', value: 'strng' },
+      'string',
+    );
     expect(formatDiagnostic(d)).toBe('spec/loop/booking.yaml:14:7 unknown field type "strng" (did you mean "string"?)');
   });
 

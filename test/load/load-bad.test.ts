@@ -37,6 +37,9 @@ describe('bad fixture', () => {
       'spec/other/service.yaml:7:1 unknown key "tenant_heder" in service.yaml (did you mean "tenant_header"?)',
     ]);
     expect(r.diagnostics.every((d) => d.severity === 'error')).toBe(true);
-    expect(r.diagnostics.find((d) => d.message.startsWith('unknown field type'))).toMatchObject({ code: 'unknown-value', suggestion: 'string' });
+    expect(r.diagnostics.find((d) => d.message.startsWith('unknown field type'))).toMatchObject({
+      code: 'unknown-value',
+      suggestion: 'string',
+    });
   });
 });

@@ -34,7 +34,11 @@ describe('basic fixture', () => {
     const shop = c.services[1]!;
     expect(shop.modules.map((m) => m.name)).toEqual(['booking', 'core']);
     expect(shop.resources.map((r) => r.path)).toEqual([
-      'booking/appointments', 'booking/services', 'booking/staff', 'companies', 'memberships',
+      'booking/appointments',
+      'booking/services',
+      'booking/staff',
+      'companies',
+      'memberships',
     ]);
     expect(shop.trailingSlash).toBe(true);
     expect(shop.tenantHeader).toBe('X-Company-ID');
@@ -51,13 +55,29 @@ describe('basic fixture', () => {
     const c = await load();
     const svc = resource(c, 'shop.booking.services');
     expect(svc).toMatchObject({
-      typeName: 'BookingService', table: 'booking_services', path: 'booking/services',
-      operationIdBase: 'bookingServices', sdkPath: ['booking', 'services'], product: 'booking', tag: 'Booking',
-      permissions: { view: 'booking.services.view', add: 'booking.services.add', change: 'booking.services.change', delete: 'booking.services.delete' },
+      typeName: 'BookingService',
+      table: 'booking_services',
+      path: 'booking/services',
+      operationIdBase: 'bookingServices',
+      sdkPath: ['booking', 'services'],
+      product: 'booking',
+      tag: 'Booking',
+      permissions: {
+        view: 'booking.services.view',
+        add: 'booking.services.add',
+        change: 'booking.services.change',
+        delete: 'booking.services.delete',
+      },
       ordering: ['name', '-created_at'],
     });
     expect(resource(c, 'shop.booking.staff')).toMatchObject({ typeName: 'BookingStaffMember', ordering: ['-created_at'] });
-    expect(resource(c, 'shop.core.companies')).toMatchObject({ typeName: 'Company', table: 'companies', path: 'companies', product: null, scope: 'global' });
+    expect(resource(c, 'shop.core.companies')).toMatchObject({
+      typeName: 'Company',
+      table: 'companies',
+      path: 'companies',
+      product: null,
+      scope: 'global',
+    });
     expect(resource(c, 'rooms.facilities.rooms')).toMatchObject({ table: 'rooms', path: 'rooms', idStyle: 'prefixed', idPrefix: 'room' });
   });
 
@@ -65,11 +85,25 @@ describe('basic fixture', () => {
     const c = await load();
     const cols = resource(c, 'shop.booking.appointments').fields.map((f) => f.column);
     expect(cols).toEqual([
-      'id', 'company_id', 'workspace_id', 'created_at', 'updated_at', 'created_by', 'deleted_at',
-      'service_id', 'staff_id', 'starts_at', 'status', 'total', 'meta',
+      'id',
+      'company_id',
+      'workspace_id',
+      'created_at',
+      'updated_at',
+      'created_by',
+      'deleted_at',
+      'service_id',
+      'staff_id',
+      'starts_at',
+      'status',
+      'total',
+      'meta',
     ]);
-    expect(resource(c, 'shop.core.companies').fields.map((f) => f.column).slice(0, 5))
-      .toEqual(['id', 'created_at', 'updated_at', 'created_by', 'deleted_at']);
+    expect(
+      resource(c, 'shop.core.companies')
+        .fields.map((f) => f.column)
+        .slice(0, 5),
+    ).toEqual(['id', 'created_at', 'updated_at', 'created_by', 'deleted_at']);
     // Without soft delete there is no deleted_at; prefixed ids are strings.
     const rsv = resource(c, 'rooms.facilities.reservations');
     expect(rsv.fields.map((f) => f.column)).not.toContain('deleted_at');
@@ -107,22 +141,36 @@ describe('basic fixture', () => {
     const c = await load();
     const shop = c.services.find((s) => s.name === 'shop')!;
     expect(shop.actions.map((a) => `${a.method} ${a.path}`)).toEqual([
-      'POST booking/appointments/{id}/create-invoice/', 'GET booking/calendar/',
+      'POST booking/appointments/{id}/create-invoice/',
+      'GET booking/calendar/',
     ]);
     const [invoice, calendar] = shop.actions;
     expect(invoice).toMatchObject({
-      on: 'item', resource: 'shop.booking.appointments', operationId: 'bookingAppointmentsCreateInvoice',
-      sdkName: 'createInvoice', handler: 'booking.createInvoice', permission: 'booking.appointments.create-invoice',
-      status: 201, errors: [409], tag: 'Booking',
+      on: 'item',
+      resource: 'shop.booking.appointments',
+      operationId: 'bookingAppointmentsCreateInvoice',
+      sdkName: 'createInvoice',
+      handler: 'booking.createInvoice',
+      permission: 'booking.appointments.create-invoice',
+      status: 201,
+      errors: [409],
+      tag: 'Booking',
     });
     expect(invoice!.pathParams.map((p) => [p.name, p.type])).toEqual([['id', 'integer']]);
     expect(invoice!.request).toMatchObject({ shape: 'object', name: 'BookingAppointmentsCreateInvoiceRequest' });
     expect(calendar).toMatchObject({
-      on: 'module', operationId: 'bookingCalendar', handler: 'booking.calendar', permission: 'booking.booking.calendar',
-      request: { shape: 'empty' }, response: { shape: 'object', name: 'BookingCalendarResponse', many: false },
+      on: 'module',
+      operationId: 'bookingCalendar',
+      handler: 'booking.calendar',
+      permission: 'booking.booking.calendar',
+      request: { shape: 'empty' },
+      response: { shape: 'object', name: 'BookingCalendarResponse', many: false },
     });
     expect(calendar!.query.map((q) => [q.name, q.type, q.required])).toEqual([
-      ['from', 'date', true], ['to', 'date', true], ['staff', 'integer', false], ['group_by', 'enum', false],
+      ['from', 'date', true],
+      ['to', 'date', true],
+      ['staff', 'integer', false],
+      ['group_by', 'enum', false],
     ]);
     // The resource view and the service view share the same action objects.
     expect(resource(c, 'shop.booking.appointments').actions[0]).toBe(invoice);

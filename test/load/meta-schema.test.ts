@@ -17,7 +17,9 @@ describe('meta-schema', () => {
     expect(a.contents).toBe(emitCatalogueSchema().contents);
     expect(a.contents.endsWith('}\n')).toBe(true);
     const schema = JSON.parse(a.contents);
-    expect(Object.keys(schema.$defs)).toEqual(expect.arrayContaining(['ServiceFile', 'ModuleFile', 'Resource', 'Field', 'Action', 'Shape']));
+    expect(Object.keys(schema.$defs)).toEqual(
+      expect.arrayContaining(['ServiceFile', 'ModuleFile', 'Resource', 'Field', 'Action', 'Shape']),
+    );
     expect(schema.$defs.Field.additionalProperties).toBe(false);
   });
 
@@ -37,8 +39,8 @@ describe('meta-schema', () => {
   });
 
   it('picks the closest branch of a union (filter list item)', () => {
-    expect(check('module: m\ntitle: M\nresources:\n  a:\n    model: A\n    fields:\n      n: { type: integer, filter: [exact, inn] }\n')).toEqual([
-      'spec/x/m.yaml:7:43 unknown filter "inn" (did you mean "in"?)',
-    ]);
+    expect(
+      check('module: m\ntitle: M\nresources:\n  a:\n    model: A\n    fields:\n      n: { type: integer, filter: [exact, inn] }\n'),
+    ).toEqual(['spec/x/m.yaml:7:43 unknown filter "inn" (did you mean "in"?)']);
   });
 });

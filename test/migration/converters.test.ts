@@ -15,7 +15,15 @@ async function compile(code: readonly string[]): Promise<string[]> {
     return Promise.resolve();
   };
   const knex = {
-    schema: new Proxy({}, { get: (_t, verb: string) => (...args: unknown[]) => record((pg.schema as any)[verb](...args)) }),
+    schema: new Proxy(
+      {},
+      {
+        get:
+          (_t, verb: string) =>
+          (...args: unknown[]) =>
+            record((pg.schema as any)[verb](...args)),
+      },
+    ),
     raw: (s: string, b?: readonly unknown[]) => (b ? pg.raw(s, b as Knex.RawBinding[]) : pg.raw(s)),
     whereRaw: (s: string) => pg.whereRaw(s),
   };
@@ -32,18 +40,23 @@ const col = { nullable: true, default: null, primary: false, references: null } 
 const cases: { name: string; statements: MigrationStatement[]; code: string[]; sql: string[] }[] = [
   {
     name: 'create_table',
-    statements: [{
-      kind: 'create_table',
-      table: {
-        name: 'rooms', indexes: [], uniques: [], checks: [],
-        columns: [
-          { ...col, name: 'id', sqlType: 'text', nullable: false, primary: true },
-          { ...col, name: 'name', sqlType: 'varchar(100)', nullable: false },
-          { ...col, name: 'rate', sqlType: 'numeric(12,2)', default: "'0.00'" },
-          { ...col, name: 'created_at', sqlType: 'timestamptz', nullable: false, default: 'now()' },
-        ],
+    statements: [
+      {
+        kind: 'create_table',
+        table: {
+          name: 'rooms',
+          indexes: [],
+          uniques: [],
+          checks: [],
+          columns: [
+            { ...col, name: 'id', sqlType: 'text', nullable: false, primary: true },
+            { ...col, name: 'name', sqlType: 'varchar(100)', nullable: false },
+            { ...col, name: 'rate', sqlType: 'numeric(12,2)', default: "'0.00'" },
+            { ...col, name: 'created_at', sqlType: 'timestamptz', nullable: false, default: 'now()' },
+          ],
+        },
       },
-    }],
+    ],
     code: [
       "await knex.schema.createTable('rooms', (t) => {",
       "  t.text('id').primary();",
@@ -60,7 +73,16 @@ const cases: { name: string; statements: MigrationStatement[]; code: string[]; s
     name: 'add_column + partial unique index',
     statements: [
       { kind: 'add_column', table: 'booking_services', column: { ...col, name: 'color', sqlType: 'varchar(7)' } },
-      { kind: 'create_index', table: 'booking_services', index: { name: 'ux_booking_services_company_id_color', columns: ['company_id', 'color'], unique: true, where: 'deleted_at IS NULL' } },
+      {
+        kind: 'create_index',
+        table: 'booking_services',
+        index: {
+          name: 'ux_booking_services_company_id_color',
+          columns: ['company_id', 'color'],
+          unique: true,
+          where: 'deleted_at IS NULL',
+        },
+      },
     ],
     code: [
       "await knex.schema.alterTable('booking_services', (t) => {",
@@ -94,8 +116,17 @@ const cases: { name: string; statements: MigrationStatement[]; code: string[]; s
     statements: [
       { kind: 'rename_column', table: 'staff', from: 'display_name', to: 'full_name' },
       { kind: 'set_not_null', table: 'staff', column: 'full_name' },
-      { kind: 'add_foreign_key', table: 'staff', column: 'membership_id', references: { table: 'memberships', column: 'id', onDelete: 'set_null' } },
-      { kind: 'add_check', table: 'staff', check: { name: 'ck_staff_role', column: 'role', expression: `"role" IN ('a', 'b')`, values: ['a', 'b'] } },
+      {
+        kind: 'add_foreign_key',
+        table: 'staff',
+        column: 'membership_id',
+        references: { table: 'memberships', column: 'id', onDelete: 'set_null' },
+      },
+      {
+        kind: 'add_check',
+        table: 'staff',
+        check: { name: 'ck_staff_role', column: 'role', expression: `"role" IN ('a', 'b')`, values: ['a', 'b'] },
+      },
       { kind: 'drop_column', table: 'staff', column: { ...col, name: 'hired_on', sqlType: 'date' } },
     ],
     code: [

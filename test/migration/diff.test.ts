@@ -19,11 +19,13 @@ describe('diffSnapshots', () => {
     const d = kinds(shop, next);
     expect(d.statements).toEqual([
       {
-        kind: 'add_column', table: 'booking_services',
+        kind: 'add_column',
+        table: 'booking_services',
         column: { name: 'color', sqlType: 'varchar(7)', nullable: true, default: null, primary: false, references: null },
       },
       {
-        kind: 'create_index', table: 'booking_services',
+        kind: 'create_index',
+        table: 'booking_services',
         index: { name: 'ix_booking_services_company_id_color', columns: ['company_id', 'color'], unique: false, where: null },
       },
     ]);
@@ -32,7 +34,12 @@ describe('diffSnapshots', () => {
 
   it('a rename declared with renamedFrom is one rename_column, not drop + add', async () => {
     const shop = await loadFixtureService('shop');
-    const next = editField(shop, 'booking_staff', 'display_name', (f) => ({ ...f, name: 'full_name', column: 'full_name', renamedFrom: 'display_name' }));
+    const next = editField(shop, 'booking_staff', 'display_name', (f) => ({
+      ...f,
+      name: 'full_name',
+      column: 'full_name',
+      renamedFrom: 'display_name',
+    }));
     const d = kinds(shop, next);
     expect(d.statements).toEqual([{ kind: 'rename_column', table: 'booking_staff', from: 'display_name', to: 'full_name' }]);
   });
@@ -92,7 +99,10 @@ describe('emitMigrations', () => {
     const first = emitMigrations(shop, ctx, { snapshot: null, existing: [] }, { allowDestructive: false });
     const checksums = JSON.parse(first.files[1]!.contents) as Record<string, string>;
     const again = emitMigrations(
-      shop, ctx, { snapshot: JSON.parse(first.files[2]!.contents), existing: ['0001_initial.ts'], checksums }, { allowDestructive: false },
+      shop,
+      ctx,
+      { snapshot: JSON.parse(first.files[2]!.contents), existing: ['0001_initial.ts'], checksums },
+      { allowDestructive: false },
     );
     expect(again.changed).toBe(false);
     expect(again.files).toEqual([first.files[1], first.files[2]]);
@@ -134,7 +144,12 @@ describe('emitMigrations', () => {
   it('refuses destructive changes: no migration, snapshot kept, the statements reported', async () => {
     const shop = await loadFixtureService('shop');
     const prev = buildSnapshot(shop);
-    const out = emitMigrations(dropField(shop, 'booking_staff', 'hired_on'), ctx, { snapshot: prev, existing: ['0001_initial.ts'] }, { allowDestructive: false });
+    const out = emitMigrations(
+      dropField(shop, 'booking_staff', 'hired_on'),
+      ctx,
+      { snapshot: prev, existing: ['0001_initial.ts'] },
+      { allowDestructive: false },
+    );
     expect(out).toMatchObject({ changed: true, refused: true });
     expect(out.files).toEqual([{ path: 'generated/shop/migrations/snapshot.json', contents: serialiseSnapshot(prev) }]);
     expect(out.destructive).toEqual([expect.objectContaining({ kind: 'drop_column', table: 'booking_staff' })]);

@@ -117,7 +117,9 @@ describe('migrate', () => {
     await writeFile(join(dir, '0001_initial.ts'), edited);
     await writeFile(join(dir, 'checksums.json'), JSON.stringify({ '0001_initial.ts': migrationChecksum(edited) }));
     try {
-      await expect(run('up')).rejects.toThrow(/database applied generated\/shop\/migrations\/0001_initial\.ts with different contents.*delete \.loopgen\/shop\//);
+      await expect(run('up')).rejects.toThrow(
+        /database applied generated\/shop\/migrations\/0001_initial\.ts with different contents.*delete \.loopgen\/shop\//,
+      );
       await expect(run('down')).rejects.toThrow(MigrationIntegrityError);
     } finally {
       await restore();

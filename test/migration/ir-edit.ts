@@ -16,8 +16,20 @@ export async function loadFixtureService(name: 'shop' | 'rooms'): Promise<Servic
 /** A plain declared field with the IR's defaults. */
 export function field(name: string, extra: Partial<FieldNode> = {}): FieldNode {
   return {
-    kind: 'field', name, column: name, type: 'string', system: false, required: false, nullable: true,
-    unique: false, filter: [], search: false, orderable: false, readOnly: false, writeOnly: false, index: false,
+    kind: 'field',
+    name,
+    column: name,
+    type: 'string',
+    system: false,
+    required: false,
+    nullable: true,
+    unique: false,
+    filter: [],
+    search: false,
+    orderable: false,
+    readOnly: false,
+    writeOnly: false,
+    index: false,
     ...extra,
   };
 }

@@ -38,8 +38,8 @@ describe('raw SQL blocks', () => {
       const file = join(dir, 'spec/rooms/facilities.yaml');
       const yaml = (await readFile(file, 'utf8')).replace(
         '    operations: [list, create, retrieve, delete]\n',
-        '    operations: [list, create, retrieve, delete]\n    sql:\n      zz_last: { up: ["SELECT 2"], down: [] }\n'
-          + '      aa_first:\n        up: ["CREATE INDEX ix_x ON reservations (starts_at)"]\n        down: ["DROP INDEX ix_x"]\n',
+        '    operations: [list, create, retrieve, delete]\n    sql:\n      zz_last: { up: ["SELECT 2"], down: [] }\n' +
+          '      aa_first:\n        up: ["CREATE INDEX ix_x ON reservations (starts_at)"]\n        down: ["DROP INDEX ix_x"]\n',
       );
       await writeFile(file, yaml);
       const { catalogue, diagnostics } = await loadCatalogue(dir);
@@ -68,7 +68,10 @@ describe('raw SQL blocks', () => {
       'generated/rooms/migrations/checksums.json',
       'generated/rooms/migrations/snapshot.json',
     ]);
-    await expectGolden('migrations-raw-sql', out.files.filter((f) => !f.path.endsWith('checksums.json')));
+    await expectGolden(
+      'migrations-raw-sql',
+      out.files.filter((f) => !f.path.endsWith('checksums.json')),
+    );
   });
 
   it('an unchanged block is not run again; a changed one is reverted with its old down, then run anew', async () => {
@@ -77,7 +80,10 @@ describe('raw SQL blocks', () => {
     expect(diffSnapshots(before, before, { allowDestructive: false }).statements).toEqual([]);
     const changed = { ...guard, up: [guard.up[0]!.replace('past?', 'past'), guard.up[1]!] };
     const d = diffSnapshots(before, buildSnapshot(withSql(rooms, [changed])), { allowDestructive: false });
-    expect(d.statements.map((s) => [s.kind, 'sql' in s ? s.sql.up[0]!.includes('past?') : null])).toEqual([['revert_sql', true], ['run_sql', false]]);
+    expect(d.statements.map((s) => [s.kind, 'sql' in s ? s.sql.up[0]!.includes('past?') : null])).toEqual([
+      ['revert_sql', true],
+      ['run_sql', false],
+    ]);
     expect(d.destructive).toEqual([]);
   });
 

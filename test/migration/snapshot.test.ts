@@ -15,7 +15,9 @@ describe('schema snapshot of the fixture catalogue', () => {
     expect(names).toEqual([...names].sort());
     const services = table(s, 'booking_services');
     expect(column(services, 'company_id')).toMatchObject({
-      sqlType: 'bigint', nullable: false, references: { table: 'companies', column: 'id', onDelete: 'restrict' },
+      sqlType: 'bigint',
+      nullable: false,
+      references: { table: 'companies', column: 'id', onDelete: 'restrict' },
     });
     expect(services.indexes.map((i) => i.columns)).toContainEqual(['company_id', 'created_at']);
     // Filterable fields are indexed behind company_id.
@@ -40,9 +42,7 @@ describe('schema snapshot of the fixture catalogue', () => {
     const s = buildSnapshot(await loadFixtureService('shop'));
     const checks = table(s, 'booking_services').checks;
     expect(checks.find((c) => c.column === 'category')!.expression).toBe(`"category" IN ('hair', 'nails', 'spa')`);
-    expect(checks.find((c) => c.column === 'duration_minutes')!.expression).toBe(
-      '"duration_minutes" >= 5 AND "duration_minutes" <= 1440',
-    );
+    expect(checks.find((c) => c.column === 'duration_minutes')!.expression).toBe('"duration_minutes" >= 5 AND "duration_minutes" <= 1440');
     // varchar(3) enforces the max; the check adds only the min length.
     expect(table(s, 'companies').checks.find((c) => c.column === 'code')!.expression).toBe('char_length("code") >= 3');
   });
@@ -52,7 +52,9 @@ describe('schema snapshot of the fixture catalogue', () => {
     const reservations = table(s, 'reservations');
     expect(column(table(s, 'rooms'), 'id')).toMatchObject({ sqlType: 'text', primary: true });
     expect(column(reservations, 'room_id')).toMatchObject({
-      sqlType: 'text', nullable: false, references: { table: 'rooms', column: 'id', onDelete: 'cascade' },
+      sqlType: 'text',
+      nullable: false,
+      references: { table: 'rooms', column: 'id', onDelete: 'cascade' },
     });
     expect(reservations.indexes.map((i) => i.name)).toContain('ix_reservations_room_id');
     // No soft delete: no deleted_at.

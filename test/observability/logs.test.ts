@@ -26,13 +26,25 @@ describe('redaction', () => {
   it('masks credentials in headers, bodies and nested objects', () => {
     const { lines, stream } = capture();
     const log = createLogger({ level: 'info', format: 'json', destination: stream, redact: [] });
-    log.info({
-      req: { headers: { authorization: 'Bearer eyJ.secret.jwt', 'x-loop-api-key': 'loop_live_abc', cookie: 'sid=s3cr3t', accept: 'application/json' } },
-      headers: { 'set-cookie': 'sid=s3cr3t', 'x-loop-api-key': 'loop_live_abc' },
-      body: { email: 'a@example.com', password: 'hunter2hunter2', token: 'tok_123' },
-      user: { profile: { secret: 'totp-seed', name: 'Ann' } },
-      access: 'jwt-access', refresh: 'jwt-refresh', api_key: 'k',
-    }, 'login');
+    log.info(
+      {
+        req: {
+          headers: {
+            authorization: 'Bearer eyJ.secret.jwt',
+            'x-loop-api-key': 'loop_live_abc',
+            cookie: 'sid=s3cr3t',
+            accept: 'application/json',
+          },
+        },
+        headers: { 'set-cookie': 'sid=s3cr3t', 'x-loop-api-key': 'loop_live_abc' },
+        body: { email: 'a@example.com', password: 'hunter2hunter2', token: 'tok_123' },
+        user: { profile: { secret: 'totp-seed', name: 'Ann' } },
+        access: 'jwt-access',
+        refresh: 'jwt-refresh',
+        api_key: 'k',
+      },
+      'login',
+    );
     const [line] = lines;
     expect(line.req.headers.authorization).toBe(REDACTED);
     expect(line.req.headers['x-loop-api-key']).toBe(REDACTED);
@@ -44,7 +56,8 @@ describe('redaction', () => {
     expect(line.user.profile).toEqual({ secret: REDACTED, name: 'Ann' });
     expect([line.access, line.refresh, line.api_key]).toEqual([REDACTED, REDACTED, REDACTED]);
     const text = JSON.stringify(lines);
-    for (const s of ['eyJ.secret.jwt', 'loop_live_abc', 's3cr3t', 'hunter2hunter2', 'tok_123', 'totp-seed', 'jwt-access', 'jwt-refresh']) expect(text).not.toContain(s);
+    for (const s of ['eyJ.secret.jwt', 'loop_live_abc', 's3cr3t', 'hunter2hunter2', 'tok_123', 'totp-seed', 'jwt-access', 'jwt-refresh'])
+      expect(text).not.toContain(s);
   });
 
   it('adds the paths LOG_REDACT names', () => {
@@ -113,7 +126,13 @@ describe('request log line', () => {
       ['/api/v1/crm/deals/:id/', 500],
       ['unmatched', 404],
     ]);
-    expect(req[0]).toMatchObject({ request_id: 'req-1234', service: 'loop', method: 'GET', tenant: { company_code: '001', company_id: 7 }, principal: { id: 42 } });
+    expect(req[0]).toMatchObject({
+      request_id: 'req-1234',
+      service: 'loop',
+      method: 'GET',
+      tenant: { company_code: '001', company_id: 7 },
+      principal: { id: 42 },
+    });
     expect(typeof req[0]!.duration_ms).toBe('number');
     expect(req[1]!.level).toBe('error');
     const text = JSON.stringify(req);

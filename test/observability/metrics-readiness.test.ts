@@ -72,17 +72,38 @@ describe('/metrics', () => {
       expect(Object.keys(s.labels).sort()).toEqual(['method', 'route', 'service', 'status']);
       expect(s.labels.status).toMatch(/^\d{3}$/);
     }
-    const buckets = samples.filter((s) => s.name === 'loopgen_http_request_duration_seconds_bucket' && s.labels.route === '/v1/facilities/:id');
+    const buckets = samples.filter(
+      (s) => s.name === 'loopgen_http_request_duration_seconds_bucket' && s.labels.route === '/v1/facilities/:id',
+    );
     expect(buckets.length).toBeGreaterThan(5);
     for (const s of samples) for (const v of Object.values(s.labels)) for (const id of ids) expect(v).not.toContain(id);
   });
 
   it('reads the DB pool and the outbox queue at scrape time', async () => {
-    await svc.db('rl_webhooks').insert({ id: 'wh_metrics', url: 'http://127.0.0.1:9/hook', events: JSON.stringify(['*']), secret: 'x', active: false });
+    await svc
+      .db('rl_webhooks')
+      .insert({ id: 'wh_metrics', url: 'http://127.0.0.1:9/hook', events: JSON.stringify(['*']), secret: 'x', active: false });
     const old = new Date(Date.now() - 120_000);
     await svc.db('rl_webhook_deliveries').insert([
-      { id: 'whd_m1', webhook_id: 'wh_metrics', event_id: 'e1', event_type: 'reservation.created', payload: '{}', status: 'pending', next_attempt_at: old, created_at: old },
-      { id: 'whd_m2', webhook_id: 'wh_metrics', event_id: 'e2', event_type: 'reservation.created', payload: '{}', status: 'failed', next_attempt_at: old },
+      {
+        id: 'whd_m1',
+        webhook_id: 'wh_metrics',
+        event_id: 'e1',
+        event_type: 'reservation.created',
+        payload: '{}',
+        status: 'pending',
+        next_attempt_at: old,
+        created_at: old,
+      },
+      {
+        id: 'whd_m2',
+        webhook_id: 'wh_metrics',
+        event_id: 'e2',
+        event_type: 'reservation.created',
+        payload: '{}',
+        status: 'failed',
+        next_attempt_at: old,
+      },
     ]);
     await new Promise((r) => setTimeout(r, 1100)); // past the one-second sharing of queue reads
     const samples = await metrics();
@@ -108,7 +129,11 @@ describe('/ready', () => {
   it('is ready with the database up, migrations applied and workers as configured', async () => {
     const res = await fetch(`${svc.url}/ready`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ready', service: 'roomloop', checks: { database: 'ok', migrations: 'ok', workers: 'off' } });
+    expect(await res.json()).toMatchObject({
+      status: 'ready',
+      service: 'roomloop',
+      checks: { database: 'ok', migrations: 'ok', workers: 'off' },
+    });
   });
 
   it('goes unready while a migration is pending, and ready again once it is applied', async () => {

@@ -46,17 +46,29 @@ afterAll(async () => {
 
 describe('graceful shutdown', () => {
   it('answers a request in flight after SIGTERM, refuses new connections, then exits 0', async () => {
-    const serving = await serveProcess(['--service', 'roomloop', '--port', '0', '--data-dir', dataDir], { ...env, SHUTDOWN_TIMEOUT_MS: '15000' });
+    const serving = await serveProcess(['--service', 'roomloop', '--port', '0', '--data-dir', dataDir], {
+      ...env,
+      SHUTDOWN_TIMEOUT_MS: '15000',
+    });
     const exited = new Promise<number | null>((resolve) => serving.child.on('exit', (code) => resolve(code)));
     const url = new URL(`${serving.url}/v1/reservations`);
     // A JSON body sent in two halves: the server cannot answer before the second half arrives.
     const body = JSON.stringify({ facility_id: 'fac_1', notes: 'n'.repeat(80) });
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.on('data', (d) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
       req.on('error', reject);
       req.write(body.slice(0, 10));
       setTimeout(() => {
@@ -89,9 +101,14 @@ describe('configuration', () => {
     });
     expect(ran.code).toBe(64);
     const lines = ran.stderr.split('\n').filter((l) => l.startsWith('  '));
-    expect(lines.map((l) => l.trim().split(' ')[0]).sort()).toEqual(
-      ['DATABASE_URL', 'LOG_LEVEL', 'LOOP_JWT_SECRET', 'METRICS_PORT', 'ROOMLOOP_TIMEZONE', 'SHUTDOWN_TIMEOUT_MS'],
-    );
+    expect(lines.map((l) => l.trim().split(' ')[0]).sort()).toEqual([
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'LOOP_JWT_SECRET',
+      'METRICS_PORT',
+      'ROOMLOOP_TIMEZONE',
+      'SHUTDOWN_TIMEOUT_MS',
+    ]);
     expect(ran.stderr).toContain('LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent (it is "loud")');
     expect(ran.stderr).toContain('LOOP_JWT_SECRET must be at least 32 characters long (it is set)');
     expect(ran.stderr).not.toContain('short');

@@ -24,8 +24,11 @@ let docs: Record<string, Doc>;
 let catalogue: CatalogueNode;
 let tmp: string;
 beforeAll(async () => {
-  docs = Object.fromEntries(await Promise.all(SERVICES.map(async (s) =>
-    [s, JSON.parse(await readFile(join(projectRoot, 'generated', s, 'openapi.json'), 'utf8'))] as const)));
+  docs = Object.fromEntries(
+    await Promise.all(
+      SERVICES.map(async (s) => [s, JSON.parse(await readFile(join(projectRoot, 'generated', s, 'openapi.json'), 'utf8'))] as const),
+    ),
+  );
   catalogue = (await loadCatalogue(projectRoot, {})).catalogue!;
   tmp = await mkdtemp(join(tmpdir(), 'loopgen-openapi-'));
 });
@@ -35,7 +38,10 @@ afterAll(async () => {
 
 function operations(doc: Doc): { method: string; path: string; op: Doc }[] {
   return Object.entries(doc.paths as Doc).flatMap(([path, item]) =>
-    Object.entries(item as Doc).filter(([m]) => METHODS.has(m)).map(([method, op]) => ({ method, path, op })));
+    Object.entries(item as Doc)
+      .filter(([m]) => METHODS.has(m))
+      .map(([method, op]) => ({ method, path, op })),
+  );
 }
 
 /** Every schema position of the document (component schemas, properties, items, alternatives, media types). */
@@ -56,7 +62,9 @@ const resolve = (doc: Doc, s: Doc): Doc => (s.$ref ? resolve(doc, doc.components
 
 describe.each(SERVICES)('the %s document', (service) => {
   it('has no empty schema `{}` (code generators read it as unknown, and some refuse it)', () => {
-    const empty = [...schemas(docs[service])].filter(([, s]) => s && typeof s === 'object' && Object.keys(s).length === 0).map(([at]) => at);
+    const empty = [...schemas(docs[service])]
+      .filter(([, s]) => s && typeof s === 'object' && Object.keys(s).length === 0)
+      .map(([at]) => at);
     expect(empty).toEqual([]);
   });
 
@@ -82,7 +90,7 @@ describe.each(SERVICES)('the %s document', (service) => {
     expect(summaries.filter(wrong)).toEqual([]);
   });
 
-  it('documents 400 everywhere, 413 and 415 on every body, and each 400 in the style\'s shapes', () => {
+  it("documents 400 everywhere, 413 and 415 on every body, and each 400 in the style's shapes", () => {
     const missing: string[] = [];
     for (const { method, path, op } of operations(docs[service])) {
       const statuses = Object.keys(op.responses);
@@ -93,10 +101,14 @@ describe.each(SERVICES)('the %s document', (service) => {
   });
 
   it('keeps `default` out of request body schemas (openapi-typescript would make those fields required)', () => {
-    const bodies = operations(docs[service]).flatMap(({ op }) => Object.values((op.requestBody?.content ?? {}) as Doc).map((m) => m.schema));
+    const bodies = operations(docs[service]).flatMap(({ op }) =>
+      Object.values((op.requestBody?.content ?? {}) as Doc).map((m) => m.schema),
+    );
     const withDefault = bodies.flatMap((b) => {
       const s = resolve(docs[service]!, b.items ?? b);
-      return Object.entries((s.properties ?? {}) as Doc).filter(([, p]) => 'default' in p).map(([k]) => k);
+      return Object.entries((s.properties ?? {}) as Doc)
+        .filter(([, p]) => 'default' in p)
+        .map(([k]) => k);
     });
     expect(withDefault).toEqual([]);
   });
@@ -122,7 +134,8 @@ describe('error statuses the runtime answers', () => {
   it('LOOP: a 400 is field errors or `{detail, code}` (parse_error); lists may answer 404 Invalid page.', () => {
     const d = docs.loop!;
     expect(d.components.responses.BadRequest.content['application/json'].schema.anyOf).toEqual([
-      { $ref: '#/components/schemas/ValidationError' }, { $ref: '#/components/schemas/ErrorDetail' },
+      { $ref: '#/components/schemas/ValidationError' },
+      { $ref: '#/components/schemas/ErrorDetail' },
     ]);
     const lists = operations(d).filter(({ method, op }) => method === 'get' && String(op.operationId).endsWith('List'));
     expect(lists.length).toBeGreaterThan(100);
@@ -171,32 +184,48 @@ describe('openapi-typescript (default options) + openapi-fetch', () => {
   it('type-checks a create that leaves defaulted fields out, and refuses one that leaves a required field out', async () => {
     const doc = subset(docs.loop!, ['/booking/services/', '/booking/services/{id}/']);
     await writeFile(join(tmp, 'loop.ts'), astToString(await openapiTS(doc as never)));
-    await writeFile(join(tmp, 'use.ts'), [
-      "import createClient from 'openapi-fetch';",
-      "import type { paths } from './loop.ts';",
-      "const client = createClient<paths>({ baseUrl: 'http://localhost/api/v1' });",
-      "export const ok = client.POST('/booking/services/', { body: { name: 'Haircut' } });",
-      "export const patch = client.PATCH('/booking/services/{id}/', { params: { path: { id: 1 } }, body: { is_active: false } });",
-      'export async function read() {',
-      "  const { data } = await client.GET('/booking/services/{id}/', { params: { path: { id: 1 } } });",
-      '  // Defaulted fields are always there in a response.',
-      '  const minutes: number | undefined = data?.duration_minutes;',
-      '  return minutes;',
-      '}',
-      '// @ts-expect-error name is required',
-      "export const bad = client.POST('/booking/services/', { body: {} });",
-      '',
-    ].join('\n'));
-    await writeFile(join(tmp, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: {
-        strict: true, noEmit: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', lib: ['ES2022', 'DOM'],
-        types: [], allowImportingTsExtensions: true, baseUrl: projectRoot, paths: { 'openapi-fetch': ['node_modules/openapi-fetch'] },
-      },
-      files: ['use.ts'],
-    }));
+    await writeFile(
+      join(tmp, 'use.ts'),
+      [
+        "import createClient from 'openapi-fetch';",
+        "import type { paths } from './loop.ts';",
+        "const client = createClient<paths>({ baseUrl: 'http://localhost/api/v1' });",
+        "export const ok = client.POST('/booking/services/', { body: { name: 'Haircut' } });",
+        "export const patch = client.PATCH('/booking/services/{id}/', { params: { path: { id: 1 } }, body: { is_active: false } });",
+        'export async function read() {',
+        "  const { data } = await client.GET('/booking/services/{id}/', { params: { path: { id: 1 } } });",
+        '  // Defaulted fields are always there in a response.',
+        '  const minutes: number | undefined = data?.duration_minutes;',
+        '  return minutes;',
+        '}',
+        '// @ts-expect-error name is required',
+        "export const bad = client.POST('/booking/services/', { body: {} });",
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      join(tmp, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          target: 'ES2022',
+          lib: ['ES2022', 'DOM'],
+          types: [],
+          allowImportingTsExtensions: true,
+          baseUrl: projectRoot,
+          paths: { 'openapi-fetch': ['node_modules/openapi-fetch'] },
+        },
+        files: ['use.ts'],
+      }),
+    );
     const tsc = join(projectRoot, 'node_modules', '.bin', 'tsc');
-    const out = await promisify(execFile)(tsc, ['-p', join(tmp, 'tsconfig.json')], { cwd: projectRoot })
-      .then(() => '', (e: { stdout: string }) => e.stdout);
+    const out = await promisify(execFile)(tsc, ['-p', join(tmp, 'tsconfig.json')], { cwd: projectRoot }).then(
+      () => '',
+      (e: { stdout: string }) => e.stdout,
+    );
     expect(out).toBe('');
   }, 60_000);
 });

@@ -38,22 +38,33 @@ const month = fc.integer({ min: 1, max: 6 });
 const pick = fc.nat({ max: 1_000 });
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({
-    kind: fc.constant('entry' as const),
-    accounts: fc.array(pick, { minLength: 2, maxLength: 4 }),
-    amounts: fc.array(fc.integer({ min: 1, max: 500_000 }), { minLength: 4, maxLength: 4 }),
-    // Mostly balanced; sometimes off by a cent or more, which the API must refuse to post.
-    skew: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -300, max: 300 }) }),
-    post: fc.boolean(), month, day: fc.integer({ min: 1, max: 28 }),
-  }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('entry' as const),
+      accounts: fc.array(pick, { minLength: 2, maxLength: 4 }),
+      amounts: fc.array(fc.integer({ min: 1, max: 500_000 }), { minLength: 4, maxLength: 4 }),
+      // Mostly balanced; sometimes off by a cent or more, which the API must refuse to post.
+      skew: fc.oneof({ weight: 4, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: -300, max: 300 }) }),
+      post: fc.boolean(),
+      month,
+      day: fc.integer({ min: 1, max: 28 }),
+    }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('reverse' as const), entry: pick, month }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('edit-posted' as const), entry: pick }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete-entry' as const), entry: pick }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('post-draft' as const), entry: pick }) },
-  { weight: 3, arbitrary: fc.record({
-    kind: fc.constant('payment' as const), type: fc.constantFrom('receipt' as const, 'payment' as const),
-    amount: fc.integer({ min: 1, max: 100_000 }), month, void: fc.boolean(),
-  }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('payment' as const),
+      type: fc.constantFrom('receipt' as const, 'payment' as const),
+      amount: fc.integer({ min: 1, max: 100_000 }),
+      month,
+      void: fc.boolean(),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('close' as const), month }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('reopen' as const), month }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete-account' as const), account: pick }) },
@@ -78,7 +89,10 @@ async function run(s: Step): Promise<void> {
         ...debits.map((n, i) => ({ account_id: ids[i], debit: cents(n) })),
         { account_id: ids[ids.length - 1], credit: cents(Math.max(total, 1)) },
       ];
-      const r = ok(await call('POST', 'accounting/journal-entries', { date: dateIn(s.month, s.day), description: 'prop', lines, post: s.post }), [201, 400, 409]);
+      const r = ok(
+        await call('POST', 'accounting/journal-entries', { date: dateIn(s.month, s.day), description: 'prop', lines, post: s.post }),
+        [201, 400, 409],
+      );
       if (r.status === 201) entries.push(r.body.data.id);
       if (r.status === 201 && s.post) expect(r.body.data.total_debit).toBe(r.body.data.total_credit);
       // An entry whose credit misses its debits is never booked.
@@ -95,7 +109,15 @@ async function run(s: Step): Promise<void> {
     case 'edit-posted': {
       const id = of(entries, s.entry);
       if (!id) return;
-      const r = ok(await call('PATCH', `accounting/journal-entries/${id}`, { lines: [{ account_id: accounts[0], debit: '1.00' }, { account_id: accounts[1], credit: '1.00' }] }), [200, 400, 409]);
+      const r = ok(
+        await call('PATCH', `accounting/journal-entries/${id}`, {
+          lines: [
+            { account_id: accounts[0], debit: '1.00' },
+            { account_id: accounts[1], credit: '1.00' },
+          ],
+        }),
+        [200, 400, 409],
+      );
       if (r.status === 200) expect(r.body.data.status).toBe('draft');
       return;
     }
@@ -112,8 +134,17 @@ async function run(s: Step): Promise<void> {
       return;
     }
     case 'payment': {
-      const r = ok(await call('POST', 'accounting/payments', { type: s.type, date: dateIn(s.month, 15), amount: cents(s.amount), bank_account_id: bank }), [201, 400, 409]);
-      if (r.status === 201 && s.void) ok(await call('POST', `accounting/payments/${r.body.data.id}/void`, { date: dateIn(s.month, 20) }), [200, 409]);
+      const r = ok(
+        await call('POST', 'accounting/payments', {
+          type: s.type,
+          date: dateIn(s.month, 15),
+          amount: cents(s.amount),
+          bank_account_id: bank,
+        }),
+        [201, 400, 409],
+      );
+      if (r.status === 201 && s.void)
+        ok(await call('POST', `accounting/payments/${r.body.data.id}/void`, { date: dateIn(s.month, 20) }), [200, 409]);
       return;
     }
     case 'close':
@@ -132,7 +163,10 @@ async function run(s: Step): Promise<void> {
       return;
     }
     case 'new-account': {
-      const r = ok(await call('POST', 'accounting/accounts', { code: `P${accounts.length}${Date.now() % 100000}`, name: 'prop', type: TYPES[s.type] }), [201, 409]);
+      const r = ok(
+        await call('POST', 'accounting/accounts', { code: `P${accounts.length}${Date.now() % 100000}`, name: 'prop', type: TYPES[s.type] }),
+        [201, 409],
+      );
       if (r.status === 201) accounts.push(r.body.data.id);
       return;
     }

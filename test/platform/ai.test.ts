@@ -19,7 +19,8 @@ beforeAll(async () => {
     'The invoice for the roof repair is overdue. The customer promised payment next week. Roof tiles were replaced.',
     'Garden party planning: flowers, music and a cake for the summer garden party.',
     'Second reminder about the overdue invoice for the roof repair.',
-  ]) ids.push((await call('POST', `objects/${typeId}`, { properties: { body } })).body.data.id);
+  ])
+    ids.push((await call('POST', `objects/${typeId}`, { properties: { body } })).body.data.id);
 }, 60_000);
 afterAll(async () => {
   await svc?.close();
@@ -68,5 +69,7 @@ it('moderation flags lexicon words; usage sums every call', async () => {
   expect(m.results[1].categories.spam).toBe(true);
   const usage = (await call('GET', 'ai-usage')).body.data;
   expect(usage.total_calls).toBe(7); // chat, 2 conversation turns, summarise, auto-tag, embeddings, moderate
-  expect(usage.by_feature.map((r: any) => r.feature)).toEqual(expect.arrayContaining(['chat', 'summarise', 'auto_tag', 'embeddings', 'moderate']));
+  expect(usage.by_feature.map((r: any) => r.feature)).toEqual(
+    expect.arrayContaining(['chat', 'summarise', 'auto_tag', 'embeddings', 'moderate']),
+  );
 });

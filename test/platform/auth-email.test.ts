@@ -9,7 +9,9 @@ let app: ReturnType<typeof client>;
 beforeAll(async () => {
   svc = await startTestService('platform');
   app = client(svc, await adminKey(svc, 'mail-co'));
-  expect((await app('POST', 'auth/signup', { email: 'ola@example.com', password: 'correct-horse', phone: '+15551234567' })).status).toBe(201);
+  expect((await app('POST', 'auth/signup', { email: 'ola@example.com', password: 'correct-horse', phone: '+15551234567' })).status).toBe(
+    201,
+  );
 }, 60_000);
 afterAll(async () => {
   await svc?.close();
@@ -71,7 +73,10 @@ it('SMS codes: five wrong tries burn the code; the right one signs in', async ()
 it('send-email queues a message in the outbox', async () => {
   const r = await app('POST', 'email/send', { to: 'client@example.com', subject: 'Hello', html: '<p>Hi <b>there</b></p>' });
   expect(r.body.data).toMatchObject({ queued: true, status: 'pending' });
-  const row = await svc.db('outbox_messages').where({ id: Number(r.body.data.message_id) }).first();
+  const row = await svc
+    .db('outbox_messages')
+    .where({ id: Number(r.body.data.message_id) })
+    .first();
   expect(row).toMatchObject({ to: 'client@example.com', subject: 'Hello', body: 'Hi there', channel: 'email', status: 'pending' });
   expect((await app('POST', 'email/send', { to: 'nope', subject: 'x', text: 'y' })).status).toBe(400);
 });

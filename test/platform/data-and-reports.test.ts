@@ -25,7 +25,8 @@ beforeAll(async () => {
     { name: 'owner', data_type: 'string' },
     { name: 'amount', data_type: 'number' },
     { name: 'stage', data_type: 'enum', enum_values: ['lead', 'qualified', 'won'] },
-  ]) expect((await call('POST', `object-types/${typeId}/properties`, p)).status).toBe(201);
+  ])
+    expect((await call('POST', `object-types/${typeId}/properties`, p)).status).toBe(201);
 }, 60_000);
 afterAll(async () => {
   await svc?.close();
@@ -41,8 +42,13 @@ const get = async (path: string) => {
 
 it('imports JSON and CSV rows, reporting bad rows by number', async () => {
   const json = await call('POST', 'data/import', {
-    object_type_id: typeId, format: 'json',
-    data: [{ name: 'Acme', owner: 'ann', amount: 100, stage: 'lead' }, { name: 'Globex', owner: 'bob', amount: 250, stage: 'qualified' }, { owner: 'nobody' }],
+    object_type_id: typeId,
+    format: 'json',
+    data: [
+      { name: 'Acme', owner: 'ann', amount: 100, stage: 'lead' },
+      { name: 'Globex', owner: 'bob', amount: 250, stage: 'qualified' },
+      { owner: 'nobody' },
+    ],
   });
   expect(json.body.data).toMatchObject({ imported: 2, total: 3 });
   expect(json.body.data.errors).toEqual([expect.objectContaining({ row: 3 })]);
@@ -72,22 +78,38 @@ it('exports to CSV and JSON and downloads the file', async () => {
 });
 
 it('reports: leaderboard, pipeline, funnel, time series', async () => {
-  const lb = (await call('POST', 'reports/leaderboard', { object_type_id: typeId, group_by: 'owner', aggregation: 'sum', value_property: 'amount' })).body.data;
-  expect(lb.entries).toEqual([{ rank: 1, key: 'ann', value: 450 }, { rank: 2, key: 'bob', value: 250 }]);
+  const lb = (
+    await call('POST', 'reports/leaderboard', { object_type_id: typeId, group_by: 'owner', aggregation: 'sum', value_property: 'amount' })
+  ).body.data;
+  expect(lb.entries).toEqual([
+    { rank: 1, key: 'ann', value: 450 },
+    { rank: 2, key: 'bob', value: 250 },
+  ]);
   const counted = (await call('POST', 'reports/leaderboard', { object_type_id: typeId, group_by: 'owner', limit: 1 })).body.data;
   expect(counted.entries).toEqual([{ rank: 1, key: 'ann', value: 3 }]);
 
-  const pipe = (await call('POST', 'reports/pipeline', { object_type_id: typeId, stage_property: 'stage', value_property: 'amount' })).body.data;
-  expect(pipe.stages.map((s: any) => [s.stage, s.count, s.value])).toEqual([['lead', 1, 100], ['qualified', 2, 300], ['won', 1, 300]]);
+  const pipe = (await call('POST', 'reports/pipeline', { object_type_id: typeId, stage_property: 'stage', value_property: 'amount' })).body
+    .data;
+  expect(pipe.stages.map((s: any) => [s.stage, s.count, s.value])).toEqual([
+    ['lead', 1, 100],
+    ['qualified', 2, 300],
+    ['won', 1, 300],
+  ]);
   expect(pipe.total).toBe(4);
 
-  const steps = JSON.stringify([{ name: 'All', filters: [] }, { name: 'Ann', filters: ['owner=ann'] }, { name: 'Big', filters: [{ property: 'amount', operator: 'gte', value: 100 }] }]);
+  const steps = JSON.stringify([
+    { name: 'All', filters: [] },
+    { name: 'Ann', filters: ['owner=ann'] },
+    { name: 'Big', filters: [{ property: 'amount', operator: 'gte', value: 100 }] },
+  ]);
   const funnel = (await call('POST', 'reports/funnel', { object_type_id: typeId, steps: JSON.parse(steps) })).body.data;
   expect(funnel.steps.map((s: any) => s.count)).toEqual([4, 3, 2]);
   expect(funnel.steps[2].conversion_from_start).toBe(0.5);
   expect((await call('POST', 'reports/funnel', { object_type_id: typeId, steps: 'not-a-list' })).status).toBe(400);
 
-  const ts = (await call('POST', 'reports/timeseries', { object_type_id: typeId, interval: 'month', aggregation: 'sum', value_property: 'amount' })).body.data;
+  const ts = (
+    await call('POST', 'reports/timeseries', { object_type_id: typeId, interval: 'month', aggregation: 'sum', value_property: 'amount' })
+  ).body.data;
   expect(ts.series).toHaveLength(1);
   expect(ts.series[0].value).toBe(700);
   expect(ts.series[0].period).toMatch(/^\d{4}-\d{2}-01T00:00:00Z$/);
@@ -103,15 +125,30 @@ it('tenant analytics and the custom event engine count real rows', async () => {
   expect(an.objects_by_type).toEqual([{ object_type: 'deals', count: 4 }]);
   expect(an.activity.events_tracked).toBe(3);
   const eng = (await call('GET', 'analytics/engine?period=24h')).body.data;
-  expect(eng.by_event).toEqual([{ event: 'signup', count: 2 }, { event: 'upgrade', count: 1 }]);
+  expect(eng.by_event).toEqual([
+    { event: 'signup', count: 2 },
+    { event: 'upgrade', count: 1 },
+  ]);
   expect(eng.total).toBe(3);
   expect((await call('GET', 'analytics?period=forever')).status).toBe(400);
 });
 
 it('forms: duplicate, export submissions, analytics', async () => {
-  const form = (await call('POST', 'forms', { name: 'Contact', fields: [{ name: 'email' }, { name: 'message' }], status: 'active' })).body.data;
-  for (const body of [{ email: 'a@x.io', message: 'hi, there' }, { email: 'b@x.io', message: 'yo', extra: 1 }]) {
-    expect((await fetch(`${svc.api}forms/${form.id}/submit`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status).toBe(201);
+  const form = (await call('POST', 'forms', { name: 'Contact', fields: [{ name: 'email' }, { name: 'message' }], status: 'active' })).body
+    .data;
+  for (const body of [
+    { email: 'a@x.io', message: 'hi, there' },
+    { email: 'b@x.io', message: 'yo', extra: 1 },
+  ]) {
+    expect(
+      (
+        await fetch(`${svc.api}forms/${form.id}/submit`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).status,
+    ).toBe(201);
   }
   const csv = await get(`forms/${form.id}/submissions/export`);
   const lines = csv.text.trim().split('\n');

@@ -59,7 +59,10 @@ describe('upload-put', () => {
 
     // curl's --data-binary default type says nothing about the file either.
     const c = await slot('c.csv', 'text/csv');
-    expect((await put(c, 'a,b\n1,2\n', 'application/x-www-form-urlencoded')).body.data).toMatchObject({ content_type: 'text/csv', size: 8 });
+    expect((await put(c, 'a,b\n1,2\n', 'application/x-www-form-urlencoded')).body.data).toMatchObject({
+      content_type: 'text/csv',
+      size: 8,
+    });
   });
 
   it('still takes a multipart file part; a malformed multipart body is 400, never 500', async () => {
@@ -73,7 +76,11 @@ describe('upload-put', () => {
     const headerless = await put(b, '--xyz\r\n\r\nhello\r\n--xyz--\r\n', 'multipart/form-data; boundary=xyz');
     expect(headerless.status).toBe(400);
     expect(headerless.body).toMatchObject({ success: false, error: { code: 'BAD_UPLOAD' } });
-    const cut = await put(b, '--xyz\r\nContent-Disposition: form-data; name="file"; filename="n.txt"\r\n\r\nhal', 'multipart/form-data; boundary=xyz');
+    const cut = await put(
+      b,
+      '--xyz\r\nContent-Disposition: form-data; name="file"; filename="n.txt"\r\n\r\nhal',
+      'multipart/form-data; boundary=xyz',
+    );
     expect(cut.status).toBe(400);
     // Nothing was stored by either.
     expect((await call('GET', `files/${b}`)).body.data).toMatchObject({ status: 'pending', size: 0 });
@@ -132,29 +139,45 @@ describe('objects: aggregate and associations', () => {
   beforeAll(async () => {
     type = (await call('POST', 'object-types', { name: 'deals' })).body.data.id;
     props = {};
-    for (const p of [{ name: 'amount', data_type: 'number' }, { name: 'stage', data_type: 'string' }]) {
+    for (const p of [
+      { name: 'amount', data_type: 'number' },
+      { name: 'stage', data_type: 'string' },
+    ]) {
       props[p.name] = (await call('POST', `object-types/${type}/properties`, p)).body.data.id;
     }
     expect(props.amount).toMatch(/^prop_/);
     await call('POST', `objects/${type}/batch/create`, {
-      objects: [{ properties: { amount: 10, stage: 'won' } }, { properties: { amount: 5, stage: 'won' } }, { properties: { amount: 2, stage: 'lost' } }],
+      objects: [
+        { properties: { amount: 10, stage: 'won' } },
+        { properties: { amount: 5, stage: 'won' } },
+        { properties: { amount: 2, stage: 'lost' } },
+      ],
     });
   });
 
   it('aggregate names a property by id as by name', async () => {
-    const by = (prop: string, group: string) => call('POST', `objects/${type}/aggregate`, {
-      aggregations: [{ function: 'sum', property_id: prop, alias: 'total' }, { function: 'count', property_id: prop, alias: 'n' }], group_by: [group],
-    });
+    const by = (prop: string, group: string) =>
+      call('POST', `objects/${type}/aggregate`, {
+        aggregations: [
+          { function: 'sum', property_id: prop, alias: 'total' },
+          { function: 'count', property_id: prop, alias: 'n' },
+        ],
+        group_by: [group],
+      });
     const byName = await by('amount', 'stage');
     const byId = await by(props.amount!, props.stage!);
     expect(byName.status).toBe(200);
     const rows = (r: any, key: string) => Object.fromEntries(r.body.data.results.map((x: any) => [x[key], [x.total, x.n]]));
     expect(rows(byName, 'stage')).toEqual({ won: [15, 2], lost: [2, 1] });
     expect(rows(byId, props.stage!)).toEqual(rows(byName, 'stage'));
-    const plain = await call('POST', `objects/${type}/aggregate`, { aggregations: [{ function: 'max', property_id: props.amount, alias: 'top' }] });
+    const plain = await call('POST', `objects/${type}/aggregate`, {
+      aggregations: [{ function: 'max', property_id: props.amount, alias: 'top' }],
+    });
     expect(plain.body.data.results).toEqual([{ top: 10 }]);
     // An unknown property is refused instead of answering a silent null.
-    const unknown = await call('POST', `objects/${type}/aggregate`, { aggregations: [{ function: 'sum', property_id: 'prop_nope', alias: 'total' }] });
+    const unknown = await call('POST', `objects/${type}/aggregate`, {
+      aggregations: [{ function: 'sum', property_id: 'prop_nope', alias: 'total' }],
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.code).toBe('VALIDATION_ERROR');
   });

@@ -71,7 +71,8 @@ it('bodies: short-url delete, events, error reports, keys, forms', async () => {
 
 it('the public form carries form_id, object_type_id, branding and require_captcha', async () => {
   await call('PATCH', 'branding', { primary_color: '#123456' });
-  const form = (await call('POST', 'forms', { name: 'Contact', object_type_id: 'shape_things', settings: { require_captcha: true } })).body.data;
+  const form = (await call('POST', 'forms', { name: 'Contact', object_type_id: 'shape_things', settings: { require_captcha: true } })).body
+    .data;
   expect(form.status).toBe('active');
   const tenant = (await call('GET', 'usage')).body.data.tenant_id;
   const res = await fetch(`${svc.api}forms/${form.id}?tenant_id=${tenant}`);
@@ -88,11 +89,19 @@ it('endpoints with a JSON body are POST; GET upload-url reserves nothing; lookup
   expect(get.status).toBeLessThan(500);
   const slot = await call('POST', 'files/upload-url', { filename: 'x.txt', mime_type: 'text/plain' });
   expect(slot.body.data.file_id).toMatch(/^file_/);
-  const lookup = await fetch(`${svc.api}tenants/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'nobody@example.com' }) });
+  const lookup = await fetch(`${svc.api}tenants/lookup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'nobody@example.com' }),
+  });
   expect(lookup.status).toBe(200);
   expect((await lookup.json()).data).toEqual([]);
   await call('POST', 'users', { email: 'findme@example.com', password: 'correct horse battery' });
-  const found = await fetch(`${svc.api}tenants/lookup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'findme@example.com' }) });
+  const found = await fetch(`${svc.api}tenants/lookup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'findme@example.com' }),
+  });
   expect((await found.json()).data).toEqual([{ tenant_id: before.tenant_id, brand_name: expect.any(String) }]);
   expect((await call('POST', 'files/search', { mime_type: 'text/' })).status).toBe(200);
 });
@@ -109,7 +118,9 @@ it('sessions carry last_active_at and the request user agent; logout answers a m
   const tokens = (await login.json()).data;
   const user = client(svc, tokens.access_token);
   const sessions = (await user('GET', 'auth/sessions')).body.data;
-  expect(sessions).toEqual(expect.arrayContaining([expect.objectContaining({ user_agent: 'ShapesTest/1.0', last_active_at: expect.any(String) })]));
+  expect(sessions).toEqual(
+    expect.arrayContaining([expect.objectContaining({ user_agent: 'ShapesTest/1.0', last_active_at: expect.any(String) })]),
+  );
   const out = await user('POST', 'auth/logout', { refresh_token: tokens.refresh_token });
   expect(out.body.data).toEqual({ message: expect.any(String) });
 });

@@ -33,13 +33,22 @@ function fill(template: string, values: readonly string[]): string {
  * Calls `METHOD /template` with the path values and body; expects a 2xx that the document lists, whose
  * JSON body validates against the documented schema. Returns the envelope's `data`.
  */
-async function documentedCall(opKey: string, values: readonly string[] = [], body?: unknown, init: RequestInit = {}, query = ''): Promise<any> {
+async function documentedCall(
+  opKey: string,
+  values: readonly string[] = [],
+  body?: unknown,
+  init: RequestInit = {},
+  query = '',
+): Promise<any> {
   const op: Operation | undefined = byKey.get(opKey);
   expect(op, `${opKey} is in the document`).toBeDefined();
   const [method, template] = opKey.split(' ') as [string, string];
   const res = await fetch(svc.api + fill(template, values).replace(/^\//, '') + query, {
     method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined || body instanceof FormData ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined || body instanceof FormData ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
     ...init,
   });
@@ -59,14 +68,22 @@ async function documentedCall(opKey: string, values: readonly string[] = [], bod
 describe('documented answers', () => {
   it('child records: widgets, policies, views, workflows, comments, role permissions and assignments', async () => {
     const dash = await documentedCall('POST /dashboards', [], { name: 'Ops', is_public: true });
-    const widget = await documentedCall('POST /dashboards/{dashboard_id}/widgets', [dash.id], { type: 'chart', title: 'Deals', config_json: { a: 1 } });
+    const widget = await documentedCall('POST /dashboards/{dashboard_id}/widgets', [dash.id], {
+      type: 'chart',
+      title: 'Deals',
+      config_json: { a: 1 },
+    });
     expect(widget).toMatchObject({ parent_id: dash.id, type: 'chart', title: 'Deals' });
     await documentedCall('PATCH /dashboards/{dashboard_id}/widgets/{widget_id}', [dash.id, widget.id], { title: 'Deals won' });
     const shared = await documentedCall('GET /dashboards/public/{share_token}', [dash.share_token]);
     expect(shared).toMatchObject({ id: dash.id, read_only: true, widgets: [expect.objectContaining({ title: 'Deals won' })] });
 
     const type = await documentedCall('POST /object-types', [], { name: 'leads' });
-    const policy = await documentedCall('POST /object-types/{object_type_id}/policies', [type.id], { name: 'p', action: 'read', enabled: true });
+    const policy = await documentedCall('POST /object-types/{object_type_id}/policies', [type.id], {
+      name: 'p',
+      action: 'read',
+      enabled: true,
+    });
     await documentedCall('PATCH /object-types/{object_type_id}/policies/{policy_id}', [type.id, policy.id], { enabled: false });
     const view = await documentedCall('POST /object-types/{object_type_id}/views', [type.id], { name: 'v', filters: [], columns: ['a'] });
     await documentedCall('PATCH /object-types/{object_type_id}/views/{view_id}', [type.id, view.id], { name: 'v2' });
@@ -76,17 +93,28 @@ describe('documented answers', () => {
     const obj = await documentedCall('POST /objects/{object_type_id}', [type.id], { properties: {} });
     const other = await documentedCall('POST /objects/{object_type_id}', [type.id], { properties: {} });
     const comment = await documentedCall('POST /objects/{object_type_id}/{object_id}/comments', [type.id, obj.id], { body: 'hi' });
-    await documentedCall('PATCH /objects/{object_type_id}/{object_id}/comments/{comment_id}', [type.id, obj.id, comment.id], { body: 'hello' });
-    const link = await documentedCall('POST /objects/{from_type}/{from_id}/associations/{association_type}/{to_type}/{to_id}',
-      [type.id, obj.id, 'related', type.id, other.id], { meta: { weight: 1 } });
+    await documentedCall('PATCH /objects/{object_type_id}/{object_id}/comments/{comment_id}', [type.id, obj.id, comment.id], {
+      body: 'hello',
+    });
+    const link = await documentedCall(
+      'POST /objects/{from_type}/{from_id}/associations/{association_type}/{to_type}/{to_id}',
+      [type.id, obj.id, 'related', type.id, other.id],
+      { meta: { weight: 1 } },
+    );
     expect(link).toMatchObject({ from_id: obj.id, to_id: other.id, meta: { weight: 1 } });
     await documentedCall('DELETE /objects/{object_type_id}/{object_id}', [type.id, obj.id]);
-    expect(await documentedCall('POST /objects/{object_type_id}/{object_id}/restore', [type.id, obj.id])).toMatchObject({ id: obj.id, is_deleted: false });
+    expect(await documentedCall('POST /objects/{object_type_id}/{object_id}/restore', [type.id, obj.id])).toMatchObject({
+      id: obj.id,
+      is_deleted: false,
+    });
 
     const role = await documentedCall('POST /roles', [], { name: 'editors' });
     await documentedCall('POST /roles/{role_id}/permissions', [role.id], { permissions: ['objects:write'] });
     const user = await documentedCall('POST /users', [], { email: 'documented@example.com', password: 'long-enough-pw' });
-    expect(await documentedCall('POST /roles/assign', [], { user_id: user.id, role_id: role.id })).toMatchObject({ user_id: user.id, role_id: role.id });
+    expect(await documentedCall('POST /roles/assign', [], { user_id: user.id, role_id: role.id })).toMatchObject({
+      user_id: user.id,
+      role_id: role.id,
+    });
     await documentedCall('DELETE /roles/{role_id}/users/{user_id}', [role.id, user.id]);
   });
 
@@ -99,7 +127,10 @@ describe('documented answers', () => {
     await documentedCall('DELETE /files/{file_id}', [file.id]);
     await documentedCall('POST /files/{file_id}/restore', [file.id]);
     const slot = await documentedCall('POST /files/upload-url', [], { filename: 'b.txt', mime_type: 'text/plain' });
-    await documentedCall('POST /files/{file_id}/upload-put', [slot.file_id], undefined, { body: 'raw', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/octet-stream' } });
+    await documentedCall('POST /files/{file_id}/upload-put', [slot.file_id], undefined, {
+      body: 'raw',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/octet-stream' },
+    });
     await documentedCall('POST /files/{file_id}/upload-complete', [slot.file_id]);
     expect(await documentedCall('GET /files/stats')).toMatchObject({ file_count: 2 });
   });
@@ -109,10 +140,20 @@ describe('documented answers', () => {
     expect(await documentedCall('POST /forms/{form_id}/duplicate', [f.id])).toMatchObject({ name: 'Contact (copy)' });
     expect(await documentedCall('GET /forms/{form_id}/analytics', [f.id])).toMatchObject({ form_id: f.id, total_submissions: 0 });
 
-    const fn = await documentedCall('POST /functions', [], { name: 'noop', runtime: 'declarative', code: JSON.stringify({ steps: [], output: 'done' }) });
-    expect(await documentedCall('POST /functions/{function_id}/execute', [fn.id], { input: {} })).toMatchObject({ status: 'succeeded', output: 'done' });
+    const fn = await documentedCall('POST /functions', [], {
+      name: 'noop',
+      runtime: 'declarative',
+      code: JSON.stringify({ steps: [], output: 'done' }),
+    });
+    expect(await documentedCall('POST /functions/{function_id}/execute', [fn.id], { input: {} })).toMatchObject({
+      status: 'succeeded',
+      output: 'done',
+    });
     const integ = await documentedCall('POST /integrations', [], { name: 'crm', provider: 'hubspot' });
-    expect(await documentedCall('POST /integrations/{integration_id}/sync', [integ.id])).toMatchObject({ status: 'not_connected', records_synced: 0 });
+    expect(await documentedCall('POST /integrations/{integration_id}/sync', [integ.id])).toMatchObject({
+      status: 'not_connected',
+      records_synced: 0,
+    });
 
     const type = await documentedCall('POST /object-types', [], { name: 'accounts' });
     const report = await documentedCall('POST /saved-reports', [], { name: 'All', config_json: { object_type: type.id } });
@@ -122,7 +163,9 @@ describe('documented answers', () => {
     await documentedCall('GET /analytics/engine');
     await documentedCall('GET /ai-usage');
     await documentedCall('GET /realtime/stats');
-    expect(await documentedCall('POST /policies/simulate', [], { policy: { effect: 'allow', action: 'read' }, sample_data: [{}] })).toMatchObject({ policies_evaluated: 1 });
+    expect(
+      await documentedCall('POST /policies/simulate', [], { policy: { effect: 'allow', action: 'read' }, sample_data: [{}] }),
+    ).toMatchObject({ policies_evaluated: 1 });
   });
 
   it('settings documents, tenant config, webhook secret rotation and guarded deletes', async () => {
@@ -132,7 +175,10 @@ describe('documented answers', () => {
     expect(await documentedCall('GET /governance')).toMatchObject({ password_min_length: 12 });
     await documentedCall('GET /auth-config');
     const tenantId = (await documentedCall('POST /object-types', [], { name: 'probe' })).tenant_id;
-    expect(await documentedCall('GET /tenant-config', [], undefined, {}, `?tenant=${tenantId}`)).toMatchObject({ tenant_id: tenantId, branding: { brand_name: 'Acme' } });
+    expect(await documentedCall('GET /tenant-config', [], undefined, {}, `?tenant=${tenantId}`)).toMatchObject({
+      tenant_id: tenantId,
+      branding: { brand_name: 'Acme' },
+    });
 
     const hook = await documentedCall('POST /webhooks', [], { url: 'https://example.com/hook', events: ['object.created'] });
     expect((await documentedCall('POST /webhooks/{webhook_id}/rotate-secret', [hook.id])).secret).toEqual(expect.any(String));

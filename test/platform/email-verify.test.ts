@@ -41,13 +41,16 @@ it('made-up, malformed and expired tokens are refused', async () => {
   const app = client(svc, await adminKey(svc, 'verify-co'));
   expect((await app('POST', 'auth/signup', { email: 'late@example.com', password: 'correct-horse' })).status).toBe(201);
   const link = await mailedLink('late@example.com');
-  await svc.db('pf_records').where({ kind: 'auth_tokens' }).whereRaw("data->>'purpose' = 'email_verify'")
+  await svc
+    .db('pf_records')
+    .where({ kind: 'auth_tokens' })
+    .whereRaw("data->>'purpose' = 'email_verify'")
     .update({ data: svc.db.raw(`jsonb_set(data, '{expires_at}', to_jsonb(?::text))`, [new Date(Date.now() - 1000).toISOString()]) });
   expect((await fetch(link)).status).toBe(401);
   expect((await svc.db('pf_users').where({ email: 'late@example.com' }).first()).email_verified).toBe(false);
 });
 
-it('a key of another tenant cannot spend this tenant\'s token', async () => {
+it("a key of another tenant cannot spend this tenant's token", async () => {
   const app = client(svc, await adminKey(svc, 'verify-co'));
   expect((await app('POST', 'auth/signup', { email: 'kim@example.com', password: 'correct-horse' })).status).toBe(201);
   const token = new URL(await mailedLink('kim@example.com')).searchParams.get('token')!;

@@ -31,7 +31,7 @@ async function upload(path: string, name: string, text: string, type = 'text/pla
   for (const [k, v] of Object.entries(fields)) form.set(k, v);
   form.set('file', new Blob([text], { type }), name);
   const res = await fetch(svc.api + path, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
-  return { status: res.status, body: await res.json() as any };
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 it('uploads, describes, downloads and versions a file', async () => {
@@ -49,7 +49,9 @@ it('uploads, describes, downloads and versions a file', async () => {
   expect(patched.body.data).toMatchObject({ filename: 'renamed.txt', access: 'public', meta: { tag: 'x' } });
   expect((await call('PATCH', `files/${f.id}`, { access: 'everyone' })).status).toBe(400);
 
-  expect((await call('GET', `files/${f.id}/versions`)).body.data).toEqual([expect.objectContaining({ version: 1, current: true, size: 11 })]);
+  expect((await call('GET', `files/${f.id}/versions`)).body.data).toEqual([
+    expect.objectContaining({ version: 1, current: true, size: 11 }),
+  ]);
   const folders = (await call('GET', 'files/folders')).body.data;
   expect(folders).toContainEqual({ folder: '/docs', count: 1, size: 11 });
   const stats = (await call('GET', 'files/stats')).body.data;
@@ -94,7 +96,9 @@ it('trash, restore, search and batch operations', async () => {
   expect((await call('GET', `files/${b.id}/variants/thumb`)).body.error.code).toBe('NOT_AN_IMAGE');
   await call('POST', `files/${a.id}/restore`);
   expect((await call('GET', `files/${a.id}/variants/thumb?w=100`)).status).toBe(501);
-  expect(await (await fetch(`${svc.api}files/${a.id}/variants/original`, { headers: { authorization: `Bearer ${key}` } })).text()).toBe('png-bytes');
+  expect(await (await fetch(`${svc.api}files/${a.id}/variants/original`, { headers: { authorization: `Bearer ${key}` } })).text()).toBe(
+    'png-bytes',
+  );
 });
 
 it('presigned slots: reserve, upload content, confirm; a second upload makes a version', async () => {

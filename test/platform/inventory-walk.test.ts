@@ -48,11 +48,15 @@ it('every platform endpoint is answered; 501s are known', async () => {
 });
 
 it('identity endpoints of an unconfigured tenant answer 409 with a code naming what to configure', async () => {
-  const cases = [['GET', 'auth/oauth/google', 'OAUTH_NOT_CONFIGURED'], ['GET', 'auth/saml/okta/metadata', 'SAML_NOT_CONFIGURED'],
-    ['POST', 'auth/passkeys/authenticate/begin', 'PASSKEYS_NOT_CONFIGURED']] as const;
+  const cases = [
+    ['GET', 'auth/oauth/google', 'OAUTH_NOT_CONFIGURED'],
+    ['GET', 'auth/saml/okta/metadata', 'SAML_NOT_CONFIGURED'],
+    ['POST', 'auth/passkeys/authenticate/begin', 'PASSKEYS_NOT_CONFIGURED'],
+  ] as const;
   for (const [method, path, code] of cases) {
     const res = await fetch(svc.api + path, {
-      method, redirect: 'manual',
+      method,
+      redirect: 'manual',
       headers: { authorization: `Bearer ${key}`, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
       body: method === 'POST' ? '{}' : undefined,
     });

@@ -58,7 +58,11 @@ describe('platform envelope and errors', () => {
   it('renders errors as {success:false, error:{code,message}, request_id}', async () => {
     const missing = await acme('GET', 'roles/role_nothere');
     expect(missing.status).toBe(404);
-    expect(missing.body).toMatchObject({ success: false, error: { code: 'NOT_FOUND', message: expect.any(String) }, request_id: expect.any(String) });
+    expect(missing.body).toMatchObject({
+      success: false,
+      error: { code: 'NOT_FOUND', message: expect.any(String) },
+      request_id: expect.any(String),
+    });
     const anon = await fetch(`${svc.api}roles`);
     expect(anon.status).toBe(401);
     expect((await anon.json()).success).toBe(false);
@@ -128,7 +132,7 @@ describe('scoped API keys', () => {
 });
 
 describe('tenant isolation', () => {
-  it('one tenant never sees or changes another tenant\'s rows', async () => {
+  it("one tenant never sees or changes another tenant's rows", async () => {
     const role = await acme('POST', 'roles', { name: 'acme-only' });
     const type = await acme('POST', 'object-types', { name: 'secrets' });
     expect((await other('GET', 'roles')).body.data).toEqual([]);

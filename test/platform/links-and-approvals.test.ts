@@ -51,17 +51,35 @@ it('approvals move through stages and notify the end user who created the object
   await call('POST', `object-types/${deals}/workflows`, { name: 'Sign-off', stages: ['Manager', { name: 'Finance' }], enabled: true });
 
   expect((await call('POST', `objects/${deals}/${mine}/approve`, {})).status).toBe(409);
-  expect((await call('POST', `objects/${deals}/${mine}/submit-for-review`)).body.data).toMatchObject({ submitted: true, status: 'in_review', stage: 'Manager' });
+  expect((await call('POST', `objects/${deals}/${mine}/submit-for-review`)).body.data).toMatchObject({
+    submitted: true,
+    status: 'in_review',
+    stage: 'Manager',
+  });
   expect((await call('POST', `objects/${deals}/${mine}/submit-for-review`)).status).toBe(409);
-  expect((await call('POST', `objects/${deals}/${mine}/approve`, { comment: 'ok' })).body.data).toMatchObject({ approved: false, stage: 'Finance' });
+  expect((await call('POST', `objects/${deals}/${mine}/approve`, { comment: 'ok' })).body.data).toMatchObject({
+    approved: false,
+    stage: 'Finance',
+  });
   expect((await user('GET', 'auth/notifications/count')).body.data.count).toBe(0);
-  expect((await call('POST', `objects/${deals}/${mine}/approve`, {})).body.data).toMatchObject({ approved: true, status: 'approved', stage: null });
+  expect((await call('POST', `objects/${deals}/${mine}/approve`, {})).body.data).toMatchObject({
+    approved: true,
+    status: 'approved',
+    stage: null,
+  });
   const status = (await call('GET', `objects/${deals}/${mine}/workflow-status`)).body.data;
-  expect(status.history.map((h: any) => [h.action, h.stage])).toEqual([['submitted', 'Manager'], ['approved', 'Manager'], ['approved', 'Finance']]);
+  expect(status.history.map((h: any) => [h.action, h.stage])).toEqual([
+    ['submitted', 'Manager'],
+    ['approved', 'Manager'],
+    ['approved', 'Finance'],
+  ]);
 
   // Resubmitted and rejected: a second notification.
   await call('POST', `objects/${deals}/${mine}/submit-for-review`);
-  expect((await call('POST', `objects/${deals}/${mine}/reject`, { reason: 'too big' })).body.data).toMatchObject({ rejected: true, status: 'rejected' });
+  expect((await call('POST', `objects/${deals}/${mine}/reject`, { reason: 'too big' })).body.data).toMatchObject({
+    rejected: true,
+    status: 'rejected',
+  });
 
   expect((await user('GET', 'auth/notifications/count')).body.data.count).toBe(2);
   const list = (await user('GET', 'auth/notifications')).body.data;

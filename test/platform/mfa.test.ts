@@ -21,14 +21,20 @@ afterAll(async () => {
   await svc?.close();
 });
 
-const codeFor = (secret: string, offset = 0) => new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + offset });
+const codeFor = (secret: string, offset = 0) =>
+  new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + offset });
 /** Rows anywhere in pf_records whose JSON holds `text` (the TOTP secret must be in none). */
-const rowsHolding = async (text: string) => (await svc.db('pf_records').whereRaw('data::text like ?', [`%${text}%`]).count('* as n').first())!.n;
+const rowsHolding = async (text: string) =>
+  (await svc
+    .db('pf_records')
+    .whereRaw('data::text like ?', [`%${text}%`])
+    .count('* as n')
+    .first())!.n;
 const factorRow = async (id: string) => svc.db('pf_records').where({ id }).first();
 
 const publicCall = async (path: string, body: unknown) => {
   const res = await fetch(svc.api + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() as any };
+  return { status: res.status, body: (await res.json()) as any };
 };
 
 it('enrolls, verifies and gates the login behind a TOTP code', async () => {
@@ -42,7 +48,9 @@ it('enrolls, verifies and gates the login behind a TOTP code', async () => {
   // Not yet verified: login still answers tokens.
   expect((await app('POST', 'auth/login', { email: 'mia@example.com', password: 'correct-horse' })).body.data.access_token).toBeTruthy();
 
-  expect((await user('POST', 'auth/mfa/verify', { factor_id: en.factor_id, code: '000000' === codeFor(secret) ? '111111' : '000000' })).status).toBe(400);
+  expect(
+    (await user('POST', 'auth/mfa/verify', { factor_id: en.factor_id, code: '000000' === codeFor(secret) ? '111111' : '000000' })).status,
+  ).toBe(400);
   const ok = (await user('POST', 'auth/mfa/verify', { factor_id: en.factor_id, code: codeFor(secret) })).body.data;
   expect(ok.verified).toBe(true);
   expect(ok.recovery_codes).toHaveLength(10);
@@ -58,7 +66,9 @@ it('enrolls, verifies and gates the login behind a TOTP code', async () => {
   expect(done.status).toBe(200);
   expect(done.body.data.access_token).toBeTruthy();
   // Single use.
-  expect((await publicCall('auth/mfa/complete', { mfa_ticket: login.mfa_ticket, code: codeFor(secret) })).body.error.code).toBe('INVALID_MFA_TICKET');
+  expect((await publicCall('auth/mfa/complete', { mfa_ticket: login.mfa_ticket, code: codeFor(secret) })).body.error.code).toBe(
+    'INVALID_MFA_TICKET',
+  );
 
   const ch = (await client(svc, done.body.data.access_token)('POST', 'auth/mfa/challenge', { code: codeFor(secret) })).body.data;
   expect(ch.verified).toBe(true);
@@ -73,7 +83,9 @@ it('enrolls, verifies and gates the login behind a TOTP code', async () => {
   // Five wrong codes burn the ticket.
   const l4 = (await app('POST', 'auth/login', { email: 'mia@example.com', password: 'correct-horse' })).body.data;
   for (let i = 0; i < 5; i++) await publicCall('auth/mfa/complete', { mfa_ticket: l4.mfa_ticket, code: 'nope' });
-  expect((await publicCall('auth/mfa/complete', { mfa_ticket: l4.mfa_ticket, code: codeFor(secret) })).body.error.code).toBe('INVALID_MFA_TICKET');
+  expect((await publicCall('auth/mfa/complete', { mfa_ticket: l4.mfa_ticket, code: codeFor(secret) })).body.error.code).toBe(
+    'INVALID_MFA_TICKET',
+  );
 
   // Removing the factor ends the gate.
   expect((await user('DELETE', `auth/mfa/${en.factor_id}`)).body.data.unenrolled).toBe(true);
@@ -88,7 +100,10 @@ it('a legacy plaintext factor still gates the login and is sealed on its next wr
   const ok = (await leo('POST', 'auth/mfa/verify', { factor_id: en.factor_id, code: codeFor(secret) })).body.data;
   // As a database from before sealing holds it.
   const row = await factorRow(en.factor_id);
-  await svc.db('pf_records').where({ id: en.factor_id }).update({ data: JSON.stringify({ ...row.data, secret }) });
+  await svc
+    .db('pf_records')
+    .where({ id: en.factor_id })
+    .update({ data: JSON.stringify({ ...row.data, secret }) });
   expect(Number(await rowsHolding(secret))).toBe(1);
 
   const l1 = (await app('POST', 'auth/login', { email: 'leo@example.com', password: 'correct-horse' })).body.data;

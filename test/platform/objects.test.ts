@@ -20,7 +20,8 @@ beforeAll(async () => {
     { name: 'email', data_type: 'email', is_unique: true },
     { name: 'score', data_type: 'number' },
     { name: 'stage', data_type: 'enum', enum_values: ['lead', 'customer'], default_value: 'lead' },
-  ]) expect((await call('POST', `object-types/${typeId}/properties`, p)).status).toBe(201);
+  ])
+    expect((await call('POST', `object-types/${typeId}/properties`, p)).status).toBe(201);
 }, 60_000);
 afterAll(async () => {
   await svc?.close();
@@ -40,13 +41,23 @@ describe('objects', () => {
   it('validates properties against the type', async () => {
     const bad = await call('POST', `objects/${typeId}`, { properties: { email: 'nope', score: 'high', colour: 'red' } });
     expect(bad.status).toBe(400);
-    expect(Object.keys(bad.body.error.fields).sort()).toEqual(['properties.colour', 'properties.email', 'properties.name', 'properties.score']);
+    expect(Object.keys(bad.body.error.fields).sort()).toEqual([
+      'properties.colour',
+      'properties.email',
+      'properties.name',
+      'properties.score',
+    ]);
   });
 
   it('create, get (by type name too), update with versions, unique property', async () => {
     const c = await call('POST', `objects/${typeId}`, { properties: { name: 'Acme', email: 'info@acme.com', score: 10 } });
     expect(c.status).toBe(201);
-    expect(c.body.data).toMatchObject({ object_type_id: typeId, version: 1, is_deleted: false, properties: { name: 'Acme', stage: 'lead' } });
+    expect(c.body.data).toMatchObject({
+      object_type_id: typeId,
+      version: 1,
+      is_deleted: false,
+      properties: { name: 'Acme', stage: 'lead' },
+    });
     const id = c.body.data.id;
     expect((await call('GET', `objects/contacts/${id}`)).body.data.id).toBe(id);
     const u = await call('PATCH', `objects/${typeId}/${id}`, { properties: { stage: 'customer' } });
@@ -59,10 +70,16 @@ describe('objects', () => {
   });
 
   it('batch create is all or nothing; list pages, search and aggregate', async () => {
-    const bad = await call('POST', `objects/${typeId}/batch/create`, { objects: [{ properties: { name: 'Ok' } }, { properties: { score: 1 } }] });
+    const bad = await call('POST', `objects/${typeId}/batch/create`, {
+      objects: [{ properties: { name: 'Ok' } }, { properties: { score: 1 } }],
+    });
     expect(bad.status).toBe(400);
     const ok = await call('POST', `objects/${typeId}/batch/create`, {
-      objects: [{ properties: { name: 'B', score: 5 } }, { properties: { name: 'C', score: 7, stage: 'customer' } }, { properties: { name: 'D', score: 1 } }],
+      objects: [
+        { properties: { name: 'B', score: 5 } },
+        { properties: { name: 'C', score: 7, stage: 'customer' } },
+        { properties: { name: 'D', score: 1 } },
+      ],
     });
     expect(ok.body.data.created).toBe(3);
     const page1 = await call('GET', `objects/${typeId}/list?limit=2&sort=name&order=asc`);
@@ -71,9 +88,19 @@ describe('objects', () => {
     const page2 = await call('GET', `objects/${typeId}/list?limit=2&sort=name&order=asc&cursor=${page1.body.data.next_cursor}`);
     expect(page2.body.data.results.map((o: any) => o.properties.name)).toEqual(['C', 'D']);
     expect(page2.body.data.next_cursor).toBeNull();
-    const found = await call('POST', `objects/${typeId}/search`, { filters: [{ property: 'score', operator: 'gte', value: 5 }], sort: 'score', order: 'desc' });
+    const found = await call('POST', `objects/${typeId}/search`, {
+      filters: [{ property: 'score', operator: 'gte', value: 5 }],
+      sort: 'score',
+      order: 'desc',
+    });
     expect(found.body.data.results.map((o: any) => o.properties.name)).toEqual(['Acme', 'C', 'B']);
-    const agg = await call('POST', `objects/${typeId}/aggregate`, { aggregations: [{ function: 'count', alias: 'n' }, { function: 'sum', property_id: 'score', alias: 'total' }], group_by: ['stage'] });
+    const agg = await call('POST', `objects/${typeId}/aggregate`, {
+      aggregations: [
+        { function: 'count', alias: 'n' },
+        { function: 'sum', property_id: 'score', alias: 'total' },
+      ],
+      group_by: ['stage'],
+    });
     const byStage = Object.fromEntries(agg.body.data.results.map((r: any) => [r.stage, [r.n, r.total]]));
     expect(byStage).toEqual({ customer: [2, 17], lead: [2, 6] });
   });
@@ -98,7 +125,11 @@ describe('DEPENDENCY_EXISTS', () => {
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({
       success: false,
-      error: { code: 'DEPENDENCY_EXISTS', message: 'Cannot delete: dependent records exist', dependencies: [{ type: 'objects', count: 2, label: 'Objects' }] },
+      error: {
+        code: 'DEPENDENCY_EXISTS',
+        message: 'Cannot delete: dependent records exist',
+        dependencies: [{ type: 'objects', count: 2, label: 'Objects' }],
+      },
       request_id: expect.any(String),
     });
     const token = refused.body.error.confirm_token;
@@ -110,7 +141,9 @@ describe('DEPENDENCY_EXISTS', () => {
     // A token for another record does not work.
     const t2 = await call('POST', 'object-types', { name: 'other_tickets' });
     await call('POST', `objects/${t2.body.data.id}`, { properties: {} });
-    expect((await call('DELETE', `object-types/${t2.body.data.id}?force=true&confirm_token=${token}`)).body.error.code).toBe('INVALID_CONFIRM_TOKEN');
+    expect((await call('DELETE', `object-types/${t2.body.data.id}?force=true&confirm_token=${token}`)).body.error.code).toBe(
+      'INVALID_CONFIRM_TOKEN',
+    );
     // force without a token: still 409 with a fresh token.
     expect((await call('DELETE', `object-types/${id}?force=true`)).status).toBe(409);
     const ok = await call('DELETE', `object-types/${id}?force=true&confirm_token=${token}`);
@@ -127,12 +160,16 @@ describe('DEPENDENCY_EXISTS', () => {
     const first = (await call('DELETE', `object-types/${id}`)).body.error.confirm_token;
     const second = (await call('DELETE', `object-types/${id}`)).body.error.confirm_token;
     // Expire the second token (the clock is the database's; no waiting in tests).
-    await svc.db.raw("update pf_confirm_tokens set expires_at = now() - interval '1 minute' where id = (select id from pf_confirm_tokens order by created_at desc, id desc limit 1)");
+    await svc.db.raw(
+      "update pf_confirm_tokens set expires_at = now() - interval '1 minute' where id = (select id from pf_confirm_tokens order by created_at desc, id desc limit 1)",
+    );
     expect((await call('DELETE', `object-types/${id}?force=true&confirm_token=${second}`)).body.error.code).toBe('CONFIRM_TOKEN_EXPIRED');
     expect((await call('DELETE', `object-types/${id}?force=true&confirm_token=${first}`)).status).toBe(200);
     // The same flow on a user (role assignments depend on it); the used token is marked, not deleted.
     const user = await call('POST', 'users', { email: 'dep@example.com', password: 'long-enough-pw' });
-    await call('POST', 'roles', { name: 'r1' }).then(async (r) => call('POST', 'roles/assign', { user_id: user.body.data.id, role_id: r.body.data.id }));
+    await call('POST', 'roles', { name: 'r1' }).then(async (r) =>
+      call('POST', 'roles/assign', { user_id: user.body.data.id, role_id: r.body.data.id }),
+    );
     const refused = await call('DELETE', `users/${user.body.data.id}`);
     expect(refused.body.error.dependencies).toEqual([{ type: 'user_roles', count: 1, label: 'Role assignments' }]);
     const tok = refused.body.error.confirm_token;

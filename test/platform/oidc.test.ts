@@ -33,10 +33,16 @@ beforeAll(async () => {
   await new Promise<void>((r) => idp.listen(0, '127.0.0.1', r));
   issuer = `http://127.0.0.1:${(idp.address() as AddressInfo).port}`;
   const provider = new Provider(issuer, {
-    clients: [{
-      client_id: 'platform-app', client_secret: SECRET, token_endpoint_auth_method: 'client_secret_post',
-      redirect_uris: [`${svc.url}/v1/auth/oauth/acme/callback`], grant_types: ['authorization_code'], response_types: ['code'],
-    }],
+    clients: [
+      {
+        client_id: 'platform-app',
+        client_secret: SECRET,
+        token_endpoint_auth_method: 'client_secret_post',
+        redirect_uris: [`${svc.url}/v1/auth/oauth/acme/callback`],
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+      },
+    ],
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
     findAccount: async (_ctx: unknown, id: string) => ({ accountId: id, claims: async () => ({ sub: id, ...PEOPLE[id] }) }),
   });
@@ -54,7 +60,11 @@ async function browse(start: string, account: string): Promise<Response> {
   let init: RequestInit = {};
   for (let hops = 0; hops < 20; hops++) {
     const cookie = [...jar.values()].join('; ');
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string> ?? {}), ...(cookie && url.startsWith(issuer) ? { cookie } : {}) } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...((init.headers as Record<string, string>) ?? {}), ...(cookie && url.startsWith(issuer) ? { cookie } : {}) },
+    });
     for (const c of res.headers.getSetCookie()) jar.set(c.split('=')[0]!, c.split(';')[0]!);
     init = {};
     if (res.status >= 300 && res.status < 400) {
@@ -89,7 +99,8 @@ it('answers 409 OAUTH_NOT_CONFIGURED for a provider the tenant has not configure
 
 it('signs in through the provider with PKCE, state and nonce; the client secret is sealed and masked', async () => {
   const patched = await app('PATCH', 'auth-config', {
-    oauth: { acme: { issuer, client_id: 'platform-app', client_secret: SECRET } }, redirect_urls: ['https://app.oidc.test/signed-in'],
+    oauth: { acme: { issuer, client_id: 'platform-app', client_secret: SECRET } },
+    redirect_urls: ['https://app.oidc.test/signed-in'],
   });
   expect(patched.status).toBe(200);
   expect(patched.body.data.oauth.acme.client_secret).toBe('********');
@@ -111,7 +122,7 @@ it('signs in through the provider with PKCE, state and nonce; the client secret 
   expect(to.searchParams.get('redirect_uri')).toBe(`${svc.url}/v1/auth/oauth/acme/callback`);
 
   const done = await browse(to.href, 'ada');
-  const body = await done.json() as any;
+  const body = (await done.json()) as any;
   expect(done.status).toBe(200);
   expect(body.data).toMatchObject({ token_type: 'bearer', user: { email: 'ada@example.com', role: 'authenticated' } });
   const me = (await client(svc, body.data.access_token)('GET', 'auth/user')).body.data;
@@ -158,7 +169,11 @@ it('refuses a bad state, a nonce that does not match, and redirect targets outsi
   // The stored nonce is changed between redirect and callback: the ID token's nonce no longer matches.
   const start = (await begin('acme')).body.data.redirect_url;
   const rows = await svc.db('pf_records').where({ kind: 'oauth_states' });
-  for (const r of rows) await svc.db('pf_records').where({ id: r.id }).update({ data: JSON.stringify({ ...r.data, nonce: 'another-nonce' }) });
+  for (const r of rows)
+    await svc
+      .db('pf_records')
+      .where({ id: r.id })
+      .update({ data: JSON.stringify({ ...r.data, nonce: 'another-nonce' }) });
   const res = await browse(start, 'ada');
   expect(res.status).toBe(401);
   const err = ((await res.json()) as any).error;

@@ -20,7 +20,10 @@ export class SoftAuthenticator {
   readonly publicKey: KeyObject;
   counter = 0;
 
-  constructor(readonly origin: string, readonly rpId: string) {
+  constructor(
+    readonly origin: string,
+    readonly rpId: string,
+  ) {
     const pair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     this.privateKey = pair.privateKey;
     this.publicKey = pair.publicKey;
@@ -33,9 +36,15 @@ export class SoftAuthenticator {
   private coseKey(): Uint8Array {
     const jwk = this.publicKey.export({ format: 'jwk' });
     // COSE_Key of an EC2 P-256 ES256 key (RFC 9053): kty 2, alg -7, crv 1, x, y.
-    return isoCBOR.encode(new Map<number, number | Uint8Array>([
-      [1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x!, 'base64url')], [-3, Buffer.from(jwk.y!, 'base64url')],
-    ]));
+    return isoCBOR.encode(
+      new Map<number, number | Uint8Array>([
+        [1, 2],
+        [3, -7],
+        [-1, 1],
+        [-2, Buffer.from(jwk.x!, 'base64url')],
+        [-3, Buffer.from(jwk.y!, 'base64url')],
+      ]),
+    );
   }
 
   private authData(flags: number, counter: number, attested = false, rpId = this.rpId): Buffer {
@@ -56,12 +65,23 @@ export class SoftAuthenticator {
   /** The PublicKeyCredential JSON of navigator.credentials.create() for these creation options. */
   register(options: { challenge: string }, opts: { origin?: string } = {}) {
     const authData = this.authData(UP | UV | AT, this.counter, true);
-    const attestationObject = isoCBOR.encode(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]) as never);
+    const attestationObject = isoCBOR.encode(
+      new Map<string, unknown>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]) as never,
+    );
     return {
-      id: this.id, rawId: this.id, type: 'public-key', clientExtensionResults: {}, authenticatorAttachment: 'platform',
+      id: this.id,
+      rawId: this.id,
+      type: 'public-key',
+      clientExtensionResults: {},
+      authenticatorAttachment: 'platform',
       response: {
         clientDataJSON: b64url(this.clientData('webauthn.create', options.challenge, opts.origin ?? this.origin)),
-        attestationObject: b64url(attestationObject), transports: ['internal'],
+        attestationObject: b64url(attestationObject),
+        transports: ['internal'],
       },
     };
   }
@@ -73,9 +93,15 @@ export class SoftAuthenticator {
     const clientDataJSON = this.clientData('webauthn.get', options.challenge, opts.origin ?? this.origin);
     const signature = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), opts.signWith ?? this.privateKey);
     return {
-      id: this.id, rawId: this.id, type: 'public-key', clientExtensionResults: {}, authenticatorAttachment: 'platform',
+      id: this.id,
+      rawId: this.id,
+      type: 'public-key',
+      clientExtensionResults: {},
+      authenticatorAttachment: 'platform',
       response: {
-        clientDataJSON: b64url(clientDataJSON), authenticatorData: b64url(authData), signature: b64url(signature),
+        clientDataJSON: b64url(clientDataJSON),
+        authenticatorData: b64url(authData),
+        signature: b64url(signature),
         ...(opts.userHandle ? { userHandle: b64url(opts.userHandle) } : {}),
       },
     };

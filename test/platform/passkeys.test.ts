@@ -47,7 +47,9 @@ it('registers a passkey, signs in with it, and refuses replays, wrong origins, o
   expect(Buffer.from(begin.user.id, 'base64url').toString()).toBe(userId);
 
   // Wrong origin: refused, and the challenge is spent.
-  const wrong = await user('POST', 'auth/passkeys/register/complete', { credential: device.register(begin, { origin: 'https://evil.test' }) });
+  const wrong = await user('POST', 'auth/passkeys/register/complete', {
+    credential: device.register(begin, { origin: 'https://evil.test' }),
+  });
   expect(wrong.status).toBe(400);
   expect(wrong.body.error.code).toBe('PASSKEY_VERIFICATION_FAILED');
   expect(wrong.body.error.message).toMatch(/origin/i);
@@ -60,7 +62,9 @@ it('registers a passkey, signs in with it, and refuses replays, wrong origins, o
   expect(done.body.data).toMatchObject({ user_id: userId, credential_id: device.id, friendly_name: 'Test key', last_used_at: null });
   expect(done.body.data.id).toMatch(/^pk_/);
   // Replaying the same registration: its challenge is gone.
-  expect((await user('POST', 'auth/passkeys/register/complete', { credential: device.register(begin2) })).body.error.code).toBe('PASSKEY_CHALLENGE_INVALID');
+  expect((await user('POST', 'auth/passkeys/register/complete', { credential: device.register(begin2) })).body.error.code).toBe(
+    'PASSKEY_CHALLENGE_INVALID',
+  );
   // The next registration excludes the registered credential.
   const begin3 = (await user('POST', 'auth/passkeys/register/begin', {})).body.data.options;
   expect(begin3.excludeCredentials).toEqual([expect.objectContaining({ id: device.id })]);
@@ -110,11 +114,16 @@ it('registers a passkey, signs in with it, and refuses replays, wrong origins, o
   expect((await user('DELETE', `auth/passkeys/${device.id}`)).body.data).toEqual({ deleted: true });
   expect((await user('GET', 'auth/passkeys')).body.data).toEqual([]);
   const gone = (await app('POST', 'auth/passkeys/authenticate/begin', {})).body.data.options;
-  expect((await app('POST', 'auth/passkeys/authenticate/complete', { credential: device.assert(gone) })).body.error.code).toBe('PASSKEY_NOT_FOUND');
+  expect((await app('POST', 'auth/passkeys/authenticate/complete', { credential: device.assert(gone) })).body.error.code).toBe(
+    'PASSKEY_NOT_FOUND',
+  );
 });
 
 it('refuses malformed credentials with a 400, never a 500', async () => {
   expect((await app('POST', 'auth/passkeys/authenticate/complete', { credential: 'nope' })).status).toBe(400);
-  expect((await app('POST', 'auth/passkeys/authenticate/complete', { credential: { id: 'x', response: { clientDataJSON: '!!' } } })).body.error.code).toBe('PASSKEY_CHALLENGE_INVALID');
+  expect(
+    (await app('POST', 'auth/passkeys/authenticate/complete', { credential: { id: 'x', response: { clientDataJSON: '!!' } } })).body.error
+      .code,
+  ).toBe('PASSKEY_CHALLENGE_INVALID');
   expect((await user('POST', 'auth/passkeys/register/complete', {})).status).toBe(400);
 });

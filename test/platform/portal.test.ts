@@ -13,7 +13,11 @@ let svc: TestService;
 
 /** A public (key-less) call, optionally against another server on the same database. */
 async function portal(path: string, body: unknown, base = svc.api): Promise<Call & { headers: Headers }> {
-  const res = await fetch(`${base}auth/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}auth/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
 }
@@ -60,7 +64,9 @@ describe('configuration', () => {
     const none = await portal('portal-magic-link', { email: 'a@example.com' });
     expect(none.status).toBe(400);
     expect(none.body.error.code).toBe('TENANT_REQUIRED');
-    expect((await portal('portal-signup', { tenant_id: 'nobody-here', email: 'a@example.com', password: 'x' })).body.error.code).toBe('TENANT_NOT_FOUND');
+    expect((await portal('portal-signup', { tenant_id: 'nobody-here', email: 'a@example.com', password: 'x' })).body.error.code).toBe(
+      'TENANT_NOT_FOUND',
+    );
   });
 });
 
@@ -71,9 +77,18 @@ describe('sign-up, e-mail verification, login', () => {
 
   it('signs up a portal identity apart from tenant users, with a session', async () => {
     expect((await portal('portal-signup', { tenant_id: 'shop', email: 'ana@example.com', password: 'password' })).status).toBe(400);
-    const r = await portal('portal-signup', { tenant_id: 'shop', email: 'Ana@Example.com', password: 'violet-tractor-41', user_metadata: { name: 'Ana' } });
+    const r = await portal('portal-signup', {
+      tenant_id: 'shop',
+      email: 'Ana@Example.com',
+      password: 'violet-tractor-41',
+      user_metadata: { name: 'Ana' },
+    });
     expect(r.status).toBe(200);
-    expect(r.body.data).toMatchObject({ token_type: 'bearer', expires_in: 3600, user: { email: 'ana@example.com', role: 'authenticated' } });
+    expect(r.body.data).toMatchObject({
+      token_type: 'bearer',
+      expires_in: 3600,
+      user: { email: 'ana@example.com', role: 'authenticated' },
+    });
     expect(r.body.data.refresh_token).toMatch(/^rt_/);
     const row = await svc.db('pf_portal_identities').where({ email: 'ana@example.com' }).first();
     expect(row.password).toMatch(/^\$argon2id\$/);
@@ -88,7 +103,7 @@ describe('sign-up, e-mail verification, login', () => {
     expect(msg.body).toContain('https://shop.example.com/portal/auth/verify-email?token=pev_');
     expect(JSON.stringify(msg.payload)).not.toContain('pev_');
     const token = await lastToken('ana@example.com');
-    expect((await svc.db('pf_portal_tokens').where({ token_hash: token }).first())).toBeUndefined();
+    expect(await svc.db('pf_portal_tokens').where({ token_hash: token }).first()).toBeUndefined();
     const ok = await portal('portal-verify-email', { token });
     expect(ok.status).toBe(200);
     expect(ok.body.data.message).toBeTruthy();
@@ -112,7 +127,9 @@ describe('sign-up, e-mail verification, login', () => {
 describe('enumeration-safe answers', () => {
   beforeAll(async () => {
     await tenant('quiet');
-    expect((await portal('portal-signup', { tenant_id: 'quiet', email: 'known@example.com', password: 'granite-owl-77' })).status).toBe(200);
+    expect((await portal('portal-signup', { tenant_id: 'quiet', email: 'known@example.com', password: 'granite-owl-77' })).status).toBe(
+      200,
+    );
   });
 
   it('identify answers alike for known and unknown addresses, with and without a named tenant', async () => {
@@ -152,7 +169,11 @@ describe('password reset', () => {
   it('resets once, ends the sessions, and refuses a reused link', async () => {
     const login = await portal('portal-login', { tenant_id: 'resets', email: 'bo@example.com', password: 'amber-kettle-12' });
     const identity = await svc.db('pf_portal_identities').where({ email: 'bo@example.com' }).first();
-    await portal('portal-forgot-password', { tenant_id: 'resets', email: 'bo@example.com', redirect_to: 'https://app.resets.example.com/account/reset' });
+    await portal('portal-forgot-password', {
+      tenant_id: 'resets',
+      email: 'bo@example.com',
+      redirect_to: 'https://app.resets.example.com/account/reset',
+    });
     const token = await lastToken('bo@example.com');
     expect((await lastMessage('bo@example.com')).body).toContain('https://app.resets.example.com/account/reset?token=ppr_');
     expect((await portal('portal-reset-password', { token, password: '12345678' })).status).toBe(400);
@@ -198,7 +219,11 @@ describe('magic links', () => {
     await portal('portal-magic-link', { tenant_id: 'links', email: 'cy@example.com' });
     const newer = await lastToken('cy@example.com');
     expect((await portal('portal-magic-link-verify', { token: older })).status).toBe(401);
-    await svc.db('pf_portal_tokens').where({ purpose: 'magic_link' }).whereNull('used_at').update({ expires_at: new Date(Date.now() - 1000).toISOString() });
+    await svc
+      .db('pf_portal_tokens')
+      .where({ purpose: 'magic_link' })
+      .whereNull('used_at')
+      .update({ expires_at: new Date(Date.now() - 1000).toISOString() });
     const expired = await portal('portal-magic-link-verify', { token: newer });
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe('INVALID_TOKEN');
@@ -210,7 +235,10 @@ describe('SMS one-time codes', () => {
   beforeAll(async () => {
     // Room for the code tests below; the per-address limit itself is tested under throttling.
     await tenant('texts', { rate_limits: { per_address: 20 } });
-    expect((await portal('portal-signup', { tenant_id: 'texts', email: 'di@example.com', password: 'mosaic-pillow-5', phone: '+15550001111' })).status).toBe(200);
+    expect(
+      (await portal('portal-signup', { tenant_id: 'texts', email: 'di@example.com', password: 'mosaic-pillow-5', phone: '+15550001111' }))
+        .status,
+    ).toBe(200);
   });
 
   it('a wrong code is refused, the right one signs in once (tenant found from the code)', async () => {
@@ -230,7 +258,8 @@ describe('SMS one-time codes', () => {
   it('five wrong codes burn the code; unknown numbers get the same answer and no SMS', async () => {
     await portal('portal-otp-send', { tenant_id: 'texts', phone: '+15550001111' });
     const code = await lastCode('+15550001111');
-    for (let i = 0; i < 5; i++) expect((await portal('portal-otp-verify', { tenant_id: 'texts', phone: '+15550001111', code: wrongOf(code) })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await portal('portal-otp-verify', { tenant_id: 'texts', phone: '+15550001111', code: wrongOf(code) })).status).toBe(401);
     expect((await portal('portal-otp-verify', { tenant_id: 'texts', phone: '+15550001111', code })).status).toBe(401);
     const known = await portal('portal-otp-send', { tenant_id: 'texts', phone: '+15550001111' });
     const unknown = await portal('portal-otp-send', { tenant_id: 'texts', phone: '+15550009999' });
@@ -242,7 +271,8 @@ describe('SMS one-time codes', () => {
 describe('throttling', () => {
   it('per address: the sixth request for one address in the window is refused with Retry-After', async () => {
     await tenant('throttle-a', { rate_limits: { per_address: 3, per_ip: 100 } });
-    for (let i = 0; i < 3; i++) expect((await portal('portal-magic-link', { tenant_id: 'throttle-a', email: 'ed@example.com' })).status).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await portal('portal-magic-link', { tenant_id: 'throttle-a', email: 'ed@example.com' })).status).toBe(200);
     const over = await portal('portal-magic-link', { tenant_id: 'throttle-a', email: 'ed@example.com' });
     expect(over.status).toBe(429);
     expect(over.body.error.code).toBe('RATE_LIMITED');
@@ -253,18 +283,34 @@ describe('throttling', () => {
 
   it('per address on login: failed attempts count, then even the right password waits', async () => {
     await tenant('throttle-l', { rate_limits: { per_address: 3, per_ip: 100 } });
-    expect((await portal('portal-signup', { tenant_id: 'throttle-l', email: 'gus@example.com', password: 'pepper-canyon-8' })).status).toBe(200);
-    for (let i = 0; i < 3; i++) expect((await portal('portal-login', { tenant_id: 'throttle-l', email: 'gus@example.com', password: 'wrong-one-here' })).status).toBe(401);
-    expect((await portal('portal-login', { tenant_id: 'throttle-l', email: 'gus@example.com', password: 'pepper-canyon-8' })).status).toBe(429);
+    expect((await portal('portal-signup', { tenant_id: 'throttle-l', email: 'gus@example.com', password: 'pepper-canyon-8' })).status).toBe(
+      200,
+    );
+    for (let i = 0; i < 3; i++)
+      expect((await portal('portal-login', { tenant_id: 'throttle-l', email: 'gus@example.com', password: 'wrong-one-here' })).status).toBe(
+        401,
+      );
+    expect((await portal('portal-login', { tenant_id: 'throttle-l', email: 'gus@example.com', password: 'pepper-canyon-8' })).status).toBe(
+      429,
+    );
   });
 
   it('per IP across addresses, counted in PostgreSQL so a second server on the same database sees it', async () => {
     await tenant('throttle-ip', { rate_limits: { per_address: 100, per_ip: 4 } });
-    const second: StartedService = await startService({ root: ROOT, service: 'platform', db: svc.db, dataDir: join(ROOT, '.loopgen', 'test-data', `platform-${process.pid}`), workers: false });
+    const second: StartedService = await startService({
+      root: ROOT,
+      service: 'platform',
+      db: svc.db,
+      dataDir: join(ROOT, '.loopgen', 'test-data', `platform-${process.pid}`),
+      workers: false,
+    });
     try {
       const base2 = second.url + (second.openapi.servers?.[0]?.url ?? '/');
       const bases = [svc.api, base2, svc.api, base2];
-      for (let i = 0; i < 4; i++) expect((await portal('portal-forgot-password', { tenant_id: 'throttle-ip', email: `u${i}@example.com` }, bases[i])).status).toBe(200);
+      for (let i = 0; i < 4; i++)
+        expect((await portal('portal-forgot-password', { tenant_id: 'throttle-ip', email: `u${i}@example.com` }, bases[i])).status).toBe(
+          200,
+        );
       expect((await portal('portal-forgot-password', { tenant_id: 'throttle-ip', email: 'u9@example.com' }, base2)).status).toBe(429);
       expect((await portal('portal-forgot-password', { tenant_id: 'throttle-ip', email: 'u9@example.com' })).status).toBe(429);
     } finally {

@@ -19,15 +19,19 @@ afterAll(async () => {
 });
 
 it('automation trigger runs its steps with templates; conditions skip; a failing step rolls the run back', async () => {
-  const auto = (await call('POST', 'automations', {
-    name: 'Welcome', trigger_event: 'manual', enabled: true,
-    conditions: [{ field: 'data.email', op: 'exists' }],
-    actions: [
-      { type: 'create_object', object_type: 'deals', properties: { title: 'Deal for {{data.email}}', stage: 'new' } },
-      { type: 'update_object', object_type: 'deals', object_id: '{{steps.0.id}}', properties: { stage: 'contacted' } },
-      { type: 'send_email', to: '{{data.email}}', subject: 'Hi', text: 'Welcome {{data.name}}' },
-    ],
-  })).body.data.id;
+  const auto = (
+    await call('POST', 'automations', {
+      name: 'Welcome',
+      trigger_event: 'manual',
+      enabled: true,
+      conditions: [{ field: 'data.email', op: 'exists' }],
+      actions: [
+        { type: 'create_object', object_type: 'deals', properties: { title: 'Deal for {{data.email}}', stage: 'new' } },
+        { type: 'update_object', object_type: 'deals', object_id: '{{steps.0.id}}', properties: { stage: 'contacted' } },
+        { type: 'send_email', to: '{{data.email}}', subject: 'Hi', text: 'Welcome {{data.name}}' },
+      ],
+    })
+  ).body.data.id;
   const run = await call('POST', `automations/${auto}/trigger`, { data: { email: 'ann@example.com', name: 'Ann' } });
   expect(run.status).toBe(200);
   expect(run.body.data).toMatchObject({ status: 'succeeded', error: null });
@@ -36,11 +40,20 @@ it('automation trigger runs its steps with templates; conditions skip; a failing
   expect(obj.properties).toEqual({ title: 'Deal for ann@example.com', stage: 'contacted' });
   expect(await svc.db('outbox_messages').where({ to: 'ann@example.com' }).first()).toMatchObject({ subject: 'Hi', body: 'Welcome Ann' });
 
-  expect((await call('POST', `automations/${auto}/trigger`, { data: {} })).body.data).toMatchObject({ status: 'skipped', reason: 'conditions not met' });
-  const bad = (await call('POST', 'automations', { name: 'Bad', enabled: true, actions: [
-    { type: 'create_object', object_type: 'deals', properties: { title: 'should vanish' } },
-    { type: 'run_shell', command: 'rm -rf /' },
-  ] })).body.data.id;
+  expect((await call('POST', `automations/${auto}/trigger`, { data: {} })).body.data).toMatchObject({
+    status: 'skipped',
+    reason: 'conditions not met',
+  });
+  const bad = (
+    await call('POST', 'automations', {
+      name: 'Bad',
+      enabled: true,
+      actions: [
+        { type: 'create_object', object_type: 'deals', properties: { title: 'should vanish' } },
+        { type: 'run_shell', command: 'rm -rf /' },
+      ],
+    })
+  ).body.data.id;
   const failed = (await call('POST', `automations/${bad}/trigger`, {})).body.data;
   expect(failed.status).toBe('failed');
   expect(failed.error).toContain('run_shell');
@@ -50,7 +63,15 @@ it('automation trigger runs its steps with templates; conditions skip; a failing
 });
 
 it('scheduled job executes now; function runs only declaratively; integration sync says it is not connected', async () => {
-  const job = (await call('POST', 'scheduled-jobs', { name: 'Nightly', cron_expression: '0 0 * * *', action_type: 'create_object', action_config: { object_type: 'deals', properties: { title: 'from {{job.name}}' } }, enabled: true })).body.data.id;
+  const job = (
+    await call('POST', 'scheduled-jobs', {
+      name: 'Nightly',
+      cron_expression: '0 0 * * *',
+      action_type: 'create_object',
+      action_config: { object_type: 'deals', properties: { title: 'from {{job.name}}' } },
+      enabled: true,
+    })
+  ).body.data.id;
   const ran = await call('POST', `scheduled-jobs/${job}/execute`, {});
   expect(ran.body.data).toMatchObject({ status: 'succeeded', job_id: job });
   expect(await svc.db('pf_objects').whereRaw("properties->>'title' = 'from Nightly'").first()).toBeTruthy();
@@ -59,8 +80,17 @@ it('scheduled job executes now; function runs only declaratively; integration sy
   const refused = await call('POST', `functions/${js}/execute`, { input: {} });
   expect(refused.status).toBe(501);
   expect(refused.body.error.code).toBe('FUNCTION_RUNTIME_UNAVAILABLE');
-  const decl = (await call('POST', 'functions', { name: 'mk', runtime: 'declarative', enabled: true,
-    code: JSON.stringify({ steps: [{ type: 'create_object', object_type: 'deals', properties: { title: '{{input.title}}' } }], output: { created: '{{steps.0.id}}' } }) })).body.data.id;
+  const decl = (
+    await call('POST', 'functions', {
+      name: 'mk',
+      runtime: 'declarative',
+      enabled: true,
+      code: JSON.stringify({
+        steps: [{ type: 'create_object', object_type: 'deals', properties: { title: '{{input.title}}' } }],
+        output: { created: '{{steps.0.id}}' },
+      }),
+    })
+  ).body.data.id;
   const out = (await call('POST', `functions/${decl}/execute`, { input: { title: 'via fn' } })).body.data;
   expect(out.status).toBe('succeeded');
   expect(out.output.created).toMatch(/^obj_/);
@@ -83,10 +113,23 @@ it('public dashboards by share token; saved reports run and export CSV', async (
   expect(pub.status).toBe(200);
   expect((await pub.json()).data).toMatchObject({ name: 'Sales', read_only: true, widgets: [{ title: 'Deals' }] });
 
-  const rpt = (await call('POST', 'saved-reports', { name: 'Contacted deals', type: 'table', config_json: { object_type: 'deals', columns: ['title', 'stage'], filters: [{ property: 'stage', operator: 'eq', value: 'contacted' }] } })).body.data.id;
+  const rpt = (
+    await call('POST', 'saved-reports', {
+      name: 'Contacted deals',
+      type: 'table',
+      config_json: {
+        object_type: 'deals',
+        columns: ['title', 'stage'],
+        filters: [{ property: 'stage', operator: 'eq', value: 'contacted' }],
+      },
+    })
+  ).body.data.id;
   const run = (await call('POST', `saved-reports/${rpt}/run`, {})).body.data;
   expect(run).toMatchObject({ row_count: 1, columns: ['id', 'title', 'stage', 'created_at'] });
-  const csv = await fetch(`${svc.api}saved-reports/${rpt}/export?format=csv`, { method: 'POST', headers: { authorization: (await adminAuth()) } });
+  const csv = await fetch(`${svc.api}saved-reports/${rpt}/export?format=csv`, {
+    method: 'POST',
+    headers: { authorization: await adminAuth() },
+  });
   expect(csv.headers.get('content-type')).toContain('text/csv');
   const text = await csv.text();
   expect(text.split('\n')[0]).toBe('id,title,stage,created_at');
@@ -100,20 +143,48 @@ async function adminAuth() {
 }
 
 it('policy simulation: stored and inline policies, roles, deny wins, default deny', async () => {
-  await call('POST', `object-types/${deals}/policies`, { name: 'owners read', action: 'read', condition_json: [{ field: 'row.owner_id', op: 'eq', value: '{{auth.user_id}}' }], enabled: true });
+  await call('POST', `object-types/${deals}/policies`, {
+    name: 'owners read',
+    action: 'read',
+    condition_json: [{ field: 'row.owner_id', op: 'eq', value: '{{auth.user_id}}' }],
+    enabled: true,
+  });
   await call('POST', `object-types/${deals}/policies`, { name: 'managers read all', action: 'read', role: 'manager', enabled: true });
   const rows = [{ owner_id: 'u1', stage: 'new' }, { owner_id: 'u2' }];
   const sim = await call('POST', 'policies/simulate', { object_type_id: deals, auth_context: { user_id: 'u1' }, sample_data: rows });
   expect(sim.status).toBe(200);
-  expect(sim.body.data.results.map((r: any) => [r.allowed, r.decided_by])).toEqual([[true, 'owners read'], [false, null]]);
-  const mgr = await call('POST', 'policies/simulate', { object_type_id: deals, auth_context: { user_id: 'u9', roles: ['manager'] }, sample_data: rows });
+  expect(sim.body.data.results.map((r: any) => [r.allowed, r.decided_by])).toEqual([
+    [true, 'owners read'],
+    [false, null],
+  ]);
+  const mgr = await call('POST', 'policies/simulate', {
+    object_type_id: deals,
+    auth_context: { user_id: 'u9', roles: ['manager'] },
+    sample_data: rows,
+  });
   expect(mgr.body.data.allowed_count).toBe(2);
-  expect((await call('POST', 'policies/simulate', { object_type_id: deals, action: 'delete', auth_context: { user_id: 'u1' }, sample_data: rows })).body.data.allowed_count).toBe(0);
-  const inline = await call('POST', 'policies/simulate', { policy: [
-    { name: 'admins', effect: 'allow', conditions: { any: [{ field: 'auth.roles', op: 'contains', value: 'admin' }] } },
-    { name: 'no archived', effect: 'deny', conditions: [{ field: 'row.stage', op: 'eq', value: 'archived' }] },
-  ], auth_context: { roles: ['admin'] }, sample_data: [{ stage: 'new' }, { stage: 'archived' }] });
-  expect(inline.body.data.results.map((r: any) => [r.allowed, r.decided_by])).toEqual([[true, 'admins'], [false, 'no archived']]);
+  expect(
+    (
+      await call('POST', 'policies/simulate', {
+        object_type_id: deals,
+        action: 'delete',
+        auth_context: { user_id: 'u1' },
+        sample_data: rows,
+      })
+    ).body.data.allowed_count,
+  ).toBe(0);
+  const inline = await call('POST', 'policies/simulate', {
+    policy: [
+      { name: 'admins', effect: 'allow', conditions: { any: [{ field: 'auth.roles', op: 'contains', value: 'admin' }] } },
+      { name: 'no archived', effect: 'deny', conditions: [{ field: 'row.stage', op: 'eq', value: 'archived' }] },
+    ],
+    auth_context: { roles: ['admin'] },
+    sample_data: [{ stage: 'new' }, { stage: 'archived' }],
+  });
+  expect(inline.body.data.results.map((r: any) => [r.allowed, r.decided_by])).toEqual([
+    [true, 'admins'],
+    [false, 'no archived'],
+  ]);
   const sql = await call('POST', 'sql', { sql: 'select 1' });
   expect([403, 501]).toContain(sql.status);
 });

@@ -53,8 +53,16 @@ async function login(spKey: KeyObject, query = ''): Promise<{ requestId: string;
   expect(res.status).toBe(302);
   const location = res.headers.get('location')!;
   expect(location.startsWith(`${IDP_SSO}?`)).toBe(true);
-  const raw = Object.fromEntries(location.split('?')[1]!.split('&').map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)]));
-  const signed = ['SAMLRequest', 'RelayState', 'SigAlg'].filter((k) => raw[k] !== undefined).map((k) => `${k}=${raw[k]}`).join('&');
+  const raw = Object.fromEntries(
+    location
+      .split('?')[1]!
+      .split('&')
+      .map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)]),
+  );
+  const signed = ['SAMLRequest', 'RelayState', 'SigAlg']
+    .filter((k) => raw[k] !== undefined)
+    .map((k) => `${k}=${raw[k]}`)
+    .join('&');
   expect(decodeURIComponent(raw.SigAlg!)).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
   expect(verify('sha256', Buffer.from(signed), spKey, Buffer.from(decodeURIComponent(raw.Signature!), 'base64'))).toBe(true);
   const request = inflateRawSync(Buffer.from(decodeURIComponent(raw.SAMLRequest!), 'base64')).toString();
@@ -82,24 +90,29 @@ function samlResponse(s: Shape, tamper?: (xml: string) => string): string {
   const email = s.email ?? 'sam@example.com';
   const aid = s.assertionId ?? `_a${randomBytes(8).toString('hex')}`;
   const rid = `_r${randomBytes(8).toString('hex')}`;
-  const assertion = `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${aid}" Version="2.0" IssueInstant="${iso(now)}">`
-    + `<saml:Issuer>${IDP_ENTITY}</saml:Issuer>`
-    + `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${email}</saml:NameID>`
-    + `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="${s.inResponseTo}" NotOnOrAfter="${iso(after)}" Recipient="${s.recipient.replace(/&/g, '&amp;')}"/></saml:SubjectConfirmation></saml:Subject>`
-    + `<saml:Conditions NotBefore="${iso(before)}" NotOnOrAfter="${iso(after)}"><saml:AudienceRestriction><saml:Audience>${s.audience.replace(/&/g, '&amp;')}</saml:Audience></saml:AudienceRestriction></saml:Conditions>`
-    + `<saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="${aid}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`
-    + `<saml:AttributeStatement><saml:Attribute Name="email"><saml:AttributeValue>${email}</saml:AttributeValue></saml:Attribute>`
-    + `<saml:Attribute Name="displayName"><saml:AttributeValue>Sam Saml</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>`
-    + `</saml:Assertion>`;
-  let xml = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${rid}" Version="2.0" IssueInstant="${iso(now)}" Destination="${s.recipient.replace(/&/g, '&amp;')}" InResponseTo="${s.inResponseTo}">`
-    + `<saml:Issuer>${IDP_ENTITY}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>${assertion}</samlp:Response>`;
+  const assertion =
+    `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${aid}" Version="2.0" IssueInstant="${iso(now)}">` +
+    `<saml:Issuer>${IDP_ENTITY}</saml:Issuer>` +
+    `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">${email}</saml:NameID>` +
+    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData InResponseTo="${s.inResponseTo}" NotOnOrAfter="${iso(after)}" Recipient="${s.recipient.replace(/&/g, '&amp;')}"/></saml:SubjectConfirmation></saml:Subject>` +
+    `<saml:Conditions NotBefore="${iso(before)}" NotOnOrAfter="${iso(after)}"><saml:AudienceRestriction><saml:Audience>${s.audience.replace(/&/g, '&amp;')}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
+    `<saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="${aid}"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>` +
+    `<saml:AttributeStatement><saml:Attribute Name="email"><saml:AttributeValue>${email}</saml:AttributeValue></saml:Attribute>` +
+    `<saml:Attribute Name="displayName"><saml:AttributeValue>Sam Saml</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>` +
+    `</saml:Assertion>`;
+  let xml =
+    `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${rid}" Version="2.0" IssueInstant="${iso(now)}" Destination="${s.recipient.replace(/&/g, '&amp;')}" InResponseTo="${s.inResponseTo}">` +
+    `<saml:Issuer>${IDP_ENTITY}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>${assertion}</samlp:Response>`;
   const sign = (doc: string, element: string) => {
     const sig = new SignedXml({
-      privateKey: idp.privateKeyPem, publicCert: idp.certificatePem,
-      signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+      privateKey: idp.privateKeyPem,
+      publicCert: idp.certificatePem,
+      signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+      canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
     });
     sig.addReference({
-      xpath: `//*[local-name(.)='${element}']`, digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+      xpath: `//*[local-name(.)='${element}']`,
+      digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
       transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
     });
     sig.computeSignature(doc, { location: { reference: `//*[local-name(.)='${element}']/*[local-name(.)='Issuer']`, action: 'after' } });
@@ -109,9 +122,18 @@ function samlResponse(s: Shape, tamper?: (xml: string) => string): string {
   return Buffer.from(tamper ? tamper(xml) : xml).toString('base64');
 }
 
-async function post(acs: string, SAMLResponse: string, RelayState?: string): Promise<{ status: number; body: any; location: string | null }> {
+async function post(
+  acs: string,
+  SAMLResponse: string,
+  RelayState?: string,
+): Promise<{ status: number; body: any; location: string | null }> {
   const form = new URLSearchParams({ SAMLResponse, ...(RelayState ? { RelayState } : {}) });
-  const res = await fetch(acs, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+  const res = await fetch(acs, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
   return { status: res.status, body: await res.json(), location: res.headers.get('location') };
 }
 
@@ -133,7 +155,11 @@ it('answers 409 SAML_NOT_CONFIGURED, naming what to configure, until the provide
 });
 
 it('serves metadata, signs the AuthnRequest, and accepts a signed response once', async () => {
-  await app('PATCH', 'auth-config', { saml: { okta: { entry_point: IDP_SSO, idp_cert: idp.certificatePem, idp_issuer: IDP_ENTITY, redirect_urls: ['https://app.saml.test/'] } } });
+  await app('PATCH', 'auth-config', {
+    saml: {
+      okta: { entry_point: IDP_SSO, idp_cert: idp.certificatePem, idp_issuer: IDP_ENTITY, redirect_urls: ['https://app.saml.test/'] },
+    },
+  });
   const md = await metadata();
   expect(md.entityId).toContain(`/v1/auth/saml/okta/metadata?tenant_id=${tenantId}`);
   expect(md.acs).toContain(`/v1/auth/saml/okta/acs?tenant_id=${tenantId}`);
@@ -159,7 +185,9 @@ it('serves metadata, signs the AuthnRequest, and accepts a signed response once'
 
   // A second sign-in links to the same user.
   const again = await login(md.spKey);
-  expect((await post(md.acs, samlResponse({ inResponseTo: again.requestId, audience: md.entityId, recipient: md.acs }))).body.data.user.id).toBe(me.id);
+  expect(
+    (await post(md.acs, samlResponse({ inResponseTo: again.requestId, audience: md.entityId, recipient: md.acs }))).body.data.user.id,
+  ).toBe(me.id);
 });
 
 it('refuses tampered, expired, replayed, wrongly addressed and unsolicited responses', async () => {
@@ -173,7 +201,13 @@ it('refuses tampered, expired, replayed, wrongly addressed and unsolicited respo
   };
   const base = (id: string): Shape => ({ inResponseTo: id, audience: md.entityId, recipient: md.acs });
   expect(await refused(base, (x) => x.replace(/sam@example\.com/g, 'admin@example.com'))).toMatch(/signature/i);
-  expect(await refused((id) => ({ ...base(id), notBefore: new Date(Date.now() - 20 * 60_000), notOnOrAfter: new Date(Date.now() - 10 * 60_000) }))).toMatch(/time window|expired/i);
+  expect(
+    await refused((id) => ({
+      ...base(id),
+      notBefore: new Date(Date.now() - 20 * 60_000),
+      notOnOrAfter: new Date(Date.now() - 10 * 60_000),
+    })),
+  ).toMatch(/time window|expired/i);
   expect(await refused((id) => ({ ...base(id), notBefore: new Date(Date.now() + 10 * 60_000) }))).toMatch(/not yet valid|time window/i);
   expect(await refused((id) => ({ ...base(id), audience: 'https://someone-else.test/sp' }))).toMatch(/audience/i);
   expect(await refused((id) => ({ ...base(id), recipient: 'https://someone-else.test/acs' }))).toMatch(/recipient/i);
@@ -202,7 +236,9 @@ it('refuses tampered, expired, replayed, wrongly addressed and unsolicited respo
 
 it('sends the browser to redirect_to with the tokens in the fragment', async () => {
   const md = await metadata();
-  expect((await get(`auth/saml/okta/login?tenant_id=${tenantId}&redirect_to=${encodeURIComponent('https://evil.test/')}`)).status).toBe(400);
+  expect((await get(`auth/saml/okta/login?tenant_id=${tenantId}&redirect_to=${encodeURIComponent('https://evil.test/')}`)).status).toBe(
+    400,
+  );
   const { requestId, relay } = await login(md.spKey, `&redirect_to=${encodeURIComponent('https://app.saml.test/done')}`);
   expect(relay).toBeTruthy();
   const r = await post(md.acs, samlResponse({ inResponseTo: requestId, audience: md.entityId, recipient: md.acs }), relay!);

@@ -12,7 +12,10 @@ import { deliverPlatformWebhooks } from '../../runtime/platform/index.ts';
 import { adminKey, client } from './helpers.ts';
 import { seal } from '../../runtime/secrets/seal.ts';
 
-interface Hit { headers: Record<string, string | string[] | undefined>; body: string }
+interface Hit {
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 let svc: TestService;
 let call: ReturnType<typeof client>;
 let receiver: Server;
@@ -42,8 +45,16 @@ afterAll(async () => {
 
 const now = () => Math.floor(Date.now() / 1000);
 /** Rows anywhere in pf_records whose JSON holds `text` (a signing secret must be in none). */
-const rowsHolding = async (text: string) => Number((await svc.db('pf_records').whereRaw('data::text like ?', [`%${text}%`]).count('* as n').first())!.n);
-const storedSecret = async (hookId: string) => (await svc.db('pf_records').where({ kind: 'webhook_secret', parent_id: hookId }).first()).data.secret as string;
+const rowsHolding = async (text: string) =>
+  Number(
+    (await svc
+      .db('pf_records')
+      .whereRaw('data::text like ?', [`%${text}%`])
+      .count('* as n')
+      .first())!.n,
+  );
+const storedSecret = async (hookId: string) =>
+  (await svc.db('pf_records').where({ kind: 'webhook_secret', parent_id: hookId }).first()).data.secret as string;
 
 it('test and replay send signed payloads and log the deliveries', async () => {
   const hook = (await call('POST', 'webhooks', { url: receiverUrl, events: ['object.created'] })).body.data;
@@ -91,12 +102,18 @@ it('rotating the secret changes what receivers verify against', async () => {
 it('a legacy plaintext secret still signs; a secret sealed under another key fails the attempt, not the worker', async () => {
   const hook = (await call('POST', 'webhooks', { url: receiverUrl })).body.data;
   const legacy = 'whsec_legacy_plaintext_secret';
-  await svc.db('pf_records').where({ kind: 'webhook_secret', parent_id: hook.id }).update({ data: JSON.stringify({ secret: legacy }) });
+  await svc
+    .db('pf_records')
+    .where({ kind: 'webhook_secret', parent_id: hook.id })
+    .update({ data: JSON.stringify({ secret: legacy }) });
   hits.length = 0;
   expect((await call('POST', `webhooks/${hook.id}/test`)).body.data).toMatchObject({ success: true });
   expect(verify(legacy, String(hits[0]!.headers['platform-signature']), hits[0]!.body, now())).toBe(true);
 
-  await svc.db('pf_records').where({ kind: 'webhook_secret', parent_id: hook.id }).update({ data: JSON.stringify({ secret: seal(legacy, randomBytes(32)) }) });
+  await svc
+    .db('pf_records')
+    .where({ kind: 'webhook_secret', parent_id: hook.id })
+    .update({ data: JSON.stringify({ secret: seal(legacy, randomBytes(32)) }) });
   hits.length = 0;
   const t = (await call('POST', `webhooks/${hook.id}/test`)).body.data;
   expect(t).toMatchObject({ success: false, error: expect.stringMatching(/sealed with another key/) });
@@ -130,7 +147,10 @@ it('deliveries that fail for good land in the DLQ, where they can be retried or 
   await call('POST', `webhooks/${hook.id}/test`);
   await call('POST', `webhooks/${hook.id}/test`);
   // Seven attempts spent: the next failure is the last.
-  await svc.db('pf_webhook_deliveries').where({ webhook_id: hook.id }).update({ attempts: 7, next_attempt_at: new Date(Date.now() - 1000) });
+  await svc
+    .db('pf_webhook_deliveries')
+    .where({ webhook_id: hook.id })
+    .update({ attempts: 7, next_attempt_at: new Date(Date.now() - 1000) });
   await deliverPlatformWebhooks(svc.db);
   const dlq = (await call('GET', 'dlq')).body.data;
   expect(dlq.total).toBe(2);
@@ -138,7 +158,10 @@ it('deliveries that fail for good land in the DLQ, where they can be retried or 
 
   answer = 200;
   const [first, second] = dlq.messages;
-  expect((await call('POST', `dlq/${first.id}/retry`)).body.data).toMatchObject({ retried: true, message: { status: 'delivered', response_code: 200 } });
+  expect((await call('POST', `dlq/${first.id}/retry`)).body.data).toMatchObject({
+    retried: true,
+    message: { status: 'delivered', response_code: 200 },
+  });
   expect((await call('DELETE', `dlq/${second.id}`)).body.data).toEqual({ discarded: true });
   expect((await call('GET', 'dlq')).body.data.total).toBe(0);
   expect((await call('POST', `dlq/${first.id}/retry`)).status).toBe(404);
@@ -152,7 +175,10 @@ it('realtime stats count open event streams of the tenant', async () => {
   const res = await fetch(`${svc.url}/events/stream?channel=files`, { headers: { authorization: `Bearer ${key}` }, signal: ac.signal });
   const reader = res.body!.getReader();
   await reader.read(); // the ready event: the stream is registered
-  expect((await call('GET', 'realtime/stats')).body.data).toMatchObject({ total_connections: 1, channels: [{ channel: 'files', connections: 1 }] });
+  expect((await call('GET', 'realtime/stats')).body.data).toMatchObject({
+    total_connections: 1,
+    channels: [{ channel: 'files', connections: 1 }],
+  });
   ac.abort();
   await reader.cancel().catch(() => undefined);
   await expect.poll(async () => (await call('GET', 'realtime/stats')).body.data.total_connections).toBe(0);

@@ -14,7 +14,9 @@ import type { RoomloopPrincipal } from '../../runtime/roomloop/principal.ts';
 
 let t: TestDb;
 let admin: RoomloopPrincipal;
-const csvFile = (text: string) => [{ field: 'file', filename: 'staff.csv', contentType: 'text/csv', size: text.length, buffer: Buffer.from(text) }];
+const csvFile = (text: string) => [
+  { field: 'file', filename: 'staff.csv', contentType: 'text/csv', size: text.length, buffer: Buffer.from(text) },
+];
 const count = async (table: string) => Number((await t.db(table).count('* as n'))[0]!.n);
 
 beforeAll(async () => {
@@ -55,10 +57,17 @@ describe('POST /v1/accounts/bulk', () => {
     expect((hdr as { body: { error: { rows: { line: number }[] } } }).body.error.rows[0]!.line).toBe(1);
   });
   it('imports a good file in one go', async () => {
-    const res = await callHandler(t.db, 'accounts.bulk', { principal: admin, files: csvFile('email,name,department\r\nA@School.test,Alice,Maths\r\nb@school.test,"Bob ""B"" Brown",\r\n') });
+    const res = await callHandler(t.db, 'accounts.bulk', {
+      principal: admin,
+      files: csvFile('email,name,department\r\nA@School.test,Alice,Maths\r\nb@school.test,"Bob ""B"" Brown",\r\n'),
+    });
     expect(res.status).toBe(201);
     expect((res as { body: { imported: number } }).body.imported).toBe(2);
-    expect(await t.db(T.accounts).where({ email: 'a@school.test' }).first()).toMatchObject({ name: 'Alice', department: 'Maths', role: 'teacher' });
+    expect(await t.db(T.accounts).where({ email: 'a@school.test' }).first()).toMatchObject({
+      name: 'Alice',
+      department: 'Maths',
+      role: 'teacher',
+    });
     expect(await t.db(T.accounts).where({ email: 'b@school.test' }).first()).toMatchObject({ name: 'Bob "B" Brown', department: null });
   });
   it('exports accounts as CSV', async () => {
@@ -73,18 +82,34 @@ describe('reports', () => {
   it('usage aggregates and streamed exports agree', async () => {
     const f = await makeFacility(t.db, {});
     const teacher = principalOf(await makeAccount(t.db));
-    for (const [date, s, e] of [['2026-06-09', 1, 2], ['2026-06-10', 3, 3], ['2026-06-16', 1, 1]] as const) {
-      await callHandler(t.db, 'reservations.create', { principal: teacher, body: { facility_id: f, date, start_slot: s, end_slot: e, purpose: `Lesson "${date}"` } });
+    for (const [date, s, e] of [
+      ['2026-06-09', 1, 2],
+      ['2026-06-10', 3, 3],
+      ['2026-06-16', 1, 1],
+    ] as const) {
+      await callHandler(t.db, 'reservations.create', {
+        principal: teacher,
+        body: { facility_id: f, date, start_slot: s, end_slot: e, purpose: `Lesson "${date}"` },
+      });
     }
     const usage = await callHandler(t.db, 'reports.usage', { principal: admin, query: { facility_id: f, period: 'week' } });
     expect((usage as { body: unknown }).body).toMatchObject({
       totals: { reservations: 3, slots: 4 },
       by_facility: [{ facility_id: f, reservations: 3, slots: 4 }],
-      by_period: [{ period: '2026-06-08', reservations: 2, slots: 3 }, { period: '2026-06-15', reservations: 1, slots: 1 }],
+      by_period: [
+        { period: '2026-06-08', reservations: 2, slots: 3 },
+        { period: '2026-06-15', reservations: 1, slots: 1 },
+      ],
     });
-    const csv = await callHandler(t.db, 'reports.exportCsv', { principal: admin, query: { facility_id: f, from: '2026-06-09', to: '2026-06-10' } });
+    const csv = await callHandler(t.db, 'reports.exportCsv', {
+      principal: admin,
+      query: { facility_id: f, from: '2026-06-09', to: '2026-06-10' },
+    });
     const rows = parse(await readStream((csv as { stream: NodeJS.ReadableStream }).stream), { columns: true }) as Record<string, string>[];
-    expect(rows.map((r) => [r.date, r.slots, r.purpose])).toEqual([['2026-06-09', 'P1, P2', 'Lesson "2026-06-09"'], ['2026-06-10', 'P3', 'Lesson "2026-06-10"']]);
+    expect(rows.map((r) => [r.date, r.slots, r.purpose])).toEqual([
+      ['2026-06-09', 'P1, P2', 'Lesson "2026-06-09"'],
+      ['2026-06-10', 'P3', 'Lesson "2026-06-10"'],
+    ]);
     const xlsx = await callHandler(t.db, 'reports.exportXlsx', { principal: admin, query: { facility_id: f } });
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await readStream((xlsx as { stream: NodeJS.ReadableStream }).stream)) as unknown as ArrayBuffer);

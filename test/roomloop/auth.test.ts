@@ -56,12 +56,22 @@ function idToken(claims: Record<string, unknown>, opts: { key?: CryptoKey; aud?:
     .sign(opts.key ?? privateKey);
 }
 
-const signIn = (token: string, policy: 'auto' | 'refuse' = 'refuse') => t.db.transaction((trx) => signInWithGoogle(trx, token, cfg, policy));
-const status = (p: Promise<unknown>) => p.then(() => 200, (e: unknown) => (e instanceof ApiError ? e.status : 500));
+const signIn = (token: string, policy: 'auto' | 'refuse' = 'refuse') =>
+  t.db.transaction((trx) => signInWithGoogle(trx, token, cfg, policy));
+const status = (p: Promise<unknown>) =>
+  p.then(
+    () => 200,
+    (e: unknown) => (e instanceof ApiError ? e.status : 500),
+  );
 
 function reqWith(token?: string): Request {
   const headers: Record<string, string> = {};
-  const res = { headers, setHeader: (k: string, v: string) => { headers[k] = v; } };
+  const res = {
+    headers,
+    setHeader: (k: string, v: string) => {
+      headers[k] = v;
+    },
+  };
   return { headers: token ? { authorization: `Bearer ${token}` } : {}, res } as unknown as Request;
 }
 const ctx = () => ({ db: t.db, principal: null }) as unknown as RequestContext;
@@ -75,7 +85,11 @@ describe('POST /v1/auth/google', () => {
     const stored = await t.db(T.sessions).where({ account_id: acc.id }).first();
     expect(stored.token_hash).not.toContain(out.token);
     const auth = createRoomloopAuthProvider({ db: t.db });
-    await expect(auth.authenticate(reqWith(out.token), ctx())).resolves.toMatchObject({ accountId: acc.id, role: 'teacher', via: 'session' });
+    await expect(auth.authenticate(reqWith(out.token), ctx())).resolves.toMatchObject({
+      accountId: acc.id,
+      role: 'teacher',
+      via: 'session',
+    });
   });
   it('refuses a wrong signature, audience, an expired token and another hosted domain', async () => {
     expect(await status(signIn(await idToken({ email: 'known@school.test' }, { key: otherKey })))).toBe(401);
@@ -115,7 +129,14 @@ describe('sk_live keys, roles and rate limits', () => {
     const as = (role: string) => ({ principal: { role } }) as unknown as RequestContext;
     expect(auth.can(as('teacher'), 'roomloop.reservations.create')).toBe(true);
     expect(auth.can(as('teacher'), 'facilities.facilities.view')).toBe(true);
-    for (const p of ['facilities.facilities.change', 'roomloop.reservations.delete', 'roomloop.accounts.create', 'accounts.accounts.view', 'roomloop.reports.export', 'roomloop.webhooks.create']) {
+    for (const p of [
+      'facilities.facilities.change',
+      'roomloop.reservations.delete',
+      'roomloop.accounts.create',
+      'accounts.accounts.view',
+      'roomloop.reports.export',
+      'roomloop.webhooks.create',
+    ]) {
       expect(auth.can(as('teacher'), p)).toBe(false);
       expect(auth.can(as('admin'), p)).toBe(true);
     }
@@ -129,7 +150,10 @@ describe('sk_live keys, roles and rate limits', () => {
     const headers = (req.res as unknown as { headers: Record<string, string> }).headers;
     expect(headers['X-RateLimit-Limit']).toBe('3');
     expect(headers['X-RateLimit-Remaining']).toBe('0');
-    const err = await auth.authenticate(reqWith(key), ctx()).then(() => null, (e: ApiError) => e);
+    const err = await auth.authenticate(reqWith(key), ctx()).then(
+      () => null,
+      (e: ApiError) => e,
+    );
     expect(err).toMatchObject({ status: 429, code: 'rate_limited' });
     expect(err!.headers?.['Retry-After']).toBe('40');
     expect(err!.headers?.['X-RateLimit-Remaining']).toBe('0');

@@ -25,8 +25,9 @@ describe.skipIf(!usingPostgres)('concurrent reservations (needs DATABASE_URL: PG
 
   async function race(inputs: { facility_id: string; start_slot: number; end_slot: number }[]) {
     const admin = actorOf(principalOf(await makeAccount(t.db, { role: 'admin' })));
-    return Promise.allSettled(inputs.map((i) =>
-      t.db.transaction((trx) => createReservation(trx, admin, { date: '2026-06-10', purpose: 'race', ...i }))));
+    return Promise.allSettled(
+      inputs.map((i) => t.db.transaction((trx) => createReservation(trx, admin, { date: '2026-06-10', purpose: 'race', ...i }))),
+    );
   }
 
   it('50 simultaneous bookings of one slot: one 201, 49 × 409 slot_conflict, one row', async () => {

@@ -17,7 +17,12 @@ import { T } from '../../runtime/roomloop/tables.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
 const N = 20_000;
-const purposeOf = (g: number) => `Lesson ${g}, "quoted" <b>&amp; ${Array.from({ length: 14 }, (_, k) => createHash('md5').update(`${g}${k + 1}`).digest('hex')).join('')}`;
+const purposeOf = (g: number) =>
+  `Lesson ${g}, "quoted" <b>&amp; ${Array.from({ length: 14 }, (_, k) =>
+    createHash('md5')
+      .update(`${g}${k + 1}`)
+      .digest('hex'),
+  ).join('')}`;
 const FACILITY = 'fac_export_mem';
 let svc: TestService;
 let key: string;
@@ -52,8 +57,14 @@ beforeAll(async () => {
   key = (await createRoomloopKey(svc.db, { role: 'admin' })).key;
   await svc.db(T.accounts).insert({ id: 'usr_export_mem', email: 'export-mem@school.test', name: 'Export Teacher', role: 'teacher' });
   await svc.db(T.facilities).insert({
-    id: FACILITY, name: 'Export Room', type: 'classroom', building: 'Main', capacity: 30,
-    slots: JSON.stringify([1, 2, 3, 4, 5, 6].map((s) => ({ number: s, label: `P${s}`, start: `0${s + 7}:00`.slice(-5), end: `0${s + 7}:50`.slice(-5) }))),
+    id: FACILITY,
+    name: 'Export Room',
+    type: 'classroom',
+    building: 'Main',
+    capacity: 30,
+    slots: JSON.stringify(
+      [1, 2, 3, 4, 5, 6].map((s) => ({ number: s, label: `P${s}`, start: `0${s + 7}:00`.slice(-5), end: `0${s + 7}:50`.slice(-5) })),
+    ),
   });
   // One statement for all rows. Purposes are long and hardly compressible (≈10 MB of CSV, ≈5 MB
   // of XLSX: more than socket buffers hold) and carry characters CSV quotes and XML escapes.
@@ -82,7 +93,13 @@ describe('streamed report exports', () => {
     const rows = parse(text, { columns: true }) as Record<string, string>[];
     expect(rows).toHaveLength(N);
     expect(new Set(rows.map((r) => r.id)).size).toBe(N);
-    expect(rows[0]).toMatchObject({ id: 'res_em_000000', date: '2031-01-01', start_slot: '1', slots: 'P1', user_email: 'export-mem@school.test' });
+    expect(rows[0]).toMatchObject({
+      id: 'res_em_000000',
+      date: '2031-01-01',
+      start_slot: '1',
+      slots: 'P1',
+      user_email: 'export-mem@school.test',
+    });
     expect(rows[0]!.purpose).toBe(purposeOf(0));
     expect(rows[12345]!.purpose).toBe(purposeOf(12345));
     expect(rows[N - 1]!.id).toBe(`res_em_${String(N - 1).padStart(6, '0')}`);
@@ -100,7 +117,20 @@ describe('streamed report exports', () => {
     const sheet = wb.worksheets[0]!;
     expect(sheet.rowCount).toBe(N + 1);
     const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
-    expect(values(1)).toEqual(['id', 'date', 'facility_id', 'facility', 'start_slot', 'end_slot', 'slots', 'status', 'user_id', 'user_email', 'purpose', 'created_at']);
+    expect(values(1)).toEqual([
+      'id',
+      'date',
+      'facility_id',
+      'facility',
+      'start_slot',
+      'end_slot',
+      'slots',
+      'status',
+      'user_id',
+      'user_email',
+      'purpose',
+      'created_at',
+    ]);
     expect(values(2).slice(0, 8)).toEqual(['res_em_000000', '2031-01-01', FACILITY, 'Export Room', 1, 1, 'P1', 'confirmed']);
     expect(values(2)[10]).toBe(purposeOf(0));
     expect(values(12345 + 2)[10]).toBe(purposeOf(12345));
@@ -113,39 +143,45 @@ describe('streamed report exports', () => {
 
   // XLSX compresses ~10 MB of rows into what socket buffers can hold, so its backpressure is
   // checked on the writer below rather than over a socket.
-  it.each(['csv'])('%s: a client that stops reading stops the database reads; resuming finishes the file', async (ext) => {
-    const reads: number[] = [];
-    const onResponse = (rows: unknown, q: { sql?: string }) => {
-      if (Array.isArray(rows) && q.sql?.includes(T.reservations)) reads.push(rows.length);
-    };
-    svc.db.on('query-response', onResponse);
-    let res: IncomingMessage | undefined;
-    try {
-      res = await new Promise<IncomingMessage>((resolve, reject) => {
-        httpGet(`${svc.api}reports/export.${ext}?facility_id=${FACILITY}`, { headers: { Authorization: `Bearer ${key}` } }, resolve).on('error', reject).end();
-      });
-      expect(res.statusCode).toBe(200);
-      res.pause();
-      // Let everything in flight settle: no new batch for half a second.
-      for (let last = -1, still = 0; still < 5; ) {
-        await new Promise((r) => setTimeout(r, 100));
-        still = reads.length === last ? still + 1 : 0;
-        last = reads.length;
-      }
-      const whilePaused = reads.reduce((a, b) => a + b, 0);
-      expect(whilePaused).toBeLessThan(N);
+  it.each(['csv'])(
+    '%s: a client that stops reading stops the database reads; resuming finishes the file',
+    async (ext) => {
+      const reads: number[] = [];
+      const onResponse = (rows: unknown, q: { sql?: string }) => {
+        if (Array.isArray(rows) && q.sql?.includes(T.reservations)) reads.push(rows.length);
+      };
+      svc.db.on('query-response', onResponse);
+      let res: IncomingMessage | undefined;
+      try {
+        res = await new Promise<IncomingMessage>((resolve, reject) => {
+          httpGet(`${svc.api}reports/export.${ext}?facility_id=${FACILITY}`, { headers: { Authorization: `Bearer ${key}` } }, resolve)
+            .on('error', reject)
+            .end();
+        });
+        expect(res.statusCode).toBe(200);
+        res.pause();
+        // Let everything in flight settle: no new batch for half a second.
+        for (let last = -1, still = 0; still < 5;) {
+          await new Promise((r) => setTimeout(r, 100));
+          still = reads.length === last ? still + 1 : 0;
+          last = reads.length;
+        }
+        const whilePaused = reads.reduce((a, b) => a + b, 0);
+        expect(whilePaused).toBeLessThan(N);
 
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      await new Promise((r) => res!.on('end', r).resume());
-      const body = Buffer.concat(chunks);
-      expect(body.toString().trimEnd().split('\n')).toHaveLength(N + 1);
-      expect(reads.reduce((a, b) => a + b, 0)).toBe(N);
-    } finally {
-      svc.db.off('query-response', onResponse);
-      res?.destroy(); // a failed check must not leave a paused download holding the server open
-    }
-  }, 120_000);
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        await new Promise((r) => res!.on('end', r).resume());
+        const body = Buffer.concat(chunks);
+        expect(body.toString().trimEnd().split('\n')).toHaveLength(N + 1);
+        expect(reads.reduce((a, b) => a + b, 0)).toBe(N);
+      } finally {
+        svc.db.off('query-response', onResponse);
+        res?.destroy(); // a failed check must not leave a paused download holding the server open
+      }
+    },
+    120_000,
+  );
 
   it('the XLSX writer stops pulling rows while its output is not read, and finishes when it is', async () => {
     let pulled = 0;
@@ -156,7 +192,7 @@ describe('streamed report exports', () => {
       }
     }
     const out = xlsxStream(['id', 'n', 'purpose'], rows());
-    for (let last = -1; pulled !== last; ) {
+    for (let last = -1; pulled !== last;) {
       last = pulled;
       await new Promise((r) => setTimeout(r, 100));
     }

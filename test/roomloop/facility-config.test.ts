@@ -50,7 +50,15 @@ describe('facility configuration', () => {
     [{ rules: null }, 'rules'],
     [{ slots: 'garbage' }, 'slots'],
     [{ slots: [] }, 'slots'],
-    [{ slots: [{ number: 1, label: 'P1' }, { number: 1, label: 'P1 again' }] }, 'slots.1.number'],
+    [
+      {
+        slots: [
+          { number: 1, label: 'P1' },
+          { number: 1, label: 'P1 again' },
+        ],
+      },
+      'slots.1.number',
+    ],
     [{ slots: [{ number: 1, label: 'P1', start: '10:00', end: '09:00' }] }, 'slots.0.end'],
   ])('PATCH %j is 400 validation_error naming %s, and the facility stays usable', async (patch, field) => {
     const before = (await api('GET', 'facilities/f1')).body;
@@ -64,10 +72,18 @@ describe('facility configuration', () => {
   });
 
   it('a good PATCH is stored parsed (slots sorted, defaults filled) and the engine applies it', async () => {
-    const slots = [{ number: 2, label: 'P2' }, { number: 1, label: 'P1' }];
+    const slots = [
+      { number: 2, label: 'P2' },
+      { number: 1, label: 'P1' },
+    ];
     const r = await api('PATCH', 'facilities/f4', { status: 'active', slots, rules: { 'R-02': {}, 'R-05': { max: 1 } } });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ id: 'f4', status: 'active', slots: [slots[1], slots[0]], rules: { 'R-02': { max_days_ahead: 60 }, 'R-05': { max: 1 } } });
+    expect(r.body).toMatchObject({
+      id: 'f4',
+      status: 'active',
+      slots: [slots[1], slots[0]],
+      rules: { 'R-02': { max_days_ahead: 60 }, 'R-05': { max: 1 } },
+    });
     const two = await api('POST', 'reservations', { facility_id: 'f4', date: '2026-06-10', start_slot: 1, end_slot: 2, purpose: 'Lesson' });
     expect(two.status).toBe(422);
     expect(two.body.error.rule).toBe('R-05');
@@ -82,7 +98,10 @@ describe('facility configuration', () => {
   it('bad rules already stored: booking is 422 R-01 naming the field; availability and reservation lists still answer', async () => {
     const id = await makeFacility(http.svc.db, {});
     expect((await book(id)).status).toBe(201);
-    await http.svc.db(T.facilities).where({ id }).update({ rules: JSON.stringify({ 'R-99': {} }) });
+    await http.svc
+      .db(T.facilities)
+      .where({ id })
+      .update({ rules: JSON.stringify({ 'R-99': {} }) });
     const r = await book(id, 2);
     expect(r.status).toBe(422);
     expect(r.body.error).toMatchObject({ code: 'rule_violation', rule: 'R-01', message: expect.stringContaining('rules.R-99') });
@@ -98,7 +117,10 @@ describe('facility configuration', () => {
   it('bad slots already stored: booking and availability are 422 R-01; lists and exports show no labels instead of failing', async () => {
     const id = await makeFacility(http.svc.db, {});
     expect((await book(id)).status).toBe(201);
-    await http.svc.db(T.facilities).where({ id }).update({ slots: JSON.stringify('garbage') });
+    await http.svc
+      .db(T.facilities)
+      .where({ id })
+      .update({ slots: JSON.stringify('garbage') });
     for (const r of [await book(id, 2), await api('GET', `facilities/${id}/availability?date=2026-06-10`)]) {
       expect(r.status).toBe(422);
       expect(r.body.error).toMatchObject({ code: 'rule_violation', rule: 'R-01', message: expect.stringContaining('slots') });
@@ -106,7 +128,9 @@ describe('facility configuration', () => {
     const list = await api('GET', `reservations?facility_id=${id}`);
     expect(list.status).toBe(200);
     expect(list.body.data[0].slots).toEqual([]);
-    const csv = await fetch(`${http.svc.url}/v1/reports/export.csv?from=2026-06-10&to=2026-06-10&facility_id=${id}`, { headers: { Authorization: `Bearer ${http.adminKey}` } });
+    const csv = await fetch(`${http.svc.url}/v1/reports/export.csv?from=2026-06-10&to=2026-06-10&facility_id=${id}`, {
+      headers: { Authorization: `Bearer ${http.adminKey}` },
+    });
     expect(csv.status).toBe(200);
     expect((await csv.text()).split('\n')[1]).toContain(`${id},`);
   });

@@ -22,11 +22,24 @@ describe('roomloop handler registry', () => {
       if (res.operations.includes('partial_update')) ops.push(`PATCH /v1/${res.path}/{id}`);
     }
     const seed = [
-      'POST /v1/auth/google', 'POST /v1/auth/logout', 'GET /v1/facilities', 'GET /v1/facilities/{id}',
-      'GET /v1/facilities/{id}/availability', 'PATCH /v1/facilities/{id}', 'POST /v1/reservations', 'GET /v1/reservations',
-      'PATCH /v1/reservations/{id}', 'DELETE /v1/reservations/{id}', 'GET /v1/accounts', 'POST /v1/accounts',
-      'POST /v1/accounts/bulk', 'GET /v1/accounts/export', 'GET /v1/reports/usage', 'GET /v1/reports/export.csv',
-      'GET /v1/reports/export.xlsx', 'POST /v1/webhooks',
+      'POST /v1/auth/google',
+      'POST /v1/auth/logout',
+      'GET /v1/facilities',
+      'GET /v1/facilities/{id}',
+      'GET /v1/facilities/{id}/availability',
+      'PATCH /v1/facilities/{id}',
+      'POST /v1/reservations',
+      'GET /v1/reservations',
+      'PATCH /v1/reservations/{id}',
+      'DELETE /v1/reservations/{id}',
+      'GET /v1/accounts',
+      'POST /v1/accounts',
+      'POST /v1/accounts/bulk',
+      'GET /v1/accounts/export',
+      'GET /v1/reports/usage',
+      'GET /v1/reports/export.csv',
+      'GET /v1/reports/export.xlsx',
+      'POST /v1/webhooks',
     ];
     expect(ops.sort()).toEqual([...seed].sort());
   });

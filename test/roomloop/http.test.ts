@@ -19,7 +19,10 @@ let teacherKey: string;
 beforeAll(async () => {
   http = await startRoomloopHttp('http');
   ({ svc, adminKey } = http);
-  const [acc] = await svc.db(T.accounts).insert({ id: 'usr_http1', email: 'http@school.test', name: 'Http Teacher', department: 'Science', role: 'teacher' }).returning('id');
+  const [acc] = await svc
+    .db(T.accounts)
+    .insert({ id: 'usr_http1', email: 'http@school.test', name: 'Http Teacher', department: 'Science', role: 'teacher' })
+    .returning('id');
   teacherKey = (await createRoomloopKey(svc.db, { role: 'teacher', accountId: acc.id })).key;
 }, 240_000);
 afterAll(async () => {
@@ -48,7 +51,9 @@ describe('RoomLoop over HTTP', () => {
     const r = await api('POST', 'reservations', teacherKey, { ...SEED_REQUEST, start_slot: 3, end_slot: 4 });
     expect(r.status).toBe(409);
     // Names the facility, the date and only the slot already taken (slot 3; slot 4 was free).
-    expect(r.body).toEqual({ error: { code: 'slot_conflict', message: 'STEM Lab Alpha is already booked on 2026-06-10 (11:00–11:50).', rule: 'R-03' } });
+    expect(r.body).toEqual({
+      error: { code: 'slot_conflict', message: 'STEM Lab Alpha is already booked on 2026-06-10 (11:00–11:50).', rule: 'R-03' },
+    });
   });
   it('rule refusals are 422 rule_violation naming the rule', async () => {
     const r = await api('POST', 'reservations', teacherKey, { ...SEED_REQUEST, facility_id: 'f4' });
@@ -89,7 +94,11 @@ describe('RoomLoop over HTTP', () => {
     const upload = async (csv: string) => {
       const form = new FormData();
       form.append('file', new Blob([csv], { type: 'text/csv' }), 'staff.csv');
-      const res = await fetch(`${svc.url}/v1/accounts/bulk`, { method: 'POST', headers: { Authorization: `Bearer ${adminKey}` }, body: form });
+      const res = await fetch(`${svc.url}/v1/accounts/bulk`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${adminKey}` },
+        body: form,
+      });
       return { status: res.status, body: await res.json() };
     };
     const bad = await upload('email,name\ngood@school.test,Good\nbad,Bad\n');
@@ -111,7 +120,13 @@ describe('RoomLoop over HTTP', () => {
     expect(r.body.secret).toMatch(/^whsec_/);
     expect((await svc.db(T.webhooks).where({ id: r.body.id }).first()).secret).not.toContain(r.body.secret.slice(6));
 
-    const booked = await api('POST', 'reservations', adminKey, { ...SEED_REQUEST, facility_id: 'f2', date: '2026-06-12', start_slot: 1, end_slot: 1 });
+    const booked = await api('POST', 'reservations', adminKey, {
+      ...SEED_REQUEST,
+      facility_id: 'f2',
+      date: '2026-06-12',
+      start_slot: 1,
+      end_slot: 1,
+    });
     expect(booked.status).toBe(201);
     const sent: { url: string; headers: Record<string, string>; body: string }[] = [];
     const capture = (async (url: string, init: RequestInit) => {
@@ -133,19 +148,26 @@ describe('RoomLoop over HTTP', () => {
   it('reports: usage and the CSV export over HTTP', async () => {
     expect((await api('GET', 'reports/usage?from=2026-06-01&to=2026-06-30', adminKey)).body).toHaveProperty('by_facility');
     // The exact path of docs/api/roomloop-api.txt: GET /v1/reports/export.csv.
-    const res = await fetch(`${svc.url}/v1/reports/export.csv?from=2026-06-01&to=2026-06-30`, { headers: { Authorization: `Bearer ${adminKey}` } });
+    const res = await fetch(`${svc.url}/v1/reports/export.csv?from=2026-06-01&to=2026-06-30`, {
+      headers: { Authorization: `Bearer ${adminKey}` },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
-    expect((await res.text()).split('\n')[0]).toBe('id,date,facility_id,facility,start_slot,end_slot,slots,status,user_id,user_email,purpose,created_at');
+    expect((await res.text()).split('\n')[0]).toBe(
+      'id,date,facility_id,facility,start_slot,end_slot,slots,status,user_id,user_email,purpose,created_at',
+    );
   });
 
-  it.skipIf(!usingPostgres)('50 simultaneous POSTs for one slot: one 201, 49 × 409 slot_conflict, one row (needs DATABASE_URL)', async () => {
-    const body = { ...SEED_REQUEST, date: '2026-06-11', start_slot: 5, end_slot: 5 };
-    const results = await Promise.all(Array.from({ length: 50 }, () => api('POST', 'reservations', adminKey, body)));
-    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    const conflicts = results.filter((r) => r.status === 409);
-    expect(conflicts).toHaveLength(49);
-    for (const c of conflicts) expect(c.body.error).toMatchObject({ code: 'slot_conflict', rule: 'R-03' });
-    expect(await svc.db(T.reservationSlots).where({ facility_id: 'f1', date: '2026-06-11', slot: 5 })).toHaveLength(1);
-  });
+  it.skipIf(!usingPostgres)(
+    '50 simultaneous POSTs for one slot: one 201, 49 × 409 slot_conflict, one row (needs DATABASE_URL)',
+    async () => {
+      const body = { ...SEED_REQUEST, date: '2026-06-11', start_slot: 5, end_slot: 5 };
+      const results = await Promise.all(Array.from({ length: 50 }, () => api('POST', 'reservations', adminKey, body)));
+      expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+      const conflicts = results.filter((r) => r.status === 409);
+      expect(conflicts).toHaveLength(49);
+      for (const c of conflicts) expect(c.body.error).toMatchObject({ code: 'slot_conflict', rule: 'R-03' });
+      expect(await svc.db(T.reservationSlots).where({ facility_id: 'f1', date: '2026-06-11', slot: 5 })).toHaveLength(1);
+    },
+  );
 });

@@ -16,16 +16,45 @@ describe('parseRulesConfig', () => {
 });
 
 describe('evaluate', () => {
-  const facility = { id: 'f', name: 'Lab', status: 'active', capacity: 10, slots: [1, 2, 3].map((n) => ({ number: n, label: `P${n}` })), rules: parseRulesConfig({ 'R-11': {} }, 'f') };
-  const input = { facility, today: '2026-06-08', usage: { slotsOnDay: 0, slotsInWeek: 0 }, request: { date: '2026-06-10', startSlot: 1, endSlot: 2 } };
+  const facility = {
+    id: 'f',
+    name: 'Lab',
+    status: 'active',
+    capacity: 10,
+    slots: [1, 2, 3].map((n) => ({ number: n, label: `P${n}` })),
+    rules: parseRulesConfig({ 'R-11': {} }, 'f'),
+  };
+  const input = {
+    facility,
+    today: '2026-06-08',
+    usage: { slotsOnDay: 0, slotsInWeek: 0 },
+    request: { date: '2026-06-10', startSlot: 1, endSlot: 2 },
+  };
   it('needs approval for teachers but not admins (R-11)', () => {
-    expect(evaluate({ ...input, actor: { role: 'teacher', department: null, userId: 'u' } })).toEqual({ outcome: { applied: ['R-01', 'R-02', 'R-03', 'R-04', 'R-10', 'R-11'], approvalRequired: true, status: 'pending' } });
-    expect(evaluate({ ...input, actor: { role: 'admin', department: null, userId: 'u' } })).toMatchObject({ outcome: { status: 'confirmed' } });
+    expect(evaluate({ ...input, actor: { role: 'teacher', department: null, userId: 'u' } })).toEqual({
+      outcome: { applied: ['R-01', 'R-02', 'R-03', 'R-04', 'R-10', 'R-11'], approvalRequired: true, status: 'pending' },
+    });
+    expect(evaluate({ ...input, actor: { role: 'admin', department: null, userId: 'u' } })).toMatchObject({
+      outcome: { status: 'confirmed' },
+    });
   });
   it('reports the first failing rule in order: facility, then range, then date', () => {
     const closed = { ...facility, status: 'closed' };
-    expect(evaluate({ ...input, facility: closed, request: { date: '2026-01-01', startSlot: 3, endSlot: 9 }, actor: { role: 'teacher', department: null, userId: 'u' } })).toMatchObject({ refusal: { rule: 'R-01' } });
-    expect(evaluate({ ...input, request: { date: '2026-02-30', startSlot: 1, endSlot: 1 }, actor: { role: 'teacher', department: null, userId: 'u' } })).toMatchObject({ refusal: { rule: 'R-02' } });
+    expect(
+      evaluate({
+        ...input,
+        facility: closed,
+        request: { date: '2026-01-01', startSlot: 3, endSlot: 9 },
+        actor: { role: 'teacher', department: null, userId: 'u' },
+      }),
+    ).toMatchObject({ refusal: { rule: 'R-01' } });
+    expect(
+      evaluate({
+        ...input,
+        request: { date: '2026-02-30', startSlot: 1, endSlot: 1 },
+        actor: { role: 'teacher', department: null, userId: 'u' },
+      }),
+    ).toMatchObject({ refusal: { rule: 'R-02' } });
   });
   it('ISO weeks run Monday to Sunday', () => {
     expect(isoWeek('2026-06-14')).toEqual({ start: '2026-06-08', end: '2026-06-14' });

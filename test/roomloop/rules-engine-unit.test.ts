@@ -11,27 +11,48 @@ import { daysBetween, isoWeek, isValidDate } from '../../runtime/roomloop/rules/
 
 const slots = [1, 2, 3, 5].map((number) => ({ number, label: `P${number}` }));
 const facility = (params: RuleParams = {}, extra: Partial<RuleFacility> = {}): RuleFacility => ({
-  id: 'fx', name: 'Lab X', status: 'active', capacity: 20, slots, rules: toRulesConfig(params), ...extra,
+  id: 'fx',
+  name: 'Lab X',
+  status: 'active',
+  capacity: 20,
+  slots,
+  rules: toRulesConfig(params),
+  ...extra,
 });
 const teacher: RuleActor = { role: 'teacher', department: 'Science', userId: 'usr_t' };
 const admin: RuleActor = { role: 'admin', department: null, userId: 'usr_a' };
 const serverKey: RuleActor = { role: 'teacher', department: null, userId: null };
 
-function run(f: RuleFacility, o: Partial<RuleInput['request']> = {}, actor: RuleActor = teacher, usage = { slotsOnDay: 0, slotsInWeek: 0 }) {
+function run(
+  f: RuleFacility,
+  o: Partial<RuleInput['request']> = {},
+  actor: RuleActor = teacher,
+  usage = { slotsOnDay: 0, slotsInWeek: 0 },
+) {
   return evaluate({ facility: f, actor, today: '2026-06-08', usage, request: { date: '2026-06-10', startSlot: 1, endSlot: 1, ...o } });
 }
 const refusal = (r: ReturnType<typeof run>) => ('refusal' in r ? r.refusal : null);
 
 describe('refusal messages and boundaries', () => {
   it('R-01 names why the facility cannot be booked', () => {
-    expect(refusal(run(facility({}, { status: 'maintenance' })))).toEqual({ rule: 'R-01', message: 'Lab X is closed for maintenance and cannot be booked right now.' });
-    expect(refusal(run(facility({}, { status: 'closed' })))).toEqual({ rule: 'R-01', message: 'Lab X is closed and cannot be booked right now.' });
+    expect(refusal(run(facility({}, { status: 'maintenance' })))).toEqual({
+      rule: 'R-01',
+      message: 'Lab X is closed for maintenance and cannot be booked right now.',
+    });
+    expect(refusal(run(facility({}, { status: 'closed' })))).toEqual({
+      rule: 'R-01',
+      message: 'Lab X is closed and cannot be booked right now.',
+    });
   });
   it('R-04 lists the slots that exist, in order, and names an inverted range', () => {
     expect(refusal(run(facility({}, { slots: [...slots].reverse() }), { startSlot: 3, endSlot: 4 }))).toEqual({
-      rule: 'R-04', message: 'Lab X has no slot 4; its slots are numbered 1, 2, 3, 5.',
+      rule: 'R-04',
+      message: 'Lab X has no slot 4; its slots are numbered 1, 2, 3, 5.',
     });
-    expect(refusal(run(facility(), { startSlot: 3, endSlot: 2 }))).toEqual({ rule: 'R-04', message: 'The end slot (2) comes before the start slot (3).' });
+    expect(refusal(run(facility(), { startSlot: 3, endSlot: 2 }))).toEqual({
+      rule: 'R-04',
+      message: 'The end slot (2) comes before the start slot (3).',
+    });
     expect(run(facility(), { startSlot: 1, endSlot: 3 })).toHaveProperty('outcome');
   });
   it('R-02: today is bookable, yesterday and the day after the window are not; not a calendar date', () => {
@@ -39,18 +60,34 @@ describe('refusal messages and boundaries', () => {
     expect(run(f, { date: '2026-06-08' })).toHaveProperty('outcome');
     expect(run(f, { date: '2026-06-09' })).toHaveProperty('outcome');
     expect(refusal(run(f, { date: '2026-06-10' }))).toEqual({ rule: 'R-02', message: 'Lab X can be booked at most 1 day ahead.' });
-    expect(refusal(run(facility({ 'R-02': { max_days_ahead: 2 } }), { date: '2026-06-11' }))!.message).toBe('Lab X can be booked at most 2 days ahead.');
-    expect(refusal(run(f, { date: '2026-06-07' }))).toEqual({ rule: 'R-02', message: '2026-06-07 is in the past; pick today or a later date.' });
+    expect(refusal(run(facility({ 'R-02': { max_days_ahead: 2 } }), { date: '2026-06-11' }))!.message).toBe(
+      'Lab X can be booked at most 2 days ahead.',
+    );
+    expect(refusal(run(f, { date: '2026-06-07' }))).toEqual({
+      rule: 'R-02',
+      message: '2026-06-07 is in the past; pick today or a later date.',
+    });
     expect(refusal(run(f, { date: '2026-02-30' }))).toEqual({ rule: 'R-02', message: '2026-02-30 is not a calendar date.' });
   });
   it('R-09 blackout dates; a facility without them is open', () => {
-    expect(refusal(run(facility({ 'R-09': { dates: ['2026-06-10'] } })))).toEqual({ rule: 'R-09', message: 'Lab X is closed on 2026-06-10 (blackout date).' });
+    expect(refusal(run(facility({ 'R-09': { dates: ['2026-06-10'] } })))).toEqual({
+      rule: 'R-09',
+      message: 'Lab X is closed on 2026-06-10 (blackout date).',
+    });
     expect(run(facility({ 'R-09': { dates: ['2026-06-11'] } }))).toHaveProperty('outcome');
   });
   it('R-08 roles, then departments (singular and plural), and an actor without a department', () => {
-    expect(refusal(run(facility({ 'R-08': { roles: ['admin'] } })))).toEqual({ rule: 'R-08', message: 'Lab X can only be booked by: admin.' });
-    expect(refusal(run(facility({ 'R-08': { departments: ['Music'] } })))).toEqual({ rule: 'R-08', message: 'Lab X is reserved for the Music department.' });
-    expect(refusal(run(facility({ 'R-08': { departments: ['Music', 'Art'] } })))!.message).toBe('Lab X is reserved for the Music / Art departments.');
+    expect(refusal(run(facility({ 'R-08': { roles: ['admin'] } })))).toEqual({
+      rule: 'R-08',
+      message: 'Lab X can only be booked by: admin.',
+    });
+    expect(refusal(run(facility({ 'R-08': { departments: ['Music'] } })))).toEqual({
+      rule: 'R-08',
+      message: 'Lab X is reserved for the Music department.',
+    });
+    expect(refusal(run(facility({ 'R-08': { departments: ['Music', 'Art'] } })))!.message).toBe(
+      'Lab X is reserved for the Music / Art departments.',
+    );
     expect(refusal(run(facility({ 'R-08': { departments: ['Science'] } }), {}, serverKey))!.rule).toBe('R-08');
     expect(run(facility({ 'R-08': { roles: ['teacher'], departments: ['Science'] } }))).toHaveProperty('outcome');
   });
@@ -61,19 +98,26 @@ describe('refusal messages and boundaries', () => {
   it('R-05 consecutive slots: at the maximum is fine', () => {
     const f = facility({ 'R-05': { max: 2 } });
     expect(run(f, { startSlot: 1, endSlot: 2 })).toHaveProperty('outcome');
-    expect(refusal(run(f, { startSlot: 1, endSlot: 3 }))).toEqual({ rule: 'R-05', message: 'Lab X can be booked for at most 2 consecutive slots; you asked for 3.' });
-    expect(refusal(run(facility({ 'R-05': { max: 1 } }), { startSlot: 1, endSlot: 2 }))!.message).toBe('Lab X can be booked for at most 1 consecutive slot; you asked for 2.');
+    expect(refusal(run(f, { startSlot: 1, endSlot: 3 }))).toEqual({
+      rule: 'R-05',
+      message: 'Lab X can be booked for at most 2 consecutive slots; you asked for 3.',
+    });
+    expect(refusal(run(facility({ 'R-05': { max: 1 } }), { startSlot: 1, endSlot: 2 }))!.message).toBe(
+      'Lab X can be booked for at most 1 consecutive slot; you asked for 2.',
+    );
   });
   it('R-06 / R-07 quotas count what is held plus what is asked', () => {
     const day = facility({ 'R-06': { max: 3 } });
     expect(run(day, { startSlot: 1, endSlot: 2 }, teacher, { slotsOnDay: 1, slotsInWeek: 0 })).toHaveProperty('outcome');
     expect(refusal(run(day, { startSlot: 1, endSlot: 2 }, teacher, { slotsOnDay: 2, slotsInWeek: 0 }))).toEqual({
-      rule: 'R-06', message: 'You can book at most 3 slots per day; you already hold 2 on 2026-06-10.',
+      rule: 'R-06',
+      message: 'You can book at most 3 slots per day; you already hold 2 on 2026-06-10.',
     });
     const week = facility({ 'R-07': { max: 1 } });
     expect(run(week, {}, teacher, { slotsOnDay: 0, slotsInWeek: 0 })).toHaveProperty('outcome');
     expect(refusal(run(week, {}, teacher, { slotsOnDay: 0, slotsInWeek: 1 }))).toEqual({
-      rule: 'R-07', message: 'You can book at most 1 slot per week; you already hold 1 that week.',
+      rule: 'R-07',
+      message: 'You can book at most 1 slot per week; you already hold 1 that week.',
     });
   });
   it('the first failing rule wins, in the engine order (R-01 before R-04 before R-02 …)', () => {
@@ -86,7 +130,11 @@ describe('exemptions and approval', () => {
   it('admins skip quotas, who-may-book and approval, but not capacity or the window', () => {
     const f = facility({ 'R-06': { max: 1 }, 'R-07': { max: 1 }, 'R-08': { roles: ['teacher'] }, 'R-11': {} });
     expect(run(f, { startSlot: 1, endSlot: 3 }, admin, { slotsOnDay: 5, slotsInWeek: 5 })).toEqual({
-      outcome: { applied: ['R-01', 'R-02', 'R-03', 'R-04', 'R-06', 'R-07', 'R-08', 'R-10', 'R-11'], approvalRequired: false, status: 'confirmed' },
+      outcome: {
+        applied: ['R-01', 'R-02', 'R-03', 'R-04', 'R-06', 'R-07', 'R-08', 'R-10', 'R-11'],
+        approvalRequired: false,
+        status: 'confirmed',
+      },
     });
     expect(refusal(run(f, { attendees: 99 }, admin))!.rule).toBe('R-10');
     expect(refusal(run(f, { date: '2027-01-01' }, admin))!.rule).toBe('R-02');
@@ -148,8 +196,18 @@ describe('facility config schemas', () => {
     expect(parseRulesConfig(null, 'f9')).toEqual({ 'R-02': { max_days_ahead: 60 }, applied: ['R-01', 'R-02', 'R-03', 'R-04', 'R-10'] });
   });
   it('slots: unique numbers, each ending after it starts, sorted by number', () => {
-    expect(slotsSchema.parse([{ number: 2, label: 'b', start: '10:00', end: '10:50' }, { number: 1, label: 'a' }]).map((s) => s.number)).toEqual([1, 2]);
-    const twice = slotsSchema.safeParse([{ number: 1, label: 'a' }, { number: 1, label: 'b' }]);
+    expect(
+      slotsSchema
+        .parse([
+          { number: 2, label: 'b', start: '10:00', end: '10:50' },
+          { number: 1, label: 'a' },
+        ])
+        .map((s) => s.number),
+    ).toEqual([1, 2]);
+    const twice = slotsSchema.safeParse([
+      { number: 1, label: 'a' },
+      { number: 1, label: 'b' },
+    ]);
     expect(twice.error!.issues).toMatchObject([{ path: [1, 'number'], message: 'Slot number 1 is used twice.' }]);
     const backwards = slotsSchema.safeParse([{ number: 1, label: 'a', start: '10:00', end: '10:00' }]);
     expect(backwards.error!.issues).toMatchObject([{ path: [0, 'end'], message: 'A slot must end after it starts.' }]);

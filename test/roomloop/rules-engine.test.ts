@@ -32,10 +32,15 @@ afterAll(async () => {
 beforeEach(() => setClock(() => new Date('2026-06-08T09:14:00Z')));
 
 const book = (who: RoomloopPrincipal, input: Partial<CreateReservationInput> & { facility_id: string }) =>
-  db.transaction((trx) => createReservation(trx, actorOf(who), { date: '2026-06-10', start_slot: 1, end_slot: 1, purpose: 'Lesson', ...input }));
+  db.transaction((trx) =>
+    createReservation(trx, actorOf(who), { date: '2026-06-10', start_slot: 1, end_slot: 1, purpose: 'Lesson', ...input }),
+  );
 
 async function refusal(p: Promise<unknown>): Promise<{ status: number; code: string; rule?: string; message: string }> {
-  const e = await p.then(() => null, (err: unknown) => err);
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
   expect(e, 'expected a refusal').toBeInstanceOf(ApiError);
   const a = e as ApiError;
   return { status: a.status, code: a.code, rule: a.rule, message: a.message };
@@ -43,7 +48,13 @@ async function refusal(p: Promise<unknown>): Promise<{ status: number; code: str
 
 describe('seed 001 example', () => {
   it('books f1 slots 2–3 and answers the canonical resource', async () => {
-    const r = await book(teacher, { facility_id: 'f1', date: '2026-06-10', start_slot: 2, end_slot: 3, purpose: 'Grade 10 Chemistry — titration lab' });
+    const r = await book(teacher, {
+      facility_id: 'f1',
+      date: '2026-06-10',
+      start_slot: 2,
+      end_slot: 3,
+      purpose: 'Grade 10 Chemistry — titration lab',
+    });
     expect(r.id).toMatch(/^res_[0-9a-f]+$/);
     expect(r).toMatchObject({
       status: 'confirmed',
@@ -64,13 +75,23 @@ describe('refusals', () => {
     expect(await refusal(book(teacher, { facility_id: 'f1', date: '2026-06-07' }))).toMatchObject({ status: 422, rule: 'R-02' });
     // f1 allows 90 days ahead: 2026-09-06 is the last bookable day.
     expect(await refusal(book(teacher, { facility_id: 'f1', date: '2026-09-07' }))).toMatchObject({ status: 422, rule: 'R-02' });
-    await expect(book(teacher, { facility_id: 'f1', date: '2026-09-06', start_slot: 7, end_slot: 7 })).resolves.toMatchObject({ status: 'confirmed' });
+    await expect(book(teacher, { facility_id: 'f1', date: '2026-09-06', start_slot: 7, end_slot: 7 })).resolves.toMatchObject({
+      status: 'confirmed',
+    });
   });
   it('R-03 slot conflict is 409 slot_conflict, including overlapping ranges', async () => {
     const f = await makeFacility(db, {});
     await book(teacher, { facility_id: f, start_slot: 2, end_slot: 3 });
-    expect(await refusal(book(admin, { facility_id: f, start_slot: 2, end_slot: 3 }))).toMatchObject({ status: 409, code: 'slot_conflict', rule: 'R-03' });
-    expect(await refusal(book(admin, { facility_id: f, start_slot: 3, end_slot: 4 }))).toMatchObject({ status: 409, code: 'slot_conflict', rule: 'R-03' });
+    expect(await refusal(book(admin, { facility_id: f, start_slot: 2, end_slot: 3 }))).toMatchObject({
+      status: 409,
+      code: 'slot_conflict',
+      rule: 'R-03',
+    });
+    expect(await refusal(book(admin, { facility_id: f, start_slot: 3, end_slot: 4 }))).toMatchObject({
+      status: 409,
+      code: 'slot_conflict',
+      rule: 'R-03',
+    });
     expect(await refusal(book(admin, { facility_id: f, start_slot: 1, end_slot: 5 }))).toMatchObject({ status: 409, rule: 'R-03' });
     await expect(book(admin, { facility_id: f, start_slot: 4, end_slot: 5 })).resolves.toMatchObject({ status: 'confirmed' });
     expect(Number((await db(T.reservations).where({ facility_id: f }).count('* as n'))[0]!.n)).toBe(2);
@@ -80,7 +101,10 @@ describe('refusals', () => {
     expect(await refusal(book(teacher, { facility_id: 'f1', start_slot: 7, end_slot: 8 }))).toMatchObject({ status: 422, rule: 'R-04' });
   });
   it('R-05 maximum consecutive slots', async () => {
-    expect(await refusal(book(teacher, { facility_id: 'f1', date: '2026-06-11', start_slot: 1, end_slot: 4 }))).toMatchObject({ status: 422, rule: 'R-05' });
+    expect(await refusal(book(teacher, { facility_id: 'f1', date: '2026-06-11', start_slot: 1, end_slot: 4 }))).toMatchObject({
+      status: 422,
+      rule: 'R-05',
+    });
   });
   it('R-06 daily quota per teacher', async () => {
     const f = await makeFacility(db, { 'R-06': { max: 2 } });
@@ -96,7 +120,10 @@ describe('refusals', () => {
     const who = principalOf(await makeAccount(db));
     await book(who, { facility_id: f, date: '2026-06-08', start_slot: 1, end_slot: 2 });
     await book(who, { facility_id: f, date: '2026-06-12', start_slot: 1, end_slot: 1 });
-    expect(await refusal(book(who, { facility_id: f, date: '2026-06-14', start_slot: 1, end_slot: 1 }))).toMatchObject({ status: 422, rule: 'R-07' });
+    expect(await refusal(book(who, { facility_id: f, date: '2026-06-14', start_slot: 1, end_slot: 1 }))).toMatchObject({
+      status: 422,
+      rule: 'R-07',
+    });
     await expect(book(who, { facility_id: f, date: '2026-06-15', start_slot: 1, end_slot: 1 })).resolves.toBeTruthy();
   });
   it('R-08 role and department restrictions', async () => {
@@ -113,27 +140,40 @@ describe('refusals', () => {
     expect(r.message).toContain('2026-06-12');
   });
   it('R-10 capacity', async () => {
-    expect(await refusal(book(teacher, { facility_id: 'f1', date: '2026-06-12', attendees: 29 }))).toMatchObject({ status: 422, rule: 'R-10' });
+    expect(await refusal(book(teacher, { facility_id: 'f1', date: '2026-06-12', attendees: 29 }))).toMatchObject({
+      status: 422,
+      rule: 'R-10',
+    });
     await expect(book(teacher, { facility_id: 'f1', date: '2026-06-12', attendees: 28 })).resolves.toBeTruthy();
   });
   it('R-11 approval: a teacher’s booking is pending until an admin confirms', async () => {
     const r = await book(teacher, { facility_id: 'f3' });
     expect(r.status).toBe('pending');
     expect(r.rules).toMatchObject({ approval_required: true });
-    expect(await refusal(db.transaction((trx) => changeReservation(trx, teacher, r.id, { status: 'confirmed' })))).toMatchObject({ status: 403, code: 'forbidden' });
-    await expect(db.transaction((trx) => changeReservation(trx, admin, r.id, { status: 'confirmed' }))).resolves.toMatchObject({ status: 'confirmed' });
+    expect(await refusal(db.transaction((trx) => changeReservation(trx, teacher, r.id, { status: 'confirmed' })))).toMatchObject({
+      status: 403,
+      code: 'forbidden',
+    });
+    await expect(db.transaction((trx) => changeReservation(trx, admin, r.id, { status: 'confirmed' }))).resolves.toMatchObject({
+      status: 'confirmed',
+    });
   });
   it('R-12 status transitions; cancelling frees the slots', async () => {
     const f = await makeFacility(db, {});
     const r = await book(teacher, { facility_id: f, start_slot: 3, end_slot: 3 });
     await db.transaction((trx) => changeReservation(trx, teacher, r.id, { status: 'cancelled' }));
-    expect(await refusal(db.transaction((trx) => changeReservation(trx, admin, r.id, { status: 'confirmed' })))).toMatchObject({ status: 422, rule: 'R-12' });
+    expect(await refusal(db.transaction((trx) => changeReservation(trx, admin, r.id, { status: 'confirmed' })))).toMatchObject({
+      status: 422,
+      rule: 'R-12',
+    });
     await expect(book(admin, { facility_id: f, start_slot: 3, end_slot: 3 })).resolves.toMatchObject({ status: 'confirmed' });
   });
   it('a teacher cannot change someone else’s reservation', async () => {
     const f = await makeFacility(db, {});
     const r = await book(admin, { facility_id: f });
-    expect(await refusal(db.transaction((trx) => changeReservation(trx, teacher, r.id, { purpose: 'mine now' })))).toMatchObject({ status: 403 });
+    expect(await refusal(db.transaction((trx) => changeReservation(trx, teacher, r.id, { purpose: 'mine now' })))).toMatchObject({
+      status: 403,
+    });
   });
   it('unknown facility is 404', async () => {
     expect(await refusal(book(teacher, { facility_id: 'nope' }))).toMatchObject({ status: 404 });

@@ -63,10 +63,18 @@ describe('webhooks', () => {
 
     const f = await makeFacility(t.db, {});
     // A refused reservation rolls back: no delivery is written.
-    await expect(callHandler(t.db, 'reservations.create', { principal: admin, body: { facility_id: f, date: '2026-06-01', start_slot: 1, end_slot: 1, purpose: 'x' } })).rejects.toMatchObject({ rule: 'R-02' });
+    await expect(
+      callHandler(t.db, 'reservations.create', {
+        principal: admin,
+        body: { facility_id: f, date: '2026-06-01', start_slot: 1, end_slot: 1, purpose: 'x' },
+      }),
+    ).rejects.toMatchObject({ rule: 'R-02' });
     expect(await t.db(T.deliveries).where({ webhook_id: hook.id })).toHaveLength(0);
 
-    const created = await callHandler(t.db, 'reservations.create', { principal: admin, body: { facility_id: f, date: '2026-06-10', start_slot: 1, end_slot: 2, purpose: 'Assembly' } });
+    const created = await callHandler(t.db, 'reservations.create', {
+      principal: admin,
+      body: { facility_id: f, date: '2026-06-10', start_slot: 1, end_slot: 2, purpose: 'Assembly' },
+    });
     const resId = (created as { body: { id: string } }).body.id;
     expect(await t.db(T.deliveries).where({ webhook_id: hook.id })).toHaveLength(1);
 
@@ -81,12 +89,17 @@ describe('webhooks', () => {
     d = await t.db(T.deliveries).where({ webhook_id: hook.id }).first();
     expect(d).toMatchObject({ status: 'delivered', attempts: 2 });
     const attempts = await t.db(T.attempts).where({ delivery_id: d.id }).orderBy('attempt');
-    expect(attempts.map((a) => [a.attempt, a.response_code])).toEqual([[1, 500], [2, 200]]);
+    expect(attempts.map((a) => [a.attempt, a.response_code])).toEqual([
+      [1, 500],
+      [2, 200],
+    ]);
 
     const last = received[received.length - 1]!;
     const nowSec = Date.UTC(2026, 5, 8, 9, 14, 2) / 1000;
     expect(receiverAccepts(hook.secret, last.headers['roomloop-signature'] as string, last.body, nowSec)).toBe(true);
-    expect(receiverAccepts(hook.secret, last.headers['roomloop-signature'] as string, last.body.replace('Assembly', 'Tampered'), nowSec)).toBe(false);
+    expect(
+      receiverAccepts(hook.secret, last.headers['roomloop-signature'] as string, last.body.replace('Assembly', 'Tampered'), nowSec),
+    ).toBe(false);
     expect(receiverAccepts('whsec_wrong', last.headers['roomloop-signature'] as string, last.body, nowSec)).toBe(false);
     expect(receiverAccepts(hook.secret, last.headers['roomloop-signature'] as string, last.body, nowSec + 301)).toBe(false);
     expect(JSON.parse(last.body)).toMatchObject({ type: 'reservation.created', data: { id: resId, facility: { id: f } } });
@@ -115,7 +128,9 @@ describe('webhooks', () => {
     const delivery = await t.db(T.deliveries).where({ webhook_id: hookId }).first();
     expect(delivery).toMatchObject({ status: 'delivered' });
     const hit = received.find((r) => r.headers['roomloop-delivery'] === delivery.id);
-    expect(receiverAccepts(legacy, hit?.headers['roomloop-signature'] as string, hit?.body ?? '', Date.UTC(2026, 5, 8, 9, 14, 2) / 1000)).toBe(true);
+    expect(
+      receiverAccepts(legacy, hit?.headers['roomloop-signature'] as string, hit?.body ?? '', Date.UTC(2026, 5, 8, 9, 14, 2) / 1000),
+    ).toBe(true);
     await t.db(T.webhooks).where({ id: hookId }).update({ active: false });
   });
 });

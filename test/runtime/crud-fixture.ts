@@ -17,10 +17,23 @@ import { forbidden, unauthorized } from '../../runtime/http/api-error.ts';
 import type { HandlerRegistry, Runtime } from '../../runtime/runtime-api.ts';
 import { closeDatabase, openDatabase } from '../../runtime/db/open-database.ts';
 
-const col = (name: string, column: string, type: string, extra: Record<string, unknown> = {}) =>
-  ({ name, column, type, system: false, readOnly: false, writeOnly: false, ...extra });
-const sys = (name: string, column: string, type: string, readOnly = true) =>
-  ({ name, column, type, system: true, readOnly, writeOnly: false });
+const col = (name: string, column: string, type: string, extra: Record<string, unknown> = {}) => ({
+  name,
+  column,
+  type,
+  system: false,
+  readOnly: false,
+  writeOnly: false,
+  ...extra,
+});
+const sys = (name: string, column: string, type: string, readOnly = true) => ({
+  name,
+  column,
+  type,
+  system: true,
+  readOnly,
+  writeOnly: false,
+});
 
 const opt = z.string().optional();
 const decimal = z.union([z.string(), z.number()]).refine((v) => /^-?\d{1,10}(\.\d{1,2})?$/.test(String(v)), 'Enter a number.');
@@ -35,18 +48,44 @@ const serviceCreate = z.strictObject({
 });
 
 export const serviceResource: ResourceDescriptor = {
-  id: 'test.booking.services', service: 'test', module: 'booking', name: 'services', model: 'Service',
-  table: 'svc', scope: 'company', idStyle: 'serial', product: 'booking', softDelete: true,
+  id: 'test.booking.services',
+  service: 'test',
+  module: 'booking',
+  name: 'services',
+  model: 'Service',
+  table: 'svc',
+  scope: 'company',
+  idStyle: 'serial',
+  product: 'booking',
+  softDelete: true,
   columns: [
-    sys('id', 'id', 'integer'), sys('company', 'company_id', 'ref'),
+    sys('id', 'id', 'integer'),
+    sys('company', 'company_id', 'ref'),
     { ...sys('workspace', 'workspace_id', 'integer', false), refTable: 'workspaces' },
-    sys('created_at', 'created_at', 'datetime'), sys('updated_at', 'updated_at', 'datetime'),
-    sys('created_by', 'created_by', 'integer'), sys('deleted_at', 'deleted_at', 'datetime'),
-    col('name', 'name', 'string'), col('price', 'price', 'decimal'),
+    sys('created_at', 'created_at', 'datetime'),
+    sys('updated_at', 'updated_at', 'datetime'),
+    sys('created_by', 'created_by', 'integer'),
+    sys('deleted_at', 'deleted_at', 'datetime'),
+    col('name', 'name', 'string'),
+    col('price', 'price', 'decimal'),
     col('duration_minutes', 'duration_minutes', 'integer', { default: 60 }),
-    col('is_active', 'is_active', 'boolean', { default: true }), col('category', 'category', 'enum'),
+    col('is_active', 'is_active', 'boolean', { default: true }),
+    col('category', 'category', 'enum'),
   ],
-  selectColumns: ['id', 'company_id', 'workspace_id', 'created_at', 'updated_at', 'created_by', 'deleted_at', 'name', 'price', 'duration_minutes', 'is_active', 'category'],
+  selectColumns: [
+    'id',
+    'company_id',
+    'workspace_id',
+    'created_at',
+    'updated_at',
+    'created_by',
+    'deleted_at',
+    'name',
+    'price',
+    'duration_minutes',
+    'is_active',
+    'category',
+  ],
   filters: {
     category: { column: 'category', op: 'exact', type: 'enum' },
     category__in: { column: 'category', op: 'in', type: 'enum' },
@@ -59,46 +98,103 @@ export const serviceResource: ResourceDescriptor = {
   searchColumns: ['name'],
   orderable: { id: 'id', name: 'name', duration_minutes: 'duration_minutes', created_at: 'created_at' },
   defaultOrdering: ['name', '-created_at'],
-  permissions: { view: 'booking.services.view', add: 'booking.services.add', change: 'booking.services.change', delete: 'booking.services.delete' },
+  permissions: {
+    view: 'booking.services.view',
+    add: 'booking.services.add',
+    change: 'booking.services.change',
+    delete: 'booking.services.delete',
+  },
   validators: {
     create: serviceCreate,
     update: serviceCreate,
     partialUpdate: serviceCreate.partial(),
     listQuery: z.strictObject({
-      page: opt, page_size: opt, limit: opt, offset: opt, cursor: opt, search: opt, ordering: opt, deleted: opt, category: opt, category__in: opt,
-      category__isnull: opt, duration_minutes__gte: opt, duration_minutes__lt: opt, is_active: opt, name__icontains: opt,
+      page: opt,
+      page_size: opt,
+      limit: opt,
+      offset: opt,
+      cursor: opt,
+      search: opt,
+      ordering: opt,
+      deleted: opt,
+      category: opt,
+      category__in: opt,
+      category__isnull: opt,
+      duration_minutes__gte: opt,
+      duration_minutes__lt: opt,
+      is_active: opt,
+      name__icontains: opt,
     }),
   },
 };
 
-const bookingCreate = z.strictObject({ service: z.number().int(), starts_at: z.iso.datetime({ offset: true }), meta: z.unknown().optional() });
+const bookingCreate = z.strictObject({
+  service: z.number().int(),
+  starts_at: z.iso.datetime({ offset: true }),
+  meta: z.unknown().optional(),
+});
 
 export const bookingResource: ResourceDescriptor = {
-  id: 'test.booking.bookings', service: 'test', module: 'booking', name: 'bookings', model: 'Booking',
-  table: 'bkg', scope: 'company', idStyle: 'prefixed', idPrefix: 'bkg', product: 'booking', softDelete: false,
+  id: 'test.booking.bookings',
+  service: 'test',
+  module: 'booking',
+  name: 'bookings',
+  model: 'Booking',
+  table: 'bkg',
+  scope: 'company',
+  idStyle: 'prefixed',
+  idPrefix: 'bkg',
+  product: 'booking',
+  softDelete: false,
   columns: [
-    sys('id', 'id', 'string'), sys('company', 'company_id', 'ref'),
-    sys('created_at', 'created_at', 'datetime'), sys('updated_at', 'updated_at', 'datetime'),
+    sys('id', 'id', 'string'),
+    sys('company', 'company_id', 'ref'),
+    sys('created_at', 'created_at', 'datetime'),
+    sys('updated_at', 'updated_at', 'datetime'),
     col('service', 'service_id', 'ref', { ref: 'test.booking.services', refTable: 'svc' }),
-    col('starts_at', 'starts_at', 'datetime'), col('day', 'day', 'date', { readOnly: true }), col('meta', 'meta', 'json'),
+    col('starts_at', 'starts_at', 'datetime'),
+    col('day', 'day', 'date', { readOnly: true }),
+    col('meta', 'meta', 'json'),
   ],
   selectColumns: ['id', 'company_id', 'created_at', 'updated_at', 'service_id', 'starts_at', 'day', 'meta'],
   filters: { service: { column: 'service_id', op: 'exact', type: 'ref' } },
   searchColumns: [],
   orderable: { starts_at: 'starts_at' },
   defaultOrdering: ['-starts_at'],
-  permissions: { view: 'booking.bookings.view', add: 'booking.bookings.add', change: 'booking.bookings.change', delete: 'booking.bookings.delete' },
+  permissions: {
+    view: 'booking.bookings.view',
+    add: 'booking.bookings.add',
+    change: 'booking.bookings.change',
+    delete: 'booking.bookings.delete',
+  },
   validators: { create: bookingCreate, update: bookingCreate, partialUpdate: bookingCreate.partial(), listQuery: z.looseObject({}) },
 };
 
 export const echoAction: ActionDescriptor = {
-  id: 'test.booking.services.echo', service: 'test', module: 'booking', name: 'echo', method: 'POST', on: 'item',
-  resource: serviceResource, handler: 'booking.echo', permission: 'booking.services.echo', public: false,
-  product: 'booking', status: 201, validators: { body: z.strictObject({ note: z.string().min(1) }) },
+  id: 'test.booking.services.echo',
+  service: 'test',
+  module: 'booking',
+  name: 'echo',
+  method: 'POST',
+  on: 'item',
+  resource: serviceResource,
+  handler: 'booking.echo',
+  permission: 'booking.services.echo',
+  public: false,
+  product: 'booking',
+  status: 201,
+  validators: { body: z.strictObject({ note: z.string().min(1) }) },
 };
 
 export const missingAction: ActionDescriptor = {
-  ...echoAction, id: 'test.booking.services.missing', name: 'missing', handler: 'booking.missing', method: 'GET', on: 'collection', status: 200, validators: {},
+  ...echoAction,
+  id: 'test.booking.services.missing',
+  name: 'missing',
+  handler: 'booking.missing',
+  method: 'GET',
+  on: 'collection',
+  status: 200,
+  validators: {},
 };
 
 /** Headers drive identity: X-User (id; user 666 holds no permissions), X-Company-ID (company id), X-Role. */
@@ -113,7 +209,12 @@ export const testAuth: AuthProvider = {
     if (op.scope === 'global') return null;
     const company = Number(req.get('X-Company-ID'));
     if (!company) throw forbidden('Select a company.');
-    return { companyId: company, companyCode: String(company).padStart(3, '0'), role: req.get('X-Role') ?? 'staff', permissions: new Set(['*']) };
+    return {
+      companyId: company,
+      companyCode: String(company).padStart(3, '0'),
+      role: req.get('X-Role') ?? 'staff',
+      permissions: new Set(['*']),
+    };
   },
   can(ctx) {
     return !!ctx.principal && ctx.principal.userId !== 666;
@@ -172,7 +273,11 @@ export async function startTestServer(style: ServiceStyle = 'drf'): Promise<Test
   await createTables(db);
   const audits: TestServer['audits'] = [];
   const rt: Runtime = createRuntime({
-    service: 'test', style, db, auth: testAuth, handlers,
+    service: 'test',
+    style,
+    db,
+    auth: testAuth,
+    handlers,
     audit: async ({ trx, ctx, ...entry }) => {
       // Proves the sink runs inside the write's transaction: the row it describes is visible through trx.
       void ctx;

@@ -20,8 +20,15 @@ describe('create', () => {
     const r = await api('POST', '/services/', { name: 'Haircut', price: '25.5', category: 'hair' });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({
-      name: 'Haircut', price: '25.50', duration_minutes: 60, is_active: true, category: 'hair',
-      company: 1, created_by: 7, deleted_at: null, workspace: null,
+      name: 'Haircut',
+      price: '25.50',
+      duration_minutes: 60,
+      is_active: true,
+      category: 'hair',
+      company: 1,
+      created_by: 7,
+      deleted_at: null,
+      workspace: null,
     });
     expect(typeof r.body.id).toBe('number');
     expect(r.body.created_at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
@@ -61,8 +68,10 @@ describe('create', () => {
 describe('list', () => {
   beforeAll(async () => {
     for (const [name, price, duration, category, active] of [
-      ['Massage', '80.00', 90, 'spa', true], ['Manicure', '20.00', 30, 'nails', true],
-      ['Pedicure', '22.00', 45, 'nails', false], ['Facial', '50.00', 60, null, true],
+      ['Massage', '80.00', 90, 'spa', true],
+      ['Manicure', '20.00', 30, 'nails', true],
+      ['Pedicure', '22.00', 45, 'nails', false],
+      ['Facial', '50.00', 60, null, true],
     ] as const) {
       const r = await api('POST', '/services/', { name, price, duration_minutes: duration, category, is_active: active });
       expect(r.status).toBe(201);

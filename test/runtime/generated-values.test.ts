@@ -23,7 +23,10 @@ afterAll(async () => svc?.close());
 
 const ticket = (c: LoopClient, subject = 'Printer') => c.post('desk/tickets/', { subject, requester_name: 'Ann' });
 /** A scripted random source: the given draws first, then real randomness. */
-const scripted = (...draws: string[]) => (length: number) => draws.shift() ?? randomCode(length);
+const scripted =
+  (...draws: string[]) =>
+  (length: number) =>
+    draws.shift() ?? randomCode(length);
 
 describe('sequence', () => {
   it('numbers each company from 1, padded, never reusing a deleted number', async () => {
@@ -68,7 +71,9 @@ describe('sequence', () => {
 describe('code', () => {
   it('draws prefix + Crockford base32 on create, different for every row', async () => {
     const cat = await create(a, 'protector/categories/', { name: 'Bikes', slug: 'bikes' });
-    const items = await Promise.all([1, 2, 3].map((n) => create(a, 'protector/items/', { category: cat.id, name: `Bike ${n}`, owner_name: 'Ann' })));
+    const items = await Promise.all(
+      [1, 2, 3].map((n) => create(a, 'protector/items/', { category: cat.id, name: `Bike ${n}`, owner_name: 'Ann' })),
+    );
     for (const i of items) expect(i.protector_id).toMatch(/^PRT-[0-9A-HJKMNP-TV-Z]{8}$/);
     expect(new Set(items.map((i) => i.protector_id)).size).toBe(3);
   });
@@ -84,14 +89,21 @@ describe('code', () => {
   it.runIf(!!process.env.DATABASE_URL)('retries from a savepoint when a concurrent create took the same code', async () => {
     const cat = await create(a, 'protector/categories/', { name: 'Race', slug: 'race' });
     const row = (pid?: string) => ({
-      company_id: a.companyId, category_id: cat.id, name: 'Racer', owner_name: 'Ann', created_at: new Date(), updated_at: new Date(),
+      company_id: a.companyId,
+      category_id: cat.id,
+      name: 'Racer',
+      owner_name: 'Ann',
+      created_at: new Date(),
+      updated_at: new Date(),
       ...(pid ? { protector_id: pid } : {}),
     });
     // T1 holds an uncommitted row with the code T2 is about to draw: T2's pre-check cannot see it,
     // so T2's insert waits on the unique index and fails once T1 commits.
     const t1 = await svc.db.transaction();
     await t1('protector_items').insert(row('PRT-RACE0001'));
-    const t2 = svc.db.transaction((trx) => insertWithGenerated(trx, protectorItemResource, a.companyId, row(), scripted('RACE0001', 'RACE0002')));
+    const t2 = svc.db.transaction((trx) =>
+      insertWithGenerated(trx, protectorItemResource, a.companyId, row(), scripted('RACE0001', 'RACE0002')),
+    );
     await waitForLockWait();
     await t1.commit();
     const id = await t2;
@@ -103,7 +115,9 @@ describe('code', () => {
 /** Until some backend of this database waits on a lock (T2 blocked on T1's uncommitted key). */
 async function waitForLockWait(): Promise<void> {
   for (let i = 0; i < 500; i++) {
-    const r = await svc.db.raw("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'");
+    const r = await svc.db.raw(
+      "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+    );
     if ((r.rows[0] as { n: number }).n > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

@@ -9,9 +9,13 @@ import { client, startTestServer, type TestServer } from './crud-fixture.ts';
 describe('errorBody', () => {
   it('renders a rules-engine refusal per style', () => {
     const err = ruleViolation('R-05', 'Bookings close 24h ahead.');
-    expect(errorBody(err, 'roomloop', 'r1')).toEqual({ error: { code: 'rule_violation', message: 'Bookings close 24h ahead.', rule: 'R-05' } });
+    expect(errorBody(err, 'roomloop', 'r1')).toEqual({
+      error: { code: 'rule_violation', message: 'Bookings close 24h ahead.', rule: 'R-05' },
+    });
     expect(errorBody(err, 'platform', 'r1')).toEqual({
-      success: false, error: { code: 'RULE_VIOLATION', message: 'Bookings close 24h ahead.' }, request_id: 'r1',
+      success: false,
+      error: { code: 'RULE_VIOLATION', message: 'Bookings close 24h ahead.' },
+      request_id: 'r1',
     });
     expect(errorBody(err, 'drf', 'r1')).toEqual({ detail: 'Bookings close 24h ahead.', code: 'rule_violation' });
   });

@@ -7,11 +7,21 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConflictError as RoomsConflictError, createClient as createRooms } from '../golden/sdk-basic/rooms/sdk/index.ts';
 import {
-  AuthenticationError, RateLimitError, ServerError, TimeoutError, ValidationError, createClient,
+  AuthenticationError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  ValidationError,
+  createClient,
 } from '../golden/sdk-basic/shop/sdk/index.ts';
 import { errorFromResponse } from '../golden/sdk-basic/shop/sdk/errors.ts';
 
-interface Seen { method: string; url: string; headers: IncomingMessage['headers']; body: string }
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
 type Handler = (req: Seen, res: ServerResponse) => void;
 let server: Server;
 let base: string;
@@ -36,8 +46,16 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
-beforeEach(() => { seen = []; });
+afterAll(
+  () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    }),
+);
+beforeEach(() => {
+  seen = [];
+});
 
 const shop = (extra: Partial<Parameters<typeof createClient>[0]> = {}) =>
   createClient({ baseUrl: base, companyId: '001', appId: 'test-app', retryBaseMs: 1, ...extra });
@@ -53,7 +71,10 @@ describe('generated client', () => {
     const ids: number[] = [];
     for await (const a of shop({ token: 'tok' }).booking.appointments.iterate({ status: 'pending' })) ids.push(a.id);
     expect(ids).toEqual([1, 2, 3]);
-    expect(seen.map((s) => s.url)).toEqual(['/api/v1/booking/appointments/?status=pending', '/api/v1/booking/appointments/?page=2&status=pending']);
+    expect(seen.map((s) => s.url)).toEqual([
+      '/api/v1/booking/appointments/?status=pending',
+      '/api/v1/booking/appointments/?page=2&status=pending',
+    ]);
     expect(seen[0]!.headers['x-company-id']).toBe('001');
     expect(seen[0]!.headers['x-shop-app-id']).toBe('test-app');
     expect(seen[0]!.headers.authorization).toBe('Bearer tok');
@@ -73,7 +94,9 @@ describe('generated client', () => {
 
   it('raises a typed ValidationError with field messages', async () => {
     handler = (_req, res) => json(res, 400, { starts_at: ['This field is required.'], non_field_errors: ['Slot taken.'] });
-    const err = await shop().booking.appointments.create({ service: 1, starts_at: '' }).catch((e: unknown) => e);
+    const err = await shop()
+      .booking.appointments.create({ service: 1, starts_at: '' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ValidationError);
     const v = err as ValidationError;
     expect(v.status).toBe(400);
@@ -103,10 +126,15 @@ describe('generated client', () => {
   it('gives up with AuthenticationError when the refreshed token is refused too', async () => {
     let refreshes = 0;
     handler = (req, res) => {
-      if (req.url === '/api/v1/auth/refresh/') { refreshes++; return json(res, 200, { access: `a${refreshes}` }); }
+      if (req.url === '/api/v1/auth/refresh/') {
+        refreshes++;
+        return json(res, 200, { access: `a${refreshes}` });
+      }
       json(res, 401, { detail: 'Token is expired', code: 'token_not_valid' });
     };
-    const err = await shop({ token: 'stale', refreshToken: 'r1' }).booking.services.get(1).catch((e: unknown) => e);
+    const err = await shop({ token: 'stale', refreshToken: 'r1' })
+      .booking.services.get(1)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
     expect((err as AuthenticationError).code).toBe('token_not_valid');
     expect(refreshes).toBe(1);
@@ -130,7 +158,9 @@ describe('generated client', () => {
 
   it('does not retry a POST without an idempotency key', async () => {
     handler = (_req, res) => json(res, 503, { detail: 'busy' });
-    const err = await shop({ retries: 3 }).booking.services.create({ name: 'Cut', price: '1.00' }).catch((e: unknown) => e);
+    const err = await shop({ retries: 3 })
+      .booking.services.create({ name: 'Cut', price: '1.00' })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ServerError);
     expect(seen).toHaveLength(1);
   });
@@ -146,16 +176,24 @@ describe('generated client', () => {
   });
 
   it('aborts a call that outlives its timeout with TimeoutError', async () => {
-    handler = () => { /* never answers */ };
-    const err = await shop({ timeoutMs: 50, retries: 0 }).booking.appointments.get(1).catch((e: unknown) => e);
+    handler = () => {
+      /* never answers */
+    };
+    const err = await shop({ timeoutMs: 50, retries: 0 })
+      .booking.appointments.get(1)
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
     expect(seen).toHaveLength(1);
   });
 
   it('honours a caller AbortSignal without retrying', async () => {
-    handler = () => { /* never answers */ };
+    handler = () => {
+      /* never answers */
+    };
     const ctrl = new AbortController();
-    const pending = shop({ retries: 3 }).booking.appointments.get(1, { signal: ctrl.signal }).catch((e: unknown) => e);
+    const pending = shop({ retries: 3 })
+      .booking.appointments.get(1, { signal: ctrl.signal })
+      .catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 20));
     ctrl.abort();
     const err = await pending;
@@ -165,11 +203,17 @@ describe('generated client', () => {
 
   it('parses roomloop and platform error bodies and Retry-After', async () => {
     handler = (_req, res) => json(res, 409, { error: { code: 'slot_conflict', message: 'Slot taken', rule: 'R-03' } });
-    const err = await createRooms({ baseUrl: base }).facilities.reservations.create({ room: 'room_1', starts_at: 'a', ends_at: 'b' }).catch((e: unknown) => e);
+    const err = await createRooms({ baseUrl: base })
+      .facilities.reservations.create({ room: 'room_1', starts_at: 'a', ends_at: 'b' })
+      .catch((e: unknown) => e);
     // Each SDK is its own package, with its own error classes.
     expect(err).toBeInstanceOf(RoomsConflictError);
     expect(err).toMatchObject({ status: 409, code: 'slot_conflict', rule: 'R-03', message: 'Slot taken' });
-    const platform = errorFromResponse(429, { success: false, error: { code: 'RATE_LIMITED', message: 'slow down' }, request_id: 'rq1' }, '7');
+    const platform = errorFromResponse(
+      429,
+      { success: false, error: { code: 'RATE_LIMITED', message: 'slow down' }, request_id: 'rq1' },
+      '7',
+    );
     expect(platform).toBeInstanceOf(RateLimitError);
     expect(platform).toMatchObject({ code: 'RATE_LIMITED', requestId: 'rq1', retryAfter: 7 });
   });

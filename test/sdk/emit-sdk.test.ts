@@ -40,12 +40,15 @@ describe('emitSdk on the basic fixture', () => {
   });
 
   it('ships compiled ESM and declarations for every source, importing each other as .js', () => {
-    const sources = shopFiles.filter((x) => x.path.endsWith('.ts') && !x.path.includes('/dist/')).map((x) => x.path.replace(/^.*\/sdk\//, ''));
+    const sources = shopFiles
+      .filter((x) => x.path.endsWith('.ts') && !x.path.includes('/dist/'))
+      .map((x) => x.path.replace(/^.*\/sdk\//, ''));
     for (const src of sources) {
       const base = src.replace(/\.ts$/, '');
       const js = file(shopFiles, `dist/${base}.js`);
       const dts = file(shopFiles, `dist/${base}.d.ts`);
-      for (const text of [js, dts]) for (const m of text.matchAll(/from ['"](\.[^'"]+)['"]/g)) expect(m[1], base).toMatch(/^\.\/[a-z-]+\.js$/);
+      for (const text of [js, dts])
+        for (const m of text.matchAll(/from ['"](\.[^'"]+)['"]/g)) expect(m[1], base).toMatch(/^\.\/[a-z-]+\.js$/);
       expect(js, base).not.toMatch(/\binterface\b|: string\b/);
     }
     expect(file(shopFiles, 'dist/index.d.ts')).toContain('export declare function createClient(options: ClientOptions): ShopClient;');
@@ -64,9 +67,13 @@ describe('emitSdk on the basic fixture', () => {
   it('exposes only the CRUD methods a resource declares, and actions as methods', () => {
     const core = file(shopFiles, 'core.ts');
     // memberships: no restore
-    expect(core).toMatch(/memberships: Pick<ResourceApi<[^>]+>, 'list' \| 'iterate' \| 'create' \| 'get' \| 'update' \| 'patch' \| 'delete'>/);
+    expect(core).toMatch(
+      /memberships: Pick<ResourceApi<[^>]+>, 'list' \| 'iterate' \| 'create' \| 'get' \| 'update' \| 'patch' \| 'delete'>/,
+    );
     const booking = file(shopFiles, 'booking.ts');
-    expect(booking).toContain('createInvoice(id: number, body?: BookingAppointmentsCreateInvoiceRequest, opts?: RequestOptions): Promise<BookingAppointmentsCreateInvoiceResponse>;');
+    expect(booking).toContain(
+      'createInvoice(id: number, body?: BookingAppointmentsCreateInvoiceRequest, opts?: RequestOptions): Promise<BookingAppointmentsCreateInvoiceResponse>;',
+    );
     expect(booking).toContain('calendar(query: BookingCalendarQuery, opts?: RequestOptions): Promise<BookingCalendarResponse>;');
   });
 
@@ -78,7 +85,9 @@ describe('emitSdk on the basic fixture', () => {
     expect(wire).toContain('"auth": null');
     expect(file(roomFiles, 'facilities.ts')).toMatch(/reservations: Pick<ResourceApi<string, /);
     expect(file(roomFiles, 'index.ts')).not.toContain('authApi');
-    expect(file(roomFiles, 'types.ts')).toMatch(/export interface PaginatedFacilitiesReservationList \{\n  data: FacilitiesReservation\[\];/);
+    expect(file(roomFiles, 'types.ts')).toMatch(
+      /export interface PaginatedFacilitiesReservationList \{\n  data: FacilitiesReservation\[\];/,
+    );
   });
 
   it('writes a README whose examples use this service', () => {

@@ -20,7 +20,10 @@ export function runnable(service: string, blocks: readonly string[], url: string
   const dist = join(ROOT, 'generated', service, 'sdk', 'dist');
   return blocks
     .join('\n')
-    .replace(/from '@loop\/[a-z-]+-sdk(?:\/([a-z-]+))?'/g, (_m, sub: string | undefined) => `from '${pathToFileURL(join(dist, `${sub ?? 'index'}.js`)).href}'`)
+    .replace(
+      /from '@loop\/[a-z-]+-sdk(?:\/([a-z-]+))?'/g,
+      (_m, sub: string | undefined) => `from '${pathToFileURL(join(dist, `${sub ?? 'index'}.js`)).href}'`,
+    )
     .replaceAll('http://127.0.0.1:8000', url)
     .replace(/'<key from: npx loopgen admin create-key[^']*>'/g, () => `'${key ?? ''}'`);
 }

@@ -42,14 +42,16 @@ async function typecheck(project: string): Promise<{ code: number; out: string }
 async function render(doc: object): Promise<string> {
   const blob = ts.factory.createTypeReferenceNode('Blob');
   const nul = ts.factory.createLiteralTypeNode(ts.factory.createNull());
-  return astToString(await openapiTS(structuredClone(doc) as never, {
-    defaultNonNullable: false,
-    transform(schema) {
-      if (schema.format !== 'binary') return undefined;
-      const t = (schema as { type?: unknown }).type;
-      return Array.isArray(t) && t.includes('null') ? ts.factory.createUnionTypeNode([blob, nul]) : blob;
-    },
-  }));
+  return astToString(
+    await openapiTS(structuredClone(doc) as never, {
+      defaultNonNullable: false,
+      transform(schema) {
+        if (schema.format !== 'binary') return undefined;
+        const t = (schema as { type?: unknown }).type;
+        return Array.isArray(t) && t.includes('null') ? ts.factory.createUnionTypeNode([blob, nul]) : blob;
+      },
+    }),
+  );
 }
 
 const checkHeader = (name: string) => [
@@ -99,10 +101,22 @@ describe('SDK types', () => {
       files.push(`${s.name}-check.ts`);
       expect(checks.length).toBeGreaterThan(5);
     }
-    await writeFile(join(dir, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], allowImportingTsExtensions: true },
-      files,
-    }));
+    await writeFile(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          target: 'ES2022',
+          lib: ['ES2022', 'DOM'],
+          types: [],
+          allowImportingTsExtensions: true,
+        },
+        files,
+      }),
+    );
     const { code, out } = await typecheck(join(dir, 'tsconfig.json'));
     expect(out).toBe('');
     expect(code).toBe(0);
@@ -113,24 +127,48 @@ describe('SDK types', () => {
   it('agree on multipart upload bodies (file parts are Blob), checked on LOOP', async () => {
     const { catalogue } = await loadCatalogue(projectRoot, {});
     const loop = catalogue!.services.find((x) => x.name === 'loop')!;
-    const names = loop.resources.flatMap((r) => r.multipart.flatMap((op) =>
-      op === 'create' && r.operations.includes(op) ? [namesOf(r).create] : op === 'update' && r.operations.includes(op) ? [namesOf(r).update] : []));
+    const names = loop.resources.flatMap((r) =>
+      r.multipart.flatMap((op) =>
+        op === 'create' && r.operations.includes(op)
+          ? [namesOf(r).create]
+          : op === 'update' && r.operations.includes(op)
+            ? [namesOf(r).update]
+            : [],
+      ),
+    );
     expect(names).toContain('FilesFileAssetCreate');
     const full = buildOpenApiDocument(loop) as { openapi: string; info: object; components: { schemas: Record<string, unknown> } };
     const schemas = Object.fromEntries(names.map((n) => [n, full.components.schemas[n]]));
     expect(JSON.stringify(schemas)).not.toContain('$ref'); // self-contained, so the subset renders alone
-    await writeFile(join(dir, 'loop-openapi.ts'), await render({ openapi: full.openapi, info: full.info, paths: {}, components: { schemas } }));
+    await writeFile(
+      join(dir, 'loop-openapi.ts'),
+      await render({ openapi: full.openapi, info: full.info, paths: {}, components: { schemas } }),
+    );
     const ours = emitTypes(loop, 'sdk').contents;
     const decls = names.map((n) => new RegExp(`^export interface ${n} \\{[\\s\\S]*?^\\}$`, 'm').exec(ours)?.[0]);
     expect(decls.every(Boolean)).toBe(true);
     expect(decls.join('\n')).toMatch(/\bfile: Blob;/);
     await writeFile(join(dir, 'loop-types.ts'), `${decls.join('\n\n')}\n`);
-    await writeFile(join(dir, 'loop-check.ts'), [...checkHeader('loop'),
-      ...names.map((n) => `export const check_${n}: Equal<Ours.${n}, S['${n}']> = true;`), ''].join('\n'));
-    await writeFile(join(dir, 'tsconfig.loop.json'), JSON.stringify({
-      compilerOptions: { strict: true, noEmit: true, module: 'ESNext', moduleResolution: 'Bundler', target: 'ES2022', lib: ['ES2022', 'DOM'], types: [], allowImportingTsExtensions: true },
-      files: ['loop-check.ts'],
-    }));
+    await writeFile(
+      join(dir, 'loop-check.ts'),
+      [...checkHeader('loop'), ...names.map((n) => `export const check_${n}: Equal<Ours.${n}, S['${n}']> = true;`), ''].join('\n'),
+    );
+    await writeFile(
+      join(dir, 'tsconfig.loop.json'),
+      JSON.stringify({
+        compilerOptions: {
+          strict: true,
+          noEmit: true,
+          module: 'ESNext',
+          moduleResolution: 'Bundler',
+          target: 'ES2022',
+          lib: ['ES2022', 'DOM'],
+          types: [],
+          allowImportingTsExtensions: true,
+        },
+        files: ['loop-check.ts'],
+      }),
+    );
     const { code, out } = await typecheck(join(dir, 'tsconfig.loop.json'));
     expect(out).toBe('');
     expect(code).toBe(0);

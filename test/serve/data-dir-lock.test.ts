@@ -46,7 +46,11 @@ describe.sequential('a second opener while serve runs on PGlite', () => {
   });
 
   const login = async (url: string, email: string, password: string) =>
-    fetch(`${url}/api/v1/auth/login/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+    fetch(`${url}/api/v1/auth/login/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
 
   it('admin create-superuser is done by the running server; a login works', async () => {
     root = await mkdtemp(join(tmpdir(), 'loopgen-second-'));
@@ -56,7 +60,16 @@ describe.sequential('a second opener while serve runs on PGlite', () => {
     const owner = readLockOwner(dataDir);
     expect(owner).toMatchObject({ pid: svc.child.pid, command: 'serve' });
 
-    const ran = await runLoopgen(['admin', 'create-superuser', '--email', 'root@example.com', '--password', 'Str0ng-passw0rd!', '--data-dir', dataDir]);
+    const ran = await runLoopgen([
+      'admin',
+      'create-superuser',
+      '--email',
+      'root@example.com',
+      '--password',
+      'Str0ng-passw0rd!',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(ran.stderr).toContain('done by the running server');
     expect(ran.code).toBe(0);
     expect(ran.stdout).toMatch(/superuser root@example.com created/);
@@ -65,7 +78,16 @@ describe.sequential('a second opener while serve runs on PGlite', () => {
     expect(((await res.json()) as { access?: string }).access).toBeTruthy();
 
     // An error from the command (a duplicate) comes back as the command's failure, not a crash.
-    const dup = await runLoopgen(['admin', 'create-superuser', '--email', 'root@example.com', '--password', 'Str0ng-passw0rd!', '--data-dir', dataDir]);
+    const dup = await runLoopgen([
+      'admin',
+      'create-superuser',
+      '--email',
+      'root@example.com',
+      '--password',
+      'Str0ng-passw0rd!',
+      '--data-dir',
+      dataDir,
+    ]);
     expect(dup.code).not.toBe(0);
     expect(dup.stderr).toMatch(/create-superuser/);
   }, 240_000);

@@ -11,15 +11,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 
-const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p): p is string => !!p && existsSync(p));
-if (!chromium) console.warn('docs-browser: skipped — no Chromium (install Debian\'s `chromium` or set CHROMIUM_PATH)');
+const chromium = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+  (p): p is string => !!p && existsSync(p),
+);
+if (!chromium) console.warn("docs-browser: skipped — no Chromium (install Debian's `chromium` or set CHROMIUM_PATH)");
 
 /** The page's DOM after at most `budgetMs` of page time, and the wall time it took. */
 function render(url: string, budgetMs: number): Promise<{ dom: string; ms: number }> {
   return new Promise(async (resolve, reject) => {
     const profile = await mkdtemp(join(tmpdir(), 'loopgen-chromium-'));
     const started = Date.now();
-    const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', `--user-data-dir=${profile}`, `--virtual-time-budget=${budgetMs}`, '--dump-dom', url];
+    const args = [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      `--user-data-dir=${profile}`,
+      `--virtual-time-budget=${budgetMs}`,
+      '--dump-dom',
+      url,
+    ];
     execFile(chromium!, args, { maxBuffer: 64 * 1024 * 1024, timeout: 60_000 }, (err, stdout) => {
       if (err && !stdout) reject(err);
       else resolve({ dom: stdout, ms: Date.now() - started });
@@ -36,7 +47,7 @@ describe.skipIf(!chromium)('docs pages in headless Chromium', () => {
     await svc?.close();
   });
 
-  it('Swagger UI renders the opening module\'s first operation within 5 s', async () => {
+  it("Swagger UI renders the opening module's first operation within 5 s", async () => {
     const { dom, ms } = await render(`${svc.url}/api/docs/`, 5000);
     expect(dom).toMatch(/class="opblock opblock-(get|post|put|patch|delete)/);
     expect(dom).toMatch(/id="operations-Core-/);
@@ -44,7 +55,7 @@ describe.skipIf(!chromium)('docs pages in headless Chromium', () => {
     expect(ms).toBeLessThan(30_000);
   }, 90_000);
 
-  it('ReDoc renders the opening module\'s first operation within 5 s', async () => {
+  it("ReDoc renders the opening module's first operation within 5 s", async () => {
     const { dom, ms } = await render(`${svc.url}/api/redoc/`, 5000);
     expect(dom).toMatch(/id="tag\/Core\/operation\//);
     console.log(`redoc: first operation rendered; chromium run ${ms} ms`);

@@ -17,7 +17,10 @@ afterAll(async () => {
 });
 
 /** A raw GET (fetch would decode the body and hide its encoded size). */
-function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function get(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     const req = request(`${svc.url}${path}`, { headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -48,25 +51,31 @@ describe('compressed, cached docs', () => {
     expect(again.body.length).toBe(0);
   });
 
-  it.each(['/api/docs/assets/swagger-ui-bundle.js', '/api/docs/assets/swagger-ui-standalone-preset.js', '/api/docs/assets/swagger-ui.css', '/api/redoc/redoc.standalone.js'])(
-    '%s is compressed and cacheable',
-    async (path) => {
-      const plain = await get(path);
-      const gz = await get(path, { 'accept-encoding': 'gzip, deflate, br' });
-      expect(plain.status).toBe(200);
-      expect(gz.headers['content-encoding']).toBe('br');
-      expect(gz.headers['cache-control']).toMatch(/max-age=86400/);
-      expect(gz.headers.etag).toBeTruthy();
-      expect(gz.body.length).toBeLessThan(plain.body.length / 2.5);
-    },
-  );
+  it.each([
+    '/api/docs/assets/swagger-ui-bundle.js',
+    '/api/docs/assets/swagger-ui-standalone-preset.js',
+    '/api/docs/assets/swagger-ui.css',
+    '/api/redoc/redoc.standalone.js',
+  ])('%s is compressed and cacheable', async (path) => {
+    const plain = await get(path);
+    const gz = await get(path, { 'accept-encoding': 'gzip, deflate, br' });
+    expect(plain.status).toBe(200);
+    expect(gz.headers['content-encoding']).toBe('br');
+    expect(gz.headers['cache-control']).toMatch(/max-age=86400/);
+    expect(gz.headers.etag).toBeTruthy();
+    expect(gz.body.length).toBeLessThan(plain.body.length / 2.5);
+  });
 });
 
 describe('the document per module', () => {
   it('?module=booking holds booking operations only, with every $ref it uses resolvable', async () => {
     const res = await fetch(`${svc.url}/api/schema/?module=booking`);
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as { paths: Record<string, Record<string, { tags?: string[] }>>; components: Record<string, Record<string, unknown>>; tags: { name: string }[] };
+    const doc = (await res.json()) as {
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+      components: Record<string, Record<string, unknown>>;
+      tags: { name: string }[];
+    };
     const paths = Object.keys(doc.paths);
     expect(paths.length).toBeGreaterThan(3);
     expect(paths.every((p) => p.startsWith('/booking/'))).toBe(true);
@@ -102,7 +111,10 @@ describe('API root', () => {
   it('GET /api/v1/ lists the modules with absolute URLs of their collections', async () => {
     const res = await fetch(`${svc.url}/api/v1/`);
     expect(res.status).toBe(200);
-    const root = (await res.json()) as { docs: string; modules: Record<string, { docs: string; schema: string; resources: Record<string, string> }> };
+    const root = (await res.json()) as {
+      docs: string;
+      modules: Record<string, { docs: string; schema: string; resources: Record<string, string> }>;
+    };
     expect(root.docs).toBe(`${svc.url}/api/docs/`);
     expect(root.modules.booking!.resources['booking/services']).toBe(`${svc.url}/api/v1/booking/services/`);
     expect(root.modules.booking!.schema).toBe(`${svc.url}/api/schema/?module=booking`);

@@ -21,10 +21,22 @@ beforeAll(async () => {
   db = await openTestDb();
   loopServices(db, { jwtSecret: 'y'.repeat(40), now: () => clock.t });
   // The seeded trial opens every product; narrow it so a product outside the subscription (fleet) can be tested.
-  await db('subscription_plans').where({ code: 'trial' }).update({ products: JSON.stringify(['core', 'booking', 'payments', 'crm']) });
+  await db('subscription_plans')
+    .where({ code: 'trial' })
+    .update({ products: JSON.stringify(['core', 'booking', 'payments', 'crm']) });
   // Company 001 (owner), 002 (other), and owner is also invited as staff into 002 below.
-  owner = (await runAction(db, register, { body: { email: 'owner@acme.test', username: 'owner', password: 'tangerine-sky-42', company_name: 'Acme' }, ip: '10.0.0.1' })).body.user;
-  other = (await runAction(db, register, { body: { email: 'other@beta.test', username: 'other', password: 'marble-forest-77', company_name: 'Beta' }, ip: '10.0.0.2' })).body.user;
+  owner = (
+    await runAction(db, register, {
+      body: { email: 'owner@acme.test', username: 'owner', password: 'tangerine-sky-42', company_name: 'Acme' },
+      ip: '10.0.0.1',
+    })
+  ).body.user;
+  other = (
+    await runAction(db, register, {
+      body: { email: 'other@beta.test', username: 'other', password: 'marble-forest-77', company_name: 'Beta' },
+      ip: '10.0.0.2',
+    })
+  ).body.user;
 });
 afterAll(() => closeTestDb(db));
 
@@ -50,7 +62,11 @@ describe('tenant resolution', () => {
 
   it('several companies without the header is a 400 naming X-Company-ID', async () => {
     const company2 = await db('companies').where({ code: '002' }).first();
-    const staffRole = (await db('roles').insert({ company_id: company2.id, name: 'staff', permissions: JSON.stringify(['booking.services.view']) }).returning('id'))[0].id;
+    const staffRole = (
+      await db('roles')
+        .insert({ company_id: company2.id, name: 'staff', permissions: JSON.stringify(['booking.services.view']) })
+        .returning('id')
+    )[0].id;
     await db('memberships').insert({ company_id: company2.id, user_id: owner.id, role_id: staffRole, status: 'active' });
     tenancy().invalidateUser(owner.id);
     const e = await apiError(tenancy().resolve(asUser(owner), undefined, 'booking'));
@@ -62,7 +78,10 @@ describe('tenant resolution', () => {
   });
 
   it('product-access rows narrow a membership to the listed products', async () => {
-    const m = await db('memberships').where({ user_id: owner.id }).whereIn('company_id', db('companies').where({ code: '002' }).select('id')).first();
+    const m = await db('memberships')
+      .where({ user_id: owner.id })
+      .whereIn('company_id', db('companies').where({ code: '002' }).select('id'))
+      .first();
     const booking = await db('products').where({ code: 'booking' }).first();
     await db('product_access').insert({ company_id: m.company_id, membership_id: m.id, product_id: booking.id, is_enabled: true });
     tenancy().clear();
@@ -105,7 +124,9 @@ describe('X-LOOP-API-KEY', () => {
     const p = (await provider.authenticate(req({ 'x-loop-api-key': key }), ctx))!;
     expect(p).toMatchObject({ userId: owner.id, via: 'api_key', keyId: id, allowedCompanyIds: [c1.id] });
     ctx.principal = p;
-    expect((await provider.resolveTenant(req({ 'x-company-id': '001' }), ctx, { scope: 'company', product: null }))!.companyCode).toBe('001');
+    expect((await provider.resolveTenant(req({ 'x-company-id': '001' }), ctx, { scope: 'company', product: null }))!.companyCode).toBe(
+      '001',
+    );
     // The owner is a member of 002, but the key is not allowed there.
     const e = await apiError(provider.resolveTenant(req({ 'x-company-id': '002' }), ctx, { scope: 'company', product: 'booking' }));
     expect([e.status, e.code]).toEqual([403, 'api_key_company_not_allowed']);
@@ -120,7 +141,12 @@ describe('X-LOOP-API-KEY', () => {
   });
 
   it('expired keys are 401', async () => {
-    const { key } = await createInternalApiKey(db, { userId: owner.id, label: 'old', allowedCompanyIds: [], expiresAt: new Date(clock.t - 1000) });
+    const { key } = await createInternalApiKey(db, {
+      userId: owner.id,
+      label: 'old',
+      allowedCompanyIds: [],
+      expiresAt: new Date(clock.t - 1000),
+    });
     const provider = createLoopAuthProvider({ now: () => clock.t });
     expect((await apiError(provider.authenticate(req({ 'x-loop-api-key': key }), requestContext(db)))).code).toBe('api_key_expired');
   });
@@ -132,7 +158,9 @@ describe('X-LOOP-API-KEY', () => {
     const provider = createLoopAuthProvider({ env });
     const p = await provider.authenticate(req({ 'x-loop-api-key': 'env-secret-key-0123456789' }), requestContext(db2));
     expect(p).toMatchObject({ userId: other.id, via: 'env_key', allowedCompanyIds: null });
-    expect((await apiError(provider.authenticate(req({ 'x-loop-api-key': 'env-secret-key-012345678X' }), requestContext(db2)))).status).toBe(401);
+    expect(
+      (await apiError(provider.authenticate(req({ 'x-loop-api-key': 'env-secret-key-012345678X' }), requestContext(db2)))).status,
+    ).toBe(401);
   });
 });
 
@@ -143,9 +171,13 @@ describe('X-LOOP-APP-ID', () => {
     expect(await provider.resolveApp!(req({}), ctx, { product: 'booking' })).toBeNull();
     expect(await provider.resolveApp!(req({ 'x-loop-app-id': 'loop-admin' }), ctx, { product: 'crm' })).toBe('loop-admin');
     expect((await apiError(provider.resolveApp!(req({ 'x-loop-app-id': 'nope' }), ctx, { product: null }))).code).toBe('unknown_app');
-    expect((await apiError(provider.resolveApp!(req({ 'x-loop-app-id': 'loop-booking-web' }), ctx, { product: 'crm' }))).code).toBe('app_not_allowed_for_product');
+    expect((await apiError(provider.resolveApp!(req({ 'x-loop-app-id': 'loop-booking-web' }), ctx, { product: 'crm' }))).code).toBe(
+      'app_not_allowed_for_product',
+    );
     await db('api_client_apps').where({ app_id: 'loop-admin' }).update({ is_active: false });
     loopServices(db).apps.invalidate();
-    expect((await apiError(provider.resolveApp!(req({ 'x-loop-app-id': 'loop-admin' }), ctx, { product: null }))).code).toBe('app_disabled');
+    expect((await apiError(provider.resolveApp!(req({ 'x-loop-app-id': 'loop-admin' }), ctx, { product: null }))).code).toBe(
+      'app_disabled',
+    );
   });
 });

@@ -80,8 +80,13 @@ function classFor(status: number): ErrorClass {
 }
 
 const DEFAULT_CODES: { readonly [status: number]: string } = {
-  400: 'validation_error', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found',
-  409: 'conflict', 422: 'rule_violation', 429: 'rate_limited',
+  400: 'validation_error',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  422: 'rule_violation',
+  429: 'rate_limited',
 };
 
 type Json = { readonly [key: string]: unknown };
@@ -93,7 +98,9 @@ function collectFields(v: unknown, prefix: string, out: Record<string, string[]>
   if (Array.isArray(v)) {
     const msgs = v.filter((m): m is string => typeof m === 'string');
     if (msgs.length) out[prefix || 'non_field_errors'] = msgs;
-    v.forEach((m, i) => { if (isObject(m)) collectFields(m, `${prefix}.${i}`, out); });
+    v.forEach((m, i) => {
+      if (isObject(m)) collectFields(m, `${prefix}.${i}`, out);
+    });
   } else if (isObject(v)) {
     for (const [k, inner] of Object.entries(v)) collectFields(inner, prefix ? `${prefix}.${k}` : k, out);
   } else if (typeof v === 'string' && prefix) out[prefix] = [v];

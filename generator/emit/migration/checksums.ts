@@ -24,7 +24,11 @@ export function migrationChecksum(contents: string): string {
 
 /** Sorted keys, two-space JSON, final newline: the same record always prints the same bytes. */
 export function serialiseChecksums(checksums: MigrationChecksums): string {
-  const sorted = Object.fromEntries(Object.keys(checksums).sort().map((k) => [k, checksums[k]!]));
+  const sorted = Object.fromEntries(
+    Object.keys(checksums)
+      .sort()
+      .map((k) => [k, checksums[k]!]),
+  );
   return `${JSON.stringify(sorted, null, 2)}\n`;
 }
 
@@ -54,7 +58,11 @@ export async function verifyMigrationChecksums(root: string, dir: string, existi
   const problems: ChecksumProblem[] = [];
   for (const [file, sum] of Object.entries(recorded).sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!existing.includes(file)) {
-      problems.push({ file: `${dir}/${file}`, problem: 'missing', message: `${dir}/${file} was generated and recorded but is gone; restore it from git (migrations are append-only)` });
+      problems.push({
+        file: `${dir}/${file}`,
+        problem: 'missing',
+        message: `${dir}/${file} was generated and recorded but is gone; restore it from git (migrations are append-only)`,
+      });
       continue;
     }
     const now = migrationChecksum(await readFile(join(root, dir, file), 'utf8'));

@@ -18,8 +18,7 @@ export const COLUMN_TYPES: Record<FieldType, ColumnTypeOf> = {
   string: boundedText,
   text: () => 'text',
   integer: () => 'integer',
-  decimal: (f) =>
-    f.precision !== undefined ? `numeric(${f.precision},${f.scale ?? 0})` : 'numeric',
+  decimal: (f) => (f.precision !== undefined ? `numeric(${f.precision},${f.scale ?? 0})` : 'numeric'),
   boolean: () => 'boolean',
   date: () => 'date',
   datetime: () => 'timestamptz',

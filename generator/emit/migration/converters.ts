@@ -8,9 +8,7 @@ import type { SnapshotColumn, SnapshotIndex } from './snapshot-types.ts';
 import { constraintName, quoteIdent, tsString } from './sql-names.ts';
 
 /** Either lines inside `knex.schema.alterTable(table, (t) => { … })` or standalone statements. */
-export type ConvertedStatement =
-  | { readonly alterTable: string; readonly lines: readonly string[] }
-  | { readonly code: readonly string[] };
+export type ConvertedStatement = { readonly alterTable: string; readonly lines: readonly string[] } | { readonly code: readonly string[] };
 
 type Converter<K extends StatementKind> = (s: Extract<MigrationStatement, { kind: K }>) => ConvertedStatement;
 
@@ -116,8 +114,15 @@ function typeCall(sqlType: string, name: string): string {
   if (m?.[1] === 'varchar') return `string(${name}, ${m[2]})`;
   if (m?.[1] === 'numeric') return `decimal(${name}, ${m[2]}, ${m[3] ?? 0})`;
   const simple: Record<string, string> = {
-    text: 'text', integer: 'integer', bigint: 'bigInteger', boolean: 'boolean', date: 'date',
-    time: 'time', uuid: 'uuid', jsonb: 'jsonb', bigserial: 'bigIncrements',
+    text: 'text',
+    integer: 'integer',
+    bigint: 'bigInteger',
+    boolean: 'boolean',
+    date: 'date',
+    time: 'time',
+    uuid: 'uuid',
+    jsonb: 'jsonb',
+    bigserial: 'bigIncrements',
   };
   if (simple[sqlType]) return `${simple[sqlType]}(${name})`;
   if (sqlType === 'timestamptz') return `timestamp(${name}, { useTz: true })`;

@@ -6,7 +6,15 @@
  * step finds what it needs (a trigger's table and columns exist before its `up` runs).
  */
 import type { MigrationStatement } from './statements.ts';
-import type { ColumnReference, Snapshot, SnapshotCheck, SnapshotColumn, SnapshotIndex, SnapshotSql, SnapshotTable } from './snapshot-types.ts';
+import type {
+  ColumnReference,
+  Snapshot,
+  SnapshotCheck,
+  SnapshotColumn,
+  SnapshotIndex,
+  SnapshotSql,
+  SnapshotTable,
+} from './snapshot-types.ts';
 import { constraintName } from './sql-names.ts';
 import { isWideningType } from './type-widening.ts';
 
@@ -38,8 +46,16 @@ interface Buckets {
 
 export function diffSnapshots(prev: Snapshot | null, next: Snapshot, opts: DiffOptions): DiffResult {
   const b: Buckets = {
-    create: [], rename: [], dropConstraints: [], addColumns: [], alter: [],
-    dropColumns: [], addConstraints: [], addForeignKeys: [], runSql: [], dropTables: [],
+    create: [],
+    rename: [],
+    dropConstraints: [],
+    addColumns: [],
+    alter: [],
+    dropColumns: [],
+    addConstraints: [],
+    addForeignKeys: [],
+    runSql: [],
+    dropTables: [],
   };
   const destructive = new Set<MigrationStatement>();
   const prevTables = new Map((prev?.tables ?? []).map((t) => [t.name, t]));
@@ -51,7 +67,9 @@ export function diffSnapshots(prev: Snapshot | null, next: Snapshot, opts: DiffO
     else {
       b.create.push({ kind: 'create_table', table });
       b.addConstraints.push(...constraintsOf(table));
-      b.addForeignKeys.push(...foreignKeys(table).map(([column, references]) => ({ kind: 'add_foreign_key' as const, table: table.name, column, references })));
+      b.addForeignKeys.push(
+        ...foreignKeys(table).map(([column, references]) => ({ kind: 'add_foreign_key' as const, table: table.name, column, references })),
+      );
       b.runSql.push(...(table.sql ?? []).map((sql) => ({ kind: 'run_sql' as const, table: table.name, sql })));
     }
   }
@@ -59,15 +77,25 @@ export function diffSnapshots(prev: Snapshot | null, next: Snapshot, opts: DiffO
     if (nextNames.has(table.name)) continue;
     b.dropConstraints.push(...(table.sql ?? []).map((sql) => ({ kind: 'revert_sql' as const, table: table.name, sql })));
     // Drop the table's FKs first so tables dropped together need no particular order.
-    b.dropConstraints.push(...foreignKeys(table).map(([column, references]) => ({ kind: 'drop_foreign_key' as const, table: table.name, column, references })));
+    b.dropConstraints.push(
+      ...foreignKeys(table).map(([column, references]) => ({ kind: 'drop_foreign_key' as const, table: table.name, column, references })),
+    );
     const drop: MigrationStatement = { kind: 'drop_table', table };
     b.dropTables.push(drop);
     destructive.add(drop);
   }
 
   const statements = [
-    ...b.create, ...b.rename, ...b.dropConstraints, ...b.addColumns, ...b.alter,
-    ...b.dropColumns, ...b.addConstraints, ...b.addForeignKeys, ...b.runSql, ...b.dropTables,
+    ...b.create,
+    ...b.rename,
+    ...b.dropConstraints,
+    ...b.addColumns,
+    ...b.alter,
+    ...b.dropColumns,
+    ...b.addConstraints,
+    ...b.addForeignKeys,
+    ...b.runSql,
+    ...b.dropTables,
   ];
   const destructiveList = statements.filter((s) => destructive.has(s));
   return { statements, destructive: destructiveList, refused: destructiveList.length > 0 && !opts.allowDestructive };
@@ -101,39 +129,63 @@ function diffTable(before: SnapshotTable, after: SnapshotTable, b: Buckets, dest
     destructive.add(drop);
   }
 
-  diffByName([...before.indexes, ...before.uniques], [...after.indexes, ...after.uniques], sameIndex, (index) => {
-    b.dropConstraints.push({ kind: 'drop_index', table, index });
-  }, (index) => {
-    b.addConstraints.push({ kind: 'create_index', table, index });
-  });
+  diffByName(
+    [...before.indexes, ...before.uniques],
+    [...after.indexes, ...after.uniques],
+    sameIndex,
+    (index) => {
+      b.dropConstraints.push({ kind: 'drop_index', table, index });
+    },
+    (index) => {
+      b.addConstraints.push({ kind: 'create_index', table, index });
+    },
+  );
 
   const prevChecksByColumn = new Map(before.checks.map((c) => [renamed.get(c.column) ?? c.column, c]));
-  diffByName(before.checks, after.checks, sameCheck, (check) => {
-    b.dropConstraints.push({ kind: 'drop_check', table, check });
-  }, (check) => {
-    const add: MigrationStatement = { kind: 'add_check', table, check };
-    b.addConstraints.push(add);
-    // A check on a column that already held data may reject it: narrowing unless it only widens.
-    const column = prevByNewName.get(check.column);
-    if (column && !widensCheck(prevChecksByColumn.get(check.column), check)) destructive.add(add);
-  });
+  diffByName(
+    before.checks,
+    after.checks,
+    sameCheck,
+    (check) => {
+      b.dropConstraints.push({ kind: 'drop_check', table, check });
+    },
+    (check) => {
+      const add: MigrationStatement = { kind: 'add_check', table, check };
+      b.addConstraints.push(add);
+      // A check on a column that already held data may reject it: narrowing unless it only widens.
+      const column = prevByNewName.get(check.column);
+      if (column && !widensCheck(prevChecksByColumn.get(check.column), check)) destructive.add(add);
+    },
+  );
 
   // A changed block is reverted with its old `down`, then run anew; reverts go first so a re-created
   // trigger or function finds its name free.
-  diffByName(before.sql ?? [], after.sql ?? [], sameSql, (sql) => {
-    b.dropConstraints.unshift({ kind: 'revert_sql', table, sql });
-  }, (sql) => {
-    b.runSql.push({ kind: 'run_sql', table, sql });
-  });
+  diffByName(
+    before.sql ?? [],
+    after.sql ?? [],
+    sameSql,
+    (sql) => {
+      b.dropConstraints.unshift({ kind: 'revert_sql', table, sql });
+    },
+    (sql) => {
+      b.runSql.push({ kind: 'run_sql', table, sql });
+    },
+  );
 
   const fkName = (column: string) => constraintName('fk', table, [column]);
   const prevFks = foreignKeys(before).map(([column, references]) => ({ name: fkName(column), column, references }));
   const nextFks = foreignKeys(after).map(([column, references]) => ({ name: fkName(column), column, references }));
-  diffByName(prevFks, nextFks, (x, y) => sameReference(x.references, y.references), (fk) => {
-    b.dropConstraints.push({ kind: 'drop_foreign_key', table, column: fk.column, references: fk.references });
-  }, (fk) => {
-    b.addForeignKeys.push({ kind: 'add_foreign_key', table, column: fk.column, references: fk.references });
-  });
+  diffByName(
+    prevFks,
+    nextFks,
+    (x, y) => sameReference(x.references, y.references),
+    (fk) => {
+      b.dropConstraints.push({ kind: 'drop_foreign_key', table, column: fk.column, references: fk.references });
+    },
+    (fk) => {
+      b.addForeignKeys.push({ kind: 'add_foreign_key', table, column: fk.column, references: fk.references });
+    },
+  );
 }
 
 function diffColumn(table: string, old: SnapshotColumn, col: SnapshotColumn, b: Buckets, destructive: Set<MigrationStatement>): void {
@@ -156,8 +208,11 @@ function diffColumn(table: string, old: SnapshotColumn, col: SnapshotColumn, b: 
 
 /** Items matched by name: removed or changed ones are dropped, added or changed ones created. */
 function diffByName<T extends { readonly name: string }>(
-  before: readonly T[], after: readonly T[], same: (a: T, b: T) => boolean,
-  drop: (item: T) => void, add: (item: T) => void,
+  before: readonly T[],
+  after: readonly T[],
+  same: (a: T, b: T) => boolean,
+  drop: (item: T) => void,
+  add: (item: T) => void,
 ): void {
   const prev = new Map(before.map((i) => [i.name, i]));
   const next = new Map(after.map((i) => [i.name, i]));

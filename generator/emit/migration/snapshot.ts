@@ -78,16 +78,13 @@ function buildTable(service: ServiceNode, resource: ResourceNode, tableNames: Re
     indexes: sortByName([...indexes.values()]),
     uniques: sortByName([...uniques.values()]),
     checks: sortByName(checks),
-    ...(resource.sql?.length ? { sql: sortByName(resource.sql.map(({ name, up, down }) => ({ name, up: [...up], down: [...down] }))) } : {}),
+    ...(resource.sql?.length
+      ? { sql: sortByName(resource.sql.map(({ name, up, down }) => ({ name, up: [...up], down: [...down] }))) }
+      : {}),
   };
 }
 
-function buildColumn(
-  service: ServiceNode,
-  resource: ResourceNode,
-  f: FieldNode,
-  tableNames: ReadonlySet<string>,
-): SnapshotColumn {
+function buildColumn(service: ServiceNode, resource: ResourceNode, f: FieldNode, tableNames: ReadonlySet<string>): SnapshotColumn {
   const base = { name: f.column, ...(f.renamedFrom ? { renamedFrom: f.renamedFrom } : {}) };
   if (f.column === 'id' && f.system) {
     return { ...base, sqlType: primaryKeyType(resource), nullable: false, default: null, primary: true, references: null };
@@ -136,10 +133,7 @@ function buildCheck(table: string, f: FieldNode, col: SnapshotColumn): SnapshotC
   const min = f.min;
   if (min === undefined && max === undefined) return null;
   const subject = measure === 'length' ? `char_length(${id})` : id;
-  const parts = [
-    ...(min !== undefined ? [`${subject} >= ${min}`] : []),
-    ...(max !== undefined ? [`${subject} <= ${max}`] : []),
-  ];
+  const parts = [...(min !== undefined ? [`${subject} >= ${min}`] : []), ...(max !== undefined ? [`${subject} <= ${max}`] : [])];
   return {
     name,
     column: f.column,

@@ -13,7 +13,13 @@ export type MigrationStatement =
   | { readonly kind: 'alter_column_type'; readonly table: string; readonly column: string; readonly from: string; readonly to: string }
   | { readonly kind: 'set_not_null'; readonly table: string; readonly column: string }
   | { readonly kind: 'drop_not_null'; readonly table: string; readonly column: string }
-  | { readonly kind: 'set_default'; readonly table: string; readonly column: string; readonly default: string; readonly previous: string | null }
+  | {
+      readonly kind: 'set_default';
+      readonly table: string;
+      readonly column: string;
+      readonly default: string;
+      readonly previous: string | null;
+    }
   | { readonly kind: 'drop_default'; readonly table: string; readonly column: string; readonly previous: string }
   | { readonly kind: 'create_index'; readonly table: string; readonly index: SnapshotIndex }
   | { readonly kind: 'drop_index'; readonly table: string; readonly index: SnapshotIndex }
@@ -81,9 +87,11 @@ export function invertStatements(statements: readonly MigrationStatement[]): Mig
   // Indexes and checks of a table this migration created vanish with its DROP TABLE; FKs stay,
   // because dropping them first frees the tables from any drop order.
   const created = new Set(statements.flatMap((s) => (s.kind === 'create_table' ? [s.table.name] : [])));
-  const redundant = (s: MigrationStatement) =>
-    (s.kind === 'create_index' || s.kind === 'add_check') && created.has(s.table);
-  return [...statements].reverse().filter((s) => !redundant(s)).flatMap(invertStatement);
+  const redundant = (s: MigrationStatement) => (s.kind === 'create_index' || s.kind === 'add_check') && created.has(s.table);
+  return [...statements]
+    .reverse()
+    .filter((s) => !redundant(s))
+    .flatMap(invertStatement);
 }
 
 /** Short words naming a statement, used for migration file slugs (`add_booking_services_color`). */

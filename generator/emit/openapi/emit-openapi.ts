@@ -34,13 +34,21 @@ function tenancyParameters(service: ServiceNode): Record<string, JsonSchema> {
   const out: Record<string, JsonSchema> = {};
   if (service.tenantHeader) {
     out.TenantHeader = {
-      name: service.tenantHeader, in: 'header', required: false,
+      name: service.tenantHeader,
+      in: 'header',
+      required: false,
       description: 'Company code selecting the tenant (e.g. `001`); needed when the caller can reach more than one company.',
       schema: { type: 'string' },
     };
   }
   if (service.appHeader) {
-    out.AppHeader = { name: service.appHeader, in: 'header', required: false, description: 'Identifies the calling app.', schema: { type: 'string' } };
+    out.AppHeader = {
+      name: service.appHeader,
+      in: 'header',
+      required: false,
+      description: 'Identifies the calling app.',
+      schema: { type: 'string' },
+    };
   }
   return out;
 }

@@ -6,7 +6,15 @@ import type { FieldNode, FieldType, ResourceNode, ServiceNode } from '../../ir/i
 import type { JsonSchema } from '../../shared/json-schema.ts';
 import { STYLE_CONVENTIONS } from '../../shared/style-conventions.ts';
 import {
-  decimalPattern, integerBounds, NO_NUL_PATTERN, PG_DATE_PATTERN, PG_DATETIME_PATTERN, prefixedIdPattern, refTarget, SAFE_ID_MAX, TIME_PATTERN,
+  decimalPattern,
+  integerBounds,
+  NO_NUL_PATTERN,
+  PG_DATE_PATTERN,
+  PG_DATETIME_PATTERN,
+  prefixedIdPattern,
+  refTarget,
+  SAFE_ID_MAX,
+  TIME_PATTERN,
 } from '../shared/fields.ts';
 
 /**
@@ -37,7 +45,10 @@ function bounded(base: JsonSchema, f: FieldNode, minKey: string, maxKey: string)
 
 /** Text the database stores: bounded by the catalogue (its column is varchar(max)), never holding NUL. */
 const stringSchema = (f: FieldNode): JsonSchema => bounded({ type: 'string', pattern: NO_NUL_PATTERN }, f, 'minLength', 'maxLength');
-const lengthBounded = (base: JsonSchema) => (f: FieldNode): JsonSchema => bounded(base, f, 'minLength', 'maxLength');
+const lengthBounded =
+  (base: JsonSchema) =>
+  (f: FieldNode): JsonSchema =>
+    bounded(base, f, 'minLength', 'maxLength');
 
 /** Free JSON: any value (jsonb refuses NUL in its strings, runtime/http/input-guard.ts). Never `{}` alone. */
 const JSON_DESCRIPTION = 'Any JSON value; its strings may not contain NUL characters.';
@@ -124,11 +135,7 @@ export function fieldSchema(f: FieldNode, ctx: FieldSchemaContext): JsonSchema {
 }
 
 /** An object schema over fields; `required` names the fields to mark required. */
-export function objectSchema(
-  fields: readonly FieldNode[],
-  ctx: FieldSchemaContext,
-  required: (f: FieldNode) => boolean,
-): JsonSchema {
+export function objectSchema(fields: readonly FieldNode[], ctx: FieldSchemaContext, required: (f: FieldNode) => boolean): JsonSchema {
   const properties: Record<string, JsonSchema> = {};
   const req: string[] = [];
   for (const f of fields) {

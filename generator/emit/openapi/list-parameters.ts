@@ -43,20 +43,33 @@ export function listParameters(r: ResourceNode, service: ServiceNode, style: Sty
     return { name: p.name, in: 'query', required: false, description: p.description, schema };
   });
   if (searchable(r)) {
-    const cols = r.fields.filter((f) => f.search).map((f) => f.name).join(', ');
-    params.push({ name: 'search', in: 'query', required: false, description: `A search term (matches ${cols}).`, schema: { type: 'string' } });
+    const cols = r.fields
+      .filter((f) => f.search)
+      .map((f) => f.name)
+      .join(', ');
+    params.push({
+      name: 'search',
+      in: 'query',
+      required: false,
+      description: `A search term (matches ${cols}).`,
+      schema: { type: 'string' },
+    });
   }
   const ordering = orderingValues(r);
   if (ordering.length > 0) {
     params.push({
-      name: 'ordering', in: 'query', required: false,
+      name: 'ordering',
+      in: 'query',
+      required: false,
       description: 'Which field to use when ordering the results (`-` for descending; several may be joined with commas).',
       schema: { type: 'string', enum: ordering },
     });
   }
   if (r.softDelete) {
     params.push({
-      name: 'deleted', in: 'query', required: false,
+      name: 'deleted',
+      in: 'query',
+      required: false,
       description: 'Include soft-deleted records (`include`) or list only them (`only`).',
       schema: { type: 'string', enum: [...DELETED_PARAM_VALUES] },
     });
@@ -64,7 +77,9 @@ export function listParameters(r: ResourceNode, service: ServiceNode, style: Sty
   for (const f of r.fields) {
     for (const op of f.filter) {
       const p: JsonSchema = {
-        name: filterKey(f, op), in: 'query', required: false,
+        name: filterKey(f, op),
+        in: 'query',
+        required: false,
         description: `Only records whose \`${f.name}\` ${OP_DESCRIPTIONS[op]} the value.`,
         schema: filterSchema(f, op, service),
       };

@@ -23,7 +23,6 @@ export interface OperationSink {
   readonly errorStatuses: Set<number>;
 }
 
-
 const words = (s: string) => s.replace(/[-_/]+/g, ' ');
 /** An object the handler shapes (never `{}`: code generators read an empty schema as `unknown` and some refuse it). */
 const ANY_OBJECT: JsonSchema = { type: 'object', additionalProperties: true };
@@ -107,36 +106,50 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
         break;
       case 'create':
         addOperation(sink, collection, 'post', {
-          ...base(op, `Create ${withArticle(model)}`), parameters: tenant, requestBody: body(names.create, op),
+          ...base(op, `Create ${withArticle(model)}`),
+          parameters: tenant,
+          requestBody: body(names.create, op),
           responses: { ...readOne(201, `The created ${model}.`), ...errorResponses(sink, [400, 401, 403, ...conflict], true) },
         });
         break;
       case 'retrieve':
         addOperation(sink, item, 'get', {
-          ...base(op, `Retrieve ${withArticle(model)}`), parameters: [...tenant, idParam],
+          ...base(op, `Retrieve ${withArticle(model)}`),
+          parameters: [...tenant, idParam],
           responses: { ...readOne(200, `The ${model}.`), ...errorResponses(sink, [401, 403, 404]) },
         });
         break;
       case 'update':
         addOperation(sink, item, 'put', {
-          ...base(op, `Replace ${withArticle(model)}`), parameters: [...tenant, idParam], requestBody: body(names.update, op),
+          ...base(op, `Replace ${withArticle(model)}`),
+          parameters: [...tenant, idParam],
+          requestBody: body(names.update, op),
           responses: { ...readOne(200, `The updated ${model}.`), ...errorResponses(sink, [400, 401, 403, 404, ...conflict], true) },
         });
         break;
       case 'partial_update':
         addOperation(sink, item, 'patch', {
-          ...base(op, `Update fields of ${withArticle(model)}`), parameters: [...tenant, idParam], requestBody: body(names.partialUpdate, op),
+          ...base(op, `Update fields of ${withArticle(model)}`),
+          parameters: [...tenant, idParam],
+          requestBody: body(names.partialUpdate, op),
           responses: { ...readOne(200, `The updated ${model}.`), ...errorResponses(sink, [400, 401, 403, 404, ...conflict], true) },
         });
         break;
       case 'delete': {
         const status = sink.style.deleteStatus;
-        const ok = status === 204
-          ? { 204: { description: r.softDelete ? `${model} hidden (soft delete).` : `${model} deleted.` } }
-          // A delete answered by a named handler says what it did in its body (`{slug, deleted: true}`).
-          : { [status]: { description: `${model} deleted.`, content: jsonContent(sink, r.handlers.delete ? ANY_OBJECT : { type: 'null' }) } };
+        const ok =
+          status === 204
+            ? { 204: { description: r.softDelete ? `${model} hidden (soft delete).` : `${model} deleted.` } }
+            : // A delete answered by a named handler says what it did in its body (`{slug, deleted: true}`).
+              {
+                [status]: {
+                  description: `${model} deleted.`,
+                  content: jsonContent(sink, r.handlers.delete ? ANY_OBJECT : { type: 'null' }),
+                },
+              };
         addOperation(sink, item, 'delete', {
-          ...base(op, `Delete ${withArticle(model)}`), parameters: [...tenant, idParam],
+          ...base(op, `Delete ${withArticle(model)}`),
+          parameters: [...tenant, idParam],
           // 409: other records still refer to this one (ON DELETE RESTRICT / DEPENDENCY_EXISTS).
           responses: { ...ok, ...errorResponses(sink, [401, 403, 404, 409]) },
         });
@@ -144,7 +157,8 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
       }
       case 'restore':
         addOperation(sink, withSlash(service, `${r.path}/{id}/restore`), 'post', {
-          ...base(op, `Restore a deleted ${model}`), parameters: [...tenant, idParam],
+          ...base(op, `Restore a deleted ${model}`),
+          parameters: [...tenant, idParam],
           responses: { ...readOne(200, `The restored ${model}.`), ...errorResponses(sink, [401, 403, 404, ...conflict]) },
         });
         break;
@@ -184,13 +198,24 @@ function requestBody(sink: OperationSink, shape: ShapeNode): JsonSchema | undefi
   const { service } = sink;
   switch (shape.shape) {
     case 'object': {
-      const s = defineSchema(sink, shape.name, objectSchema(shape.fields, { service, direction: 'write' }, (f) => f.required));
+      const s = defineSchema(
+        sink,
+        shape.name,
+        objectSchema(shape.fields, { service, direction: 'write' }, (f) => f.required),
+      );
       return { required: true, content: { 'application/json': { schema: many(s, shape.many) } } };
     }
     case 'resource':
-      return { required: true, content: { 'application/json': { schema: many(createSchemaRef(sink, resourceOf(sink, shape.resource)), shape.many) } } };
+      return {
+        required: true,
+        content: { 'application/json': { schema: many(createSchemaRef(sink, resourceOf(sink, shape.resource)), shape.many) } },
+      };
     case 'multipart': {
-      const s = defineSchema(sink, shape.name, objectSchema(shape.fields, { service, direction: 'multipart' }, (f) => f.required));
+      const s = defineSchema(
+        sink,
+        shape.name,
+        objectSchema(shape.fields, { service, direction: 'multipart' }, (f) => f.required),
+      );
       const encoding = multipartEncoding(shape.fields);
       return { required: true, content: { 'multipart/form-data': { schema: s, ...(encoding ? { encoding } : {}) } } };
     }
@@ -214,7 +239,11 @@ function successResponse(sink: OperationSink, a: ActionNode): JsonSchema {
     case 'page':
       return { description, content: { 'application/json': { schema: ref(schemaNames(resourceOf(sink, shape.resource)).page) } } };
     case 'object': {
-      const s = defineSchema(sink, shape.name, objectSchema(shape.fields, { service: sink.service, direction: 'read' }, (f) => f.required));
+      const s = defineSchema(
+        sink,
+        shape.name,
+        objectSchema(shape.fields, { service: sink.service, direction: 'read' }, (f) => f.required),
+      );
       return { description, content: jsonContent(sink, many(s, shape.many)) };
     }
     case 'multipart':
@@ -246,8 +275,20 @@ export function addActionOperation(sink: OperationSink, a: ActionNode): void {
   const tenant = !a.public && (resource ? resource.scope !== 'global' : true);
   const parameters: JsonSchema[] = [
     ...tenancyParams(sink, tenant),
-    ...a.pathParams.map((f) => ({ name: f.name, in: 'path', required: true, ...(f.description ? { description: f.description } : {}), schema: paramSchema(sink, a, f) })),
-    ...a.query.map((f) => ({ name: f.name, in: 'query', required: f.required, ...(f.description ? { description: f.description } : {}), schema: fieldSchema({ ...f, description: undefined }, { service: sink.service, direction: 'query' }) })),
+    ...a.pathParams.map((f) => ({
+      name: f.name,
+      in: 'path',
+      required: true,
+      ...(f.description ? { description: f.description } : {}),
+      schema: paramSchema(sink, a, f),
+    })),
+    ...a.query.map((f) => ({
+      name: f.name,
+      in: 'query',
+      required: f.required,
+      ...(f.description ? { description: f.description } : {}),
+      schema: fieldSchema({ ...f, description: undefined }, { service: sink.service, direction: 'query' }),
+    })),
   ];
   const body = a.method === 'GET' ? undefined : requestBody(sink, a.request);
   const errors = new Set<number>(a.errors);

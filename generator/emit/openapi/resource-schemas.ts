@@ -27,7 +27,11 @@ export function resourceSchemas(r: ResourceNode, service: ServiceNode, style: St
   }
   if (r.operations.includes('partial_update')) {
     // A field left out of a PATCH keeps its value: no default applies.
-    out[names.partialUpdate] = objectSchema(write.map((f) => ({ ...f, default: undefined })), { service, direction: 'write' }, () => false);
+    out[names.partialUpdate] = objectSchema(
+      write.map((f) => ({ ...f, default: undefined })),
+      { service, direction: 'write' },
+      () => false,
+    );
   }
   return out;
 }

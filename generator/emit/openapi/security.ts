@@ -7,7 +7,10 @@ type AuthKind = ServiceNode['auth'][number];
 const SCHEMES: Record<AuthKind, (s: ServiceNode) => [string, JsonSchema]> = {
   jwt: () => ['jwtAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Access token from the login endpoint.' }],
   api_key: (s) => ['apiKeyAuth', { type: 'apiKey', in: 'header', name: s.apiKeyHeader ?? 'X-API-Key', description: 'Internal API key.' }],
-  bearer_key: () => ['bearerAuth', { type: 'http', scheme: 'bearer', description: 'Secret API key (e.g. `sk_live_…`) sent as a bearer token.' }],
+  bearer_key: () => [
+    'bearerAuth',
+    { type: 'http', scheme: 'bearer', description: 'Secret API key (e.g. `sk_live_…`) sent as a bearer token.' },
+  ],
   session: () => ['sessionAuth', { type: 'apiKey', in: 'cookie', name: 'session', description: 'Browser session cookie.' }],
 };
 

@@ -16,7 +16,7 @@ const STATUS_NAMES: Readonly<Record<number, [string, string]>> = {
   404: ['NotFound', 'No such record in this tenant (on a list: no such page).'],
   409: ['Conflict', 'The request conflicts with existing data.'],
   413: ['PayloadTooLarge', 'The request body or an uploaded file is too large.'],
-  415: ['UnsupportedMediaType', 'The body\'s content type, charset or encoding is not accepted.'],
+  415: ['UnsupportedMediaType', "The body's content type, charset or encoding is not accepted."],
   422: ['UnprocessableEntity', 'A business rule refused the request.'],
   429: ['TooManyRequests', 'Rate limit exceeded.'],
   503: ['ServiceUnavailable', 'A service this operation needs is not configured or not reachable.'],

@@ -25,32 +25,36 @@ function renderIndex(service: ServiceNode, modules: readonly { module: ModuleNod
     .flatMap(({ module }) => module.resources.map((r) => ({ id: r.id, ref: `${ns(module)}.${resourceDescriptorName(r)}` })))
     .sort((a, b) => compareStrings(a.id, b.id));
   const actions = sorted
-    .flatMap(({ module }) => [...module.resources.flatMap((r) => r.actions), ...module.actions].map((a) => ({
-      key: `${a.path} ${a.method}`,
-      ref: `${ns(module)}.${actionDescriptorName(a)}`,
-    })))
+    .flatMap(({ module }) =>
+      [...module.resources.flatMap((r) => r.actions), ...module.actions].map((a) => ({
+        key: `${a.path} ${a.method}`,
+        ref: `${ns(module)}.${actionDescriptorName(a)}`,
+      })),
+    )
     .sort((a, b) => compareStrings(a.key, b.key));
   const list = (items: string[]) => (items.length ? `[\n${items.map((i) => `  ${i},`).join('\n')}\n]` : '[]');
-  return [
-    header(service.sourceFile).trimEnd(),
-    "import { Router } from 'express';",
-    `import type { ActionDescriptor, ResourceDescriptor } from '${RUNTIME_IMPORT}/descriptor.ts';`,
-    `import type { Runtime } from '${RUNTIME_IMPORT}/runtime-api.ts';`,
-    ...sorted.map(({ module }) => `import * as ${ns(module)} from './${module.name}.ts';`),
-    '',
-    '/** Every module router; a module whose static paths another module\'s parameters would shadow is mounted first. */',
-    'export function mountRoutes(rt: Runtime): Router {',
-    '  const r = Router();',
-    ...order.map((name) => `  r.use(${ns(byName.get(name)!)}.router(rt));`),
-    '  return r;',
-    '}',
-    '',
-    '/** Every resource of the service, by id. */',
-    `export const resources: ResourceDescriptor[] = ${list(resources.map((r) => r.ref))};`,
-    '',
-    '/** Every action of the service, by path and method. */',
-    `export const actions: ActionDescriptor[] = ${list(actions.map((a) => a.ref))};`,
-  ].join('\n') + '\n';
+  return (
+    [
+      header(service.sourceFile).trimEnd(),
+      "import { Router } from 'express';",
+      `import type { ActionDescriptor, ResourceDescriptor } from '${RUNTIME_IMPORT}/descriptor.ts';`,
+      `import type { Runtime } from '${RUNTIME_IMPORT}/runtime-api.ts';`,
+      ...sorted.map(({ module }) => `import * as ${ns(module)} from './${module.name}.ts';`),
+      '',
+      "/** Every module router; a module whose static paths another module's parameters would shadow is mounted first. */",
+      'export function mountRoutes(rt: Runtime): Router {',
+      '  const r = Router();',
+      ...order.map((name) => `  r.use(${ns(byName.get(name)!)}.router(rt));`),
+      '  return r;',
+      '}',
+      '',
+      '/** Every resource of the service, by id. */',
+      `export const resources: ResourceDescriptor[] = ${list(resources.map((r) => r.ref))};`,
+      '',
+      '/** Every action of the service, by path and method. */',
+      `export const actions: ActionDescriptor[] = ${list(actions.map((a) => a.ref))};`,
+    ].join('\n') + '\n'
+  );
 }
 
 export function emitRouter(service: ServiceNode, _ctx: EmitContext): GeneratedFile[] {

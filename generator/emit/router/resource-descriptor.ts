@@ -64,10 +64,12 @@ export function resourceDescriptorData(r: ResourceNode, service: ServiceNode) {
     columns: rows(r.fields.map((f) => columnData(f, service))),
     selectColumns: r.fields.filter((f) => !f.writeOnly).map((f) => f.column),
     filters: sortedRecord(
-      r.fields.flatMap((f) => f.filter.map((op): [string, { column: string; op: string; type: string }] => [
-        filterKey(f, op),
-        { column: f.column, op, type: f.type },
-      ])),
+      r.fields.flatMap((f) =>
+        f.filter.map((op): [string, { column: string; op: string; type: string }] => [
+          filterKey(f, op),
+          { column: f.column, op, type: f.type },
+        ]),
+      ),
     ),
     searchColumns: r.fields.filter((f) => f.search).map((f) => f.column),
     orderable: sortedRecord(r.fields.filter((f) => f.orderable).map((f): [string, string] => [f.name, f.column])),

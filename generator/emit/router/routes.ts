@@ -107,14 +107,16 @@ function resourceRoutes(r: ResourceNode, service: ServiceNode): Route[] {
     restore: expressPath(`${r.path}/{id}/restore`, service),
   };
   // Restore exists only where DELETE hides rows.
-  return r.operations.filter((op) => op !== 'restore' || r.softDelete).map((op) => {
-    const { method, at, perm, generic } = CRUD_ROUTES[op];
-    // A retried create would insert twice, so only create is replayed by Idempotency-Key; the other writes are idempotent.
-    const replay = op === 'create' ? ['rt.idempotent'] : [];
-    // The resource's named handler for that operation (catalogue `handlers:`), or the generic one.
-    const step = r.handlers[op] ? `rt.crud.handler(${d}, ${quote(op)})` : `rt.crud.${generic}(${d})`;
-    return { method, path: paths[at], steps: [...guard(r, d, perm), ...replay, step] };
-  });
+  return r.operations
+    .filter((op) => op !== 'restore' || r.softDelete)
+    .map((op) => {
+      const { method, at, perm, generic } = CRUD_ROUTES[op];
+      // A retried create would insert twice, so only create is replayed by Idempotency-Key; the other writes are idempotent.
+      const replay = op === 'create' ? ['rt.idempotent'] : [];
+      // The resource's named handler for that operation (catalogue `handlers:`), or the generic one.
+      const step = r.handlers[op] ? `rt.crud.handler(${d}, ${quote(op)})` : `rt.crud.${generic}(${d})`;
+      return { method, path: paths[at], steps: [...guard(r, d, perm), ...replay, step] };
+    });
 }
 
 /** Tenancy an action gets without saying: required for tenant resources and product modules. */

@@ -17,7 +17,8 @@ export function authPaths(service: ServiceNode): { login: string; refresh: strin
     service.actions.find((a) => a.on === 'module' && a.name === name && a.path.startsWith('auth/'))?.path ?? `auth/${name}${slash}`;
   // A sign-up that answers with tokens (`access` in its response) signs the client in, as login does.
   const register = service.actions.find((a) => a.on === 'module' && a.name === 'register' && a.path.startsWith('auth/'));
-  const issuesTokens = register?.response.shape === 'object' && register.response.fields.some((f) => f.name === 'access' || f.name === 'access_token');
+  const issuesTokens =
+    register?.response.shape === 'object' && register.response.fields.some((f) => f.name === 'access' || f.name === 'access_token');
   return { login: path('login'), refresh: path('refresh'), logout: path('logout'), ...(issuesTokens ? { register: register.path } : {}) };
 }
 

@@ -30,7 +30,9 @@ const TS_SPECIFIER = /((?:from |import\()['"]\.{1,2}\/[^'"]+)\.ts(['"])/g;
 /** `sources`: the SDK's `.ts` files (paths under `dir`); returns `dir/dist/<name>.js` and `.d.ts` for each. */
 export function emitDist(sources: readonly GeneratedFile[], dir: string): GeneratedFile[] {
   const byName = new Map(
-    sources.filter((f) => f.path.endsWith('.ts') && !f.path.endsWith('.d.ts')).map((f) => [`/sdk/${f.path.slice(dir.length + 1)}`, f.contents]),
+    sources
+      .filter((f) => f.path.endsWith('.ts') && !f.path.endsWith('.d.ts'))
+      .map((f) => [`/sdk/${f.path.slice(dir.length + 1)}`, f.contents]),
   );
   // One in-memory program over every file (declarations need the checker); libs come from the compiler's own folder.
   const host = ts.createCompilerHost(OPTIONS);

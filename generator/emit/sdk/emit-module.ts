@@ -18,8 +18,13 @@ interface NsNode {
 }
 
 const OP_METHODS: Record<CrudOperation, readonly string[]> = {
-  list: ['list', 'iterate'], create: ['create'], retrieve: ['get'], update: ['update'],
-  partial_update: ['patch'], delete: ['delete'], restore: ['restore'],
+  list: ['list', 'iterate'],
+  create: ['create'],
+  retrieve: ['get'],
+  update: ['update'],
+  partial_update: ['patch'],
+  delete: ['delete'],
+  restore: ['restore'],
 };
 const ALL_METHODS = Object.values(OP_METHODS).flat();
 
@@ -49,9 +54,12 @@ function actionSignature(a: ActionNode, scope: TypeScope): string {
   });
   const input = a.method === 'GET' || a.method === 'DELETE' ? names.query : names.body;
   if (input) {
-    const required = a.method === 'GET' || a.method === 'DELETE'
-      ? a.query.some((f) => f.required)
-      : a.request.shape === 'object' ? a.request.fields.some((f) => f.required && !f.readOnly) : a.request.shape !== 'empty';
+    const required =
+      a.method === 'GET' || a.method === 'DELETE'
+        ? a.query.some((f) => f.required)
+        : a.request.shape === 'object'
+          ? a.request.fields.some((f) => f.required && !f.readOnly)
+          : a.request.shape !== 'empty';
     params.push(`${a.method === 'GET' || a.method === 'DELETE' ? 'query' : 'body'}${required ? '' : '?'}: ${input}`);
   }
   params.push('opts?: RequestOptions');
@@ -102,8 +110,11 @@ function nodeValue(n: NsNode): string {
   if (!r?.operations.length) return obj;
   // Operations whose body goes out as multipart/form-data (file uploads), as the OpenAPI document declares.
   const multipart = (['create', 'update'] as const).filter((op) => r.operations.includes(op) && r.multipart.includes(op));
-  const args = [`'${r.path}'`, ...(members.length || multipart.length ? [members.length ? obj : '{}'] : []),
-    ...(multipart.length ? [`[${multipart.map((op) => `'${op}'`).join(', ')}]`] : [])];
+  const args = [
+    `'${r.path}'`,
+    ...(members.length || multipart.length ? [members.length ? obj : '{}'] : []),
+    ...(multipart.length ? [`[${multipart.map((op) => `'${op}'`).join(', ')}]`] : []),
+  ];
   return `resource(t, ${args.join(', ')})`;
 }
 
@@ -113,7 +124,15 @@ function typeImports(m: ModuleNode, scope: TypeScope): string[] {
   for (const r of m.resources.filter((x) => x.operations.length)) {
     const s = schemaNames(r);
     const has = (op: CrudOperation) => r.operations.includes(op);
-    for (const n of [s.read, has('create') && s.create, has('update') && s.update, has('partial_update') && s.partialUpdate, s.page, listQueryName(r)]) if (n) names.add(n);
+    for (const n of [
+      s.read,
+      has('create') && s.create,
+      has('update') && s.update,
+      has('partial_update') && s.partialUpdate,
+      s.page,
+      listQueryName(r),
+    ])
+      if (n) names.add(n);
   }
   for (const a of actions) {
     const t = actionTypeNames(a, scope);
@@ -133,7 +152,13 @@ export function emitModule(service: ServiceNode, m: ModuleNode, dir: string): Ge
   const hasActions = m.actions.length > 0 || m.resources.some((r) => r.actions.length > 0);
   const withOps = m.resources.some((r) => r.operations.length > 0);
   const values = [...(hasActions ? ['action'] : []), 'assemble', 'createTransport', ...(withOps ? ['resource'] : [])];
-  const types = [...(auth ? ['AuthHelpers'] : []), 'ClientOptions', ...(hasActions ? ['RequestOptions'] : []), ...(withOps ? ['ResourceApi'] : []), 'Transport'];
+  const types = [
+    ...(auth ? ['AuthHelpers'] : []),
+    'ClientOptions',
+    ...(hasActions ? ['RequestOptions'] : []),
+    ...(withOps ? ['ResourceApi'] : []),
+    'Transport',
+  ];
   const text = `${header(m.sourceFile)}
 import { ${[...values, ...types.map((x) => `type ${x}`)].join(', ')} } from './client.ts';
 ${imports.length ? `import type { ${imports.join(', ')} } from './types.ts';\n` : ''}import { wire } from './wire.ts';

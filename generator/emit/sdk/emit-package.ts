@@ -30,8 +30,16 @@ export function emitPackage(service: ServiceNode, dir: string, version: string =
   };
   const tsconfig = {
     compilerOptions: {
-      target: 'ES2022', module: 'ES2022', moduleResolution: 'Bundler', lib: ['ES2022', 'DOM'], types: [],
-      strict: true, declaration: true, outDir: 'dist', rewriteRelativeImportExtensions: true, skipLibCheck: true,
+      target: 'ES2022',
+      module: 'ES2022',
+      moduleResolution: 'Bundler',
+      lib: ['ES2022', 'DOM'],
+      types: [],
+      strict: true,
+      declaration: true,
+      outDir: 'dist',
+      rewriteRelativeImportExtensions: true,
+      skipLibCheck: true,
     },
     include: ['*.ts'],
   };

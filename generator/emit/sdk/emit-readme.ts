@@ -33,7 +33,11 @@ function exampleValue(f: FieldNode, service: ServiceNode): unknown {
   return f.example ?? EXAMPLE[f.type](f);
 }
 
-const js = (v: unknown) => JSON.stringify(v).replace(/"([A-Za-z_]\w*)":/g, '$1: ').replace(/,(?=\S)/g, ', ').replace(/"/g, "'");
+const js = (v: unknown) =>
+  JSON.stringify(v)
+    .replace(/"([A-Za-z_]\w*)":/g, '$1: ')
+    .replace(/,(?=\S)/g, ', ')
+    .replace(/"/g, "'");
 
 /** Where `loopgen serve` answers by default; the README's code runs as is against it (test/sdk/readme-blocks.test.ts). */
 const SERVED = 'http://127.0.0.1:8000';
@@ -102,7 +106,9 @@ export function emitReadme(service: ServiceNode, dir: string): GeneratedFile {
   ];
   if (r) {
     const ns = `${name}.${r.sdkPath.join('.')}`;
-    const filter = r.fields.find((f) => f.filter.includes('exact') && f.type === 'enum') ?? r.fields.find((f) => f.filter.includes('exact') && !f.system);
+    const filter =
+      r.fields.find((f) => f.filter.includes('exact') && f.type === 'enum') ??
+      r.fields.find((f) => f.filter.includes('exact') && !f.system);
     const order = r.fields.find((f) => f.orderable);
     const query: Record<string, unknown> = {};
     if (filter) query[filter.name] = exampleValue(filter, service);
@@ -120,7 +126,8 @@ export function emitReadme(service: ServiceNode, dir: string): GeneratedFile {
       lines.push('try {');
       lines.push(`  const created = await ${ns}.create(${js(body)}, { idempotencyKey: true });`);
       if (has('retrieve')) lines.push(`  const again = await ${ns}.get(created.id);`);
-      if (has('partial_update') && patchField) lines.push(`  await ${ns}.patch(created.id, ${js({ [patchField.name]: exampleValue(patchField, service) })});`);
+      if (has('partial_update') && patchField)
+        lines.push(`  await ${ns}.patch(created.id, ${js({ [patchField.name]: exampleValue(patchField, service) })});`);
       for (const a of r.actions.filter((x) => x.on === 'item').slice(0, 1)) lines.push(`  await ${ns}.${a.sdkName}(created.id);`);
       if (has('delete')) lines.push(`  await ${ns}.delete(created.id);`);
       if (has('restore')) lines.push(`  await ${ns}.restore(created.id);`);
@@ -146,30 +153,53 @@ export function emitReadme(service: ServiceNode, dir: string): GeneratedFile {
   } else lines.push('```');
   lines.push('', '## Modules', '', '| module | namespaces |', '|---|---|');
   for (const m of [...service.modules].sort((a, b) => a.name.localeCompare(b.name))) {
-    const ns = [...m.resources.filter((x) => x.operations.length > 0 || x.actions.length > 0).map((x) => x.sdkPath.join('.')), ...m.actions.map((a) => [...moduleRoot(m), a.sdkName].join('.') + '()')];
-    lines.push(`| \`${m.name}\` | ${ns.sort().map((n) => `\`${n}\``).join(', ')} |`);
+    const ns = [
+      ...m.resources.filter((x) => x.operations.length > 0 || x.actions.length > 0).map((x) => x.sdkPath.join('.')),
+      ...m.actions.map((a) => [...moduleRoot(m), a.sdkName].join('.') + '()'),
+    ];
+    lines.push(
+      `| \`${m.name}\` | ${ns
+        .sort()
+        .map((n) => `\`${n}\``)
+        .join(', ')} |`,
+    );
   }
   lines.push(
-    '', '## Errors', '',
+    '',
+    '## Errors',
+    '',
     'Every failure is an `ApiError` with `status`, `code` and the parsed `body`; subclasses by kind:',
     '`ValidationError` (400/422, `.fields`), `AuthenticationError` (401), `PermissionDeniedError` (403),',
     '`NotFoundError` (404), `ConflictError` (409), `RateLimitError` (429, `.retryAfter`), `ServerError` (5xx),',
     '`TimeoutError` (no answer within `timeoutMs`).',
-    '', '## Retries, timeouts, cancellation', '',
+    '',
+    '## Retries, timeouts, cancellation',
+    '',
     'GET, PUT and DELETE, and POSTs sent with `{ idempotencyKey: true }` (or your own key), are retried on',
     'network errors, 408, 429 and 5xx with exponential backoff (`retries`, default 2). Every call takes',
     '`{ signal, timeoutMs }`; the default timeout is 30 s.',
   );
-  if (hasAuth) lines.push('', 'After `auth.login()`, an expired access token is refreshed once and the call retried; if that fails the `AuthenticationError` is thrown. `onTokens` lets you persist tokens.');
+  if (hasAuth)
+    lines.push(
+      '',
+      'After `auth.login()`, an expired access token is refreshed once and the call retried; if that fails the `AuthenticationError` is thrown. `onTokens` lets you persist tokens.',
+    );
   const upload = service.resources.find((x) => x.multipart.some((op) => x.operations.includes(op)));
   if (upload) {
     const file = upload.fields.find((f) => f.type === 'file');
-    lines.push('', '## Uploads', '',
+    lines.push(
+      '',
+      '## Uploads',
+      '',
       `Resources that take files (\`${name}.${upload.sdkPath.join('.')}\`) accept a \`Blob\` or \`File\` for file fields; the SDK sends`,
       'those bodies as `multipart/form-data` (objects and arrays as JSON text; `null` members are left out).',
-      ...(file ? ['', '```ts', uploadExample(service, upload, file, name), '```'] : []));
+      ...(file ? ['', '```ts', uploadExample(service, upload, file, name), '```'] : []),
+    );
   }
-  return { path: `${dir}/README.md`, contents: `<!-- Generated by loopgen from spec/${service.name}/ — do not edit. -->\n${lines.join('\n')}\n` };
+  return {
+    path: `${dir}/README.md`,
+    contents: `<!-- Generated by loopgen from spec/${service.name}/ — do not edit. -->\n${lines.join('\n')}\n`,
+  };
 }
 
 function uploadExample(service: ServiceNode, r: ResourceNode, file: FieldNode, name: string): string {

@@ -29,9 +29,12 @@ export function emitTypes(service: ServiceNode, dir: string): GeneratedFile {
     const write = writableFields(r);
     add(n.read, `${doc(r.summary, '')}export interface ${n.read} ${objectBody(readableFields(r), scope, 'read', (f) => !f.nullable)}`);
     // Multipart bodies type file fields as Blob (the SDK sends them as FormData).
-    if (has('create') || createdByAction.has(r.id)) add(n.create, `export interface ${n.create} ${objectBody(write, scope, bodyDirection(r, 'create'), (f) => f.required)}`);
-    if (has('update')) add(n.update, `export interface ${n.update} ${objectBody(write, scope, bodyDirection(r, 'update'), (f) => f.required)}`);
-    if (has('partial_update')) add(n.partialUpdate, `export interface ${n.partialUpdate} ${objectBody(write, scope, 'write', () => false)}`);
+    if (has('create') || createdByAction.has(r.id))
+      add(n.create, `export interface ${n.create} ${objectBody(write, scope, bodyDirection(r, 'create'), (f) => f.required)}`);
+    if (has('update'))
+      add(n.update, `export interface ${n.update} ${objectBody(write, scope, bodyDirection(r, 'update'), (f) => f.required)}`);
+    if (has('partial_update'))
+      add(n.partialUpdate, `export interface ${n.partialUpdate} ${objectBody(write, scope, 'write', () => false)}`);
     const page = listType(style, r.listShape, n.read);
     // A plain-array list answer cannot be an interface body.
     add(n.page, page.startsWith('{') ? `export interface ${n.page} ${page}` : `export type ${n.page} = ${page};`);
@@ -48,6 +51,9 @@ export function emitTypes(service: ServiceNode, dir: string): GeneratedFile {
     add(s.name, `export interface ${s.name} ${objectBody(s.fields, scope, dir, (f) => f.required)}`);
   }
 
-  const body = [...decls.keys()].sort(compareStrings).map((k) => decls.get(k)!).join('\n\n');
+  const body = [...decls.keys()]
+    .sort(compareStrings)
+    .map((k) => decls.get(k)!)
+    .join('\n\n');
   return { path: `${dir}/types.ts`, contents: `${header(serviceDir(service))}\n${body}\n` };
 }

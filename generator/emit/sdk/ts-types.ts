@@ -35,7 +35,14 @@ const str = () => 'string';
 const literals = (values: readonly string[]) => values.map((v) => `'${v}'`).join(' | ');
 /** Every field type must have a mapping, so a new type without one does not compile (mirrors openapi/field-schema.ts). */
 const FIELD_TS: Record<FieldType, (f: FieldNode, scope: TypeScope, dir: Direction) => string> = {
-  string: str, text: str, email: str, url: str, uuid: str, date: str, datetime: str, time: str,
+  string: str,
+  text: str,
+  email: str,
+  url: str,
+  uuid: str,
+  date: str,
+  datetime: str,
+  time: str,
   // Decimals travel as strings so no precision is lost; JSON bodies may also send numbers (form fields are text).
   decimal: (_f, _s, dir) => (dir === 'write' ? 'string | number' : 'string'),
   // File fields read back as a URL; a multipart body carries the upload itself (`format: binary`).
@@ -61,8 +68,10 @@ function doc(text: string | undefined, indent: string): string {
 /** An object type body over `fields`; `required` names the members that must be present. */
 export function objectBody(fields: readonly FieldNode[], scope: TypeScope, dir: Direction, required: (f: FieldNode) => boolean): string {
   // Server-set fields are `readonly` in responses, as openapi-typescript renders `readOnly: true`.
-  const lines = fields.map((f) =>
-    `${doc(f.description, '  ')}  ${dir === 'read' && f.readOnly ? 'readonly ' : ''}${propName(f.name)}${required(f) ? '' : '?'}: ${fieldType(f, scope, dir)};`);
+  const lines = fields.map(
+    (f) =>
+      `${doc(f.description, '  ')}  ${dir === 'read' && f.readOnly ? 'readonly ' : ''}${propName(f.name)}${required(f) ? '' : '?'}: ${fieldType(f, scope, dir)};`,
+  );
   return lines.length ? `{\n${lines.join('\n')}\n}` : '{}';
 }
 
@@ -81,7 +90,16 @@ export function listQueryBody(r: ResourceNode, scope: TypeScope, pagination: rea
     const t = fieldType({ ...f, nullable: false }, scope, 'query');
     for (const op of f.filter) {
       const key = filterKey(f, op);
-      const v = op === 'in' ? (t.includes('|') ? `readonly (${t})[]` : `readonly ${t}[]`) : op === 'isnull' ? 'boolean' : op === 'icontains' ? 'string' : t;
+      const v =
+        op === 'in'
+          ? t.includes('|')
+            ? `readonly (${t})[]`
+            : `readonly ${t}[]`
+          : op === 'isnull'
+            ? 'boolean'
+            : op === 'icontains'
+              ? 'string'
+              : t;
       members.push([key, v]);
     }
   }
@@ -108,11 +126,16 @@ export function shapeType(s: ShapeNode, scope: TypeScope, mode: 'read' | 'write'
       const t = mode === 'read' ? n.read : n.create;
       return s.many ? `${t}[]` : t;
     }
-    case 'page': return schemaNames(scope.resource(s.resource)).page;
-    case 'object': return s.many ? `${s.name}[]` : s.name;
-    case 'multipart': return 'FormData';
-    case 'file': return 'Blob';
-    case 'empty': return null;
+    case 'page':
+      return schemaNames(scope.resource(s.resource)).page;
+    case 'object':
+      return s.many ? `${s.name}[]` : s.name;
+    case 'multipart':
+      return 'FormData';
+    case 'file':
+      return 'Blob';
+    case 'empty':
+      return null;
   }
 }
 

@@ -49,13 +49,18 @@ export function buildSeed(service: ServiceNode): SeedFile {
       scope: r.scope,
       idStyle: r.idStyle,
       ...(r.idPrefix ? { idPrefix: r.idPrefix } : {}),
-      jsonColumns: r.fields.filter((f) => f.type === 'json').map((f) => f.column).sort(),
+      jsonColumns: r.fields
+        .filter((f) => f.type === 'json')
+        .map((f) => f.column)
+        .sort(),
       seed: r.seed.map((row) => toColumns(r, row)),
       demo: r.demo.map((row) => toColumns(r, row)),
     }));
   const hasProducts = service.products.length > 0;
   return {
-    $comment: header(`spec/${service.name}/`).replace(/^\/\/ /, '').trimEnd(),
+    $comment: header(`spec/${service.name}/`)
+      .replace(/^\/\/ /, '')
+      .trimEnd(),
     service: service.name,
     products: hasProducts ? [...service.products].map((p) => ({ code: p.code, name: p.name })).sort(byKey((p) => p.code)) : [],
     permissions: hasProducts ? permissionCatalogue(service) : [],

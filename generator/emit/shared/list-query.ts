@@ -12,7 +12,10 @@ export function filterKey(f: FieldNode, op: FilterOp): string {
 
 /** Every `?ordering=` value: each orderable field ascending and descending, sorted. */
 export function orderingValues(r: ResourceNode): string[] {
-  return r.fields.filter((f) => f.orderable).flatMap((f) => [f.name, `-${f.name}`]).sort();
+  return r.fields
+    .filter((f) => f.orderable)
+    .flatMap((f) => [f.name, `-${f.name}`])
+    .sort();
 }
 
 export function searchable(r: ResourceNode): boolean {

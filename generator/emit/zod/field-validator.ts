@@ -39,7 +39,7 @@ export function messages(ctx: Pick<FieldValidatorContext, 'service'>, kind: stri
 
 // `<string>` types the input as the string it is, so a coerced number can sit in a `.pipe()` after `split(',')`.
 const number = (ctx: FieldValidatorContext, kind = 'integer') =>
-  (ctx.mode === 'form' ? `z.coerce.number<string>(${messages(ctx, kind)})` : `z.number(${messages(ctx, kind)})`);
+  ctx.mode === 'form' ? `z.coerce.number<string>(${messages(ctx, kind)})` : `z.number(${messages(ctx, kind)})`;
 /** Text PostgreSQL stores: no NUL character. */
 const text = (ctx: FieldValidatorContext) => `z.string(${messages(ctx, 'string')}).regex(NO_NUL, NUL_MESSAGE)`;
 const string = (f: FieldNode, ctx: FieldValidatorContext) => `${text(ctx)}${bounds(f)}`;
@@ -57,8 +57,11 @@ const VALIDATORS: Record<FieldType, (f: FieldNode, ctx: FieldValidatorContext) =
   },
   // `decimal()` is a helper of field-checks.ts: NUMERIC(p, s) as a string or JSON number, checked on its text.
   decimal: (f, ctx) => {
-    const extra = [f.min !== undefined ? `min: ${f.min}` : '', f.max !== undefined ? `max: ${f.max}` : '', messages(ctx, 'decimal', true).slice(2)]
-      .filter(Boolean);
+    const extra = [
+      f.min !== undefined ? `min: ${f.min}` : '',
+      f.max !== undefined ? `max: ${f.max}` : '',
+      messages(ctx, 'decimal', true).slice(2),
+    ].filter(Boolean);
     return `decimal(${regex(decimalPattern(f))}${extra.length ? `, { ${extra.join(', ')} }` : ''})`;
   },
   // z.stringbool accepts true/false, 1/0, yes/no, on/off; z.coerce.boolean would read 'false' as true.
@@ -75,7 +78,8 @@ const VALIDATORS: Record<FieldType, (f: FieldNode, ctx: FieldValidatorContext) =
   uuid: (_f, ctx) => `z.uuid(${opts(ctx, 'uuid')})`,
   // jsonb cannot hold NUL in a string either; `jsonWithoutNul` walks the value.
   json: (_f, ctx) => (ctx.mode === 'form' ? text(ctx) : `z.json(${opts(ctx, 'json')}).refine(jsonWithoutNul, NUL_MESSAGE)`),
-  enum: (f, ctx) => `z.enum([${[...(f.enumValues ?? [])].sort().map(quote).join(', ')}]${messages(ctx, 'choice') ? `, ${messages(ctx, 'choice')}` : ''})`,
+  enum: (f, ctx) =>
+    `z.enum([${[...(f.enumValues ?? [])].sort().map(quote).join(', ')}]${messages(ctx, 'choice') ? `, ${messages(ctx, 'choice')}` : ''})`,
   ref: (f, ctx) => {
     const target = refTarget(f, ctx.service);
     const style = target?.idStyle ?? ctx.service.idStyle;

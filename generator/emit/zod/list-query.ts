@@ -32,11 +32,17 @@ export function listQueryEntries(r: ResourceNode, service: ServiceNode): [string
     return [p.name, `${code}.optional()`];
   });
   if (searchable(r)) entries.push(['search', 'z.string().regex(NO_NUL, NUL_MESSAGE).optional()']);
-  const orderable = r.fields.filter((f) => f.orderable).map((f) => f.name).sort(compareStrings);
+  const orderable = r.fields
+    .filter((f) => f.orderable)
+    .map((f) => f.name)
+    .sort(compareStrings);
   if (orderable.length > 0) {
     // `?ordering=name,-created_at`: the runtime orders by several fields, each optionally descending.
     const names = `[${orderable.map(quote).join(', ')}]`;
-    entries.push(['ordering', `z.string().refine((v) => v.split(',').every((k) => ${names}.includes(k.trim().replace(/^-/, ''))), { message: ${quote(`Choices are: ${orderable.join(', ')}.`)} }).optional()`]);
+    entries.push([
+      'ordering',
+      `z.string().refine((v) => v.split(',').every((k) => ${names}.includes(k.trim().replace(/^-/, ''))), { message: ${quote(`Choices are: ${orderable.join(', ')}.`)} }).optional()`,
+    ]);
   }
   if (r.softDelete) entries.push(['deleted', `z.enum([${DELETED_PARAM_VALUES.map(quote).join(', ')}]).optional()`]);
   for (const f of r.fields) for (const op of f.filter) entries.push([filterKey(f, op), filterCode(f, op, service)]);

@@ -37,9 +37,10 @@ function objectCode(s: FileState, fields: readonly FieldNode[], mode: ValidatorM
   if (fields.length === 0) return objectOf(s, '{}');
   const ctx = { service: s.service, mode };
   const lines = fields.map((f) => {
-    const code = defaults && !f.required && f.default !== undefined
-      ? `${fieldValidator(f, ctx, false)}${defaultCode(f.default)}`
-      : fieldValidator(f, ctx, !f.required);
+    const code =
+      defaults && !f.required && f.default !== undefined
+        ? `${fieldValidator(f, ctx, false)}${defaultCode(f.default)}`
+        : fieldValidator(f, ctx, !f.required);
     return `  ${propertyKey(f.name)}: ${code},`;
   });
   return objectOf(s, `{\n${lines.join('\n')}\n}`);
@@ -89,7 +90,12 @@ function bodyCode(s: FileState, shape: ActionNode['request']): string {
     }
     case 'multipart':
       // Text parts arrive as strings; uploaded files are handed to the handler separately (ctx.files).
-      return objectCode(s, shape.fields.filter((f) => f.type !== 'file'), 'form', true);
+      return objectCode(
+        s,
+        shape.fields.filter((f) => f.type !== 'file'),
+        'form',
+        true,
+      );
     case 'file':
     case 'page':
     case 'empty':
@@ -128,7 +134,9 @@ export function renderModuleFile(service: ServiceNode, module: ModuleNode): stri
   const imports = ["import { z } from 'zod';"];
   const text = blocks.join('\n');
   // Used as a call, an argument or a namespace (`decimal(`, `refine(pgDate, `, `drf.`), never a key or a string.
-  const checks = fieldCheckExports(service).filter((name) => new RegExp(`(?<![\\w.'"])${name}(?=[(,.)])`).test(text)).sort(compareStrings);
+  const checks = fieldCheckExports(service)
+    .filter((name) => new RegExp(`(?<![\\w.'"])${name}(?=[(,.)])`).test(text))
+    .sort(compareStrings);
   if (checks.length) s.imports.set(FIELD_CHECKS_FILE, new Set(checks));
   for (const m of [...s.imports.keys()].sort(compareStrings)) {
     imports.push(`import { ${[...s.imports.get(m)!].sort(compareStrings).join(', ')} } from './${m}.ts';`);

@@ -4,10 +4,11 @@
  * the word budget is spent. Nothing is invented; every sentence comes from the input.
  */
 const STOP = new Set(
-  ('a an and are as at be been but by can could did do does for from had has have he her his i if in into is it its ' +
+  (
+    'a an and are as at be been but by can could did do does for from had has have he her his i if in into is it its ' +
     'me my no not of on or our she so than that the their them then there these they this to too us was we were what ' +
-    'when which who will with would you your just also very about after before over under up out more most other some such only own same')
-    .split(' '),
+    'when which who will with would you your just also very about after before over under up out more most other some such only own same'
+  ).split(' '),
 );
 
 export function sentences(text: string): string[] {
@@ -57,5 +58,8 @@ export function summarize(text: string, maxWords: number): string[] {
 export function keywords(text: string, n: number): string[] {
   const freq = new Map<string, number>();
   for (const w of words(text)) if (!STOP.has(w) && w.length > 3) freq.set(w, (freq.get(w) ?? 0) + 1);
-  return [...freq.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, n).map(([w]) => w);
+  return [...freq.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, n)
+    .map(([w]) => w);
 }

@@ -43,7 +43,11 @@ export function createOpenAiProvider(o: OpenAiOptions): AiProvider {
       }
       if (res.status === 429) {
         const retry = Number(res.headers.get('retry-after'));
-        throw new AiProviderError('rate_limited', 'The AI provider is rate limiting requests.', Number.isFinite(retry) && retry > 0 ? retry : 30);
+        throw new AiProviderError(
+          'rate_limited',
+          'The AI provider is rate limiting requests.',
+          Number.isFinite(retry) && retry > 0 ? retry : 30,
+        );
       }
       if (!res.ok) {
         const detail = (await res.text().catch(() => '')).slice(0, 300);

@@ -22,7 +22,14 @@ export interface MailMessage {
 /** One outbox row, pending delivery; shared by every channel (email here, SMS in effects/sms). */
 export async function enqueueOutbox(
   trx: Knex,
-  msg: { channel: 'email' | 'sms' | 'webhook'; to: string; subject: string | null; body: string; companyId: number | null; payload: Record<string, unknown> },
+  msg: {
+    channel: 'email' | 'sms' | 'webhook';
+    to: string;
+    subject: string | null;
+    body: string;
+    companyId: number | null;
+    payload: Record<string, unknown>;
+  },
 ): Promise<number> {
   const now = new Date();
   const [row] = await trx(OUTBOX_TABLE)

@@ -18,7 +18,14 @@ export function smtpTransportFromEnv(env: NodeJS.ProcessEnv = process.env): Tran
   return nodemailer.createTransport(env.SMTP_URL);
 }
 
-interface OutboxRow { id: number | string; to: string; subject: string | null; body: string; payload: unknown; attempts: number }
+interface OutboxRow {
+  id: number | string;
+  to: string;
+  subject: string | null;
+  body: string;
+  payload: unknown;
+  attempts: number;
+}
 
 function payloadOf(v: unknown): Record<string, unknown> {
   const p = typeof v === 'string' ? JSON.parse(v) : v;
@@ -28,18 +35,34 @@ function payloadOf(v: unknown): Record<string, unknown> {
 async function markNotification(db: Knex, payload: Record<string, unknown>, status: 'sent' | 'failed', at: Date): Promise<void> {
   const id = payload.notification_id;
   if (typeof id !== 'number') return;
-  await db('notifications_notifications').where({ id }).update({ status, ...(status === 'sent' ? { sent_at: at } : {}), updated_at: at });
+  await db('notifications_notifications')
+    .where({ id })
+    .update({ status, ...(status === 'sent' ? { sent_at: at } : {}), updated_at: at });
 }
 
 /** Sends up to `limit` due email rows; returns how many were sent and how many failed this round. */
-export async function deliverPendingMail(db: Knex, transport: Transporter, opts: { from?: string; limit?: number } = {}): Promise<{ sent: number; failed: number }> {
+export async function deliverPendingMail(
+  db: Knex,
+  transport: Transporter,
+  opts: { from?: string; limit?: number } = {},
+): Promise<{ sent: number; failed: number }> {
   const from = opts.from ?? process.env.SMTP_FROM ?? 'LOOP <no-reply@loop.local>';
   const claimed: OutboxRow[] = await db.transaction(async (trx) => {
-    const q = trx(OUTBOX_TABLE).where({ channel: 'email', status: 'pending' })
+    const q = trx(OUTBOX_TABLE)
+      .where({ channel: 'email', status: 'pending' })
       .where((w) => w.whereNull('next_attempt_at').orWhere('next_attempt_at', '<=', new Date()))
-      .orderBy('id').limit(opts.limit ?? 50).forUpdate().skipLocked();
+      .orderBy('id')
+      .limit(opts.limit ?? 50)
+      .forUpdate()
+      .skipLocked();
     const rows = (await q.select('id', 'to', 'subject', 'body', 'payload', 'attempts')) as OutboxRow[];
-    if (rows.length) await trx(OUTBOX_TABLE).whereIn('id', rows.map((r) => r.id)).update({ status: 'sending', updated_at: new Date() });
+    if (rows.length)
+      await trx(OUTBOX_TABLE)
+        .whereIn(
+          'id',
+          rows.map((r) => r.id),
+        )
+        .update({ status: 'sending', updated_at: new Date() });
     return rows;
   });
   let sent = 0;
@@ -56,20 +79,24 @@ export async function deliverPendingMail(db: Knex, transport: Transporter, opts:
         ...(typeof payload.html === 'string' ? { html: payload.html } : {}),
         ...(typeof payload.reply_to === 'string' ? { replyTo: payload.reply_to } : {}),
       });
-      await db(OUTBOX_TABLE).where({ id: row.id }).update({ status: 'sent', sent_at: now, attempts: row.attempts + 1, last_error: null, updated_at: now });
+      await db(OUTBOX_TABLE)
+        .where({ id: row.id })
+        .update({ status: 'sent', sent_at: now, attempts: row.attempts + 1, last_error: null, updated_at: now });
       await markNotification(db, payload, 'sent', now);
       sent++;
     } catch (err) {
       const attempts = row.attempts + 1;
       const final = attempts >= MAX_ATTEMPTS;
-      await db(OUTBOX_TABLE).where({ id: row.id }).update({
-        status: final ? 'failed' : 'pending',
-        attempts,
-        last_error: String(err instanceof Error ? err.message : err).slice(0, 2000),
-        // Back off 1, 2, 4, 8 minutes between attempts.
-        next_attempt_at: new Date(now.getTime() + 60_000 * 2 ** (attempts - 1)),
-        updated_at: now,
-      });
+      await db(OUTBOX_TABLE)
+        .where({ id: row.id })
+        .update({
+          status: final ? 'failed' : 'pending',
+          attempts,
+          last_error: String(err instanceof Error ? err.message : err).slice(0, 2000),
+          // Back off 1, 2, 4, 8 minutes between attempts.
+          next_attempt_at: new Date(now.getTime() + 60_000 * 2 ** (attempts - 1)),
+          updated_at: now,
+        });
       if (final) await markNotification(db, payload, 'failed', now);
       failed++;
     }

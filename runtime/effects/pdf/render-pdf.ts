@@ -21,7 +21,11 @@ const HEADING_SIZES = { 1: 20, 2: 16, 3: 13 } as const;
 
 /** Helvetica (WinAnsi) cannot draw most non-Latin-1 characters. */
 function latin1(s: string): string {
-  return s.replace(/[\u2018\u2019]/g, "'").replace(/[\u201C\u201D]/g, '"').replace(/[\u2013\u2014]/g, '-').replace(/[^\x09\x0A\x0D\x20-\x7E\xA0-\xFF]/g, '?');
+  return s
+    .replace(/[\u2018\u2019]/g, "'")
+    .replace(/[\u201C\u201D]/g, '"')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/[^\x09\x0A\x0D\x20-\x7E\xA0-\xFF]/g, '?');
 }
 
 export function renderPdf(opts: PdfOptions): Promise<Buffer> {
@@ -49,11 +53,18 @@ export function renderPdf(opts: PdfOptions): Promise<Buffer> {
           doc.font('Helvetica').fontSize(11).text(latin1(b.text), { align: 'left' }).moveDown(0.6);
           break;
         case 'item':
-          doc.font('Helvetica').fontSize(11).text(`\u2022  ${latin1(b.text)}`, { indent: 12 }).moveDown(0.2);
+          doc
+            .font('Helvetica')
+            .fontSize(11)
+            .text(`\u2022  ${latin1(b.text)}`, { indent: 12 })
+            .moveDown(0.2);
           break;
         case 'rule': {
           const y = doc.y + 4;
-          doc.moveTo(doc.page.margins.left, y).lineTo(doc.page.width - doc.page.margins.right, y).stroke();
+          doc
+            .moveTo(doc.page.margins.left, y)
+            .lineTo(doc.page.width - doc.page.margins.right, y)
+            .stroke();
           doc.moveDown(0.8);
           break;
         }
@@ -67,11 +78,14 @@ export function renderPdf(opts: PdfOptions): Promise<Buffer> {
       doc.page.margins.bottom = 0;
       const bottom = doc.page.height - margin + 16;
       const label = `${opts.footer ? latin1(opts.footer) + '  ·  ' : ''}Page ${i + 1} of ${range.count}`;
-      doc.font('Helvetica').fontSize(8).text(label, doc.page.margins.left, bottom, {
-        width: doc.page.width - doc.page.margins.left - doc.page.margins.right,
-        align: 'center',
-        lineBreak: false,
-      });
+      doc
+        .font('Helvetica')
+        .fontSize(8)
+        .text(label, doc.page.margins.left, bottom, {
+          width: doc.page.width - doc.page.margins.left - doc.page.margins.right,
+          align: 'center',
+          lineBreak: false,
+        });
       doc.page.margins.bottom = margin;
     }
     doc.end();

@@ -9,10 +9,26 @@ export type Block =
   | { readonly kind: 'item'; readonly text: string }
   | { readonly kind: 'rule' };
 
-const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", apos: "'", nbsp: ' ', '#x27': "'", '#x2F': '/', '#x3D': '=', '#x60': '`' };
+const ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  '#39': "'",
+  apos: "'",
+  nbsp: ' ',
+  '#x27': "'",
+  '#x2F': '/',
+  '#x3D': '=',
+  '#x60': '`',
+};
 
 function decode(s: string): string {
-  return s.replace(/&(#?[a-zA-Z0-9]+);/g, (m, e: string) => ENTITIES[e] ?? (e.startsWith('#') ? String.fromCodePoint(Number(e.startsWith('#x') ? '0x' + e.slice(2) : e.slice(1)) || 32) : m));
+  return s.replace(
+    /&(#?[a-zA-Z0-9]+);/g,
+    (m, e: string) =>
+      ENTITIES[e] ?? (e.startsWith('#') ? String.fromCodePoint(Number(e.startsWith('#x') ? '0x' + e.slice(2) : e.slice(1)) || 32) : m),
+  );
 }
 
 /** HTML → Markdown-like lines, so one parser handles both formats. */

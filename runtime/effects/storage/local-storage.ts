@@ -20,7 +20,7 @@ export function createLocalStorage(dir: string): Storage {
       const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
       try {
         // writeFile accepts a stream too and writes it chunk by chunk.
-        await writeFile(tmp, data as Buffer | NodeJS.ReadableStream & AsyncIterable<Buffer>);
+        await writeFile(tmp, data as Buffer | (NodeJS.ReadableStream & AsyncIterable<Buffer>));
       } catch (err) {
         await rm(tmp, { force: true });
         throw err;

@@ -26,7 +26,14 @@ export function checkKey(key: string): string {
   return key;
 }
 
-const S3_ENV = ['LOOP_S3_BUCKET', 'LOOP_S3_ENDPOINT', 'LOOP_S3_REGION', 'LOOP_S3_ACCESS_KEY_ID', 'LOOP_S3_SECRET_ACCESS_KEY', 'LOOP_S3_FORCE_PATH_STYLE'] as const;
+const S3_ENV = [
+  'LOOP_S3_BUCKET',
+  'LOOP_S3_ENDPOINT',
+  'LOOP_S3_REGION',
+  'LOOP_S3_ACCESS_KEY_ID',
+  'LOOP_S3_SECRET_ACCESS_KEY',
+  'LOOP_S3_FORCE_PATH_STYLE',
+] as const;
 
 let cached: { sig: string; storage: Storage } | null = null;
 

@@ -13,7 +13,13 @@ export function sign(secret: string, timestamp: number, rawBody: string): string
 }
 
 /** Reference verifier for receivers (and the SDK): true when a v1 signature matches and is fresh. */
-export function verify(secret: string, header: string, rawBody: string, nowSeconds: number, tolerance = DEFAULT_TOLERANCE_SECONDS): boolean {
+export function verify(
+  secret: string,
+  header: string,
+  rawBody: string,
+  nowSeconds: number,
+  tolerance = DEFAULT_TOLERANCE_SECONDS,
+): boolean {
   const parts = header.split(',').map((p) => p.split('='));
   const t = Number(parts.find(([k]) => k === 't')?.[1]);
   if (!Number.isFinite(t) || Math.abs(nowSeconds - t) > tolerance) return false;

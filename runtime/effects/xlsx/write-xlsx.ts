@@ -15,7 +15,8 @@ import xlsxWriteStream from '@atomictech/xlsx-write-stream';
 
 // A CommonJS module compiled from ES modules: Node's ESM loader hands over `module.exports`
 // (the class under `.default`), bundlers and vitest hand over the class itself.
-const XLSXWriteStream = ((xlsxWriteStream as unknown as { default?: typeof xlsxWriteStream }).default ?? xlsxWriteStream) as typeof xlsxWriteStream;
+const XLSXWriteStream = ((xlsxWriteStream as unknown as { default?: typeof xlsxWriteStream }).default ??
+  xlsxWriteStream) as typeof xlsxWriteStream;
 
 export type XlsxCell = string | number | boolean | Date | null | undefined;
 
@@ -47,7 +48,10 @@ export function xlsxStream(columns: readonly string[], rows: AsyncIterable<reado
  * inside the request's transaction and may still refuse (too many rows) before the first byte is sent.
  * Memory stays flat; the returned stream deletes the file once consumed or abandoned.
  */
-export async function xlsxFile(columns: readonly string[], rows: AsyncIterable<readonly XlsxCell[]>): Promise<{ stream: NodeJS.ReadableStream; rows: number }> {
+export async function xlsxFile(
+  columns: readonly string[],
+  rows: AsyncIterable<readonly XlsxCell[]>,
+): Promise<{ stream: NodeJS.ReadableStream; rows: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'loop-xlsx-'));
   const file = join(dir, 'export.xlsx');
   let count = 0;

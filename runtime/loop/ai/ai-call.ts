@@ -28,7 +28,15 @@ function cost(c: { promptTokens: number; completionTokens: number }, env = proce
 async function logUsage(trx: Knex, a: ActionContext, row: Record<string, unknown>): Promise<number> {
   const now = new Date();
   const [r] = await trx(usageLogs.table)
-    .insert({ company_id: companyIdOf(a.ctx), user_id: userIdOf(a.ctx), currency: 'USD', created_by: userIdOf(a.ctx), created_at: now, updated_at: now, ...row })
+    .insert({
+      company_id: companyIdOf(a.ctx),
+      user_id: userIdOf(a.ctx),
+      currency: 'USD',
+      created_by: userIdOf(a.ctx),
+      created_at: now,
+      updated_at: now,
+      ...row,
+    })
     .returning('id');
   return Number(r.id ?? r);
 }
@@ -42,24 +50,47 @@ export async function callAi(a: ActionContext, task: AiTask, sourceModule: strin
     const latency = Math.round(performance.now() - started);
     const c = cost(completion);
     const usageLogId = await logUsage(a.trx, a, {
-      feature: task.feature, provider: completion.provider, model: completion.model.slice(0, 100), source_module: sourceModule,
-      prompt_tokens: completion.promptTokens, completion_tokens: completion.completionTokens, cost: c, latency_ms: latency, status: 'succeeded',
+      feature: task.feature,
+      provider: completion.provider,
+      model: completion.model.slice(0, 100),
+      source_module: sourceModule,
+      prompt_tokens: completion.promptTokens,
+      completion_tokens: completion.completionTokens,
+      cost: c,
+      latency_ms: latency,
+      status: 'succeeded',
     });
     return {
       completion,
       usageLogId,
-      usage: { prompt_tokens: completion.promptTokens, completion_tokens: completion.completionTokens, cost: c, provider: completion.provider, model: completion.model },
+      usage: {
+        prompt_tokens: completion.promptTokens,
+        completion_tokens: completion.completionTokens,
+        cost: c,
+        provider: completion.provider,
+        model: completion.model,
+      },
     };
   } catch (err) {
     if (!(err instanceof AiProviderError)) throw err;
     await logUsage(a.trx, a, {
-      feature: task.feature, provider: provider.provider, model: provider.model.slice(0, 100), source_module: sourceModule,
-      prompt_tokens: 0, completion_tokens: 0, cost: '0', latency_ms: Math.round(performance.now() - started),
-      status: err.kind === 'rate_limited' ? 'rate_limited' : 'failed', error: err.message.slice(0, 2000),
+      feature: task.feature,
+      provider: provider.provider,
+      model: provider.model.slice(0, 100),
+      source_module: sourceModule,
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      cost: '0',
+      latency_ms: Math.round(performance.now() - started),
+      status: err.kind === 'rate_limited' ? 'rate_limited' : 'failed',
+      error: err.message.slice(0, 2000),
     });
-    const api = err.kind === 'rate_limited'
-      ? new ApiError(429, 'ai_rate_limited', 'The AI provider is busy; try again shortly.', { headers: { 'Retry-After': String(err.retryAfterSeconds ?? 30) } })
-      : new ApiError(503, 'ai_unavailable', `The AI provider is unavailable: ${err.message}`);
+    const api =
+      err.kind === 'rate_limited'
+        ? new ApiError(429, 'ai_rate_limited', 'The AI provider is busy; try again shortly.', {
+            headers: { 'Retry-After': String(err.retryAfterSeconds ?? 30) },
+          })
+        : new ApiError(503, 'ai_unavailable', `The AI provider is unavailable: ${err.message}`);
     return { failure: { status: api.status, body: errorBody(api, a.ctx.style, a.ctx.requestId), headers: api.headers } };
   }
 }

@@ -34,7 +34,13 @@ function moduleResources(module: string): ResourceDescriptor[] {
   return list.slice(0, 25);
 }
 
-export async function moduleFigures(db: Knex, companyId: number, module: string, from: string | null, to: string | null): Promise<ModuleFigures> {
+export async function moduleFigures(
+  db: Knex,
+  companyId: number,
+  module: string,
+  from: string | null,
+  to: string | null,
+): Promise<ModuleFigures> {
   const out: ResourceFigures[] = [];
   for (const d of moduleResources(module)) {
     const base = () => {
@@ -53,15 +59,23 @@ export async function moduleFigures(db: Knex, companyId: number, module: string,
     const [t] = await base().count({ n: '*' });
     const [c] = await inPeriod().count({ n: '*' });
     const fig: { resource: string; created: number; total: number; by_status?: Record<string, number>; sums?: Record<string, string> } = {
-      resource: `${d.module}.${d.name}`, created: Number((c as { n: unknown }).n), total: Number((t as { n: unknown }).n),
+      resource: `${d.module}.${d.name}`,
+      created: Number((c as { n: unknown }).n),
+      total: Number((t as { n: unknown }).n),
     };
     if (d.columns.some((col) => col.column === 'status' && col.type === 'enum')) {
-      const rows = (await inPeriod().select('status').count({ n: '*' }).groupBy('status').orderBy('status')) as { status: string; n: unknown }[];
+      const rows = (await inPeriod().select('status').count({ n: '*' }).groupBy('status').orderBy('status')) as {
+        status: string;
+        n: unknown;
+      }[];
       fig.by_status = Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
     }
     const money = d.columns.filter((col) => col.type === 'decimal' && !col.system && MONEY.test(col.column));
     if (money.length) {
-      const row = (await inPeriod().first(money.map((m) => db.raw('coalesce(sum(??), 0)::text as ??', [m.column, m.name])))) as Record<string, string>;
+      const row = (await inPeriod().first(money.map((m) => db.raw('coalesce(sum(??), 0)::text as ??', [m.column, m.name])))) as Record<
+        string,
+        string
+      >;
       fig.sums = Object.fromEntries(money.map((m) => [m.name, row[m.name]!]));
     }
     out.push(fig);
@@ -72,12 +86,22 @@ export async function moduleFigures(db: Knex, companyId: number, module: string,
 /** Markdown narrative of the figures (the offline provider's report). */
 export function figuresMarkdown(title: string, f: ModuleFigures): string {
   const period = f.from || f.to ? `${f.from ?? 'the beginning'} to ${f.to ?? 'today'}` : 'all time';
-  const lines = [`# ${title}`, '', `Period: ${period}. Figures computed directly from your ${f.module} records (offline report, no AI model).`, ''];
+  const lines = [
+    `# ${title}`,
+    '',
+    `Period: ${period}. Figures computed directly from your ${f.module} records (offline report, no AI model).`,
+    '',
+  ];
   const active = f.resources.filter((r) => r.total > 0);
   lines.push(active.length ? `${active.length} of ${f.resources.length} record types have data.` : `No ${f.module} records exist yet.`, '');
   for (const r of f.resources) {
     lines.push(`## ${r.resource}`, '', `- Created in period: ${r.created} (of ${r.total} in total)`);
-    if (r.by_status && Object.keys(r.by_status).length) lines.push(`- By status: ${Object.entries(r.by_status).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    if (r.by_status && Object.keys(r.by_status).length)
+      lines.push(
+        `- By status: ${Object.entries(r.by_status)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}`,
+      );
     for (const [k, v] of Object.entries(r.sums ?? {})) lines.push(`- Sum of ${k}: ${v}`);
     lines.push('');
   }

@@ -14,9 +14,7 @@ export function offlineSummary(text: string, maxWords: number, style: 'paragraph
 
 export function offlineChat(message: string, module: string | undefined, dataLines: readonly string[]): string {
   const topics = keywords(message, 4);
-  const parts = [
-    `${OFFLINE_NOTE} I can't compose free-form answers${topics.length ? ` about ${topics.join(', ')}` : ''}.`,
-  ];
+  const parts = [`${OFFLINE_NOTE} I can't compose free-form answers${topics.length ? ` about ${topics.join(', ')}` : ''}.`];
   if (module && dataLines.length) parts.push(`Here is what your ${module} data shows:`, ...dataLines.map((l) => `- ${l}`));
   else if (module) parts.push(`There are no ${module} records yet.`);
   else parts.push('Name a module (e.g. booking) and I will list what your data shows; set LOOP_AI_BASE_URL for full answers.');
@@ -25,12 +23,20 @@ export function offlineChat(message: string, module: string | undefined, dataLin
 
 const PLAYBOOK: Readonly<Record<string, readonly { title: string; detail: string; priority: 'high' | 'medium' | 'low' }[]>> = {
   sales: [
-    { title: 'Review the pipeline weekly', detail: 'List open deals by stage and age; follow up on anything idle for two weeks.', priority: 'high' },
+    {
+      title: 'Review the pipeline weekly',
+      detail: 'List open deals by stage and age; follow up on anything idle for two weeks.',
+      priority: 'high',
+    },
     { title: 'Ask for referrals', detail: 'Ask satisfied customers for one introduction after each completed job.', priority: 'medium' },
     { title: 'Track win/loss reasons', detail: 'Record why deals close or fail to find the pattern.', priority: 'low' },
   ],
   marketing: [
-    { title: 'Pick one channel to measure', detail: 'Tag every lead with its source and compare cost per customer monthly.', priority: 'high' },
+    {
+      title: 'Pick one channel to measure',
+      detail: 'Tag every lead with its source and compare cost per customer monthly.',
+      priority: 'high',
+    },
     { title: 'Collect reviews', detail: 'Send a review request after each visit or delivery.', priority: 'medium' },
     { title: 'Keep a content calendar', detail: 'Plan one useful post per week around customer questions.', priority: 'low' },
   ],
@@ -46,7 +52,11 @@ const PLAYBOOK: Readonly<Record<string, readonly { title: string; detail: string
   ],
   growth: [
     { title: 'Find your best customers', detail: 'Rank customers by revenue and repeat visits; learn what they share.', priority: 'high' },
-    { title: 'Improve retention first', detail: 'Contact customers who have not returned in twice their usual interval.', priority: 'medium' },
+    {
+      title: 'Improve retention first',
+      detail: 'Contact customers who have not returned in twice their usual interval.',
+      priority: 'medium',
+    },
     { title: 'Test one new offer', detail: 'Run a small, time-boxed experiment and measure the result.', priority: 'low' },
   ],
   hr: [
@@ -56,7 +66,10 @@ const PLAYBOOK: Readonly<Record<string, readonly { title: string; detail: string
   ],
 };
 
-export function offlineAdvice(question: string, focus: string): { advice: string; actions: { title: string; detail: string; priority: string }[] } {
+export function offlineAdvice(
+  question: string,
+  focus: string,
+): { advice: string; actions: { title: string; detail: string; priority: string }[] } {
   const actions = [...(PLAYBOOK[focus] ?? PLAYBOOK.growth!)];
   const topics = keywords(question, 3);
   const advice = `${OFFLINE_NOTE} General ${focus} practices${topics.length ? ` relevant to ${topics.join(', ')}` : ''}: ${actions.map((a) => a.title.toLowerCase()).join('; ')}.`;
@@ -67,7 +80,13 @@ function valueText(v: unknown): string {
   return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v);
 }
 
-export function offlineDocument(kind: string, title: string, instructions: string, data: Record<string, unknown>, format: 'markdown' | 'html'): string {
+export function offlineDocument(
+  kind: string,
+  title: string,
+  instructions: string,
+  data: Record<string, unknown>,
+  format: 'markdown' | 'html',
+): string {
   const facts = Object.entries(data).map(([k, v]) => `- **${k.replace(/_/g, ' ')}**: ${valueText(v)}`);
   const md = [
     `# ${title}`,
@@ -87,12 +106,18 @@ export function offlineDocument(kind: string, title: string, instructions: strin
   ].join('\n');
   if (format === 'markdown') return md;
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return md.split('\n').map((l) => {
-    if (l.startsWith('# ')) return `<h1>${esc(l.slice(2))}</h1>`;
-    if (l.startsWith('## ')) return `<h2>${esc(l.slice(3))}</h2>`;
-    if (l.startsWith('- ')) return `<li>${esc(l.slice(2)).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')}</li>`;
-    return l ? `<p>${esc(l).replace(/_(.+)_/, '<em>$1</em>')}</p>` : '';
-  }).filter(Boolean).join('\n') + '\n';
+  return (
+    md
+      .split('\n')
+      .map((l) => {
+        if (l.startsWith('# ')) return `<h1>${esc(l.slice(2))}</h1>`;
+        if (l.startsWith('## ')) return `<h2>${esc(l.slice(3))}</h2>`;
+        if (l.startsWith('- ')) return `<li>${esc(l.slice(2)).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')}</li>`;
+        return l ? `<p>${esc(l).replace(/_(.+)_/, '<em>$1</em>')}</p>` : '';
+      })
+      .filter(Boolean)
+      .join('\n') + '\n'
+  );
 }
 
 const OPENERS = { friendly: 'Thanks so much for your message', formal: 'Thank you for contacting us', concise: 'Thanks' } as const;

@@ -20,7 +20,10 @@ const counts = (r: Row) => Object.fromEntries(STATUSES.map((s) => [s, Number(r[s
 type Query = LoopArgs<'attendance.reports'>['query'];
 
 function sessionsQuery(db: Knex, company: number, tz: string, from: string, to: string, q: Query) {
-  const query = db(`${sessions.table} as s`).where('s.company_id', company).whereNull('s.deleted_at').whereNot('s.status', 'cancelled')
+  const query = db(`${sessions.table} as s`)
+    .where('s.company_id', company)
+    .whereNull('s.deleted_at')
+    .whereNot('s.status', 'cancelled')
     .whereRaw('(s.starts_at at time zone ?)::date between ?::date and ?::date', [tz, from, to]);
   if (q.session !== undefined) query.where('s.id', q.session);
   if (q.kind !== undefined) query.where('s.kind', q.kind);
@@ -40,10 +43,21 @@ export async function attendanceReports(a: LoopArgs<'attendance.reports'>): Prom
     .leftJoin(`${records.table} as r`, (j) => j.on('r.session_id', 's.id').andOnNull('r.deleted_at'))
     .groupBy('s.id')
     .orderBy([{ column: 's.starts_at' }, { column: 's.id' }])
-    .select('s.id', 's.title', 's.kind', 's.starts_at', 's.expected_count', ...perStatus, db.raw('count(r.id)::int as records'),
-      db.raw('?::text as day', [local]), db.raw("date_trunc('week', ?)::date::text as week", [local]), db.raw("date_trunc('month', ?)::date::text as month", [local]))) as Row[];
+    .select(
+      's.id',
+      's.title',
+      's.kind',
+      's.starts_at',
+      's.expected_count',
+      ...perStatus,
+      db.raw('count(r.id)::int as records'),
+      db.raw('?::text as day', [local]),
+      db.raw("date_trunc('week', ?)::date::text as week", [local]),
+      db.raw("date_trunc('month', ?)::date::text as month", [local]),
+    )) as Row[];
 
-  const expectedOf = (s: Row) => (s.expected_count === null || s.expected_count === undefined ? Number(s.records) : Number(s.expected_count));
+  const expectedOf = (s: Row) =>
+    s.expected_count === null || s.expected_count === undefined ? Number(s.records) : Number(s.expected_count);
   const totals = { present: 0, late: 0, absent: 0, excused: 0 };
   let expected = 0;
   for (const s of sessions) {
@@ -56,26 +70,48 @@ export async function attendanceReports(a: LoopArgs<'attendance.reports'>): Prom
   if (groupBy === 'session') {
     rows = sessions.map((s) => {
       const c = counts(s);
-      return { session: Number(s.id), title: s.title, kind: s.kind, starts_at: new Date(s.starts_at as string).toISOString(), expected: expectedOf(s), ...c, rate: pct(c.present + c.late, expectedOf(s)) };
+      return {
+        session: Number(s.id),
+        title: s.title,
+        kind: s.kind,
+        starts_at: new Date(s.starts_at as string).toISOString(),
+        expected: expectedOf(s),
+        ...c,
+        rate: pct(c.present + c.late, expectedOf(s)),
+      };
     });
   } else if (groupBy === 'person') {
     const people = (await sessionsQuery(db, company, tz, from, to, a.query)
-      .join(`${records.table} as r`, 'r.session_id', 's.id').whereNull('r.deleted_at')
+      .join(`${records.table} as r`, 'r.session_id', 's.id')
+      .whereNull('r.deleted_at')
       .groupByRaw('1')
       .orderByRaw('2, 1')
-      .select(db.raw("coalesce('m:' || r.membership_id::text, 'c:' || r.person_code, 'n:' || lower(r.person_name)) as person"),
-        db.raw('min(r.person_name) as person_name'), db.raw('min(r.person_code) as person_code'),
-        db.raw('max(r.membership_id) as membership'), ...perStatus, db.raw('count(distinct s.id)::int as sessions_recorded'))) as Row[];
+      .select(
+        db.raw("coalesce('m:' || r.membership_id::text, 'c:' || r.person_code, 'n:' || lower(r.person_name)) as person"),
+        db.raw('min(r.person_name) as person_name'),
+        db.raw('min(r.person_code) as person_code'),
+        db.raw('max(r.membership_id) as membership'),
+        ...perStatus,
+        db.raw('count(distinct s.id)::int as sessions_recorded'),
+      )) as Row[];
     rows = people.map((p) => {
       const c = counts(p);
       return {
-        person: p.person, person_name: p.person_name, person_code: p.person_code ?? null,
+        person: p.person,
+        person_name: p.person_name,
+        person_code: p.person_code ?? null,
         membership: p.membership === null ? null : Number(p.membership),
-        ...c, sessions: sessions.length, attended: c.present + c.late, rate: pct(c.present + c.late, sessions.length),
+        ...c,
+        sessions: sessions.length,
+        attended: c.present + c.late,
+        rate: pct(c.present + c.late, sessions.length),
       };
     });
   } else {
-    const byPeriod = new Map<string, { period: string; sessions: number; expected: number; present: number; late: number; absent: number; excused: number }>();
+    const byPeriod = new Map<
+      string,
+      { period: string; sessions: number; expected: number; present: number; late: number; absent: number; excused: number }
+    >();
     for (const s of sessions) {
       const period = String(s[groupBy]);
       const acc = byPeriod.get(period) ?? { period, sessions: 0, expected: 0, present: 0, late: 0, absent: 0, excused: 0 };
@@ -85,9 +121,19 @@ export async function attendanceReports(a: LoopArgs<'attendance.reports'>): Prom
       for (const k of STATUSES) acc[k] += c[k];
       byPeriod.set(period, acc);
     }
-    rows = [...byPeriod.values()].sort((x, y) => x.period.localeCompare(y.period)).map((p) => ({ ...p, rate: pct(p.present + p.late, p.expected) }));
+    rows = [...byPeriod.values()]
+      .sort((x, y) => x.period.localeCompare(y.period))
+      .map((p) => ({ ...p, rate: pct(p.present + p.late, p.expected) }));
   }
   return {
-    body: { from, to, group_by: groupBy, sessions: sessions.length, totals, attendance_rate: pct(totals.present + totals.late, expected), rows },
+    body: {
+      from,
+      to,
+      group_by: groupBy,
+      sessions: sessions.length,
+      totals,
+      attendance_rate: pct(totals.present + totals.late, expected),
+      rows,
+    },
   };
 }

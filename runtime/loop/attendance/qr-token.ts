@@ -14,7 +14,10 @@ export interface QrClaims {
 const SIG_BYTES = 18;
 
 function mac(secret: string, company: number, session: number, exp36: string): Buffer {
-  return createHmac('sha256', Buffer.from(secret, 'base64url')).update(`loop.attendance.qr|${company}|${session}|${exp36}`).digest().subarray(0, SIG_BYTES);
+  return createHmac('sha256', Buffer.from(secret, 'base64url'))
+    .update(`loop.attendance.qr|${company}|${session}|${exp36}`)
+    .digest()
+    .subarray(0, SIG_BYTES);
 }
 
 export const newQrSecret = (): string => randomBytes(32).toString('base64url');

@@ -42,7 +42,10 @@ export async function writeAudit(trx: Knex, entry: AuditEntry, table = AUDIT_TAB
 }
 
 /** Field-level diff of two records: `{ field: [before, after] }` for fields that changed. */
-export function diffRecords(before: Record<string, unknown> | null, after: Record<string, unknown> | null): Record<string, [unknown, unknown]> {
+export function diffRecords(
+  before: Record<string, unknown> | null,
+  after: Record<string, unknown> | null,
+): Record<string, [unknown, unknown]> {
   const out: Record<string, [unknown, unknown]> = {};
   const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
   for (const k of [...keys].sort()) {
@@ -66,7 +69,9 @@ export async function writeAuditBestEffort(db: Knex, entry: AuditEntry, table = 
   } catch (e) {
     if (!warned) {
       warned = true;
-      console.warn(`[audit] could not write a ${entry.action} row (${(e as Error).message.split('\n')[0]}); is audit_logs.company_id nullable?`);
+      console.warn(
+        `[audit] could not write a ${entry.action} row (${(e as Error).message.split('\n')[0]}); is audit_logs.company_id nullable?`,
+      );
     }
     return false;
   }

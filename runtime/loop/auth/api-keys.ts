@@ -32,9 +32,18 @@ export async function createInternalApiKey(
   opts: { userId: number; label: string; allowedCompanyIds: readonly number[]; expiresAt?: Date | null },
 ): Promise<{ id: number; key: string; prefix: string }> {
   const codes: string[] = opts.allowedCompanyIds.length
-    ? await db(T.companies).whereIn('id', [...opts.allowedCompanyIds]).orderBy('code').pluck('code')
+    ? await db(T.companies)
+        .whereIn('id', [...opts.allowedCompanyIds])
+        .orderBy('code')
+        .pluck('code')
     : [];
-  return insertInternalApiKey(db, { userId: opts.userId, label: opts.label, allowedCompanies: codes, expiresAt: opts.expiresAt ?? null, createdBy: opts.userId });
+  return insertInternalApiKey(db, {
+    userId: opts.userId,
+    label: opts.label,
+    allowedCompanies: codes,
+    expiresAt: opts.expiresAt ?? null,
+    createdBy: opts.userId,
+  });
 }
 
 /** Inserts a key row (prefix + HMAC only) and returns the plaintext once. `db` is the caller's transaction. */
@@ -110,9 +119,7 @@ export class ApiKeyVerifier {
     const user = await findActiveUser(this.db, row.user_id);
     if (!user) throw new ApiError(401, 'api_key_user_inactive', 'The user of this API key is inactive.');
     const codes = parseCodes(row.allowed_companies);
-    const allowedCompanyIds: number[] = codes.length
-      ? (await this.db(T.companies).whereIn('code', codes).pluck('id')).map(Number)
-      : [];
+    const allowedCompanyIds: number[] = codes.length ? (await this.db(T.companies).whereIn('code', codes).pluck('id')).map(Number) : [];
     await this.touch(row.id);
     return {
       userId: user.id,
@@ -143,7 +150,9 @@ export class ApiKeyVerifier {
     const t = this.now();
     if ((this.lastTouched.get(id) ?? 0) > t - 60_000) return;
     this.lastTouched.set(id, t);
-    await this.db(T.internalApiKeys).where({ id }).update({ last_used_at: new Date(t) });
+    await this.db(T.internalApiKeys)
+      .where({ id })
+      .update({ last_used_at: new Date(t) });
   }
 }
 

@@ -19,15 +19,24 @@ interface AppRow {
 export class ClientAppResolver {
   private readonly apps: TtlCache<string, AppRow | null>;
 
-  constructor(private readonly db: Knex, ttlMs = 5_000, now: () => number = Date.now) {
+  constructor(
+    private readonly db: Knex,
+    ttlMs = 5_000,
+    now: () => number = Date.now,
+  ) {
     this.apps = new TtlCache(ttlMs, 1_000, now);
   }
 
   async resolve(header: string | null | undefined, product: string | null): Promise<string | null> {
     const appId = header?.trim();
     if (!appId) return null;
-    const app = await this.apps.getOrLoad(appId, async () =>
-      (await this.db(T.apiClientApps).where({ app_id: appId }).whereNull('deleted_at').first('app_id', 'is_active', 'allowed_products')) ?? null,
+    const app = await this.apps.getOrLoad(
+      appId,
+      async () =>
+        (await this.db(T.apiClientApps)
+          .where({ app_id: appId })
+          .whereNull('deleted_at')
+          .first('app_id', 'is_active', 'allowed_products')) ?? null,
     );
     if (!app) throw new ApiError(403, 'unknown_app', `Unknown ${APP_HEADER} "${appId}".`);
     if (!app.is_active) throw new ApiError(403, 'app_disabled', `The app "${appId}" is disabled.`);

@@ -19,7 +19,11 @@ export interface NewUser {
 }
 
 /** Throws a 400 with DRF field errors when the password is weak. */
-export function assertPasswordAcceptable(password: string, user: { email?: string | null; username?: string | null }, field = 'password'): void {
+export function assertPasswordAcceptable(
+  password: string,
+  user: { email?: string | null; username?: string | null },
+  field = 'password',
+): void {
   const problems = passwordProblems(password, user);
   if (problems.length) throw validation({ [field]: problems });
 }

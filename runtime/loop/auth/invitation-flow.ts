@@ -40,7 +40,10 @@ export async function inviteUser(a: LoopArgs<'auth.inviteUser'>): Promise<Action
   if (roleId !== null && !(await a.trx(T.roles).where({ id: roleId, company_id: tenant.companyId }).whereNull('deleted_at').first('id'))) {
     fields.role = [`Invalid pk "${b.role}" - object does not exist.`];
   }
-  if (workspaceId !== null && !(await a.trx(T.workspaces).where({ id: workspaceId, company_id: tenant.companyId }).whereNull('deleted_at').first('id'))) {
+  if (
+    workspaceId !== null &&
+    !(await a.trx(T.workspaces).where({ id: workspaceId, company_id: tenant.companyId }).whereNull('deleted_at').first('id'))
+  ) {
     fields.workspace = [`Invalid pk "${b.workspace}" - object does not exist.`];
   }
   if (products.length) {
@@ -50,13 +53,21 @@ export async function inviteUser(a: LoopArgs<'auth.inviteUser'>): Promise<Action
   }
   if (Object.keys(fields).length) throw validation(fields);
   const existing = await findUserByEmail(a.trx, email);
-  if (existing && (await a.trx(T.memberships).where({ company_id: tenant.companyId, user_id: existing.id, status: 'active' }).whereNull('deleted_at').first('id'))) {
+  if (
+    existing &&
+    (await a
+      .trx(T.memberships)
+      .where({ company_id: tenant.companyId, user_id: existing.id, status: 'active' })
+      .whereNull('deleted_at')
+      .first('id'))
+  ) {
     throw new ApiError(409, 'already_member', `${email} is already a member of company ${tenant.companyCode}.`);
   }
   const now = s.now();
   const token = randomToken();
   const expiresAt = new Date(now + INVITATION_TTL_MS);
-  const [inv] = await a.trx(T.invitations)
+  const [inv] = await a
+    .trx(T.invitations)
     .insert({
       company_id: tenant.companyId,
       workspace_id: workspaceId,
@@ -80,8 +91,15 @@ export async function inviteUser(a: LoopArgs<'auth.inviteUser'>): Promise<Action
     payload: { kind: 'invitation', invitation_id: inv.id },
   });
   await writeAudit(a.trx, {
-    action: 'invite', resource: 'core.invitations', recordId: inv.id, actorId: principal.userId, companyId: tenant.companyId,
-    appId: a.ctx.appId, ip: a.ctx.ip, requestId: a.ctx.requestId, changes: { email, role: roleId, workspace: workspaceId, products },
+    action: 'invite',
+    resource: 'core.invitations',
+    recordId: inv.id,
+    actorId: principal.userId,
+    companyId: tenant.companyId,
+    appId: a.ctx.appId,
+    ip: a.ctx.ip,
+    requestId: a.ctx.requestId,
+    changes: { email, role: roleId, workspace: workspaceId, products },
   });
   return { status: 201, body: { id: inv.id, email: inv.email, expires_at: new Date(inv.expires_at).toISOString() } };
 }
@@ -91,7 +109,13 @@ export async function acceptInvitation(a: LoopArgs<'auth.acceptInvitation'>): Pr
   const b = a.body;
   const token = String(b.token ?? '');
   const now = new Date(s.now());
-  const inv = token ? await a.trx(T.invitations).where({ token_hash: sha256Hex(token) }).forUpdate().first() : undefined;
+  const inv = token
+    ? await a
+        .trx(T.invitations)
+        .where({ token_hash: sha256Hex(token) })
+        .forUpdate()
+        .first()
+    : undefined;
   if (!inv) throw validation({ token: ['This invitation token is invalid.'] });
   if (inv.accepted_at) throw new ApiError(410, 'invitation_used', 'This invitation has already been accepted.');
   if (new Date(inv.expires_at).getTime() <= now.getTime()) throw new ApiError(410, 'invitation_expired', 'This invitation has expired.');
@@ -116,14 +140,28 @@ export async function acceptInvitation(a: LoopArgs<'auth.acceptInvitation'>): Pr
   await grantProducts(a.trx, inv, membership.id, user.id, now);
   await a.trx(T.invitations).where({ id: inv.id }).update({ accepted_at: now, updated_at: now });
   await writeAudit(a.trx, {
-    action: 'accept_invitation', resource: 'core.memberships', recordId: membership.id, actorId: user.id, companyId: inv.company_id,
-    appId: a.ctx.appId, ip: a.ctx.ip, requestId: a.ctx.requestId, changes: { invitation: inv.id },
+    action: 'accept_invitation',
+    resource: 'core.memberships',
+    recordId: membership.id,
+    actorId: user.id,
+    companyId: inv.company_id,
+    appId: a.ctx.appId,
+    ip: a.ctx.ip,
+    requestId: a.ctx.requestId,
+    changes: { invitation: inv.id },
   });
   s.tenancy.invalidateUser(user.id);
   const company = await a.trx(T.companies).where({ id: inv.company_id }).first('id', 'code', 'name');
   return {
     body: {
-      membership: { id: membership.id, company: inv.company_id, user: user.id, role: membership.role_id, workspace: membership.workspace_id, status: 'active' },
+      membership: {
+        id: membership.id,
+        company: inv.company_id,
+        user: user.id,
+        role: membership.role_id,
+        workspace: membership.workspace_id,
+        status: 'active',
+      },
       company,
       access: tokens?.access ?? null,
       refresh: tokens?.refresh ?? null,
@@ -133,24 +171,46 @@ export async function acceptInvitation(a: LoopArgs<'auth.acceptInvitation'>): Pr
 
 async function upsertMembership(trx: Knex, inv: Record<string, any>, userId: number, now: Date) {
   const live = await trx(T.memberships).where({ company_id: inv.company_id, user_id: userId }).whereNull('deleted_at').first('id');
-  const values = { role_id: inv.role_id ?? null, workspace_id: inv.workspace_id ?? null, status: 'active', joined_at: now, updated_at: now };
+  const values = {
+    role_id: inv.role_id ?? null,
+    workspace_id: inv.workspace_id ?? null,
+    status: 'active',
+    joined_at: now,
+    updated_at: now,
+  };
   if (live) {
     const [row] = await trx(T.memberships).where({ id: live.id }).update(values).returning(['id', 'role_id', 'workspace_id']);
     return row;
   }
   const [row] = await trx(T.memberships)
-    .insert({ company_id: inv.company_id, user_id: userId, is_owner: false, created_at: now, created_by: inv.invited_by_id ?? null, ...values })
+    .insert({
+      company_id: inv.company_id,
+      user_id: userId,
+      is_owner: false,
+      created_at: now,
+      created_by: inv.invited_by_id ?? null,
+      ...values,
+    })
     .returning(['id', 'role_id', 'workspace_id']);
   return row;
 }
 
 async function grantProducts(trx: Knex, inv: Record<string, any>, membershipId: number, userId: number, now: Date) {
-  const codes: string[] = typeof inv.products === 'string' ? JSON.parse(inv.products) : inv.products ?? [];
+  const codes: string[] = typeof inv.products === 'string' ? JSON.parse(inv.products) : (inv.products ?? []);
   if (!codes.length) return;
   const products: { id: number }[] = await trx(T.products).whereIn('code', codes).select('id');
   for (const p of products) {
     const row = await trx(T.productAccess).where({ membership_id: membershipId, product_id: p.id }).whereNull('deleted_at').first('id');
     if (row) await trx(T.productAccess).where({ id: row.id }).update({ is_enabled: true, updated_at: now });
-    else await trx(T.productAccess).insert({ company_id: inv.company_id, membership_id: membershipId, product_id: p.id, is_enabled: true, created_at: now, updated_at: now, created_by: userId });
+    else
+      await trx(T.productAccess).insert({
+        company_id: inv.company_id,
+        membership_id: membershipId,
+        product_id: p.id,
+        is_enabled: true,
+        created_at: now,
+        updated_at: now,
+        created_by: userId,
+      });
   }
 }

@@ -19,14 +19,25 @@ export async function me(a: ActionContext): Promise<ActionResult> {
   if (!user) throw new ApiError(401, 'user_inactive', 'User is inactive or deleted.');
   const now = loopServices(a.ctx.db).now();
   const rows = user.is_superuser
-    ? await db(`${T.companies} as c`).leftJoin(`${T.memberships} as m`, function () {
-        this.on('m.company_id', '=', 'c.id').andOnVal('m.user_id', '=', user.id).andOnVal('m.status', '=', 'active').andOnNull('m.deleted_at');
-      }).leftJoin(`${T.roles} as r`, 'r.id', 'm.role_id')
-        .where('c.is_active', true).whereNull('c.deleted_at').orderBy('c.code')
+    ? await db(`${T.companies} as c`)
+        .leftJoin(`${T.memberships} as m`, function () {
+          this.on('m.company_id', '=', 'c.id')
+            .andOnVal('m.user_id', '=', user.id)
+            .andOnVal('m.status', '=', 'active')
+            .andOnNull('m.deleted_at');
+        })
+        .leftJoin(`${T.roles} as r`, 'r.id', 'm.role_id')
+        .where('c.is_active', true)
+        .whereNull('c.deleted_at')
+        .orderBy('c.code')
         .select('c.id', 'c.code', 'c.name', 'm.id as membership_id', 'm.is_owner', 'm.workspace_id', 'r.name as role')
-    : await db(`${T.memberships} as m`).join(`${T.companies} as c`, 'c.id', 'm.company_id').leftJoin(`${T.roles} as r`, 'r.id', 'm.role_id')
+    : await db(`${T.memberships} as m`)
+        .join(`${T.companies} as c`, 'c.id', 'm.company_id')
+        .leftJoin(`${T.roles} as r`, 'r.id', 'm.role_id')
         .where({ 'm.user_id': user.id, 'm.status': 'active', 'c.is_active': true })
-        .whereNull('m.deleted_at').whereNull('c.deleted_at').orderBy('c.code')
+        .whereNull('m.deleted_at')
+        .whereNull('c.deleted_at')
+        .orderBy('c.code')
         .select('c.id', 'c.code', 'c.name', 'm.id as membership_id', 'm.is_owner', 'm.workspace_id', 'r.name as role');
   const keyAllowed = p.allowedCompanyIds ?? null;
   const companies = [];
@@ -56,8 +67,11 @@ async function workspaces(db: Knex, companyId: number, only: number | null) {
 async function products(db: Knex, companyId: number, membershipId: number | null, superuser: boolean, now: number): Promise<string[]> {
   const open = openProducts(await loadSubscriptions(db, companyId), now);
   if (membershipId && !superuser) {
-    const access: { code: string; is_enabled: boolean }[] = await db(`${T.productAccess} as a`).join(`${T.products} as p`, 'p.id', 'a.product_id')
-      .where('a.membership_id', membershipId).whereNull('a.deleted_at').select('p.code', 'a.is_enabled');
+    const access: { code: string; is_enabled: boolean }[] = await db(`${T.productAccess} as a`)
+      .join(`${T.products} as p`, 'p.id', 'a.product_id')
+      .where('a.membership_id', membershipId)
+      .whereNull('a.deleted_at')
+      .select('p.code', 'a.is_enabled');
     if (access.length) {
       const enabled = new Set(access.filter((x) => x.is_enabled).map((x) => x.code));
       return [...open].filter((c) => enabled.has(c)).sort();

@@ -43,7 +43,15 @@ export async function passwordReset(a: LoopArgs<'auth.passwordReset'>): Promise<
       text: `Someone asked to reset the password of your LOOP account.\n\nReset it here (valid for one hour, usable once):\n${link}\n\nOr send this token to POST /api/v1/auth/password-reset-confirm/: ${token}\n\nIf this was not you, ignore this email.`,
       payload: { kind: 'password_reset', user_id: user.id },
     });
-    await writeAuditBestEffort(a.trx, { action: 'password_reset_requested', resource: 'auth', recordId: user.id, actorId: user.id, ip: a.ctx.ip, requestId: a.ctx.requestId, appId: a.ctx.appId });
+    await writeAuditBestEffort(a.trx, {
+      action: 'password_reset_requested',
+      resource: 'auth',
+      recordId: user.id,
+      actorId: user.id,
+      ip: a.ctx.ip,
+      requestId: a.ctx.requestId,
+      appId: a.ctx.appId,
+    });
   }
   return { status: 202, body: ACCEPTED };
 }
@@ -55,17 +63,34 @@ export async function passwordResetConfirm(a: LoopArgs<'auth.passwordResetConfir
   const password = String(b.new_password ?? '');
   const now = new Date(s.now());
   const row = token
-    ? await a.trx(T.passwordResets).where({ token_hash: sha256Hex(token) }).whereNull('used_at').where('expires_at', '>', now).forUpdate().first()
+    ? await a
+        .trx(T.passwordResets)
+        .where({ token_hash: sha256Hex(token) })
+        .whereNull('used_at')
+        .where('expires_at', '>', now)
+        .forUpdate()
+        .first()
     : undefined;
   if (!row) throw validation({ token: ['This reset token is invalid or has expired.'] });
   const user = await a.trx(T.users).where({ id: row.user_id, is_active: true }).whereNull('deleted_at').first();
   if (!user) throw validation({ token: ['This reset token is invalid or has expired.'] });
   assertPasswordAcceptable(password, user, 'new_password');
-  await a.trx(T.users).where({ id: user.id }).update({ password_hash: await hashPassword(password), updated_at: now });
+  await a
+    .trx(T.users)
+    .where({ id: user.id })
+    .update({ password_hash: await hashPassword(password), updated_at: now });
   // Single use: this token and any other outstanding one of the user are spent.
   await a.trx(T.passwordResets).where({ user_id: user.id }).whereNull('used_at').update({ used_at: now, updated_at: now });
   await s.tokens.revokeAllForUser(a.trx, user.id);
-  await writeAuditBestEffort(a.trx, { action: 'password_reset', resource: 'auth', recordId: user.id, actorId: user.id, ip: a.ctx.ip, requestId: a.ctx.requestId, appId: a.ctx.appId });
+  await writeAuditBestEffort(a.trx, {
+    action: 'password_reset',
+    resource: 'auth',
+    recordId: user.id,
+    actorId: user.id,
+    ip: a.ctx.ip,
+    requestId: a.ctx.requestId,
+    appId: a.ctx.appId,
+  });
   return { body: { detail: 'Your password has been reset. Please log in again.' } };
 }
 
@@ -74,4 +99,3 @@ export function linkFor(page: string, token: string, baseUrl: string): string {
   const base = (process.env.LOOP_FRONTEND_URL ?? baseUrl).replace(/\/+$/, '');
   return `${base}/${page}?token=${encodeURIComponent(token)}`;
 }
-

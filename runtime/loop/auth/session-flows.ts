@@ -26,18 +26,29 @@ export async function register(a: LoopArgs<'auth.register'>): Promise<ActionResu
   await enforceRateLimit(s.limiter, 'register:ip', a.ctx.ip, s.limits.registerPerIp);
   await enforceRateLimit(s.limiter, 'register:email', normaliseEmail(email), s.limits.registerPerEmail);
   const now = new Date(s.now());
-  const user = await createUser(a.trx, {
-    email,
-    username: str(b.username),
-    password: str(b.password),
-    first_name: b.first_name == null ? null : str(b.first_name),
-    last_name: b.last_name == null ? null : str(b.last_name),
-  }, now);
+  const user = await createUser(
+    a.trx,
+    {
+      email,
+      username: str(b.username),
+      password: str(b.password),
+      first_name: b.first_name == null ? null : str(b.first_name),
+      last_name: b.last_name == null ? null : str(b.last_name),
+    },
+    now,
+  );
   const companyName = str(b.company_name).trim();
   const provisioned = companyName ? await provisionCompany(a.trx, { name: companyName, ownerId: user.id, email, now }) : null;
   const tokens = await s.tokens.issuePair(a.trx, user);
   // Best effort: a user without a company has no company for the row (see writeAuditBestEffort).
-  await writeAuditBestEffort(a.trx, { ...meta(a), action: 'register', resource: 'auth', recordId: user.id, actorId: user.id, companyId: provisioned?.company.id ?? null });
+  await writeAuditBestEffort(a.trx, {
+    ...meta(a),
+    action: 'register',
+    resource: 'auth',
+    recordId: user.id,
+    actorId: user.id,
+    companyId: provisioned?.company.id ?? null,
+  });
   s.tenancy.invalidateUser(user.id);
   return {
     status: 201,
@@ -56,7 +67,13 @@ export async function login(a: LoopArgs<'auth.login'>): Promise<ActionResult> {
   const ok = await verifyPassword(user?.password_hash, str(b.password));
   if (!user || !ok || !user.is_active) {
     // Answered (not thrown) so the transaction commits the audit row of the failed attempt.
-    await writeAuditBestEffort(a.trx, { ...meta(a), action: 'login_failed', resource: 'auth', actorId: user?.id ?? null, changes: { email } });
+    await writeAuditBestEffort(a.trx, {
+      ...meta(a),
+      action: 'login_failed',
+      resource: 'auth',
+      actorId: user?.id ?? null,
+      changes: { email },
+    });
     return { status: 401, body: { detail: 'No active account found with the given credentials', code: 'no_active_account' } };
   }
   const now = new Date(s.now());
@@ -69,7 +86,8 @@ export async function login(a: LoopArgs<'auth.login'>): Promise<ActionResult> {
 export async function logout(a: LoopArgs<'auth.logout'>): Promise<ActionResult> {
   const s = loopServices(a.ctx.db);
   const refresh = str(a.body.refresh);
-  if (!refresh) throw new ApiError(400, 'validation_error', 'refresh: This field is required.', { fields: { refresh: ['This field is required.'] } });
+  if (!refresh)
+    throw new ApiError(400, 'validation_error', 'refresh: This field is required.', { fields: { refresh: ['This field is required.'] } });
   const { userId } = await s.tokens.logout(a.trx, refresh);
   // A token of someone else cannot be used to log them out.
   if (a.ctx.principal && Number(a.ctx.principal.userId) !== userId) throw invalidToken();
@@ -80,7 +98,8 @@ export async function logout(a: LoopArgs<'auth.logout'>): Promise<ActionResult> 
 export async function refresh(a: LoopArgs<'auth.refresh'>): Promise<ActionResult> {
   const s = loopServices(a.ctx.db);
   const token = str(a.body.refresh);
-  if (!token) throw new ApiError(400, 'validation_error', 'refresh: This field is required.', { fields: { refresh: ['This field is required.'] } });
+  if (!token)
+    throw new ApiError(400, 'validation_error', 'refresh: This field is required.', { fields: { refresh: ['This field is required.'] } });
   const pair = await s.tokens.rotate(a.trx, token, async (trx, id) => (await findActiveUser(trx, id)) ?? null);
   // A reused (already rotated) token revoked its session; answer 401 without rolling that back.
   if (pair.reused) return { status: 401, body: { detail: 'Token is blacklisted', code: 'token_not_valid' } };

@@ -67,7 +67,10 @@ export class TokenService {
     this.accessTtl = opts.accessTtlSeconds ?? ACCESS_TTL_SECONDS;
     this.refreshTtl = opts.refreshTtlSeconds ?? REFRESH_TTL_SECONDS;
     this.now = opts.now ?? Date.now;
-    this.key = crypto.subtle.importKey('raw', new TextEncoder().encode(opts.secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    this.key = crypto.subtle.importKey('raw', new TextEncoder().encode(opts.secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+      'verify',
+    ]);
     this.revokedSessions = new TtlCache(5_000, 50_000, this.now);
   }
 
@@ -80,13 +83,19 @@ export class TokenService {
     const key = await this.key;
     const access = await new SignJWT({ ...claims, token_type: 'access' })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(ISSUER).setSubject(String(user.id)).setJti(randomUUID())
-      .setIssuedAt(nowSec).setExpirationTime(nowSec + this.accessTtl)
+      .setIssuer(ISSUER)
+      .setSubject(String(user.id))
+      .setJti(randomUUID())
+      .setIssuedAt(nowSec)
+      .setExpirationTime(nowSec + this.accessTtl)
       .sign(key);
     const refresh = await new SignJWT({ ...claims, token_type: 'refresh' })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setIssuer(ISSUER).setSubject(String(user.id)).setJti(refreshJti)
-      .setIssuedAt(nowSec).setExpirationTime(nowSec + this.refreshTtl)
+      .setIssuer(ISSUER)
+      .setSubject(String(user.id))
+      .setJti(refreshJti)
+      .setIssuedAt(nowSec)
+      .setExpirationTime(nowSec + this.refreshTtl)
       .sign(key);
     const stamp = new Date(nowSec * 1000);
     await trx(T.refreshTokens).insert({
@@ -162,7 +171,9 @@ export class TokenService {
 
   private async isSessionRevoked(sid: string, trx: Knex = this.db): Promise<boolean> {
     return this.revokedSessions.getOrLoad(sid, async () => {
-      const row = await trx(T.tokenBlacklist).where({ jti: `s:${sid}` }).first('id');
+      const row = await trx(T.tokenBlacklist)
+        .where({ jti: `s:${sid}` })
+        .first('id');
       return Boolean(row);
     });
   }
@@ -172,7 +183,8 @@ export class TokenService {
     const stamp = new Date(this.now());
     const rows = await trx(T.tokenBlacklist)
       .insert({ jti, user_id: userId, expires_at: new Date(exp * 1000), created_at: stamp, updated_at: stamp })
-      .onConflict('jti').ignore()
+      .onConflict('jti')
+      .ignore()
       .returning('id');
     return rows.length > 0;
   }

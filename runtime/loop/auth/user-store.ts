@@ -24,7 +24,10 @@ export function normaliseEmail(email: string): string {
 }
 
 export async function findUserByEmail(db: Knex, email: string): Promise<UserRow | undefined> {
-  return db(T.users).whereRaw('lower(email) = ?', [normaliseEmail(email)]).whereNull('deleted_at').first();
+  return db(T.users)
+    .whereRaw('lower(email) = ?', [normaliseEmail(email)])
+    .whereNull('deleted_at')
+    .first();
 }
 
 export async function findActiveUser(db: Knex, id: number): Promise<UserRow | undefined> {

@@ -11,7 +11,10 @@ import {
   bookingCustomerResource as customers,
   bookingServiceResource as services,
 } from '../../../generated/loop/server/booking.ts';
-import { paymentsInvoiceItemResource as invoiceItems, paymentsInvoiceResource as invoices } from '../../../generated/loop/server/payments.ts';
+import {
+  paymentsInvoiceItemResource as invoiceItems,
+  paymentsInvoiceResource as invoices,
+} from '../../../generated/loop/server/payments.ts';
 import { enqueueMail } from '../../effects/mail/mailer.ts';
 import { notFound, validation } from '../../http/api-error.ts';
 import type { ActionResult } from '../../runtime-api.ts';
@@ -40,10 +43,22 @@ export async function createInvoice(a: LoopArgs<'booking.createInvoice'>): Promi
   const { trx } = a;
   const body = a.body;
   const tz = await companyTimezone(trx, company);
-  const appt = await trx(appointments.table).where({ id: a.params.id, company_id: company }).whereNull('deleted_at').forUpdate().first(
-    'id', 'service_id', 'customer_id', 'status', 'price', 'currency', 'invoice_id', 'starts_at', 'notes',
-    trx.raw('(starts_at at time zone ?)::date::text as day', [tz]),
-  );
+  const appt = await trx(appointments.table)
+    .where({ id: a.params.id, company_id: company })
+    .whereNull('deleted_at')
+    .forUpdate()
+    .first(
+      'id',
+      'service_id',
+      'customer_id',
+      'status',
+      'price',
+      'currency',
+      'invoice_id',
+      'starts_at',
+      'notes',
+      trx.raw('(starts_at at time zone ?)::date::text as day', [tz]),
+    );
   if (!appt) throw notFound(`Appointment ${a.params.id} not found.`);
 
   if (appt.invoice_id !== null) {
@@ -52,9 +67,12 @@ export async function createInvoice(a: LoopArgs<'booking.createInvoice'>): Promi
   }
   assertTransition(`Appointment ${appt.id}`, 'create-invoice', appt.status, INVOICEABLE);
 
-  const service = await trx(services.table).where({ id: appt.service_id, company_id: company }).first('name', 'price', 'currency', 'duration_minutes');
+  const service = await trx(services.table)
+    .where({ id: appt.service_id, company_id: company })
+    .first('name', 'price', 'currency', 'duration_minutes');
   if (!service) throw notFound(`Service ${appt.service_id} of the appointment not found.`);
-  const customer = await trx(customers.table).where({ id: appt.customer_id, company_id: company })
+  const customer = await trx(customers.table)
+    .where({ id: appt.customer_id, company_id: company })
     .first('first_name', 'last_name', 'email', 'phone');
   if (!customer) throw notFound(`Customer ${appt.customer_id} of the appointment not found.`);
   if (body.send_email && !customer.email) throw validation({ send_email: ['The customer has no email address.'] });
@@ -70,29 +88,71 @@ export async function createInvoice(a: LoopArgs<'booking.createInvoice'>): Promi
   const stamp = { company_id: company, created_at: now, updated_at: now, created_by: userId(a) };
 
   const number = await nextInvoiceNumber(trx, company, now.getUTCFullYear());
-  const [inv] = await trx(invoices.table).insert({
-    ...stamp, number, customer_name: customerName, customer_email: customer.email, customer_phone: customer.phone,
-    issue_date: issueDate, due_date: dueDate < issueDate ? issueDate : dueDate, status: body.send_email ? 'sent' : 'draft', currency,
-    subtotal: unitPrice, tax_total: '0.00', discount_total: '0.00', total: unitPrice, amount_paid: '0.00',
-    source: 'booking', source_id: String(appt.id), notes: body.notes ?? null, sent_at: body.send_email ? now : null,
-  }).returning('id');
+  const [inv] = await trx(invoices.table)
+    .insert({
+      ...stamp,
+      number,
+      customer_name: customerName,
+      customer_email: customer.email,
+      customer_phone: customer.phone,
+      issue_date: issueDate,
+      due_date: dueDate < issueDate ? issueDate : dueDate,
+      status: body.send_email ? 'sent' : 'draft',
+      currency,
+      subtotal: unitPrice,
+      tax_total: '0.00',
+      discount_total: '0.00',
+      total: unitPrice,
+      amount_paid: '0.00',
+      source: 'booking',
+      source_id: String(appt.id),
+      notes: body.notes ?? null,
+      sent_at: body.send_email ? now : null,
+    })
+    .returning('id');
   const invoiceId = (inv as { id: number | string }).id;
-  const [item] = await trx(invoiceItems.table).insert({
-    ...stamp, invoice_id: invoiceId, description: `${service.name} (${appt.day}, ${service.duration_minutes} min)`.slice(0, 300),
-    quantity: '1.00', unit_price: unitPrice, tax_rate: '0.00', discount: '0.00', line_total: unitPrice, position: 0,
-  }).returning('id');
+  const [item] = await trx(invoiceItems.table)
+    .insert({
+      ...stamp,
+      invoice_id: invoiceId,
+      description: `${service.name} (${appt.day}, ${service.duration_minutes} min)`.slice(0, 300),
+      quantity: '1.00',
+      unit_price: unitPrice,
+      tax_rate: '0.00',
+      discount: '0.00',
+      line_total: unitPrice,
+      position: 0,
+    })
+    .returning('id');
   await trx(appointments.table).where({ id: appt.id }).update({ invoice_id: invoiceId, updated_at: now });
 
   if (body.send_email) {
     await enqueueMail(trx, {
-      to: customer.email, companyId: company, subject: `Invoice ${number}`,
+      to: customer.email,
+      companyId: company,
+      subject: `Invoice ${number}`,
       text: `Hello ${customerName},\n\nInvoice ${number} for ${service.name} on ${appt.day}: ${unitPrice} ${currency}.\n`,
       payload: { kind: 'invoice', invoice: Number(invoiceId), number },
     });
   }
   const invoice = await fetchRow(trx, invoices, company, invoiceId, 'Invoice');
-  await a.audit({ action: 'create', resource: invoices.id, recordId: invoiceId, changes: { source: 'booking', appointment: Number(appt.id), total: unitPrice } });
-  await a.audit({ action: 'create', resource: invoiceItems.id, recordId: (item as { id: number | string }).id, changes: { invoice: Number(invoiceId) } });
-  await a.audit({ action: 'create-invoice', resource: appointments.id, recordId: appt.id, changes: { invoice: [null, Number(invoiceId)] } });
+  await a.audit({
+    action: 'create',
+    resource: invoices.id,
+    recordId: invoiceId,
+    changes: { source: 'booking', appointment: Number(appt.id), total: unitPrice },
+  });
+  await a.audit({
+    action: 'create',
+    resource: invoiceItems.id,
+    recordId: (item as { id: number | string }).id,
+    changes: { invoice: Number(invoiceId) },
+  });
+  await a.audit({
+    action: 'create-invoice',
+    resource: appointments.id,
+    recordId: appt.id,
+    changes: { invoice: [null, Number(invoiceId)] },
+  });
   return { status: 201, body: invoice };
 }

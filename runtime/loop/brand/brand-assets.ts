@@ -22,7 +22,9 @@ const MANIFEST = {
 } as const;
 
 function absolute(base: string, tree: Record<string, Record<string, string>>) {
-  return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([n, p]) => [n, base + p]))]));
+  return Object.fromEntries(
+    Object.entries(tree).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).map(([n, p]) => [n, base + p]))]),
+  );
 }
 
 export function mountBrandAssets(app: Express): void {

@@ -13,7 +13,12 @@ import type { LoopArgs } from '../handler-kit/loop-args.ts';
 
 const CONFIG = 'english';
 
-export async function searchMessages(db: Knex, company: number, q: LoopArgs<'chat.search'>['query'], paging: Paging): Promise<{ rows: Record<string, unknown>[]; count: number }> {
+export async function searchMessages(
+  db: Knex,
+  company: number,
+  q: LoopArgs<'chat.search'>['query'],
+  paging: Paging,
+): Promise<{ rows: Record<string, unknown>[]; count: number }> {
   const t = messages.table;
   const query = db(t)
     .join(`${conversations.table} as c`, 'c.id', `${t}.conversation_id`)

@@ -26,8 +26,14 @@ export function findResource(name: string): ResourceDescriptor {
   const d = byName.get(name);
   // Global tables (users, companies, internal queues) are not tenant data; they are never exported.
   if (!d || d.scope === 'global') {
-    const close = [...byName.keys()].filter((k) => k.startsWith(name.split('.')[0] + '.') && byName.get(k)!.scope !== 'global').slice(0, 20);
-    throw validation({ resource: [`Unknown resource "${name}".${close.length ? ` Choices in this module: ${close.join(', ')}.` : ' Use module.resource, e.g. booking.appointments.'}`] });
+    const close = [...byName.keys()]
+      .filter((k) => k.startsWith(name.split('.')[0] + '.') && byName.get(k)!.scope !== 'global')
+      .slice(0, 20);
+    throw validation({
+      resource: [
+        `Unknown resource "${name}".${close.length ? ` Choices in this module: ${close.join(', ')}.` : ' Use module.resource, e.g. booking.appointments.'}`,
+      ],
+    });
   }
   return d;
 }
@@ -45,7 +51,8 @@ export async function checkAccess(db: Knex, ctx: RequestContext, d: ResourceDesc
 /** Filters as the list endpoint takes them (strings), validated by the resource's strict list schema. */
 export function checkFilters(d: ResourceDescriptor, filters: unknown): Record<string, string> {
   if (filters === undefined || filters === null) return {};
-  if (typeof filters !== 'object' || Array.isArray(filters)) throw validation({ filters: ['Send an object of list filters, e.g. {"status": "paid"}.'] });
+  if (typeof filters !== 'object' || Array.isArray(filters))
+    throw validation({ filters: ['Send an object of list filters, e.g. {"status": "paid"}.'] });
   const q: Record<string, string> = {};
   for (const [k, v] of Object.entries(filters)) {
     if (['page', 'page_size', 'limit', 'offset', 'cursor'].includes(k)) continue;
@@ -70,7 +77,12 @@ export function checkColumns(d: ResourceDescriptor, columns: unknown): { key: st
 }
 
 /** Every matching row (wire form), in list order, read in batches. */
-export async function* matchingRows(db: Knex, ctx: RequestContext, d: ResourceDescriptor, filters: Record<string, string>): AsyncGenerator<Record<string, unknown>> {
+export async function* matchingRows(
+  db: Knex,
+  ctx: RequestContext,
+  d: ResourceDescriptor,
+  filters: Record<string, string>,
+): AsyncGenerator<Record<string, unknown>> {
   const codec = codecOf(d);
   let offset = 0;
   for (;;) {

@@ -16,6 +16,8 @@ export function renderTemplate(source: string, data: unknown, opts: { field: str
   } catch (err) {
     // Handlebars spreads a parse error over several lines (position, caret, expectation); keep it all on one.
     const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim().slice(0, 300);
-    throw new ApiError(400, 'template_error', `The ${opts.field} template cannot be rendered: ${message}`, { fields: { [opts.field]: [`Template error: ${message}`] } });
+    throw new ApiError(400, 'template_error', `The ${opts.field} template cannot be rendered: ${message}`, {
+      fields: { [opts.field]: [`Template error: ${message}`] },
+    });
   }
 }

@@ -29,9 +29,13 @@ export async function ensureCode(trx: Knex, table: string, id: number | string, 
   if (row?.[column]) return row[column]!;
   for (let i = 0; i < 5; i++) {
     const code = make();
-    const clash = await trx(table).where({ [column]: code }).first('id');
+    const clash = await trx(table)
+      .where({ [column]: code })
+      .first('id');
     if (clash) continue;
-    await trx(table).where({ id }).update({ [column]: code });
+    await trx(table)
+      .where({ id })
+      .update({ [column]: code });
     return code;
   }
   throw new Error(`could not allocate a unique ${table}.${column}`);

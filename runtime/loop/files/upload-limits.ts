@@ -9,12 +9,24 @@ export const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 
 /** Documents, images, spreadsheets and archives a business app shares; no executables or HTML (stored XSS). */
 export const DEFAULT_TYPES: readonly string[] = [
-  'image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/svg+xml',
-  'application/pdf', 'text/plain', 'text/csv', 'application/json', 'application/zip',
-  'application/msword', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.ms-excel', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.ms-powerpoint', 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  'audio/mpeg', 'video/mp4',
+  'image/png',
+  'image/jpeg',
+  'image/gif',
+  'image/webp',
+  'image/svg+xml',
+  'application/pdf',
+  'text/plain',
+  'text/csv',
+  'application/json',
+  'application/zip',
+  'application/msword',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'application/vnd.ms-powerpoint',
+  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  'audio/mpeg',
+  'video/mp4',
 ];
 
 export interface UploadLimits {
@@ -24,7 +36,9 @@ export interface UploadLimits {
 
 export function uploadLimits(env: NodeJS.ProcessEnv = process.env): UploadLimits {
   const max = Number(env.LOOP_UPLOAD_MAX_BYTES);
-  const types = env.LOOP_UPLOAD_TYPES?.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const types = env.LOOP_UPLOAD_TYPES?.split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
   return {
     maxBytes: Number.isSafeInteger(max) && max > 0 ? max : DEFAULT_MAX_BYTES,
     types: types?.length ? types : DEFAULT_TYPES,

@@ -11,7 +11,12 @@ import type { ActionContext } from '../../runtime-api.ts';
 export type Page<T> = DrfPage<T>;
 
 /** Runs `q` (already filtered and ordered) for the requested page of the action at `path` (relative to the base path). */
-export async function pageOf<T>(a: ActionContext, path: string, q: Knex.QueryBuilder, map: (row: Record<string, unknown>) => T): Promise<Page<T>> {
+export async function pageOf<T>(
+  a: ActionContext,
+  path: string,
+  q: Knex.QueryBuilder,
+  map: (row: Record<string, unknown>) => T,
+): Promise<Page<T>> {
   const paging = drfPaging(Number(a.query.page ?? 1), Number(a.query.page_size ?? DEFAULT_PAGE_SIZE));
   const countQ = q.clone().clearSelect().clearOrder().count({ n: '*' }).first();
   const [counted, rows] = await Promise.all([countQ, q.clone().limit(paging.pageSize).offset(paging.offset)]);

@@ -18,7 +18,13 @@ export function toWire(d: ResourceDescriptor, row: Record<string, unknown>): Rec
 }
 
 /** One live row of the company, in wire form; 404 when missing. */
-export async function fetchRow(db: Knex, d: ResourceDescriptor, companyId: number, id: number | string, what = 'Record'): Promise<Record<string, unknown>> {
+export async function fetchRow(
+  db: Knex,
+  d: ResourceDescriptor,
+  companyId: number,
+  id: number | string,
+  what = 'Record',
+): Promise<Record<string, unknown>> {
   const q = db(d.table).where({ [`${d.table}.id`]: id, [`${d.table}.company_id`]: companyId });
   if (d.softDelete) q.whereNull(`${d.table}.deleted_at`);
   const row = (await q.first(wireColumns(db, d))) as Record<string, unknown> | undefined;

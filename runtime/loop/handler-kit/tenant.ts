@@ -27,8 +27,7 @@ export async function companyTimezone(db: Knex, id: number): Promise<string> {
 /** An active company by its public code (`001`), for public endpoints; 404 otherwise. */
 export async function companyByCode(db: Knex, code: string): Promise<{ id: number; code: string }> {
   const row = (await db(T.companies).where({ code, is_active: true }).whereNull('deleted_at').first('id', 'code')) as
-    | { id: number | string; code: string }
-    | undefined;
+    { id: number | string; code: string } | undefined;
   if (!row) throw notFound(`No company with code "${code}".`);
   return { id: Number(row.id), code: row.code };
 }

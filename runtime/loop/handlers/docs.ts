@@ -27,16 +27,31 @@ import type { LoopArgs } from '../handler-kit/loop-args.ts';
 const PDF = 'application/pdf';
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-interface TemplateRow { id: number; name: string; body: string; format: 'html' | 'markdown'; page_size: 'a4' | 'letter' | 'a5'; orientation: 'portrait' | 'landscape' }
+interface TemplateRow {
+  id: number;
+  name: string;
+  body: string;
+  format: 'html' | 'markdown';
+  page_size: 'a4' | 'letter' | 'a5';
+  orientation: 'portrait' | 'landscape';
+}
 
 async function loadTemplate(trx: Knex, company: number, id: number): Promise<TemplateRow> {
-  const t = await trx(templates.table).where({ id, company_id: company }).whereNull('deleted_at').first('id', 'name', 'body', 'format', 'page_size', 'orientation');
+  const t = await trx(templates.table)
+    .where({ id, company_id: company })
+    .whereNull('deleted_at')
+    .first('id', 'name', 'body', 'format', 'page_size', 'orientation');
   if (!t) throw notFound(`Template ${id} not found.`);
   return t as TemplateRow;
 }
 
 function safeFilename(name: string, ext: string): string {
-  const base = name.replace(/\.[a-z0-9]{2,4}$/i, '').replace(/[^\w .-]+/g, '_').trim().slice(0, 150) || 'document';
+  const base =
+    name
+      .replace(/\.[a-z0-9]{2,4}$/i, '')
+      .replace(/[^\w .-]+/g, '_')
+      .trim()
+      .slice(0, 150) || 'document';
   return `${base}.${ext}`;
 }
 
@@ -53,7 +68,8 @@ function objectOf(v: unknown): Record<string, unknown> {
 
 async function generatePdf(a: LoopArgs<'docs.generatePdf'>) {
   const b = a.body;
-  if (b.document === undefined && b.template === undefined) throw validation({ non_field_errors: ['Give a document, or a template with data.'] });
+  if (b.document === undefined && b.template === undefined)
+    throw validation({ non_field_errors: ['Give a document, or a template with data.'] });
   const company = companyIdOf(a.ctx);
   let title: string;
   let tpl: TemplateRow | null = null;
@@ -62,7 +78,11 @@ async function generatePdf(a: LoopArgs<'docs.generatePdf'>) {
   let data: Record<string, unknown> = objectOf(b.data);
   let sourceId: string;
   if (b.document !== undefined) {
-    const doc = await a.trx(documents.table).where({ id: b.document, company_id: company }).whereNull('deleted_at').first('id', 'title', 'template_id', 'data', 'content');
+    const doc = await a
+      .trx(documents.table)
+      .where({ id: b.document, company_id: company })
+      .whereNull('deleted_at')
+      .first('id', 'title', 'template_id', 'data', 'content');
     if (!doc) throw notFound(`Document ${b.document} not found.`);
     title = doc.title;
     // Body data overrides the document's saved values, so a caller can preview changes.
@@ -91,12 +111,26 @@ async function generatePdf(a: LoopArgs<'docs.generatePdf'>) {
     footer: company_?.name,
   });
   const filename = safeFilename(b.filename ?? title, 'pdf');
-  const asset = await storeAsset(a.trx, a.ctx, { name: filename, contentType: PDF, buffer: pdf, folder: 'docs', sourceModule: 'docs', sourceId });
+  const asset = await storeAsset(a.trx, a.ctx, {
+    name: filename,
+    contentType: PDF,
+    buffer: pdf,
+    folder: 'docs',
+    sourceModule: 'docs',
+    sourceId,
+  });
   if (b.save && b.document !== undefined) {
-    await a.trx(documents.table).where({ id: b.document, company_id: company })
+    await a
+      .trx(documents.table)
+      .where({ id: b.document, company_id: company })
       .update({ file: `files/assets/${asset.id}/download/`, content: source, updated_at: new Date() });
   }
-  await a.audit({ action: 'generate-pdf', resource: a.action.id, recordId: b.document ?? null, changes: { asset: asset.id, template: tpl?.id ?? null, bytes: pdf.length, saved: !!b.save } });
+  await a.audit({
+    action: 'generate-pdf',
+    resource: a.action.id,
+    recordId: b.document ?? null,
+    changes: { asset: asset.id, template: tpl?.id ?? null, bytes: pdf.length, saved: !!b.save },
+  });
   return { buffer: pdf, contentType: PDF, filename };
 }
 
@@ -109,13 +143,17 @@ const ExcelBody = z.object({
 });
 
 /** Rows as cells of the given columns, typed by the column's field type. */
-async function* cellsOf(rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>, columns: readonly { key: string; type?: string }[]) {
+async function* cellsOf(
+  rows: AsyncIterable<Record<string, unknown>> | Iterable<Record<string, unknown>>,
+  columns: readonly { key: string; type?: string }[],
+) {
   for await (const r of rows) yield columns.map((c) => toCell(r[c.key], c.type));
 }
 
 async function exportExcel(a: ActionContext) {
   const b = ExcelBody.parse(a.body ?? {});
-  if ((b.resource === undefined) === (b.rows === undefined)) throw validation({ non_field_errors: ['Give either resource (with optional filters) or rows.'] });
+  if ((b.resource === undefined) === (b.rows === undefined))
+    throw validation({ non_field_errors: ['Give either resource (with optional filters) or rows.'] });
   let result: { stream: NodeJS.ReadableStream; rows: number };
   if (b.resource !== undefined) {
     const d = findResource(b.resource);
@@ -123,17 +161,36 @@ async function exportExcel(a: ActionContext) {
     const filters = checkFilters(d, b.filters);
     const columns = checkColumns(d, b.columns);
     // Read inside the request's transaction, so the workbook is complete before the answer starts.
-    result = await xlsxFile(columns.map((c) => c.key), cellsOf(matchingRows(a.trx, a.ctx, d, filters), columns));
+    result = await xlsxFile(
+      columns.map((c) => c.key),
+      cellsOf(matchingRows(a.trx, a.ctx, d, filters), columns),
+    );
   } else {
-    if (!Array.isArray(b.rows) || b.rows.some((r) => !r || typeof r !== 'object' || Array.isArray(r))) throw validation({ rows: ['Send a list of objects.'] });
+    if (!Array.isArray(b.rows) || b.rows.some((r) => !r || typeof r !== 'object' || Array.isArray(r)))
+      throw validation({ rows: ['Send a list of objects.'] });
     if (b.rows.length > MAX_EXPORT_ROWS) throw validation({ rows: [`At most ${MAX_EXPORT_ROWS} rows.`] });
-    const keys = Array.isArray(b.columns) && b.columns.every((c) => typeof c === 'string')
-      ? (b.columns as string[])
-      : [...new Set((b.rows as Record<string, unknown>[]).flatMap((r) => Object.keys(r)))];
-    result = await xlsxFile(keys, cellsOf(b.rows as Record<string, unknown>[], keys.map((key) => ({ key }))));
+    const keys =
+      Array.isArray(b.columns) && b.columns.every((c) => typeof c === 'string')
+        ? (b.columns as string[])
+        : [...new Set((b.rows as Record<string, unknown>[]).flatMap((r) => Object.keys(r)))];
+    result = await xlsxFile(
+      keys,
+      cellsOf(
+        b.rows as Record<string, unknown>[],
+        keys.map((key) => ({ key })),
+      ),
+    );
   }
-  await a.audit({ action: 'export-excel', resource: a.action.id, changes: { resource: b.resource ?? null, filters: b.filters ?? null, rows: result.rows } });
-  return { stream: result.stream, contentType: XLSX, filename: safeFilename(b.filename ?? (b.resource ?? 'export').replace('.', '-'), 'xlsx') };
+  await a.audit({
+    action: 'export-excel',
+    resource: a.action.id,
+    changes: { resource: b.resource ?? null, filters: b.filters ?? null, rows: result.rows },
+  });
+  return {
+    stream: result.stream,
+    contentType: XLSX,
+    filename: safeFilename(b.filename ?? (b.resource ?? 'export').replace('.', '-'), 'xlsx'),
+  };
 }
 
 export const docsHandlers = {

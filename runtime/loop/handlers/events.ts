@@ -16,7 +16,12 @@ const CHECKABLE = ['pending', 'confirmed', 'no_show'];
 
 async function issueCode(a: LoopArgs<'events.issueCode'>): Promise<ActionResult> {
   const company = companyId(a);
-  const r = await a.trx(registrations.table).where({ id: a.params.id, company_id: company }).whereNull('deleted_at').forUpdate().first('id', 'status', 'code');
+  const r = await a
+    .trx(registrations.table)
+    .where({ id: a.params.id, company_id: company })
+    .whereNull('deleted_at')
+    .forUpdate()
+    .first('id', 'status', 'code');
   if (!r) throw notFound(`Registration ${a.params.id} not found.`);
   // A cancelled registration gets no ticket, whether or not it already has a code.
   assertTransition(`Registration ${r.id}`, 'issue-code', r.status, ['pending', 'confirmed', 'checked_in', 'no_show']);
@@ -32,15 +37,24 @@ async function checkIn(a: LoopArgs<'events.checkIn'>): Promise<ActionResult> {
   const company = companyId(a);
   const body = a.body;
   const code = body.code.trim().toUpperCase();
-  const r = await a.trx(registrations.table).where({ company_id: company }).whereRaw('upper(code) = ?', [code]).whereNull('deleted_at')
-    .forUpdate().first('id', 'status', 'event_id', 'checked_in_at', 'attendee_name');
+  const r = await a
+    .trx(registrations.table)
+    .where({ company_id: company })
+    .whereRaw('upper(code) = ?', [code])
+    .whereNull('deleted_at')
+    .forUpdate()
+    .first('id', 'status', 'event_id', 'checked_in_at', 'attendee_name');
   if (!r) throw notFound(`No registration with ticket code "${body.code}".`);
   if (body.event !== undefined && Number(r.event_id) !== body.event) {
-    throw conflict(`Ticket ${code} is for event ${r.event_id}, not event ${body.event}.`, 'wrong_event', { details: { event: Number(r.event_id) } });
+    throw conflict(`Ticket ${code} is for event ${r.event_id}, not event ${body.event}.`, 'wrong_event', {
+      details: { event: Number(r.event_id) },
+    });
   }
   if (r.status === 'checked_in') {
     const at = r.checked_in_at ? new Date(r.checked_in_at).toISOString() : 'earlier';
-    throw conflict(`Registration ${r.id} is checked_in (since ${at}); a ticket admits once.`, 'already_checked_in', { details: { current_status: r.status, checked_in_at: at } });
+    throw conflict(`Registration ${r.id} is checked_in (since ${at}); a ticket admits once.`, 'already_checked_in', {
+      details: { current_status: r.status, checked_in_at: at },
+    });
   }
   assertTransition(`Registration ${r.id}`, 'check-in', r.status, CHECKABLE);
   const now = new Date();

@@ -22,14 +22,22 @@ const FormFields = z.object({
   source_id: z.string().max(64).nullable().optional(),
   workspace: z.coerce.number().int().positive().nullable().optional(),
   expires_at: z.iso.datetime({ offset: true }).nullable().optional(),
-  tags: z.preprocess((v) => {
-    if (typeof v !== 'string') return v;
-    try {
-      return JSON.parse(v);
-    } catch {
-      return v.split(',').map((s) => s.trim()).filter(Boolean);
-    }
-  }, z.array(z.string().max(100)).max(50)).optional(),
+  tags: z
+    .preprocess(
+      (v) => {
+        if (typeof v !== 'string') return v;
+        try {
+          return JSON.parse(v);
+        } catch {
+          return v
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean);
+        }
+      },
+      z.array(z.string().max(100)).max(50),
+    )
+    .optional(),
 });
 
 export const filesHandlers = {
@@ -60,12 +68,15 @@ export const filesHandlers = {
 
   'files.download': async (a) => {
     // run-action already loaded the row in the caller's tenant (404 otherwise); read the columns we need.
-    const row = (await a.trx(ASSETS.table)
+    const row = (await a
+      .trx(ASSETS.table)
       .where({ id: Number(a.params.id), company_id: companyIdOf(a.ctx) })
       .whereNull('deleted_at')
-      .first('file', 'name', 'content_type', 'expires_at')) as { file: string; name: string; content_type: string | null; expires_at: Date | string | null } | undefined;
+      .first('file', 'name', 'content_type', 'expires_at')) as
+      { file: string; name: string; content_type: string | null; expires_at: Date | string | null } | undefined;
     if (!row) throw new ApiError(404, 'not_found', 'Not found.');
-    if (row.expires_at && new Date(row.expires_at).getTime() <= Date.now()) throw new ApiError(410, 'file_expired', 'This file has expired.');
+    if (row.expires_at && new Date(row.expires_at).getTime() <= Date.now())
+      throw new ApiError(410, 'file_expired', 'This file has expired.');
     const stream = await storageFromEnv().get(row.file);
     return { stream, contentType: row.content_type || 'application/octet-stream', filename: row.name };
   },

@@ -23,7 +23,12 @@ import type { LoopArgs } from '../handler-kit/loop-args.ts';
 
 const MAX_RECIPIENTS = 100;
 
-interface TemplateRow { id: number; subject: string | null; body: string; html_body: string | null }
+interface TemplateRow {
+  id: number;
+  subject: string | null;
+  body: string;
+  html_body: string | null;
+}
 
 function recipients(to: unknown, check: (s: string) => boolean, what: string): string[] {
   const list = Array.isArray(to) ? to : [to];
@@ -36,7 +41,8 @@ function recipients(to: unknown, check: (s: string) => boolean, what: string): s
 async function findTemplate(trx: Knex, company: number, code: string, channel: 'email' | 'sms'): Promise<TemplateRow> {
   // Prefer English when a code exists in several languages; the request names no language.
   const t = await trx(templates.table)
-    .where({ company_id: company, code, channel, is_active: true }).whereNull('deleted_at')
+    .where({ company_id: company, code, channel, is_active: true })
+    .whereNull('deleted_at')
     .orderByRaw("(language = 'en') desc, id")
     .first('id', 'subject', 'body', 'html_body');
   if (!t) throw notFound(`No active ${channel} template with code "${code}".`);
@@ -46,11 +52,17 @@ async function findTemplate(trx: Knex, company: number, code: string, channel: '
 /** Member users by email, so a notification names its recipient when the address belongs to one. */
 async function usersByEmail(trx: Knex, emails: string[]): Promise<Map<string, number>> {
   const lower = emails.map((e) => e.toLowerCase());
-  const rows = (await trx(T.users).whereRaw(`lower(email) in (${lower.map(() => '?').join(', ')})`, lower).select('id', 'email')) as { id: number | string; email: string }[];
+  const rows = (await trx(T.users)
+    .whereRaw(`lower(email) in (${lower.map(() => '?').join(', ')})`, lower)
+    .select('id', 'email')) as { id: number | string; email: string }[];
   return new Map(rows.map((r) => [r.email.toLowerCase(), Number(r.id)]));
 }
 
-async function recordNotification(trx: Knex, a: ActionContext, n: { channel: 'email' | 'sms'; title: string; body: string; template: number | null; recipient: number | null; data: unknown }): Promise<number> {
+async function recordNotification(
+  trx: Knex,
+  a: ActionContext,
+  n: { channel: 'email' | 'sms'; title: string; body: string; template: number | null; recipient: number | null; data: unknown },
+): Promise<number> {
   const now = new Date();
   const [row] = await trx(notifications.table)
     .insert({
@@ -91,13 +103,34 @@ async function sendEmail(a: LoopArgs<'notifications.sendEmail'>) {
     if (!b.subject || !(b.body || b.html)) throw validation({ non_field_errors: ['Give a template, or a subject with body or html.'] });
     subject = renderTemplate(b.subject, vars, { field: 'subject' });
     html = b.html ? renderTemplate(b.html, vars, { field: 'html', html: true }) : undefined;
-    text = b.body ? renderTemplate(b.body, vars, { field: 'body' }) : html!.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+    text = b.body
+      ? renderTemplate(b.body, vars, { field: 'body' })
+      : html!
+          .replace(/<[^>]+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim();
   }
   const users = await usersByEmail(a.trx, to);
   const ids: number[] = [];
   for (const addr of to) {
-    const notification = await recordNotification(a.trx, a, { channel: 'email', title: subject, body: text, template: templateId, recipient: users.get(addr.toLowerCase()) ?? null, data: { to: addr, variables: vars } });
-    ids.push(await enqueueMail(a.trx, { to: addr, subject, text, html, companyId: company, payload: { kind: 'notification', notification_id: notification, ...(b.reply_to ? { reply_to: b.reply_to } : {}) } }));
+    const notification = await recordNotification(a.trx, a, {
+      channel: 'email',
+      title: subject,
+      body: text,
+      template: templateId,
+      recipient: users.get(addr.toLowerCase()) ?? null,
+      data: { to: addr, variables: vars },
+    });
+    ids.push(
+      await enqueueMail(a.trx, {
+        to: addr,
+        subject,
+        text,
+        html,
+        companyId: company,
+        payload: { kind: 'notification', notification_id: notification, ...(b.reply_to ? { reply_to: b.reply_to } : {}) },
+      }),
+    );
   }
   await a.audit({ action: 'send-email', resource: a.action.id, changes: { to, template: b.template ?? null, subject, message_ids: ids } });
   return { status: 202, body: { queued: ids.length, message_ids: ids } };
@@ -107,7 +140,8 @@ async function sendSms(a: LoopArgs<'notifications.sendSms'>) {
   const b = a.body;
   const company = companyIdOf(a.ctx);
   const to = recipients(b.to, (s) => E164.test(s), 'E.164 phone number (e.g. +15551234567)');
-  if (b.sender_id !== undefined && !/^[A-Za-z0-9 ]{1,11}$/.test(b.sender_id)) throw validation({ sender_id: ['Up to 11 letters, digits or spaces.'] });
+  if (b.sender_id !== undefined && !/^[A-Za-z0-9 ]{1,11}$/.test(b.sender_id))
+    throw validation({ sender_id: ['Up to 11 letters, digits or spaces.'] });
   const vars = b.variables ?? {};
   let text: string;
   let templateId: number | null = null;
@@ -122,8 +156,23 @@ async function sendSms(a: LoopArgs<'notifications.sendSms'>) {
   if (text.length > 1600) throw validation({ message: [`The rendered message is ${text.length} characters; the limit is 1600.`] });
   const ids: number[] = [];
   for (const phone of to) {
-    const notification = await recordNotification(a.trx, a, { channel: 'sms', title: text.slice(0, 60), body: text, template: templateId, recipient: null, data: { to: phone, variables: vars } });
-    ids.push(await enqueueSms(a.trx, { to: phone, text, senderId: b.sender_id ?? null, companyId: company, payload: { kind: 'notification', notification_id: notification } }));
+    const notification = await recordNotification(a.trx, a, {
+      channel: 'sms',
+      title: text.slice(0, 60),
+      body: text,
+      template: templateId,
+      recipient: null,
+      data: { to: phone, variables: vars },
+    });
+    ids.push(
+      await enqueueSms(a.trx, {
+        to: phone,
+        text,
+        senderId: b.sender_id ?? null,
+        companyId: company,
+        payload: { kind: 'notification', notification_id: notification },
+      }),
+    );
   }
   await a.audit({ action: 'send-sms', resource: a.action.id, changes: { to, template: b.template ?? null, message_ids: ids } });
   return { status: 202, body: { queued: ids.length, message_ids: ids } };

@@ -5,7 +5,10 @@
  * (created time when unprocessed) in the company's time zone.
  */
 import type { Knex } from 'knex';
-import { paymentsInvoiceResource as invoiceResource, paymentsTransactionResource as transactionResource } from '../../../generated/loop/server/payments.ts';
+import {
+  paymentsInvoiceResource as invoiceResource,
+  paymentsTransactionResource as transactionResource,
+} from '../../../generated/loop/server/payments.ts';
 import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
 import type { ActionResult } from '../../runtime-api.ts';
 import type { LoopArgs } from '../handler-kit/loop-args.ts';
@@ -30,32 +33,53 @@ async function reports(a: LoopArgs<'payments.reports'>): Promise<ActionResult> {
   const tz = await companyTimezone(db, company);
 
   const invoices = () => {
-    const q = db(`${invoiceResource.table} as i`).where('i.company_id', company).whereNull('i.deleted_at').whereBetween('i.issue_date', [from, to]);
+    const q = db(`${invoiceResource.table} as i`)
+      .where('i.company_id', company)
+      .whereNull('i.deleted_at')
+      .whereBetween('i.issue_date', [from, to]);
     if (currency) q.where('i.currency', currency);
     return q;
   };
   const txDay = db.raw('(coalesce(t.processed_at, t.created_at) at time zone ?)::date', [tz]);
   const money = () => {
-    const q = db(`${transactionResource.table} as t`).where({ 't.company_id': company, 't.status': 'succeeded' }).whereNull('t.deleted_at')
+    const q = db(`${transactionResource.table} as t`)
+      .where({ 't.company_id': company, 't.status': 'succeeded' })
+      .whereNull('t.deleted_at')
       .whereRaw('? between ?::date and ?::date', [txDay, from, to]);
     if (currency) q.where('t.currency', currency);
     return q;
   };
   // group_by is one of the validated enum values (day | week | month), never free text.
-  const period = (expr: Knex.Raw | string) => db.raw(`date_trunc('${groupBy}', ?)::date::text as period`, [typeof expr === 'string' ? db.raw(expr) : expr]);
+  const period = (expr: Knex.Raw | string) =>
+    db.raw(`date_trunc('${groupBy}', ?)::date::text as period`, [typeof expr === 'string' ? db.raw(expr) : expr]);
 
   const [byStatus, invByCurrency, txByCurrency, byMethod, invSeries, txSeries] = (await Promise.all([
-    invoices().groupBy('i.status', 'i.currency').orderBy(['i.currency', 'i.status'])
+    invoices()
+      .groupBy('i.status', 'i.currency')
+      .orderBy(['i.currency', 'i.status'])
       .select('i.status', 'i.currency', db.raw('count(*)::int as count'), MONEY(db, 'total', 'i.total')),
-    invoices().groupBy('i.currency').select('i.currency',
-      db.raw("count(*) filter (where i.status <> 'void')::int as invoice_count"),
-      MONEY(db, 'invoiced_total', 'i.total', "i.status <> 'void'"),
-      MONEY(db, 'outstanding', 'i.total - i.amount_paid', OPEN)),
-    money().groupBy('t.currency').select('t.currency', MONEY(db, 'collected_total', NET)),
-    money().groupBy('t.method', 't.currency').orderBy(['t.currency', 't.method'])
+    invoices()
+      .groupBy('i.currency')
+      .select(
+        'i.currency',
+        db.raw("count(*) filter (where i.status <> 'void')::int as invoice_count"),
+        MONEY(db, 'invoiced_total', 'i.total', "i.status <> 'void'"),
+        MONEY(db, 'outstanding', 'i.total - i.amount_paid', OPEN),
+      ),
+    money()
+      .groupBy('t.currency')
+      .select('t.currency', MONEY(db, 'collected_total', NET)),
+    money()
+      .groupBy('t.method', 't.currency')
+      .orderBy(['t.currency', 't.method'])
       .select('t.method', 't.currency', db.raw('count(*)::int as count'), MONEY(db, 'amount', NET)),
-    invoices().whereNot('i.status', 'void').groupByRaw('1, 2').select(period('i.issue_date'), 'i.currency', MONEY(db, 'invoiced', 'i.total')),
-    money().groupByRaw('1, 2').select(period(txDay), 't.currency', MONEY(db, 'collected', NET)),
+    invoices()
+      .whereNot('i.status', 'void')
+      .groupByRaw('1, 2')
+      .select(period('i.issue_date'), 'i.currency', MONEY(db, 'invoiced', 'i.total')),
+    money()
+      .groupByRaw('1, 2')
+      .select(period(txDay), 't.currency', MONEY(db, 'collected', NET)),
   ])) as Row[][];
 
   const currencies = [...new Set([...invByCurrency!, ...txByCurrency!].map((r) => String(r.currency)))].sort();
@@ -79,7 +103,10 @@ async function reports(a: LoopArgs<'payments.reports'>): Promise<ActionResult> {
 
   return {
     body: {
-      from, to, group_by: groupBy, currency,
+      from,
+      to,
+      group_by: groupBy,
+      currency,
       by_currency: byCurrency,
       by_status: byStatus!.map((r) => ({ status: r.status, currency: r.currency, count: Number(r.count), total: String(r.total) })),
       by_method: byMethod!.map((r) => ({ method: r.method, currency: r.currency, count: Number(r.count), amount: String(r.amount) })),

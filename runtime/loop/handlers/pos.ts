@@ -45,8 +45,11 @@ async function dailySummary(a: LoopArgs<'pos.dailySummary'>): Promise<ActionResu
   const tz = await companyTimezone(db, company);
   const date = a.query.date ?? (await today(db, tz));
   const sales = () => {
-    const q = db(`${saleResource.table} as s`).join(`${registerResource.table} as r`, 'r.id', 's.register_id')
-      .where('s.company_id', company).whereNull('s.deleted_at').whereNot('s.status', 'voided')
+    const q = db(`${saleResource.table} as s`)
+      .join(`${registerResource.table} as r`, 'r.id', 's.register_id')
+      .where('s.company_id', company)
+      .whereNull('s.deleted_at')
+      .whereNot('s.status', 'voided')
       .whereRaw('(s.sold_at at time zone ?)::date = ?::date', [tz, date]);
     if (a.query.register !== undefined) q.where('s.register_id', a.query.register);
     if (a.query.branch !== undefined) q.where('r.branch_id', a.query.branch);
@@ -56,22 +59,35 @@ async function dailySummary(a: LoopArgs<'pos.dailySummary'>): Promise<ActionResu
     sales().first(db.raw(TOTALS)),
     sales().distinct('s.currency').orderBy('s.currency'),
     sales().groupBy('s.payment_method').orderBy('s.payment_method').select('s.payment_method', db.raw(TOTALS)),
-    sales().groupBy('s.register_id', 'r.name', 's.currency').orderBy(['r.name', 's.register_id'])
+    sales()
+      .groupBy('s.register_id', 'r.name', 's.currency')
+      .orderBy(['r.name', 's.register_id'])
       .select('s.register_id', 'r.name', 's.currency', db.raw(TOTALS)),
-    sales().groupBy('s.register_id', 's.payment_method').select('s.register_id', 's.payment_method', db.raw('count(*)::int as count'), db.raw(sumText('s.total', 'total'))),
+    sales()
+      .groupBy('s.register_id', 's.payment_method')
+      .select('s.register_id', 's.payment_method', db.raw('count(*)::int as count'), db.raw(sumText('s.total', 'total'))),
     // Line items are JSON on the sale ([{item, name, quantity, unit_price, total}]); refunded sales sold nothing.
-    sales().whereNot('s.status', 'refunded')
-      .joinRaw("cross join lateral jsonb_array_elements(case when jsonb_typeof(s.items) = 'array' then s.items else '[]'::jsonb end) as li(v)")
+    sales()
+      .whereNot('s.status', 'refunded')
+      .joinRaw(
+        "cross join lateral jsonb_array_elements(case when jsonb_typeof(s.items) = 'array' then s.items else '[]'::jsonb end) as li(v)",
+      )
       .groupByRaw("coalesce(li.v->>'name', li.v->>'item')")
-      .select(db.raw("coalesce(li.v->>'name', li.v->>'item') as name"),
+      .select(
+        db.raw("coalesce(li.v->>'name', li.v->>'item') as name"),
         db.raw(`sum(case when (li.v->>'quantity') ~ ${NUMBER_RE} then (li.v->>'quantity')::numeric else 1 end)::text as quantity`),
-        db.raw(`sum(case when (li.v->>'total') ~ ${NUMBER_RE} then (li.v->>'total')::numeric else 0 end)::numeric(14,2)::text as total`))
-      .orderByRaw('2 desc, 1').limit(10),
+        db.raw(`sum(case when (li.v->>'total') ~ ${NUMBER_RE} then (li.v->>'total')::numeric else 0 end)::numeric(14,2)::text as total`),
+      )
+      .orderByRaw('2 desc, 1')
+      .limit(10),
   ])) as [Row | undefined, Row[], Row[], Row[], Row[], Row[]];
 
   const methodsOf = (register: unknown) =>
-    Object.fromEntries(byRegisterMethod.filter((m) => String(m.register_id) === String(register))
-      .map((m) => [m.payment_method, { count: Number(m.count), total: String(m.total) }]));
+    Object.fromEntries(
+      byRegisterMethod
+        .filter((m) => String(m.register_id) === String(register))
+        .map((m) => [m.payment_method, { count: Number(m.count), total: String(m.total) }]),
+    );
   return {
     body: {
       date,
@@ -79,7 +95,13 @@ async function dailySummary(a: LoopArgs<'pos.dailySummary'>): Promise<ActionResu
       currency: currencies.length === 1 ? currencies[0]!.currency : null,
       ...totals(overall),
       by_payment_method: Object.fromEntries(byMethod.map((m) => [m.payment_method, totals(m)])),
-      by_register: byRegister.map((r) => ({ register: Number(r.register_id), name: r.name, currency: r.currency, ...totals(r), by_payment_method: methodsOf(r.register_id) })),
+      by_register: byRegister.map((r) => ({
+        register: Number(r.register_id),
+        name: r.name,
+        currency: r.currency,
+        ...totals(r),
+        by_payment_method: methodsOf(r.register_id),
+      })),
       top_items: topItems.map((t) => ({ name: t.name, quantity: String(t.quantity), total: String(t.total) })),
     },
   };

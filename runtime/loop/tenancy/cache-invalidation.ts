@@ -35,6 +35,9 @@ export function invalidateOnWrite(cache: ClearableCache, resource: string, trx: 
   while (outer.parentTransaction) outer = outer.parentTransaction;
   const done = outer.executionPromise as Promise<unknown> | undefined;
   // Committed or rolled back, the cache is cleared either way (a rollback only costs a reload).
-  done?.then(() => cache.clear(), () => cache.clear());
+  done?.then(
+    () => cache.clear(),
+    () => cache.clear(),
+  );
   return true;
 }

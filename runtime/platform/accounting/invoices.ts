@@ -20,10 +20,12 @@ export const isPurchase = (type: unknown) => ['purchase', 'bill', 'payable'].inc
 
 /** Client lines → JSON with checked decimal strings (what the SQL below reads). */
 export function normaliseInvoiceLines(v: unknown): Record<string, string | null>[] {
-  if (!Array.isArray(v) || v.length === 0) throw validation({ lines: ['needs at least one line {description, quantity, unit_price, account_id}'] });
+  if (!Array.isArray(v) || v.length === 0)
+    throw validation({ lines: ['needs at least one line {description, quantity, unit_price, account_id}'] });
   return v.map((l, i) => {
     const o = (l && typeof l === 'object' ? l : {}) as Record<string, unknown>;
-    if (typeof o.account_id !== 'string' || !o.account_id) throw validation({ [`lines[${i}].account_id`]: ['is required (the revenue or expense account)'] });
+    if (typeof o.account_id !== 'string' || !o.account_id)
+      throw validation({ [`lines[${i}].account_id`]: ['is required (the revenue or expense account)'] });
     return {
       description: typeof o.description === 'string' ? o.description : null,
       quantity: quantity(o.quantity, `lines[${i}].quantity`),
@@ -43,9 +45,17 @@ export const LINE_AMOUNTS = (lines: string) => `
     left join pf_tax_codes t on t.company_id = ? and t.id = x.l->>'tax_code_id'`;
 
 export async function controlAccount(trx: Knex, tenant: string | number, subType: string): Promise<string> {
-  const row = await trx(T.accounts).where({ company_id: tenant }).whereRaw('lower(sub_type) = ?', [subType]).whereRaw('coalesce(is_active, true)')
-    .orderByRaw('code nulls last, id').first('id');
-  if (!row) throw conflict(`No active account with sub_type "${subType}": create one (POST /v1/accounting/accounts) to book this document.`, 'control_account_missing');
+  const row = await trx(T.accounts)
+    .where({ company_id: tenant })
+    .whereRaw('lower(sub_type) = ?', [subType])
+    .whereRaw('coalesce(is_active, true)')
+    .orderByRaw('code nulls last, id')
+    .first('id');
+  if (!row)
+    throw conflict(
+      `No active account with sub_type "${subType}": create one (POST /v1/accounting/accounts) to book this document.`,
+      'control_account_missing',
+    );
   return row.id;
 }
 
@@ -59,19 +69,39 @@ export async function invoiceBooking(trx: Knex, tenant: string | number, inv: { 
     if (missing.length) throw validation({ lines: [`unknown tax code(s): ${[...new Set(missing)].join(', ')}`] });
   }
   const json = JSON.stringify(lines);
-  const per = (await trx.raw(`select ord, account_id, description, net::numeric(18,2)::text as net, tax::numeric(18,2)::text as tax from (${LINE_AMOUNTS('?::jsonb')}) q order by ord`, [json, tenant])).rows;
-  const tot = (await trx.raw(`select coalesce(sum(net), 0)::numeric(18,2)::text as subtotal, coalesce(sum(tax), 0)::numeric(18,2)::text as tax_total, coalesce(sum(net + tax), 0)::numeric(18,2)::text as total,
+  const per = (
+    await trx.raw(
+      `select ord, account_id, description, net::numeric(18,2)::text as net, tax::numeric(18,2)::text as tax from (${LINE_AMOUNTS('?::jsonb')}) q order by ord`,
+      [json, tenant],
+    )
+  ).rows;
+  const tot = (
+    await trx.raw(
+      `select coalesce(sum(net), 0)::numeric(18,2)::text as subtotal, coalesce(sum(tax), 0)::numeric(18,2)::text as tax_total, coalesce(sum(net + tax), 0)::numeric(18,2)::text as total,
                                      coalesce(sum(tax), 0) > 0 as has_tax, coalesce(sum(net + tax), 0) > 0 as positive
-                                from (${LINE_AMOUNTS('?::jsonb')}) q`, [json, tenant])).rows[0];
+                                from (${LINE_AMOUNTS('?::jsonb')}) q`,
+      [json, tenant],
+    )
+  ).rows[0];
   if (!tot.positive) throw validation({ lines: ['the invoice total must be greater than zero'] });
   const purchase = isPurchase(inv.type);
   const control = await controlAccount(trx, tenant, purchase ? 'accounts_payable' : 'accounts_receivable');
-  const side = (account_id: string, value: string, description: string | null, debit: boolean): LineInput =>
-    ({ account_id, description, debit: debit ? value : '0', credit: debit ? '0' : value });
+  const side = (account_id: string, value: string, description: string | null, debit: boolean): LineInput => ({
+    account_id,
+    description,
+    debit: debit ? value : '0',
+    credit: debit ? '0' : value,
+  });
   const out: LineInput[] = [side(control, tot.total, `Invoice ${inv.id}`, !purchase)];
   for (const l of per) if (!/^0(\.0+)?$/.test(l.net)) out.push(side(l.account_id, l.net, l.description, purchase));
   if (tot.has_tax) out.push(side(await controlAccount(trx, tenant, 'tax'), tot.tax_total, `Tax on invoice ${inv.id}`, purchase));
-  return { lines: out, normalised: lines, subtotal: tot.subtotal as string, tax_total: tot.tax_total as string, total: tot.total as string };
+  return {
+    lines: out,
+    normalised: lines,
+    subtotal: tot.subtotal as string,
+    tax_total: tot.tax_total as string,
+    total: tot.total as string,
+  };
 }
 
 /**

@@ -19,7 +19,8 @@ function text(v: unknown): string | null {
 /** A non-negative amount with at most 2 decimals, as a decimal string; `field` names it in the 400. */
 export function amount(v: unknown, field: string, signed = false): string {
   const s = text(v);
-  if (s === null || !(signed ? SIGNED : AMOUNT).test(s)) throw validation({ [field]: [`must be a ${signed ? '' : 'non-negative '}decimal amount with at most 2 decimals`] });
+  if (s === null || !(signed ? SIGNED : AMOUNT).test(s))
+    throw validation({ [field]: [`must be a ${signed ? '' : 'non-negative '}decimal amount with at most 2 decimals`] });
   return s;
 }
 

@@ -10,5 +10,10 @@ export async function assertOpen(trx: Knex, tenant: string | number, date: strin
     .where({ company_id: tenant, status: 'closed' })
     .whereRaw('start_date <= ?::date and end_date >= ?::date', [date, date])
     .first('id', 'name');
-  if (closed) throw conflict(`The period "${closed.name ?? closed.id}" containing ${date} is closed; reopen it or use another date.`, 'period_closed', { details: { period_id: closed.id } });
+  if (closed)
+    throw conflict(
+      `The period "${closed.name ?? closed.id}" containing ${date} is closed; reopen it or use another date.`,
+      'period_closed',
+      { details: { period_id: closed.id } },
+    );
 }

@@ -26,11 +26,19 @@ const BUCKET = `(case when ?::date - due_date::date <= 0 then 'current' when ?::
 
 async function aged(a: ActionContext, purchase: boolean) {
   const d = asOf(a);
-  const kind = purchase ? `and lower(coalesce(i.type, 'sales')) in ('purchase', 'bill', 'payable')` : `and lower(coalesce(i.type, 'sales')) not in ('purchase', 'bill', 'payable')`;
+  const kind = purchase
+    ? `and lower(coalesce(i.type, 'sales')) in ('purchase', 'bill', 'payable')`
+    : `and lower(coalesce(i.type, 'sales')) not in ('purchase', 'bill', 'payable')`;
   const base = `with o as (${OUTSTANDING(kind)}) select *, (?::date - due_date::date) as days_overdue, ${BUCKET} as bucket from o where outstanding > 0`;
   const args = [d, tenantOf(a), d, d, d, d, d, d];
-  const invoices = (await a.trx.raw(`select id, contact_name, date, due_date, total::numeric(18,2)::text as total, outstanding::numeric(18,2)::text as outstanding, greatest(days_overdue, 0) as days_overdue, bucket from (${base}) x order by due_date, id`, args)).rows;
-  const sums = (await a.trx.raw(`select bucket, sum(outstanding)::numeric(18,2)::text as amount from (${base}) x group by bucket`, args)).rows;
+  const invoices = (
+    await a.trx.raw(
+      `select id, contact_name, date, due_date, total::numeric(18,2)::text as total, outstanding::numeric(18,2)::text as outstanding, greatest(days_overdue, 0) as days_overdue, bucket from (${base}) x order by due_date, id`,
+      args,
+    )
+  ).rows;
+  const sums = (await a.trx.raw(`select bucket, sum(outstanding)::numeric(18,2)::text as amount from (${base}) x group by bucket`, args))
+    .rows;
   const total = (await a.trx.raw(`select coalesce(sum(outstanding), 0)::numeric(18,2)::text as t from (${base}) x`, args)).rows[0].t;
   const buckets: Record<string, string> = { current: '0.00', '1_30': '0.00', '31_60': '0.00', '61_90': '0.00', over_90: '0.00' };
   for (const s of sums) buckets[s.bucket] = s.amount;
@@ -41,7 +49,10 @@ export const accountingReports = {
   trialBalanceReport: async (a) => {
     let d = asOf(a);
     if (q(a).period_id) {
-      const p = await a.trx(T.periods).where({ company_id: tenantOf(a), id: String(q(a).period_id) }).first(a.trx.raw('end_date::text as end_date'));
+      const p = await a
+        .trx(T.periods)
+        .where({ company_id: tenantOf(a), id: String(q(a).period_id) })
+        .first(a.trx.raw('end_date::text as end_date'));
       if (!p?.end_date) throw notFound('Period not found (or it has no end_date).');
       d = p.end_date;
     }
@@ -65,8 +76,9 @@ export const accountingReports = {
     const tenant = tenantOf(a);
     const cash = `(select gl_account_id from pf_bank_accounts where company_id = ? and gl_account_id is not null
                    union select id from pf_accounts where company_id = ? and lower(coalesce(sub_type, '')) in ('cash', 'bank'))`;
-    const per = (await a.trx.raw(
-      `with c as ${cash}, m as (
+    const per = (
+      await a.trx.raw(
+        `with c as ${cash}, m as (
          select l.account_id, sum(case when e.date < ?::date then l.debit - l.credit else 0 end) as opening,
                 sum(case when e.date >= ?::date then l.debit else 0 end) as inflows, sum(case when e.date >= ?::date then l.credit else 0 end) as outflows
            from pf_journal_lines l join pf_journal_entries e on e.company_id = l.company_id and e.id = l.entry_id and e.status in ('posted', 'reversed')
@@ -74,15 +86,21 @@ export const accountingReports = {
        select m.account_id, a.code, a.name, opening::numeric(18,2)::text as opening_balance, inflows::numeric(18,2)::text as inflows, outflows::numeric(18,2)::text as outflows,
               (inflows - outflows)::numeric(18,2)::text as net_change, (opening + inflows - outflows)::numeric(18,2)::text as closing_balance
          from m left join pf_accounts a on a.company_id = ? and a.id = m.account_id order by a.code nulls last, m.account_id`,
-      [tenant, tenant, from, from, from, tenant, to, tenant])).rows;
-    const tot = (await a.trx.raw(
-      `with c as ${cash} select coalesce(sum(case when e.date < ?::date then l.debit - l.credit else 0 end), 0)::numeric(18,2)::text as opening_balance,
+        [tenant, tenant, from, from, from, tenant, to, tenant],
+      )
+    ).rows;
+    const tot = (
+      await a.trx.raw(
+        `with c as ${cash} select coalesce(sum(case when e.date < ?::date then l.debit - l.credit else 0 end), 0)::numeric(18,2)::text as opening_balance,
               coalesce(sum(case when e.date >= ?::date then l.debit else 0 end), 0)::numeric(18,2)::text as inflows,
               coalesce(sum(case when e.date >= ?::date then l.credit else 0 end), 0)::numeric(18,2)::text as outflows,
               coalesce(sum(case when e.date >= ?::date then l.debit - l.credit else 0 end), 0)::numeric(18,2)::text as net_change,
               coalesce(sum(l.debit - l.credit), 0)::numeric(18,2)::text as closing_balance
          from pf_journal_lines l join pf_journal_entries e on e.company_id = l.company_id and e.id = l.entry_id and e.status in ('posted', 'reversed')
-        where l.company_id = ? and l.account_id in (select * from c) and e.date <= ?::date`, [tenant, tenant, from, from, from, from, tenant, to])).rows[0];
+        where l.company_id = ? and l.account_id in (select * from c) and e.date <= ?::date`,
+        [tenant, tenant, from, from, from, from, tenant, to],
+      )
+    ).rows[0];
     return { body: { from, to, method: 'direct', ...tot, accounts: per } };
   },
   /** Per tax code, output tax (sales) and input tax (purchases) of approved invoices dated in range. */
@@ -93,14 +111,22 @@ export const accountingReports = {
                     from pf_invoices i cross join lateral (${LINE_AMOUNTS(`case when jsonb_typeof(i.lines) = 'array' then i.lines else '[]'::jsonb end`)}) x
                    where i.company_id = ? and i.status = 'approved' and i.date between ?::date and ?::date and x.tax_code_id is not null`;
     const args = [tenant, tenant, from, to];
-    const codes = (await a.trx.raw(
-      `select tax_code_id, tax_code, rate::text as rate,
+    const codes = (
+      await a.trx.raw(
+        `select tax_code_id, tax_code, rate::text as rate,
               sum(case when side = 'sales' then net else 0 end)::numeric(18,2)::text as sales_taxable, sum(case when side = 'sales' then tax else 0 end)::numeric(18,2)::text as output_tax,
               sum(case when side = 'purchase' then net else 0 end)::numeric(18,2)::text as purchase_taxable, sum(case when side = 'purchase' then tax else 0 end)::numeric(18,2)::text as input_tax
-         from (${base}) b group by tax_code_id, tax_code, rate order by tax_code, tax_code_id`, args)).rows;
-    const t = (await a.trx.raw(
-      `select coalesce(sum(case when side = 'sales' then tax else 0 end), 0)::numeric(18,2)::text as output_tax, coalesce(sum(case when side = 'purchase' then tax else 0 end), 0)::numeric(18,2)::text as input_tax,
-              coalesce(sum(case when side = 'sales' then tax else -tax end), 0)::numeric(18,2)::text as net_tax_payable from (${base}) b`, args)).rows[0];
+         from (${base}) b group by tax_code_id, tax_code, rate order by tax_code, tax_code_id`,
+        args,
+      )
+    ).rows;
+    const t = (
+      await a.trx.raw(
+        `select coalesce(sum(case when side = 'sales' then tax else 0 end), 0)::numeric(18,2)::text as output_tax, coalesce(sum(case when side = 'purchase' then tax else 0 end), 0)::numeric(18,2)::text as input_tax,
+              coalesce(sum(case when side = 'sales' then tax else -tax end), 0)::numeric(18,2)::text as net_tax_payable from (${base}) b`,
+        args,
+      )
+    ).rows[0];
     return { body: { from, to, tax_codes: codes, ...t } };
   },
 } satisfies Record<string, ActionHandler>;

@@ -21,21 +21,37 @@ const MAX_CHARS = 50_000;
 
 async function logUsage(a: ActionContext, feature: string, model: string, promptTokens: number, completionTokens: number) {
   await a.trx(T.records).insert({
-    id: newId('aiu'), company_id: tenantOf(a), kind: 'ai_usage', parent_id: 'tenant',
-    data: JSON.stringify({ feature, model, prompt_tokens: promptTokens, completion_tokens: completionTokens }), created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+    id: newId('aiu'),
+    company_id: tenantOf(a),
+    kind: 'ai_usage',
+    parent_id: 'tenant',
+    data: JSON.stringify({ feature, model, prompt_tokens: promptTokens, completion_tokens: completionTokens }),
+    created_by: actorOf(a),
+    created_at: a.trx.fn.now(),
+    updated_at: a.trx.fn.now(),
   });
 }
 
 function offlineReply(text: string): string {
   const points = summarize(text, 60);
-  return '[offline] No language model is configured on this server (set LOOP_AI_BASE_URL to an OpenAI-compatible endpoint). '
-    + (points.length ? `Key points of your message: ${points.join(' ')}` : 'Your message had no text to work with.');
+  return (
+    '[offline] No language model is configured on this server (set LOOP_AI_BASE_URL to an OpenAI-compatible endpoint). ' +
+    (points.length ? `Key points of your message: ${points.join(' ')}` : 'Your message had no text to work with.')
+  );
 }
 
 async function complete(a: ActionContext, feature: string, prompt: string, history: AiMessage[] = [], maxTokens?: number) {
   if (!prompt.trim()) throw validation({ message: ['is required'] });
-  if (prompt.length + history.reduce((n, m) => n + m.content.length, 0) > MAX_CHARS) throw validation({ history: [`message and history together are limited to ${MAX_CHARS} characters`] });
-  const task: AiTask = { feature: 'chat', system: 'You are a helpful assistant for a business application.', prompt, history, maxTokens, offline: () => offlineReply(prompt) };
+  if (prompt.length + history.reduce((n, m) => n + m.content.length, 0) > MAX_CHARS)
+    throw validation({ history: [`message and history together are limited to ${MAX_CHARS} characters`] });
+  const task: AiTask = {
+    feature: 'chat',
+    system: 'You are a helpful assistant for a business application.',
+    prompt,
+    history,
+    maxTokens,
+    offline: () => offlineReply(prompt),
+  };
   try {
     const r = await providerFromEnv().complete(task);
     await logUsage(a, feature, r.model, r.promptTokens, r.completionTokens);
@@ -54,7 +70,8 @@ function historyOf(v: unknown): AiMessage[] {
   if (!Array.isArray(v) || v.length > MAX_HISTORY) throw validation({ history: [`must be a list of at most ${MAX_HISTORY} messages`] });
   return v.map((m, i) => {
     const role = (m as AiMessage)?.role;
-    if ((role !== 'user' && role !== 'assistant') || typeof (m as AiMessage).content !== 'string') throw validation({ [`history.${i}`]: ['needs role user|assistant and content'] });
+    if ((role !== 'user' && role !== 'assistant') || typeof (m as AiMessage).content !== 'string')
+      throw validation({ [`history.${i}`]: ['needs role user|assistant and content'] });
     return { role, content: (m as AiMessage).content };
   });
 }
@@ -68,13 +85,26 @@ async function objectText(a: ActionContext): Promise<{ id: string; text: string 
 }
 
 function textOf(props: unknown): string {
-  return Object.entries((props ?? {}) as Record<string, unknown>).filter(([, v]) => typeof v === 'string').map(([, v]) => String(v).trim()).filter(Boolean).map((s) => (/[.!?]$/.test(s) ? s : `${s}.`)).join(' ');
+  return Object.entries((props ?? {}) as Record<string, unknown>)
+    .filter(([, v]) => typeof v === 'string')
+    .map(([, v]) => String(v).trim())
+    .filter(Boolean)
+    .map((s) => (/[.!?]$/.test(s) ? s : `${s}.`))
+    .join(' ');
 }
 
 export const aiActions = {
   listAvailableAiModels: async () => {
     const p = providerFromEnv();
-    return { body: { provider: p.provider, text_generation: [p.model], text_embedding: [EMBEDDING_MODEL], image_to_text: [], text_classification: [MODERATION_MODEL] } };
+    return {
+      body: {
+        provider: p.provider,
+        text_generation: [p.model],
+        text_embedding: [EMBEDDING_MODEL],
+        image_to_text: [],
+        text_classification: [MODERATION_MODEL],
+      },
+    };
   },
   chatCompletion: async (a) => {
     const b = bodyOf(a);
@@ -87,18 +117,42 @@ export const aiActions = {
     return { body: { text: r.text, model: r.model, provider: r.provider } };
   },
   chatWithConversationHistory: async (a) => {
-    const conv = await a.trx(T.conversations).where({ company_id: tenantOf(a), id: param(a, 'conversation_id') }).first('id');
+    const conv = await a
+      .trx(T.conversations)
+      .where({ company_id: tenantOf(a), id: param(a, 'conversation_id') })
+      .first('id');
     if (!conv) throw notFound('Conversation not found.');
-    const msgs = await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'ai_messages', parent_id: conv.id }).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(MAX_HISTORY);
+    const msgs = await a
+      .trx(T.records)
+      .where({ company_id: tenantOf(a), kind: 'ai_messages', parent_id: conv.id })
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(MAX_HISTORY);
     const history = msgs.reverse().map((m) => ({ role: m.data.role, content: m.data.content }) as AiMessage);
     const message = String(bodyOf(a).message ?? '');
     const r = await complete(a, 'chat', message, history);
     // The assistant turn is stamped 1 ms after the user turn, so the pair keeps its order.
     const at = Date.now();
-    for (const [i, [role, content]] of ([['user', message], ['assistant', r.text]] as const).entries()) {
-      await a.trx(T.records).insert({ id: newId('aim'), company_id: tenantOf(a), kind: 'ai_messages', parent_id: conv.id, data: JSON.stringify({ role, content }), created_by: actorOf(a), created_at: new Date(at + i), updated_at: new Date(at + i) });
+    for (const [i, [role, content]] of (
+      [
+        ['user', message],
+        ['assistant', r.text],
+      ] as const
+    ).entries()) {
+      await a.trx(T.records).insert({
+        id: newId('aim'),
+        company_id: tenantOf(a),
+        kind: 'ai_messages',
+        parent_id: conv.id,
+        data: JSON.stringify({ role, content }),
+        created_by: actorOf(a),
+        created_at: new Date(at + i),
+        updated_at: new Date(at + i),
+      });
     }
-    return { body: { response: r.text, model: r.model, provider: r.provider, conversation_id: conv.id, history_length: history.length + 2 } };
+    return {
+      body: { response: r.text, model: r.model, provider: r.provider, conversation_id: conv.id, history_length: history.length + 2 },
+    };
   },
   summariseContent: async (a) => {
     const { id, text } = await objectText(a);
@@ -123,7 +177,8 @@ export const aiActions = {
   generateEmbeddings: async (a) => {
     const text = bodyOf(a).text;
     const list = Array.isArray(text) ? text : [text];
-    if (!list.length || list.length > 100 || list.some((t) => typeof t !== 'string')) throw validation({ text: ['must be a string or a list of 1–100 strings'] });
+    if (!list.length || list.length > 100 || list.some((t) => typeof t !== 'string'))
+      throw validation({ text: ['must be a string or a list of 1–100 strings'] });
     await logUsage(a, 'embeddings', EMBEDDING_MODEL, list.join(' ').split(/\s+/).length, 0);
     return { body: { embeddings: (list as string[]).map(embed), model: EMBEDDING_MODEL, dimensions: DIMENSIONS } };
   },
@@ -136,7 +191,15 @@ export const aiActions = {
     const rows = await q.orderBy('created_at').limit(100);
     for (const r of rows) {
       await a.trx(T.records).where({ company_id: tenant, kind: 'ai_vectors', parent_id: r.id }).delete();
-      await a.trx(T.records).insert({ id: newId('vec'), company_id: tenant, kind: 'ai_vectors', parent_id: r.id, data: JSON.stringify({ object_type_id: type.id, vector: embed(textOf(r.properties)) }), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
+      await a.trx(T.records).insert({
+        id: newId('vec'),
+        company_id: tenant,
+        kind: 'ai_vectors',
+        parent_id: r.id,
+        data: JSON.stringify({ object_type_id: type.id, vector: embed(textOf(r.properties)) }),
+        created_at: a.trx.fn.now(),
+        updated_at: a.trx.fn.now(),
+      });
     }
     return { body: { indexed: rows.length, model: EMBEDDING_MODEL, object_type_id: type.id } };
   },
@@ -147,23 +210,56 @@ export const aiActions = {
     const q = a.trx(T.records).where({ company_id: tenantOf(a), kind: 'ai_vectors' });
     if (b.object_type_id) q.whereRaw("data->>'object_type_id' = ?", [(await loadType(a.trx, tenantOf(a), String(b.object_type_id))).id]);
     const v = embed(b.query);
-    const scored = (await q).map((r) => ({ object_id: r.parent_id, object_type_id: r.data.object_type_id, score: Math.round(cosine(v, r.data.vector) * 1e6) / 1e6 }))
-      .filter((r) => r.score > 0).sort((x, y) => y.score - x.score || String(x.object_id).localeCompare(String(y.object_id))).slice(0, limit);
+    const scored = (await q)
+      .map((r) => ({
+        object_id: r.parent_id,
+        object_type_id: r.data.object_type_id,
+        score: Math.round(cosine(v, r.data.vector) * 1e6) / 1e6,
+      }))
+      .filter((r) => r.score > 0)
+      .sort((x, y) => y.score - x.score || String(x.object_id).localeCompare(String(y.object_id)))
+      .slice(0, limit);
     return { body: { results: scored, model: EMBEDDING_MODEL, dimensions: DIMENSIONS } };
   },
   describeImage: async (a) => {
     const id = String(bodyOf(a).file_id ?? '');
-    const file = await a.trx(T.files).where({ company_id: tenantOf(a), id }).whereNull('deleted_at').first('content_type');
+    const file = await a
+      .trx(T.files)
+      .where({ company_id: tenantOf(a), id })
+      .whereNull('deleted_at')
+      .first('content_type');
     if (!file) throw notFound('File not found.');
     if (!String(file.content_type).startsWith('image/')) throw validation({ file_id: ['is not an image'] });
-    throw new ApiError(501, 'vision_model_unavailable', 'Describing images needs a vision model; the configured AI provider (LOOP_AI_BASE_URL, or the offline provider) takes text only, so this server cannot describe images.');
+    throw new ApiError(
+      501,
+      'vision_model_unavailable',
+      'Describing images needs a vision model; the configured AI provider (LOOP_AI_BASE_URL, or the offline provider) takes text only, so this server cannot describe images.',
+    );
   },
   getAiUsageStats: async (a) => {
-    const rows = await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'ai_usage' })
+    const rows = await a
+      .trx(T.records)
+      .where({ company_id: tenantOf(a), kind: 'ai_usage' })
       .select(a.trx.raw("data->>'feature' as feature"), a.trx.raw("data->>'model' as model"))
-      .count({ calls: '*' }).sum({ prompt_tokens: a.trx.raw("(data->>'prompt_tokens')::int") }).sum({ completion_tokens: a.trx.raw("(data->>'completion_tokens')::int") })
-      .groupByRaw('1, 2').orderByRaw('1, 2');
-    const by = (rows as Record<string, any>[]).map((r) => ({ feature: r.feature, model: r.model, calls: Number(r.calls), prompt_tokens: Number(r.prompt_tokens ?? 0), completion_tokens: Number(r.completion_tokens ?? 0) }));
-    return { body: { total_calls: by.reduce((n, r) => n + r.calls, 0), prompt_tokens: by.reduce((n, r) => n + r.prompt_tokens, 0), completion_tokens: by.reduce((n, r) => n + r.completion_tokens, 0), by_feature: by } };
+      .count({ calls: '*' })
+      .sum({ prompt_tokens: a.trx.raw("(data->>'prompt_tokens')::int") })
+      .sum({ completion_tokens: a.trx.raw("(data->>'completion_tokens')::int") })
+      .groupByRaw('1, 2')
+      .orderByRaw('1, 2');
+    const by = (rows as Record<string, any>[]).map((r) => ({
+      feature: r.feature,
+      model: r.model,
+      calls: Number(r.calls),
+      prompt_tokens: Number(r.prompt_tokens ?? 0),
+      completion_tokens: Number(r.completion_tokens ?? 0),
+    }));
+    return {
+      body: {
+        total_calls: by.reduce((n, r) => n + r.calls, 0),
+        prompt_tokens: by.reduce((n, r) => n + r.prompt_tokens, 0),
+        completion_tokens: by.reduce((n, r) => n + r.completion_tokens, 0),
+        by_feature: by,
+      },
+    };
   },
 } satisfies Record<string, ActionHandler>;

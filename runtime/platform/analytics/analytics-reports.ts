@@ -40,7 +40,11 @@ function filtersOf(v: unknown, field: string): Filter[] {
     if (!m) throw validation({ [field]: [`cannot read filter "${f}" (use property=value)`] });
     const op = { '=': 'eq', '!=': 'neq', '>=': 'gte', '<=': 'lte', '>': 'gt', '<': 'lt' }[m[2]!]!;
     const raw = m[3]!;
-    return { property: m[1]!.trim(), operator: op, value: raw !== '' && !Number.isNaN(Number(raw)) && op !== 'eq' && op !== 'neq' ? Number(raw) : raw };
+    return {
+      property: m[1]!.trim(),
+      operator: op,
+      value: raw !== '' && !Number.isNaN(Number(raw)) && op !== 'eq' && op !== 'neq' ? Number(raw) : raw,
+    };
   });
 }
 
@@ -81,7 +85,12 @@ export const analyticsReports = {
       const n = await count(q);
       const first = (out[0]?.count as number | undefined) ?? n;
       const prev = (out[i - 1]?.count as number | undefined) ?? n;
-      out.push({ name: s.name ?? `Step ${i + 1}`, count: n, conversion_from_previous: prev ? n / prev : 0, conversion_from_start: first ? n / first : 0 });
+      out.push({
+        name: s.name ?? `Step ${i + 1}`,
+        count: n,
+        conversion_from_previous: prev ? n / prev : 0,
+        conversion_from_start: first ? n / first : 0,
+      });
     }
     return { body: { object_type_id: type.id, steps: out } };
   },
@@ -91,7 +100,14 @@ export const analyticsReports = {
     if (!group) throw validation({ group_by: ['is required'] });
     const fn = str(a, 'aggregation') ?? 'count';
     const prop = str(a, 'value_property');
-    const rows: Record<string, any>[] = await aggregateObjects(a.trx, tenantOf(a), type.id, [{ function: fn, property_id: fn === 'count' ? undefined : prop, alias: 'value' }], filtersOf(jsonParam(a, 'filters', []), 'filters'), [group]);
+    const rows: Record<string, any>[] = await aggregateObjects(
+      a.trx,
+      tenantOf(a),
+      type.id,
+      [{ function: fn, property_id: fn === 'count' ? undefined : prop, alias: 'value' }],
+      filtersOf(jsonParam(a, 'filters', []), 'filters'),
+      [group],
+    );
     const limit = Math.min(Math.max(Number(str(a, 'limit')) || 10, 1), 100);
     const sorted = rows
       .map((r) => ({ key: (r[group] as string | null) ?? null, value: Number(r.value ?? 0) }))
@@ -105,14 +121,27 @@ export const analyticsReports = {
     if (!stage) throw validation({ stage_property: ['is required'] });
     const prop = str(a, 'value_property');
     const aggs = [{ function: 'count', alias: 'count' }, ...(prop ? [{ function: 'sum', property_id: prop, alias: 'value' }] : [])];
-    const rows: Record<string, any>[] = await aggregateObjects(a.trx, tenantOf(a), type.id, aggs, filtersOf(jsonParam(a, 'filters', []), 'filters'), [stage]);
+    const rows: Record<string, any>[] = await aggregateObjects(
+      a.trx,
+      tenantOf(a),
+      type.id,
+      aggs,
+      filtersOf(jsonParam(a, 'filters', []), 'filters'),
+      [stage],
+    );
     // Stages in the property's enum order when it has one, otherwise by name.
     const def = await a.trx(T.properties).where({ object_type_id: type.id, name: stage }).first('enum_values');
     const order: string[] = Array.isArray(def?.enum_values) ? def.enum_values.map(String) : [];
     const total = rows.reduce((s, r) => s + Number(r.count), 0);
-    const stages = order.map((name) => rows.find((r) => r[stage] === name) ?? { [stage]: name, count: 0, value: 0 })
+    const stages = order
+      .map((name) => rows.find((r) => r[stage] === name) ?? { [stage]: name, count: 0, value: 0 })
       .concat(rows.filter((r) => !order.includes(r[stage] as string)).sort((x, y) => String(x[stage]).localeCompare(String(y[stage]))))
-      .map((r) => ({ stage: r[stage] ?? null, count: Number(r.count), ...(prop ? { value: Number(r.value ?? 0) } : {}), share: total ? Number(r.count) / total : 0 }));
+      .map((r) => ({
+        stage: r[stage] ?? null,
+        count: Number(r.count),
+        ...(prop ? { value: Number(r.value ?? 0) } : {}),
+        share: total ? Number(r.count) / total : 0,
+      }));
     return { body: { object_type_id: type.id, stage_property: stage, total, stages } };
   },
   timeSeriesReport: async (a) => {
@@ -131,18 +160,31 @@ export const analyticsReports = {
     const end = str(a, 'end_date');
     if (start) q.where(dateExpr, '>=', new Date(start));
     if (end) q.where(dateExpr, '<', new Date(end));
-    const value = fn === 'count' ? a.trx.raw('count(*)::float as value') : a.trx.raw(`${fn}((properties->>?)::numeric)::float as value`, [prop!]);
+    const value =
+      fn === 'count' ? a.trx.raw('count(*)::float as value') : a.trx.raw(`${fn}((properties->>?)::numeric)::float as value`, [prop!]);
     // date_trunc in UTC so buckets do not depend on the server's time zone.
-    const rows = await q.select(a.trx.raw(`to_char(date_trunc(?, (?) at time zone 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as bucket`, [interval, dateExpr]), value).groupByRaw('1').orderByRaw('1');
+    const rows = await q
+      .select(
+        a.trx.raw(`to_char(date_trunc(?, (?) at time zone 'UTC'), 'YYYY-MM-DD"T"HH24:MI:SS"Z"') as bucket`, [interval, dateExpr]),
+        value,
+      )
+      .groupByRaw('1')
+      .orderByRaw('1');
     const series = (rows as Record<string, any>[]).map((r) => ({ period: String(r.bucket), value: Number(r.value ?? 0) }));
     return { body: { object_type_id: type.id, interval, aggregation: fn, series } };
   },
   getTenantAnalytics: async (a) => {
     const tenant = tenantOf(a);
     const { period, since } = periodStart(a);
-    const byType = await a.trx(T.objects).join(T.objectTypes, `${T.objectTypes}.id`, `${T.objects}.object_type_id`)
-      .where(`${T.objects}.company_id`, tenant).whereNull(`${T.objects}.deleted_at`)
-      .groupBy(`${T.objectTypes}.name`).orderBy(`${T.objectTypes}.name`).select(`${T.objectTypes}.name as name`).count({ n: '*' });
+    const byType = await a
+      .trx(T.objects)
+      .join(T.objectTypes, `${T.objectTypes}.id`, `${T.objects}.object_type_id`)
+      .where(`${T.objects}.company_id`, tenant)
+      .whereNull(`${T.objects}.deleted_at`)
+      .groupBy(`${T.objectTypes}.name`)
+      .orderBy(`${T.objectTypes}.name`)
+      .select(`${T.objectTypes}.name as name`)
+      .count({ n: '*' });
     const recent = (table: string, extra?: (q: Knex.QueryBuilder) => void) => {
       const q = a.trx(table).where({ company_id: tenant }).where('created_at', '>=', since);
       extra?.(q);
@@ -174,8 +216,16 @@ export const analyticsReports = {
     const tenant = tenantOf(a);
     const { period, since } = periodStart(a);
     const base = () => a.trx(T.records).where({ company_id: tenant, kind: 'events' }).where('created_at', '>=', since);
-    const byName = await base().select(a.trx.raw("coalesce(data->>'event_type', data->>'event', 'unnamed') as event")).count({ n: '*' }).groupByRaw('1').orderByRaw('1');
-    const byDay = await base().select(a.trx.raw("to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day")).count({ n: '*' }).groupByRaw('1').orderByRaw('1');
+    const byName = await base()
+      .select(a.trx.raw("coalesce(data->>'event_type', data->>'event', 'unnamed') as event"))
+      .count({ n: '*' })
+      .groupByRaw('1')
+      .orderByRaw('1');
+    const byDay = await base()
+      .select(a.trx.raw("to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day"))
+      .count({ n: '*' })
+      .groupByRaw('1')
+      .orderByRaw('1');
     return {
       body: {
         period,

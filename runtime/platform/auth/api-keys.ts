@@ -33,13 +33,28 @@ export interface KeyRecord {
 }
 
 /** Columns clients may see (never key_hash). */
-export const KEY_COLUMNS = ['id', 'company_id', 'label', 'scopes', 'ip_allowlist', 'expires_at', 'rate_limit', 'prefix', 'last_used_at', 'revoked_at', 'created_at', 'updated_at', 'created_by'];
+export const KEY_COLUMNS = [
+  'id',
+  'company_id',
+  'label',
+  'scopes',
+  'ip_allowlist',
+  'expires_at',
+  'rate_limit',
+  'prefix',
+  'last_used_at',
+  'revoked_at',
+  'created_at',
+  'updated_at',
+  'created_by',
+];
 
 export function keyView(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const c of KEY_COLUMNS) {
     const v = row[c];
-    out[c === 'company_id' ? 'tenant_id' : c] = v instanceof Date ? v.toISOString() : c === 'company_id' ? tenantPublicId(v as number) : (v ?? null);
+    out[c === 'company_id' ? 'tenant_id' : c] =
+      v instanceof Date ? v.toISOString() : c === 'company_id' ? tenantPublicId(v as number) : (v ?? null);
   }
   return out;
 }
@@ -70,7 +85,9 @@ export async function findKey(db: Knex, token: string): Promise<KeyRecord | null
   if (!token.startsWith(KEY_PREFIX) || token.length < KEY_PREFIX.length + 8) return null;
   const prefix = token.slice(KEY_PREFIX.length, KEY_PREFIX.length + 8);
   const hash = sha256(token);
-  const rows = await db(T.apiKeys).where({ prefix }).select('id', 'company_id', 'scopes', 'ip_allowlist', 'expires_at', 'revoked_at', 'key_hash');
+  const rows = await db(T.apiKeys)
+    .where({ prefix })
+    .select('id', 'company_id', 'scopes', 'ip_allowlist', 'expires_at', 'revoked_at', 'key_hash');
   const row = rows.find((r) => sameHash(r.key_hash, hash));
   if (!row) return null;
   const json = (v: unknown): any => v; // jsonb arrives parsed

@@ -22,24 +22,40 @@ import { jwtKeyFor } from '../auth/jwt-key.ts';
 import { bodyOf, tenantOf } from '../http/action-context.ts';
 
 type Purpose = 'password_reset' | 'magic_link' | 'sms_otp' | 'email_verify';
-const TTL_MS: Record<Purpose, number> = { password_reset: 3600_000, magic_link: 15 * 60_000, sms_otp: 10 * 60_000, email_verify: 7 * 24 * 3600_000 };
+const TTL_MS: Record<Purpose, number> = {
+  password_reset: 3600_000,
+  magic_link: 15 * 60_000,
+  sms_otp: 10 * 60_000,
+  email_verify: 7 * 24 * 3600_000,
+};
 const MAX_FAILURES = 5;
 const KIND = 'auth_tokens';
 
 async function saveToken(a: ActionContext, userId: string, purpose: Purpose, secret: string) {
   // A new token replaces older unused ones of the same purpose.
-  await a.trx(T.records).where({ company_id: tenantOf(a), kind: KIND, parent_id: userId }).whereRaw("data->>'purpose' = ?", [purpose]).delete();
+  await a
+    .trx(T.records)
+    .where({ company_id: tenantOf(a), kind: KIND, parent_id: userId })
+    .whereRaw("data->>'purpose' = ?", [purpose])
+    .delete();
   await a.trx(T.records).insert({
-    id: newId('atk'), company_id: tenantOf(a), kind: KIND, parent_id: userId,
+    id: newId('atk'),
+    company_id: tenantOf(a),
+    kind: KIND,
+    parent_id: userId,
     data: JSON.stringify({ purpose, hash: sha256(secret), expires_at: new Date(Date.now() + TTL_MS[purpose]).toISOString(), failures: 0 }),
-    created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+    created_at: a.trx.fn.now(),
+    updated_at: a.trx.fn.now(),
   });
 }
 
 /** The user id a valid token belongs to (and consumes it), or null. */
 async function takeToken(a: ActionContext, purpose: Purpose, secret: unknown, userId?: string): Promise<string | null> {
   if (typeof secret !== 'string' || !secret) return null;
-  const q = a.trx(T.records).where({ company_id: tenantOf(a), kind: KIND }).whereRaw("data->>'purpose' = ? and data->>'hash' = ?", [purpose, sha256(secret)]);
+  const q = a
+    .trx(T.records)
+    .where({ company_id: tenantOf(a), kind: KIND })
+    .whereRaw("data->>'purpose' = ? and data->>'hash' = ?", [purpose, sha256(secret)]);
   if (userId) q.where({ parent_id: userId });
   const row = await q.first();
   if (!row || new Date(row.data.expires_at).getTime() <= Date.now()) return null;
@@ -55,7 +71,10 @@ function link(base: unknown, fallback: string, token: string): string {
 
 async function userByEmail(a: ActionContext, email: unknown) {
   if (typeof email !== 'string' || !email.includes('@')) throw validation({ email: ['must be an email address'] });
-  return a.trx(T.users).where({ company_id: tenantOf(a), email: email.trim().toLowerCase() }).first();
+  return a
+    .trx(T.users)
+    .where({ company_id: tenantOf(a), email: email.trim().toLowerCase() })
+    .first();
 }
 
 function refuse(a: ActionContext, message: string, code = 'invalid_token'): ActionResult {
@@ -64,10 +83,23 @@ function refuse(a: ActionContext, message: string, code = 'invalid_token'): Acti
 }
 
 async function signIn(a: ActionContext, userId: string, patch: Record<string, unknown> = {}) {
-  const user = await a.trx(T.users).where({ id: userId, company_id: tenantOf(a) }).first();
+  const user = await a
+    .trx(T.users)
+    .where({ id: userId, company_id: tenantOf(a) })
+    .first();
   if (!user || user.banned) return refuse(a, 'User is disabled.');
-  await a.trx(T.users).where({ id: user.id }).update({ ...patch, last_sign_in_at: new Date().toISOString() });
-  return { body: await issueTokens(a.trx, jwtKeyFor(a.ctx.db), { id: String(user.id), email: String(user.email), role: String(user.role), companyId: tenantOf(a) }, { ip: a.ctx.ip, userAgent: a.ctx.userAgent ?? undefined }) };
+  await a
+    .trx(T.users)
+    .where({ id: user.id })
+    .update({ ...patch, last_sign_in_at: new Date().toISOString() });
+  return {
+    body: await issueTokens(
+      a.trx,
+      jwtKeyFor(a.ctx.db),
+      { id: String(user.id), email: String(user.email), role: String(user.role), companyId: tenantOf(a) },
+      { ip: a.ctx.ip, userAgent: a.ctx.userAgent ?? undefined },
+    ),
+  };
 }
 
 /** Queues the verification mail for a new user (called by sign-up). */
@@ -75,7 +107,13 @@ export async function sendVerification(a: ActionContext, user: Record<string, un
   const token = newSecret('ev_', 24);
   await saveToken(a, String(user.id), 'email_verify', token);
   const url = link(redirectTo, `${a.baseUrl}/v1/auth/verify`, token);
-  await enqueueMail(a.trx, { to: String(user.email), subject: 'Confirm your email address', text: `Confirm your email address: ${url}`, companyId: tenantOf(a), payload: { kind: 'email_verify', user_id: user.id } });
+  await enqueueMail(a.trx, {
+    to: String(user.email),
+    subject: 'Confirm your email address',
+    text: `Confirm your email address: ${url}`,
+    companyId: tenantOf(a),
+    payload: { kind: 'email_verify', user_id: user.id },
+  });
 }
 
 /** Mails a single-use link to the active user with the body's `email`; unknown addresses get no mail and no hint. */
@@ -86,7 +124,13 @@ async function mailLink(a: ActionContext, purpose: Purpose, prefix: string, path
   const token = newSecret(prefix, 24);
   await saveToken(a, user.id, purpose, token);
   const url = link(b.redirect_to, `${a.baseUrl}${path}`, token);
-  await enqueueMail(a.trx, { to: user.email, subject, text: text(url), companyId: tenantOf(a), payload: { kind: purpose, user_id: user.id } });
+  await enqueueMail(a.trx, {
+    to: user.email,
+    subject,
+    text: text(url),
+    companyId: tenantOf(a),
+    payload: { kind: purpose, user_id: user.id },
+  });
 }
 
 const SENT = { message: 'If the address has an account, a message is on its way.' };
@@ -99,7 +143,8 @@ const SENT = { message: 'If the address has an account, a message is on its way.
 async function verifyEmail(a: ActionContext, token: unknown): Promise<ActionResult> {
   if (typeof token !== 'string' || !token.startsWith('ev_')) return refuse(a, 'The verification link is invalid or has expired.');
   return a.trx.transaction(async (trx) => {
-    const q = trx(T.records).where({ kind: KIND })
+    const q = trx(T.records)
+      .where({ kind: KIND })
       .whereRaw("data->>'purpose' = 'email_verify' and data->>'hash' = ? and (data->>'expires_at')::timestamptz > now()", [sha256(token)]);
     if (a.ctx.tenant) q.where({ company_id: a.ctx.tenant.companyId });
     const [row] = await q.delete(['company_id', 'parent_id']);
@@ -111,18 +156,32 @@ async function verifyEmail(a: ActionContext, token: unknown): Promise<ActionResu
 
 export const emailFlowActions = {
   requestPasswordReset: async (a) => {
-    await mailLink(a, 'password_reset', 'pr_', '/v1/auth/reset-password', 'Reset your password',
-      (url) => `Reset your password within an hour: ${url}\nIf you did not ask for this, ignore this message.`);
+    await mailLink(
+      a,
+      'password_reset',
+      'pr_',
+      '/v1/auth/reset-password',
+      'Reset your password',
+      (url) => `Reset your password within an hour: ${url}\nIf you did not ask for this, ignore this message.`,
+    );
     return { body: SENT };
   },
   resetPassword: async (a) => {
     const b = bodyOf(a);
-    if (typeof b.password !== 'string' || b.password.length < 8 || b.password.length > 200) throw validation({ password: ['must be 8 to 200 characters'] });
+    if (typeof b.password !== 'string' || b.password.length < 8 || b.password.length > 200)
+      throw validation({ password: ['must be 8 to 200 characters'] });
     const userId = await takeToken(a, 'password_reset', b.token);
     if (!userId) return refuse(a, 'The reset token is invalid or has expired.');
-    await a.trx(T.users).where({ id: userId, company_id: tenantOf(a) }).update({ password: await argon2.hash(b.password), updated_at: a.trx.fn.now() });
+    await a
+      .trx(T.users)
+      .where({ id: userId, company_id: tenantOf(a) })
+      .update({ password: await argon2.hash(b.password), updated_at: a.trx.fn.now() });
     // Every session ends: whoever held the old password is signed out.
-    await a.trx(T.sessions).where({ company_id: tenantOf(a), user_id: userId }).whereNull('revoked_at').update({ revoked_at: new Date().toISOString() });
+    await a
+      .trx(T.sessions)
+      .where({ company_id: tenantOf(a), user_id: userId })
+      .whereNull('revoked_at')
+      .update({ revoked_at: new Date().toISOString() });
     return { body: { password_reset: true } };
   },
   sendMagicLink: async (a) => {
@@ -138,25 +197,46 @@ export const emailFlowActions = {
   sendSmsOtp: async (a) => {
     const phone = String(bodyOf(a).phone ?? '').replace(/[\s()-]/g, '');
     if (!E164.test(phone)) throw validation({ phone: ['must be an E.164 number, e.g. +15551234567'] });
-    const user = await a.trx(T.users).where({ company_id: tenantOf(a), phone }).first();
+    const user = await a
+      .trx(T.users)
+      .where({ company_id: tenantOf(a), phone })
+      .first();
     if (user && !user.banned) {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       await saveToken(a, user.id, 'sms_otp', code);
-      await enqueueSms(a.trx, { to: phone, text: `Your sign-in code is ${code}. It expires in 10 minutes.`, companyId: tenantOf(a), payload: { kind: 'sms_otp', user_id: user.id } });
+      await enqueueSms(a.trx, {
+        to: phone,
+        text: `Your sign-in code is ${code}. It expires in 10 minutes.`,
+        companyId: tenantOf(a),
+        payload: { kind: 'sms_otp', user_id: user.id },
+      });
     }
     return { body: SENT };
   },
   verifyOtp: async (a) => {
     const b = bodyOf(a);
     const phone = String(b.phone ?? '').replace(/[\s()-]/g, '');
-    const user = await a.trx(T.users).where({ company_id: tenantOf(a), phone }).first('id');
-    const row = user && (await a.trx(T.records).where({ company_id: tenantOf(a), kind: KIND, parent_id: user.id }).whereRaw("data->>'purpose' = 'sms_otp'").first());
+    const user = await a
+      .trx(T.users)
+      .where({ company_id: tenantOf(a), phone })
+      .first('id');
+    const row =
+      user &&
+      (await a
+        .trx(T.records)
+        .where({ company_id: tenantOf(a), kind: KIND, parent_id: user.id })
+        .whereRaw("data->>'purpose' = 'sms_otp'")
+        .first());
     if (!row) return refuse(a, 'The code is invalid or has expired.', 'invalid_otp');
     const userId = await takeToken(a, 'sms_otp', String(b.code ?? ''), user.id);
     if (!userId) {
       const failures = Number(row.data.failures ?? 0) + 1;
       if (failures >= MAX_FAILURES) await a.trx(T.records).where({ id: row.id }).delete();
-      else await a.trx(T.records).where({ id: row.id }).update({ data: JSON.stringify({ ...row.data, failures }) });
+      else
+        await a
+          .trx(T.records)
+          .where({ id: row.id })
+          .update({ data: JSON.stringify({ ...row.data, failures }) });
       return refuse(a, 'The code is invalid or has expired.', 'invalid_otp');
     }
     return signIn(a, userId, { phone_verified: true });
@@ -170,7 +250,14 @@ export const emailFlowActions = {
     if (typeof b.subject !== 'string' || !b.subject) throw validation({ subject: ['is required'] });
     if (typeof b.text !== 'string' && typeof b.html !== 'string') throw validation({ text: ['give text or html'] });
     const text = typeof b.text === 'string' ? b.text : String(b.html).replace(/<[^>]+>/g, '');
-    const id = await enqueueMail(a.trx, { to, subject: b.subject, text, html: typeof b.html === 'string' ? b.html : undefined, companyId: tenantOf(a), payload: { kind: 'api', from: b.from ?? null, reply_to: b.reply_to ?? null } });
+    const id = await enqueueMail(a.trx, {
+      to,
+      subject: b.subject,
+      text,
+      html: typeof b.html === 'string' ? b.html : undefined,
+      companyId: tenantOf(a),
+      payload: { kind: 'api', from: b.from ?? null, reply_to: b.reply_to ?? null },
+    });
     return { body: { sent: false, queued: true, message_id: String(id), status: 'pending' } };
   },
 } satisfies Record<string, ActionHandler>;

@@ -35,7 +35,12 @@ export async function verifyAccess(secret: Uint8Array, token: string): Promise<A
   try {
     const { payload } = await jwtVerify(token, secret, { issuer: ISSUER, algorithms: ['HS256'] });
     if (typeof payload.sub !== 'string' || typeof payload.tid !== 'number') return null;
-    return { userId: payload.sub, tenantId: payload.tid, role: String(payload.role ?? 'authenticated'), sessionId: String(payload.sid ?? '') };
+    return {
+      userId: payload.sub,
+      tenantId: payload.tid,
+      role: String(payload.role ?? 'authenticated'),
+      sessionId: String(payload.sid ?? ''),
+    };
   } catch {
     return null;
   }
@@ -71,5 +76,11 @@ export async function issueTokens(
     updated_at: db.fn.now(),
   });
   const access = await signAccess(secret, { userId: user.id, tenantId: user.companyId, role: user.role, sessionId });
-  return { access_token: access, refresh_token: refresh, token_type: 'bearer', expires_in: ACCESS_TTL_SECONDS, user: { id: user.id, email: user.email, role: user.role } };
+  return {
+    access_token: access,
+    refresh_token: refresh,
+    token_type: 'bearer',
+    expires_in: ACCESS_TTL_SECONDS,
+    user: { id: user.id, email: user.email, role: user.role },
+  };
 }

@@ -7,7 +7,8 @@ import { T } from '../tables.ts';
 import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
 function checkScopes(scopes: unknown): string[] {
-  if (!Array.isArray(scopes) || scopes.length === 0) throw validation({ scopes: ['must be a non-empty list of read, write, schema, files, auth, ai, *'] });
+  if (!Array.isArray(scopes) || scopes.length === 0)
+    throw validation({ scopes: ['must be a non-empty list of read, write, schema, files, auth, ai, *'] });
   const bad = unknownScopes(scopes);
   if (bad.length) throw validation({ scopes: [`unknown scope(s): ${bad.join(', ')}`] });
   return scopes as string[];
@@ -15,7 +16,8 @@ function checkScopes(scopes: unknown): string[] {
 
 function checkAllowlist(v: unknown): string[] | null {
   if (v === undefined || v === null) return null;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw validation({ ip_allowlist: ['must be a list of IP addresses or CIDR blocks'] });
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    throw validation({ ip_allowlist: ['must be a list of IP addresses or CIDR blocks'] });
   return v as string[];
 }
 
@@ -41,14 +43,22 @@ export const keyActions = {
     if (b.rate_limit !== undefined) patch.rate_limit = b.rate_limit;
     if (b.expires_at !== undefined) patch.expires_at = b.expires_at;
     const id = param(a, 'id');
-    const n = await a.trx(T.apiKeys).where({ id, company_id: tenantOf(a) }).whereNull('revoked_at').update(patch);
+    const n = await a
+      .trx(T.apiKeys)
+      .where({ id, company_id: tenantOf(a) })
+      .whereNull('revoked_at')
+      .update(patch);
     if (!n) throw notFound('API key not found or revoked.');
     return { body: keyView(await a.trx(T.apiKeys).where({ id }).first(KEY_COLUMNS)) };
   },
   /** Revoked, not deleted: the row stays for audit; the key stops working at once. */
   revoke: async (a) => {
     const id = param(a, 'id');
-    const n = await a.trx(T.apiKeys).where({ id, company_id: tenantOf(a) }).whereNull('revoked_at').update({ revoked_at: new Date().toISOString(), updated_at: a.trx.fn.now() });
+    const n = await a
+      .trx(T.apiKeys)
+      .where({ id, company_id: tenantOf(a) })
+      .whereNull('revoked_at')
+      .update({ revoked_at: new Date().toISOString(), updated_at: a.trx.fn.now() });
     if (!n) throw notFound('API key not found or already revoked.');
     return { body: keyView(await a.trx(T.apiKeys).where({ id }).first(KEY_COLUMNS)) };
   },

@@ -42,8 +42,20 @@ export function createPlatformAuthProvider(opts: { db: Knex; jwtSecret: Uint8Arr
     const tenant = await db(T.tenants).where({ id: key.companyId }).first('status');
     if (!tenant || tenant.status !== 'active') throw forbidden('Tenant is suspended.', 'tenant_suspended');
     // Best effort: last_used_at is informational and must not slow or fail the request.
-    void db(T.apiKeys).where({ id: key.id }).update({ last_used_at: new Date().toISOString() }).catch(() => undefined);
-    return { userId: key.id, email: '', isSuperuser: false, via: 'bearer_key', keyId: key.id, scopes: key.scopes, tenantId: key.companyId, role: 'key' };
+    void db(T.apiKeys)
+      .where({ id: key.id })
+      .update({ last_used_at: new Date().toISOString() })
+      .catch(() => undefined);
+    return {
+      userId: key.id,
+      email: '',
+      isSuperuser: false,
+      via: 'bearer_key',
+      keyId: key.id,
+      scopes: key.scopes,
+      tenantId: key.companyId,
+      role: 'key',
+    };
   }
 
   async function fromJwt(db: Knex, token: string): Promise<PlatformPrincipal> {
@@ -56,10 +68,21 @@ export function createPlatformAuthProvider(opts: { db: Knex; jwtSecret: Uint8Arr
       if (!s || s.revoked_at) throw unauthorized('Session was revoked.', 'invalid_token');
       // Best effort, at most once a minute per session: last_active_at is informational.
       const minuteAgo = new Date(Date.now() - 60_000).toISOString();
-      void db(T.sessions).where({ id: claims.sessionId }).where((q) => q.whereNull('last_active_at').orWhere('last_active_at', '<', minuteAgo))
-        .update({ last_active_at: new Date().toISOString() }).catch(() => undefined);
+      void db(T.sessions)
+        .where({ id: claims.sessionId })
+        .where((q) => q.whereNull('last_active_at').orWhere('last_active_at', '<', minuteAgo))
+        .update({ last_active_at: new Date().toISOString() })
+        .catch(() => undefined);
     }
-    return { userId: claims.userId, email: user.email, isSuperuser: false, via: 'jwt', scopes: END_USER_SCOPES, tenantId: claims.tenantId, role: user.role };
+    return {
+      userId: claims.userId,
+      email: user.email,
+      isSuperuser: false,
+      via: 'jwt',
+      scopes: END_USER_SCOPES,
+      tenantId: claims.tenantId,
+      role: user.role,
+    };
   }
 
   return {

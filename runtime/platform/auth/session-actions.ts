@@ -17,12 +17,24 @@ import { insertUser, patchUser, userView } from '../users/user-actions.ts';
 
 async function tokensFor(a: ActionContext, user: Record<string, unknown>) {
   await a.trx(T.users).where({ id: user.id }).update({ last_sign_in_at: new Date().toISOString() });
-  return issueTokens(a.trx, jwtKeyFor(a.ctx.db), { id: String(user.id), email: String(user.email), role: String(user.role), companyId: tenantOf(a) }, { ip: a.ctx.ip, userAgent: a.ctx.userAgent ?? undefined });
+  return issueTokens(
+    a.trx,
+    jwtKeyFor(a.ctx.db),
+    { id: String(user.id), email: String(user.email), role: String(user.role), companyId: tenantOf(a) },
+    { ip: a.ctx.ip, userAgent: a.ctx.userAgent ?? undefined },
+  );
 }
 
 function sessionView(r: Record<string, unknown>) {
-  return { id: r.id, user_id: r.user_id, ip: r.ip ?? null, user_agent: r.user_agent ?? null, created_at: iso(r.created_at),
-    last_active_at: iso(r.last_active_at ?? r.created_at), expires_at: iso(r.expires_at) };
+  return {
+    id: r.id,
+    user_id: r.user_id,
+    ip: r.ip ?? null,
+    user_agent: r.user_agent ?? null,
+    created_at: iso(r.created_at),
+    last_active_at: iso(r.last_active_at ?? r.created_at),
+    expires_at: iso(r.expires_at),
+  };
 }
 
 export const sessionActions = {
@@ -34,24 +46,42 @@ export const sessionActions = {
   },
   logIn: async (a) => {
     const b = bodyOf(a);
-    const email = String(b.email ?? '').trim().toLowerCase();
-    const user = await a.trx(T.users).where({ company_id: tenantOf(a), email }).first();
+    const email = String(b.email ?? '')
+      .trim()
+      .toLowerCase();
+    const user = await a
+      .trx(T.users)
+      .where({ company_id: tenantOf(a), email })
+      .first();
     // One message for every failure, so the endpoint does not reveal which emails exist.
     const ok = user && user.password && !user.banned && (await argon2.verify(user.password, String(b.password ?? '')));
     if (!ok) throw unauthorized('Invalid email or password.', 'invalid_credentials');
     // With a verified MFA factor the password is only the first step: answer a ticket, not tokens.
     const factors = await verifiedFactors(a.trx, tenantOf(a), String(user.id));
     if (factors.length) {
-      return { body: { mfa_required: true, mfa_ticket: await issueTicket(a.trx, tenantOf(a), String(user.id)), factors: factors.map((f) => ({ id: f.id, type: f.data.type ?? 'totp' })) } };
+      return {
+        body: {
+          mfa_required: true,
+          mfa_ticket: await issueTicket(a.trx, tenantOf(a), String(user.id)),
+          factors: factors.map((f) => ({ id: f.id, type: f.data.type ?? 'totp' })),
+        },
+      };
     }
     return { body: await tokensFor(a, user) };
   },
   /** Rotates the refresh token: the old session is revoked and a new one opened. */
   refreshTokens: async (a) => {
     const token = String(bodyOf(a).refresh_token ?? '');
-    const s = await a.trx(T.sessions).where({ company_id: tenantOf(a), refresh_hash: sha256(token) }).first();
-    if (!s || s.revoked_at || (s.expires_at && new Date(s.expires_at).getTime() <= Date.now())) throw unauthorized('Invalid or expired refresh token.', 'invalid_token');
-    const user = await a.trx(T.users).where({ id: s.user_id, company_id: tenantOf(a) }).first();
+    const s = await a
+      .trx(T.sessions)
+      .where({ company_id: tenantOf(a), refresh_hash: sha256(token) })
+      .first();
+    if (!s || s.revoked_at || (s.expires_at && new Date(s.expires_at).getTime() <= Date.now()))
+      throw unauthorized('Invalid or expired refresh token.', 'invalid_token');
+    const user = await a
+      .trx(T.users)
+      .where({ id: s.user_id, company_id: tenantOf(a) })
+      .first();
     if (!user || user.banned) throw unauthorized('User is disabled.', 'invalid_token');
     await a.trx(T.sessions).where({ id: s.id }).update({ revoked_at: new Date().toISOString() });
     return { body: await tokensFor(a, user) };
@@ -59,14 +89,20 @@ export const sessionActions = {
   logOut: async (a) => {
     const user = endUserOf(a);
     const token = bodyOf(a).refresh_token;
-    const q = a.trx(T.sessions).where({ company_id: tenantOf(a), user_id: user }).whereNull('revoked_at');
+    const q = a
+      .trx(T.sessions)
+      .where({ company_id: tenantOf(a), user_id: user })
+      .whereNull('revoked_at');
     // With a refresh token only that session ends; without, the current access token's sessions do.
     if (typeof token === 'string') q.where({ refresh_hash: sha256(token) });
     await q.update({ revoked_at: new Date().toISOString() });
     return { body: { message: 'Logged out.' } };
   },
   getCurrentUser: async (a) => {
-    const row = await a.trx(T.users).where({ id: endUserOf(a), company_id: tenantOf(a) }).first();
+    const row = await a
+      .trx(T.users)
+      .where({ id: endUserOf(a), company_id: tenantOf(a) })
+      .first();
     if (!row) throw notFound('User not found.');
     return { body: userView(row) };
   },
@@ -77,24 +113,42 @@ export const sessionActions = {
   },
   exportUserData: async (a) => {
     const id = endUserOf(a);
-    const user = await a.trx(T.users).where({ id, company_id: tenantOf(a) }).first();
+    const user = await a
+      .trx(T.users)
+      .where({ id, company_id: tenantOf(a) })
+      .first();
     if (!user) throw notFound('User not found.');
-    const objects = await a.trx(T.objects).where({ company_id: tenantOf(a), created_by: id }).select('id', 'object_type_id', 'properties', 'created_at');
+    const objects = await a
+      .trx(T.objects)
+      .where({ company_id: tenantOf(a), created_by: id })
+      .select('id', 'object_type_id', 'properties', 'created_at');
     const sessions = await a.trx(T.sessions).where({ company_id: tenantOf(a), user_id: id });
     return { body: { user: userView(user), objects, sessions: sessions.map(sessionView) } };
   },
   listSessions: async (a) => {
-    const rows = await a.trx(T.sessions).where({ company_id: tenantOf(a), user_id: endUserOf(a) }).whereNull('revoked_at').orderBy('created_at', 'desc');
+    const rows = await a
+      .trx(T.sessions)
+      .where({ company_id: tenantOf(a), user_id: endUserOf(a) })
+      .whereNull('revoked_at')
+      .orderBy('created_at', 'desc');
     // The list shape is the catalogue's (spec/platform/auth-sessions.yaml `list_shape: array`).
     return { body: rows.map(sessionView) };
   },
   revokeSession: async (a) => {
-    const n = await a.trx(T.sessions).where({ id: param(a, 'id'), company_id: tenantOf(a), user_id: endUserOf(a) }).whereNull('revoked_at').update({ revoked_at: new Date().toISOString() });
+    const n = await a
+      .trx(T.sessions)
+      .where({ id: param(a, 'id'), company_id: tenantOf(a), user_id: endUserOf(a) })
+      .whereNull('revoked_at')
+      .update({ revoked_at: new Date().toISOString() });
     if (!n) throw notFound('Session not found.');
     return { body: { revoked: true } };
   },
   revokeAllSessions: async (a) => {
-    const n = await a.trx(T.sessions).where({ company_id: tenantOf(a), user_id: endUserOf(a) }).whereNull('revoked_at').update({ revoked_at: new Date().toISOString() });
+    const n = await a
+      .trx(T.sessions)
+      .where({ company_id: tenantOf(a), user_id: endUserOf(a) })
+      .whereNull('revoked_at')
+      .update({ revoked_at: new Date().toISOString() });
     return { body: { revoked: n } };
   },
 } satisfies Record<string, ActionHandler>;

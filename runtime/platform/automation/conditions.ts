@@ -4,7 +4,11 @@
  * `{field, op, value}` over a context object (dotted paths), a template replaces `{{path}}` in
  * strings with context values.
  */
-export interface Condition { field: string; op?: string; value?: unknown }
+export interface Condition {
+  field: string;
+  op?: string;
+  value?: unknown;
+}
 
 export function lookup(ctx: unknown, path: string): unknown {
   let cur: unknown = ctx;
@@ -32,23 +36,37 @@ export function render(v: unknown, ctx: unknown): unknown {
 
 export const OPS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'contains', 'exists', 'not_exists'] as const;
 
-const cmp = (a: unknown, b: unknown) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a ?? '').localeCompare(String(b ?? '')));
+const cmp = (a: unknown, b: unknown) =>
+  typeof a === 'number' && typeof b === 'number' ? a - b : String(a ?? '').localeCompare(String(b ?? ''));
 
 export function test(c: Condition, ctx: unknown): boolean {
   const left = lookup(ctx, c.field);
   const right = render(c.value, ctx);
   switch (c.op ?? 'eq') {
-    case 'eq': return JSON.stringify(left) === JSON.stringify(right);
-    case 'neq': return JSON.stringify(left) !== JSON.stringify(right);
-    case 'gt': return left != null && cmp(left, right) > 0;
-    case 'gte': return left != null && cmp(left, right) >= 0;
-    case 'lt': return left != null && cmp(left, right) < 0;
-    case 'lte': return left != null && cmp(left, right) <= 0;
-    case 'in': return Array.isArray(right) && right.some((r) => JSON.stringify(r) === JSON.stringify(left));
-    case 'contains': return Array.isArray(left) ? left.some((x) => JSON.stringify(x) === JSON.stringify(right)) : typeof left === 'string' && left.includes(String(right));
-    case 'exists': return left !== undefined && left !== null;
-    case 'not_exists': return left === undefined || left === null;
-    default: throw new Error(`unknown operator "${c.op}" (use ${OPS.join(', ')})`);
+    case 'eq':
+      return JSON.stringify(left) === JSON.stringify(right);
+    case 'neq':
+      return JSON.stringify(left) !== JSON.stringify(right);
+    case 'gt':
+      return left != null && cmp(left, right) > 0;
+    case 'gte':
+      return left != null && cmp(left, right) >= 0;
+    case 'lt':
+      return left != null && cmp(left, right) < 0;
+    case 'lte':
+      return left != null && cmp(left, right) <= 0;
+    case 'in':
+      return Array.isArray(right) && right.some((r) => JSON.stringify(r) === JSON.stringify(left));
+    case 'contains':
+      return Array.isArray(left)
+        ? left.some((x) => JSON.stringify(x) === JSON.stringify(right))
+        : typeof left === 'string' && left.includes(String(right));
+    case 'exists':
+      return left !== undefined && left !== null;
+    case 'not_exists':
+      return left === undefined || left === null;
+    default:
+      throw new Error(`unknown operator "${c.op}" (use ${OPS.join(', ')})`);
   }
 }
 

@@ -12,7 +12,10 @@ import { STEP_TYPES, recordRun, runSteps } from '../automation/steps.ts';
 import { actorOf, asObject, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
 async function rowOf(a: ActionContext, table: string, p: string, label: string) {
-  const row = await a.trx(table).where({ company_id: tenantOf(a), id: param(a, p) }).first();
+  const row = await a
+    .trx(table)
+    .where({ company_id: tenantOf(a), id: param(a, p) })
+    .first();
   if (!row) throw notFound(`${label} not found.`);
   return row;
 }
@@ -34,7 +37,8 @@ export const runActions = {
   executeScheduledJob: async (a) => {
     const job = await rowOf(a, T.scheduledJobs, 'job_id', 'Scheduled job');
     const type = String(job.action_type ?? '');
-    if (!(STEP_TYPES as readonly string[]).includes(type)) throw validation({ action_type: [`must be one of ${STEP_TYPES.join(', ')} to run here`] });
+    if (!(STEP_TYPES as readonly string[]).includes(type))
+      throw validation({ action_type: [`must be one of ${STEP_TYPES.join(', ')} to run here`] });
     const ctx = { job: { id: job.id, name: job.name }, data: asObject(bodyOf(a).data), now: new Date().toISOString() };
     const run = await runSteps(a.trx, tenantOf(a), [{ ...asObject(job.action_config), type }], ctx, actorOf(a));
     const runId = await recordRun(a.trx, tenantOf(a), 'job_runs', job.id, { trigger: 'manual', ...run }, actorOf(a));
@@ -47,7 +51,10 @@ export const runActions = {
   executeFunction: async (a) => {
     const fn = await rowOf(a, T.functions, 'function_id', 'Function');
     if (String(fn.runtime ?? '').toLowerCase() !== 'declarative') {
-      throw notImplemented(`Function runtime "${fn.runtime ?? '(none)'}" needs a code sandbox (an isolated worker with CPU/memory limits), which this server does not have; it never evaluates user code. Set runtime to "declarative" with code = JSON {"steps": [...], "output": ...} using steps ${STEP_TYPES.join(', ')}.`, 'function_runtime_unavailable');
+      throw notImplemented(
+        `Function runtime "${fn.runtime ?? '(none)'}" needs a code sandbox (an isolated worker with CPU/memory limits), which this server does not have; it never evaluates user code. Set runtime to "declarative" with code = JSON {"steps": [...], "output": ...} using steps ${STEP_TYPES.join(', ')}.`,
+        'function_runtime_unavailable',
+      );
     }
     let def: Record<string, unknown>;
     try {
@@ -70,7 +77,14 @@ export const runActions = {
   syncIntegration: async (a) => {
     const integ = await rowOf(a, T.integrations, 'integration_id', 'Integration');
     const message = `No connector for provider "${integ.provider ?? '(none)'}" is installed on this server; a real sync needs the provider's credentials in config_json and a connector. Nothing was transferred.`;
-    const runId = await recordRun(a.trx, tenantOf(a), 'sync_logs', integ.id, { status: 'not_connected', direction: integ.sync_direction ?? null, records_synced: 0, message }, actorOf(a));
+    const runId = await recordRun(
+      a.trx,
+      tenantOf(a),
+      'sync_logs',
+      integ.id,
+      { status: 'not_connected', direction: integ.sync_direction ?? null, records_synced: 0, message },
+      actorOf(a),
+    );
     return { status: 202, body: { sync_id: runId, status: 'not_connected', records_synced: 0, message } };
   },
 } satisfies Record<string, ActionHandler>;

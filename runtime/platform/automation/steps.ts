@@ -17,7 +17,11 @@ import { render } from './conditions.ts';
 
 export const STEP_TYPES = ['create_object', 'update_object', 'emit_event', 'webhook', 'send_email'] as const;
 
-export interface RunResult { status: 'succeeded' | 'failed'; steps: Record<string, unknown>[]; error: string | null }
+export interface RunResult {
+  status: 'succeeded' | 'failed';
+  steps: Record<string, unknown>[];
+  error: string | null;
+}
 
 const str = (v: unknown, name: string) => {
   if (typeof v !== 'string' || !v) throw new Error(`${name} is required`);
@@ -42,7 +46,13 @@ async function runStep(db: Knex, tenant: number, step: Record<string, unknown>, 
       return { event: step.event, deliveries };
     }
     case 'send_email': {
-      const id = await enqueueMail(db, { to: str(step.to, 'to'), subject: str(step.subject, 'subject'), text: String(step.text ?? ''), companyId: tenant, payload: { kind: 'automation' } });
+      const id = await enqueueMail(db, {
+        to: str(step.to, 'to'),
+        subject: str(step.subject, 'subject'),
+        text: String(step.text ?? ''),
+        companyId: tenant,
+        payload: { kind: 'automation' },
+      });
       return { outbox_id: id };
     }
     default:
@@ -50,7 +60,13 @@ async function runStep(db: Knex, tenant: number, step: Record<string, unknown>, 
   }
 }
 
-export async function runSteps(trx: Knex, tenant: number, steps: unknown, context: Record<string, unknown>, by: string | null): Promise<RunResult> {
+export async function runSteps(
+  trx: Knex,
+  tenant: number,
+  steps: unknown,
+  context: Record<string, unknown>,
+  by: string | null,
+): Promise<RunResult> {
   const list = Array.isArray(steps) ? steps : [];
   const done: Record<string, unknown>[] = [];
   try {
@@ -60,7 +76,9 @@ export async function runSteps(trx: Knex, tenant: number, steps: unknown, contex
         try {
           done.push({ index: i, type: step?.type, result: await runStep(sp, tenant, step ?? {}, by) });
         } catch (e) {
-          throw new Error(`step ${i} (${String(step?.type)}): ${isApiError(e) ? `${e.message} ${JSON.stringify((e as { fields?: unknown }).fields ?? {})}` : (e as Error).message}`);
+          throw new Error(
+            `step ${i} (${String(step?.type)}): ${isApiError(e) ? `${e.message} ${JSON.stringify((e as { fields?: unknown }).fields ?? {})}` : (e as Error).message}`,
+          );
         }
       }
     });
@@ -71,8 +89,24 @@ export async function runSteps(trx: Knex, tenant: number, steps: unknown, contex
 }
 
 /** A run row (pf_records `kind`, parent = the automation/job/function/integration). */
-export async function recordRun(trx: Knex, tenant: number, kind: string, parentId: string, data: Record<string, unknown>, by: string | null): Promise<string> {
+export async function recordRun(
+  trx: Knex,
+  tenant: number,
+  kind: string,
+  parentId: string,
+  data: Record<string, unknown>,
+  by: string | null,
+): Promise<string> {
   const id = newId('run');
-  await trx(T.records).insert({ id, company_id: tenant, kind, parent_id: parentId, data: JSON.stringify({ ...data, finished_at: new Date().toISOString() }), created_by: by, created_at: trx.fn.now(), updated_at: trx.fn.now() });
+  await trx(T.records).insert({
+    id,
+    company_id: tenant,
+    kind,
+    parent_id: parentId,
+    data: JSON.stringify({ ...data, finished_at: new Date().toISOString() }),
+    created_by: by,
+    created_at: trx.fn.now(),
+    updated_at: trx.fn.now(),
+  });
   return id;
 }

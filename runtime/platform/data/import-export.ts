@@ -33,7 +33,9 @@ function csvRows(text: string): Record<string, unknown>[] {
 function rowsOf(a: ActionContext): Record<string, unknown>[] {
   const b = bodyOf(a);
   const file = a.files?.find((f) => f.field === 'file') ?? a.files?.[0];
-  const format = String(b.format ?? (file && /\.csv$/i.test(file.filename) ? 'csv' : file?.contentType.includes('csv') ? 'csv' : 'json')).toLowerCase();
+  const format = String(
+    b.format ?? (file && /\.csv$/i.test(file.filename) ? 'csv' : file?.contentType.includes('csv') ? 'csv' : 'json'),
+  ).toLowerCase();
   if (!FORMATS.includes(format)) throw validation({ format: ['must be json or csv'] });
   const raw: unknown = file ? file.buffer.toString('utf8') : b.data;
   if (raw === undefined) throw validation({ data: ['send rows in data (JSON list or CSV text) or as a file part'] });
@@ -76,7 +78,10 @@ function coerce(types: Map<string, string>, row: Record<string, unknown>): Recor
 
 export function toCsv(rows: Record<string, unknown>[], columns: string[]): string {
   const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  return stringify(rows.map((r) => columns.map((c) => cell(r[c]))), { header: true, columns });
+  return stringify(
+    rows.map((r) => columns.map((c) => cell(r[c]))),
+    { header: true, columns },
+  );
 }
 
 export const importExportActions = {
@@ -112,28 +117,61 @@ export const importExportActions = {
     const format = String(b.format ?? 'json').toLowerCase();
     if (!FORMATS.includes(format)) throw validation({ format: ['must be json or csv'] });
     const type = await loadType(a.trx, tenant, String(b.object_type_id));
-    const rows: Record<string, any>[] = await objects(a.trx, tenant, type.id).whereNull('deleted_at').orderBy('created_at').orderBy('id').limit(MAX_EXPORT + 1);
-    if (rows.length > MAX_EXPORT) throw validation({ object_type_id: [`has more than ${MAX_EXPORT} objects; export with filters is not available yet`] });
-    const flat = rows.map((r) => ({ id: r.id, created_at: new Date(r.created_at).toISOString(), updated_at: new Date(r.updated_at).toISOString(), ...(r.properties ?? {}) }));
+    const rows: Record<string, any>[] = await objects(a.trx, tenant, type.id)
+      .whereNull('deleted_at')
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(MAX_EXPORT + 1);
+    if (rows.length > MAX_EXPORT)
+      throw validation({ object_type_id: [`has more than ${MAX_EXPORT} objects; export with filters is not available yet`] });
+    const flat = rows.map((r) => ({
+      id: r.id,
+      created_at: new Date(r.created_at).toISOString(),
+      updated_at: new Date(r.updated_at).toISOString(),
+      ...(r.properties ?? {}),
+    }));
     const props = (await propertiesOf(a.trx, type.id)).map((p) => p.name);
-    const content = format === 'csv'
-      ? toCsv(flat, ['id', ...props, 'created_at', 'updated_at'])
-      : JSON.stringify(rows.map((r) => ({ id: r.id, properties: r.properties ?? {}, created_at: new Date(r.created_at).toISOString(), updated_at: new Date(r.updated_at).toISOString() })));
+    const content =
+      format === 'csv'
+        ? toCsv(flat, ['id', ...props, 'created_at', 'updated_at'])
+        : JSON.stringify(
+            rows.map((r) => ({
+              id: r.id,
+              properties: r.properties ?? {},
+              created_at: new Date(r.created_at).toISOString(),
+              updated_at: new Date(r.updated_at).toISOString(),
+            })),
+          );
     const id = newId('exp');
     const key = `platform/t${tenant}/exports/${id}.${format}`;
     await storage().put(key, Buffer.from(content, 'utf8'), format === 'csv' ? 'text/csv' : 'application/json');
     const filename = `${type.name}-${id}.${format}`;
     await a.trx(T.records).insert({
-      id, company_id: tenant, kind: 'data_exports', parent_id: type.id,
+      id,
+      company_id: tenant,
+      kind: 'data_exports',
+      parent_id: type.id,
       data: JSON.stringify({ format, record_count: rows.length, storage_key: key, filename, status: 'completed' }),
-      created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+      created_by: actorOf(a),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
     });
-    return { status: 201, body: { export_id: id, format, record_count: rows.length, status: 'completed', download_path: `/v1/data/export/${id}` } };
+    return {
+      status: 201,
+      body: { export_id: id, format, record_count: rows.length, status: 'completed', download_path: `/v1/data/export/${id}` },
+    };
   },
   downloadExport: async (a) => {
-    const row = await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'data_exports', id: param(a, 'export_id') }).first();
+    const row = await a
+      .trx(T.records)
+      .where({ company_id: tenantOf(a), kind: 'data_exports', id: param(a, 'export_id') })
+      .first();
     if (!row) throw notFound('Export not found.');
     const d = row.data as { format: string; storage_key: string; filename: string };
-    return { stream: await storage().get(d.storage_key), contentType: d.format === 'csv' ? 'text/csv' : 'application/json', filename: d.filename };
+    return {
+      stream: await storage().get(d.storage_key),
+      contentType: d.format === 'csv' ? 'text/csv' : 'application/json',
+      filename: d.filename,
+    };
   },
 } satisfies Record<string, ActionHandler>;

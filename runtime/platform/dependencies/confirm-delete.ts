@@ -35,10 +35,15 @@ function truthy(v: unknown): boolean {
 }
 
 async function consume(trx: Knex, companyId: number, resource: string, recordId: string, token: string): Promise<void> {
-  const row = await trx(T.confirmTokens).where({ token_hash: sha256(token), company_id: companyId }).forUpdate().first();
-  if (!row || row.resource !== resource || row.record_id !== recordId) throw badRequest('confirm_token is not valid for this record.', 'invalid_confirm_token');
+  const row = await trx(T.confirmTokens)
+    .where({ token_hash: sha256(token), company_id: companyId })
+    .forUpdate()
+    .first();
+  if (!row || row.resource !== resource || row.record_id !== recordId)
+    throw badRequest('confirm_token is not valid for this record.', 'invalid_confirm_token');
   if (row.used_at) throw conflict('confirm_token was already used; delete again to get a new one.', 'confirm_token_used');
-  if (new Date(row.expires_at).getTime() <= Date.now()) throw badRequest('confirm_token has expired; delete again to get a new one.', 'confirm_token_expired');
+  if (new Date(row.expires_at).getTime() <= Date.now())
+    throw badRequest('confirm_token has expired; delete again to get a new one.', 'confirm_token_expired');
   await trx(T.confirmTokens).where({ id: row.id }).update({ used_at: new Date().toISOString(), updated_at: trx.fn.now() });
 }
 
@@ -60,7 +65,11 @@ export async function guardedDelete(
   const dependencies = present.map((c) => ({ type: c.d.type, count: c.count, label: c.d.label }));
   if (present.some((c) => !c.d.remove)) {
     const err = new ApiError(409, 'dependency_exists', 'Cannot delete: dependent records exist', { details: { dependencies } });
-    return { status: 409, buffer: Buffer.from(JSON.stringify(errorBody(err, 'platform', a.ctx.requestId))), contentType: 'application/json' };
+    return {
+      status: 409,
+      buffer: Buffer.from(JSON.stringify(errorBody(err, 'platform', a.ctx.requestId))),
+      contentType: 'application/json',
+    };
   }
   const token = typeof a.query.confirm_token === 'string' ? a.query.confirm_token : '';
   if (truthy(a.query.force) && token) {
@@ -89,7 +98,15 @@ export async function guardedDelete(
 }
 
 /** A dependent that is the rows of `table` where `column` = id within the tenant. */
-export function rowsOf(table: string, column: string, id: string, companyId: number, type: string, label: string, extra?: (q: Knex.QueryBuilder) => void): Dependent {
+export function rowsOf(
+  table: string,
+  column: string,
+  id: string,
+  companyId: number,
+  type: string,
+  label: string,
+  extra?: (q: Knex.QueryBuilder) => void,
+): Dependent {
   const q = (trx: Knex) => {
     const b = trx(table).where({ company_id: companyId, [column]: id });
     extra?.(b);

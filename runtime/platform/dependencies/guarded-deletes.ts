@@ -8,7 +8,11 @@ import { type Dependent, guardedDelete, rowsOf } from './confirm-delete.ts';
 import { param, tenantOf } from '../http/action-context.ts';
 
 /** DELETE of `table` row `:id`, refused with 409 while `dependents(a, id)` exist. */
-function guardedDestroy(resource: string, table: string, dependents: (a: ActionContext, id: string, tenant: number) => Dependent[]): ActionHandler {
+function guardedDestroy(
+  resource: string,
+  table: string,
+  dependents: (a: ActionContext, id: string, tenant: number) => Dependent[],
+): ActionHandler {
   return async (a) => {
     const tenant = tenantOf(a);
     const id = param(a, 'id');
@@ -28,11 +32,14 @@ function guardedDestroy(resource: string, table: string, dependents: (a: ActionC
 /** A dependent a confirm token cannot cascade. */
 const permanent = ({ type, label, count }: Dependent): Dependent => ({ type, label, count });
 
-const records = (kind: string, label: string) => (_a: ActionContext, id: string, tenant: number) =>
-  [rowsOf(T.records, 'parent_id', id, tenant, kind, label, (q) => q.where({ kind }))];
+const records = (kind: string, label: string) => (_a: ActionContext, id: string, tenant: number) => [
+  rowsOf(T.records, 'parent_id', id, tenant, kind, label, (q) => q.where({ kind })),
+];
 
 export const guardedDeletes = {
-  webhooks: guardedDestroy('webhooks', T.webhooks, (_a, id, tenant) => [rowsOf(T.webhookDeliveries, 'webhook_id', id, tenant, 'webhook_deliveries', 'Webhook deliveries')]),
+  webhooks: guardedDestroy('webhooks', T.webhooks, (_a, id, tenant) => [
+    rowsOf(T.webhookDeliveries, 'webhook_id', id, tenant, 'webhook_deliveries', 'Webhook deliveries'),
+  ]),
   automations: guardedDestroy('automations', T.automations, records('automation_runs', 'Automation runs')),
   dashboards: guardedDestroy('dashboards', T.dashboards, records('widgets', 'Widgets')),
   roles: guardedDestroy('roles', T.roles, (_a, id, tenant) => [
@@ -47,9 +54,20 @@ export const guardedDeletes = {
     permanent(rowsOf(T.journalLines, 'account_id', id, tenant, 'journal_lines', 'Journal lines')),
   ]),
   bankAccounts: guardedDestroy('bank_accounts', T.bankAccounts, (_a, id, tenant) => [
-    rowsOf(T.bankTransactions, 'bank_account_id', id, tenant, 'bank_transactions', 'Bank transactions', (q) => q.where({ status: 'unmatched' })),
-    permanent(rowsOf(T.bankTransactions, 'bank_account_id', id, tenant, 'matched_bank_transactions', 'Matched or reconciled bank transactions',
-      (q) => q.whereNot({ status: 'unmatched' }))),
+    rowsOf(T.bankTransactions, 'bank_account_id', id, tenant, 'bank_transactions', 'Bank transactions', (q) =>
+      q.where({ status: 'unmatched' }),
+    ),
+    permanent(
+      rowsOf(
+        T.bankTransactions,
+        'bank_account_id',
+        id,
+        tenant,
+        'matched_bank_transactions',
+        'Matched or reconciled bank transactions',
+        (q) => q.whereNot({ status: 'unmatched' }),
+      ),
+    ),
     permanent(rowsOf(T.payments, 'bank_account_id', id, tenant, 'payments', 'Payments')),
   ]),
 } satisfies Record<string, ActionHandler>;

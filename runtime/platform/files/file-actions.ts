@@ -10,7 +10,16 @@ import { newId } from '../../security/random-ids.ts';
 import { hasScope } from '../auth/scopes.ts';
 import type { PlatformPrincipal } from '../auth/platform-auth-provider.ts';
 import {
-  FILE_VERSIONS, FILES, fileView, loadFile, MAX_SIGNED_TTL, signFileUrl, STALE_PENDING_MS, storage, verifyFileUrl, writeContent,
+  FILE_VERSIONS,
+  FILES,
+  fileView,
+  loadFile,
+  MAX_SIGNED_TTL,
+  signFileUrl,
+  STALE_PENDING_MS,
+  storage,
+  verifyFileUrl,
+  writeContent,
 } from '../files/file-store.ts';
 import { emitEvent } from '../webhooks/emit-event.ts';
 import { rawUploadOf } from './raw-upload.ts';
@@ -21,7 +30,8 @@ const ACCESS = ['private', 'public'];
 
 function ids(a: ActionContext): string[] {
   const v = bodyOf(a).file_ids;
-  if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string')) throw validation({ file_ids: ['must be a non-empty list of file ids'] });
+  if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string'))
+    throw validation({ file_ids: ['must be a non-empty list of file ids'] });
   if (v.length > MAX_BATCH) throw validation({ file_ids: [`at most ${MAX_BATCH} ids`] });
   return v as string[];
 }
@@ -38,8 +48,12 @@ function theSlotContent(a: ActionContext): { buffer: Buffer; contentType: string
   if (raw) return raw;
   const f = a.files?.find((x) => x.field === 'file') ?? a.files?.[0];
   if (!f) {
-    throw validation({ file: ['send the content as the raw request body (Content-Type: application/octet-stream or the file\'s type) '
-      + 'or as a multipart/form-data part named "file"'] });
+    throw validation({
+      file: [
+        "send the content as the raw request body (Content-Type: application/octet-stream or the file's type) " +
+          'or as a multipart/form-data part named "file"',
+      ],
+    });
   }
   return { buffer: f.buffer, contentType: f.contentType || null };
 }
@@ -99,9 +113,21 @@ export const fileActions = {
     const b = bodyOf(a);
     const id = newId('file');
     await a.trx(FILES).insert({
-      id, company_id: tenant, filename: up.filename || 'upload', content_type: up.contentType || 'application/octet-stream', size: 0,
-      access: b.access ?? 'private', folder: b.folder ?? '/', meta: JSON.stringify({}), object_type_id: b.object_type_id ?? null, object_id: b.object_id ?? null,
-      status: 'pending', version: 1, created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+      id,
+      company_id: tenant,
+      filename: up.filename || 'upload',
+      content_type: up.contentType || 'application/octet-stream',
+      size: 0,
+      access: b.access ?? 'private',
+      folder: b.folder ?? '/',
+      meta: JSON.stringify({}),
+      object_type_id: b.object_type_id ?? null,
+      object_id: b.object_id ?? null,
+      status: 'pending',
+      version: 1,
+      created_by: actorOf(a),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
     });
     await writeContent(a.trx, await loadFile(a.trx, tenant, id), up.buffer, up.contentType || 'application/octet-stream', T.tenants);
     const row = await loadFile(a.trx, tenant, id);
@@ -114,13 +140,26 @@ export const fileActions = {
     const id = newId('file');
     const access = q.access === 'public' ? 'public' : 'private';
     await a.trx(FILES).insert({
-      id, company_id: tenant, filename: String(q.filename ?? 'upload'), content_type: String(q.mime_type ?? q.content_type ?? 'application/octet-stream'), size: 0,
-      access, folder: String(q.folder ?? '/'), meta: JSON.stringify(asObject(q.meta)), status: 'pending', version: 1,
-      created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+      id,
+      company_id: tenant,
+      filename: String(q.filename ?? 'upload'),
+      content_type: String(q.mime_type ?? q.content_type ?? 'application/octet-stream'),
+      size: 0,
+      access,
+      folder: String(q.folder ?? '/'),
+      meta: JSON.stringify(asObject(q.meta)),
+      status: 'pending',
+      version: 1,
+      created_by: actorOf(a),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
     });
     return {
       body: {
-        file_id: id, r2_key: null, storage_key: `platform/t${tenant}/${id}/v1`, upload_endpoint: `${a.baseUrl}/v1/files/${id}/upload-put`,
+        file_id: id,
+        r2_key: null,
+        storage_key: `platform/t${tenant}/${id}/v1`,
+        upload_endpoint: `${a.baseUrl}/v1/files/${id}/upload-put`,
         expires_at: new Date(Date.now() + STALE_PENDING_MS).toISOString(),
       },
     };
@@ -147,9 +186,20 @@ export const fileActions = {
   },
   cleanStaleUploads: async (a) => {
     const tenant = tenantOf(a);
-    const stale = await a.trx(FILES).where({ company_id: tenant, status: 'pending' }).where('created_at', '<', new Date(Date.now() - STALE_PENDING_MS)).select('id', 'storage_key');
+    const stale = await a
+      .trx(FILES)
+      .where({ company_id: tenant, status: 'pending' })
+      .where('created_at', '<', new Date(Date.now() - STALE_PENDING_MS))
+      .select('id', 'storage_key');
     for (const s of stale) if (s.storage_key) await storage().delete(s.storage_key);
-    if (stale.length) await a.trx(FILES).whereIn('id', stale.map((s) => s.id)).delete();
+    if (stale.length)
+      await a
+        .trx(FILES)
+        .whereIn(
+          'id',
+          stale.map((s) => s.id),
+        )
+        .delete();
     return { body: { cleaned: stale.length } };
   },
   getFileMetadata: async (a) => ({ body: fileView(await loadFile(a.trx, tenantOf(a), param(a, 'file_id'))) }),
@@ -157,7 +207,11 @@ export const fileActions = {
     const tenant = tenantOf(a);
     const file = await loadFile(a.trx, tenant, param(a, 'file_id'));
     const patch = metaPatch(bodyOf(a));
-    if (Object.keys(patch).length) await a.trx(FILES).where({ id: file.id }).update({ ...patch, updated_at: a.trx.fn.now() });
+    if (Object.keys(patch).length)
+      await a
+        .trx(FILES)
+        .where({ id: file.id })
+        .update({ ...patch, updated_at: a.trx.fn.now() });
     const row = fileView(await loadFile(a.trx, tenant, file.id));
     await emitEvent(a.trx, tenant, 'file.updated', row);
     return { body: row };
@@ -175,7 +229,16 @@ export const fileActions = {
     await a.trx(FILES).where({ id: file.id }).update({ deleted_at: null, updated_at: a.trx.fn.now() });
     return { body: fileView(await loadFile(a.trx, tenant, file.id)) };
   },
-  listTrashedFiles: async (a) => ({ body: await paged(() => a.trx(FILES).where({ company_id: tenantOf(a) }).whereNotNull('deleted_at'), a) }),
+  listTrashedFiles: async (a) => ({
+    body: await paged(
+      () =>
+        a
+          .trx(FILES)
+          .where({ company_id: tenantOf(a) })
+          .whereNotNull('deleted_at'),
+      a,
+    ),
+  }),
   searchFiles: async (a) => {
     const q = { ...a.query, ...bodyOf(a) };
     const tenant = tenantOf(a);
@@ -196,26 +259,77 @@ export const fileActions = {
   listFileVersions: async (a) => {
     const file = await loadFile(a.trx, tenantOf(a), param(a, 'file_id'));
     const older = await a.trx(FILE_VERSIONS).where({ file_id: file.id }).orderBy('version', 'desc');
-    const current = { version: Number(file.version), size: Number(file.size), content_type: file.content_type, sha256: file.sha256, current: true, created_at: fileView(file).updated_at };
-    return { body: [current, ...older.map((v) => ({ version: Number(v.version), size: Number(v.size), content_type: v.content_type, sha256: v.sha256, current: false, created_at: fileView(v).created_at }))] };
+    const current = {
+      version: Number(file.version),
+      size: Number(file.size),
+      content_type: file.content_type,
+      sha256: file.sha256,
+      current: true,
+      created_at: fileView(file).updated_at,
+    };
+    return {
+      body: [
+        current,
+        ...older.map((v) => ({
+          version: Number(v.version),
+          size: Number(v.size),
+          content_type: v.content_type,
+          sha256: v.sha256,
+          current: false,
+          created_at: fileView(v).created_at,
+        })),
+      ],
+    };
   },
   listFolders: async (a) => {
     const { limit, offset } = page(a);
-    const rows = await a.trx(FILES).where({ company_id: tenantOf(a) }).whereNull('deleted_at').groupBy('folder').orderBy('folder')
-      .select('folder').count({ count: '*' }).sum({ size: 'size' }).limit(limit).offset(offset);
+    const rows = await a
+      .trx(FILES)
+      .where({ company_id: tenantOf(a) })
+      .whereNull('deleted_at')
+      .groupBy('folder')
+      .orderBy('folder')
+      .select('folder')
+      .count({ count: '*' })
+      .sum({ size: 'size' })
+      .limit(limit)
+      .offset(offset);
     return { body: (rows as Record<string, any>[]).map((r) => ({ folder: r.folder, count: Number(r.count), size: Number(r.size ?? 0) })) };
   },
   storageStatistics: async (a) => {
     const tenant = tenantOf(a);
     const live = await a.trx(FILES).where({ company_id: tenant }).whereNull('deleted_at').count({ n: '*' }).sum({ bytes: 'size' }).first();
-    const trash = await a.trx(FILES).where({ company_id: tenant }).whereNotNull('deleted_at').count({ n: '*' }).sum({ bytes: 'size' }).first();
-    const byType = await a.trx(FILES).where({ company_id: tenant }).whereNull('deleted_at').groupBy('content_type').orderBy('content_type').select('content_type').count({ n: '*' }).sum({ bytes: 'size' });
+    const trash = await a
+      .trx(FILES)
+      .where({ company_id: tenant })
+      .whereNotNull('deleted_at')
+      .count({ n: '*' })
+      .sum({ bytes: 'size' })
+      .first();
+    const byType = await a
+      .trx(FILES)
+      .where({ company_id: tenant })
+      .whereNull('deleted_at')
+      .groupBy('content_type')
+      .orderBy('content_type')
+      .select('content_type')
+      .count({ n: '*' })
+      .sum({ bytes: 'size' });
     const t = await a.trx(T.tenants).where({ id: tenant }).first('used_storage_bytes', 'plan_tier');
     return {
       body: {
-        file_count: Number(live?.n ?? 0), total_bytes: Number(live?.bytes ?? 0), trashed_count: Number(trash?.n ?? 0), trashed_bytes: Number(trash?.bytes ?? 0),
-        used_storage_bytes: Number(t?.used_storage_bytes ?? 0), plan_tier: t?.plan_tier ?? 'free', storage_driver: storage().driver,
-        by_content_type: (byType as Record<string, any>[]).map((r) => ({ content_type: r.content_type, count: Number(r.n), bytes: Number(r.bytes ?? 0) })),
+        file_count: Number(live?.n ?? 0),
+        total_bytes: Number(live?.bytes ?? 0),
+        trashed_count: Number(trash?.n ?? 0),
+        trashed_bytes: Number(trash?.bytes ?? 0),
+        used_storage_bytes: Number(t?.used_storage_bytes ?? 0),
+        plan_tier: t?.plan_tier ?? 'free',
+        storage_driver: storage().driver,
+        by_content_type: (byType as Record<string, any>[]).map((r) => ({
+          content_type: r.content_type,
+          count: Number(r.n),
+          bytes: Number(r.bytes ?? 0),
+        })),
       },
     };
   },
@@ -225,7 +339,13 @@ export const fileActions = {
     const ttl = Math.min(Math.max(Number(bodyOf(a).expires_in) || 3600, 1), MAX_SIGNED_TTL);
     const expires = Math.floor(Date.now() / 1000) + ttl;
     const token = await signFileUrl(a.trx, tenant, file.id, expires);
-    return { body: { url: `${a.baseUrl}/v1/files/${file.id}/content?t=${tenant}&expires=${expires}&token=${token}`, expires_at: new Date(expires * 1000).toISOString(), ttl } };
+    return {
+      body: {
+        url: `${a.baseUrl}/v1/files/${file.id}/content?t=${tenant}&expires=${expires}&token=${token}`,
+        expires_at: new Date(expires * 1000).toISOString(),
+        ttl,
+      },
+    };
   },
   downloadFileContent: async (a) => {
     const id = param(a, 'file_id');
@@ -241,21 +361,41 @@ export const fileActions = {
     if (param(a, 'variant') === 'original' && q.w === undefined && q.h === undefined && q.format === undefined) {
       return { stream: await storage().get(file.storage_key), contentType: file.content_type, filename: file.filename };
     }
-    throw new ApiError(501, 'image_transform_unavailable', 'Resizing and format conversion need an image library (sharp) that this server does not bundle; only the "original" variant is served.');
+    throw new ApiError(
+      501,
+      'image_transform_unavailable',
+      'Resizing and format conversion need an image library (sharp) that this server does not bundle; only the "original" variant is served.',
+    );
   },
   batchReadFileMetadata: async (a) => {
-    const rows = await a.trx(FILES).where({ company_id: tenantOf(a) }).whereNull('deleted_at').whereIn('id', ids(a));
+    const rows = await a
+      .trx(FILES)
+      .where({ company_id: tenantOf(a) })
+      .whereNull('deleted_at')
+      .whereIn('id', ids(a));
     return { body: rows.map(fileView) };
   },
   batchUpdateFileMetadata: async (a) => {
     const b = bodyOf(a);
     const patch = metaPatch({ access: b.access, folder: b.folder });
-    const n = Object.keys(patch).length ? await a.trx(FILES).where({ company_id: tenantOf(a) }).whereNull('deleted_at').whereIn('id', ids(a)).update({ ...patch, updated_at: a.trx.fn.now() }) : 0;
+    const n = Object.keys(patch).length
+      ? await a
+          .trx(FILES)
+          .where({ company_id: tenantOf(a) })
+          .whereNull('deleted_at')
+          .whereIn('id', ids(a))
+          .update({ ...patch, updated_at: a.trx.fn.now() })
+      : 0;
     return { body: { updated: n } };
   },
   batchDeleteFiles: async (a) => {
     const want = ids(a);
-    const rows = await a.trx(FILES).where({ company_id: tenantOf(a) }).whereNull('deleted_at').whereIn('id', want).select('id');
+    const rows = await a
+      .trx(FILES)
+      .where({ company_id: tenantOf(a) })
+      .whereNull('deleted_at')
+      .whereIn('id', want)
+      .select('id');
     const found = rows.map((r) => r.id as string).sort();
     if (found.length) await a.trx(FILES).whereIn('id', found).update({ deleted_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
     return { body: { deleted: found, count: found.length, not_found: want.filter((x) => !found.includes(x)) } };

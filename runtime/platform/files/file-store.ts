@@ -63,7 +63,13 @@ export async function loadFile(db: Knex, tenant: number, id: string, opts: { del
 }
 
 /** Stores `data` as the next version of `file` (or its first) and updates the row and tenant usage. */
-export async function writeContent(db: Knex, file: Record<string, any>, data: Buffer, contentType: string, tenantsTable: string): Promise<void> {
+export async function writeContent(
+  db: Knex,
+  file: Record<string, any>,
+  data: Buffer,
+  contentType: string,
+  tenantsTable: string,
+): Promise<void> {
   const tenant = Number(file.company_id);
   const hasContent = file.status === 'ready' && file.storage_key;
   const version = hasContent ? Number(file.version) + 1 : Number(file.version ?? 1);
@@ -71,11 +77,29 @@ export async function writeContent(db: Knex, file: Record<string, any>, data: Bu
   await storage().put(key, data, contentType);
   if (hasContent) {
     await db(FILE_VERSIONS).insert({
-      id: newId('fv'), company_id: tenant, file_id: file.id, version: Number(file.version), size: file.size, content_type: file.content_type,
-      sha256: file.sha256, storage_key: file.storage_key, created_at: db.fn.now(), updated_at: db.fn.now(),
+      id: newId('fv'),
+      company_id: tenant,
+      file_id: file.id,
+      version: Number(file.version),
+      size: file.size,
+      content_type: file.content_type,
+      sha256: file.sha256,
+      storage_key: file.storage_key,
+      created_at: db.fn.now(),
+      updated_at: db.fn.now(),
     });
   }
-  await db(FILES).where({ id: file.id }).update({ storage_key: key, size: data.length, sha256: sha256Of(data), content_type: contentType, version, status: 'ready', updated_at: db.fn.now() });
+  await db(FILES)
+    .where({ id: file.id })
+    .update({
+      storage_key: key,
+      size: data.length,
+      sha256: sha256Of(data),
+      content_type: contentType,
+      version,
+      status: 'ready',
+      updated_at: db.fn.now(),
+    });
   await db(tenantsTable).where({ id: tenant }).increment('used_storage_bytes', data.length);
 }
 
@@ -84,12 +108,20 @@ async function urlKey(db: Knex, tenant: number): Promise<string> {
   const row = await db(T.settings).where(where).first('value');
   if (row) return (row.value as { key: string }).key;
   const key = randomBytes(32).toString('base64url');
-  await db(T.settings).insert({ id: newId('set'), ...where, value: JSON.stringify({ key }), created_at: db.fn.now(), updated_at: db.fn.now() });
+  await db(T.settings).insert({
+    id: newId('set'),
+    ...where,
+    value: JSON.stringify({ key }),
+    created_at: db.fn.now(),
+    updated_at: db.fn.now(),
+  });
   return key;
 }
 
 export async function signFileUrl(db: Knex, tenant: number, fileId: string, expires: number): Promise<string> {
-  return createHmac('sha256', await urlKey(db, tenant)).update(`${fileId}.${expires}`).digest('base64url');
+  return createHmac('sha256', await urlKey(db, tenant))
+    .update(`${fileId}.${expires}`)
+    .digest('base64url');
 }
 
 export async function verifyFileUrl(db: Knex, tenant: number, fileId: string, expires: number, token: string): Promise<boolean> {

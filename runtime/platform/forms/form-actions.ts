@@ -16,12 +16,16 @@ import { tenantNamed } from '../tenants/tenant-info.ts';
 const formCodec = codecOf(formsFormResource);
 
 async function formOf(a: ActionContext) {
-  const row = await a.trx(T.forms).where({ company_id: tenantOf(a), id: param(a, 'form_id') }).first();
+  const row = await a
+    .trx(T.forms)
+    .where({ company_id: tenantOf(a), id: param(a, 'form_id') })
+    .first();
   if (!row) throw notFound('Form not found.');
   return row;
 }
 
-const submissions = (a: ActionContext, formId: string) => a.trx(T.records).where({ company_id: tenantOf(a), kind: 'form_submissions', parent_id: formId });
+const submissions = (a: ActionContext, formId: string) =>
+  a.trx(T.records).where({ company_id: tenantOf(a), kind: 'form_submissions', parent_id: formId });
 
 export const formActions = {
   duplicateForm: async (a) => {
@@ -29,8 +33,16 @@ export const formActions = {
     const id = newId('form');
     const json = (v: unknown) => (v === null || v === undefined ? v : JSON.stringify(v));
     await a.trx(T.forms).insert({
-      id, company_id: f.company_id, name: `${f.name ?? 'Form'} (copy)`, object_type_id: f.object_type_id, fields: json(f.fields), settings: json(f.settings),
-      status: f.status, created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+      id,
+      company_id: f.company_id,
+      name: `${f.name ?? 'Form'} (copy)`,
+      object_type_id: f.object_type_id,
+      fields: json(f.fields),
+      settings: json(f.settings),
+      status: f.status,
+      created_by: actorOf(a),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
     });
     const [row] = await a.trx(T.forms).where({ id }).select(formCodec.select(a.trx));
     return { status: 201, body: { ...formCodec.toWire(row), duplicated_from: f.id } };
@@ -40,21 +52,38 @@ export const formActions = {
     const format = String(a.query.format ?? 'csv').toLowerCase();
     if (format !== 'csv' && format !== 'json') throw validation({ format: ['must be csv or json'] });
     const rows = await submissions(a, f.id).orderBy('created_at').orderBy('id');
-    const flat = rows.map((r) => ({ submission_id: r.id, submitted_at: iso(r.created_at), ...((r.data?.data ?? {}) as Record<string, unknown>) }));
-    if (format === 'json') return { buffer: Buffer.from(JSON.stringify(flat)), contentType: 'application/json', filename: `form-${f.id}-submissions.json` };
+    const flat = rows.map((r) => ({
+      submission_id: r.id,
+      submitted_at: iso(r.created_at),
+      ...((r.data?.data ?? {}) as Record<string, unknown>),
+    }));
+    if (format === 'json')
+      return { buffer: Buffer.from(JSON.stringify(flat)), contentType: 'application/json', filename: `form-${f.id}-submissions.json` };
     // Columns: the form's declared fields first, then any other key a submission carried.
     const declared = (Array.isArray(f.fields) ? f.fields : []).map((x: any) => String(x?.name ?? x?.key ?? '')).filter(Boolean);
-    const seen = [...new Set(flat.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'submission_id' && k !== 'submitted_at' && !declared.includes(k)).sort();
-    return { buffer: Buffer.from(toCsv(flat, ['submission_id', 'submitted_at', ...declared, ...seen])), contentType: 'text/csv', filename: `form-${f.id}-submissions.csv` };
+    const seen = [...new Set(flat.flatMap((r) => Object.keys(r)))]
+      .filter((k) => k !== 'submission_id' && k !== 'submitted_at' && !declared.includes(k))
+      .sort();
+    return {
+      buffer: Buffer.from(toCsv(flat, ['submission_id', 'submitted_at', ...declared, ...seen])),
+      contentType: 'text/csv',
+      filename: `form-${f.id}-submissions.csv`,
+    };
   },
   getFormAnalytics: async (a) => {
     const f = await formOf(a);
     const total = Number((await submissions(a, f.id).count({ n: '*' }).first())?.n ?? 0);
-    const byDay = await submissions(a, f.id).select(a.trx.raw("to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day")).count({ n: '*' }).groupByRaw('1').orderByRaw('1');
+    const byDay = await submissions(a, f.id)
+      .select(a.trx.raw("to_char(created_at at time zone 'UTC', 'YYYY-MM-DD') as day"))
+      .count({ n: '*' })
+      .groupByRaw('1')
+      .orderByRaw('1');
     const last = await submissions(a, f.id).orderBy('created_at', 'desc').first('created_at');
     return {
       body: {
-        form_id: f.id, total_submissions: total, last_submission_at: iso(last?.created_at ?? null),
+        form_id: f.id,
+        total_submissions: total,
+        last_submission_at: iso(last?.created_at ?? null),
         submissions_by_day: (byDay as Record<string, any>[]).map((r) => ({ day: r.day, count: Number(r.n) })),
         // Views of the public form are not counted (no view tracking), so no conversion rate is claimed.
         views: null,
@@ -64,7 +93,12 @@ export const formActions = {
   /** Public: the form of the tenant named by `?tenant_id=` (public id, slug or number); inactive forms are not shown. */
   getPublicForm: async (a) => {
     const tenant = await tenantNamed(a, String(a.query.tenant_id ?? ''));
-    const row = tenant ? await a.trx(T.forms).where({ id: param(a, 'id'), company_id: tenant.id }).first() : undefined;
+    const row = tenant
+      ? await a
+          .trx(T.forms)
+          .where({ id: param(a, 'id'), company_id: tenant.id })
+          .first()
+      : undefined;
     if (!row || (row.status ?? 'active') !== 'active') throw notFound('Form not found.');
     const settings = (parseJson(row.settings) ?? {}) as Record<string, unknown>;
     const branding = await a.trx(T.settings).where({ company_id: tenant.id, owner: null, name: 'branding' }).first('value');
@@ -82,10 +116,21 @@ export const formActions = {
     };
   },
   submitPublicForm: async (a) => {
-    const form = await a.trx(T.forms).where({ id: param(a, 'form_id') }).first();
+    const form = await a
+      .trx(T.forms)
+      .where({ id: param(a, 'form_id') })
+      .first();
     if (!form || (form.status ?? 'active') !== 'active') throw notFound('Form not found.');
     const id = newId('sub');
-    await a.trx(T.records).insert({ id, company_id: form.company_id, kind: 'form_submissions', parent_id: form.id, data: JSON.stringify({ data: bodyOf(a) }), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
+    await a.trx(T.records).insert({
+      id,
+      company_id: form.company_id,
+      kind: 'form_submissions',
+      parent_id: form.id,
+      data: JSON.stringify({ data: bodyOf(a) }),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
+    });
     return { status: 201, body: { submission_id: id } };
   },
 } satisfies Record<string, ActionHandler>;

@@ -26,7 +26,11 @@ function evaluate(policies: Record<string, unknown>[], auth: unknown, row: unkno
   const deny = matched.find((p) => String(p.effect ?? 'allow') === 'deny');
   const allow = matched.find((p) => String(p.effect ?? 'allow') === 'allow');
   const name = (p: Record<string, unknown>) => p.name ?? p.id ?? null;
-  return { allowed: !deny && !!allow, decided_by: deny ? name(deny) : allow ? name(allow) : null, reason: deny ? 'deny policy matched' : allow ? 'allow policy matched' : 'no allow policy matched (default deny)' };
+  return {
+    allowed: !deny && !!allow,
+    decided_by: deny ? name(deny) : allow ? name(allow) : null,
+    reason: deny ? 'deny policy matched' : allow ? 'allow policy matched' : 'no allow policy matched (default deny)',
+  };
 }
 
 export const policySimulationActions = {
@@ -41,7 +45,11 @@ export const policySimulationActions = {
     if (b.policy !== undefined && b.policy !== null) policies = (Array.isArray(b.policy) ? b.policy : [b.policy]).map(asObject);
     else if (typeof b.object_type_id === 'string') {
       const type = await loadType(a.trx, tenantOf(a), b.object_type_id);
-      const stored = await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'policies', parent_id: type.id }).orderBy(['created_at', 'id']).select('id', 'data');
+      const stored = await a
+        .trx(T.records)
+        .where({ company_id: tenantOf(a), kind: 'policies', parent_id: type.id })
+        .orderBy(['created_at', 'id'])
+        .select('id', 'data');
       policies = stored.map((p): Record<string, unknown> => ({ id: p.id, ...asObject(p.data) })).filter((p) => p.enabled !== false);
     } else throw validation({ policy: ['give a policy (or a list), or object_type_id to use the stored policies'] });
     const rows: unknown[] = Array.isArray(b.sample_data) ? b.sample_data : b.sample_data === undefined ? [{}] : [b.sample_data];

@@ -7,6 +7,9 @@ import { T } from '../tables.ts';
 
 export const automationsHandlers = {
   'automations.delete': guardedDeletes.automations,
-  'automations.listAutomationRuns': listChildren({ kind: 'automation_runs', parent: { param: 'automation_id' }, parentTable: T.automations }, 'runs'),
+  'automations.listAutomationRuns': listChildren(
+    { kind: 'automation_runs', parent: { param: 'automation_id' }, parentTable: T.automations },
+    'runs',
+  ),
   'automations.triggerAutomation': runActions.triggerAutomation,
 } satisfies Partial<PlatformHandlers>;

@@ -9,6 +9,9 @@ export const formsHandlers = {
   'forms.exportFormSubmissions': formActions.exportFormSubmissions,
   'forms.getFormAnalytics': formActions.getFormAnalytics,
   'forms.getPublicForm': formActions.getPublicForm,
-  'forms.listFormSubmissions': listChildren({ kind: 'form_submissions', parent: { param: 'form_id' }, parentTable: T.forms }, 'submissions'),
+  'forms.listFormSubmissions': listChildren(
+    { kind: 'form_submissions', parent: { param: 'form_id' }, parentTable: T.forms },
+    'submissions',
+  ),
   'forms.submitPublicForm': formActions.submitPublicForm,
 } satisfies Partial<PlatformHandlers>;

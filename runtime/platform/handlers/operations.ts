@@ -9,12 +9,16 @@ import { realtimeStats } from '../realtime/realtime-stats.ts';
  * proves every table reference is the tenant's own object data (no functions, no system catalogs,
  * no CTE/side-channel tricks) — a whitelist query builder this server does not have.
  */
-const SQL = unavailable('sql_not_available',
-  'Arbitrary SQL is not accepted: tables are shared between tenants and no SQL parser here can prove a statement only reads this tenant\'s rows. Use POST /v1/objects/:object_type_id/search (filters, sort, paging) or POST /v1/objects/:object_type_id/aggregate for read-only queries over your object data.');
+const SQL = unavailable(
+  'sql_not_available',
+  "Arbitrary SQL is not accepted: tables are shared between tenants and no SQL parser here can prove a statement only reads this tenant's rows. Use POST /v1/objects/:object_type_id/search (filters, sort, paging) or POST /v1/objects/:object_type_id/aggregate for read-only queries over your object data.",
+);
 
 /** Realtime runs over SSE (GET /events/stream) here; a WebSocket endpoint needs an upgrade-capable server. */
-const WEBSOCKET = unavailable('not_implemented',
-  'WebSocket subscriptions need an HTTP server that accepts the upgrade (e.g. the ws package on this process) and a channel broker shared by all processes (Postgres LISTEN/NOTIFY); neither is wired here. Subscribe with Server-Sent Events at GET /events/stream meanwhile.');
+const WEBSOCKET = unavailable(
+  'not_implemented',
+  'WebSocket subscriptions need an HTTP server that accepts the upgrade (e.g. the ws package on this process) and a channel broker shared by all processes (Postgres LISTEN/NOTIFY); neither is wired here. Subscribe with Server-Sent Events at GET /events/stream meanwhile.',
+);
 
 export const operationsHandlers = {
   'operations.discardDlqMessage': deadLetterActions.discardDlqMessage,

@@ -14,12 +14,14 @@ export function actorOf(a: ActionContext): string | null {
 
 /** The signed-in end user (JWT); API keys are not users. */
 export function endUserOf(a: ActionContext): string {
-  if (a.ctx.principal?.via !== 'jwt') throw forbidden('This endpoint needs an end-user access token (POST /v1/auth/login).', 'user_token_required');
+  if (a.ctx.principal?.via !== 'jwt')
+    throw forbidden('This endpoint needs an end-user access token (POST /v1/auth/login).', 'user_token_required');
   return String(a.ctx.principal.userId);
 }
 
 /** A JSON object as a record; anything else (array, scalar, null) as `{}`. */
-export const asObject = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+export const asObject = (v: unknown): Record<string, unknown> =>
+  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 export function bodyOf(a: ActionContext): Record<string, unknown> {
   return asObject(a.body);

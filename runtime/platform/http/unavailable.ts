@@ -6,6 +6,8 @@
 import type { ActionHandler } from '../../runtime-api.ts';
 import { notImplemented } from '../../http/api-error.ts';
 
-export const unavailable = (code: string, message: string): ActionHandler => async () => {
-  throw notImplemented(message, code);
-};
+export const unavailable =
+  (code: string, message: string): ActionHandler =>
+  async () => {
+    throw notImplemented(message, code);
+  };

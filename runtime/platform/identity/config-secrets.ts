@@ -35,10 +35,14 @@ function mapSecrets(doc: Doc, fn: (value: unknown, previous: unknown) => unknown
 
 /** The document as stored: new secrets sealed, a mask sent back replaced by the stored secret. */
 export function sealedConfig(doc: Doc, stored: Doc): Doc {
-  return mapSecrets(doc, (v, previous) => {
-    if (v === MASK) return previous;
-    return typeof v === 'string' && v && !isSealed(v) ? seal(v) : v;
-  }, stored);
+  return mapSecrets(
+    doc,
+    (v, previous) => {
+      if (v === MASK) return previous;
+      return typeof v === 'string' && v && !isSealed(v) ? seal(v) : v;
+    },
+    stored,
+  );
 }
 
 export function maskedConfig(doc: Doc): Doc {

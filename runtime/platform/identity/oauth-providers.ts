@@ -31,12 +31,20 @@ const CONFIGURE = (p: string) =>
   `PATCH /v1/auth-config with {"oauth":{"${p}":{"client_id":"…","client_secret":"…"${['google', 'microsoft', 'github'].includes(p) ? '' : ',"issuer":"https://<your OpenID provider>"'}}}}`;
 
 export function oauthNotConfigured(provider: string, why: string): ApiError {
-  return new ApiError(409, 'oauth_not_configured', `OAuth sign-in with "${provider}" is not configured for this tenant (${why}). Configure it: ${CONFIGURE(provider)}.`);
+  return new ApiError(
+    409,
+    'oauth_not_configured',
+    `OAuth sign-in with "${provider}" is not configured for this tenant (${why}). Configure it: ${CONFIGURE(provider)}.`,
+  );
 }
 
 export async function oauthProvider(a: ActionContext, tenant: number, name: string): Promise<OAuthProvider> {
   const entry = await providerEntry(a, tenant, 'oauth', name, {
-    unknownName: new ApiError(400, 'oauth_provider_unknown', 'A provider name is lower-case letters, digits, - and _ (google, microsoft, github, or a name from auth-config oauth).'),
+    unknownName: new ApiError(
+      400,
+      'oauth_provider_unknown',
+      'A provider name is lower-case letters, digits, - and _ (google, microsoft, github, or a name from auth-config oauth).',
+    ),
     notConfigured: (why) => oauthNotConfigured(name, why),
   });
   const clientId = typeof entry.client_id === 'string' ? entry.client_id.trim() : '';
@@ -56,10 +64,12 @@ export async function oauthProvider(a: ActionContext, tenant: number, name: stri
     kind = 'github';
     scopes = ['read:user', 'user:email'];
   } else {
-    if (typeof entry.issuer !== 'string' || !URL.canParse(entry.issuer)) throw oauthNotConfigured(name, 'a generic provider needs "issuer", its OpenID Connect issuer URL');
+    if (typeof entry.issuer !== 'string' || !URL.canParse(entry.issuer))
+      throw oauthNotConfigured(name, 'a generic provider needs "issuer", its OpenID Connect issuer URL');
     issuer = entry.issuer;
   }
-  if (Array.isArray(entry.scopes) && entry.scopes.every((s) => typeof s === 'string') && entry.scopes.length) scopes = entry.scopes as string[];
+  if (Array.isArray(entry.scopes) && entry.scopes.every((s) => typeof s === 'string') && entry.scopes.length)
+    scopes = entry.scopes as string[];
   const redirectUri = typeof entry.redirect_uri === 'string' && URL.canParse(entry.redirect_uri) ? entry.redirect_uri : null;
   return { name, kind, issuer, clientId, clientSecret: unseal(secret), scopes, redirectUri };
 }
@@ -84,9 +94,10 @@ export function clientConfig(p: OAuthProvider): Promise<oidc.Configuration> {
   const auth = oidc.ClientSecretPost(p.clientSecret);
   const issuer = new URL(p.issuer);
   const execute = isLoopback(issuer) ? [oidc.allowInsecureRequests] : [];
-  const config = p.kind === 'github'
-    ? Promise.resolve(new oidc.Configuration(GITHUB, p.clientId, { client_secret: p.clientSecret }, auth))
-    : oidc.discovery(issuer, p.clientId, { client_secret: p.clientSecret }, auth, { execute, timeout: 10 });
+  const config =
+    p.kind === 'github'
+      ? Promise.resolve(new oidc.Configuration(GITHUB, p.clientId, { client_secret: p.clientSecret }, auth))
+      : oidc.discovery(issuer, p.clientId, { client_secret: p.clientSecret }, auth, { execute, timeout: 10 });
   configs.set(key, { at: Date.now(), config });
   // A failed discovery is not kept: the next sign-in tries again.
   config.catch(() => configs.delete(key));

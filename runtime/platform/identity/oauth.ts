@@ -26,7 +26,9 @@ const STATES = 'oauth_states';
 const STATE_TTL_MS = 10 * 60 * 1000;
 
 function callbackUrl(a: ActionContext, p: OAuthProvider): string {
-  return p.redirectUri ?? new URL(`${a.ctx.basePath.replace(/\/?$/, '/')}auth/oauth/${encodeURIComponent(p.name)}/callback`, a.baseUrl).href;
+  return (
+    p.redirectUri ?? new URL(`${a.ctx.basePath.replace(/\/?$/, '/')}auth/oauth/${encodeURIComponent(p.name)}/callback`, a.baseUrl).href
+  );
 }
 
 /** `redirect_to` must lie under one of auth-config `redirect_urls` (or the provider's own): same origin and path prefix. */
@@ -45,18 +47,34 @@ async function allowedRedirect(a: ActionContext, tenant: number, provider: strin
 }
 
 /** The signed-in person as the provider describes them. */
-async function identityOf(config: oidc.Configuration, p: OAuthProvider, tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>): Promise<OutsideIdentity> {
+async function identityOf(
+  config: oidc.Configuration,
+  p: OAuthProvider,
+  tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>,
+): Promise<OutsideIdentity> {
   if (p.kind === 'github') {
     const get = async (path: string) => {
-      const res = await oidc.fetchProtectedResource(config, tokens.access_token, new URL(path, 'https://api.github.com'), 'GET', undefined,
-        new Headers({ accept: 'application/vnd.github+json' }));
+      const res = await oidc.fetchProtectedResource(
+        config,
+        tokens.access_token,
+        new URL(path, 'https://api.github.com'),
+        'GET',
+        undefined,
+        new Headers({ accept: 'application/vnd.github+json' }),
+      );
       if (!res.ok) throw new Error(`GitHub answered ${res.status} for ${path}.`);
       return res.json() as Promise<any>;
     };
     const user = await get('/user');
     const emails: { email: string; primary: boolean; verified: boolean }[] = await get('/user/emails').catch(() => []);
     const primary = emails.find((e) => e.primary && e.verified);
-    return { provider: `oauth:${p.name}`, subject: String(user.id), email: primary?.email ?? user.email ?? null, emailVerified: Boolean(primary), name: user.name ?? user.login };
+    return {
+      provider: `oauth:${p.name}`,
+      subject: String(user.id),
+      email: primary?.email ?? user.email ?? null,
+      emailVerified: Boolean(primary),
+      name: user.name ?? user.login,
+    };
   }
   const claims = tokens.claims();
   if (!claims) throw new Error('The provider answered no ID token.');
@@ -66,15 +84,19 @@ async function identityOf(config: oidc.Configuration, p: OAuthProvider, tokens: 
     info = { ...info, ...(await oidc.fetchUserInfo(config, tokens.access_token, claims.sub)) };
   }
   return {
-    provider: `oauth:${p.name}`, subject: claims.sub, email: typeof info.email === 'string' ? info.email : null,
-    emailVerified: info.email_verified === true || info.email_verified === 'true', name: typeof info.name === 'string' ? info.name : null,
+    provider: `oauth:${p.name}`,
+    subject: claims.sub,
+    email: typeof info.email === 'string' ? info.email : null,
+    emailVerified: info.email_verified === true || info.email_verified === 'true',
+    name: typeof info.name === 'string' ? info.name : null,
   };
 }
 
 /** The library's message and the more precise ones of its causes (openid-client wraps oauth4webapi's, which name the claim). */
 function reason(e: unknown): string {
   const parts: string[] = [];
-  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 3; c = c.cause, depth++) if (!parts.includes(c.message)) parts.push(c.message);
+  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 3; c = c.cause, depth++)
+    if (!parts.includes(c.message)) parts.push(c.message);
   return parts.length ? parts.join(': ') : String(e);
 }
 
@@ -87,14 +109,21 @@ export const oauthActions = {
     try {
       config = await clientConfig(p);
     } catch (e) {
-      throw new ApiError(502, 'oauth_provider_unreachable', `The provider's OpenID configuration could not be read from ${p.issuer}: ${reason(e)}`);
+      throw new ApiError(
+        502,
+        'oauth_provider_unreachable',
+        `The provider's OpenID configuration could not be read from ${p.issuer}: ${reason(e)}`,
+      );
     }
     const state = oidc.randomState();
     const nonce = p.kind === 'oidc' ? oidc.randomNonce() : null;
     const verifier = oidc.randomPKCECodeVerifier();
     const params: Record<string, string> = {
-      redirect_uri: callbackUrl(a, p), scope: p.scopes.join(' '), state,
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      redirect_uri: callbackUrl(a, p),
+      scope: p.scopes.join(' '),
+      state,
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
     };
     if (nonce) params.nonce = nonce;
     await pruneExpired(a.trx, tenant, STATES);
@@ -109,10 +138,20 @@ export const oauthActions = {
     // A GET runs outside a transaction: the state is consumed here for good, whatever follows.
     const row = state ? await takeOnce(a.trx, STATES, state) : null;
     if (!row || row.expired || row.parentId !== name) {
-      return refusal(a, 400, 'oauth_state_invalid', 'The sign-in state is unknown, already used, expired or for another provider; start the sign-in again.');
+      return refusal(
+        a,
+        400,
+        'oauth_state_invalid',
+        'The sign-in state is unknown, already used, expired or for another provider; start the sign-in again.',
+      );
     }
     if (typeof q.error === 'string') {
-      return refusal(a, 401, 'oauth_provider_error', `The provider refused the sign-in: ${q.error}${typeof q.error_description === 'string' ? ` (${q.error_description})` : ''}.`);
+      return refusal(
+        a,
+        401,
+        'oauth_provider_error',
+        `The provider refused the sign-in: ${q.error}${typeof q.error_description === 'string' ? ` (${q.error_description})` : ''}.`,
+      );
     }
     const tenant = row.tenant;
     let p: OAuthProvider;
@@ -128,7 +167,8 @@ export const oauthActions = {
       const current = new URL(callbackUrl(a, p));
       for (const [k, v] of Object.entries(q)) if (typeof v === 'string') current.searchParams.set(k, v);
       const tokens = await oidc.authorizationCodeGrant(config, current, {
-        pkceCodeVerifier: unseal(String(row.data.verifier)), expectedState: state,
+        pkceCodeVerifier: unseal(String(row.data.verifier)),
+        expectedState: state,
         ...(row.data.nonce ? { expectedNonce: String(row.data.nonce), idTokenExpected: true } : {}),
       });
       who = await identityOf(config, p, tokens);
@@ -147,7 +187,12 @@ export const oauthActions = {
       }
       if (!row.data.redirect_to) return { body: session };
       const to = new URL(String(row.data.redirect_to));
-      to.hash = new URLSearchParams({ access_token: session.access_token, refresh_token: session.refresh_token, token_type: session.token_type, expires_in: String(session.expires_in) }).toString();
+      to.hash = new URLSearchParams({
+        access_token: session.access_token,
+        refresh_token: session.refresh_token,
+        token_type: session.token_type,
+        expires_in: String(session.expires_in),
+      }).toString();
       return redirect(to.href, { user: session.user });
     });
   },

@@ -13,8 +13,13 @@
  * A challenge is consumed by the first attempt that names it, whether that attempt succeeds or not.
  */
 import {
-  generateAuthenticationOptions, generateRegistrationOptions, verifyAuthenticationResponse, verifyRegistrationResponse,
-  type AuthenticationResponseJSON, type AuthenticatorTransport, type RegistrationResponseJSON,
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+  type AuthenticationResponseJSON,
+  type AuthenticatorTransport,
+  type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import { isoBase64URL, isoUint8Array } from '@simplewebauthn/server/helpers';
 import type { ActionContext, ActionHandler, ActionResult } from '../../runtime-api.ts';
@@ -46,7 +51,14 @@ interface StoredPasskey {
 
 function passkeyView(r: Record<string, any>) {
   const d = r.data as StoredPasskey;
-  return { id: r.id, user_id: r.parent_id, credential_id: d.credential_id, friendly_name: d.friendly_name ?? null, created_at: iso(r.created_at), last_used_at: d.last_used_at ?? null };
+  return {
+    id: r.id,
+    user_id: r.parent_id,
+    credential_id: d.credential_id,
+    friendly_name: d.friendly_name ?? null,
+    created_at: iso(r.created_at),
+    last_used_at: d.last_used_at ?? null,
+  };
 }
 
 const userPasskeys = (a: ActionContext, tenant: number, userId: string) =>
@@ -69,19 +81,30 @@ function challengeOf(credential: Record<string, unknown>): string | null {
 
 function credentialOf(a: ActionContext): Record<string, unknown> {
   const c = bodyOf(a).credential;
-  if (!c || typeof c !== 'object' || Array.isArray(c)) throw validation({ credential: ['must be the PublicKeyCredential JSON the browser returned'] });
+  if (!c || typeof c !== 'object' || Array.isArray(c))
+    throw validation({ credential: ['must be the PublicKeyCredential JSON the browser returned'] });
   return c as Record<string, unknown>;
 }
 
 /** Takes the stored challenge the credential answers; a refusal when it is unknown, used, expired or of another ceremony. */
 async function takeChallenge(
-  a: ActionContext, tenant: number, credential: Record<string, unknown>, purpose: string, userId?: string,
+  a: ActionContext,
+  tenant: number,
+  credential: Record<string, unknown>,
+  purpose: string,
+  userId?: string,
 ): Promise<{ refused: ActionResult } | { challenge: string; userId: string }> {
   const challenge = challengeOf(credential);
   const row = challenge ? await takeOnce(a.trx, CHALLENGES, challenge, tenant) : null;
   if (!challenge || !row || row.expired || row.data.purpose !== purpose || (userId !== undefined && row.parentId !== userId)) {
-    return { refused: refusal(a, 400, 'passkey_challenge_invalid',
-      `The ${purpose} challenge is unknown, already used or expired; begin the ${purpose} again.`) };
+    return {
+      refused: refusal(
+        a,
+        400,
+        'passkey_challenge_invalid',
+        `The ${purpose} challenge is unknown, already used or expired; begin the ${purpose} again.`,
+      ),
+    };
   }
   return { challenge, userId: row.parentId };
 }
@@ -94,8 +117,11 @@ export const passkeyActions = {
   /** By the row id (`pk_…`) or the WebAuthn credential id; only the owner's own passkeys. */
   deletePasskey: async (a) => {
     const key = param(a, 'credential_id');
-    const n = await a.trx(T.records).where({ company_id: tenantOf(a), kind: PASSKEYS, parent_id: endUserOf(a) })
-      .where((q) => q.where({ id: key }).orWhereRaw("data->>'credential_id' = ?", [key])).delete();
+    const n = await a
+      .trx(T.records)
+      .where({ company_id: tenantOf(a), kind: PASSKEYS, parent_id: endUserOf(a) })
+      .where((q) => q.where({ id: key }).orWhereRaw("data->>'credential_id' = ?", [key]))
+      .delete();
     if (!n) throw notFound('Passkey not found.');
     return { body: { deleted: true } };
   },
@@ -108,8 +134,12 @@ export const passkeyActions = {
     if (!user) throw notFound('User not found.');
     const existing = await userPasskeys(a, tenant, userId);
     const options = await generateRegistrationOptions({
-      rpName: rp.name, rpID: rp.id, userName: String(user.email), userID: isoUint8Array.fromUTF8String(userId),
-      timeout: TIMEOUT_MS, attestationType: 'none',
+      rpName: rp.name,
+      rpID: rp.id,
+      userName: String(user.email),
+      userID: isoUint8Array.fromUTF8String(userId),
+      timeout: TIMEOUT_MS,
+      attestationType: 'none',
       excludeCredentials: existing.map((r) => ({ id: r.data.credential_id, transports: r.data.transports })),
       authenticatorSelection: { residentKey: 'preferred', userVerification: 'preferred' },
     });
@@ -128,8 +158,11 @@ export const passkeyActions = {
     let info;
     try {
       const v = await verifyRegistrationResponse({
-        response: credential as unknown as RegistrationResponseJSON, expectedChallenge: taken.challenge,
-        expectedOrigin: [...rp.origins], expectedRPID: rp.id, requireUserVerification: false,
+        response: credential as unknown as RegistrationResponseJSON,
+        expectedChallenge: taken.challenge,
+        expectedOrigin: [...rp.origins],
+        expectedRPID: rp.id,
+        requireUserVerification: false,
       });
       if (!v.verified) throw new Error('The registration response could not be verified.');
       info = v.registrationInfo;
@@ -142,11 +175,26 @@ export const passkeyActions = {
     const friendly = bodyOf(a).friendly_name;
     const id = newId('pk');
     const data: StoredPasskey = {
-      credential_id: info.credential.id, public_key: isoBase64URL.fromBuffer(info.credential.publicKey), counter: info.credential.counter,
-      transports: info.credential.transports as AuthenticatorTransport[] | undefined, friendly_name: typeof friendly === 'string' && friendly.trim() ? friendly.trim() : null,
-      last_used_at: null, device_type: info.credentialDeviceType, backed_up: info.credentialBackedUp, aaguid: info.aaguid,
+      credential_id: info.credential.id,
+      public_key: isoBase64URL.fromBuffer(info.credential.publicKey),
+      counter: info.credential.counter,
+      transports: info.credential.transports as AuthenticatorTransport[] | undefined,
+      friendly_name: typeof friendly === 'string' && friendly.trim() ? friendly.trim() : null,
+      last_used_at: null,
+      device_type: info.credentialDeviceType,
+      backed_up: info.credentialBackedUp,
+      aaguid: info.aaguid,
     };
-    await a.trx(T.records).insert({ id, company_id: tenant, kind: PASSKEYS, parent_id: userId, data: JSON.stringify(data), created_by: userId, created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
+    await a.trx(T.records).insert({
+      id,
+      company_id: tenant,
+      kind: PASSKEYS,
+      parent_id: userId,
+      data: JSON.stringify(data),
+      created_by: userId,
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
+    });
     return { status: 201, body: passkeyView(await a.trx(T.records).where({ id }).first()) };
   },
 
@@ -159,9 +207,16 @@ export const passkeyActions = {
     if (typeof email === 'string' && email.trim()) {
       const user = await a.trx(T.users).where({ company_id: tenant, email: email.trim().toLowerCase() }).first('id');
       // An unknown address gets options like any other (no enumeration); they simply match no passkey.
-      allow = user ? (await userPasskeys(a, tenant, String(user.id))).map((r) => ({ id: r.data.credential_id, transports: r.data.transports })) : [];
+      allow = user
+        ? (await userPasskeys(a, tenant, String(user.id))).map((r) => ({ id: r.data.credential_id, transports: r.data.transports }))
+        : [];
     }
-    const options = await generateAuthenticationOptions({ rpID: rp.id, allowCredentials: allow, timeout: TIMEOUT_MS, userVerification: 'preferred' });
+    const options = await generateAuthenticationOptions({
+      rpID: rp.id,
+      allowCredentials: allow,
+      timeout: TIMEOUT_MS,
+      userVerification: 'preferred',
+    });
     await pruneExpired(a.trx, tenant, CHALLENGES);
     await putOnce(a.trx, tenant, CHALLENGES, 'any', options.challenge, CHALLENGE_TTL_MS, { purpose: 'authentication' });
     return { body: { options } };
@@ -178,15 +233,32 @@ export const passkeyActions = {
     const stored = row.data as StoredPasskey;
     // A discoverable credential names its user; it must be the passkey's owner.
     const handle = asObject(credential.response).userHandle;
-    if (typeof handle === 'string' && handle && (!isoBase64URL.isBase64URL(handle) || isoBase64URL.toUTF8String(handle) !== row.parent_id)) {
-      return refusal(a, 401, 'passkey_verification_failed', 'Passkey authentication refused: the user handle does not match the passkey\'s user.');
+    if (
+      typeof handle === 'string' &&
+      handle &&
+      (!isoBase64URL.isBase64URL(handle) || isoBase64URL.toUTF8String(handle) !== row.parent_id)
+    ) {
+      return refusal(
+        a,
+        401,
+        'passkey_verification_failed',
+        "Passkey authentication refused: the user handle does not match the passkey's user.",
+      );
     }
     let newCounter: number;
     try {
       const v = await verifyAuthenticationResponse({
-        response: credential as unknown as AuthenticationResponseJSON, expectedChallenge: taken.challenge,
-        expectedOrigin: [...rp.origins], expectedRPID: rp.id, requireUserVerification: false,
-        credential: { id: stored.credential_id, publicKey: isoBase64URL.toBuffer(stored.public_key), counter: Number(stored.counter), transports: stored.transports },
+        response: credential as unknown as AuthenticationResponseJSON,
+        expectedChallenge: taken.challenge,
+        expectedOrigin: [...rp.origins],
+        expectedRPID: rp.id,
+        requireUserVerification: false,
+        credential: {
+          id: stored.credential_id,
+          publicKey: isoBase64URL.toBuffer(stored.public_key),
+          counter: Number(stored.counter),
+          transports: stored.transports,
+        },
       });
       if (!v.verified) throw new Error('The signature does not verify with the registered public key.');
       newCounter = v.authenticationInfo.newCounter;
@@ -194,10 +266,14 @@ export const passkeyActions = {
       return refusal(a, 401, 'passkey_verification_failed', `Passkey authentication refused: ${failure(e)}`);
     }
     const user = await a.trx(T.users).where({ id: row.parent_id, company_id: tenant }).first();
-    if (!user || user.banned) return refusal(a, 401, 'user_disabled', 'The passkey\'s user is disabled.');
-    await a.trx(T.records).where({ id: row.id }).update({
-      data: JSON.stringify({ ...stored, counter: newCounter, last_used_at: new Date().toISOString() }), updated_at: a.trx.fn.now(),
-    });
+    if (!user || user.banned) return refusal(a, 401, 'user_disabled', "The passkey's user is disabled.");
+    await a
+      .trx(T.records)
+      .where({ id: row.id })
+      .update({
+        data: JSON.stringify({ ...stored, counter: newCounter, last_used_at: new Date().toISOString() }),
+        updated_at: a.trx.fn.now(),
+      });
     return { body: await sessionFor(a, tenant, user) };
   },
 } satisfies Record<string, ActionHandler>;

@@ -39,13 +39,21 @@ const CONFIGURE = (p: string) =>
   `PATCH /v1/auth-config with {"saml":{"${p}":{"entry_point":"https://<your IdP's SSO URL>","idp_cert":"<the IdP's signing certificate, PEM>"}}}`;
 
 export function samlNotConfigured(provider: string, why: string): ApiError {
-  return new ApiError(409, 'saml_not_configured', `SAML sign-in with "${provider}" is not configured for this tenant (${why}). Configure it: ${CONFIGURE(provider)}.`);
+  return new ApiError(
+    409,
+    'saml_not_configured',
+    `SAML sign-in with "${provider}" is not configured for this tenant (${why}). Configure it: ${CONFIGURE(provider)}.`,
+  );
 }
 
 /** The provider's entry and the SP's own URLs; 409 when the tenant has no `saml.<provider>` entry. */
 export async function samlProvider(a: ActionContext, tenant: number, name: string): Promise<SamlProvider> {
   const entry = await providerEntry(a, tenant, 'saml', name, {
-    unknownName: new ApiError(400, 'saml_provider_unknown', 'A SAML provider name is lower-case letters, digits, - and _ (a name from auth-config saml).'),
+    unknownName: new ApiError(
+      400,
+      'saml_provider_unknown',
+      'A SAML provider name is lower-case letters, digits, - and _ (a name from auth-config saml).',
+    ),
     notConfigured: (why) => samlNotConfigured(name, why),
   });
   const base = typeof entry.sp_base_url === 'string' && URL.canParse(entry.sp_base_url) ? entry.sp_base_url : a.baseUrl;
@@ -63,11 +71,12 @@ export async function samlProvider(a: ActionContext, tenant: number, name: strin
 export function samlIdp(p: SamlProvider): SamlIdp {
   const e = p.entry;
   const missing: string[] = [];
-  if (typeof e.entry_point !== 'string' || !URL.canParse(e.entry_point)) missing.push('entry_point (the IdP\'s SSO URL)');
-  if (typeof e.idp_cert !== 'string' || !isCertificate(e.idp_cert)) missing.push('idp_cert (the IdP\'s X.509 signing certificate)');
+  if (typeof e.entry_point !== 'string' || !URL.canParse(e.entry_point)) missing.push("entry_point (the IdP's SSO URL)");
+  if (typeof e.idp_cert !== 'string' || !isCertificate(e.idp_cert)) missing.push("idp_cert (the IdP's X.509 signing certificate)");
   if (missing.length) throw samlNotConfigured(p.name, `missing or invalid ${missing.join(' and ')}`);
   return {
-    entryPoint: e.entry_point as string, idpCert: e.idp_cert as string,
+    entryPoint: e.entry_point as string,
+    idpCert: e.idp_cert as string,
     idpIssuer: typeof e.idp_issuer === 'string' && e.idp_issuer ? e.idp_issuer : undefined,
     emailAttribute: typeof e.email_attribute === 'string' && e.email_attribute ? e.email_attribute : null,
     wantResponseSigned: e.want_response_signed !== false,
@@ -80,13 +89,19 @@ export async function spKeys(a: ActionContext, tenant: number, p: SamlProvider):
   if (typeof e.sp_private_key === 'string' && typeof e.sp_certificate === 'string' && isCertificate(e.sp_certificate)) {
     return { privateKey: unseal(e.sp_private_key), certificate: e.sp_certificate };
   }
-  const kept = () => a.trx(T.records).where({ company_id: tenant, kind: SP_KEYS, parent_id: p.name }).orderBy('created_at').orderBy('id').first('data');
+  const kept = () =>
+    a.trx(T.records).where({ company_id: tenant, kind: SP_KEYS, parent_id: p.name }).orderBy('created_at').orderBy('id').first('data');
   let row = await kept();
   if (!row) {
     const pair = await newSigningPair(`${p.name} SAML SP (${tenantPublicId(tenant)})`);
     await a.trx(T.records).insert({
-      id: newId('spk'), company_id: tenant, kind: SP_KEYS, parent_id: p.name,
-      data: JSON.stringify({ private_key: seal(pair.privateKeyPem), certificate: pair.certificatePem }), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+      id: newId('spk'),
+      company_id: tenant,
+      kind: SP_KEYS,
+      parent_id: p.name,
+      data: JSON.stringify({ private_key: seal(pair.privateKeyPem), certificate: pair.certificatePem }),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
     });
     row = await kept();
   }

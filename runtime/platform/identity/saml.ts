@@ -41,12 +41,19 @@ async function samlTenant(a: ActionContext): Promise<number> {
   }
   const p = a.ctx.principal as PlatformPrincipal | null;
   if (p?.tenantId) return p.tenantId;
-  throw badRequest('Name the tenant: ?tenant_id=tn_… (the SP metadata shows the exact URLs), or a tenant API key as Bearer.', 'tenant_required');
+  throw badRequest(
+    'Name the tenant: ?tenant_id=tn_… (the SP metadata shows the exact URLs), or a tenant API key as Bearer.',
+    'tenant_required',
+  );
 }
 
 /** node-saml's request-id cache, kept in pf_records of the tenant so every process sees the same ids. */
 class RequestIds implements CacheProvider {
-  constructor(private readonly a: ActionContext, private readonly tenant: number, private readonly provider: string) {}
+  constructor(
+    private readonly a: ActionContext,
+    private readonly tenant: number,
+    private readonly provider: string,
+  ) {}
   async saveAsync(key: string, value: string): Promise<CacheItem | null> {
     // `value` is the request's instant; the library reads it back to apply requestIdExpirationPeriodMs.
     await putOnce(this.a.trx, this.tenant, REQUESTS, this.provider, key, REQUEST_TTL_MS, { value });
@@ -65,14 +72,25 @@ async function samlFor(a: ActionContext, tenant: number, p: SamlProvider, withId
   const keys = await spKeys(a, tenant, p);
   const idp = withIdp ? samlIdp(p) : null;
   const saml = new SAML({
-    issuer: p.entityId, callbackUrl: p.acsUrl, audience: p.entityId,
+    issuer: p.entityId,
+    callbackUrl: p.acsUrl,
+    audience: p.entityId,
     // Metadata needs no IdP yet; the certificate given here is then never used to verify anything.
-    idpCert: idp?.idpCert ?? keys.certificate, entryPoint: idp?.entryPoint, idpIssuer: idp?.idpIssuer,
-    privateKey: keys.privateKey, publicCert: keys.certificate, signatureAlgorithm: 'sha256', digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-    wantAssertionsSigned: true, wantAuthnResponseSigned: idp?.wantResponseSigned ?? true,
-    validateInResponseTo: ValidateInResponseTo.always, requestIdExpirationPeriodMs: REQUEST_TTL_MS,
-    cacheProvider: new RequestIds(a, tenant, p.name), acceptedClockSkewMs: CLOCK_SKEW_MS,
-    identifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress', disableRequestedAuthnContext: true,
+    idpCert: idp?.idpCert ?? keys.certificate,
+    entryPoint: idp?.entryPoint,
+    idpIssuer: idp?.idpIssuer,
+    privateKey: keys.privateKey,
+    publicCert: keys.certificate,
+    signatureAlgorithm: 'sha256',
+    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+    wantAssertionsSigned: true,
+    wantAuthnResponseSigned: idp?.wantResponseSigned ?? true,
+    validateInResponseTo: ValidateInResponseTo.always,
+    requestIdExpirationPeriodMs: REQUEST_TTL_MS,
+    cacheProvider: new RequestIds(a, tenant, p.name),
+    acceptedClockSkewMs: CLOCK_SKEW_MS,
+    identifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+    disableRequestedAuthnContext: true,
   });
   return { saml, certificate: keys.certificate };
 }
@@ -81,7 +99,9 @@ async function samlFor(a: ActionContext, tenant: number, p: SamlProvider, withId
 async function allowedRedirect(a: ActionContext, tenant: number, p: SamlProvider, target: unknown): Promise<string | null> {
   if (target === undefined || target === null || target === '') return null;
   const doc = await readSetting(a, tenant, 'auth_config', null);
-  const allowed = [doc.redirect_urls, p.entry.redirect_urls].flatMap((l) => (Array.isArray(l) ? l : [])).filter((u): u is string => typeof u === 'string' && URL.canParse(u));
+  const allowed = [doc.redirect_urls, p.entry.redirect_urls]
+    .flatMap((l) => (Array.isArray(l) ? l : []))
+    .filter((u): u is string => typeof u === 'string' && URL.canParse(u));
   const url = typeof target === 'string' && URL.canParse(target) ? new URL(target) : null;
   const under = (base: string) => url !== null && url.origin === new URL(base).origin && url.pathname.startsWith(new URL(base).pathname);
   if (!url || !allowed.some(under)) throw validation({ redirect_to: ['must lie under one of auth-config redirect_urls'] });
@@ -103,20 +123,32 @@ function addressedToUs(profile: Profile, acsUrl: string): { id: string; notOnOrA
   const confirmations: Xml[] = first(assertion?.Subject)?.SubjectConfirmation ?? [];
   const data = confirmations.map((c) => first(c.SubjectConfirmationData)?.$ ?? {});
   if (!data.some((d) => d.Recipient === acsUrl)) {
-    throw new Error(`The assertion is addressed to another recipient (${data.map((d) => d.Recipient ?? 'none').join(', ')}), not this ACS URL.`);
+    throw new Error(
+      `The assertion is addressed to another recipient (${data.map((d) => d.Recipient ?? 'none').join(', ')}), not this ACS URL.`,
+    );
   }
-  const ends = [...data.map((d) => d.NotOnOrAfter), first(assertion?.Conditions)?.$?.NotOnOrAfter].filter((s): s is string => typeof s === 'string');
+  const ends = [...data.map((d) => d.NotOnOrAfter), first(assertion?.Conditions)?.$?.NotOnOrAfter].filter(
+    (s): s is string => typeof s === 'string',
+  );
   const times = ends.map((s) => Date.parse(s)).filter(Number.isFinite);
   return { id, notOnOrAfter: times.length ? Math.min(...times) : null };
 }
 
 function identityOf(p: SamlProvider, profile: Profile, emailAttribute: string | null): OutsideIdentity {
   const attrs = profile as unknown as Record<string, unknown>;
-  const candidates = [emailAttribute ? attrs[emailAttribute] : undefined, profile.email, profile.mail,
+  const candidates = [
+    emailAttribute ? attrs[emailAttribute] : undefined,
+    profile.email,
+    profile.mail,
     attrs['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress'],
-    profile.nameIDFormat?.endsWith(':emailAddress') ? profile.nameID : undefined];
-  const email = candidates.map((c) => (Array.isArray(c) ? c[0] : c)).find((c): c is string => typeof c === 'string' && c.includes('@')) ?? null;
-  const name = [attrs.displayName, attrs.name, attrs['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name']].find((c): c is string => typeof c === 'string') ?? null;
+    profile.nameIDFormat?.endsWith(':emailAddress') ? profile.nameID : undefined,
+  ];
+  const email =
+    candidates.map((c) => (Array.isArray(c) ? c[0] : c)).find((c): c is string => typeof c === 'string' && c.includes('@')) ?? null;
+  const name =
+    [attrs.displayName, attrs.name, attrs['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name']].find(
+      (c): c is string => typeof c === 'string',
+    ) ?? null;
   // The IdP the tenant trusts asserts the address: it is taken as verified, as SAML has no separate claim for it.
   return { provider: `saml:${p.name}`, subject: `${profile.issuer}|${profile.nameID}`, email, emailVerified: email !== null, name };
 }
@@ -124,7 +156,9 @@ function identityOf(p: SamlProvider, profile: Profile, emailAttribute: string | 
 /** The library's words, with what its subject-confirmation message means here. */
 function reason(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
-  return /No valid subject confirmation/.test(m) ? `${m} (the assertion's time window has passed or not begun, or it answers another request)` : m;
+  return /No valid subject confirmation/.test(m)
+    ? `${m} (the assertion's time window has passed or not begun, or it answers another request)`
+    : m;
 }
 
 export const samlActions = {
@@ -155,7 +189,8 @@ export const samlActions = {
     const tenant = await samlTenant(a);
     const p = await samlProvider(a, tenant, param(a, 'provider'));
     const b = bodyOf(a);
-    if (typeof b.SAMLResponse !== 'string' || !b.SAMLResponse) throw validation({ SAMLResponse: ['is required (the IdP posts it form-encoded)'] });
+    if (typeof b.SAMLResponse !== 'string' || !b.SAMLResponse)
+      throw validation({ SAMLResponse: ['is required (the IdP posts it form-encoded)'] });
     const idp = samlIdp(p);
     const { saml } = await samlFor(a, tenant, p, true);
     let profile: Profile;
@@ -187,7 +222,12 @@ export const samlActions = {
     }
     if (!relay || relay.expired || !relay.data.redirect_to) return { body: session };
     const to = new URL(String(relay.data.redirect_to));
-    to.hash = new URLSearchParams({ access_token: session.access_token, refresh_token: session.refresh_token, token_type: session.token_type, expires_in: String(session.expires_in) }).toString();
+    to.hash = new URLSearchParams({
+      access_token: session.access_token,
+      refresh_token: session.refresh_token,
+      token_type: session.token_type,
+      expires_in: String(session.expires_in),
+    }).toString();
     return redirect(to.href, { user: session.user });
   },
 } satisfies Record<string, ActionHandler>;

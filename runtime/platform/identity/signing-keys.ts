@@ -23,13 +23,20 @@ export async function newSigningPair(commonName: string, years = 10): Promise<Si
   const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8))).toString('hex').replace(/^[89a-f]/, '1'),
+    serialNumber: Buffer.from(webcrypto.getRandomValues(new Uint8Array(8)))
+      .toString('hex')
+      .replace(/^[89a-f]/, '1'),
     name: `CN=${commonName.replace(/[,+="<>#;\\]/g, ' ').slice(0, 64)}`,
-    notBefore: new Date(now - 60_000), notAfter: new Date(now + years * YEAR_MS),
-    signingAlgorithm: ALG, keys: keys as unknown as CryptoKeyPair,
+    notBefore: new Date(now - 60_000),
+    notAfter: new Date(now + years * YEAR_MS),
+    signingAlgorithm: ALG,
+    keys: keys as unknown as CryptoKeyPair,
   });
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
-  const privateKeyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
+  const privateKeyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '')}\n-----END PRIVATE KEY-----\n`;
   return { privateKeyPem, certificatePem: cert.toString('pem') };
 }
 

@@ -17,11 +17,15 @@ export interface RelyingParty {
   readonly origins: readonly string[];
 }
 
-export const PASSKEYS_CONFIGURE = 'PATCH /v1/auth-config with {"passkeys":{"rp_id":"<your domain>","origins":["https://<your app>"]}} '
-  + '(or set PLATFORM_WEBAUTHN_RP_ID and PLATFORM_WEBAUTHN_ORIGIN on the server)';
+export const PASSKEYS_CONFIGURE =
+  'PATCH /v1/auth-config with {"passkeys":{"rp_id":"<your domain>","origins":["https://<your app>"]}} ' +
+  '(or set PLATFORM_WEBAUTHN_RP_ID and PLATFORM_WEBAUTHN_ORIGIN on the server)';
 
 const list = (v: unknown): string[] =>
-  (Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : []).filter((s): s is string => typeof s === 'string').map((s) => s.trim()).filter(Boolean);
+  (Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [])
+    .filter((s): s is string => typeof s === 'string')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 /** An origin the browser can report: scheme://host[:port], no path. */
 const isOrigin = (s: string) => URL.canParse(s) && new URL(s).origin === s.replace(/\/$/, '');
@@ -32,8 +36,11 @@ export async function relyingParty(a: ActionContext, tenant: number, env: NodeJS
   const configured = list(cfg.origins ?? cfg.origin);
   const origins = (configured.length ? configured : list(env.PLATFORM_WEBAUTHN_ORIGIN)).map((o) => o.replace(/\/$/, ''));
   if (!id || !origins.length || !origins.every(isOrigin)) {
-    throw new ApiError(409, 'passkeys_not_configured',
-      `Passkeys need the relying party id and the app's origin for this tenant: ${PASSKEYS_CONFIGURE}.`);
+    throw new ApiError(
+      409,
+      'passkeys_not_configured',
+      `Passkeys need the relying party id and the app's origin for this tenant: ${PASSKEYS_CONFIGURE}.`,
+    );
   }
   let name = typeof cfg.rp_name === 'string' && cfg.rp_name.trim() ? cfg.rp_name.trim() : env.PLATFORM_WEBAUTHN_RP_NAME?.trim();
   if (!name) {

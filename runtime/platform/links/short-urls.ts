@@ -12,7 +12,10 @@ import { T } from '../tables.ts';
 const codec = codecOf(shortUrlsShortUrlResource);
 
 async function readOne(a: ActionContext, slug: string) {
-  const [row] = await a.trx(T.shortUrls).where({ id: slug, company_id: tenantOf(a) }).select(codec.select(a.trx));
+  const [row] = await a
+    .trx(T.shortUrls)
+    .where({ id: slug, company_id: tenantOf(a) })
+    .select(codec.select(a.trx));
   return row ? codec.toWire(row) : null;
 }
 
@@ -24,14 +27,23 @@ export const shortUrlActions = {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(slug)) throw validation({ slug: ['use letters, digits, _ and - (max 64)'] });
     if (await a.trx(T.shortUrls).where({ id: slug }).first('id')) throw conflict('This slug is taken.', 'duplicate');
     await a.trx(T.shortUrls).insert({
-      ...codec.toColumns(b), id: slug, slug, company_id: tenantOf(a), created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+      ...codec.toColumns(b),
+      id: slug,
+      slug,
+      company_id: tenantOf(a),
+      created_by: actorOf(a),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
     });
     return { status: 201, body: await readOne(a, slug) };
   },
   /** The document answers `{slug, deleted: true}`. */
   remove: async (a) => {
     const slug = param(a, 'id');
-    const n = await a.trx(T.shortUrls).where({ id: slug, company_id: tenantOf(a) }).delete();
+    const n = await a
+      .trx(T.shortUrls)
+      .where({ id: slug, company_id: tenantOf(a) })
+      .delete();
     if (!n) throw notFound();
     return { body: { slug, deleted: true } };
   },

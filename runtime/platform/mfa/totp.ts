@@ -38,7 +38,11 @@ export function checkCode(secret: string, code: unknown): boolean {
 }
 
 export function recoveryCodes(n = 10): string[] {
-  return Array.from({ length: n }, () => randomBytes(5).toString('hex').replace(/(.{5})/, '$1-'));
+  return Array.from({ length: n }, () =>
+    randomBytes(5)
+      .toString('hex')
+      .replace(/(.{5})/, '$1-'),
+  );
 }
 
 export async function verifiedFactors(db: Knex, tenant: number, userId: string): Promise<Record<string, any>[]> {
@@ -50,9 +54,13 @@ export async function verifiedFactors(db: Knex, tenant: number, userId: string):
 export async function issueTicket(db: Knex, tenant: number, userId: string): Promise<string> {
   const ticket = newSecret('mfa_', 24);
   await db(RECORDS).insert({
-    id: newId('mft'), company_id: tenant, kind: TICKETS, parent_id: userId,
+    id: newId('mft'),
+    company_id: tenant,
+    kind: TICKETS,
+    parent_id: userId,
     data: JSON.stringify({ hash: sha256(ticket), expires_at: new Date(Date.now() + TICKET_TTL_MS).toISOString() }),
-    created_at: db.fn.now(), updated_at: db.fn.now(),
+    created_at: db.fn.now(),
+    updated_at: db.fn.now(),
   });
   return ticket;
 }
@@ -60,7 +68,10 @@ export async function issueTicket(db: Knex, tenant: number, userId: string): Pro
 /** The ticket's row (tenant and user) if it is valid; it is consumed only by `consumeTicket`. */
 export async function findTicket(db: Knex, ticket: unknown): Promise<{ id: string; tenant: number; userId: string } | null> {
   if (typeof ticket !== 'string' || !ticket) return null;
-  const row = await db(RECORDS).where({ kind: TICKETS }).whereRaw("data->>'hash' = ?", [sha256(ticket)]).first();
+  const row = await db(RECORDS)
+    .where({ kind: TICKETS })
+    .whereRaw("data->>'hash' = ?", [sha256(ticket)])
+    .first();
   if (!row || new Date(row.data.expires_at).getTime() <= Date.now()) return null;
   return { id: row.id, tenant: Number(row.company_id), userId: row.parent_id };
 }

@@ -20,11 +20,19 @@ export const inboxActions = {
     const base = () => (q.unread === 'true' ? unread(a) : mine(a));
     const rows = await base().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).offset(offset);
     const total = Number((await base().count({ n: '*' }).first())?.n ?? 0);
-    return { body: { results: rows.map((r) => ({ id: r.id, ...r.data, read: Boolean(r.data?.read_at), created_at: iso(r.created_at) })), next_cursor: offset + rows.length < total ? String(offset + rows.length) : null, total } };
+    return {
+      body: {
+        results: rows.map((r) => ({ id: r.id, ...r.data, read: Boolean(r.data?.read_at), created_at: iso(r.created_at) })),
+        next_cursor: offset + rows.length < total ? String(offset + rows.length) : null,
+        total,
+      },
+    };
   },
   getUnreadCount: async (a) => ({ body: { count: Number((await unread(a).count({ n: '*' }).first())?.n ?? 0) } }),
   markNotificationRead: async (a) => {
-    const n = await mine(a).where({ id: param(a, 'notification_id') }).update({ data: readNow(a), updated_at: a.trx.fn.now() });
+    const n = await mine(a)
+      .where({ id: param(a, 'notification_id') })
+      .update({ data: readNow(a), updated_at: a.trx.fn.now() });
     if (!n) throw notFound('Notification not found.');
     return { body: { read: true } };
   },

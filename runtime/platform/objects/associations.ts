@@ -26,8 +26,14 @@ function view(r: Record<string, any>) {
 }
 
 function where(a: ActionContext, from: { type: string; id: string }, to: { type: string; id: string }) {
-  return a.trx(T.records).where({ company_id: tenantOf(a), kind: KIND, parent_id: from.id })
-    .whereRaw("data->>'association_type' = ? and data->>'to_type' = ? and data->>'to_id' = ?", [param(a, 'association_type'), to.type, to.id]);
+  return a
+    .trx(T.records)
+    .where({ company_id: tenantOf(a), kind: KIND, parent_id: from.id })
+    .whereRaw("data->>'association_type' = ? and data->>'to_type' = ? and data->>'to_id' = ?", [
+      param(a, 'association_type'),
+      to.type,
+      to.id,
+    ]);
 }
 
 export const associationActions = {
@@ -47,7 +53,16 @@ export const associationActions = {
       return { status: 200, body: view(await a.trx(T.records).where({ id: existing.id }).first()) };
     }
     const id = newId('assoc');
-    await a.trx(T.records).insert({ id, company_id: tenantOf(a), kind: KIND, parent_id: from.id, data, created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
+    await a.trx(T.records).insert({
+      id,
+      company_id: tenantOf(a),
+      kind: KIND,
+      parent_id: from.id,
+      data,
+      created_by: actorOf(a),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
+    });
     return { status: 201, body: view(await a.trx(T.records).where({ id }).first()) };
   },
   deleteAssociation: async (a) => {
@@ -77,6 +92,8 @@ export const associationActions = {
     const rows = await base().orderBy('created_at').orderBy('id').limit(limit).offset(offset);
     const total = Number((await base().count({ n: '*' }).first())?.n ?? 0);
     const next = offset + rows.length < total ? Buffer.from(JSON.stringify({ o: offset + rows.length })).toString('base64url') : null;
-    return { body: { results: rows.map((r) => ({ ...view(r), direction: r.parent_id === self.id ? 'out' : 'in' })), next_cursor: next, total } };
+    return {
+      body: { results: rows.map((r) => ({ ...view(r), direction: r.parent_id === self.id ? 'out' : 'in' })), next_cursor: next, total },
+    };
   },
 } satisfies Record<string, ActionHandler>;

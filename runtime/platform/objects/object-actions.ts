@@ -75,12 +75,25 @@ export const objectActions = {
   listObjects: async (a) => {
     const type = await typeOf(a);
     const q = a.query as Record<string, string | number | undefined>;
-    return { body: await queryObjects(a.trx, tenantOf(a), type.id, { limit: Number(q.limit) || undefined, cursor: q.cursor as string, sort: q.sort as string, order: q.order as string }) };
+    return {
+      body: await queryObjects(a.trx, tenantOf(a), type.id, {
+        limit: Number(q.limit) || undefined,
+        cursor: q.cursor as string,
+        sort: q.sort as string,
+        order: q.order as string,
+      }),
+    };
   },
   listTrashedObjects: async (a) => {
     const type = await typeOf(a);
     const q = a.query as Record<string, string | number | undefined>;
-    return { body: await queryObjects(a.trx, tenantOf(a), type.id, { limit: Number(q.limit) || undefined, cursor: q.cursor as string, deleted: true }) };
+    return {
+      body: await queryObjects(a.trx, tenantOf(a), type.id, {
+        limit: Number(q.limit) || undefined,
+        cursor: q.cursor as string,
+        deleted: true,
+      }),
+    };
   },
   searchObjects: async (a) => {
     const type = await typeOf(a);
@@ -89,15 +102,24 @@ export const objectActions = {
       body: await queryObjects(a.trx, tenantOf(a), type.id, {
         filters: list<Filter>(b.filters, 'filters').filter((f) => f && Object.keys(f).length),
         query: typeof b.query === 'string' ? b.query : undefined,
-        sort: b.sort as string, order: b.order as string, limit: Number(b.limit) || undefined, cursor: b.cursor as string,
+        sort: b.sort as string,
+        order: b.order as string,
+        limit: Number(b.limit) || undefined,
+        cursor: b.cursor as string,
       }),
     };
   },
   aggregateObjects: async (a) => {
     const type = await typeOf(a);
     const b = bodyOf(a);
-    const results = await aggregateObjects(a.trx, tenantOf(a), type.id, list(b.aggregations, 'aggregations'),
-      list<Filter>(b.filters, 'filters').filter((f) => f && Object.keys(f).length), list<string>(b.group_by, 'group_by'));
+    const results = await aggregateObjects(
+      a.trx,
+      tenantOf(a),
+      type.id,
+      list(b.aggregations, 'aggregations'),
+      list<Filter>(b.filters, 'filters').filter((f) => f && Object.keys(f).length),
+      list<string>(b.group_by, 'group_by'),
+    );
     return { body: { results } };
   },
   batchCreateObjects: async (a) => {
@@ -129,7 +151,20 @@ export const objectActions = {
     const id = param(a, 'object_id');
     await loadObject(a.trx, tenantOf(a), type.id, id);
     const limit = Math.min(Math.max(Number(a.query.limit) || 50, 1), 100);
-    const rows = await a.trx(T.objectVersions).where({ company_id: tenantOf(a), object_id: id }).orderBy('version', 'desc').limit(limit);
-    return { body: rows.map((r) => ({ id: r.id, object_id: r.object_id, version: Number(r.version), properties: parseJson(r.properties), created_by: r.created_by, created_at: iso(r.created_at) })) };
+    const rows = await a
+      .trx(T.objectVersions)
+      .where({ company_id: tenantOf(a), object_id: id })
+      .orderBy('version', 'desc')
+      .limit(limit);
+    return {
+      body: rows.map((r) => ({
+        id: r.id,
+        object_id: r.object_id,
+        version: Number(r.version),
+        properties: parseJson(r.properties),
+        created_by: r.created_by,
+        created_at: iso(r.created_at),
+      })),
+    };
   },
 } satisfies Record<string, ActionHandler>;

@@ -9,7 +9,11 @@ import { validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { objects, objectView } from './object-store.ts';
 
-export interface Filter { readonly property: string; readonly operator?: string; readonly value?: unknown }
+export interface Filter {
+  readonly property: string;
+  readonly operator?: string;
+  readonly value?: unknown;
+}
 
 const OPS: Readonly<Record<string, string>> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 const SYSTEM_SORT = new Set(['created_at', 'updated_at', 'id', 'version']);
@@ -18,7 +22,7 @@ export function applyFilter(q: Knex.QueryBuilder, f: Filter, i: number): void {
   if (!f || typeof f.property !== 'string' || !f.property) throw validation({ [`filters.${i}`]: ['needs a property'] });
   const op = f.operator ?? 'eq';
   const numeric = typeof f.value === 'number';
-  const col = numeric ? "(properties->>?)::numeric" : 'properties->>?';
+  const col = numeric ? '(properties->>?)::numeric' : 'properties->>?';
   if (OPS[op]) q.whereRaw(`${col} ${OPS[op]} ?`, [f.property, numeric ? f.value : String(f.value)]);
   else if (op === 'contains') q.whereRaw('properties->>? ilike ?', [f.property, `%${String(f.value ?? '')}%`]);
   else if (op === 'in' && Array.isArray(f.value)) q.whereRaw(`properties->>? = any(?)`, [f.property, f.value.map(String)]);
@@ -60,7 +64,9 @@ export async function queryObjects(db: Knex, companyId: number, typeId: string, 
     return q;
   };
   const dir = o.order === 'asc' ? 'asc' : 'desc';
-  const rows = base().limit(limit + 1).offset(offset);
+  const rows = base()
+    .limit(limit + 1)
+    .offset(offset);
   if (o.sort && SYSTEM_SORT.has(o.sort)) rows.orderBy(o.sort, dir);
   // jsonb ordering (not text): numbers sort numerically, strings as text.
   else if (o.sort) rows.orderByRaw(`properties->? ${dir} nulls last`, [o.sort]);
@@ -76,7 +82,11 @@ export async function queryObjects(db: Knex, companyId: number, typeId: string, 
 
 const AGG = new Set(['count', 'sum', 'avg', 'min', 'max']);
 
-export interface Aggregation { readonly function: string; readonly property_id?: string; readonly alias?: string }
+export interface Aggregation {
+  readonly function: string;
+  readonly property_id?: string;
+  readonly alias?: string;
+}
 
 /**
  * Property references of an aggregation, by id (`prop_…`, as the platform API document's `property_id`
@@ -96,7 +106,14 @@ async function propertyNames(db: Knex, typeId: string): Promise<(ref: string, fi
 }
 
 /** `property_id` and `group_by` name a property by id or name. Group keys come back as text. */
-export async function aggregateObjects(db: Knex, companyId: number, typeId: string, aggs: readonly Aggregation[], filters: readonly Filter[], groupBy: readonly string[]) {
+export async function aggregateObjects(
+  db: Knex,
+  companyId: number,
+  typeId: string,
+  aggs: readonly Aggregation[],
+  filters: readonly Filter[],
+  groupBy: readonly string[],
+) {
   if (!aggs.length) throw validation({ aggregations: ['needs at least one aggregation'] });
   const nameOf = await propertyNames(db, typeId);
   const q = objects(db, companyId, typeId).whereNull('deleted_at');

@@ -15,7 +15,11 @@ import { newId } from '../../security/random-ids.ts';
 import { type PropertyDef, validateProperties } from './validate-properties.ts';
 import { tenantPublicId } from '../tenants/public-id.ts';
 
-export interface ObjectTypeRow { readonly id: string; readonly name: string; readonly display_name: string | null }
+export interface ObjectTypeRow {
+  readonly id: string;
+  readonly name: string;
+  readonly display_name: string | null;
+}
 
 /** jsonb arrives parsed from both drivers. */
 const json = (v: unknown): any => v;
@@ -23,7 +27,10 @@ const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v ?? null));
 
 /** By id (`ot_…`) or by name (`contacts`), within the tenant. */
 export async function loadType(db: Knex, companyId: number, idOrName: string): Promise<ObjectTypeRow> {
-  const row = await db(T.objectTypes).where({ company_id: companyId }).andWhere((q) => q.where({ id: idOrName }).orWhere({ name: idOrName })).first('id', 'name', 'display_name');
+  const row = await db(T.objectTypes)
+    .where({ company_id: companyId })
+    .andWhere((q) => q.where({ id: idOrName }).orWhere({ name: idOrName }))
+    .first('id', 'name', 'display_name');
   if (!row) throw notFound('Object type not found.');
   return row;
 }
@@ -52,28 +59,53 @@ export function objects(db: Knex, companyId: number, typeId: string): Knex.Query
   return db(T.objects).where({ company_id: companyId, object_type_id: typeId });
 }
 
-export async function loadObject(db: Knex, companyId: number, typeId: string, id: string, deleted = false): Promise<Record<string, unknown>> {
+export async function loadObject(
+  db: Knex,
+  companyId: number,
+  typeId: string,
+  id: string,
+  deleted = false,
+): Promise<Record<string, unknown>> {
   const q = objects(db, companyId, typeId).where({ id });
   const row = await (deleted ? q.whereNotNull('deleted_at') : q.whereNull('deleted_at')).first();
   if (!row) throw notFound('Object not found.');
   return row;
 }
 
-export async function insertObject(db: Knex, companyId: number, type: ObjectTypeRow, input: unknown, createdBy: string | null): Promise<Record<string, unknown>> {
+export async function insertObject(
+  db: Knex,
+  companyId: number,
+  type: ObjectTypeRow,
+  input: unknown,
+  createdBy: string | null,
+): Promise<Record<string, unknown>> {
   const defs = await propertiesOf(db, type.id);
   const { value, errors } = validateProperties(defs, input, false);
   if (Object.keys(errors).length) throw validation(errors, 'Object properties are not valid for this object type.');
   await checkUnique(db, companyId, type.id, defs, value, null);
   const id = newId('obj');
   await db(T.objects).insert({
-    id, company_id: companyId, object_type_id: type.id, properties: JSON.stringify(value), version: 1,
-    created_by: createdBy, created_at: db.fn.now(), updated_at: db.fn.now(),
+    id,
+    company_id: companyId,
+    object_type_id: type.id,
+    properties: JSON.stringify(value),
+    version: 1,
+    created_by: createdBy,
+    created_at: db.fn.now(),
+    updated_at: db.fn.now(),
   });
   return loadObject(db, companyId, type.id, id);
 }
 
 /** Merges `input` into the object's properties, bumps version and keeps the previous state in pf_object_versions. */
-export async function updateObject(db: Knex, companyId: number, type: ObjectTypeRow, id: string, input: unknown, by: string | null): Promise<Record<string, unknown>> {
+export async function updateObject(
+  db: Knex,
+  companyId: number,
+  type: ObjectTypeRow,
+  id: string,
+  input: unknown,
+  by: string | null,
+): Promise<Record<string, unknown>> {
   const before = await loadObject(db, companyId, type.id, id);
   const defs = await propertiesOf(db, type.id);
   const { value, errors } = validateProperties(defs, input, true);
@@ -81,17 +113,34 @@ export async function updateObject(db: Knex, companyId: number, type: ObjectType
   await checkUnique(db, companyId, type.id, defs, value, id);
   const merged = { ...(json(before.properties) ?? {}), ...value };
   await db(T.objectVersions).insert({
-    id: newId('ov'), company_id: companyId, object_id: id, version: Number(before.version),
-    properties: JSON.stringify(json(before.properties) ?? {}), created_by: by, created_at: db.fn.now(), updated_at: db.fn.now(),
+    id: newId('ov'),
+    company_id: companyId,
+    object_id: id,
+    version: Number(before.version),
+    properties: JSON.stringify(json(before.properties) ?? {}),
+    created_by: by,
+    created_at: db.fn.now(),
+    updated_at: db.fn.now(),
   });
-  await db(T.objects).where({ id, company_id: companyId }).update({ properties: JSON.stringify(merged), version: Number(before.version) + 1, updated_at: db.fn.now() });
+  await db(T.objects)
+    .where({ id, company_id: companyId })
+    .update({ properties: JSON.stringify(merged), version: Number(before.version) + 1, updated_at: db.fn.now() });
   return loadObject(db, companyId, type.id, id);
 }
 
-async function checkUnique(db: Knex, companyId: number, typeId: string, defs: readonly PropertyDef[], value: Record<string, unknown>, exceptId: string | null) {
+async function checkUnique(
+  db: Knex,
+  companyId: number,
+  typeId: string,
+  defs: readonly PropertyDef[],
+  value: Record<string, unknown>,
+  exceptId: string | null,
+) {
   for (const d of defs) {
     if (!d.is_unique || value[d.name] === undefined || value[d.name] === null) continue;
-    const q = objects(db, companyId, typeId).whereNull('deleted_at').whereRaw('properties->>? = ?', [d.name, String(value[d.name])]);
+    const q = objects(db, companyId, typeId)
+      .whereNull('deleted_at')
+      .whereRaw('properties->>? = ?', [d.name, String(value[d.name])]);
     if (exceptId) q.whereNot({ id: exceptId });
     if (await q.first('id')) throw validation({ [`properties.${d.name}`]: ['must be unique within the object type'] });
   }

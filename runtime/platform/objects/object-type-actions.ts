@@ -12,20 +12,40 @@ const NAME = /^[a-z][a-z0-9_]{0,62}$/;
 const DATA_TYPES = ['string', 'text', 'number', 'integer', 'boolean', 'date', 'datetime', 'email', 'url', 'enum', 'json', 'reference'];
 
 function typeView(r: Record<string, unknown>) {
-  return { id: r.id, tenant_id: tenantPublicId(r.company_id), name: r.name, display_name: r.display_name, created_at: iso(r.created_at), updated_at: iso(r.updated_at) };
+  return {
+    id: r.id,
+    tenant_id: tenantPublicId(r.company_id),
+    name: r.name,
+    display_name: r.display_name,
+    created_at: iso(r.created_at),
+    updated_at: iso(r.updated_at),
+  };
 }
 
 function propertyView(r: Record<string, unknown>) {
   return {
-    id: r.id, object_type_id: r.object_type_id, name: r.name, data_type: r.data_type,
-    is_indexed: r.is_indexed, is_sortable: r.is_sortable, is_unique: r.is_unique, is_required: r.is_required,
-    default_value: parseJson(r.default_value) ?? null, enum_values: parseJson(r.enum_values) ?? null,
-    description: r.description ?? null, created_at: iso(r.created_at), updated_at: iso(r.updated_at),
+    id: r.id,
+    object_type_id: r.object_type_id,
+    name: r.name,
+    data_type: r.data_type,
+    is_indexed: r.is_indexed,
+    is_sortable: r.is_sortable,
+    is_unique: r.is_unique,
+    is_required: r.is_required,
+    default_value: parseJson(r.default_value) ?? null,
+    enum_values: parseJson(r.enum_values) ?? null,
+    description: r.description ?? null,
+    created_at: iso(r.created_at),
+    updated_at: iso(r.updated_at),
   };
 }
 
 function displayName(name: string): string {
-  return name.split('_').filter(Boolean).map((w) => w[0]!.toUpperCase() + w.slice(1)).join(' ');
+  return name
+    .split('_')
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join(' ');
 }
 
 async function uniqueName(a: ActionContext, name: string, exceptId?: string) {
@@ -36,7 +56,10 @@ async function uniqueName(a: ActionContext, name: string, exceptId?: string) {
 
 async function property(a: ActionContext) {
   const type = await loadType(a.trx, tenantOf(a), param(a, 'object_type_id'));
-  const row = await a.trx(T.properties).where({ id: param(a, 'property_id'), object_type_id: type.id, company_id: tenantOf(a) }).first();
+  const row = await a
+    .trx(T.properties)
+    .where({ id: param(a, 'property_id'), object_type_id: type.id, company_id: tenantOf(a) })
+    .first();
   if (!row) throw notFound('Property not found.');
   return row;
 }
@@ -49,8 +72,13 @@ export const objectTypeActions = {
     await uniqueName(a, name);
     const id = newId('ot');
     await a.trx(T.objectTypes).insert({
-      id, company_id: tenantOf(a), name, display_name: (b.display_name as string) ?? displayName(name),
-      created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+      id,
+      company_id: tenantOf(a),
+      name,
+      display_name: (b.display_name as string) ?? displayName(name),
+      created_by: actorOf(a),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
     });
     return { status: 201, body: typeView(await a.trx(T.objectTypes).where({ id }).first()) };
   },
@@ -87,7 +115,11 @@ export const objectTypeActions = {
   },
   listProperties: async (a) => {
     const type = await loadType(a.trx, tenantOf(a), param(a, 'object_type_id'));
-    const rows = await a.trx(T.properties).where({ object_type_id: type.id, company_id: tenantOf(a) }).orderBy('created_at').orderBy('id');
+    const rows = await a
+      .trx(T.properties)
+      .where({ object_type_id: type.id, company_id: tenantOf(a) })
+      .orderBy('created_at')
+      .orderBy('id');
     return { body: rows.map(propertyView) };
   },
   createProperty: async (a) => {
@@ -98,15 +130,27 @@ export const objectTypeActions = {
     if (!NAME.test(name)) throw validation({ name: ['must start with a letter and use only a-z, 0-9 and _ (max 63)'] });
     const dataType = String(b.data_type ?? 'string');
     if (!DATA_TYPES.includes(dataType)) throw validation({ data_type: [`must be one of: ${DATA_TYPES.join(', ')}`] });
-    if (dataType === 'enum' && (!Array.isArray(b.enum_values) || b.enum_values.length === 0)) throw validation({ enum_values: ['enum properties need enum_values'] });
-    if (await a.trx(T.properties).where({ object_type_id: type.id, name }).first('id')) throw conflict(`Property "${name}" exists already.`, 'duplicate');
+    if (dataType === 'enum' && (!Array.isArray(b.enum_values) || b.enum_values.length === 0))
+      throw validation({ enum_values: ['enum properties need enum_values'] });
+    if (await a.trx(T.properties).where({ object_type_id: type.id, name }).first('id'))
+      throw conflict(`Property "${name}" exists already.`, 'duplicate');
     const id = newId('prop');
     await a.trx(T.properties).insert({
-      id, company_id: tenant, object_type_id: type.id, name, data_type: dataType,
-      is_indexed: b.is_indexed ?? false, is_sortable: b.is_sortable ?? false, is_unique: b.is_unique ?? false, is_required: b.is_required ?? false,
+      id,
+      company_id: tenant,
+      object_type_id: type.id,
+      name,
+      data_type: dataType,
+      is_indexed: b.is_indexed ?? false,
+      is_sortable: b.is_sortable ?? false,
+      is_unique: b.is_unique ?? false,
+      is_required: b.is_required ?? false,
       default_value: b.default_value === undefined ? null : JSON.stringify(b.default_value),
       enum_values: b.enum_values === undefined || b.enum_values === null ? null : JSON.stringify(b.enum_values),
-      description: (b.description as string) ?? null, created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+      description: (b.description as string) ?? null,
+      created_by: actorOf(a),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
     });
     return { status: 201, body: propertyView(await a.trx(T.properties).where({ id }).first()) };
   },

@@ -20,25 +20,40 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 function typeError(p: PropertyDef, v: unknown): string | null {
   if (v === null) return null;
   switch (p.data_type) {
-    case 'string': case 'text': return typeof v === 'string' ? null : 'must be a string';
-    case 'number': return typeof v === 'number' && Number.isFinite(v) ? null : 'must be a number';
-    case 'integer': return Number.isInteger(v) ? null : 'must be an integer';
-    case 'boolean': return typeof v === 'boolean' ? null : 'must be true or false';
-    case 'email': return typeof v === 'string' && EMAIL.test(v) ? null : 'must be an email address';
-    case 'url': return typeof v === 'string' && URL.canParse(v) ? null : 'must be a URL';
-    case 'date': return typeof v === 'string' && DATE.test(v) ? null : 'must be a date (YYYY-MM-DD)';
-    case 'datetime': return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? null : 'must be an ISO 8601 date-time';
-    case 'reference': return typeof v === 'string' ? null : 'must be an object id';
+    case 'string':
+    case 'text':
+      return typeof v === 'string' ? null : 'must be a string';
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v) ? null : 'must be a number';
+    case 'integer':
+      return Number.isInteger(v) ? null : 'must be an integer';
+    case 'boolean':
+      return typeof v === 'boolean' ? null : 'must be true or false';
+    case 'email':
+      return typeof v === 'string' && EMAIL.test(v) ? null : 'must be an email address';
+    case 'url':
+      return typeof v === 'string' && URL.canParse(v) ? null : 'must be a URL';
+    case 'date':
+      return typeof v === 'string' && DATE.test(v) ? null : 'must be a date (YYYY-MM-DD)';
+    case 'datetime':
+      return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? null : 'must be an ISO 8601 date-time';
+    case 'reference':
+      return typeof v === 'string' ? null : 'must be an object id';
     case 'enum': {
       const values = Array.isArray(p.enum_values) ? p.enum_values : [];
       return values.includes(v) ? null : `must be one of: ${values.join(', ')}`;
     }
-    default: return null; // json: anything
+    default:
+      return null; // json: anything
   }
 }
 
 /** Validates `input`; with `partial` false (create) required properties must be present. Adds defaults on create. */
-export function validateProperties(defs: readonly PropertyDef[], input: unknown, partial: boolean): { value: Record<string, unknown>; errors: FieldErrors } {
+export function validateProperties(
+  defs: readonly PropertyDef[],
+  input: unknown,
+  partial: boolean,
+): { value: Record<string, unknown>; errors: FieldErrors } {
   const errors: FieldErrors = {};
   if (!input || typeof input !== 'object' || Array.isArray(input)) return { value: {}, errors: { properties: ['must be an object'] } };
   const byName = new Map(defs.map((d) => [d.name, d]));

@@ -13,7 +13,9 @@ import { deliveryView } from '../webhooks/webhook-actions.ts';
 const dead = (a: ActionContext) => a.trx(DELIVERIES).where({ company_id: tenantOf(a), status: 'failed' });
 
 async function deadOne(a: ActionContext) {
-  const row = await dead(a).where({ id: param(a, 'msg_id') }).first();
+  const row = await dead(a)
+    .where({ id: param(a, 'msg_id') })
+    .first();
   if (!row) throw notFound('No dead-lettered message with this id.');
   return row;
 }

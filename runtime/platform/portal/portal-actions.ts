@@ -19,7 +19,15 @@ import { issueTokens } from '../auth/end-user-tokens.ts';
 import { jwtKeyFor } from '../auth/jwt-key.ts';
 import { asObject, bodyOf } from '../http/action-context.ts';
 import { tenantPublicId } from '../tenants/public-id.ts';
-import { namedTenant, portalConfig, portalLink, portalNotConfigured, requireConfig, requireTenant, type PortalConfig } from './portal-config.ts';
+import {
+  namedTenant,
+  portalConfig,
+  portalLink,
+  portalNotConfigured,
+  requireConfig,
+  requireTenant,
+  type PortalConfig,
+} from './portal-config.ts';
 import { DEFAULT_LIMITS, throttle } from './portal-throttle.ts';
 import { checkCode, issueCode, issueLinkToken, takeLinkToken } from './portal-tokens.ts';
 import { portalIdentityResource } from '../../../generated/platform/server/portal.ts';
@@ -53,15 +61,24 @@ function checkPassword(password: unknown, email: string | null): string {
 }
 
 async function identityByEmail(a: ActionContext, tenantId: number, email: string) {
-  return a.trx(IDENTITIES).where({ company_id: String(tenantId), email }).first();
+  return a
+    .trx(IDENTITIES)
+    .where({ company_id: String(tenantId), email })
+    .first();
 }
 
 /** The document's session body; the identity's sign-in is recorded with it. */
 async function signIn(a: ActionContext, tenantId: number, identity: Record<string, unknown>, patch: Record<string, unknown> = {}) {
-  await a.trx(IDENTITIES).where({ id: identity.id }).update({ ...patch, last_sign_in_at: new Date().toISOString(), updated_at: a.trx.fn.now() });
-  const tokens = await issueTokens(a.trx, jwtKeyFor(a.ctx.db),
+  await a
+    .trx(IDENTITIES)
+    .where({ id: identity.id })
+    .update({ ...patch, last_sign_in_at: new Date().toISOString(), updated_at: a.trx.fn.now() });
+  const tokens = await issueTokens(
+    a.trx,
+    jwtKeyFor(a.ctx.db),
     { id: String(identity.id), email: String(identity.email ?? ''), role: 'authenticated', companyId: tenantId },
-    { ip: a.ctx.ip, userAgent: a.ctx.userAgent ?? undefined });
+    { ip: a.ctx.ip, userAgent: a.ctx.userAgent ?? undefined },
+  );
   return { body: tokens };
 }
 
@@ -71,7 +88,13 @@ async function mail(a: ActionContext, tenantId: number, to: string, subject: str
 }
 
 /** Mails a single-use link to the identity with the body's email, when there is one; the answer is the same either way. */
-async function mailLink(a: ActionContext, purpose: 'magic_link' | 'password_reset', path: string, subject: string, text: (url: string) => string) {
+async function mailLink(
+  a: ActionContext,
+  purpose: 'magic_link' | 'password_reset',
+  path: string,
+  subject: string,
+  text: (url: string) => string,
+) {
   const b = bodyOf(a);
   const email = emailOf(b.email);
   const tenant = await requireTenant(a);
@@ -89,7 +112,15 @@ async function mailLink(a: ActionContext, purpose: 'magic_link' | 'password_rese
 
 async function sendVerification(a: ActionContext, c: PortalConfig, tenantId: number, identity: Record<string, unknown>) {
   const url = portalLink(c, 'auth/verify-email', undefined, await issueLinkToken(a, tenantId, String(identity.id), 'email_verify'));
-  await mail(a, tenantId, String(identity.email), 'Confirm your email address', `Confirm your email address within 24 hours: ${url.href}`, 'email_verify', String(identity.id));
+  await mail(
+    a,
+    tenantId,
+    String(identity.email),
+    'Confirm your email address',
+    `Confirm your email address within 24 hours: ${url.href}`,
+    'email_verify',
+    String(identity.id),
+  );
 }
 
 /** Takes a link token, then throttles per IP in its tenant (or in none, for a token nobody issued). */
@@ -98,7 +129,12 @@ async function takeLink(a: ActionContext, purpose: 'email_verify' | 'magic_link'
   const c = taken ? await portalConfig(a, taken.tenantId) : null;
   await throttle(a, 'verify', taken?.tenantId ?? '*', c ?? DEFAULT_LIMITS);
   if (taken && !c) throw portalNotConfigured();
-  const identity = taken && (await a.trx(IDENTITIES).where({ id: taken.identityId, company_id: String(taken.tenantId) }).first());
+  const identity =
+    taken &&
+    (await a
+      .trx(IDENTITIES)
+      .where({ id: taken.identityId, company_id: String(taken.tenantId) })
+      .first());
   return identity && !identity.banned ? { tenantId: taken!.tenantId, identity } : null;
 }
 
@@ -110,15 +146,26 @@ export const portalActions = {
     const email = emailOf(b.email);
     const tenant = await requireTenant(a);
     const c = await requireConfig(a, tenant.id);
-    if (!c.signupEnabled) throw new ApiError(403, 'portal_signup_disabled', 'Sign-up is turned off for this portal (auth-config portal.signup_enabled).');
+    if (!c.signupEnabled)
+      throw new ApiError(403, 'portal_signup_disabled', 'Sign-up is turned off for this portal (auth-config portal.signup_enabled).');
     await throttle(a, 'send', tenant.id, c, email);
     const password = checkPassword(b.password, email);
     const phone = b.phone === undefined || b.phone === '' ? null : phoneOf(b.phone);
-    if (await identityByEmail(a, tenant.id, email)) throw conflict('An account with this email already exists; sign in or reset the password.', 'identity_exists');
-    const [identity] = await a.trx(IDENTITIES).insert({
-      id: newId('pid'), company_id: String(tenant.id), email, phone, password: await hashPassword(password),
-      user_metadata: JSON.stringify(asObject(b.user_metadata)), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
-    }).returning('*');
+    if (await identityByEmail(a, tenant.id, email))
+      throw conflict('An account with this email already exists; sign in or reset the password.', 'identity_exists');
+    const [identity] = await a
+      .trx(IDENTITIES)
+      .insert({
+        id: newId('pid'),
+        company_id: String(tenant.id),
+        email,
+        phone,
+        password: await hashPassword(password),
+        user_metadata: JSON.stringify(asObject(b.user_metadata)),
+        created_at: a.trx.fn.now(),
+        updated_at: a.trx.fn.now(),
+      })
+      .returning('*');
     await sendVerification(a, c, tenant.id, identity);
     return signIn(a, tenant.id, identity);
   },
@@ -141,12 +188,22 @@ export const portalActions = {
       const c = await requireConfig(a, tenant.id);
       await throttle(a, 'identify', tenant.id, c, email);
       // The named tenant for every address: the answer must not tell whether this one has an account there.
-      return { body: { tenant_id: tenantPublicId(tenant.id), multiple_tenants: false, tenants: [{ id: tenantPublicId(tenant.id), name: tenant.name }], message: null } };
+      return {
+        body: {
+          tenant_id: tenantPublicId(tenant.id),
+          multiple_tenants: false,
+          tenants: [{ id: tenantPublicId(tenant.id), name: tenant.name }],
+          message: null,
+        },
+      };
     }
     await throttle(a, 'identify', '*', DEFAULT_LIMITS, email);
-    const rows: Record<string, unknown>[] = await a.trx(IDENTITIES)
+    const rows: Record<string, unknown>[] = await a
+      .trx(IDENTITIES)
       .joinRaw('join ?? on ??::text = ??', [T.tenants, `${T.tenants}.id`, `${IDENTITIES}.company_id`])
-      .where(`${IDENTITIES}.email`, email).where(`${IDENTITIES}.banned`, false).where(`${T.tenants}.status`, 'active')
+      .where(`${IDENTITIES}.email`, email)
+      .where(`${IDENTITIES}.banned`, false)
+      .where(`${T.tenants}.status`, 'active')
       .select(`${T.tenants}.id`, `${T.tenants}.name`, `${T.tenants}.brand_name`);
     const lines: string[] = [];
     for (const r of rows) {
@@ -154,12 +211,24 @@ export const portalActions = {
       if (c) lines.push(`${r.brand_name ?? r.name}: ${c.siteUrl.href}`);
     }
     if (lines.length) {
-      await enqueueMail(a.trx, { to: email, subject: 'Your sign-in portals', text: `You can sign in to:\n${lines.join('\n')}`, companyId: null, payload: { kind: 'portal_identify' } });
+      await enqueueMail(a.trx, {
+        to: email,
+        subject: 'Your sign-in portals',
+        text: `You can sign in to:\n${lines.join('\n')}`,
+        companyId: null,
+        payload: { kind: 'portal_identify' },
+      });
     }
     return { body: { tenant_id: null, multiple_tenants: false, tenants: [], message: IDENTIFY_SENT } };
   },
-  requestPasswordReset: async (a) => mailLink(a, 'password_reset', 'auth/reset-password', 'Reset your password',
-    (url) => `Reset your password within 30 minutes: ${url}\nIf you did not ask for this, ignore this message.`),
+  requestPasswordReset: async (a) =>
+    mailLink(
+      a,
+      'password_reset',
+      'auth/reset-password',
+      'Reset your password',
+      (url) => `Reset your password within 30 minutes: ${url}\nIf you did not ask for this, ignore this message.`,
+    ),
   resetPassword: async (a) => {
     const b = bodyOf(a);
     if (typeof b.password !== 'string' || !b.password) throw validation({ password: ['This field is required.'] });
@@ -167,12 +236,20 @@ export const portalActions = {
     if (!hit) return refused(a, 'The reset link is invalid, used or expired.');
     // Policy failures after the token was spent would burn it; the transaction rolls the spend back with the 400.
     const password = checkPassword(b.password, hit.identity.email ?? null);
-    await a.trx(IDENTITIES).where({ id: hit.identity.id }).update({ password: await hashPassword(password), updated_at: a.trx.fn.now() });
+    await a
+      .trx(IDENTITIES)
+      .where({ id: hit.identity.id })
+      .update({ password: await hashPassword(password), updated_at: a.trx.fn.now() });
     // Whoever held the old password is signed out everywhere.
-    await a.trx(T.sessions).where({ company_id: String(hit.tenantId), user_id: hit.identity.id }).whereNull('revoked_at').update({ revoked_at: new Date().toISOString() });
+    await a
+      .trx(T.sessions)
+      .where({ company_id: String(hit.tenantId), user_id: hit.identity.id })
+      .whereNull('revoked_at')
+      .update({ revoked_at: new Date().toISOString() });
     return { body: { message: 'Your password has been reset; sign in with the new one.' } };
   },
-  sendMagicLink: async (a) => mailLink(a, 'magic_link', 'auth/magic-link', 'Your sign-in link', (url) => `Sign in within 15 minutes: ${url}`),
+  sendMagicLink: async (a) =>
+    mailLink(a, 'magic_link', 'auth/magic-link', 'Your sign-in link', (url) => `Sign in within 15 minutes: ${url}`),
   verifyMagicLink: async (a) => {
     const hit = await takeLink(a, 'magic_link', bodyOf(a).token);
     if (!hit) return refused(a, 'The sign-in link is invalid, used or expired.');
@@ -184,10 +261,19 @@ export const portalActions = {
     const tenant = await requireTenant(a);
     const c = await requireConfig(a, tenant.id);
     await throttle(a, 'send', tenant.id, c, phone);
-    const identity = await a.trx(IDENTITIES).where({ company_id: String(tenant.id), phone, banned: false }).orderBy('created_at').first();
+    const identity = await a
+      .trx(IDENTITIES)
+      .where({ company_id: String(tenant.id), phone, banned: false })
+      .orderBy('created_at')
+      .first();
     if (identity) {
       const code = await issueCode(a, tenant.id, String(identity.id), phone);
-      await enqueueSms(a.trx, { to: phone, text: `Your sign-in code is ${code}. It expires in 10 minutes.`, companyId: tenant.id, payload: { kind: 'portal_sms_otp', identity_id: identity.id } });
+      await enqueueSms(a.trx, {
+        to: phone,
+        text: `Your sign-in code is ${code}. It expires in 10 minutes.`,
+        companyId: tenant.id,
+        payload: { kind: 'portal_sms_otp', identity_id: identity.id },
+      });
     }
     return { body: { message: 'If the number has a portal account, a code is on its way.' } };
   },
@@ -202,7 +288,10 @@ export const portalActions = {
     if (!check.ok) return refused(a, 'The code is invalid or has expired.', 'invalid_otp');
     const config = c ?? (await portalConfig(a, check.token.tenantId));
     if (!config) throw portalNotConfigured();
-    const identity = await a.trx(IDENTITIES).where({ id: check.token.identityId, company_id: String(check.token.tenantId) }).first();
+    const identity = await a
+      .trx(IDENTITIES)
+      .where({ id: check.token.identityId, company_id: String(check.token.tenantId) })
+      .first();
     if (!identity || identity.banned) return refused(a, 'The code is invalid or has expired.', 'invalid_otp');
     return signIn(a, check.token.tenantId, identity, { phone_verified: true });
   },

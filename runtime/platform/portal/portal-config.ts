@@ -39,8 +39,11 @@ export function portalNotConfigured(): ApiError {
 }
 
 function tenantRequired(): ApiError {
-  return new ApiError(400, 'tenant_required',
-    'Name the tenant: tenant_id in the body (tn_…, slug or number), a tenant API key as Bearer, or a host name listed in auth-config portal.domains.');
+  return new ApiError(
+    400,
+    'tenant_required',
+    'Name the tenant: tenant_id in the body (tn_…, slug or number), a tenant API key as Bearer, or a host name listed in auth-config portal.domains.',
+  );
 }
 
 function hostOf(baseUrl: string): string | null {
@@ -64,9 +67,21 @@ export async function namedTenant(a: ActionContext): Promise<PortalTenant | null
   if (p?.tenantId) return activeTenant(a, await a.trx(T.tenants).where({ id: p.tenantId }).first());
   const host = hostOf(a.baseUrl);
   if (!host) return null;
-  const hit = await a.trx(T.settings).where({ name: 'auth_config' }).whereNull('owner')
-    .whereRaw(`value->'portal'->'domains' @> ?::jsonb`, [JSON.stringify([host])]).first('company_id');
-  return hit ? activeTenant(a, await a.trx(T.tenants).where({ id: Number(hit.company_id) }).first()) : null;
+  const hit = await a
+    .trx(T.settings)
+    .where({ name: 'auth_config' })
+    .whereNull('owner')
+    .whereRaw(`value->'portal'->'domains' @> ?::jsonb`, [JSON.stringify([host])])
+    .first('company_id');
+  return hit
+    ? activeTenant(
+        a,
+        await a
+          .trx(T.tenants)
+          .where({ id: Number(hit.company_id) })
+          .first(),
+      )
+    : null;
 }
 
 export async function requireTenant(a: ActionContext): Promise<PortalTenant> {
@@ -85,7 +100,9 @@ export async function portalConfig(a: ActionContext, tenantId: number): Promise<
   const limits = asObject(portal.rate_limits);
   return {
     siteUrl: site,
-    redirectUrls: Array.isArray(portal.redirect_urls) ? portal.redirect_urls.filter((u): u is string => typeof u === 'string' && URL.canParse(u)) : [],
+    redirectUrls: Array.isArray(portal.redirect_urls)
+      ? portal.redirect_urls.filter((u): u is string => typeof u === 'string' && URL.canParse(u))
+      : [],
     signupEnabled: portal.signup_enabled !== false,
     perAddress: positive(limits.per_address, 5),
     perIp: positive(limits.per_ip, 30),

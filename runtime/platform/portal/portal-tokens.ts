@@ -35,20 +35,34 @@ function digest(a: ActionContext, value: string): string {
   return createHmac('sha256', jwtKeyFor(a.ctx.db)).update(`portal-token\0${value}`).digest('hex');
 }
 
-const codeDigest = (a: ActionContext, tenantId: number, phone: string, code: string) => digest(a, `sms_otp\0${tenantId}\0${phone}\0${code}`);
+const codeDigest = (a: ActionContext, tenantId: number, phone: string, code: string) =>
+  digest(a, `sms_otp\0${tenantId}\0${phone}\0${code}`);
 
 /** Stores a new secret for the identity, replacing its earlier ones of the same purpose. */
 async function store(a: ActionContext, tenantId: number, identityId: string, purpose: Purpose, hash: string, address: string | null) {
   await a.trx(TABLE).where({ tenant_id: tenantId, identity_id: identityId, purpose }).delete();
   if (address) await a.trx(TABLE).where({ tenant_id: tenantId, address, purpose }).delete();
   await a.trx(TABLE).insert({
-    id: newId('ptk'), tenant_id: tenantId, identity_id: identityId, purpose, address, token_hash: hash,
-    expires_at: new Date(Date.now() + TTL_MS[purpose]).toISOString(), failures: 0, created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+    id: newId('ptk'),
+    tenant_id: tenantId,
+    identity_id: identityId,
+    purpose,
+    address,
+    token_hash: hash,
+    expires_at: new Date(Date.now() + TTL_MS[purpose]).toISOString(),
+    failures: 0,
+    created_at: a.trx.fn.now(),
+    updated_at: a.trx.fn.now(),
   });
 }
 
 /** A new link secret (returned once, to be mailed). */
-export async function issueLinkToken(a: ActionContext, tenantId: number, identityId: string, purpose: Exclude<Purpose, 'sms_otp'>): Promise<string> {
+export async function issueLinkToken(
+  a: ActionContext,
+  tenantId: number,
+  identityId: string,
+  purpose: Exclude<Purpose, 'sms_otp'>,
+): Promise<string> {
   const token = newToken(PREFIX[purpose], 24);
   await store(a, tenantId, identityId, purpose, digest(a, token), null);
   return token;
@@ -57,8 +71,11 @@ export async function issueLinkToken(a: ActionContext, tenantId: number, identit
 /** The identity a valid, unused link token belongs to; the token is spent. Null for anything else. */
 export async function takeLinkToken(a: ActionContext, purpose: Exclude<Purpose, 'sms_otp'>, token: unknown): Promise<TakenToken | null> {
   if (typeof token !== 'string' || !token.startsWith(PREFIX[purpose])) return null;
-  const [row] = await a.trx(TABLE)
-    .where({ token_hash: digest(a, token), purpose }).whereNull('used_at').where('expires_at', '>', new Date().toISOString())
+  const [row] = await a
+    .trx(TABLE)
+    .where({ token_hash: digest(a, token), purpose })
+    .whereNull('used_at')
+    .where('expires_at', '>', new Date().toISOString())
     .update({ used_at: new Date().toISOString(), updated_at: a.trx.fn.now() }, ['tenant_id', 'identity_id']);
   return row ? { tenantId: Number(row.tenant_id), identityId: String(row.identity_id) } : null;
 }
@@ -77,7 +94,11 @@ export type CodeCheck = { readonly ok: true; readonly token: TakenToken } | { re
  * phone one). Every pending code is compared, in constant time, whether or not an earlier one matched.
  */
 export async function checkCode(a: ActionContext, phone: string, code: string, tenantId: number | null): Promise<CodeCheck> {
-  const q = a.trx(TABLE).where({ address: phone, purpose: 'sms_otp' }).whereNull('used_at').where('expires_at', '>', new Date().toISOString());
+  const q = a
+    .trx(TABLE)
+    .where({ address: phone, purpose: 'sms_otp' })
+    .whereNull('used_at')
+    .where('expires_at', '>', new Date().toISOString());
   if (tenantId !== null) q.where({ tenant_id: tenantId });
   const rows = await q.forUpdate();
   let match: Record<string, unknown> | null = null;
@@ -89,7 +110,10 @@ export async function checkCode(a: ActionContext, phone: string, code: string, t
   // A wrong code counts against every pending code of this phone; the fifth failure burns it.
   for (const r of rows) {
     const failures = Number(r.failures ?? 0) + 1;
-    await a.trx(TABLE).where({ id: r.id }).update(failures >= MAX_CODE_FAILURES ? { used_at: new Date().toISOString(), failures } : { failures });
+    await a
+      .trx(TABLE)
+      .where({ id: r.id })
+      .update(failures >= MAX_CODE_FAILURES ? { used_at: new Date().toISOString(), failures } : { failures });
   }
   return { ok: false, tenantId: tenantId ?? (rows.length === 1 ? Number(rows[0].tenant_id) : null) };
 }

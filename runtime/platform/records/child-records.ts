@@ -32,16 +32,29 @@ function parentId(a: ActionContext, s: ChildSpec): string {
 
 async function checkParent(a: ActionContext, s: ChildSpec, id: string) {
   if (!s.parentTable) return;
-  const q = a.trx(s.parentTable).where({ company_id: tenantOf(a) }).andWhere((b) => b.where({ id }).orWhere(s.parentTable === T.objectTypes ? { name: id } : { id }));
+  const q = a
+    .trx(s.parentTable)
+    .where({ company_id: tenantOf(a) })
+    .andWhere((b) => b.where({ id }).orWhere(s.parentTable === T.objectTypes ? { name: id } : { id }));
   if (!(await q.first('id'))) throw notFound('Parent record not found.');
 }
 
 export function recordView(r: Record<string, unknown>) {
-  return { id: r.id, parent_id: r.parent_id, ...(parseJson(r.data) ?? {}), created_by: r.created_by ?? null, created_at: iso(r.created_at), updated_at: iso(r.updated_at) };
+  return {
+    id: r.id,
+    parent_id: r.parent_id,
+    ...(parseJson(r.data) ?? {}),
+    created_by: r.created_by ?? null,
+    created_at: iso(r.created_at),
+    updated_at: iso(r.updated_at),
+  };
 }
 
 async function loadChild(a: ActionContext, s: ChildSpec) {
-  const row = await a.trx(T.records).where({ company_id: tenantOf(a), kind: s.kind, parent_id: parentId(a, s), id: param(a, s.child!) }).first();
+  const row = await a
+    .trx(T.records)
+    .where({ company_id: tenantOf(a), kind: s.kind, parent_id: parentId(a, s), id: param(a, s.child!) })
+    .first();
   if (!row) throw notFound();
   // Another caller's child is refused, not hidden: it is listed to them, so 404 would be a lie.
   if (s.authorOnly && (row.created_by ?? null) !== actorOf(a)) {
@@ -67,7 +80,9 @@ export function listChildren(s: ChildSpec, paged: ChildListShape = false): Actio
     if (!paged) return { body: rows.map(recordView) };
     const total = Number((await base().count({ n: '*' }).first())?.n ?? 0);
     if (typeof paged === 'string') return { body: { [paged]: rows.map(recordView), total } };
-    return { body: { results: rows.map(recordView), total, next_cursor: offset + rows.length < total ? String(offset + rows.length) : null } };
+    return {
+      body: { results: rows.map(recordView), total, next_cursor: offset + rows.length < total ? String(offset + rows.length) : null },
+    };
   };
 }
 
@@ -77,8 +92,14 @@ export function createChild(s: ChildSpec, extra?: (a: ActionContext) => Record<s
     await checkParent(a, s, parent);
     const id = newId(s.kind.slice(0, 4).replace(/[^a-z]/g, '') || 'rec');
     await a.trx(T.records).insert({
-      id, company_id: tenantOf(a), kind: s.kind, parent_id: parent, data: JSON.stringify({ ...bodyOf(a), ...extra?.(a) }),
-      created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+      id,
+      company_id: tenantOf(a),
+      kind: s.kind,
+      parent_id: parent,
+      data: JSON.stringify({ ...bodyOf(a), ...extra?.(a) }),
+      created_by: actorOf(a),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
     });
     return { status: 201, body: recordView(await a.trx(T.records).where({ id }).first()) };
   };
@@ -88,7 +109,10 @@ export function updateChild(s: ChildSpec): ActionHandler {
   return async (a) => {
     const row = await loadChild(a, s);
     const data = { ...(parseJson(row.data) ?? {}), ...bodyOf(a) };
-    await a.trx(T.records).where({ id: row.id }).update({ data: JSON.stringify(data), updated_at: a.trx.fn.now() });
+    await a
+      .trx(T.records)
+      .where({ id: row.id })
+      .update({ data: JSON.stringify(data), updated_at: a.trx.fn.now() });
     return { body: recordView(await a.trx(T.records).where({ id: row.id }).first()) };
   };
 }
@@ -107,4 +131,9 @@ export function childCrud(s: ChildSpec, paged: ChildListShape = false) {
 }
 
 /** A child collection of an object type (`/v1/object-types/:object_type_id/<kind>/:<child>`). */
-export const ofObjectType = (kind: string, child: string): ChildSpec => ({ kind, parent: { param: 'object_type_id' }, child, parentTable: T.objectTypes });
+export const ofObjectType = (kind: string, child: string): ChildSpec => ({
+  kind,
+  parent: { param: 'object_type_id' },
+  child,
+  parentTable: T.objectTypes,
+});

@@ -11,15 +11,26 @@ type Owner = (a: ActionContext) => string | null;
 const tenantWide: Owner = () => null;
 const perUser: Owner = (a) => endUserOf(a);
 
-export async function readSetting(a: ActionContext, companyId: number, name: string, owner: string | null): Promise<Record<string, unknown>> {
+export async function readSetting(
+  a: ActionContext,
+  companyId: number,
+  name: string,
+  owner: string | null,
+): Promise<Record<string, unknown>> {
   const row = await a.trx(T.settings).where({ company_id: companyId, name, owner }).first('value');
   return (parseJson(row?.value) as Record<string, unknown>) ?? {};
 }
 
 async function writeSetting(a: ActionContext, name: string, owner: string | null, value: Record<string, unknown>) {
   const where = { company_id: tenantOf(a), name, owner };
-  const n = await a.trx(T.settings).where(where).update({ value: JSON.stringify(value), updated_at: a.trx.fn.now() });
-  if (!n) await a.trx(T.settings).insert({ id: newId('set'), ...where, value: JSON.stringify(value), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
+  const n = await a
+    .trx(T.settings)
+    .where(where)
+    .update({ value: JSON.stringify(value), updated_at: a.trx.fn.now() });
+  if (!n)
+    await a
+      .trx(T.settings)
+      .insert({ id: newId('set'), ...where, value: JSON.stringify(value), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
 }
 
 /** GET (the stored document or `{}`) and PATCH (merge top-level keys) of one settings document. */

@@ -22,13 +22,23 @@ export const tenantInfoActions = {
     const settings = await a.trx(T.settings).where({ company_id: t.id, owner: null }).whereIn('name', ['branding', 'auth_config']);
     const doc = (n: string) => parseJson(settings.find((s) => s.name === n)?.value) ?? {};
     const auth = doc('auth_config') as Record<string, unknown>;
-    return { body: { tenant_id: tenantPublicId(t.id), brand_name: t.brand_name ?? t.name, branding: doc('branding'), auth: { providers: auth.providers ?? ['email'], signup_enabled: auth.signup_enabled ?? true } } };
+    return {
+      body: {
+        tenant_id: tenantPublicId(t.id),
+        brand_name: t.brand_name ?? t.name,
+        branding: doc('branding'),
+        auth: { providers: auth.providers ?? ['email'], signup_enabled: auth.signup_enabled ?? true },
+      },
+    };
   },
   lookupTenantsByEmail: async (a) => {
-    const email = String(bodyOf(a).email ?? '').trim().toLowerCase();
+    const email = String(bodyOf(a).email ?? '')
+      .trim()
+      .toLowerCase();
     if (!email) throw validation({ email: ['This field is required.'] });
     // pf_users.company_id is text (end users may sit outside a tenant); compare as text.
-    const rows: Record<string, unknown>[] = await a.trx(T.tenants)
+    const rows: Record<string, unknown>[] = await a
+      .trx(T.tenants)
       .joinRaw(`join ?? on ??::text = ??`, [T.users, `${T.tenants}.id`, `${T.users}.company_id`])
       .where(`${T.users}.email`, email)
       .distinct(`${T.tenants}.id`, `${T.tenants}.brand_name`, `${T.tenants}.name`);
@@ -44,7 +54,12 @@ export const tenantInfoActions = {
         plan_tier: t?.plan_tier ?? 'free',
         used_storage_bytes: Number(t?.used_storage_bytes ?? 0),
         plan_limits: {},
-        counts: { objects: await count(T.objects), object_types: await count(T.objectTypes), users: await count(T.users), api_keys: await count(T.apiKeys) },
+        counts: {
+          objects: await count(T.objects),
+          object_types: await count(T.objectTypes),
+          users: await count(T.users),
+          api_keys: await count(T.apiKeys),
+        },
       },
     };
   },

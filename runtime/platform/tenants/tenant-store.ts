@@ -15,7 +15,13 @@ export interface TenantRow {
 }
 
 function slugify(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'tenant';
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'tenant'
+  );
 }
 
 /** The tenant named `name` (by slug), created when missing. */
@@ -24,7 +30,14 @@ export async function ensureTenant(db: Knex, opts: { name: string; ownerEmail?: 
   const found = await db(T.tenants).where({ slug }).first();
   if (found) return { ...found, id: Number(found.id) };
   const [row] = await db(T.tenants)
-    .insert({ name: opts.name, slug, brand_name: opts.name, owner_email: opts.ownerEmail ?? null, created_at: db.fn.now(), updated_at: db.fn.now() })
+    .insert({
+      name: opts.name,
+      slug,
+      brand_name: opts.name,
+      owner_email: opts.ownerEmail ?? null,
+      created_at: db.fn.now(),
+      updated_at: db.fn.now(),
+    })
     .returning(['id', 'name', 'slug', 'status']);
   return { ...row, id: Number(row.id) };
 }

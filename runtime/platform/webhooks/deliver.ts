@@ -42,19 +42,29 @@ export async function attemptDelivery(db: Knex, deliveryId: string, opts: Delive
     timeoutMs: opts.timeoutMs,
     fetch: opts.fetch,
   });
-  await db(DELIVERIES).where({ id: d.id }).update({
-    attempts: n, response_code: o.code, error: o.error, duration_ms: o.durationMs,
-    status: o.status,
-    delivered_at: o.status === 'delivered' ? o.at : null,
-    next_attempt_at: o.retryAt,
-    updated_at: o.at,
-  });
+  await db(DELIVERIES)
+    .where({ id: d.id })
+    .update({
+      attempts: n,
+      response_code: o.code,
+      error: o.error,
+      duration_ms: o.durationMs,
+      status: o.status,
+      delivered_at: o.status === 'delivered' ? o.at : null,
+      next_attempt_at: o.retryAt,
+      updated_at: o.at,
+    });
   return db(DELIVERIES).where({ id: d.id }).first();
 }
 
 /** Sends every due pending delivery once (all tenants). Returns how many were attempted. */
 export async function deliverDue(db: Knex, opts: DeliverOptions & { batch?: number } = {}): Promise<number> {
-  const due = await db(DELIVERIES).where({ status: 'pending' }).where('next_attempt_at', '<=', new Date()).orderBy('next_attempt_at').limit(opts.batch ?? 20).select('id');
+  const due = await db(DELIVERIES)
+    .where({ status: 'pending' })
+    .where('next_attempt_at', '<=', new Date())
+    .orderBy('next_attempt_at')
+    .limit(opts.batch ?? 20)
+    .select('id');
   for (const d of due) await attemptDelivery(db, d.id, opts);
   return due.length;
 }

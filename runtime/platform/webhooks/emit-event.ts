@@ -40,8 +40,16 @@ export async function emitEvent(db: Knex, tenant: number, event: string, data: u
   for (const h of hooks.filter((x) => matches(x, event, data))) {
     const id = newId('whd');
     await db(DELIVERIES).insert({
-      id, company_id: tenant, webhook_id: h.id, event, payload: JSON.stringify(payload), status: 'pending', attempts: 0,
-      next_attempt_at: db.fn.now(), created_at: db.fn.now(), updated_at: db.fn.now(),
+      id,
+      company_id: tenant,
+      webhook_id: h.id,
+      event,
+      payload: JSON.stringify(payload),
+      status: 'pending',
+      attempts: 0,
+      next_attempt_at: db.fn.now(),
+      created_at: db.fn.now(),
+      updated_at: db.fn.now(),
     });
     ids.push(id);
   }

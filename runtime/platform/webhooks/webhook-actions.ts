@@ -18,16 +18,28 @@ import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action
 const newSigningSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
 async function hookOf(a: ActionContext) {
-  const row = await a.trx(WEBHOOKS).where({ company_id: tenantOf(a), id: param(a, 'webhook_id') }).first();
+  const row = await a
+    .trx(WEBHOOKS)
+    .where({ company_id: tenantOf(a), id: param(a, 'webhook_id') })
+    .first();
   if (!row) throw notFound('Webhook not found.');
   return row;
 }
 
 export function deliveryView(d: Record<string, any>) {
   return {
-    id: d.id, webhook_id: d.webhook_id, event: d.event, status: d.status, attempts: Number(d.attempts), response_code: d.response_code ?? null,
-    error: d.error ?? null, duration_ms: d.duration_ms ?? null, payload: d.payload, next_attempt_at: iso(d.next_attempt_at),
-    delivered_at: iso(d.delivered_at), created_at: iso(d.created_at),
+    id: d.id,
+    webhook_id: d.webhook_id,
+    event: d.event,
+    status: d.status,
+    attempts: Number(d.attempts),
+    response_code: d.response_code ?? null,
+    error: d.error ?? null,
+    duration_ms: d.duration_ms ?? null,
+    payload: d.payload,
+    next_attempt_at: iso(d.next_attempt_at),
+    delivered_at: iso(d.delivered_at),
+    created_at: iso(d.created_at),
   };
 }
 
@@ -35,11 +47,27 @@ export function deliveryView(d: Record<string, any>) {
 async function sendNow(a: ActionContext, hook: Record<string, any>, event: string, data: unknown) {
   const id = newId('whd');
   await a.trx(DELIVERIES).insert({
-    id, company_id: tenantOf(a), webhook_id: hook.id, event, payload: JSON.stringify(envelope(event, tenantOf(a), data)), status: 'pending', attempts: 0,
-    next_attempt_at: a.trx.fn.now(), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+    id,
+    company_id: tenantOf(a),
+    webhook_id: hook.id,
+    event,
+    payload: JSON.stringify(envelope(event, tenantOf(a), data)),
+    status: 'pending',
+    attempts: 0,
+    next_attempt_at: a.trx.fn.now(),
+    created_at: a.trx.fn.now(),
+    updated_at: a.trx.fn.now(),
   });
   const d = await attemptDelivery(a.trx, id);
-  return { body: { delivery_id: id, status_code: d.response_code ?? null, success: d.status === 'delivered', error: d.error ?? null, duration_ms: d.duration_ms } };
+  return {
+    body: {
+      delivery_id: id,
+      status_code: d.response_code ?? null,
+      success: d.status === 'delivered',
+      error: d.error ?? null,
+      duration_ms: d.duration_ms,
+    },
+  };
 }
 
 export const webhookActions = {
@@ -49,20 +77,43 @@ export const webhookActions = {
     const id = newId('wh');
     const secret = newSigningSecret();
     await a.trx(T.webhooks).insert({
-      id, company_id: tenantOf(a), url: b.url, events: JSON.stringify(b.events ?? ['*']), object_types: JSON.stringify(b.object_types ?? []),
-      status: JSON.stringify(b.status ?? 'active'), created_by: actorOf(a), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now(),
+      id,
+      company_id: tenantOf(a),
+      url: b.url,
+      events: JSON.stringify(b.events ?? ['*']),
+      object_types: JSON.stringify(b.object_types ?? []),
+      status: JSON.stringify(b.status ?? 'active'),
+      created_by: actorOf(a),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
     });
-    await a.trx(T.records).insert({ id: newId('whs'), company_id: tenantOf(a), kind: 'webhook_secret', parent_id: id, data: JSON.stringify({ secret: seal(secret) }), created_at: a.trx.fn.now(), updated_at: a.trx.fn.now() });
+    await a.trx(T.records).insert({
+      id: newId('whs'),
+      company_id: tenantOf(a),
+      kind: 'webhook_secret',
+      parent_id: id,
+      data: JSON.stringify({ secret: seal(secret) }),
+      created_at: a.trx.fn.now(),
+      updated_at: a.trx.fn.now(),
+    });
     const row = await a.trx(T.webhooks).where({ id }).first();
     return {
       status: 201,
       body: {
-        id, url: row.url, events: parseJson(row.events), object_types: parseJson(row.object_types), status: parseJson(row.status), secret,
-        created_by: row.created_by ?? null, created_at: iso(row.created_at), updated_at: iso(row.updated_at),
+        id,
+        url: row.url,
+        events: parseJson(row.events),
+        object_types: parseJson(row.object_types),
+        status: parseJson(row.status),
+        secret,
+        created_by: row.created_by ?? null,
+        created_at: iso(row.created_at),
+        updated_at: iso(row.updated_at),
       },
     };
   },
-  testWebhook: async (a) => sendNow(a, await hookOf(a), 'webhook.test', { message: 'Test event from the Platform API.', webhook_id: param(a, 'webhook_id') }),
+  testWebhook: async (a) =>
+    sendNow(a, await hookOf(a), 'webhook.test', { message: 'Test event from the Platform API.', webhook_id: param(a, 'webhook_id') }),
   replayWebhook: async (a) => {
     const hook = await hookOf(a);
     const b = bodyOf(a);
@@ -72,7 +123,10 @@ export const webhookActions = {
   rotateWebhookSecret: async (a) => {
     const hook = await hookOf(a);
     const secret = newSigningSecret();
-    await a.trx(T.records).where({ company_id: tenantOf(a), kind: 'webhook_secret', parent_id: hook.id }).update({ data: JSON.stringify({ secret: seal(secret) }), updated_at: a.trx.fn.now() });
+    await a
+      .trx(T.records)
+      .where({ company_id: tenantOf(a), kind: 'webhook_secret', parent_id: hook.id })
+      .update({ data: JSON.stringify({ secret: seal(secret) }), updated_at: a.trx.fn.now() });
     return { body: { id: hook.id, secret }, secret: true };
   },
   listWebhookDeliveries: async (a) => {
@@ -90,7 +144,10 @@ export const webhookActions = {
     return { body: { deliveries: rows.map(deliveryView), total } };
   },
   retryWebhookDelivery: async (a) => {
-    const d = await a.trx(DELIVERIES).where({ company_id: tenantOf(a), id: param(a, 'delivery_id') }).first('id');
+    const d = await a
+      .trx(DELIVERIES)
+      .where({ company_id: tenantOf(a), id: param(a, 'delivery_id') })
+      .first('id');
     if (!d) throw notFound('Delivery not found.');
     const after = await attemptDelivery(a.trx, d.id);
     return { body: { retried: true, delivery: deliveryView(after) } };

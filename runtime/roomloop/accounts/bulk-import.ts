@@ -26,24 +26,40 @@ export async function bulkImport(trx: Knex, csv: Buffer | string): Promise<BulkR
   try {
     records = parse(csv, {
       columns: (h: string[]) => h.map((c) => c.trim().toLowerCase()),
-      bom: true, skip_empty_lines: true, trim: true, info: true, relax_column_count: false,
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      info: true,
+      relax_column_count: false,
     }) as unknown as typeof records;
   } catch (e) {
     const err = e as { lines?: number; message: string };
-    return { ok: false, message: 'The file is not valid CSV; nothing was imported.', rows: [{ line: err.lines ?? 1, errors: [err.message] }] };
+    return {
+      ok: false,
+      message: 'The file is not valid CSV; nothing was imported.',
+      rows: [{ line: err.lines ?? 1, errors: [err.message] }],
+    };
   }
-  if (records.length === 0) return { ok: false, message: 'The file has no rows; nothing was imported.', rows: [{ line: 1, errors: ['expected a header line and at least one row'] }] };
+  if (records.length === 0)
+    return {
+      ok: false,
+      message: 'The file has no rows; nothing was imported.',
+      rows: [{ line: 1, errors: ['expected a header line and at least one row'] }],
+    };
   const header = Object.keys(records[0]!.record);
   const headerErrors = [
     ...REQUIRED.filter((c) => !header.includes(c)).map((c) => `missing column "${c}"`),
     ...header.filter((c) => !KNOWN.includes(c)).map((c) => `unknown column "${c}" (expected ${KNOWN.join(', ')})`),
   ];
-  if (headerErrors.length) return { ok: false, message: 'The header is wrong; nothing was imported.', rows: [{ line: 1, errors: headerErrors }] };
+  if (headerErrors.length)
+    return { ok: false, message: 'The header is wrong; nothing was imported.', rows: [{ line: 1, errors: headerErrors }] };
 
   const emails = records.map((r) => (r.record.email ?? '').toLowerCase()).filter(Boolean);
   const existing = new Set<string>();
   for (let i = 0; i < emails.length; i += 1000) {
-    const rows = await trx(T.accounts).whereRaw('lower(email) = any(?::text[])', [emails.slice(i, i + 1000)]).select('email');
+    const rows = await trx(T.accounts)
+      .whereRaw('lower(email) = any(?::text[])', [emails.slice(i, i + 1000)])
+      .select('email');
     for (const r of rows) existing.add(String(r.email).toLowerCase());
   }
   const seen = new Map<string, number>();
@@ -65,6 +81,7 @@ export async function bulkImport(trx: Knex, csv: Buffer | string): Promise<BulkR
     if (errors.length) bad.push({ line: info.lines, errors });
     else good.push({ email, name: r.name!, department: r.department || null, role: role as 'teacher' | 'admin' });
   }
-  if (bad.length) return { ok: false, message: `${bad.length} row${bad.length === 1 ? ' is' : 's are'} invalid; nothing was imported.`, rows: bad };
+  if (bad.length)
+    return { ok: false, message: `${bad.length} row${bad.length === 1 ? ' is' : 's are'} invalid; nothing was imported.`, rows: bad };
   return { ok: true, accounts: await insertAccounts(trx, good) };
 }

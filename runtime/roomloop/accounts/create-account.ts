@@ -20,7 +20,11 @@ export async function insertAccounts(trx: Knex, accounts: readonly NewAccount[])
   const codec = codecOf(R.accounts);
   const rows = accounts.map((a) => ({
     ...codec.toColumns({
-      email: a.email.trim().toLowerCase(), name: a.name.trim(), department: a.department?.trim() || null, role: a.role ?? 'teacher', status: 'active',
+      email: a.email.trim().toLowerCase(),
+      name: a.name.trim(),
+      department: a.department?.trim() || null,
+      role: a.role ?? 'teacher',
+      status: 'active',
     }),
     id: newId('usr'),
     created_at: at,

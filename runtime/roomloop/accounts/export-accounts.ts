@@ -8,7 +8,10 @@ import { isoSeconds } from '../clock.ts';
 export async function* accountRows(db: Knex, filter: { role?: string; department?: string }, batch = 1000) {
   let after = '';
   for (;;) {
-    const q = db(T.accounts).where('id', '>', after).orderBy('id').limit(batch)
+    const q = db(T.accounts)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(batch)
       .select('id', 'email', 'name', 'department', 'role', 'status', 'created_at');
     if (filter.role) q.where({ role: filter.role });
     if (filter.department) q.where({ department: filter.department });

@@ -16,7 +16,10 @@ export interface CreatedKey {
   readonly role: 'teacher' | 'admin';
 }
 
-export async function createRoomloopKey(db: Knex, opts: { role: string; accountId?: string | null; label?: string | null }): Promise<CreatedKey> {
+export async function createRoomloopKey(
+  db: Knex,
+  opts: { role: string; accountId?: string | null; label?: string | null },
+): Promise<CreatedKey> {
   if (opts.role !== 'teacher' && opts.role !== 'admin') throw new Error(`role must be teacher or admin, not "${opts.role}"`);
   const key = newToken(KEY_PREFIX, 24);
   const id = newId('key');

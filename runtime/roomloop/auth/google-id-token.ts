@@ -22,7 +22,12 @@ export interface GoogleConfig {
 export function googleConfigFromEnv(env = process.env): GoogleConfig {
   const clientId = env.ROOMLOOP_GOOGLE_CLIENT_ID;
   if (!clientId) throw new ApiError(503, 'sso_not_configured', 'Google sign-in is not configured (ROOMLOOP_GOOGLE_CLIENT_ID).');
-  return { clientId, jwksUrl: env.ROOMLOOP_GOOGLE_JWKS_URL, jwksFile: env.ROOMLOOP_GOOGLE_JWKS_FILE, allowedHd: env.ROOMLOOP_ALLOWED_HD || undefined };
+  return {
+    clientId,
+    jwksUrl: env.ROOMLOOP_GOOGLE_JWKS_URL,
+    jwksFile: env.ROOMLOOP_GOOGLE_JWKS_FILE,
+    allowedHd: env.ROOMLOOP_ALLOWED_HD || undefined,
+  };
 }
 
 const keySets = new Map<string, JWTVerifyGetKey>();

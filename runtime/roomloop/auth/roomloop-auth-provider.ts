@@ -40,17 +40,33 @@ export function createRoomloopAuthProvider(opts: RoomloopAuthOptions): AuthProvi
       if (!key) throw unauthorized('Missing or expired bearer token.');
       const acc = key.accountId ? await db(T.accounts).where({ id: key.accountId }).first('email', 'department', 'status') : null;
       if (acc && acc.status !== 'active') throw unauthorized('The account of this key is disabled.');
-      void db(T.apiKeys).where({ id: key.id }).update({ last_used_at: now() }).catch(() => undefined);
+      void db(T.apiKeys)
+        .where({ id: key.id })
+        .update({ last_used_at: now() })
+        .catch(() => undefined);
       return {
-        userId: key.accountId ?? key.id, email: acc?.email ?? '', isSuperuser: false, via: 'bearer_key', keyId: key.id,
-        role: key.role, accountId: key.accountId, department: acc?.department ?? null, credentialId: key.id,
+        userId: key.accountId ?? key.id,
+        email: acc?.email ?? '',
+        isSuperuser: false,
+        via: 'bearer_key',
+        keyId: key.id,
+        role: key.role,
+        accountId: key.accountId,
+        department: acc?.department ?? null,
+        credentialId: key.id,
       };
     }
     const s = await findSession(db, token);
     if (!s || s.status !== 'active') throw unauthorized('Missing or expired bearer token.');
     return {
-      userId: s.id, email: s.email, isSuperuser: false, via: 'session',
-      role: s.role, accountId: s.id, department: s.department ?? null, credentialId: s.session_id,
+      userId: s.id,
+      email: s.email,
+      isSuperuser: false,
+      via: 'session',
+      role: s.role,
+      accountId: s.id,
+      department: s.department ?? null,
+      credentialId: s.session_id,
     };
   }
 

@@ -21,15 +21,25 @@ export function signupPolicy(env = process.env): SignupPolicy {
 
 export async function signInWithGoogle(trx: Knex, idToken: string, cfg: GoogleConfig = googleConfigFromEnv(), policy = signupPolicy()) {
   const who = await verifyGoogleIdToken(idToken, cfg);
-  let account = await trx(T.accounts).where({ google_sub: who.sub }).first()
-    ?? await trx(T.accounts).whereRaw('lower(email) = ?', [who.email]).first();
+  let account =
+    (await trx(T.accounts).where({ google_sub: who.sub }).first()) ??
+    (await trx(T.accounts).whereRaw('lower(email) = ?', [who.email]).first());
   if (!account) {
     if (policy !== 'auto') throw forbidden(`No RoomLoop account exists for ${who.email}; ask your school's RoomLoop admin to add you.`);
     const at = now();
-    [account] = await trx(T.accounts).insert({
-      id: newId('usr'), email: who.email, name: who.name ?? who.email, department: null, role: 'teacher', status: 'active',
-      google_sub: who.sub, created_at: at, updated_at: at,
-    }).returning('*');
+    [account] = await trx(T.accounts)
+      .insert({
+        id: newId('usr'),
+        email: who.email,
+        name: who.name ?? who.email,
+        department: null,
+        role: 'teacher',
+        status: 'active',
+        google_sub: who.sub,
+        created_at: at,
+        updated_at: at,
+      })
+      .returning('*');
     await enqueueEvent(trx, 'account.created', accountView(account));
   } else if (!account.google_sub) {
     await trx(T.accounts).where({ id: account.id }).update({ google_sub: who.sub, updated_at: now() });

@@ -36,6 +36,8 @@ export function checkFacilityConfig<B extends Readonly<Record<string, unknown>>>
 export async function updateFacility(trx: Knex, ctx: RequestContext, id: string, body: Readonly<Record<string, unknown>>) {
   const codec = codecOf(R.facilities);
   const values = codec.toColumns(checkFacilityConfig(body));
-  await trx(R.facilities.table).where({ id }).update({ ...values, updated_at: trx.fn.now() });
+  await trx(R.facilities.table)
+    .where({ id })
+    .update({ ...values, updated_at: trx.fn.now() });
   return (await loadRow(trx, R.facilities, ctx, id)).row;
 }

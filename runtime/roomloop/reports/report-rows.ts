@@ -16,7 +16,20 @@ export interface ReportFilter {
   readonly user_id?: string;
 }
 
-export const EXPORT_COLUMNS = ['id', 'date', 'facility_id', 'facility', 'start_slot', 'end_slot', 'slots', 'status', 'user_id', 'user_email', 'purpose', 'created_at'] as const;
+export const EXPORT_COLUMNS = [
+  'id',
+  'date',
+  'facility_id',
+  'facility',
+  'start_slot',
+  'end_slot',
+  'slots',
+  'status',
+  'user_id',
+  'user_email',
+  'purpose',
+  'created_at',
+] as const;
 
 export function applyFilter(q: Knex.QueryBuilder, f: ReportFilter, alias = 'r'): Knex.QueryBuilder {
   if (f.from) q.where(`${alias}.date`, '>=', f.from);
@@ -34,8 +47,20 @@ export async function* reportRows(db: Knex, f: ReportFilter, batch = 2000): Asyn
     const q = db(`${T.reservations} as r`)
       .join(`${T.facilities} as fa`, 'fa.id', 'r.facility_id')
       .leftJoin(`${T.accounts} as a`, 'a.id', 'r.user_id')
-      .select('r.id', db.raw('r.date::text as date'), 'r.facility_id', 'fa.name as facility', 'fa.slots', 'r.start_slot', 'r.end_slot',
-        'r.status', 'r.user_id', 'a.email as user_email', 'r.purpose', 'r.created_at')
+      .select(
+        'r.id',
+        db.raw('r.date::text as date'),
+        'r.facility_id',
+        'fa.name as facility',
+        'fa.slots',
+        'r.start_slot',
+        'r.end_slot',
+        'r.status',
+        'r.user_id',
+        'a.email as user_email',
+        'r.purpose',
+        'r.created_at',
+      )
       .orderBy([{ column: 'r.date' }, { column: 'r.start_slot' }, { column: 'r.id' }])
       .limit(batch);
     applyFilter(q, f);
@@ -44,7 +69,20 @@ export async function* reportRows(db: Knex, f: ReportFilter, batch = 2000): Asyn
     for (const r of rows) {
       if (!slotsOf.has(r.facility_id)) slotsOf.set(r.facility_id, readSlots(r.slots));
       const labels = slotLabels(slotsOf.get(r.facility_id)!, r.start_slot, r.end_slot).join(', ');
-      yield [r.id, r.date, r.facility_id, r.facility, r.start_slot, r.end_slot, labels, r.status, r.user_id ?? '', r.user_email ?? '', r.purpose, isoSeconds(r.created_at)];
+      yield [
+        r.id,
+        r.date,
+        r.facility_id,
+        r.facility,
+        r.start_slot,
+        r.end_slot,
+        labels,
+        r.status,
+        r.user_id ?? '',
+        r.user_email ?? '',
+        r.purpose,
+        isoSeconds(r.created_at),
+      ];
     }
     if (rows.length < batch) return;
     const last = rows[rows.length - 1];

@@ -26,7 +26,13 @@ export async function availability(db: Knex, who: RoomloopPrincipal, facilityId:
       if (!h) return { ...base, status: 'free' as const };
       const visible = who.role === 'admin' || (who.accountId != null && who.accountId === h.user_id);
       return visible
-        ? { ...base, status: 'taken' as const, reservation_id: h.reservation_id, reservation_status: h.status, taken_by: h.user_id ? { id: h.user_id, name: h.name, email: h.email } : null }
+        ? {
+            ...base,
+            status: 'taken' as const,
+            reservation_id: h.reservation_id,
+            reservation_status: h.status,
+            taken_by: h.user_id ? { id: h.user_id, name: h.name, email: h.email } : null,
+          }
         : { ...base, status: 'taken' as const };
     }),
   };

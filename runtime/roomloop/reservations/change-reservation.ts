@@ -17,7 +17,12 @@ export interface ChangeReservationInput {
   readonly status?: 'confirmed' | 'cancelled';
 }
 
-export async function changeReservation(trx: Knex, who: RoomloopPrincipal, id: string, input: ChangeReservationInput): Promise<ReservationView> {
+export async function changeReservation(
+  trx: Knex,
+  who: RoomloopPrincipal,
+  id: string,
+  input: ChangeReservationInput,
+): Promise<ReservationView> {
   // Lock the row so a concurrent confirm and cancel apply one after the other.
   const locked = await trx(T.reservations).where({ id }).forUpdate().first('id', 'status', 'user_id');
   if (!locked) throw notFound(`Reservation ${id} does not exist.`);

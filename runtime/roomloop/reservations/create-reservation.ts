@@ -37,10 +37,7 @@ async function usageOf(trx: Knex, userId: string, date: string) {
   const row = await trx(T.reservationSlots)
     .where({ user_id: userId })
     .whereBetween('date', [week.start, week.end])
-    .select(
-      trx.raw('count(*) filter (where date = ?)::int as day', [date]),
-      trx.raw('count(*)::int as week'),
-    )
+    .select(trx.raw('count(*) filter (where date = ?)::int as day', [date]), trx.raw('count(*)::int as week'))
     .first();
   return { slotsOnDay: Number(row?.day ?? 0), slotsInWeek: Number(row?.week ?? 0) };
 }
@@ -49,9 +46,8 @@ export async function createReservation(trx: Knex, actor: RuleActor, input: Crea
   const facility = await loadFacility(trx, input.facility_id);
   if (!facility) throw notFound(`Facility ${input.facility_id} does not exist.`);
   const at = now();
-  const usage = needsUsage(facility, actor) && actor.userId
-    ? await usageOf(trx, actor.userId, input.date)
-    : { slotsOnDay: 0, slotsInWeek: 0 };
+  const usage =
+    needsUsage(facility, actor) && actor.userId ? await usageOf(trx, actor.userId, input.date) : { slotsOnDay: 0, slotsInWeek: 0 };
   const verdict = evaluate({
     facility,
     actor,
@@ -63,11 +59,13 @@ export async function createReservation(trx: Knex, actor: RuleActor, input: Crea
 
   const slots: number[] = [];
   for (let n = input.start_slot; n <= input.end_slot; n++) slots.push(n);
-  const taken = await trx(T.reservationSlots)
-    .where({ facility_id: facility.id, date: input.date })
-    .whereIn('slot', slots)
-    .select('slot');
-  if (taken.length > 0) throw slotConflict(facility, input.date, taken.map((t) => Number(t.slot)));
+  const taken = await trx(T.reservationSlots).where({ facility_id: facility.id, date: input.date }).whereIn('slot', slots).select('slot');
+  if (taken.length > 0)
+    throw slotConflict(
+      facility,
+      input.date,
+      taken.map((t) => Number(t.slot)),
+    );
 
   const id = newId('res');
   const { outcome } = verdict;
@@ -91,12 +89,14 @@ export async function createReservation(trx: Knex, actor: RuleActor, input: Crea
     // A savepoint keeps the outer transaction usable for the caller's error handling.
     const slotCodec = codecOf(R.reservationSlots);
     await trx.transaction(async (sp) => {
-      await sp(T.reservationSlots).insert(slots.map((slot) => ({
-        ...slotCodec.toColumns({ reservation: id, facility: facility.id, date: input.date, slot, user: actor.userId }),
-        id: newId('rsl', 8),
-        created_at: at,
-        updated_at: at,
-      })));
+      await sp(T.reservationSlots).insert(
+        slots.map((slot) => ({
+          ...slotCodec.toColumns({ reservation: id, facility: facility.id, date: input.date, slot, user: actor.userId }),
+          id: newId('rsl', 8),
+          created_at: at,
+          updated_at: at,
+        })),
+      );
     });
   } catch (e) {
     if (isUniqueViolation(e)) throw slotConflict(facility, input.date, slots);

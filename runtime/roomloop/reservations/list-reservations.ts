@@ -26,6 +26,8 @@ export async function listReservations(db: Knex, q: ListReservationsQuery) {
     if (!after) throw badRequest(`starting_after: reservation ${q.starting_after} does not exist.`, 'validation_error');
     query.whereRaw('(r.date, r.start_slot, r.id) > (?::date, ?, ?)', [after.date, after.start_slot, after.id]);
   }
-  const rows = (await query.orderBy([{ column: 'r.date' }, { column: 'r.start_slot' }, { column: 'r.id' }]).limit(limit + 1)) as ReservationRow[];
+  const rows = (await query
+    .orderBy([{ column: 'r.date' }, { column: 'r.start_slot' }, { column: 'r.id' }])
+    .limit(limit + 1)) as ReservationRow[];
   return { data: rows.slice(0, limit).map(reservationView), has_more: rows.length > limit };
 }

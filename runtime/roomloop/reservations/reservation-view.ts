@@ -45,8 +45,18 @@ export function reservationQuery(db: Knex) {
   return db(`${T.reservations} as r`)
     .join(`${T.facilities} as f`, 'f.id', 'r.facility_id')
     .select(
-      'r.id', 'r.status', 'r.facility_id', 'f.name as facility_name', 'f.slots as facility_slots', 'r.user_id',
-      db.raw('r.date::text as date'), 'r.start_slot', 'r.end_slot', 'r.purpose', 'r.rules', 'r.created_at',
+      'r.id',
+      'r.status',
+      'r.facility_id',
+      'f.name as facility_name',
+      'f.slots as facility_slots',
+      'r.user_id',
+      db.raw('r.date::text as date'),
+      'r.start_slot',
+      'r.end_slot',
+      'r.purpose',
+      'r.rules',
+      'r.created_at',
     );
 }
 

@@ -71,55 +71,91 @@ function plural(n: number, word: string): string {
 }
 
 const CHECKS: ReadonlyArray<readonly [RuleCode, Check]> = [
-  ['R-01', ({ facility }) =>
-    facility.status === 'active' ? null : `${facility.name} is ${facility.status === 'maintenance' ? 'closed for maintenance' : 'closed'} and cannot be booked right now.`],
-  ['R-04', ({ facility, request }) => {
-    const numbers = new Set(facility.slots.map((s) => s.number));
-    if (request.endSlot < request.startSlot) return `The end slot (${request.endSlot}) comes before the start slot (${request.startSlot}).`;
-    for (let n = request.startSlot; n <= request.endSlot; n++) {
-      if (!numbers.has(n)) return `${facility.name} has no slot ${n}; its slots are numbered ${[...numbers].sort((a, b) => a - b).join(', ')}.`;
-    }
-    return null;
-  }],
-  ['R-02', ({ facility, request, today }) => {
-    if (!isValidDate(request.date)) return `${request.date} is not a calendar date.`;
-    const ahead = daysBetween(today, request.date);
-    if (ahead < 0) return `${request.date} is in the past; pick today or a later date.`;
-    const max = facility.rules['R-02'].max_days_ahead;
-    if (ahead > max) return `${facility.name} can be booked at most ${plural(max, 'day')} ahead.`;
-    return null;
-  }],
-  ['R-09', ({ facility, request }) =>
-    facility.rules['R-09']?.dates.includes(request.date) ? `${facility.name} is closed on ${request.date} (blackout date).` : null],
-  ['R-08', ({ facility, actor }) => {
-    const p = facility.rules['R-08'];
-    if (!p) return null;
-    if (p.roles && !p.roles.includes(actor.role)) return `${facility.name} can only be booked by: ${p.roles.join(', ')}.`;
-    if (p.departments && (!actor.department || !p.departments.includes(actor.department))) {
-      return `${facility.name} is reserved for the ${p.departments.join(' / ')} department${p.departments.length === 1 ? '' : 's'}.`;
-    }
-    return null;
-  }],
-  ['R-10', ({ facility, request }) =>
-    request.attendees != null && request.attendees > facility.capacity
-      ? `${facility.name} holds ${facility.capacity} people; ${request.attendees} is too many.` : null],
-  ['R-05', ({ facility, request }) => {
-    const max = facility.rules['R-05']?.max;
-    const n = request.endSlot - request.startSlot + 1;
-    return max != null && n > max ? `${facility.name} can be booked for at most ${plural(max, 'consecutive slot')}; you asked for ${n}.` : null;
-  }],
-  ['R-06', ({ facility, request, usage }) => {
-    const max = facility.rules['R-06']?.max;
-    const n = request.endSlot - request.startSlot + 1;
-    return max != null && usage.slotsOnDay + n > max
-      ? `You can book at most ${plural(max, 'slot')} per day; you already hold ${usage.slotsOnDay} on ${request.date}.` : null;
-  }],
-  ['R-07', ({ facility, request, usage }) => {
-    const max = facility.rules['R-07']?.max;
-    const n = request.endSlot - request.startSlot + 1;
-    return max != null && usage.slotsInWeek + n > max
-      ? `You can book at most ${plural(max, 'slot')} per week; you already hold ${usage.slotsInWeek} that week.` : null;
-  }],
+  [
+    'R-01',
+    ({ facility }) =>
+      facility.status === 'active'
+        ? null
+        : `${facility.name} is ${facility.status === 'maintenance' ? 'closed for maintenance' : 'closed'} and cannot be booked right now.`,
+  ],
+  [
+    'R-04',
+    ({ facility, request }) => {
+      const numbers = new Set(facility.slots.map((s) => s.number));
+      if (request.endSlot < request.startSlot)
+        return `The end slot (${request.endSlot}) comes before the start slot (${request.startSlot}).`;
+      for (let n = request.startSlot; n <= request.endSlot; n++) {
+        if (!numbers.has(n))
+          return `${facility.name} has no slot ${n}; its slots are numbered ${[...numbers].sort((a, b) => a - b).join(', ')}.`;
+      }
+      return null;
+    },
+  ],
+  [
+    'R-02',
+    ({ facility, request, today }) => {
+      if (!isValidDate(request.date)) return `${request.date} is not a calendar date.`;
+      const ahead = daysBetween(today, request.date);
+      if (ahead < 0) return `${request.date} is in the past; pick today or a later date.`;
+      const max = facility.rules['R-02'].max_days_ahead;
+      if (ahead > max) return `${facility.name} can be booked at most ${plural(max, 'day')} ahead.`;
+      return null;
+    },
+  ],
+  [
+    'R-09',
+    ({ facility, request }) =>
+      facility.rules['R-09']?.dates.includes(request.date) ? `${facility.name} is closed on ${request.date} (blackout date).` : null,
+  ],
+  [
+    'R-08',
+    ({ facility, actor }) => {
+      const p = facility.rules['R-08'];
+      if (!p) return null;
+      if (p.roles && !p.roles.includes(actor.role)) return `${facility.name} can only be booked by: ${p.roles.join(', ')}.`;
+      if (p.departments && (!actor.department || !p.departments.includes(actor.department))) {
+        return `${facility.name} is reserved for the ${p.departments.join(' / ')} department${p.departments.length === 1 ? '' : 's'}.`;
+      }
+      return null;
+    },
+  ],
+  [
+    'R-10',
+    ({ facility, request }) =>
+      request.attendees != null && request.attendees > facility.capacity
+        ? `${facility.name} holds ${facility.capacity} people; ${request.attendees} is too many.`
+        : null,
+  ],
+  [
+    'R-05',
+    ({ facility, request }) => {
+      const max = facility.rules['R-05']?.max;
+      const n = request.endSlot - request.startSlot + 1;
+      return max != null && n > max
+        ? `${facility.name} can be booked for at most ${plural(max, 'consecutive slot')}; you asked for ${n}.`
+        : null;
+    },
+  ],
+  [
+    'R-06',
+    ({ facility, request, usage }) => {
+      const max = facility.rules['R-06']?.max;
+      const n = request.endSlot - request.startSlot + 1;
+      return max != null && usage.slotsOnDay + n > max
+        ? `You can book at most ${plural(max, 'slot')} per day; you already hold ${usage.slotsOnDay} on ${request.date}.`
+        : null;
+    },
+  ],
+  [
+    'R-07',
+    ({ facility, request, usage }) => {
+      const max = facility.rules['R-07']?.max;
+      const n = request.endSlot - request.startSlot + 1;
+      return max != null && usage.slotsInWeek + n > max
+        ? `You can book at most ${plural(max, 'slot')} per week; you already hold ${usage.slotsInWeek} that week.`
+        : null;
+    },
+  ],
 ];
 
 function exempt(actor: RuleActor, code: RuleCode): boolean {

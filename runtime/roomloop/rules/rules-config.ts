@@ -19,7 +19,13 @@ export const ruleParamSchemas = {
   'R-05': z.strictObject({ max: z.int().min(1) }),
   'R-06': z.strictObject({ max: z.int().min(1) }),
   'R-07': z.strictObject({ max: z.int().min(1) }),
-  'R-08': z.strictObject({ roles: z.array(z.enum(['teacher', 'admin'])).min(1).optional(), departments: names.optional() }),
+  'R-08': z.strictObject({
+    roles: z
+      .array(z.enum(['teacher', 'admin']))
+      .min(1)
+      .optional(),
+    departments: names.optional(),
+  }),
   'R-09': z.strictObject({ dates: z.array(calendarDate) }),
   'R-11': z.strictObject({}),
 } as const;
@@ -67,7 +73,8 @@ export const slotsSchema = z
     slots.forEach((s, i) => {
       if (seen.has(s.number)) ctx.addIssue({ code: 'custom', path: [i, 'number'], message: `Slot number ${s.number} is used twice.` });
       seen.add(s.number);
-      if (s.start && s.end && s.end <= s.start) ctx.addIssue({ code: 'custom', path: [i, 'end'], message: 'A slot must end after it starts.' });
+      if (s.start && s.end && s.end <= s.start)
+        ctx.addIssue({ code: 'custom', path: [i, 'end'], message: 'A slot must end after it starts.' });
     });
   })
   .transform((slots) => [...slots].sort((a, b) => a.number - b.number));

@@ -40,7 +40,10 @@ export async function deliverDue(db: Knex, opts: DeliveryOptions = {}): Promise<
       .select('id');
     if (due.length === 0) return [];
     return (await trx(T.deliveries)
-      .whereIn('id', due.map((d) => d.id))
+      .whereIn(
+        'id',
+        due.map((d) => d.id),
+      )
       .update({ next_attempt_at: new Date(at.getTime() + LEASE_MS), updated_at: at })
       .returning(['id', 'webhook_id', 'event_id', 'event_type', 'payload', 'attempts'])) as Claimed[];
   });
@@ -48,7 +51,11 @@ export async function deliverDue(db: Knex, opts: DeliveryOptions = {}): Promise<
   return claimed.length;
 }
 
-async function attempt(db: Knex, d: { id: string; webhook_id: string; event_id: string; event_type: string; payload: string; attempts: number }, opts: DeliveryOptions) {
+async function attempt(
+  db: Knex,
+  d: { id: string; webhook_id: string; event_id: string; event_type: string; payload: string; attempts: number },
+  opts: DeliveryOptions,
+) {
   const hook = await db(T.webhooks).where({ id: d.webhook_id }).first('url', 'secret', 'active');
   const n = Number(d.attempts) + 1;
   const o = await attemptDelivery({
@@ -67,14 +74,25 @@ async function attempt(db: Knex, d: { id: string; webhook_id: string; event_id: 
   });
   const at = o.at;
   await db.transaction(async (trx) => {
-    await trx(T.attempts).insert({ id: newId('wha', 8), delivery_id: d.id, attempt: n, response_code: o.code, error: o.error, duration_ms: o.durationMs, created_at: at, updated_at: at });
-    await trx(T.deliveries).where({ id: d.id }).update({
-      attempts: n,
-      status: o.status,
-      delivered_at: o.status === 'delivered' ? at : null,
-      next_attempt_at: o.retryAt ?? at,
+    await trx(T.attempts).insert({
+      id: newId('wha', 8),
+      delivery_id: d.id,
+      attempt: n,
+      response_code: o.code,
+      error: o.error,
+      duration_ms: o.durationMs,
+      created_at: at,
       updated_at: at,
     });
+    await trx(T.deliveries)
+      .where({ id: d.id })
+      .update({
+        attempts: n,
+        status: o.status,
+        delivered_at: o.status === 'delivered' ? at : null,
+        next_attempt_at: o.retryAt ?? at,
+        updated_at: at,
+      });
   });
 }
 

@@ -10,8 +10,13 @@ import { newId } from '../../security/random-ids.ts';
 import { now } from '../clock.ts';
 
 export type EventType =
-  | 'reservation.created' | 'reservation.updated' | 'reservation.confirmed' | 'reservation.cancelled' | 'reservation.deleted'
-  | 'account.created' | 'account.updated';
+  | 'reservation.created'
+  | 'reservation.updated'
+  | 'reservation.confirmed'
+  | 'reservation.cancelled'
+  | 'reservation.deleted'
+  | 'account.created'
+  | 'account.updated';
 
 /** `reservation.*` matches every reservation event; `*` matches all; otherwise exact. */
 export function eventMatches(pattern: string, type: string): boolean {
@@ -29,7 +34,15 @@ export async function enqueueEvent(trx: Knex, type: EventType, data: unknown): P
   const codec = codecOf(R.deliveries);
   await trx(T.deliveries).insert(
     targets.map((h) => ({
-      ...codec.toColumns({ webhook: h.id, event_id: eventId, event_type: type, payload, status: 'pending', attempts: 0, next_attempt_at: at }),
+      ...codec.toColumns({
+        webhook: h.id,
+        event_id: eventId,
+        event_type: type,
+        payload,
+        status: 'pending',
+        attempts: 0,
+        next_attempt_at: at,
+      }),
       id: newId('whd', 8),
       created_at: at,
       updated_at: at,

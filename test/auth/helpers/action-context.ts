@@ -3,7 +3,14 @@
  * rolls back on a thrown error, with a RequestContext over the real test database.
  */
 import type { Knex } from 'knex';
-import type { ActionContext, ActionResult, HandlerRegistry, Principal, RequestContext, TenantContext } from '../../../runtime/runtime-api.ts';
+import type {
+  ActionContext,
+  ActionResult,
+  HandlerRegistry,
+  Principal,
+  RequestContext,
+  TenantContext,
+} from '../../../runtime/runtime-api.ts';
 import { WIRE_STYLES } from '../../../runtime/http/wire-style.ts';
 
 export interface RunOptions {
@@ -50,7 +57,9 @@ export async function runAction(db: Knex, handler: HandlerRegistry[string], o: R
 }
 
 /** The ApiError a promise rejects with (fails the test when it resolves). */
-export async function apiError(p: Promise<unknown>): Promise<{ status: number; code: string; fields?: Record<string, string[]>; headers?: Record<string, string> }> {
+export async function apiError(
+  p: Promise<unknown>,
+): Promise<{ status: number; code: string; fields?: Record<string, string[]>; headers?: Record<string, string> }> {
   try {
     await p;
   } catch (e) {

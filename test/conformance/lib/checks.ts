@@ -38,7 +38,12 @@ function normaliseTime(v: unknown): string {
 
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, sortKeys(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, x]) => [k, sortKeys(x)]),
+    );
   return v;
 }
 
@@ -57,7 +62,8 @@ export function expectEcho(r: ResourceNode, sent: Record<string, unknown>, reply
       if (typeof reply.body?.[name] !== 'string' || !reply.body[name]) wrong.push(`${name}: no stored file key`);
       continue;
     }
-    if (!sameValue(f, value, reply.body?.[name])) wrong.push(`${name}: sent ${JSON.stringify(value)}, got ${JSON.stringify(reply.body?.[name])}`);
+    if (!sameValue(f, value, reply.body?.[name]))
+      wrong.push(`${name}: sent ${JSON.stringify(value)}, got ${JSON.stringify(reply.body?.[name])}`);
   }
   expect(wrong, describeReply(reply)).toEqual([]);
 }
@@ -80,7 +86,12 @@ export function expectPage(reply: Reply): void {
 }
 
 /** Every row of a list (following `next`, up to `maxPages` pages of 100). */
-export async function listAll(actor: Actor, r: ResourceNode, query: Query = {}, maxPages = 10): Promise<{ rows: Record<string, unknown>[]; first: Reply }> {
+export async function listAll(
+  actor: Actor,
+  r: ResourceNode,
+  query: Query = {},
+  maxPages = 10,
+): Promise<{ rows: Record<string, unknown>[]; first: Reply }> {
   const rows: Record<string, unknown>[] = [];
   let first: Reply | undefined;
   for (let page = 1; page <= maxPages; page++) {

@@ -71,12 +71,17 @@ export function itemTests(s: ResourceState): void {
         const made = await s.main();
         const before = (await s.reader.get(s.itemPath(made.id))).body ?? made.reply.body;
         const value =
-          f.type === 'enum' ? f.enumValues!.find((v) => v !== before[f.name]) : f.type === 'boolean' ? !before[f.name] : validValue(f, s.ctx.records.next());
+          f.type === 'enum'
+            ? f.enumValues!.find((v) => v !== before[f.name])
+            : f.type === 'boolean'
+              ? !before[f.name]
+              : validValue(f, s.ctx.records.next());
         const reply = await s.writer.patch(s.itemPath(made.id), { [f.name]: value });
         expectStatus(reply, 200);
         expectEcho(s.r, { [f.name]: value }, reply);
         // Everything else is as it was (updated_at moves on by design).
-        const others = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([k]) => k !== f.name && k !== 'updated_at'));
+        const others = (o: Record<string, unknown>) =>
+          Object.fromEntries(Object.entries(o).filter(([k]) => k !== f.name && k !== 'updated_at'));
         expect(others(reply.body), describeReply(reply)).toEqual(others(before));
       });
     }

@@ -94,10 +94,13 @@ function searchTest(s: ResourceState, fields: FieldNode[]): void {
   const names = fields.map((f) => f.name).join(', ');
   caseIt(s, `list ?search= over ${names} → only matching records`, async () => {
     const [a, b] = await s.pair();
-    const textual = fields.find((f) => ['string', 'text', 'email', 'url'].includes(f.type) && a.reply.body[f.name]) ?? fields.find((f) => a.reply.body[f.name] != null);
+    const textual =
+      fields.find((f) => ['string', 'text', 'email', 'url'].includes(f.type) && a.reply.body[f.name]) ??
+      fields.find((f) => a.reply.body[f.name] != null);
     expect(textual, `no searchable value on ${JSON.stringify(a.reply.body)}`).toBeDefined();
     const term = String(a.reply.body[textual!.name]).toUpperCase(); // search is case-insensitive
-    const matches = (row: Record<string, unknown>) => fields.some((f) => row[f.name] != null && String(row[f.name]).toUpperCase().includes(term));
+    const matches = (row: Record<string, unknown>) =>
+      fields.some((f) => row[f.name] != null && String(row[f.name]).toUpperCase().includes(term));
     const { rows, first } = await rowsOf(s, { search: term });
     const ids = idsOf(rows);
     expect(ids, describeReply(first)).toContain(String(a.id));

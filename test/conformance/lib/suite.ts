@@ -121,10 +121,15 @@ function readOnlySuite(s: ResourceState): void {
   }
   for (const op of ['create', 'update', 'partial_update', 'delete'] as const) {
     if (r.operations.includes(op)) continue;
-    const [method, path] = op === 'create' ? ['POST', 'list'] : [op === 'update' ? 'PUT' : op === 'partial_update' ? 'PATCH' : 'DELETE', 'item'];
+    const [method, path] =
+      op === 'create' ? ['POST', 'list'] : [op === 'update' ? 'PUT' : op === 'partial_update' ? 'PATCH' : 'DELETE', 'item'];
     it(`${method} on the ${path} path is refused (read-only resource: 404 or 405)`, async () => {
       const row = await firstRow();
-      const reply = await s.writer.request(method!, path === 'list' ? `${r.path}/` : s.itemPath(row.id), method === 'DELETE' ? undefined : {});
+      const reply = await s.writer.request(
+        method!,
+        path === 'list' ? `${r.path}/` : s.itemPath(row.id),
+        method === 'DELETE' ? undefined : {},
+      );
       expect([404, 405], describeReply(reply)).toContain(reply.status);
     });
   }

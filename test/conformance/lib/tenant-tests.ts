@@ -131,7 +131,10 @@ export function tenantRootTests(s: ResourceState): void {
     expect(idsOf(rows), describeReply(first)).toEqual([String(a.companyId)]);
     expectStatus(await a.get(s.itemPath(a.companyId)), 200);
     const before = await a.get(s.itemPath(a.companyId));
-    for (const [who, id] of [[b, a.companyId], [a, made.id]] as const) {
+    for (const [who, id] of [
+      [b, a.companyId],
+      [a, made.id],
+    ] as const) {
       expectStatus(await who.get(s.itemPath(id)), 404);
       if (has(s.r, 'partial_update')) expectStatus(await who.patch(s.itemPath(id), { name: 'Taken over' }), 404);
       // A delete reserved to superusers is refused before the row is looked up.

@@ -74,7 +74,9 @@ function ofType(doc: Doc, s: Schema, t: string, depth: number): fc.Arbitrary<unk
       const min = Number(s.minItems ?? 0);
       const max = Math.min(Number(s.maxItems ?? min + 3), min + 3);
       const items = valid(doc, s.items ?? {}, depth + 1);
-      return s.uniqueItems ? fc.uniqueArray(items, { minLength: min, maxLength: max, selector: (v) => JSON.stringify(v) }) : fc.array(items, { minLength: min, maxLength: max });
+      return s.uniqueItems
+        ? fc.uniqueArray(items, { minLength: min, maxLength: max, selector: (v) => JSON.stringify(v) })
+        : fc.array(items, { minLength: min, maxLength: max });
     }
     case 'object':
       return obj(doc, s, depth);
@@ -85,7 +87,8 @@ function ofType(doc: Doc, s: Schema, t: string, depth: number): fc.Arbitrary<unk
 
 function bounds(s: Schema, lo: number, hi: number): { min: number; max: number } {
   let min = typeof s.minimum === 'number' ? s.minimum : typeof s.exclusiveMinimum === 'number' ? s.exclusiveMinimum + 1 : lo;
-  let max = typeof s.maximum === 'number' ? s.maximum : typeof s.exclusiveMaximum === 'number' ? s.exclusiveMaximum - 1 : Math.max(hi, min + hi);
+  let max =
+    typeof s.maximum === 'number' ? s.maximum : typeof s.exclusiveMaximum === 'number' ? s.exclusiveMaximum - 1 : Math.max(hi, min + hi);
   if (max < min) [min, max] = [max, min];
   return { min, max };
 }
@@ -109,7 +112,9 @@ function str(s: Schema): fc.Arbitrary<string> {
   }
   // Letters, digits and spaces: the positive cases test behaviour, not the character set.
   const pad = 'x'.repeat(minLength);
-  return TEXT.map((v) => (v.trim() ? v : `${v}x`).slice(0, maxLength)).map((v) => (v.length >= minLength ? v : (v + pad).slice(0, minLength)));
+  return TEXT.map((v) => (v.trim() ? v : `${v}x`).slice(0, maxLength)).map((v) =>
+    v.length >= minLength ? v : (v + pad).slice(0, minLength),
+  );
 }
 
 function obj(doc: Doc, s: Schema, depth: number): fc.Arbitrary<Record<string, unknown>> {
@@ -140,7 +145,12 @@ function mergeAllOf(doc: Doc, s: Schema): Schema {
   return out;
 }
 
-const JSON_VALUE: fc.Arbitrary<unknown> = fc.oneof(fc.integer({ min: 0, max: 1000 }), KEY, fc.boolean(), fc.dictionary(KEY, word(6), { maxKeys: 2 }));
+const JSON_VALUE: fc.Arbitrary<unknown> = fc.oneof(
+  fc.integer({ min: 0, max: 1000 }),
+  KEY,
+  fc.boolean(),
+  fc.dictionary(KEY, word(6), { maxKeys: 2 }),
+);
 
 function json(): fc.Arbitrary<unknown> {
   return JSON_VALUE;

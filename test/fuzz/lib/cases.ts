@@ -32,7 +32,14 @@ export const NEGATIVE_KINDS = [
 export type CaseKind = 'positive' | (typeof NEGATIVE_KINDS)[number];
 
 /** Kinds whose 2xx answer means invalid input was accepted (the input breaks a documented constraint). */
-const MUST_REFUSE = new Set<CaseKind>(['body-wrong-type', 'body-missing-required', 'body-malformed-json', 'body-not-object', 'body-long-string', 'body-int-overflow']);
+const MUST_REFUSE = new Set<CaseKind>([
+  'body-wrong-type',
+  'body-missing-required',
+  'body-malformed-json',
+  'body-not-object',
+  'body-long-string',
+  'body-int-overflow',
+]);
 
 export interface Case {
   readonly op: Operation;
@@ -90,7 +97,8 @@ export function applicableKinds(doc: Doc, op: Operation, firstOfPath: boolean): 
     if (json) kinds.push('body-malformed-json', 'body-not-object', 'body-unknown-field');
     if (op.body.contentType === 'multipart/form-data') kinds.push('multipart-no-part-headers');
   }
-  if (q.some((p) => ['integer', 'number', 'boolean'].some((t) => types(p.schema).includes(t)) || p.schema.enum || p.schema.format)) kinds.push('query-wrong-type');
+  if (q.some((p) => ['integer', 'number', 'boolean'].some((t) => types(p.schema).includes(t)) || p.schema.enum || p.schema.format))
+    kinds.push('query-wrong-type');
   if (q.some((p) => isText(p.schema))) kinds.push('query-nul');
   if (q.some((p) => p.schema.format === 'date-time')) kinds.push('query-datetime-offset');
   if (q.some((p) => types(p.schema).includes('integer'))) kinds.push('query-int-overflow');
@@ -140,7 +148,9 @@ function queryArb(doc: Doc, params: readonly Param[]): fc.Arbitrary<[string, str
   const model: Record<string, fc.Arbitrary<unknown>> = {};
   for (const p of q) model[p.name] = valid(doc, p.schema);
   return fc.record(model, { requiredKeys: q.filter((p) => p.required).map((p) => p.name) }).map((r) =>
-    Object.entries(r).filter(([, v]) => v !== null && v !== undefined).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)] as [string, string]),
+    Object.entries(r)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : String(v)] as [string, string]),
   );
 }
 
@@ -161,7 +171,16 @@ function make(op: Operation, kind: CaseKind, p: Parts): Case {
   if (p.raw !== undefined) body = { contentType: p.contentType ?? 'application/json', raw: p.raw };
   else if (op.body && p.body !== undefined) body = encodeBody(op.body.contentType, p.body);
   else if (op.body?.required && kind !== 'method-unknown') body = encodeBody(op.body.contentType, {});
-  return { op, kind, method: p.method ?? op.method, pathOverrides: p.pathOverrides ?? {}, query: p.query ?? [], body, mustRefuse: p.mustRefuse ?? MUST_REFUSE.has(kind), note: p.note };
+  return {
+    op,
+    kind,
+    method: p.method ?? op.method,
+    pathOverrides: p.pathOverrides ?? {},
+    query: p.query ?? [],
+    body,
+    mustRefuse: p.mustRefuse ?? MUST_REFUSE.has(kind),
+    note: p.note,
+  };
 }
 
 function encodeBody(contentType: string, value: unknown): NonNullable<Case['body']> {
@@ -177,7 +196,8 @@ function encodeBody(contentType: string, value: unknown): NonNullable<Case['body
  */
 function hasWrongType(s: Schema, contentType: string): boolean {
   const t = types(s).filter((x) => x !== 'null');
-  if (contentType === 'multipart/form-data') return t.length > 0 && !t.includes('string') && ['integer', 'number', 'boolean'].some((x) => t.includes(x));
+  if (contentType === 'multipart/form-data')
+    return t.length > 0 && !t.includes('string') && ['integer', 'number', 'boolean'].some((x) => t.includes(x));
   return t.length > 0;
 }
 
@@ -191,14 +211,22 @@ function wrongValue(s: Schema): unknown {
   return [[]];
 }
 
-function negative(doc: Doc, op: Operation, kind: CaseKind, choice: number, base: unknown, baseQuery: readonly (readonly [string, string])[]): Case | null {
+function negative(
+  doc: Doc,
+  op: Operation,
+  kind: CaseKind,
+  choice: number,
+  base: unknown,
+  baseQuery: readonly (readonly [string, string])[],
+): Case | null {
   const info = op.body ? propertiesOf(doc, op.body.schema) : { props: {}, required: [], free: true };
   const body = { ...((base && typeof base === 'object' && !Array.isArray(base) ? base : {}) as Record<string, unknown>) };
   const choose = <T>(xs: readonly T[]): T | undefined => (xs.length ? xs[choice % xs.length] : undefined);
   const propWhere = (f: (s: Schema) => boolean) => choose(Object.keys(info.props).filter((k) => f(info.props[k]!)));
   const withProp = (k: string, v: unknown, note: string) => make(op, kind, { body: { ...body, [k]: v }, note });
   const qp = (f: (p: Param) => boolean) => choose(op.params.filter((p) => p.in === 'query' && f(p)));
-  const withQuery = (name: string, value: string) => make(op, kind, { query: [...baseQuery.filter(([k]) => k !== name), [name, value]], body, note: `?${name}=${JSON.stringify(value)}` });
+  const withQuery = (name: string, value: string) =>
+    make(op, kind, { query: [...baseQuery.filter(([k]) => k !== name), [name, value]], body, note: `?${name}=${JSON.stringify(value)}` });
   switch (kind) {
     case 'body-wrong-type': {
       const k = propWhere((p) => hasWrongType(p, op.body!.contentType))!;
@@ -214,7 +242,10 @@ function negative(doc: Doc, op: Operation, kind: CaseKind, choice: number, base:
       const v = choose(INT_OVERFLOW)!;
       const p = info.props[k]!;
       // Invalid by the document only past a declared bound; otherwise the answer must still be a clean 4xx or 2xx.
-      const outside = (typeof p.maximum === 'number' && Number(v) > p.maximum) || (typeof p.minimum === 'number' && Number(v) < p.minimum) || v === '1e300';
+      const outside =
+        (typeof p.maximum === 'number' && Number(v) > p.maximum) ||
+        (typeof p.minimum === 'number' && Number(v) < p.minimum) ||
+        v === '1e300';
       // A raw JSON number, so values past 2^53 reach the server as written.
       const raw = JSON.stringify({ ...body, [k]: 0 }).replace(`"${k}":0`, `"${k}":${v}`);
       return make(op, kind, { raw, contentType: op.body!.contentType, note: `${k} = ${v}`, mustRefuse: outside });
@@ -223,7 +254,11 @@ function negative(doc: Doc, op: Operation, kind: CaseKind, choice: number, base:
       const k = propWhere(isText)!;
       const declared = info.props[k]!.maxLength;
       const n = typeof declared === 'number' ? declared + 1 : 100_001;
-      return make(op, kind, { body: { ...body, [k]: 'x'.repeat(n) }, note: `${k}: ${n} characters${typeof declared === 'number' ? ` (maxLength ${declared})` : ' (no maxLength)'}`, mustRefuse: typeof declared === 'number' });
+      return make(op, kind, {
+        body: { ...body, [k]: 'x'.repeat(n) },
+        note: `${k}: ${n} characters${typeof declared === 'number' ? ` (maxLength ${declared})` : ' (no maxLength)'}`,
+        mustRefuse: typeof declared === 'number',
+      });
     }
     case 'body-nul': {
       const k = propWhere(isText) ?? propWhere((s) => types(s).includes('object'))!;
@@ -245,10 +280,16 @@ function negative(doc: Doc, op: Operation, kind: CaseKind, choice: number, base:
       return withProp('zz_fuzz_unknown', 1, 'unknown field zz_fuzz_unknown');
     case 'multipart-no-part-headers': {
       const b = 'fuzzboundary';
-      return make(op, kind, { raw: `--${b}\r\n\r\nno headers here\r\n--${b}--\r\n`, contentType: `multipart/form-data; boundary=${b}`, note: 'multipart part without headers' });
+      return make(op, kind, {
+        raw: `--${b}\r\n\r\nno headers here\r\n--${b}--\r\n`,
+        contentType: `multipart/form-data; boundary=${b}`,
+        note: 'multipart part without headers',
+      });
     }
     case 'query-wrong-type': {
-      const p = qp((p) => ['integer', 'number', 'boolean'].some((t) => types(p.schema).includes(t)) || Boolean(p.schema.enum || p.schema.format))!;
+      const p = qp(
+        (p) => ['integer', 'number', 'boolean'].some((t) => types(p.schema).includes(t)) || Boolean(p.schema.enum || p.schema.format),
+      )!;
       return withQuery(p.name, 'zz-not-valid');
     }
     case 'query-nul':
@@ -265,7 +306,12 @@ function negative(doc: Doc, op: Operation, kind: CaseKind, choice: number, base:
       return make(op, kind, { body, pathOverrides: { [p.name]: v }, note: `{${p.name}} = ${JSON.stringify(v)}` });
     }
     case 'method-unknown':
-      return make(op, kind, { method: choose(['TRACE', 'PROPFIND', 'LINK'])!, note: 'method not in the document', raw: undefined, body: undefined });
+      return make(op, kind, {
+        method: choose(['TRACE', 'PROPFIND', 'LINK'])!,
+        note: 'method not in the document',
+        raw: undefined,
+        body: undefined,
+      });
     default:
       return null;
   }

@@ -45,13 +45,19 @@ export class ResponseValidator {
     // Formats OpenAPI names that JSON Schema does not: accept any value of the right type.
     for (const f of ['int32', 'int64', 'float', 'double', 'decimal', 'binary', 'byte', 'password']) this.ajv.addFormat(f, true);
     const schemas = ((doc.raw.components as { schemas?: Record<string, object> } | undefined)?.schemas ?? {}) as Record<string, object>;
-    for (const [name, schema] of Object.entries(schemas)) this.ajv.addSchema({ ...(this.rewrite(schema) as object), $id: this.base + name });
+    for (const [name, schema] of Object.entries(schemas))
+      this.ajv.addSchema({ ...(this.rewrite(schema) as object), $id: this.base + name });
   }
 
   private rewrite(v: unknown): unknown {
     if (Array.isArray(v)) return v.map((x) => this.rewrite(x));
     if (!v || typeof v !== 'object') return v;
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, k === '$ref' && typeof x === 'string' && x.startsWith('#/components/schemas/') ? this.base + x.slice(21) : this.rewrite(x)]));
+    return Object.fromEntries(
+      Object.entries(v).map(([k, x]) => [
+        k,
+        k === '$ref' && typeof x === 'string' && x.startsWith('#/components/schemas/') ? this.base + x.slice(21) : this.rewrite(x),
+      ]),
+    );
   }
 
   validate(pointer: string, value: unknown): Mismatch | null {
@@ -64,7 +70,12 @@ export class ResponseValidator {
     if (fn(value)) return null;
     const e = fn.errors?.[0];
     if (!e) return { path: '/', message: 'invalid', property: '', got: '' };
-    const property = e.keyword === 'additionalProperties' ? String(e.params.additionalProperty) : e.keyword === 'required' ? String(e.params.missingProperty) : '';
+    const property =
+      e.keyword === 'additionalProperties'
+        ? String(e.params.additionalProperty)
+        : e.keyword === 'required'
+          ? String(e.params.missingProperty)
+          : '';
     const got = ['type', 'const', 'enum'].includes(e.keyword) ? typeName(at(value, e.instancePath)) : '';
     return { path: e.instancePath || '/', message: (e.message ?? e.keyword).replace(/'[^']*'/g, '…'), property, got };
   }
@@ -73,18 +84,25 @@ export class ResponseValidator {
 const STACK = /\n\s+at\s+\S.*:\d+:\d+\)?/;
 /** The same inside a JSON log line (runtime/observability/logger.ts writes `"stack":"Error: …\\n    at …"`). */
 const STACK_IN_JSON = /\\n\s+at\s+\S[^"\n]*:\d+:\d+\)?/;
-const SQL = /\b(insert into|delete from|update "?\w+"? set|select .{1,200} from)\b|relation "|violates [a-z -]*constraint|syntax error at or near|invalid input syntax|node_modules\//i;
+const SQL =
+  /\b(insert into|delete from|update "?\w+"? set|select .{1,200} from)\b|relation "|violates [a-z -]*constraint|syntax error at or near|invalid input syntax|node_modules\//i;
 
 export function check(validator: ResponseValidator, op: Operation, c: Case, res: WireResponse, log: string): Failure[] {
   const out: Failure[] = [];
   const bodyCode = codeOf(res.text);
   // 501 and 503 are deliberate ("not configured", "not implemented"): judged by the documentation only.
-  if (res.status >= 500 && res.status !== 501 && res.status !== 503) out.push({ check: 'server-error', detail: `${res.status} ${bodyCode}` });
-  if (STACK.test(log) || STACK_IN_JSON.test(log) || STACK.test(res.text) || STACK_IN_JSON.test(res.text)) out.push({ check: 'stack-trace', detail: firstLine(log || res.text) });
+  if (res.status >= 500 && res.status !== 501 && res.status !== 503)
+    out.push({ check: 'server-error', detail: `${res.status} ${bodyCode}` });
+  if (STACK.test(log) || STACK_IN_JSON.test(log) || STACK.test(res.text) || STACK_IN_JSON.test(res.text))
+    out.push({ check: 'stack-trace', detail: firstLine(log || res.text) });
   if (SQL.test(res.text)) out.push({ check: 'leak', detail: `${res.status} ${res.text.slice(0, 160)}` });
   if (c.mustRefuse && res.status < 300) out.push({ check: 'accepted-invalid', detail: `${res.status} for ${c.kind}: ${c.note}` });
   if (c.kind === 'method-unknown') {
-    if (res.status !== 405 && res.status !== 501) out.push({ check: 'undocumented-status', detail: `${c.method} on a known path → ${res.status} ${bodyCode} (expected 405 with Allow)` });
+    if (res.status !== 405 && res.status !== 501)
+      out.push({
+        check: 'undocumented-status',
+        detail: `${c.method} on a known path → ${res.status} ${bodyCode} (expected 405 with Allow)`,
+      });
     return out;
   }
   if (res.status >= 500 && res.status !== 501 && res.status !== 503) return out;
@@ -95,7 +113,9 @@ export function check(validator: ResponseValidator, op: Operation, c: Case, res:
   }
   const media = Object.keys(doc);
   if (media.length === 0 || res.status === 204) return out;
-  const ct = String(res.headers['content-type'] ?? '').split(';')[0]!.trim();
+  const ct = String(res.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim();
   // A media range (`text/*`, `*/*`) documents every type it covers; the most specific key wins, as in OpenAPI.
   const pointer = doc[ct] ?? doc[`${ct.split('/')[0]}/*`] ?? doc['*/*'];
   if (pointer === undefined) {

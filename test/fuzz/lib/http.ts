@@ -28,7 +28,14 @@ export function send(req: WireRequest, extra: Record<string, string> = {}, timeo
     const r = http.request(req.url, { method: req.method, headers, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+          ms: performance.now() - started,
+        }),
+      );
       res.on('error', reject);
     });
     r.on('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)));
@@ -50,7 +57,8 @@ export async function multipart(fieldsJson: string): Promise<{ contentType: stri
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) {
     if (v === null || v === undefined) continue;
-    if (k === 'file' || k === 'files' || v === 'fuzz-bytes') form.append(k, new Blob(['fuzz upload\n'], { type: 'text/plain' }), 'fuzz.txt');
+    if (k === 'file' || k === 'files' || v === 'fuzz-bytes')
+      form.append(k, new Blob(['fuzz upload\n'], { type: 'text/plain' }), 'fuzz.txt');
     else form.append(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
   }
   const res = new Response(form);
@@ -80,7 +88,10 @@ export function curl(req: WireRequest): string {
     else {
       // A long run of one character (the over-long string cases) is spelled out by the shell.
       const [prefix, suffix] = [text.slice(0, run.index), text.slice(run.index + run[0].length)];
-      parts.push('--data-binary', `@<(printf '%s' ${shq(prefix)}; head -c ${run[0].length} /dev/zero | tr '\\0' ${shq(run[1]!)}; printf '%s' ${shq(suffix)})`);
+      parts.push(
+        '--data-binary',
+        `@<(printf '%s' ${shq(prefix)}; head -c ${run[0].length} /dev/zero | tr '\\0' ${shq(run[1]!)}; printf '%s' ${shq(suffix)})`,
+      );
     }
   }
   return parts.join(' ');

@@ -53,7 +53,11 @@ export function deref<T = Schema>(doc: Doc, node: unknown, seen = 0): T {
 }
 
 export function pointer(root: unknown, ref: string): unknown {
-  const parts = ref.replace(/^#\/?/, '').split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = ref
+    .replace(/^#\/?/, '')
+    .split('/')
+    .filter(Boolean)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let cur: unknown = root;
   for (const p of parts) cur = (cur as Record<string, unknown> | undefined)?.[p];
   return cur;

@@ -19,7 +19,10 @@ export interface FailureClass {
 /** The PostgreSQL part of a driver error logged by the server: SQLSTATE and message, without the SQL text. */
 function dbCause(log: string): { code?: string; message?: string } {
   const code = /\[code: ([0-9A-Z]{5})/.exec(log)?.[1];
-  const line = log.split('\n').map((l) => l.replace(/^\[loopgen\] unhandled error\s*/, '').trim()).find((l) => l && !l.startsWith('at ') && !l.startsWith('['));
+  const line = log
+    .split('\n')
+    .map((l) => l.replace(/^\[loopgen\] unhandled error\s*/, '').trim())
+    .find((l) => l && !l.startsWith('at ') && !l.startsWith('['));
   // knex writes `<sql> - <message>`: keep the message.
   const message = line?.includes(' - ') ? line.slice(line.lastIndexOf(' - ') + 3) : line;
   return { code, message };
@@ -27,7 +30,12 @@ function dbCause(log: string): { code?: string; message?: string } {
 
 /** A stable class name for a failure, and a hint (a field, a path) that varies inside the class. */
 export function classify(f: CaseFailure): { key: string; hint: string } {
-  const blankNumbers = (s: string) => s.replace(/\b\d{2,}\b/g, 'N').replace(/\s+/g, ' ').trim().slice(0, 160);
+  const blankNumbers = (s: string) =>
+    s
+      .replace(/\b\d{2,}\b/g, 'N')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 160);
   switch (f.check) {
     case 'server-error':
     case 'stack-trace': {
@@ -61,7 +69,9 @@ export function classes(result: RunResult): FailureClass[] {
     if (hint) c.hints.set(hint, (c.hints.get(hint) ?? 0) + 1);
   }
   const total = (c: FailureClass) => Object.values(c.byService).reduce((a, b) => a + b, 0);
-  return [...map.values()].sort((a, b) => CHECKS.indexOf(a.check) - CHECKS.indexOf(b.check) || total(b) - total(a) || a.key.localeCompare(b.key));
+  return [...map.values()].sort(
+    (a, b) => CHECKS.indexOf(a.check) - CHECKS.indexOf(b.check) || total(b) - total(a) || a.key.localeCompare(b.key),
+  );
 }
 
 function failuresBy(result: RunResult, service: string, check: CheckKind): number {
@@ -121,9 +131,16 @@ export function findingsMarkdown(result: RunResult, command: string): string {
     const mine = cls.filter((c) => c.check === check);
     if (!mine.length) continue;
     out.push(`## ${TITLES[check]} — ${mine.length} class(es)`, '');
-    out.push(`| # | class | ${services.join(' | ')} | operations | seen with |`, `|---|---|${services.map(() => '---:').join('|')}|---:|---|`);
+    out.push(
+      `| # | class | ${services.join(' | ')} | operations | seen with |`,
+      `|---|---|${services.map(() => '---:').join('|')}|---:|---|`,
+    );
     const cell = (s: string) => s.replace(/\|/g, '\\|');
-    mine.forEach((c, i) => out.push(`| ${i + 1} | ${cell(c.key)} | ${services.map((s) => c.byService[s] ?? 0).join(' | ')} | ${c.ops.size} | ${cell(topHints(c))} |`));
+    mine.forEach((c, i) =>
+      out.push(
+        `| ${i + 1} | ${cell(c.key)} | ${services.map((s) => c.byService[s] ?? 0).join(' | ')} | ${c.ops.size} | ${cell(topHints(c))} |`,
+      ),
+    );
     out.push('');
     mine.forEach((c, i) => {
       const e = c.example;

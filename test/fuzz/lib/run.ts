@@ -111,7 +111,20 @@ async function runService(target: Target, opts: RunOptions, failures: CaseFailur
       const found = res.status === 599 ? [{ check: 'server-error' as const, detail: res.text }] : check(validator, op, c, res, log);
       if (found.length) stats.failedCases++;
       for (const f of found) {
-        failures.push({ service: target.service, op: op.key, kind: c.kind, note: c.note, check: f.check, detail: f.detail, key: f.key, hint: f.hint, status: res.status, body: res.text.slice(0, 400), log: log.slice(0, 1500), curl: curl(req) });
+        failures.push({
+          service: target.service,
+          op: op.key,
+          kind: c.kind,
+          note: c.note,
+          check: f.check,
+          detail: f.detail,
+          key: f.key,
+          hint: f.hint,
+          status: res.status,
+          body: res.text.slice(0, 400),
+          log: log.slice(0, 1500),
+          curl: curl(req),
+        });
       }
       if (c.method === 'DELETE' && res.status < 300) target.forget(op);
       const suspicious = res.status === 401 || res.status === 403 || (res.status < 300 && c.method !== 'GET');
@@ -129,21 +142,40 @@ async function runService(target: Target, opts: RunOptions, failures: CaseFailur
 
   const pool = async (ops: Operation[], width: number) => {
     const queue = [...ops];
-    await Promise.all(Array.from({ length: width }, async () => {
-      for (let op = queue.shift(); op; op = queue.shift()) {
-        if (opts.deadlineMs !== undefined && performance.now() - t0 > opts.deadlineMs) return;
-        await runOp(op);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: width }, async () => {
+        for (let op = queue.shift(); op; op = queue.shift()) {
+          if (opts.deadlineMs !== undefined && performance.now() - t0 > opts.deadlineMs) return;
+          await runOp(op);
+        }
+      }),
+    );
   };
   try {
-    await pool(all.filter((o) => o.method !== 'DELETE'), opts.concurrency ?? 4);
+    await pool(
+      all.filter((o) => o.method !== 'DELETE'),
+      opts.concurrency ?? 4,
+    );
     // Deletes last and one at a time, so the records other operations use are there while they run.
-    await pool(all.filter((o) => o.method === 'DELETE'), 1);
+    await pool(
+      all.filter((o) => o.method === 'DELETE'),
+      1,
+    );
   } finally {
     logs.stop();
   }
-  return { service: target.service, operations: all.length, operationsRun: stats.run, cases: stats.cases, failedCases: stats.failedCases, ms: performance.now() - t0, startMs, requestMs: stats.requestMs, lookupMs: stats.lookupMs, repairs };
+  return {
+    service: target.service,
+    operations: all.length,
+    operationsRun: stats.run,
+    cases: stats.cases,
+    failedCases: stats.failedCases,
+    ms: performance.now() - t0,
+    startMs,
+    requestMs: stats.requestMs,
+    lookupMs: stats.lookupMs,
+    repairs,
+  };
 }
 
 async function wire(target: Target, op: Operation, c: Case, values: Record<string, string>): Promise<WireRequest> {
@@ -183,7 +215,11 @@ function captureServerLogs(target: Target) {
   };
   target.svc.server.prependListener('request', onRequest);
   const saved = { error: console.error, warn: console.warn, log: console.log, info: console.info, write: process.stderr.write };
-  const sink = (...args: unknown[]) => add(args.map((a) => (a instanceof Error ? (a.stack ?? a.message) + inspectExtra(a) : typeof a === 'string' ? a : safeJson(a))).join(' ') + '\n');
+  const sink = (...args: unknown[]) =>
+    add(
+      args.map((a) => (a instanceof Error ? (a.stack ?? a.message) + inspectExtra(a) : typeof a === 'string' ? a : safeJson(a))).join(' ') +
+        '\n',
+    );
   Object.assign(console, { error: sink, warn: sink, log: sink, info: sink });
   process.stderr.write = ((chunk: string | Uint8Array) => {
     add(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));

@@ -47,7 +47,8 @@ export async function startTarget(service: string): Promise<Target> {
   const doc = loadDoc(service);
   try {
     if (service === 'loop') return await loopTarget(svc, doc);
-    if (service === 'roomloop') return await keyTarget(svc, doc, async () => (await createRoomloopKey(svc.db, { role: 'admin', label: 'fuzz' })).key, '/facilities');
+    if (service === 'roomloop')
+      return await keyTarget(svc, doc, async () => (await createRoomloopKey(svc.db, { role: 'admin', label: 'fuzz' })).key, '/facilities');
     return await keyTarget(svc, doc, async () => (await createPlatformKey(svc.db, { tenant: 'fuzz', label: 'fuzz' })).key, '/audit-logs');
   } catch (e) {
     await svc.close();
@@ -82,7 +83,12 @@ async function loopTarget(svc: TestService, doc: Doc): Promise<Target> {
   const actors = await makeActors(svc);
   const records = new Records(svc, service, actors);
   const login = async (email: string) => {
-    const res = await send({ method: 'POST', url: `${svc.api}auth/login/`, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify({ email, password: PASSWORD })) });
+    const res = await send({
+      method: 'POST',
+      url: `${svc.api}auth/login/`,
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify({ email, password: PASSWORD })),
+    });
     if (res.status !== 200) throw new Error(`fuzz: login ${email} → ${res.status} ${res.text.slice(0, 200)}`);
     return (JSON.parse(res.text) as { access: string }).access;
   };
@@ -91,21 +97,31 @@ async function loopTarget(svc: TestService, doc: Doc): Promise<Target> {
   // Longest path first, so `/cms/posts/` does not claim `/cms/posts-archive/`.
   const resources = [...service.resources].filter((r) => r.operations.length).sort((a, b) => b.path.length - a.path.length);
   const resourceOf = (op: Operation): ResourceNode | undefined => resources.find((r) => op.path.startsWith(`/${r.path}/`));
-  const headersFor = (op: Operation): Record<string, string> => (resourceOf(op)?.scope === 'global' ? { authorization: `Bearer ${root}` } : { authorization: `Bearer ${owner}`, 'x-company-id': '001' });
+  const headersFor = (op: Operation): Record<string, string> =>
+    resourceOf(op)?.scope === 'global' ? { authorization: `Bearer ${root}` } : { authorization: `Bearer ${owner}`, 'x-company-id': '001' };
   const made = new Map<string, Promise<string | undefined>>();
-  const ids = new IdFinder(svc, doc, headersFor, async (op) => {
-    const r = resourceOf(op);
-    if (!r || !r.operations.includes('create') || !/^\/[^{]+\/\{id\}\//.test(op.path)) return undefined;
-    let hit = made.get(r.id);
-    if (!hit) {
-      hit = records.create(r, records.writerFor(r, actors.a)).then((m) => String(m.id), () => undefined);
-      made.set(r.id, hit);
-    }
-    return hit;
-  }, (op) => {
-    const r = resourceOf(op);
-    if (r) made.delete(r.id);
-  });
+  const ids = new IdFinder(
+    svc,
+    doc,
+    headersFor,
+    async (op) => {
+      const r = resourceOf(op);
+      if (!r || !r.operations.includes('create') || !/^\/[^{]+\/\{id\}\//.test(op.path)) return undefined;
+      let hit = made.get(r.id);
+      if (!hit) {
+        hit = records.create(r, records.writerFor(r, actors.a)).then(
+          (m) => String(m.id),
+          () => undefined,
+        );
+        made.set(r.id, hit);
+      }
+      return hit;
+    },
+    (op) => {
+      const r = resourceOf(op);
+      if (r) made.delete(r.id);
+    },
+  );
   return {
     service: 'loop',
     doc,
@@ -113,7 +129,8 @@ async function loopTarget(svc: TestService, doc: Doc): Promise<Target> {
     headers: headersFor,
     pathValues: (op) => ids.values(op),
     forget: (op) => ids.forget(op),
-    probe: async () => (await get(svc, 'memberships/?page_size=1', { authorization: `Bearer ${owner}`, 'x-company-id': '001' })).status < 300,
+    probe: async () =>
+      (await get(svc, 'memberships/?page_size=1', { authorization: `Bearer ${owner}`, 'x-company-id': '001' })).status < 300,
     async repair() {
       // Undo what a fuzz case may have done to the owner: suspended or deleted membership, inactive
       // or deleted company, changed password. The report lists which case needed the repair.
@@ -121,7 +138,9 @@ async function loopTarget(svc: TestService, doc: Doc): Promise<Target> {
       const user = actors.a.userId;
       await db(T.memberships).where({ user_id: user }).update({ status: 'active', deleted_at: null, is_owner: true });
       await db(T.companies).where({ id: actors.a.companyId }).update({ is_active: true, deleted_at: null });
-      await db(T.users).whereIn('id', [user, actors.root.userId]).update({ is_active: true, deleted_at: null, password_hash: await hashPassword(PASSWORD) });
+      await db(T.users)
+        .whereIn('id', [user, actors.root.userId])
+        .update({ is_active: true, deleted_at: null, password_hash: await hashPassword(PASSWORD) });
       owner = await login('alice@conformance.test');
       root = await login('root@conformance.test');
     },
@@ -144,7 +163,11 @@ class IdFinder {
     private readonly maker?: (op: Operation) => Promise<string | undefined>,
     private readonly onForget?: (op: Operation) => void,
   ) {
-    this.posts = new Map(operations(doc).filter((o) => o.method === 'POST').map((o) => [o.path, o]));
+    this.posts = new Map(
+      operations(doc)
+        .filter((o) => o.method === 'POST')
+        .map((o) => [o.path, o]),
+    );
   }
 
   async values(op: Operation): Promise<Record<string, string>> {
@@ -179,7 +202,12 @@ class IdFinder {
     const post = this.posts.get(prefix);
     if (post?.body?.contentType === 'application/json') {
       for (const body of fc.sample(valid(this.doc, post.body.schema), { seed: 7, numRuns: 5 })) {
-        const res = await send({ method: 'POST', url: this.svc.api + collection.replace(/^\//, ''), headers: { ...h, 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(body)) }).catch(() => null);
+        const res = await send({
+          method: 'POST',
+          url: this.svc.api + collection.replace(/^\//, ''),
+          headers: { ...h, 'content-type': 'application/json' },
+          body: Buffer.from(JSON.stringify(body)),
+        }).catch(() => null);
         const id = res && res.status < 300 ? idOf(res.text) : undefined;
         if (id) return id;
       }
@@ -203,7 +231,9 @@ function firstItem(text: string): string | undefined {
   try {
     const b = JSON.parse(text) as Record<string, unknown>;
     const data = (b.data ?? b) as Record<string, unknown> | unknown[];
-    const list = Array.isArray(data) ? data : ((data.results ?? data.items ?? (b as { results?: unknown }).results) as unknown[] | undefined);
+    const list = Array.isArray(data)
+      ? data
+      : ((data.results ?? data.items ?? (b as { results?: unknown }).results) as unknown[] | undefined);
     const item = Array.isArray(list) ? (list[0] as Record<string, unknown> | undefined) : undefined;
     const id = item?.id ?? item?.key;
     return id === undefined || id === null ? undefined : String(id);

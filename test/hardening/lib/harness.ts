@@ -99,7 +99,10 @@ function send(method: string, url: string, headers: Record<string, string>, body
 }
 
 /** The error's code and field errors, whatever the style's body. */
-export function errorOf(service: ServiceName, body: Record<string, unknown>): { code?: string; message?: string; fields?: Record<string, string[]> } {
+export function errorOf(
+  service: ServiceName,
+  body: Record<string, unknown>,
+): { code?: string; message?: string; fields?: Record<string, string[]> } {
   if (service === 'loop') {
     if (typeof body.detail === 'string') return { code: body.code as string, message: body.detail };
     return { fields: body as Record<string, string[]> };
@@ -112,7 +115,9 @@ export function errorOf(service: ServiceName, body: Record<string, unknown>): { 
 export function expectNoDriverText(r: Reply, ...tableNames: string[]): void {
   const text = r.text;
   expect(text, text).not.toMatch(/\b(select|insert into|update|delete from)\b[\s\S]*\b(from|set|values|where)\b/i);
-  expect(text, text).not.toMatch(/\$\d|relation "|constraint "|violates|SQLSTATE|invalid byte sequence|out of range for type|syntax for type|at \w+ \(|node_modules|\.ts:\d+/i);
+  expect(text, text).not.toMatch(
+    /\$\d|relation "|constraint "|violates|SQLSTATE|invalid byte sequence|out of range for type|syntax for type|at \w+ \(|node_modules|\.ts:\d+/i,
+  );
   for (const t of tableNames) expect(text, text).not.toContain(t);
 }
 
@@ -121,7 +126,11 @@ export function expectStyledError(h: Harness, r: Reply, status: number): void {
   expect(r.status, `${r.status} ${r.text.slice(0, 400)}`).toBe(status);
   expect(r.headers.get('content-type') ?? '').toMatch(/application\/json/);
   if (h.service === 'platform') {
-    expect(r.body).toMatchObject({ success: false, error: { code: expect.any(String), message: expect.any(String) }, request_id: expect.any(String) });
+    expect(r.body).toMatchObject({
+      success: false,
+      error: { code: expect.any(String), message: expect.any(String) },
+      request_id: expect.any(String),
+    });
   } else if (h.service === 'roomloop') {
     expect(r.body).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
   } else {

@@ -74,7 +74,13 @@ export function hardeningSuite(service: ServiceName, cases: ServiceCases): void 
   });
 
   describe(`${service}: date-time filters PostgreSQL cannot read are 400s naming the parameter`, () => {
-    for (const bad of ['2020-01-01T00:00:00%2B20:00', '2020-01-01T00:00:00-16:00', '0000-01-01T00:00:00Z', '2020-02-30T00:00:00Z', '2020-01-01T24:00:00Z']) {
+    for (const bad of [
+      '2020-01-01T00:00:00%2B20:00',
+      '2020-01-01T00:00:00-16:00',
+      '0000-01-01T00:00:00Z',
+      '2020-02-30T00:00:00Z',
+      '2020-01-01T24:00:00Z',
+    ]) {
       it(bad, async () => {
         const r = await h.call('GET', `${cases.list.path}?${cases.list.dateFilter}=${bad}`);
         expectStyledError(h, r, 400);
@@ -144,7 +150,11 @@ export function hardeningSuite(service: ServiceName, cases: ServiceCases): void 
 }
 
 /** Paging parameters out of range: the style's answer (a 400 naming the parameter, a clamp, or DRF's 404), never a 500. */
-export function pagingSuite(service: ServiceName, path: string, cases: readonly { readonly query: string; readonly status: number; readonly body?: unknown }[]): void {
+export function pagingSuite(
+  service: ServiceName,
+  path: string,
+  cases: readonly { readonly query: string; readonly status: number; readonly body?: unknown }[],
+): void {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(service);

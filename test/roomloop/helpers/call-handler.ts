@@ -21,18 +21,31 @@ export async function callHandler(db: Knex, name: string, o: CallOptions = {}): 
   // By name, as the runtime looks handlers up; the registry's own types are checked where it is declared.
   const handler = (roomloopHandlers as HandlerRegistry)[name];
   if (!handler) throw new Error(`no handler ${name}`);
-  const ctx: RequestContext = { requestId: 'test', service: 'roomloop', style: 'roomloop', wire: WIRE_STYLES.roomloop, basePath: '/v1/', ip: '127.0.0.1', db, principal: o.principal ?? null, tenant: null, appId: null };
-  return db.transaction((trx) => handler({
-    ctx,
-    action: { id: `roomloop.${name}`, handler: name } as unknown as ActionDescriptor,
-    params: o.params ?? {},
-    query: o.query ?? {},
-    body: o.body,
-    files: o.files,
-    trx,
-    audit: async () => undefined,
-    baseUrl: 'http://test',
-  }));
+  const ctx: RequestContext = {
+    requestId: 'test',
+    service: 'roomloop',
+    style: 'roomloop',
+    wire: WIRE_STYLES.roomloop,
+    basePath: '/v1/',
+    ip: '127.0.0.1',
+    db,
+    principal: o.principal ?? null,
+    tenant: null,
+    appId: null,
+  };
+  return db.transaction((trx) =>
+    handler({
+      ctx,
+      action: { id: `roomloop.${name}`, handler: name } as unknown as ActionDescriptor,
+      params: o.params ?? {},
+      query: o.query ?? {},
+      body: o.body,
+      files: o.files,
+      trx,
+      audit: async () => undefined,
+      baseUrl: 'http://test',
+    }),
+  );
 }
 
 export async function readStream(s: NodeJS.ReadableStream): Promise<Buffer> {

@@ -4,7 +4,10 @@ import { T } from '../../../runtime/roomloop/tables.ts';
 import { newId } from '../../../runtime/security/random-ids.ts';
 import type { RoomloopPrincipal } from '../../../runtime/roomloop/principal.ts';
 
-export async function makeAccount(db: Knex, over: { email?: string; name?: string; department?: string | null; role?: 'teacher' | 'admin' } = {}) {
+export async function makeAccount(
+  db: Knex,
+  over: { email?: string; name?: string; department?: string | null; role?: 'teacher' | 'admin' } = {},
+) {
   const id = newId('usr');
   const row = {
     id,
@@ -46,7 +49,9 @@ export async function makeFacility(db: Knex, rules: Record<string, unknown>, ove
     status: over.status ?? 'active',
     capacity: over.capacity ?? 30,
     amenities: JSON.stringify([]),
-    slots: JSON.stringify([1, 2, 3, 4, 5, 6].map((n) => ({ number: n, label: `P${n}`, start: `0${n + 7}:00`.slice(-5), end: `0${n + 7}:50`.slice(-5) }))),
+    slots: JSON.stringify(
+      [1, 2, 3, 4, 5, 6].map((n) => ({ number: n, label: `P${n}`, start: `0${n + 7}:00`.slice(-5), end: `0${n + 7}:50`.slice(-5) })),
+    ),
     rules: JSON.stringify(rules),
   });
   return id;

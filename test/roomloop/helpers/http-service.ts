@@ -16,7 +16,13 @@ export interface RoomloopHttp {
   readonly adminKey: string;
   /** JSON request; `raw` sends that text as the JSON body instead of `body`. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers of every shape
-  api(method: string, path: string, key: string | null, body?: unknown, raw?: string): Promise<{ status: number; headers: Headers; body: any }>;
+  api(
+    method: string,
+    path: string,
+    key: string | null,
+    body?: unknown,
+    raw?: string,
+  ): Promise<{ status: number; headers: Headers; body: any }>;
   close(): Promise<void>;
 }
 
@@ -33,7 +39,10 @@ export async function startRoomloopHttp(label: string): Promise<RoomloopHttp> {
       const json = raw ?? (body !== undefined ? JSON.stringify(body) : undefined);
       const res = await fetch(`${svc.url}/v1/${path}`, {
         method,
-        headers: { ...(key ? { Authorization: `Bearer ${key}` } : {}), ...(json !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+        headers: {
+          ...(key ? { Authorization: `Bearer ${key}` } : {}),
+          ...(json !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
         body: json,
       });
       const text = await res.text();

@@ -19,7 +19,10 @@ const ROOT = join(import.meta.dirname, '..', '..', '..');
 let service: Promise<ServiceNode> | null = null;
 function roomloopService(): Promise<ServiceNode> {
   service ??= loadCatalogue(ROOT, { services: ['roomloop'] }).then((r) => {
-    if (!r.catalogue) throw new Error(`spec/roomloop does not load:\n${r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`).join('\n')}`);
+    if (!r.catalogue)
+      throw new Error(
+        `spec/roomloop does not load:\n${r.diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`).join('\n')}`,
+      );
     return r.catalogue.services[0]!;
   });
   return service;

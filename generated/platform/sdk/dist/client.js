@@ -30,7 +30,10 @@ const sleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
         return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
+    signal?.addEventListener('abort', () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+    }, { once: true });
 });
 /** Pulls tokens out of a login/refresh answer (simplejwt `access`/`refresh`, or `*_token`, or enveloped). */
 function pickTokens(body, previous) {
@@ -105,14 +108,28 @@ export function createTransport(options, config) {
         const onAbort = () => ctrl.abort(user?.reason);
         user?.addEventListener('abort', onAbort, { once: true });
         let timedOut = false;
-        const timer = ms > 0 ? setTimeout(() => { timedOut = true; ctrl.abort(); }, ms) : undefined;
+        const timer = ms > 0
+            ? setTimeout(() => {
+                timedOut = true;
+                ctrl.abort();
+            }, ms)
+            : undefined;
         try {
             const body = input.body === undefined || input.body instanceof FormData ? input.body : JSON.stringify(input.body);
-            const res = await doFetch(target, { method, headers: headersFor(input, opts, idem), body: (body ?? null), signal: ctrl.signal });
+            const res = await doFetch(target, {
+                method,
+                headers: headersFor(input, opts, idem),
+                body: (body ?? null),
+                signal: ctrl.signal,
+            });
             const type = res.headers.get('content-type') ?? '';
-            const data = res.status === 204 ? undefined
-                : input.blob && res.ok ? await res.blob()
-                    : type.includes('json') ? await res.json() : await res.text();
+            const data = res.status === 204
+                ? undefined
+                : input.blob && res.ok
+                    ? await res.blob()
+                    : type.includes('json')
+                        ? await res.json()
+                        : await res.text();
             return { res, data };
         }
         catch (e) {
@@ -146,7 +163,9 @@ export function createTransport(options, config) {
         refreshing ??= t
             .request('POST', config.auth.refresh, { body: { refresh: token }, noRefresh: true }, { retries: 0 })
             .then(() => !!t.tokens && t.tokens.access !== before, () => false)
-            .finally(() => { refreshing = null; });
+            .finally(() => {
+            refreshing = null;
+        });
         return refreshing;
     }
     const t = {
@@ -160,7 +179,7 @@ export function createTransport(options, config) {
             const target = url(path, input.query);
             const idem = opts.idempotencyKey === true ? uuid() : opts.idempotencyKey;
             const retryable = method === 'GET' || method === 'PUT' || method === 'DELETE' || idem !== undefined;
-            const max = retryable ? opts.retries ?? options.retries ?? 2 : 0;
+            const max = retryable ? (opts.retries ?? options.retries ?? 2) : 0;
             const base = options.retryBaseMs ?? 300;
             let refreshed = !!input.noRefresh;
             for (let attempt = 0;; attempt++) {
@@ -212,8 +231,8 @@ export function createTransport(options, config) {
                 const next = page.items.length ? page.next : null;
                 if (next === null)
                     return;
-                body = typeof next === 'string' ? await t.request('GET', next, {}, opts)
-                    : await t.request('GET', path, { query: (q = next) }, opts);
+                body =
+                    typeof next === 'string' ? await t.request('GET', next, {}, opts) : await t.request('GET', path, { query: (q = next) }, opts);
             }
         },
     };

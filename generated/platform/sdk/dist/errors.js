@@ -78,8 +78,13 @@ function classFor(status) {
     return ApiError;
 }
 const DEFAULT_CODES = {
-    400: 'validation_error', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found',
-    409: 'conflict', 422: 'rule_violation', 429: 'rate_limited',
+    400: 'validation_error',
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not_found',
+    409: 'conflict',
+    422: 'rule_violation',
+    429: 'rate_limited',
 };
 const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v) => (typeof v === 'string' ? v : undefined);
@@ -89,8 +94,10 @@ function collectFields(v, prefix, out) {
         const msgs = v.filter((m) => typeof m === 'string');
         if (msgs.length)
             out[prefix || 'non_field_errors'] = msgs;
-        v.forEach((m, i) => { if (isObject(m))
-            collectFields(m, `${prefix}.${i}`, out); });
+        v.forEach((m, i) => {
+            if (isObject(m))
+                collectFields(m, `${prefix}.${i}`, out);
+        });
     }
     else if (isObject(v)) {
         for (const [k, inner] of Object.entries(v))

@@ -84,7 +84,8 @@ function uuid(): string {
   if (c?.randomUUID) return c.randomUUID();
   // React Native without a crypto polyfill: RFC 4122 v4 shape from Math.random.
   return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (ch) =>
-    ((Math.random() * 16) | (ch === 'x' ? 0 : 8)).toString(16).slice(-1));
+    ((Math.random() * 16) | (ch === 'x' ? 0 : 8)).toString(16).slice(-1),
+  );
 }
 
 function queryString(query: object | undefined): string {
@@ -102,7 +103,14 @@ const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(timer); reject(signal.reason); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 
 /** Pulls tokens out of a login/refresh answer (simplejwt `access`/`refresh`, or `*_token`, or enveloped). */
@@ -171,14 +179,30 @@ export function createTransport(options: ClientOptions, config: WireConfig): Tra
     const onAbort = () => ctrl.abort(user?.reason);
     user?.addEventListener('abort', onAbort, { once: true });
     let timedOut = false;
-    const timer = ms > 0 ? setTimeout(() => { timedOut = true; ctrl.abort(); }, ms) : undefined;
+    const timer =
+      ms > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            ctrl.abort();
+          }, ms)
+        : undefined;
     try {
       const body = input.body === undefined || input.body instanceof FormData ? input.body : JSON.stringify(input.body);
-      const res = await doFetch(target, { method, headers: headersFor(input, opts, idem), body: (body ?? null) as BodyInit | null, signal: ctrl.signal });
+      const res = await doFetch(target, {
+        method,
+        headers: headersFor(input, opts, idem),
+        body: (body ?? null) as BodyInit | null,
+        signal: ctrl.signal,
+      });
       const type = res.headers.get('content-type') ?? '';
-      const data: unknown = res.status === 204 ? undefined
-        : input.blob && res.ok ? await res.blob()
-        : type.includes('json') ? await res.json() : await res.text();
+      const data: unknown =
+        res.status === 204
+          ? undefined
+          : input.blob && res.ok
+            ? await res.blob()
+            : type.includes('json')
+              ? await res.json()
+              : await res.text();
       return { res, data };
     } catch (e) {
       if (timedOut) throw new TimeoutError(0, 'timeout', `No response within ${ms} ms`, undefined);
@@ -206,8 +230,13 @@ export function createTransport(options: ClientOptions, config: WireConfig): Tra
     // keepTokens() stores the answer; success means a new access token arrived.
     refreshing ??= t
       .request<unknown>('POST', config.auth.refresh, { body: { refresh: token }, noRefresh: true }, { retries: 0 })
-      .then(() => !!t.tokens && t.tokens.access !== before, () => false)
-      .finally(() => { refreshing = null; });
+      .then(
+        () => !!t.tokens && t.tokens.access !== before,
+        () => false,
+      )
+      .finally(() => {
+        refreshing = null;
+      });
     return refreshing;
   }
 
@@ -222,7 +251,7 @@ export function createTransport(options: ClientOptions, config: WireConfig): Tra
       const target = url(path, input.query);
       const idem = opts.idempotencyKey === true ? uuid() : opts.idempotencyKey;
       const retryable = method === 'GET' || method === 'PUT' || method === 'DELETE' || idem !== undefined;
-      const max = retryable ? opts.retries ?? options.retries ?? 2 : 0;
+      const max = retryable ? (opts.retries ?? options.retries ?? 2) : 0;
       const base = options.retryBaseMs ?? 300;
       let refreshed = !!input.noRefresh;
       for (let attempt = 0; ; attempt++) {
@@ -237,7 +266,10 @@ export function createTransport(options: ClientOptions, config: WireConfig): Tra
           err = errorFromResponse(res.status, data, res.headers.get('retry-after'));
           if (res.status === 401 && !refreshed && t.tokens?.refresh) {
             refreshed = true;
-            if (await refresh()) { attempt--; continue; }
+            if (await refresh()) {
+              attempt--;
+              continue;
+            }
           }
           if (!RETRY_STATUS.includes(res.status)) throw err;
         } catch (e) {
@@ -263,8 +295,8 @@ export function createTransport(options: ClientOptions, config: WireConfig): Tra
         for (const item of page.items) yield item as T;
         const next = page.items.length ? page.next : null;
         if (next === null) return;
-        body = typeof next === 'string' ? await t.request('GET', next, {}, opts)
-          : await t.request('GET', path, { query: (q = next) }, opts);
+        body =
+          typeof next === 'string' ? await t.request('GET', next, {}, opts) : await t.request('GET', path, { query: (q = next) }, opts);
       }
     },
   };
