@@ -49,7 +49,8 @@ const FIELD_TS: Record<FieldType, (f: FieldNode, scope: TypeScope, dir: Directio
   file: (_f, _s, dir) => (dir === 'multipart' ? 'Blob' : 'string'),
   integer: () => 'number',
   boolean: () => 'boolean',
-  json: () => 'unknown',
+  // In a multipart body a JSON field is a part holding JSON text (as the OpenAPI document types it).
+  json: (_f, _s, dir) => (dir === 'multipart' ? 'string' : 'unknown'),
   enum: (f) => literals([...(f.enumValues ?? [])].sort(compareStrings)) || 'string',
   ref: (f, scope) => (f.ref ? scope.idType(scope.resource(f.ref.resource)) : 'number'),
 };

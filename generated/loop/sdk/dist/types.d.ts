@@ -7146,7 +7146,7 @@ export interface FilesFileAssetCreate {
     visibility?: 'company' | 'private' | 'public';
     source_module?: string | null;
     source_id?: string | null;
-    tags?: unknown;
+    tags?: string;
     expires_at?: string | null;
 }
 export type FilesFileAssetListQuery = {
