@@ -39,7 +39,7 @@ describe('SDK file upload', () => {
       name: 'hello.txt',
       file: new Blob([text], { type: 'text/plain' }),
       folder: 'notes',
-      tags: ['greeting'],
+      tags: JSON.stringify(['greeting']), // a JSON field travels in a form as JSON text
       expires_at: null, // null is left out of the form (a form cannot say null)
     };
     const asset = await loop.files.assets.create(body);

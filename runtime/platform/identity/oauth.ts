@@ -17,7 +17,7 @@ import { ApiError, validation } from '../../http/api-error.ts';
 import { seal, unseal } from '../../secrets/seal.ts';
 import { asObject, param, tenantOf } from '../http/action-context.ts';
 import { readSetting } from '../settings/settings-documents.ts';
-import { redirect, refusal } from './answers.ts';
+import { redirect, refusal, signedInAnswer } from './answers.ts';
 import { putOnce, pruneExpired, takeOnce } from './one-time-records.ts';
 import { clientConfig, oauthProvider, type OAuthProvider } from './oauth-providers.ts';
 import { sessionFor, userForIdentity, type OutsideIdentity } from './sign-in.ts';
@@ -185,15 +185,7 @@ export const oauthActions = {
         if (e instanceof ApiError) return refusal(a, e.status, e.code, e.message);
         throw e;
       }
-      if (!row.data.redirect_to) return { body: session };
-      const to = new URL(String(row.data.redirect_to));
-      to.hash = new URLSearchParams({
-        access_token: session.access_token,
-        refresh_token: session.refresh_token,
-        token_type: session.token_type,
-        expires_in: String(session.expires_in),
-      }).toString();
-      return redirect(to.href, { user: session.user });
+      return signedInAnswer(session, row.data.redirect_to);
     });
   },
 } satisfies Record<string, ActionHandler>;

@@ -18,7 +18,7 @@ import { asObject, bodyOf, param } from '../http/action-context.ts';
 import type { PlatformPrincipal } from '../auth/platform-auth-provider.ts';
 import { readSetting } from '../settings/settings-documents.ts';
 import { tenantNamed } from '../tenants/tenant-info.ts';
-import { redirect, refusal } from './answers.ts';
+import { redirect, refusal, signedInAnswer } from './answers.ts';
 import { peekOnce, putOnce, pruneExpired, takeOnce } from './one-time-records.ts';
 import { samlIdp, samlProvider, spKeys, type SamlProvider } from './saml-config.ts';
 import { sessionFor, userForIdentity, type OutsideIdentity } from './sign-in.ts';
@@ -220,14 +220,6 @@ export const samlActions = {
       if (e instanceof ApiError) return refusal(a, e.status, e.code, e.message);
       throw e;
     }
-    if (!relay || relay.expired || !relay.data.redirect_to) return { body: session };
-    const to = new URL(String(relay.data.redirect_to));
-    to.hash = new URLSearchParams({
-      access_token: session.access_token,
-      refresh_token: session.refresh_token,
-      token_type: session.token_type,
-      expires_in: String(session.expires_in),
-    }).toString();
-    return redirect(to.href, { user: session.user });
+    return signedInAnswer(session, relay && !relay.expired ? relay.data.redirect_to : undefined);
   },
 } satisfies Record<string, ActionHandler>;
