@@ -119,6 +119,7 @@ export const resources: ResourceDescriptor[] = [
   functions.functionsCustomFunctionResource,
   integrations.integrationsIntegrationResource,
   internal.internalConfirmTokenResource,
+  internal.internalDomainEventResource,
   internal.internalRecordResource,
   internal.internalSettingResource,
   keys.keysApiKeyResource,

@@ -33,6 +33,36 @@ export const InternalConfirmTokenListQuery = z.strictObject({
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).refine(pgDateTime, PG_DATETIME_MESSAGE).optional(),
 });
 
+/** DomainEvent create body (`domain-events`). Defaults are applied by the database, not here. */
+export const InternalDomainEventCreate = z.strictObject({
+  company: z.number().int().positive().max(9007199254740991),
+  type: z.string().regex(NO_NUL, NUL_MESSAGE).max(100),
+  data: z.json().refine(jsonWithoutNul, NUL_MESSAGE).optional(),
+  dispatched_at: z.iso.datetime({ offset: true }).refine(pgDateTime, PG_DATETIME_MESSAGE).nullable().optional(),
+});
+
+/** DomainEvent update body: a full replace, so the same fields as create. */
+export const InternalDomainEventUpdate = InternalDomainEventCreate;
+
+/** DomainEvent partial update body: any subset of the writable fields (an empty body changes nothing). */
+export const InternalDomainEventPartialUpdate = InternalDomainEventCreate.partial();
+
+/** DomainEvent list query: pagination, search, ordering and filters; any other key is refused. */
+export const InternalDomainEventListQuery = z.strictObject({
+  created_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).refine(pgDateTime, PG_DATETIME_MESSAGE).optional(),
+  created_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).refine(pgDateTime, PG_DATETIME_MESSAGE).optional(),
+  created_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).refine(pgDateTime, PG_DATETIME_MESSAGE).optional(),
+  created_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).refine(pgDateTime, PG_DATETIME_MESSAGE).optional(),
+  cursor: z.string().optional(),
+  limit: z.coerce.number<string>().int().min(1).optional(),
+  offset: z.coerce.number<string>().int().min(0).optional(),
+  ordering: z.string().refine((v) => v.split(',').every((k) => ['created_at', 'id', 'updated_at'].includes(k.trim().replace(/^-/, ''))), { message: 'Choices are: created_at, id, updated_at.' }).optional(),
+  updated_at__gt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).refine(pgDateTime, PG_DATETIME_MESSAGE).optional(),
+  updated_at__gte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).refine(pgDateTime, PG_DATETIME_MESSAGE).optional(),
+  updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).refine(pgDateTime, PG_DATETIME_MESSAGE).optional(),
+  updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).refine(pgDateTime, PG_DATETIME_MESSAGE).optional(),
+});
+
 /** Record create body (`records`). Defaults are applied by the database, not here. */
 export const InternalRecordCreate = z.strictObject({
   kind: z.string().regex(NO_NUL, NUL_MESSAGE).max(50),

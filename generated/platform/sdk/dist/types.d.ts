@@ -428,33 +428,104 @@ export type AccountingRecurringEntryListQuery = {
 export type AccountingReportsAgedPayablesQuery = {
     as_of?: string;
 };
+export interface AccountingReportsAgedPayablesResponse {
+    as_of: string;
+    /** Outstanding amount per age bucket: current, 1_30, 31_60, 61_90, over_90. */
+    buckets: unknown;
+    total: string;
+    /** Each outstanding invoice: id, contact_name, date, due_date, total, outstanding, days_overdue, bucket. */
+    invoices: unknown;
+}
 export type AccountingReportsAgedReceivablesQuery = {
     as_of?: string;
 };
+export interface AccountingReportsAgedReceivablesResponse {
+    as_of: string;
+    /** Outstanding amount per age bucket: current, 1_30, 31_60, 61_90, over_90. */
+    buckets: unknown;
+    total: string;
+    /** Each outstanding invoice: id, contact_name, date, due_date, total, outstanding, days_overdue, bucket. */
+    invoices: unknown;
+}
 export type AccountingReportsBalanceSheetQuery = {
     as_of?: string;
 };
+export interface AccountingReportsBalanceSheetResponse {
+    as_of: string;
+    /** {accounts: [{account_id, code, name, type, balance}], total} */
+    assets: unknown;
+    /** {accounts, total} */
+    liabilities: unknown;
+    /** {accounts, retained_earnings, total} */
+    equity: unknown;
+    total_liabilities_and_equity: string;
+    balanced: boolean;
+}
 export type AccountingReportsCashFlowQuery = {
     from?: string;
     to?: string;
 };
+export interface AccountingReportsCashFlowResponse {
+    from: string;
+    to: string;
+    method: string;
+    opening_balance: string;
+    inflows: string;
+    outflows: string;
+    net_change: string;
+    closing_balance: string;
+    /** Per cash account: account_id, code, name, opening_balance, inflows, outflows, net_change, closing_balance. */
+    accounts: unknown;
+}
 export type AccountingReportsGeneralLedgerQuery = {
     from?: string;
     to?: string;
     account_id?: string;
 };
+export interface AccountingReportsGeneralLedgerResponse {
+    from: string;
+    to: string;
+    /** account_id, code, name, type, opening_balance, debits, credits, closing_balance, lines. */
+    accounts: unknown;
+}
 export type AccountingReportsProfitAndLossQuery = {
     from?: string;
     to?: string;
 };
+export interface AccountingReportsProfitAndLossResponse {
+    from: string;
+    to: string;
+    /** {accounts: [{account_id, code, name, type, balance}], total} */
+    revenue: unknown;
+    /** {accounts, total} */
+    expenses: unknown;
+    net_income: string;
+}
 export type AccountingReportsTaxQuery = {
     from?: string;
     to?: string;
 };
+export interface AccountingReportsTaxResponse {
+    from: string;
+    to: string;
+    /** tax_code_id, tax_code, rate, sales_taxable, output_tax, purchase_taxable, input_tax. */
+    tax_codes: unknown;
+    output_tax: string;
+    input_tax: string;
+    net_tax_payable: string;
+}
 export type AccountingReportsTrialBalanceQuery = {
     as_of?: string;
     period_id?: string;
 };
+export interface AccountingReportsTrialBalanceResponse {
+    as_of: string;
+    /** account_id, code, name, type, debits, credits, debit_balance, credit_balance. */
+    accounts: unknown;
+    total_debits: string;
+    total_credits: string;
+    balanced: boolean;
+}
 /** TaxCode records. */
 export interface AccountingTaxCode {
     readonly id: string;
@@ -1793,6 +1864,33 @@ export type InternalConfirmTokenListQuery = {
     updated_at__lt?: string;
     updated_at__lte?: string;
 };
+/** The platform's domain event log (transactional outbox): every write appends its event in the same transaction (runtime/platform/events/event-log.ts); webhooks, automations and realtime read from it. `seq` is the global order (SSE Last-Event-ID); `id` is the public evt_ id. */
+export interface InternalDomainEvent {
+    readonly id: string;
+    readonly created_at: string;
+    readonly updated_at: string;
+    readonly created_by?: string | null;
+    company: number;
+    readonly seq: number;
+    type: string;
+    data?: unknown;
+    /** When the dispatcher handed the event to its consumers (webhooks, automations). */
+    dispatched_at?: string | null;
+}
+export type InternalDomainEventListQuery = {
+    created_at__gt?: string;
+    created_at__gte?: string;
+    created_at__lt?: string;
+    created_at__lte?: string;
+    cursor?: string;
+    limit?: number;
+    offset?: number;
+    ordering?: '-created_at' | '-id' | '-updated_at' | 'created_at' | 'id' | 'updated_at';
+    updated_at__gt?: string;
+    updated_at__gte?: string;
+    updated_at__lt?: string;
+    updated_at__lte?: string;
+};
 /** Rows of small child collections (policies, views, workflows, comments, widgets, …) keyed by kind and parent. */
 export interface InternalRecord {
     readonly id: string;
@@ -2472,6 +2570,12 @@ export type PaginatedFunctionsCustomFunctionList = FunctionsCustomFunction[];
 export type PaginatedIntegrationsIntegrationList = IntegrationsIntegration[];
 export interface PaginatedInternalConfirmTokenList {
     results: InternalConfirmToken[];
+    total: number;
+    /** Cursor of the next page; null on the last page. */
+    next_cursor?: string | null;
+}
+export interface PaginatedInternalDomainEventList {
+    results: InternalDomainEvent[];
     total: number;
     /** Cursor of the next page; null on the last page. */
     next_cursor?: string | null;
