@@ -7,7 +7,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import type { AuthProvider } from './auth-provider.ts';
 import type { ServiceStyle } from './descriptor.ts';
-import type { AuditSink, CrudDeps } from './crud/crud-deps.ts';
+import type { AuditSink, CrudDeps, WriteObserver } from './crud/crud-deps.ts';
 import { list } from './crud/list.ts';
 import { retrieve } from './crud/retrieve.ts';
 import { create, destroy, partialUpdate, restore, update } from './crud/write-ops.ts';
@@ -37,6 +37,8 @@ export interface CreateRuntimeArgs {
   readonly handlers: HandlerRegistry;
   /** Writes audit records inside the request's transaction (LOOP's: runtime/loop/audit/write-audit.ts). */
   readonly audit?: AuditSink;
+  /** Sees every audited write inside its transaction (the platform's domain events). */
+  readonly events?: WriteObserver;
   readonly options?: RuntimeOptions;
 }
 
@@ -44,7 +46,7 @@ const passThrough: RequestHandler = (_req, _res, next) => next();
 
 export function createRuntime(args: CreateRuntimeArgs): Runtime {
   const { auth } = args;
-  const deps: CrudDeps = { audit: args.audit, shapes: new Map() };
+  const deps: CrudDeps = { audit: args.audit, events: args.events, shapes: new Map() };
 
   const authenticate: RequestHandler = async (req, res, next) => {
     const ctx = ctxOf(res);

@@ -111,7 +111,13 @@ export interface ActionContext<Body = unknown, Query = Readonly<Record<string, u
    */
   readonly trx: Knex;
   /** Records an audit entry inside the same transaction. */
-  audit(entry: { action: string; resource: string; recordId?: string | number | null; changes?: unknown }): Promise<void>;
+  audit(entry: {
+    action: string;
+    resource: string;
+    recordId?: string | number | null;
+    changes?: unknown;
+    record?: Record<string, unknown> | null;
+  }): Promise<void>;
   /** Absolute URL base of this request (scheme://host), for links in responses. */
   readonly baseUrl: string;
 }

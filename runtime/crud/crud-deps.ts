@@ -14,12 +14,21 @@ export interface AuditEntry {
   readonly recordId?: string | number | null;
   /** Field-level changes: `{ field: { from, to } }` for CRUD writes; free-form for actions. */
   readonly changes?: unknown;
+  /** The record as answered after the write (before it, for a delete), when the write has one. */
+  readonly record?: Record<string, unknown> | null;
 }
 
 export type AuditSink = (entry: AuditEntry) => Promise<void>;
 
+/**
+ * Sees every audited write inside its transaction, audit sink or not: the platform appends its domain
+ * event here (runtime/platform/events/crud-events.ts), so the event commits or rolls back with the write.
+ */
+export type WriteObserver = (entry: AuditEntry) => Promise<void>;
+
 export interface CrudDeps {
   readonly audit?: AuditSink;
+  readonly events?: WriteObserver;
   readonly shapes: TableShapes;
 }
 
@@ -44,6 +53,7 @@ export function diff(
  * (a database migrated before `tenant_optional`), the row is dropped instead of aborting the write.
  */
 export async function writeAuditEntry(deps: CrudDeps, entry: AuditEntry): Promise<void> {
+  if (deps.events) await deps.events(entry);
   if (!deps.audit) return;
   if (entry.ctx.tenant) return deps.audit(entry);
   try {

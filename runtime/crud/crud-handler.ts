@@ -134,7 +134,7 @@ export function crudHandler(d: ResourceDescriptor, op: CrudOperationName, handle
           const record = 'body' in result ? recordOf(d, result.body) : null;
           const id = (record?.id as string | number | undefined) ?? a.params.id ?? null;
           const changes = op === 'delete' ? diff(record, null) : diff(null, record);
-          await a.audit({ action: audited, resource: d.id, recordId: id, changes });
+          await a.audit({ action: audited, resource: d.id, recordId: id, changes, record });
         }
       : undefined,
   });

@@ -24,8 +24,9 @@ async function audit(
   action: string,
   id: number | string,
   changes: unknown,
+  record: Record<string, unknown> | null,
 ) {
-  await writeAuditEntry(deps, { trx, ctx, action, resource: d.id, recordId: id, changes });
+  await writeAuditEntry(deps, { trx, ctx, action, resource: d.id, recordId: id, changes, record });
 }
 
 /** Runs `write` in one transaction and answers `status` with what it returns; database errors name wire fields. */
@@ -67,7 +68,7 @@ export function create(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
       // Generated columns (codes, per-company numbers) are drawn here, inside the transaction.
       const id = await insertWithGenerated(trx, d, company, values);
       const { row } = await loadRow(trx, d, ctx, String(id));
-      await audit(deps, trx, ctx, d, 'create', row.id as number | string, diff(null, row));
+      await audit(deps, trx, ctx, d, 'create', row.id as number | string, diff(null, row), row);
       return row;
     });
   };
@@ -85,7 +86,7 @@ function updater(d: ResourceDescriptor, deps: CrudDeps, partial: boolean): Reque
       Object.assign(values, touched(d, trx));
       if (Object.keys(values).length) await scoped(trx, d, ctx).where(`${d.table}.id`, before.id).update(values);
       const { row } = await loadRow(trx, d, ctx, String(before.id));
-      await audit(deps, trx, ctx, d, 'update', before.id, diff(before.row, row));
+      await audit(deps, trx, ctx, d, 'update', before.id, diff(before.row, row), row);
       return row;
     });
   };
@@ -103,7 +104,7 @@ export function destroy(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
       const q = scoped(trx, d, ctx).where(`${d.table}.id`, before.id);
       if (d.softDelete) await q.update({ deleted_at: now(trx), ...touched(d, trx) });
       else await q.delete();
-      await audit(deps, trx, ctx, d, 'delete', before.id, diff(before.row, null));
+      await audit(deps, trx, ctx, d, 'delete', before.id, diff(before.row, null), before.row);
       return null;
     });
   };
@@ -120,7 +121,7 @@ export function restore(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
         .where(`${d.table}.id`, before.id)
         .update({ deleted_at: null, ...touched(d, trx) });
       const { row } = await loadRow(trx, d, ctx, String(before.id));
-      await audit(deps, trx, ctx, d, 'restore', before.id, diff(before.row, row));
+      await audit(deps, trx, ctx, d, 'restore', before.id, diff(before.row, row), row);
       return row;
     });
   };
