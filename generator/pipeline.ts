@@ -11,6 +11,7 @@ import { emitHandlers } from './emit/handlers/emit-handlers.ts';
 import { emitSdk } from './emit/sdk/emit-sdk.ts';
 import { emitSeed } from './emit/seed/emit-seed.ts';
 import { emitMigrations, readPreviousMigrations } from './emit/migration/emit-migrations.ts';
+import { emitCitusSchema } from './emit/migration/citus/emit-citus-schema.ts';
 import { applySdkRelease } from './diff/sdk-release.ts';
 import type { EmitContext, GeneratedFile } from './emit/generated-file.ts';
 import type { ServiceNode } from './ir/index.ts';
@@ -90,6 +91,7 @@ export async function generate(opts: GenerateOptions): Promise<GenerateResult> {
     const previous = await readPreviousMigrations(opts.root, service.name);
     const m = emitMigrations(service, ctx, previous, { allowDestructive: opts.allowDestructive ?? false });
     files.push(...m.files);
+    if (service.citus) files.push(emitCitusSchema(service));
     migrations.push({ service: service.name, changed: m.changed, statements: m.statements, destructive: m.destructive });
     timings.migration = (timings.migration ?? 0) + (performance.now() - t);
   }

@@ -39,6 +39,8 @@ export interface ServiceNode {
   /** Header carrying an internal API key, e.g. `X-LOOP-API-KEY`. */
   readonly apiKeyHeader: string | null;
   readonly products: readonly ProductNode[];
+  /** Emit the Citus variant of the schema beside the migrations (`citus: true`, docs/citus.md). */
+  readonly citus: boolean;
   readonly modules: readonly ModuleNode[];
   /** Every resource of every module, sorted by path (a convenience view; same objects). */
   readonly resources: readonly ResourceNode[];

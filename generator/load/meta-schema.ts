@@ -195,6 +195,8 @@ export const serviceFileSchema = z
     app_header: z.string().optional(),
     api_key_header: z.string().optional(),
     products: z.array(productSchema).optional(),
+    /** Also emit generated/<service>/citus/schema.sql, the schema distributed by company_id on Citus (docs/citus.md). */
+    citus: z.boolean().optional(),
   })
   .meta({ id: 'ServiceFile', description: 'spec/<service>/service.yaml' });
 

@@ -49,6 +49,7 @@ function normaliseService(s: RawService, report: Reporter): ServiceNode {
     tenantHeader: spec.tenant_header ?? null,
     appHeader: spec.app_header ?? null,
     apiKeyHeader: spec.api_key_header ?? null,
+    citus: spec.citus ?? false,
     products: (spec.products ?? []).map((p) => ({ kind: 'product', code: p.code, name: p.name })),
     modules: settled,
     resources,
