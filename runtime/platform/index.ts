@@ -13,6 +13,7 @@ import { loadJwtSecret } from '../security/jwt-secret.ts';
 import { createPlatformAuthProvider } from './auth/platform-auth-provider.ts';
 import { createPlatformKey } from './auth/api-keys.ts';
 import { mountPlatformRootRoutes } from './root-routes.ts';
+import { mountRealtime } from './realtime/mount-realtime.ts';
 import { mountRawUpload } from './files/raw-upload.ts';
 import { mountSamlForm } from './identity/saml-form.ts';
 import { platformHandlers } from './handlers/index.ts';
@@ -35,7 +36,9 @@ export const platformWiring: ServiceWiring = {
   style: 'platform',
   auth: (env) => createPlatformAuthProvider({ db: env.db, jwtSecret: platformJwtSecret(env.dataDir) }),
   handlers: platformHandlers,
-  extra: (app, runtime, { root }) => {
+  extra: (app, runtime, { root, server, onClose }) => {
+    // Realtime first: /events/stream and /v1/realtime (the WebSocket upgrade) are answered there.
+    mountRealtime(app, runtime, { server, onClose });
     let openapi: unknown;
     mountPlatformRootRoutes(
       app,

@@ -1,17 +1,16 @@
 /**
  * Paths of docs/api/platform-api.txt outside /v1/: `/` (landing page), `/docs` (HTML docs), `/docs/openapi.json`,
- * `/ready`, `/events/types`, `/events/stream` (server-sent events) and `/webhooks/stripe`.
+ * `/ready`, `/events/types` and `/webhooks/stripe`; `/events/stream` (server-sent events) is mounted with the
+ * WebSocket by realtime/mount-realtime.ts.
  * `/health` is mounted by runtime/serve/start-service.ts for every service before this hook runs.
  * Mounted through the service wiring's `extra(app, runtime)`; errors render in the platform envelope.
  */
-import type { Application as Express, Request, Response } from 'express';
+import type { Application as Express } from 'express';
 import type { Runtime } from '../runtime-api.ts';
 import { badRequest } from '../http/api-error.ts';
-import { ctxOf, sendJson } from '../http/respond.ts';
+import { sendJson } from '../http/respond.ts';
 import { EVENT_TYPES } from './webhooks/event-types.ts';
 import { verifyStripeSignature } from './stripe-signature.ts';
-import { trackStream } from './realtime/stream-registry.ts';
-import { tenantPublicId } from './tenants/public-id.ts';
 import { answerReady } from '../observability/ready-answer.ts';
 
 const VERSION = '1.0.0';
@@ -43,24 +42,6 @@ export function mountPlatformRootRoutes(app: Express, rt: Runtime, openapi: () =
       200,
       EVENT_TYPES.map((type) => ({ type })),
     );
-  });
-  app.get('/events/stream', rt.authenticate, rt.tenant({ scope: 'company', product: null }), (req: Request, res: Response) => {
-    // SSE: a hello event, then a comment every 15 s so proxies keep the connection open. Delivery
-    // of live events needs a fan-out (Postgres LISTEN/NOTIFY) that is not built yet.
-    const ctx = ctxOf(res);
-    res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-    res.flushHeaders();
-    res.write(
-      `event: ready\ndata: ${JSON.stringify({ tenant_id: ctx.tenant ? tenantPublicId(ctx.tenant.companyId) : null, request_id: ctx.requestId })}\n\n`,
-    );
-    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
-    const untrack = ctx.tenant
-      ? trackStream(ctx.tenant.companyId, typeof req.query.channel === 'string' ? req.query.channel : 'events')
-      : () => undefined;
-    req.on('close', () => {
-      clearInterval(ping);
-      untrack();
-    });
   });
   app.post('/webhooks/stripe', (req, res) => {
     const secret = process.env.STRIPE_WEBHOOK_SECRET;

@@ -2,6 +2,7 @@
  * What a service wing (runtime/<service>/index.ts) hands to `serve` and the CLI: its auth provider,
  * handlers, audit sink, background workers and operator commands. Generic code reads only this.
  */
+import type { Server } from 'node:http';
 import type { Application as Express } from 'express';
 import type { Knex } from 'knex';
 import type { AuthProvider } from '../auth-provider.ts';
@@ -19,8 +20,12 @@ export interface ServiceWiring {
   readonly events?: WriteObserver;
   /** Runtime options (idempotency store, rate-limit store) bound to the database. */
   options?(db: Knex): RuntimeOptions;
-  /** Routes outside the catalogue (brand assets, landing pages). */
-  extra?(app: Express, runtime: Runtime, env: { root: string }): void;
+  /**
+   * Routes outside the catalogue (brand assets, landing pages). `server` is the HTTP server (WebSocket
+   * upgrades); `onClose` registers what must end first when the service closes (long-lived streams,
+   * which would otherwise hold a graceful drain open for its whole grace period).
+   */
+  extra?(app: Express, runtime: Runtime, env: { root: string; server?: Server; onClose?(fn: () => Promise<void> | void): void }): void;
   /**
    * `serve --demo` on a database without tenants: create a demo account to sign in with and return
    * lines to print (its login). Runs after seed data, before the catalogue's demo rows.

@@ -23,6 +23,7 @@ import { mountHealth } from './health.ts';
 import { serviceWiring } from './service-registry.ts';
 import { configureSecrets } from '../secrets/secrets-key.ts';
 import { drainServer, markDraining, observeService } from '../observability/index.ts';
+import { closeDatabaseListener } from '../pubsub/database-listener.ts';
 
 export interface StartOptions {
   readonly root: string;
@@ -141,13 +142,14 @@ export async function startService(opts: StartOptions): Promise<StartedService> 
   const workers = opts.workers === false ? undefined : wiring.start?.(db);
   const basePath: string = openapi.servers?.[0]?.url ?? '/';
   const lock = opts.db ? undefined : databaseLock(db);
+  const closers: (() => Promise<void> | void)[] = [];
   const app = createApp({
     runtime,
     routes: server.mountRoutes(runtime),
     basePath,
     extra: (a) => {
       // The service's own routes first: a service may answer /health or docs in its own envelope.
-      wiring.extra?.(a, runtime, { root: opts.root });
+      wiring.extra?.(a, runtime, { root: opts.root, server: httpServer, onClose: (fn) => closers.push(fn) });
       mountHealth(a, opts.service, db, wiring.style, openapi.info.version);
       mountDocs(a, openapi, openapi.info.title);
       mountApiRoot(a, openapi, basePath);
@@ -174,8 +176,12 @@ export async function startService(opts: StartOptions): Promise<StartedService> 
     async close(how = {}) {
       // Unready first, so a load balancer stops sending; workers finish their current round meanwhile.
       markDraining(db);
+      // Realtime streams end first (clients reconnect to another process); requests in flight then drain.
+      await Promise.all(closers.map((fn) => Promise.resolve(fn()).catch(() => undefined)));
       await Promise.all([how.graceMs ? drainServer(httpServer, how.graceMs) : closeServer(), workers?.stop()]);
       await observed.close();
+      // The LISTEN connection (runtime/pubsub) is this service's, even on a database handle it was lent.
+      await closeDatabaseListener(db);
       if (!opts.db) await closeDatabase(db);
     },
   };

@@ -3,6 +3,8 @@ import type { PlatformHandlers } from '../../../generated/platform/server/handle
 import { unavailable } from '../http/unavailable.ts';
 import { deadLetterActions } from '../operations/dead-letters.ts';
 import { realtimeStats } from '../realtime/realtime-stats.ts';
+import { notAnUpgrade } from '../realtime/websocket.ts';
+import type { ActionHandler } from '../../runtime-api.ts';
 
 /**
  * Raw SQL is refused: even read-only, tenant-scoped SQL over a shared schema needs a parser that
@@ -14,11 +16,13 @@ const SQL = unavailable(
   "Arbitrary SQL is not accepted: tables are shared between tenants and no SQL parser here can prove a statement only reads this tenant's rows. Use POST /v1/objects/:object_type_id/search (filters, sort, paging) or POST /v1/objects/:object_type_id/aggregate for read-only queries over your object data.",
 );
 
-/** Realtime runs over SSE (GET /events/stream) here; a WebSocket endpoint needs an upgrade-capable server. */
-const WEBSOCKET = unavailable(
-  'not_implemented',
-  'WebSocket subscriptions need an HTTP server that accepts the upgrade (e.g. the ws package on this process) and a channel broker shared by all processes (Postgres LISTEN/NOTIFY); neither is wired here. Subscribe with Server-Sent Events at GET /events/stream meanwhile.',
-);
+/**
+ * GET /v1/realtime is answered before the generated routes (realtime/websocket.ts: the upgrade, or 426);
+ * a request reaching this handler was not an upgrade.
+ */
+const WEBSOCKET: ActionHandler = async () => {
+  throw notAnUpgrade();
+};
 
 export const operationsHandlers = {
   'operations.discardDlqMessage': deadLetterActions.discardDlqMessage,
