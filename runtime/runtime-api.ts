@@ -123,7 +123,8 @@ export interface ActionContext<Body = unknown, Query = Readonly<Record<string, u
 }
 
 /**
- * What a handler returns: a JSON body (status defaults to the action's), or a stream/file.
+ * What a handler returns: a JSON body (status defaults to the action's), or a stream/file. A stream or
+ * file with an `ETag` header is answered 304 when the request's If-None-Match already names it.
  * Throw `ApiError` (runtime/http/api-error.ts) for failures; the service style renders it.
  */
 export type ActionResult =
@@ -134,8 +135,20 @@ export type ActionResult =
       /** The body holds a one-time secret (a new API key): sent `no-store` and never kept for Idempotency-Key replay. */
       readonly secret?: boolean;
     }
-  | { readonly status?: number; readonly stream: NodeJS.ReadableStream; readonly contentType: string; readonly filename?: string }
-  | { readonly status?: number; readonly buffer: Buffer; readonly contentType: string; readonly filename?: string };
+  | {
+      readonly status?: number;
+      readonly stream: NodeJS.ReadableStream;
+      readonly contentType: string;
+      readonly filename?: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly status?: number;
+      readonly buffer: Buffer;
+      readonly contentType: string;
+      readonly filename?: string;
+      readonly headers?: Readonly<Record<string, string>>;
+    };
 
 export type ActionHandler<Body = unknown, Query = Readonly<Record<string, unknown>>> = (
   args: ActionContext<Body, Query>,

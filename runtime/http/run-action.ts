@@ -46,11 +46,30 @@ function filenameHeader(name: string): string {
   return `attachment; filename="${name.replace(/["\\\r\n]/g, '_')}"`;
 }
 
+/** Status, type and headers of a stream/file answer; true when the client's cached copy is still current (304 sent). */
+function startFile(
+  res: Response,
+  result: { contentType: string; filename?: string; headers?: Readonly<Record<string, string>> },
+  code: number,
+): boolean {
+  res.status(code).type(result.contentType);
+  if (result.filename) res.set('Content-Disposition', filenameHeader(result.filename));
+  if (result.headers) res.set(result.headers);
+  // Express's `fresh` compares If-None-Match with the ETag just set (GET/HEAD, 2xx only).
+  if (result.headers?.ETag && res.req.fresh) {
+    res.status(304).end();
+    return true;
+  }
+  return false;
+}
+
 function send(res: Response, result: ActionResult, status: number): void {
   const code = result.status ?? status;
   if ('stream' in result) {
-    res.status(code).type(result.contentType);
-    if (result.filename) res.set('Content-Disposition', filenameHeader(result.filename));
+    if (startFile(res, result, code)) {
+      (result.stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      return;
+    }
     // pipeline, not pipe: a source that fails halfway destroys the response (the client sees a cut
     // download instead of hanging), and a client that goes away stops the source (no more DB reads).
     pipeline(result.stream, res, (err) => {
@@ -59,8 +78,7 @@ function send(res: Response, result: ActionResult, status: number): void {
     return;
   }
   if ('buffer' in result) {
-    res.status(code).type(result.contentType);
-    if (result.filename) res.set('Content-Disposition', filenameHeader(result.filename));
+    if (startFile(res, result, code)) return;
     res.end(result.buffer);
     return;
   }
@@ -124,6 +142,18 @@ export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: 
       };
       const result = await handler(args);
       if (opts.after) await opts.after(args, result);
+      // A completed write action is reported to the write observer (the platform's domain events) in its
+      // transaction; a one-time secret in the answer never leaves it.
+      else if (deps.events && d.method !== 'GET' && (result.status ?? d.status) < 300)
+        await deps.events({
+          trx,
+          ctx,
+          action: 'action',
+          resource: d.id,
+          recordId: null,
+          changes: params,
+          record: 'body' in result && !result.secret ? result.body : null,
+        });
       return result;
     };
     // A non-2xx result (login failure: 401) is answered, not thrown, so the transaction still commits

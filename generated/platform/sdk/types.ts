@@ -1883,9 +1883,13 @@ export interface FilesUploadUrlResponse {
 }
 
 export type FilesVariantsQuery = {
+  /** Width in pixels, 1–4096 (an upper bound). */
   w?: number;
+  /** Height in pixels, 1–4096 (an upper bound). */
   h?: number;
+  /** cover, contain, fill, inside or outside (sharp's fit); default: the preset's. */
   fit?: string;
+  /** jpeg (or jpg), png, webp, avif or gif; default: the original's (types that cannot be written become png). */
   format?: string;
 };
 

@@ -23,6 +23,8 @@ import {
 } from '../files/file-store.ts';
 import { emitEvent } from '../webhooks/emit-event.ts';
 import { rawUploadOf } from './raw-upload.ts';
+import { variantOf } from './image-variants.ts';
+import { resolveVariant } from './variant-spec.ts';
 import { actorOf, asObject, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
 const MAX_BATCH = 100;
@@ -354,18 +356,23 @@ export const fileActions = {
     if (file.status !== 'ready' || !file.storage_key) throw notFound('This file has no content yet (pending upload).');
     return { stream: await storage().get(file.storage_key), contentType: file.content_type, filename: file.filename };
   },
+  /** Resized/converted renderings (runtime/platform/files/image-variants.ts), cached in storage, with a content ETag. */
   getImageVariant: async (a) => {
     const file = await loadFile(a.trx, tenantOf(a), param(a, 'file_id'));
     if (!String(file.content_type).startsWith('image/')) throw badRequest('Variants exist only for image files.', 'not_an_image');
-    const q = a.query;
-    if (param(a, 'variant') === 'original' && q.w === undefined && q.h === undefined && q.format === undefined) {
-      return { stream: await storage().get(file.storage_key), contentType: file.content_type, filename: file.filename };
+    if (file.status !== 'ready' || !file.storage_key) throw notFound('This file has no content yet (pending upload).');
+    const spec = resolveVariant(param(a, 'variant'), a.query, String(file.content_type));
+    const headers = { 'Cache-Control': 'private, no-cache' };
+    if (spec.passthrough) {
+      const stream = await storage().get(file.storage_key);
+      return {
+        stream,
+        contentType: file.content_type,
+        headers: file.sha256 ? { ...headers, ETag: `"${String(file.sha256).slice(0, 32)}"` } : headers,
+      };
     }
-    throw new ApiError(
-      501,
-      'image_transform_unavailable',
-      'Resizing and format conversion need an image library (sharp) that this server does not bundle; only the "original" variant is served.',
-    );
+    const v = await variantOf(file, spec);
+    return { buffer: v.bytes, contentType: v.contentType, headers: { ...headers, ETag: v.etag, 'X-Variant-Cache': v.cache } };
   },
   batchReadFileMetadata: async (a) => {
     const rows = await a

@@ -1640,9 +1640,13 @@ export interface FilesUploadUrlResponse {
     expires_at?: string | null;
 }
 export type FilesVariantsQuery = {
+    /** Width in pixels, 1–4096 (an upper bound). */
     w?: number;
+    /** Height in pixels, 1–4096 (an upper bound). */
     h?: number;
+    /** cover, contain, fill, inside or outside (sharp's fit); default: the preset's. */
     fit?: string;
+    /** jpeg (or jpg), png, webp, avif or gif; default: the original's (types that cannot be written become png). */
     format?: string;
 };
 export interface FilesVersionsResponse {
