@@ -1,21 +1,29 @@
-// StrykerJS over the runtime's security- and correctness-critical layers (`npm run mutate`).
-// Each area names the runtime files it mutates and the few test files that cover them, so a mutant
-// runs only those files (and, with perTest coverage, only the tests that reach it) — never the whole suite.
-// Run one area with MUTATE_AREA=<name> (comma-separated for several); without it every area runs.
-// Run with DATABASE_URL set (PostgreSQL): the DB-backed tests are several times faster than on PGlite.
+// StrykerJS over the runtime's security- and correctness-critical layers (`npm run mutate [-- <area>…]`,
+// scripts/mutate.mjs runs the areas one after another and prints a table of scores).
+// Each area names the runtime files it mutates and the few fast test files that cover them: tests that import
+// the runtime modules directly, or one in-process server per file. With perTest coverage a mutant runs only the
+// tests that reach it — never the whole suite.
+// Run one area with MUTATE_AREA=<name> (comma-separated for several); without it every area runs in one report.
+//
+// Speed: StrykerJS re-runs a test file for every mutant, so a file's beforeAll is paid per mutant. With
+// DATABASE_URL set, LOOPGEN_TEST_DB=rollback (set below) gives each file a rolled-back transaction on a database
+// kept per worker (test/helpers/test-service.ts) instead of creating and dropping a database per run — that
+// alone took 5–15 s per mutant. Without DATABASE_URL the tests load a PGlite template per run (seconds).
 /** @type {Record<string, { mutate: string[]; tests: string[] }>} */
-const AREAS = {
+export const AREAS = {
   tenancy: {
     mutate: ['runtime/loop/tenancy/**/*.ts'],
-    tests: ['test/tenancy/tenancy.test.ts', 'test/tenancy/cache-invalidation.test.ts'],
+    // The server tests (cache-invalidation, test/loop-security/tenant-powers) prove the same rules end to end
+    // at several seconds per run; owner-guard.test.ts calls the handlers directly.
+    tests: ['test/tenancy/tenancy-units.test.ts', 'test/tenancy/owner-guard.test.ts', 'test/tenancy/tenancy.test.ts'],
   },
   auth: {
-    mutate: ['runtime/loop/auth/**/*.ts'],
-    tests: ['test/auth/*.test.ts', 'test/e2e/loop-security.test.ts'],
+    mutate: ['runtime/loop/auth/**/*.ts', 'runtime/security/**/*.ts'],
+    tests: ['test/auth/*.test.ts'],
   },
   crud: {
     mutate: ['runtime/crud/**/*.ts'],
-    tests: ['test/runtime/crud-http.test.ts', 'test/runtime/generated-values.test.ts', 'test/audit/audit-rows.test.ts'],
+    tests: ['test/runtime/crud-http.test.ts', 'test/runtime/generated-values.test.ts', 'test/crud/*.test.ts'],
   },
   rules: {
     mutate: ['runtime/roomloop/rules/**/*.ts'],
@@ -28,7 +36,7 @@ const AREAS = {
   },
   dependencies: {
     mutate: ['runtime/platform/dependencies/**/*.ts'],
-    tests: ['test/platform/objects.test.ts'],
+    tests: ['test/platform/dependencies/*.test.ts'],
   },
 };
 
@@ -42,13 +50,18 @@ for (const name of chosen) {
 const areas = chosen.map((name) => AREAS[name]);
 const label = chosen.join('+');
 
+// Inherited by the test-runner processes and their vitest workers.
+process.env.LOOPGEN_TEST_DB ??= 'rollback';
+// vitest.mutate.config.ts runs the files in this order: list an area's cheapest tests first.
+process.env.MUTATE_TEST_ORDER = JSON.stringify(areas.flatMap((a) => a.tests));
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
   // related: false — the servers under test are imported dynamically (runtime/serve/start-service.ts), which vitest's
   // related-file graph cannot follow; the area's test list already narrows the run.
-  vitest: { configFile: 'vitest.config.ts', related: false },
+  vitest: { configFile: 'vitest.mutate.config.ts', related: false },
   mutate: areas.flatMap((a) => a.mutate),
   testFiles: areas.flatMap((a) => a.tests),
   coverageAnalysis: 'perTest',
@@ -59,14 +72,14 @@ export default {
   // `// @ts-nocheck` only where mutants go: generated migrations are checksummed (runtime/db/migrator.ts)
   // and refuse to run once a header is added to them.
   disableTypeChecks: 'runtime/**/*.ts',
-  // Two cores shared with other work: two test-runner processes at most.
-  concurrency: 2,
+  // Two cores shared with other work: one test-runner process.
+  concurrency: 1,
   // Database round trips make test times jittery on a busy machine; an infinite loop still times out.
   timeoutMS: 20_000,
   timeoutFactor: 2,
   // State lives in .loopgen/ (git-ignored): sandboxes, the incremental file (reruns only what changed), reports.
   tempDirName: '.loopgen/stryker-tmp',
-  ignorePatterns: ['.loopgen', 'dist', 'coverage', 'test/bench'],
+  ignorePatterns: ['.loopgen', 'dist', 'coverage', 'test/bench', 'test/.tmp', 'generated/*/sdk/node_modules'],
   incremental: true,
   incrementalFile: `.loopgen/stryker/incremental-${label}.json`,
   reporters: ['clear-text', 'progress', 'json'],

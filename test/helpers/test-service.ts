@@ -97,9 +97,44 @@ async function pgTemplate(service: string, adminUrl: string): Promise<string> {
   }
 }
 
+/**
+ * Mutation runs (`npm run mutate`, LOOPGEN_TEST_DB=rollback): StrykerJS re-runs a test file for every mutant,
+ * and creating plus dropping a database per run costs seconds. There each worker keeps one database copied
+ * from the template, and a test file gets a transaction on it that is rolled back on close: the file starts
+ * from the seeded template every time, for the cost of a BEGIN. Statements the code runs in its own
+ * `transaction()` become savepoints; `now()` is the start of the file's transaction.
+ */
+async function openRollbackDatabase(service: string, adminUrl: string): Promise<{ db: Knex; drop(): Promise<void> }> {
+  const template = await pgTemplate(service, adminUrl);
+  // One per StrykerJS worker and vitest worker (each file's transaction keeps it from the others' rows anyway).
+  const worker = `${process.env.STRYKER_MUTATOR_WORKER ?? 'x'}_${process.env.VITEST_POOL_ID ?? 0}`;
+  const name = `loopgen_mut_${template.slice('loopgen_tpl_'.length)}_${worker}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    if (!exists.rowCount) {
+      await admin.query('select pg_advisory_lock(727002)');
+      await admin.query(`create database "${name}" template "${template}"`);
+    }
+  } finally {
+    await admin.end();
+  }
+  const base = await openDatabase({ service, url: withDatabase(adminUrl, name) });
+  const trx = await base.transaction();
+  return {
+    db: trx,
+    async drop() {
+      await trx.rollback().catch(() => undefined);
+      await closeDatabase(base);
+    },
+  };
+}
+
 /** Opens an empty-of-tenants, migrated and seeded database for one test file. */
 export async function openTestDatabase(service: string): Promise<{ db: Knex; drop(): Promise<void> }> {
   const adminUrl = process.env.DATABASE_URL;
+  if (adminUrl && process.env.LOOPGEN_TEST_DB === 'rollback') return openRollbackDatabase(service, adminUrl);
   if (adminUrl) {
     const template = await pgTemplate(service, adminUrl);
     const name = `loopgen_t_${service}_${process.pid}_${randomBytes(4).toString('hex')}`;

@@ -153,14 +153,20 @@ describe('X-LOOP-API-KEY', () => {
 
   it('LOOP_INTERNAL_API_KEY acts as LOOP_INTERNAL_API_USER_EMAIL', async () => {
     const env = { LOOP_INTERNAL_API_KEY: 'env-secret-key-0123456789', LOOP_INTERNAL_API_USER_EMAIL: 'other@beta.test' };
-    const db2 = db.withUserParams({}); // a distinct handle → its own services with this env
-    loopServices(db2, { jwtSecret: 'y'.repeat(40), env, now: () => clock.t });
-    const provider = createLoopAuthProvider({ env });
-    const p = await provider.authenticate(req({ 'x-loop-api-key': 'env-secret-key-0123456789' }), requestContext(db2));
-    expect(p).toMatchObject({ userId: other.id, via: 'env_key', allowedCompanyIds: null });
-    expect(
-      (await apiError(provider.authenticate(req({ 'x-loop-api-key': 'env-secret-key-012345678X' }), requestContext(db2)))).status,
-    ).toBe(401);
+    // A distinct handle → its own services with this env. A transaction rather than withUserParams, which
+    // the mutation profile's rolled-back test database (itself a transaction) cannot offer.
+    const db2 = await db.transaction();
+    try {
+      loopServices(db2, { jwtSecret: 'y'.repeat(40), env, now: () => clock.t });
+      const provider = createLoopAuthProvider({ env });
+      const p = await provider.authenticate(req({ 'x-loop-api-key': 'env-secret-key-0123456789' }), requestContext(db2));
+      expect(p).toMatchObject({ userId: other.id, via: 'env_key', allowedCompanyIds: null });
+      expect(
+        (await apiError(provider.authenticate(req({ 'x-loop-api-key': 'env-secret-key-012345678X' }), requestContext(db2)))).status,
+      ).toBe(401);
+    } finally {
+      await db2.rollback();
+    }
   });
 });
 
