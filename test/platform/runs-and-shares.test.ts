@@ -62,7 +62,7 @@ it('automation trigger runs its steps with templates; conditions skip; a failing
   expect(JSON.stringify(runs)).toContain('skipped');
 });
 
-it('scheduled job executes now; function runs only declaratively; integration sync says it is not connected', async () => {
+it('scheduled job executes now; function runs only declaratively; integration sync of an unknown provider is not configured', async () => {
   const job = (
     await call('POST', 'scheduled-jobs', {
       name: 'Nightly',
@@ -96,11 +96,13 @@ it('scheduled job executes now; function runs only declaratively; integration sy
   expect(out.output.created).toMatch(/^obj_/);
   expect((await call('GET', `functions/${decl}/logs`)).body.data).toBeTruthy();
 
+  // No HubSpot connector runs here: a 409 naming what is available, never a 2xx that transferred nothing.
   const integ = (await call('POST', 'integrations', { provider: 'hubspot', name: 'CRM' })).body.data.id;
   const sync = await call('POST', `integrations/${integ}/sync`, {});
-  expect(sync.status).toBe(202);
-  expect(sync.body.data).toMatchObject({ status: 'not_connected', records_synced: 0 });
-  expect(JSON.stringify((await call('GET', `integrations/${integ}/logs`)).body.data)).toContain('not_connected');
+  expect(sync.status).toBe(409);
+  expect(sync.body.error.code).toBe('NOT_CONFIGURED');
+  expect(sync.body.error.message).toContain('http_json');
+  expect((await call('GET', `integrations/${integ}/logs`)).body.data).toEqual([]);
 });
 
 it('public dashboards by share token; saved reports run and export CSV', async () => {

@@ -153,7 +153,7 @@ export const formsSubmitAction: ActionDescriptor = {
   permission: null,
   public: true,
   product: null,
-  status: 200,
+  status: 201,
   validators: {},
 };
 

@@ -156,6 +156,11 @@ import type {
 } from '../validators/portal.ts';
 import type { RolesAssignBody, RolesPermissionsBody } from '../validators/roles.ts';
 import type { SavedReportsExportQuery } from '../validators/saved-reports.ts';
+import type {
+  ScheduledJobsRunsQuery,
+  ScheduledJobsScheduledJobCreate,
+  ScheduledJobsScheduledJobPartialUpdate,
+} from '../validators/scheduled-jobs.ts';
 import type { BrandingPartialUpdateBody } from '../validators/settings.ts';
 import type { ShortUrlsShortUrlCreate } from '../validators/short-urls.ts';
 import type { TenantsLookupBody } from '../validators/tenants.ts';
@@ -575,8 +580,14 @@ export interface PlatformHandlers {
   'saved-reports.exportSavedReport': ActionHandler<unknown, z.output<typeof SavedReportsExportQuery>>;
   /** `POST saved-reports/{report_id}/run` */
   'saved-reports.runSavedReport': ActionHandler<unknown, Record<string, unknown>>;
+  /** `create` of `scheduled-jobs` (handlers:) */
+  'scheduled-jobs.create': ActionHandler<z.output<typeof ScheduledJobsScheduledJobCreate>, Record<string, unknown>>;
   /** `POST scheduled-jobs/{job_id}/execute` */
   'scheduled-jobs.executeScheduledJob': ActionHandler<unknown, Record<string, unknown>>;
+  /** `GET scheduled-jobs/{job_id}/runs` */
+  'scheduled-jobs.listJobRuns': ActionHandler<unknown, z.output<typeof ScheduledJobsRunsQuery>>;
+  /** `partial_update` of `scheduled-jobs` (handlers:) */
+  'scheduled-jobs.update': ActionHandler<z.output<typeof ScheduledJobsScheduledJobPartialUpdate>, Record<string, unknown>>;
   /** `GET auth-config` */
   'settings.getAuthConfig': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET branding` */

@@ -337,6 +337,7 @@ export const actions: ActionDescriptor[] = [
   savedReports.savedReportsExportAction,
   savedReports.savedReportsRunAction,
   scheduledJobs.scheduledJobsExecuteAction,
+  scheduledJobs.scheduledJobsRunsAction,
   operations.sqlAction,
   tenants.tenantConfigAction,
   tenants.tenantsLookupAction,

@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { ActionDescriptor, ResourceDescriptor } from '../../../runtime/descriptor.ts';
 import type { Runtime } from '../../../runtime/runtime-api.ts';
 import {
+  ScheduledJobsRunsQuery,
   ScheduledJobsScheduledJobCreate,
   ScheduledJobsScheduledJobListQuery,
   ScheduledJobsScheduledJobPartialUpdate,
@@ -36,6 +37,8 @@ export const scheduledJobsScheduledJobResource: ResourceDescriptor = {
     { name: 'action_type', column: 'action_type', type: 'string', system: false, readOnly: false, writeOnly: false },
     { name: 'action_config', column: 'action_config', type: 'json', system: false, readOnly: false, writeOnly: false },
     { name: 'enabled', column: 'enabled', type: 'boolean', system: false, readOnly: false, writeOnly: false },
+    { name: 'next_run_at', column: 'next_run_at', type: 'datetime', system: false, readOnly: true, writeOnly: false },
+    { name: 'last_run_at', column: 'last_run_at', type: 'datetime', system: false, readOnly: true, writeOnly: false },
   ],
   selectColumns: [
     'id',
@@ -49,6 +52,8 @@ export const scheduledJobsScheduledJobResource: ResourceDescriptor = {
     'action_type',
     'action_config',
     'enabled',
+    'next_run_at',
+    'last_run_at',
   ],
   filters: {
     created_at__gt: { column: 'created_at', op: 'gt', type: 'datetime' },
@@ -69,6 +74,7 @@ export const scheduledJobsScheduledJobResource: ResourceDescriptor = {
     change: 'scheduled-jobs.scheduled-jobs.change',
     delete: 'scheduled-jobs.scheduled-jobs.delete',
   },
+  handlers: { create: 'scheduled-jobs.create', partial_update: 'scheduled-jobs.update' },
   listShape: 'array',
   validators: {
     create: ScheduledJobsScheduledJobCreate,
@@ -94,14 +100,31 @@ export const scheduledJobsExecuteAction: ActionDescriptor = {
   validators: {},
 };
 
+/** List scheduled job runs — `GET scheduled-jobs/{job_id}/runs`. */
+export const scheduledJobsRunsAction: ActionDescriptor = {
+  id: 'platform.scheduled-jobs.list-job-runs',
+  service: 'platform',
+  module: 'scheduled-jobs',
+  name: 'list-job-runs',
+  method: 'GET',
+  on: 'module',
+  handler: 'scheduled-jobs.listJobRuns',
+  permission: 'platform.read',
+  public: false,
+  product: null,
+  status: 200,
+  validators: { query: ScheduledJobsRunsQuery },
+};
+
 /** The Scheduled Jobs endpoints, static paths before parameters. */
 export function router(rt: Runtime): Router {
   const r = Router();
   r.get('/scheduled-jobs', rt.authenticate, rt.tenant(scheduledJobsScheduledJobResource), rt.permit(scheduledJobsScheduledJobResource.permissions.view), rt.crud.list(scheduledJobsScheduledJobResource));
-  r.post('/scheduled-jobs', rt.authenticate, rt.tenant(scheduledJobsScheduledJobResource), rt.permit(scheduledJobsScheduledJobResource.permissions.add), rt.idempotent, rt.crud.create(scheduledJobsScheduledJobResource));
+  r.post('/scheduled-jobs', rt.authenticate, rt.tenant(scheduledJobsScheduledJobResource), rt.permit(scheduledJobsScheduledJobResource.permissions.add), rt.idempotent, rt.crud.handler(scheduledJobsScheduledJobResource, 'create'));
   r.get('/scheduled-jobs/:id', rt.authenticate, rt.tenant(scheduledJobsScheduledJobResource), rt.permit(scheduledJobsScheduledJobResource.permissions.view), rt.crud.retrieve(scheduledJobsScheduledJobResource));
-  r.patch('/scheduled-jobs/:id', rt.authenticate, rt.tenant(scheduledJobsScheduledJobResource), rt.permit(scheduledJobsScheduledJobResource.permissions.change), rt.crud.partialUpdate(scheduledJobsScheduledJobResource));
+  r.patch('/scheduled-jobs/:id', rt.authenticate, rt.tenant(scheduledJobsScheduledJobResource), rt.permit(scheduledJobsScheduledJobResource.permissions.change), rt.crud.handler(scheduledJobsScheduledJobResource, 'partial_update'));
   r.delete('/scheduled-jobs/:id', rt.authenticate, rt.tenant(scheduledJobsScheduledJobResource), rt.permit(scheduledJobsScheduledJobResource.permissions.delete), rt.crud.destroy(scheduledJobsScheduledJobResource));
   r.post('/scheduled-jobs/:job_id/execute', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(scheduledJobsExecuteAction.permission), rt.idempotent, rt.action(scheduledJobsExecuteAction));
+  r.get('/scheduled-jobs/:job_id/runs', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(scheduledJobsRunsAction.permission), rt.action(scheduledJobsRunsAction));
   return r;
 }

@@ -34,3 +34,9 @@ export const ScheduledJobsScheduledJobListQuery = z.strictObject({
   updated_at__lt: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).refine(pgDateTime, PG_DATETIME_MESSAGE).optional(),
   updated_at__lte: z.union([z.iso.date(), z.iso.datetime({ offset: true, local: true })]).refine(pgDateTime, PG_DATETIME_MESSAGE).optional(),
 });
+
+/** Query of GET `scheduled-jobs/{job_id}/runs`. */
+export const ScheduledJobsRunsQuery = z.strictObject({
+  limit: z.coerce.number<string>().int().min(-2147483648).max(2147483647).optional(),
+  offset: z.coerce.number<string>().int().min(-2147483648).max(2147483647).optional(),
+});

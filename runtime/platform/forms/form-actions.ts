@@ -1,9 +1,10 @@
 /**
  * Form operations beyond CRUD (docs/api/platform-api.txt, "Forms"): duplicate, submission export (CSV/JSON), analytics, and the
- * public form (read and submit without a key; submissions are pf_records rows of kind `form_submissions`).
+ * public form (read and submit without a key; submissions are pf_records rows of kind `form_submissions`, and a
+ * submission creates an object in the form's linked type).
  */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
-import { notFound, validation } from '../../http/api-error.ts';
+import { type FieldErrors, conflict, isApiError, notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId } from '../../security/random-ids.ts';
 import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
@@ -11,6 +12,9 @@ import { toCsv } from '../data/import-export.ts';
 import { codecOf } from '../../crud/row-codec.ts';
 import { formsFormResource } from '../../../generated/platform/server/forms.ts';
 import { tenantNamed } from '../tenants/tenant-info.ts';
+import { insertObject, objectView } from '../objects/object-store.ts';
+import { publish } from '../automation/publish.ts';
+import { type FormField, checkSubmission, formFields } from './form-fields.ts';
 
 // Answers carry the form as GET /v1/forms lists it (catalogue columns, no tenancy columns).
 const formCodec = codecOf(formsFormResource);
@@ -22,6 +26,16 @@ async function formOf(a: ActionContext) {
     .first();
   if (!row) throw notFound('Form not found.');
   return row;
+}
+
+/** The object type's errors (`properties.<property>`) under the form's field names, as the submitter knows them. */
+function byFieldName(errors: FieldErrors, fields: readonly FormField[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const [k, v] of Object.entries(errors)) {
+    const prop = k.startsWith('properties.') ? k.slice('properties.'.length) : k;
+    out[fields.find((f) => f.property === prop)?.name ?? prop] = v;
+  }
+  return out;
 }
 
 const submissions = (a: ActionContext, formId: string) =>
@@ -115,22 +129,50 @@ export const formActions = {
       },
     };
   },
+  /**
+   * Public: validates the submission against the form's fields (form-fields.ts; 400 naming each
+   * field), then in the request's one transaction records the submission, creates the object in the
+   * linked type (when the form has one) and appends `object.created` and `form.submitted`.
+   * Without declared fields, every submitted key goes to the object and the object type validates it.
+   */
   submitPublicForm: async (a) => {
     const form = await a
       .trx(T.forms)
       .where({ id: param(a, 'form_id') })
       .first();
     if (!form || (form.status ?? 'active') !== 'active') throw notFound('Form not found.');
+    const tenant = Number(form.company_id);
+    const data = bodyOf(a);
+    const fields = formFields(parseJson(form.fields));
+    const checked = fields.length ? checkSubmission(fields, data) : { errors: {}, properties: data };
+    if (Object.keys(checked.errors).length) throw validation(checked.errors, 'The submission does not fit the form.');
+    let object: Record<string, unknown> | null = null;
+    if (form.object_type_id) {
+      const type = await a
+        .trx(T.objectTypes)
+        .where({ company_id: tenant })
+        .andWhere((q) => q.where({ id: form.object_type_id }).orWhere({ name: form.object_type_id }))
+        .first('id', 'name', 'display_name');
+      if (!type)
+        throw conflict('This form is linked to an object type that does not exist; it cannot take submissions.', 'form_not_configured');
+      try {
+        object = objectView(await insertObject(a.trx, tenant, type, checked.properties, null));
+      } catch (e) {
+        throw isApiError(e) && e.fields ? validation(byFieldName(e.fields, fields), 'The submission does not fit the form.') : e;
+      }
+    }
     const id = newId('sub');
     await a.trx(T.records).insert({
       id,
-      company_id: form.company_id,
+      company_id: tenant,
       kind: 'form_submissions',
       parent_id: form.id,
-      data: JSON.stringify({ data: bodyOf(a) }),
+      data: JSON.stringify({ data, object_id: object?.id ?? null }),
       created_at: a.trx.fn.now(),
       updated_at: a.trx.fn.now(),
     });
-    return { status: 201, body: { submission_id: id } };
+    if (object) await publish(a.trx, tenant, 'object.created', object);
+    await publish(a.trx, tenant, 'form.submitted', { form_id: form.id, submission_id: id, object_id: object?.id ?? null, data });
+    return { status: 201, body: { submitted: true, object_id: object?.id ?? null } };
   },
 } satisfies Record<string, ActionHandler>;

@@ -5,6 +5,7 @@ export function scheduledJobsApi(t) {
     return {
         scheduledJobs: {
             executeScheduledJob: action(t, 'POST', 'scheduled-jobs/{job_id}/execute', false),
+            listJobRuns: action(t, 'GET', 'scheduled-jobs/{job_id}/runs'),
             scheduledJobs: resource(t, 'scheduled-jobs'),
         },
     };

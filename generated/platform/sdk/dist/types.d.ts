@@ -1838,8 +1838,14 @@ export interface IntegrationsLogsResponse {
 }
 export interface IntegrationsSyncResponse {
     sync_id: string;
+    /** succeeded, or partial when some items were refused (see errors). */
     status: string;
     records_synced: number;
+    created?: number;
+    updated?: number;
+    failed?: number;
+    /** [{external_id, error}] of the first refused items. */
+    errors?: unknown;
     message?: string | null;
 }
 /** Single-use DEPENDENCY_EXISTS confirm tokens (SHA-256 stored), valid 5 minutes for one record. */
@@ -2806,8 +2812,11 @@ export interface PatchedSavedReportsSavedReport {
 export interface PatchedScheduledJobsScheduledJob {
     name?: string | null;
     description?: string | null;
+    /** Recurring schedule, UTC: 5 cron fields (or 6 with a single leading second) or an alias such as @daily; at most one run a minute. A bad expression is refused (400) with the reason. */
     cron_expression?: string | null;
+    /** One-time run at this time (instead of cron_expression). */
     run_at?: string | null;
+    /** The step the job runs: create_object, update_object, emit_event, webhook, http_request or send_email; action_config holds its fields. */
     action_type?: string | null;
     action_config?: unknown;
     enabled?: boolean | null;
@@ -3129,6 +3138,14 @@ export interface ScheduledJobsExecuteResponse {
     steps: unknown;
     error?: string | null;
 }
+export type ScheduledJobsRunsQuery = {
+    limit?: number;
+    offset?: number;
+};
+export interface ScheduledJobsRunsResponse {
+    runs?: unknown;
+    total?: number | null;
+}
 /** ScheduledJob records. */
 export interface ScheduledJobsScheduledJob {
     readonly id: string;
@@ -3137,17 +3154,27 @@ export interface ScheduledJobsScheduledJob {
     readonly created_by?: string | null;
     name?: string | null;
     description?: string | null;
+    /** Recurring schedule, UTC: 5 cron fields (or 6 with a single leading second) or an alias such as @daily; at most one run a minute. A bad expression is refused (400) with the reason. */
     cron_expression?: string | null;
+    /** One-time run at this time (instead of cron_expression). */
     run_at?: string | null;
+    /** The step the job runs: create_object, update_object, emit_event, webhook, http_request or send_email; action_config holds its fields. */
     action_type?: string | null;
     action_config?: unknown;
     enabled?: boolean | null;
+    /** When the scheduler runs the job next; null when it will not run again. */
+    readonly next_run_at?: string | null;
+    /** When the scheduler last ran the job. */
+    readonly last_run_at?: string | null;
 }
 export interface ScheduledJobsScheduledJobCreate {
     name?: string | null;
     description?: string | null;
+    /** Recurring schedule, UTC: 5 cron fields (or 6 with a single leading second) or an alias such as @daily; at most one run a minute. A bad expression is refused (400) with the reason. */
     cron_expression?: string | null;
+    /** One-time run at this time (instead of cron_expression). */
     run_at?: string | null;
+    /** The step the job runs: create_object, update_object, emit_event, webhook, http_request or send_email; action_config holds its fields. */
     action_type?: string | null;
     action_config?: unknown;
     enabled?: boolean | null;
