@@ -14,8 +14,11 @@ export interface AuditEntry {
   readonly recordId?: string | number | null;
   /** Field-level changes: `{ field: { from, to } }` for CRUD writes; free-form for actions. */
   readonly changes?: unknown;
-  /** The record as answered after the write (before it, for a delete), when the write has one. */
-  readonly record?: Record<string, unknown> | null;
+  /**
+   * The record as answered after the write (before it, for a delete), when the write has one; for a
+   * completed write action (`action: 'action'`, `changes` = path parameters) its JSON answer.
+   */
+  readonly record?: unknown;
 }
 
 export type AuditSink = (entry: AuditEntry) => Promise<void>;

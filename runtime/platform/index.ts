@@ -17,14 +17,17 @@ import { mountRealtime } from './realtime/mount-realtime.ts';
 import { mountRawUpload } from './files/raw-upload.ts';
 import { mountSamlForm } from './identity/saml-form.ts';
 import { platformHandlers } from './handlers/index.ts';
-import { startWebhookWorker } from './webhooks/deliver.ts';
+import { startPlatformWorkers } from './events/event-workers.ts';
+import { appendWriteEvents } from './events/write-events.ts';
 
 export { createPlatformAuthProvider } from './auth/platform-auth-provider.ts';
 export { createPlatformKey } from './auth/api-keys.ts';
 export { mountPlatformRootRoutes } from './root-routes.ts';
 export { platformHandlers } from './handlers/index.ts';
-/** Background delivery of queued webhook events; for the wiring's `start` hook. */
-export { startWebhookWorker as startPlatformWorkers, deliverDue as deliverPlatformWebhooks } from './webhooks/deliver.ts';
+/** Background work on the job engine (event dispatch, webhook deliveries, automations); for the wiring's `start` hook. */
+export { startPlatformWorkers } from './events/event-workers.ts';
+/** Sends every due pending webhook delivery now (tests, operators). */
+export { deliverDue as deliverPlatformWebhooks } from './webhooks/deliver.ts';
 
 export function platformJwtSecret(dataDir: string): Uint8Array {
   const fromEnv = process.env.PLATFORM_JWT_SECRET?.trim();
@@ -48,8 +51,10 @@ export const platformWiring: ServiceWiring = {
     mountRawUpload(app, runtime, '/v1');
     mountSamlForm(app, '/v1');
   },
-  // Sends queued webhook events (object/file changes) with retries.
-  start: (db) => startWebhookWorker(db),
+  // Every write appends its domain event in its own transaction (events/write-events.ts).
+  events: appendWriteEvents,
+  // The job engine (pg-boss): event dispatch, signed webhook deliveries with retries, automations.
+  start: (db) => startPlatformWorkers(db),
   // Platform keys carry scopes, not roles: `admin` means every scope.
   createKey: async (db, { role }) => (await createPlatformKey(db, { scopes: role === 'admin' ? ['*'] : [role] })).key,
 };

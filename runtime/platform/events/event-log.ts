@@ -9,6 +9,7 @@
  * notification only when its transaction commits, so listeners in any process wake for committed
  * events only. The log stays the truth; a missed notification is caught up by reading after a seq.
  */
+import { EventEmitter } from 'node:events';
 import type { Knex } from 'knex';
 import { internalDomainEventResource } from '../../../generated/platform/server/internal.ts';
 import { newId } from '../../security/random-ids.ts';
@@ -17,6 +18,13 @@ import { tenantPublicId } from '../tenants/public-id.ts';
 export const DOMAIN_EVENTS = internalDomainEventResource.table;
 /** The NOTIFY channel of committed events; the payload is `{"company_id":…,"seq":…}`. */
 export const EVENTS_CHANNEL = 'loopgen_events';
+
+/**
+ * This process's committed appends (`'appended'`, no payload): the dispatcher of this process wakes at
+ * once instead of waiting for NOTIFY or its next poll.
+ */
+export const localAppends = new EventEmitter();
+localAppends.setMaxListeners(0);
 
 export interface DomainEvent {
   readonly seq: number;
@@ -44,6 +52,14 @@ export async function appendEvent(trx: Knex, tenant: number, type: string, data:
     .returning(['seq']);
   const seq = Number((row as { seq: number | string }).seq);
   await trx.raw(`select pg_notify(?, json_build_object('company_id', ?::bigint, 'seq', ?::bigint)::text)`, [EVENTS_CHANNEL, tenant, seq]);
+  // A Knex transaction settles its executionPromise on commit or rollback; outside one the row is already committed.
+  const settled = (trx as { executionPromise?: Promise<unknown> }).executionPromise;
+  if (settled)
+    settled.then(
+      () => localAppends.emit('appended'),
+      () => undefined,
+    );
+  else localAppends.emit('appended');
   return { id, seq };
 }
 

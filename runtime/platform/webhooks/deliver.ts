@@ -1,5 +1,5 @@
 /**
- * Sends webhook deliveries: POST of the JSON payload signed `t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`
+ * Sends webhook deliveries (one job-engine job per pf_webhook_deliveries row, events/event-workers.ts): POST of the JSON payload signed `t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`
  * in `Platform-Signature`, with `Platform-Event` and `Platform-Delivery`, through the shared delivery
  * attempt (runtime/effects/webhooks/attempt-delivery.ts: back-off, dead letters). Every attempt updates
  * the delivery row (attempts, response_code, error, duration). The signing secret is stored sealed
@@ -7,15 +7,18 @@
  */
 import type { Knex } from 'knex';
 import { attemptDelivery as attemptSigned } from '../../effects/webhooks/attempt-delivery.ts';
-import { startPolling } from '../../effects/poll-worker.ts';
 import { DELIVERIES, WEBHOOKS } from './emit-event.ts';
 import { unseal } from '../../secrets/seal.ts';
+import { jobEngineOf } from '../../jobs/job-engine.ts';
+import { dispatchAll } from '../events/dispatcher.ts';
 
 export const SIGNATURE_HEADER = 'Platform-Signature';
 
 export interface DeliverOptions {
   readonly fetch?: typeof fetch;
   readonly timeoutMs?: number;
+  /** First retry delay: the job engine's, so next_attempt_at shows when it will try again. */
+  readonly backoffBaseMs?: number;
 }
 
 /** The webhook's signing secret in plaintext (sealed at rest; legacy plaintext rows still read). */
@@ -41,6 +44,7 @@ export async function attemptDelivery(db: Knex, deliveryId: string, opts: Delive
     headers: { 'User-Agent': 'Platform-Webhooks/1', 'Platform-Event': d.event, 'Platform-Delivery': d.id },
     timeoutMs: opts.timeoutMs,
     fetch: opts.fetch,
+    backoff: { baseMs: opts.backoffBaseMs },
   });
   await db(DELIVERIES)
     .where({ id: d.id })
@@ -57,8 +61,13 @@ export async function attemptDelivery(db: Knex, deliveryId: string, opts: Delive
   return db(DELIVERIES).where({ id: d.id }).first();
 }
 
-/** Sends every due pending delivery once (all tenants). Returns how many were attempted. */
+/**
+ * Sends every due pending delivery once (all tenants), in this call: for tests and operators. Running
+ * services send through the job engine instead (events/event-workers.ts), which claims each delivery.
+ */
 export async function deliverDue(db: Knex, opts: DeliverOptions & { batch?: number } = {}): Promise<number> {
+  // Committed events not yet turned into deliveries first (jobs too, when this process runs the engine).
+  await dispatchAll(db, jobEngineOf(db) ?? null, []);
   const due = await db(DELIVERIES)
     .where({ status: 'pending' })
     .where('next_attempt_at', '<=', new Date())
@@ -67,9 +76,4 @@ export async function deliverDue(db: Knex, opts: DeliverOptions & { batch?: numb
     .select('id');
   for (const d of due) await attemptDelivery(db, d.id, opts);
   return due.length;
-}
-
-/** Polls for due deliveries until stopped; for the service wiring's `start` hook. */
-export function startWebhookWorker(db: Knex, opts: DeliverOptions & { intervalMs?: number } = {}): { stop(): Promise<void> } {
-  return startPolling('platform webhooks', () => deliverDue(db, opts), opts.intervalMs);
 }

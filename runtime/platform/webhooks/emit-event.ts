@@ -1,14 +1,15 @@
 /**
- * Platform events → webhook deliveries. `emitEvent` runs inside the request transaction and only
- * records a pending row in pf_webhook_deliveries per matching active webhook (events list holds the
- * type or `*`; an object_types filter narrows object.* events), so an event is delivered only if the
- * change commits. `deliverDue` (deliver.ts) sends pending rows; the endpoints test, replay and retry
- * send at once and answer the receiver's status code.
+ * Platform events → webhook deliveries. Events are appended to the domain event log in the writing
+ * transaction (events/event-log.ts); the dispatcher (events/dispatcher.ts) records a pending row in
+ * pf_webhook_deliveries per matching active webhook (`matches`: events list holds the type or `*`; an
+ * object_types filter narrows object.* events) and hands each row to the job engine, which sends it
+ * (deliver.ts). The endpoints test, replay and retry send at once and answer the receiver's status code.
  */
 import type { Knex } from 'knex';
 import { newId } from '../../security/random-ids.ts';
 import { T } from '../tables.ts';
 import { tenantPublicId } from '../tenants/public-id.ts';
+import { appendEvent } from '../events/event-log.ts';
 
 export const WEBHOOKS = T.webhooks;
 export const DELIVERIES = T.webhookDeliveries;
@@ -19,11 +20,12 @@ export function envelope(event: string, tenant: number, data: unknown, id = newI
   return { id, type: event, tenant_id: tenantPublicId(tenant), created_at: new Date().toISOString(), data };
 }
 
-function matches(hook: Record<string, unknown>, event: string, data: unknown): boolean {
+export function matches(hook: Record<string, unknown>, event: string, data: unknown): boolean {
   const status = typeof hook.status === 'string' ? hook.status : 'active';
   if (status !== 'active') return false;
   const events = list(hook.events);
-  if (!events.includes('*') && !events.includes(event)) return false;
+  // `*` is every event, `object.*` every object event.
+  if (!events.some((p) => p === '*' || p === event || (p.endsWith('.*') && event.startsWith(p.slice(0, -1))))) return false;
   const types = list(hook.object_types);
   if (types.length && event.startsWith('object.')) {
     const t = (data as { object_type_id?: string; object_type?: string } | null)?.object_type_id;
@@ -32,26 +34,11 @@ function matches(hook: Record<string, unknown>, event: string, data: unknown): b
   return true;
 }
 
-/** Queues `event` for every matching webhook of the tenant; returns the delivery ids. */
+/**
+ * Appends `event` to the domain event log in `db` (the caller's transaction); the dispatcher
+ * (events/dispatcher.ts) turns it into a delivery for every matching webhook once it commits.
+ * Returns the event id. Kept for the call sites that predate the event log; new code calls appendEvent.
+ */
 export async function emitEvent(db: Knex, tenant: number, event: string, data: unknown): Promise<string[]> {
-  const hooks = await db(WEBHOOKS).where({ company_id: tenant });
-  const payload = envelope(event, tenant, data);
-  const ids: string[] = [];
-  for (const h of hooks.filter((x) => matches(x, event, data))) {
-    const id = newId('whd');
-    await db(DELIVERIES).insert({
-      id,
-      company_id: tenant,
-      webhook_id: h.id,
-      event,
-      payload: JSON.stringify(payload),
-      status: 'pending',
-      attempts: 0,
-      next_attempt_at: db.fn.now(),
-      created_at: db.fn.now(),
-      updated_at: db.fn.now(),
-    });
-    ids.push(id);
-  }
-  return ids;
+  return [(await appendEvent(db, tenant, event, data)).id];
 }

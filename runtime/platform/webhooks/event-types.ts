@@ -1,5 +1,12 @@
-/** Event names the platform emits (webhooks, automations, /events/stream). */
-export const EVENT_TYPES = [
+/**
+ * Event names the platform emits (webhooks, automations, /events/stream, GET /events/types): the ones
+ * appended by hand (objects, files, approvals, forms, automations, webhook tests) and every one the
+ * write observer appends for CRUD resources and write actions (events/write-events.ts), so the list
+ * stays true to what the event log can hold.
+ */
+import { writeEventTypes } from '../events/write-events.ts';
+
+const APPENDED_BY_HAND = [
   'object.created',
   'object.updated',
   'object.deleted',
@@ -7,18 +14,14 @@ export const EVENT_TYPES = [
   'object.submitted',
   'object.approved',
   'object.rejected',
-  'object_type.created',
-  'object_type.updated',
-  'object_type.deleted',
   'file.uploaded',
   'file.updated',
   'file.deleted',
+  'file.restored',
   'webhook.test',
-  'user.created',
-  'user.updated',
-  'user.deleted',
-  'user.signed_in',
   'form.submitted',
   'automation.run',
   'custom',
-] as const;
+];
+
+export const EVENT_TYPES: readonly string[] = [...new Set([...APPENDED_BY_HAND, ...writeEventTypes()])].sort();
