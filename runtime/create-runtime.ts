@@ -16,7 +16,7 @@ import { ctxOf } from './http/respond.ts';
 import { runAction } from './http/run-action.ts';
 import { WIRE_STYLES } from './http/wire-style.ts';
 import { createRateLimitMiddleware } from './ratelimit/rate-limit.ts';
-import { MemoryRateLimitStore } from './ratelimit/rate-limit-store.ts';
+import { sharedRateLimitStore } from './ratelimit/shared-rate-limit-store.ts';
 import type { HandlerRegistry, RequestContext, Runtime, TenantMode } from './runtime-api.ts';
 import { crudHandler } from './crud/crud-handler.ts';
 
@@ -25,7 +25,7 @@ type TenantOp = { scope: 'company' | 'workspace' | 'global'; product: string | n
 export interface RuntimeOptions {
   /** Idempotency-Key replay middleware (runtime/idempotency); default passes through. */
   readonly idempotent?: RequestHandler;
-  /** Limiter factory (runtime/ratelimit); default counts in process memory. */
+  /** Limiter factory (runtime/ratelimit); default counts in the database every process shares (in memory on PGlite). */
   readonly rateLimit?: Runtime['rateLimit'];
 }
 
@@ -121,7 +121,7 @@ export function createRuntime(args: CreateRuntimeArgs): Runtime {
       };
     },
     idempotent: args.options?.idempotent ?? passThrough,
-    rateLimit: args.options?.rateLimit ?? createRateLimitMiddleware(new MemoryRateLimitStore()),
+    rateLimit: args.options?.rateLimit ?? createRateLimitMiddleware(sharedRateLimitStore(args.db)),
     crud: {
       list: (d) => list(d),
       create: (d) => create(d, deps),

@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { MemoryRateLimitStore, type RateLimitStore } from '../../ratelimit/rate-limit-store.ts';
+import { sharedRateLimitStore } from '../../ratelimit/shared-rate-limit-store.ts';
 import { invalidateOnWrite } from '../tenancy/cache-invalidation.ts';
 import { TenantResolver } from '../tenancy/tenant-resolver.ts';
 import { ApiKeyVerifier } from './api-keys.ts';
@@ -77,7 +78,8 @@ export function loopServices(db: Knex, opts: LoopAuthOptions = defaults): LoopSe
     apiKeys: new ApiKeyVerifier(db, undefined, now),
     tenancy: new TenantResolver(db, { now }),
     apps: new ClientAppResolver(db, 5_000, now),
-    limiter: opts.rateLimitStore ?? new MemoryRateLimitStore(now),
+    // Shared by every process on the database; a test that moves the clock keeps its counters in memory.
+    limiter: opts.rateLimitStore ?? (opts.now ? new MemoryRateLimitStore(now) : sharedRateLimitStore(db)),
     limits: { ...DEFAULT_LIMITS, ...opts.limits },
     envKey: envKeyConfig(env),
     now,

@@ -30,6 +30,8 @@ export interface KeyRecord {
   readonly ipAllowlist: readonly string[] | null;
   readonly expiresAt: Date | null;
   readonly revokedAt: Date | null;
+  /** Requests a minute this key may make (the key's `rate_limit`); null: no per-key limit. */
+  readonly rateLimit: number | null;
 }
 
 /** Columns clients may see (never key_hash). */
@@ -87,7 +89,7 @@ export async function findKey(db: Knex, token: string): Promise<KeyRecord | null
   const hash = sha256(token);
   const rows = await db(T.apiKeys)
     .where({ prefix })
-    .select('id', 'company_id', 'scopes', 'ip_allowlist', 'expires_at', 'revoked_at', 'key_hash');
+    .select('id', 'company_id', 'scopes', 'ip_allowlist', 'expires_at', 'revoked_at', 'rate_limit', 'key_hash');
   const row = rows.find((r) => sameHash(r.key_hash, hash));
   if (!row) return null;
   const json = (v: unknown): any => v; // jsonb arrives parsed
@@ -98,6 +100,7 @@ export async function findKey(db: Knex, token: string): Promise<KeyRecord | null
     ipAllowlist: json(row.ip_allowlist) ?? null,
     expiresAt: row.expires_at ? new Date(row.expires_at) : null,
     revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
+    rateLimit: row.rate_limit == null ? null : Number(row.rate_limit),
   };
 }
 

@@ -16,6 +16,7 @@ import { verifyAccess } from './end-user-tokens.ts';
 import { ipAllowed } from './ip-allowlist.ts';
 import { registerJwtKey } from './jwt-key.ts';
 import { hasScope, scopeFor } from './scopes.ts';
+import { enforceKeyLimit } from './key-rate-limit.ts';
 
 /** Scopes an end user's JWT carries: their own data through the API, nothing administrative. */
 export const END_USER_SCOPES = ['read', 'write', 'files'] as const;
@@ -41,6 +42,7 @@ export function createPlatformAuthProvider(opts: { db: Knex; jwtSecret: Uint8Arr
     if (!ipAllowed(key.ipAllowlist, ip)) throw forbidden('This API key may not be used from this IP address.', 'ip_not_allowed');
     const tenant = await db(T.tenants).where({ id: key.companyId }).first('status');
     if (!tenant || tenant.status !== 'active') throw forbidden('Tenant is suspended.', 'tenant_suspended');
+    if (key.rateLimit && key.rateLimit > 0) await enforceKeyLimit(opts.db, key.id, key.rateLimit);
     // Best effort: last_used_at is informational and must not slow or fail the request.
     void db(T.apiKeys)
       .where({ id: key.id })

@@ -4,7 +4,9 @@
  */
 import argon2 from 'argon2';
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
-import { notFound, unauthorized } from '../../http/api-error.ts';
+import { ApiError, notFound, unauthorized } from '../../http/api-error.ts';
+import type { RateRule } from '../../ratelimit/rate-limit-store.ts';
+import { sharedRateLimitStore } from '../../ratelimit/shared-rate-limit-store.ts';
 import { T } from '../tables.ts';
 import { newId } from '../../security/random-ids.ts';
 import { sha256Hex as sha256 } from '../../security/token-hash.ts';
@@ -14,6 +16,9 @@ import { issueTicket, verifiedFactors } from '../mfa/totp.ts';
 import { bodyOf, endUserOf, iso, param, tenantOf } from '../http/action-context.ts';
 import { sendVerification } from '../auth/email-flows.ts';
 import { insertUser, patchUser, userView } from '../users/user-actions.ts';
+
+/** One export, then none until an hour after it. */
+const ONCE_AN_HOUR: RateRule = { kind: 'bucket', limit: 1, windowMs: 3_600_000 };
 
 async function tokensFor(a: ActionContext, user: Record<string, unknown>) {
   await a.trx(T.users).where({ id: user.id }).update({ last_sign_in_at: new Date().toISOString() });
@@ -113,6 +118,13 @@ export const sessionActions = {
   },
   exportUserData: async (a) => {
     const id = endUserOf(a);
+    // "Rate-limited to once per hour" (docs/api/platform-api.txt), per user, across every process.
+    const r = await sharedRateLimitStore(a.ctx.db).take(`platform-me-export:${tenantOf(a)}:${id}`, ONCE_AN_HOUR);
+    if (!r.allowed) {
+      throw new ApiError(429, 'rate_limited', `Your data can be exported once an hour; retry in ${r.retryAfterSeconds} s.`, {
+        headers: { 'Retry-After': String(r.retryAfterSeconds) },
+      });
+    }
     const user = await a
       .trx(T.users)
       .where({ id, company_id: tenantOf(a) })

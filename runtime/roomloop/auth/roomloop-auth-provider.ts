@@ -15,6 +15,7 @@ import { findKey, KEY_PREFIX } from './api-keys.ts';
 import { findSession } from './sessions.ts';
 import { roleCan } from './permissions.ts';
 import { credentialLimiter } from '../../ratelimit/rate-limit.ts';
+import { sharedRateLimitStore } from '../../ratelimit/shared-rate-limit-store.ts';
 
 export interface RoomloopAuthOptions {
   readonly db: Knex;
@@ -32,7 +33,11 @@ function bearer(req: Request): string | null {
 }
 
 export function createRoomloopAuthProvider(opts: RoomloopAuthOptions): AuthProvider {
-  const limiter = credentialLimiter(opts.perMinute ?? Number(process.env.ROOMLOOP_RATE_LIMIT_PER_MINUTE ?? 600), { clock: opts.clock });
+  // Counted in the database every process shares; a test that pins the clock counts in memory.
+  const limiter = credentialLimiter(opts.perMinute ?? Number(process.env.ROOMLOOP_RATE_LIMIT_PER_MINUTE ?? 600), {
+    clock: opts.clock,
+    store: opts.clock ? undefined : sharedRateLimitStore(opts.db),
+  });
 
   async function principalFor(db: Knex, token: string): Promise<RoomloopPrincipal> {
     if (token.startsWith(KEY_PREFIX)) {

@@ -206,8 +206,7 @@ describe('delivery', () => {
   it.runIf(process.env.DATABASE_URL)('keeps delivering after its LISTEN connection is killed', async () => {
     const sse = await openSse(`${svc.url}/events/stream`, keyA);
     await sse.waitFor((r) => r.event === 'ready');
-    const dbName = (svc.db.client as { config: { connection: string } }).config.connection;
-    const admin = new pg.Client({ connectionString: dbName });
+    const admin = new pg.Client((svc.db.client as { config: { connection: pg.ClientConfig } }).config.connection);
     await admin.connect();
     try {
       const killed = await admin.query(
