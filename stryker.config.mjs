@@ -19,7 +19,16 @@ export const AREAS = {
   },
   auth: {
     mutate: ['runtime/loop/auth/**/*.ts', 'runtime/security/**/*.ts'],
-    tests: ['test/auth/*.test.ts'],
+    // idempotency-secret.test.ts starts a server; the rest import the flows directly.
+    tests: [
+      'test/auth/security-units.test.ts',
+      'test/auth/password-policy.test.ts',
+      'test/auth/auth-units.test.ts',
+      'test/auth/tokens.test.ts',
+      'test/tenancy/tenancy.test.ts',
+      'test/auth/flows-and-secrets.test.ts',
+      'test/auth/idempotency-ratelimit.test.ts',
+    ],
   },
   crud: {
     mutate: ['runtime/crud/**/*.ts'],
