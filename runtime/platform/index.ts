@@ -19,6 +19,7 @@ import { mountSamlForm } from './identity/saml-form.ts';
 import { platformHandlers } from './handlers/index.ts';
 import { startPlatformWorkers } from './events/event-workers.ts';
 import { appendWriteEvents } from './events/write-events.ts';
+import { startScheduler } from './scheduled-jobs/scheduler.ts';
 
 export { createPlatformAuthProvider } from './auth/platform-auth-provider.ts';
 export { createPlatformKey } from './auth/api-keys.ts';
@@ -53,8 +54,13 @@ export const platformWiring: ServiceWiring = {
   },
   // Every write appends its domain event in its own transaction (events/write-events.ts).
   events: appendWriteEvents,
-  // The job engine (pg-boss): event dispatch, signed webhook deliveries with retries, automations.
-  start: (db) => startPlatformWorkers(db),
+  // The job engine (pg-boss): event dispatch, signed webhook deliveries with retries, automations;
+  // and the scheduled-job ticker (safe with several processes: each due job is claimed by one).
+  start: (db) => {
+    const workers = startPlatformWorkers(db);
+    const scheduler = startScheduler(db);
+    return { stop: async () => void (await Promise.all([scheduler.stop(), workers.stop()])) };
+  },
   // Platform keys carry scopes, not roles: `admin` means every scope.
   createKey: async (db, { role }) => (await createPlatformKey(db, { scopes: role === 'admin' ? ['*'] : [role] })).key,
 };
