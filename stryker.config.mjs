@@ -12,7 +12,8 @@
 /** @type {Record<string, { mutate: string[]; tests: string[] }>} */
 export const AREAS = {
   tenancy: {
-    mutate: ['runtime/loop/tenancy/**/*.ts'],
+    // cache-sync.ts is the cross-process cache bus (runtime/pubsub), measured with it rather than here.
+    mutate: ['runtime/loop/tenancy/**/*.ts', '!runtime/loop/tenancy/cache-sync.ts'],
     // The server tests (cache-invalidation, test/loop-security/tenant-powers) prove the same rules end to end
     // at several seconds per run; owner-guard.test.ts calls the handlers directly.
     tests: ['test/tenancy/tenancy-units.test.ts', 'test/tenancy/owner-guard.test.ts', 'test/tenancy/tenancy.test.ts'],
