@@ -120,6 +120,8 @@ export const ENV_SCHEMA = {
   ROOMLOOP_TIMEZONE: timeZone(),
   ROOMLOOP_WEBHOOK_WORKER: oneOf(['on', 'off'] as const),
   ROOMLOOP_WEBHOOK_POLL_MS: int(10),
+  // Job engine: first retry delay of webhook deliveries and automation runs (doubled each retry).
+  WEBHOOK_RETRY_DELAY_SECONDS: int(1),
   // Platform
   PLATFORM_JWT_SECRET: secret(32),
   STRIPE_WEBHOOK_SECRET: secret(),
@@ -174,6 +176,7 @@ export const ENV_DEFAULTS: Partial<Record<keyof EnvConfig, string>> = {
   ROOMLOOP_TIMEZONE: 'UTC',
   ROOMLOOP_WEBHOOK_WORKER: 'on',
   ROOMLOOP_WEBHOOK_POLL_MS: '2000',
+  WEBHOOK_RETRY_DELAY_SECONDS: '30',
 };
 
 export type ConfigResult = { readonly ok: true; readonly config: EnvConfig } | { readonly ok: false; readonly problems: readonly string[] };
