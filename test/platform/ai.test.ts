@@ -34,7 +34,7 @@ it('chat and generate answer from the offline provider and say so', async () => 
   expect((await call('POST', 'ai/chat', { message: 'x', history: [{ role: 'robot', content: 'x' }] })).status).toBe(400);
   expect((await call('POST', 'ai/generate', { prompt: '' })).status).toBe(400);
   const models = (await call('GET', 'ai/models')).body.data;
-  expect(models).toMatchObject({ provider: 'local', image_to_text: [] });
+  expect(models).toMatchObject({ provider: 'local', image_to_text: ['loop-offline-image-metadata-1'] });
 });
 
 it('conversations keep their history', async () => {

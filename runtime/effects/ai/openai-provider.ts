@@ -1,6 +1,7 @@
 /**
  * OpenAI-compatible chat completions over HTTP (OpenAI, Azure-style gateways, vLLM, Ollama, …):
- * `POST {baseUrl}/chat/completions` with a Bearer key. Token counts come from the response's
+ * `POST {baseUrl}/chat/completions` with a Bearer key. A task with images goes to the vision model with
+ * the user turn as content parts (text + `image_url` data URLs). Token counts come from the response's
  * `usage`; 429 becomes a rate-limited error, network failures and 5xx an unavailable one.
  */
 import { AiProviderError, estimateTokens, type AiProvider } from './provider.ts';
@@ -9,6 +10,7 @@ export interface OpenAiOptions {
   readonly baseUrl: string;
   readonly apiKey: string;
   readonly model: string;
+  readonly visionModel: string;
   readonly timeoutMs: number;
 }
 
@@ -23,15 +25,24 @@ export function createOpenAiProvider(o: OpenAiOptions): AiProvider {
   return {
     provider: 'openai',
     model: o.model,
+    visionModel: o.visionModel,
     async complete(task) {
-      const messages = [{ role: 'system', content: task.system }, ...(task.history ?? []), { role: 'user', content: task.prompt }];
+      const images = task.images ?? [];
+      const model = images.length ? o.visionModel : o.model;
+      const user = images.length
+        ? [
+            { type: 'text', text: task.prompt },
+            ...images.map((i) => ({ type: 'image_url', image_url: { url: `data:${i.contentType};base64,${i.data.toString('base64')}` } })),
+          ]
+        : task.prompt;
+      const messages = [{ role: 'system', content: task.system }, ...(task.history ?? []), { role: 'user', content: user }];
       let res: Response;
       try {
         res = await fetch(url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...(o.apiKey ? { authorization: `Bearer ${o.apiKey}` } : {}) },
           body: JSON.stringify({
-            model: o.model,
+            model,
             messages,
             ...(task.maxTokens ? { max_tokens: task.maxTokens } : {}),
             ...(task.json ? { response_format: { type: 'json_object' } } : {}),
@@ -58,10 +69,11 @@ export function createOpenAiProvider(o: OpenAiOptions): AiProvider {
       if (typeof text !== 'string') throw new AiProviderError('unavailable', 'AI provider returned no message content.');
       return {
         text,
-        promptTokens: body.usage?.prompt_tokens ?? estimateTokens(messages.map((m) => m.content).join('\n')),
+        promptTokens:
+          body.usage?.prompt_tokens ?? estimateTokens([task.system, ...(task.history ?? []).map((m) => m.content), task.prompt].join('\n')),
         completionTokens: body.usage?.completion_tokens ?? estimateTokens(text),
         provider: 'openai',
-        model: body.model ?? o.model,
+        model: body.model ?? model,
       };
     },
   };

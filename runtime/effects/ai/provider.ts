@@ -2,13 +2,20 @@
  * The one AI provider interface every assistant feature goes through. A feature describes a task:
  * the prompt an LLM would get, and `offline()`, what the built-in offline provider answers instead
  * (extractive or computed output, always labelled as such). `providerFromEnv` picks:
- * - `LOOP_AI_BASE_URL` set → OpenAI-compatible HTTP provider (`LOOP_AI_API_KEY`, `LOOP_AI_MODEL`);
+ * - `LOOP_AI_BASE_URL` set → OpenAI-compatible HTTP provider (`LOOP_AI_API_KEY`, `LOOP_AI_MODEL`, and
+ *   `LOOP_AI_VISION_MODEL` for tasks that carry images, default the same model);
  * - otherwise the offline provider (`local`), which never calls the network.
  */
 import { createOfflineProvider } from './offline-provider.ts';
 import { createOpenAiProvider } from './openai-provider.ts';
 
-export type AiFeature = 'chat' | 'generate_report' | 'business_advice' | 'summarize' | 'document' | 'ai_reply' | 'other';
+export type AiFeature = 'chat' | 'generate_report' | 'business_advice' | 'summarize' | 'document' | 'ai_reply' | 'describe_image' | 'other';
+
+/** An image sent with the user turn (vision models); the offline provider never looks at it. */
+export interface AiImage {
+  readonly contentType: string;
+  readonly data: Buffer;
+}
 
 export interface AiMessage {
   readonly role: 'system' | 'user' | 'assistant';
@@ -21,6 +28,8 @@ export interface AiTask {
   /** The user turn; earlier turns go in `history`. */
   readonly prompt: string;
   readonly history?: readonly AiMessage[];
+  /** Images the user turn is about; a provider sends them to its vision model. */
+  readonly images?: readonly AiImage[];
   readonly maxTokens?: number;
   /** Ask the model for a single JSON object. */
   readonly json?: boolean;
@@ -40,6 +49,8 @@ export interface AiCompletion {
 export interface AiProvider {
   readonly provider: 'openai' | 'local';
   readonly model: string;
+  /** The model that answers tasks with images (a vision model), or null when the provider has none. */
+  readonly visionModel: string | null;
   complete(task: AiTask): Promise<AiCompletion>;
 }
 
@@ -61,6 +72,7 @@ export function providerFromEnv(env: NodeJS.ProcessEnv = process.env): AiProvide
       baseUrl: env.LOOP_AI_BASE_URL,
       apiKey: env.LOOP_AI_API_KEY ?? '',
       model: env.LOOP_AI_MODEL ?? 'gpt-4o-mini',
+      visionModel: env.LOOP_AI_VISION_MODEL || env.LOOP_AI_MODEL || 'gpt-4o-mini',
       timeoutMs: Number(env.LOOP_AI_TIMEOUT_MS) > 0 ? Number(env.LOOP_AI_TIMEOUT_MS) : 30_000,
     });
   }

@@ -4,7 +4,7 @@
  * does, and says so (model `loop-offline-extractive-1`: extractive summaries and keywords, never
  * invented prose). Embeddings, vector search and moderation are offline-only here (lexical hashing,
  * a lexicon; see runtime/platform/ai/offline-vectors.ts). Every call is logged as a pf_records row
- * (kind `ai_usage`) that /v1/ai-usage sums. Image description needs a vision model: 501.
+ * (kind `ai_usage`) that /v1/ai-usage sums. Image description: runtime/platform/ai/describe-image.ts.
  */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { ApiError, notFound, rateLimited, validation } from '../../http/api-error.ts';
@@ -15,6 +15,7 @@ import { newId } from '../../security/random-ids.ts';
 import { loadObject, loadType } from '../objects/object-store.ts';
 import { cosine, DIMENSIONS, embed, EMBEDDING_MODEL, moderate, MODERATION_MODEL } from '../ai/offline-vectors.ts';
 import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';
+import { describeImage, imageModels } from './describe-image.ts';
 
 const MAX_HISTORY = 20;
 const MAX_CHARS = 50_000;
@@ -40,18 +41,8 @@ function offlineReply(text: string): string {
   );
 }
 
-async function complete(a: ActionContext, feature: string, prompt: string, history: AiMessage[] = [], maxTokens?: number) {
-  if (!prompt.trim()) throw validation({ message: ['is required'] });
-  if (prompt.length + history.reduce((n, m) => n + m.content.length, 0) > MAX_CHARS)
-    throw validation({ history: [`message and history together are limited to ${MAX_CHARS} characters`] });
-  const task: AiTask = {
-    feature: 'chat',
-    system: 'You are a helpful assistant for a business application.',
-    prompt,
-    history,
-    maxTokens,
-    offline: () => offlineReply(prompt),
-  };
+/** Runs a task on the configured provider, logs its usage, and turns provider failures into 429 / 503. */
+async function runTask(a: ActionContext, feature: string, task: AiTask) {
   try {
     const r = await providerFromEnv().complete(task);
     await logUsage(a, feature, r.model, r.promptTokens, r.completionTokens);
@@ -63,6 +54,20 @@ async function complete(a: ActionContext, feature: string, prompt: string, histo
     }
     throw e;
   }
+}
+
+async function complete(a: ActionContext, feature: string, prompt: string, history: AiMessage[] = [], maxTokens?: number) {
+  if (!prompt.trim()) throw validation({ message: ['is required'] });
+  if (prompt.length + history.reduce((n, m) => n + m.content.length, 0) > MAX_CHARS)
+    throw validation({ history: [`message and history together are limited to ${MAX_CHARS} characters`] });
+  return runTask(a, feature, {
+    feature: 'chat',
+    system: 'You are a helpful assistant for a business application.',
+    prompt,
+    history,
+    maxTokens,
+    offline: () => offlineReply(prompt),
+  });
 }
 
 function historyOf(v: unknown): AiMessage[] {
@@ -101,7 +106,7 @@ export const aiActions = {
         provider: p.provider,
         text_generation: [p.model],
         text_embedding: [EMBEDDING_MODEL],
-        image_to_text: [],
+        image_to_text: imageModels(),
         text_classification: [MODERATION_MODEL],
       },
     };
@@ -221,21 +226,7 @@ export const aiActions = {
       .slice(0, limit);
     return { body: { results: scored, model: EMBEDDING_MODEL, dimensions: DIMENSIONS } };
   },
-  describeImage: async (a) => {
-    const id = String(bodyOf(a).file_id ?? '');
-    const file = await a
-      .trx(T.files)
-      .where({ company_id: tenantOf(a), id })
-      .whereNull('deleted_at')
-      .first('content_type');
-    if (!file) throw notFound('File not found.');
-    if (!String(file.content_type).startsWith('image/')) throw validation({ file_id: ['is not an image'] });
-    throw new ApiError(
-      501,
-      'vision_model_unavailable',
-      'Describing images needs a vision model; the configured AI provider (LOOP_AI_BASE_URL, or the offline provider) takes text only, so this server cannot describe images.',
-    );
-  },
+  describeImage: (a) => describeImage(a, (ctx, task) => runTask(ctx, 'describe_image', task)),
   getAiUsageStats: async (a) => {
     const rows = await a
       .trx(T.records)

@@ -612,12 +612,21 @@ export interface AiConversationsChatResponse {
 }
 export interface AiDescribeRequest {
     file_id?: string;
+    /** One of GET /v1/ai/models' image_to_text; default: the configured one. */
     model?: string;
 }
 export interface AiDescribeResponse {
     description?: string | null;
     filename?: string | null;
     model?: string | null;
+    /** openai (a vision model looked at the image) or local (the offline provider). */
+    provider: string;
+    /** true when the description is the offline one: facts read from the file, not a model's view of the picture. */
+    offline: boolean;
+    method?: string;
+    file_id?: string;
+    /** What the file says: format, width, height (after EXIF orientation), orientation, channels, has_alpha, color_space, frames, size_bytes, exif {make, model, lens, software, taken_at, exposure_time, f_number, iso, focal_length_mm, gps {latitude, longitude}} or null. */
+    facts: unknown;
 }
 export interface AiEmbeddingsRequest {
     text?: unknown;
