@@ -95,7 +95,19 @@ export async function dumpDatabase(db: Knex): Promise<Blob> {
   return pglite.dumpDataDir('gzip');
 }
 
+const closeHooks = new WeakMap<Knex, Set<() => Promise<void>>>();
+
+/** Runs `fn` before `closeDatabase(db)` destroys the pool (connections of its own, e.g. a LISTEN client). */
+export function onDatabaseClose(db: Knex, fn: () => Promise<void>): void {
+  let hooks = closeHooks.get(db);
+  if (!hooks) closeHooks.set(db, (hooks = new Set()));
+  hooks.add(fn);
+}
+
 export async function closeDatabase(db: Knex): Promise<void> {
+  const hooks = closeHooks.get(db);
+  closeHooks.delete(db);
+  for (const fn of hooks ?? []) await fn().catch(() => undefined);
   schemas.delete(db);
   const lock = locks.get(db);
   locks.delete(db);

@@ -14,6 +14,7 @@
  */
 import type { Knex } from 'knex';
 import pg from 'pg';
+import { onDatabaseClose } from '../db/open-database.ts';
 
 export type NotifyHandler = (payload: string) => void;
 
@@ -37,6 +38,8 @@ export function databaseListener(db: Knex): DatabaseListener {
     const pglite = (db.client as { pglite?: PGliteLike }).pglite;
     l = pglite ? pgliteListener(pglite) : postgresListener(connectionConfig(db));
     listeners.set(db, l);
+    // Whoever closes the database closes its listening connection too (tests drop databases after).
+    onDatabaseClose(db, () => closeDatabaseListener(db));
   }
   return l;
 }

@@ -8,6 +8,8 @@ import type { Knex } from 'knex';
 import { ApiError } from '../../http/api-error.ts';
 import type { Principal } from '../../runtime-api.ts';
 import { TtlCache } from '../tenancy/ttl-cache.ts';
+import { publishInvalidation } from '../../pubsub/cache-bus.ts';
+import { LOOP_CACHES } from '../tenancy/cache-sync.ts';
 import { T } from './loop-schema.ts';
 import { apiKeyPepper, hmacHex, randomToken } from '../../security/token-hash.ts';
 import { findActiveUser } from './user-store.ts';
@@ -156,11 +158,14 @@ export class ApiKeyVerifier {
   }
 }
 
-/** Revokes a key and drops it from this process's cache. */
+/** Revokes a key and drops it from every process's cache (this one at once, the others via the cache bus). */
 export async function revokeInternalApiKey(db: Knex, verifier: ApiKeyVerifier | null, id: number): Promise<void> {
   const row = await db(T.internalApiKeys).where({ id }).first('prefix');
   await db(T.internalApiKeys).where({ id }).update({ revoked_at: new Date(), is_active: false, updated_at: new Date() });
-  if (row) verifier?.invalidate(row.prefix);
+  if (row) {
+    verifier?.invalidate(row.prefix);
+    await publishInvalidation(db, db, LOOP_CACHES.apiKeys, row.prefix);
+  }
 }
 
 function parseCodes(v: unknown): string[] {

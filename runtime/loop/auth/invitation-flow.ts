@@ -15,6 +15,7 @@ import { TENANT_HEADER } from '../tenancy/tenant-resolver.ts';
 import { createUser } from './create-user.ts';
 import { T } from './loop-schema.ts';
 import { loopServices } from './loop-services.ts';
+import { publishUserChanged } from '../tenancy/cache-sync.ts';
 import { linkFor } from './password-reset-flow.ts';
 import { randomToken, sha256Hex } from '../../security/token-hash.ts';
 import { findUserByEmail, normaliseEmail } from './user-store.ts';
@@ -151,6 +152,7 @@ export async function acceptInvitation(a: LoopArgs<'auth.acceptInvitation'>): Pr
     changes: { invitation: inv.id },
   });
   s.tenancy.invalidateUser(user.id);
+  await publishUserChanged(s.db, a.trx, user.id);
   const company = await a.trx(T.companies).where({ id: inv.company_id }).first('id', 'code', 'name');
   return {
     body: {

@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import { MemoryRateLimitStore, type RateLimitStore } from '../../ratelimit/rate-limit-store.ts';
 import { sharedRateLimitStore } from '../../ratelimit/shared-rate-limit-store.ts';
 import { invalidateOnWrite } from '../tenancy/cache-invalidation.ts';
+import { cacheOfResource, connectLoopCaches, LOOP_CACHES, publishResourceWrite } from '../tenancy/cache-sync.ts';
 import { TenantResolver } from '../tenancy/tenant-resolver.ts';
 import { ApiKeyVerifier } from './api-keys.ts';
 import { ClientAppResolver } from './client-apps.ts';
@@ -85,16 +86,25 @@ export function loopServices(db: Knex, opts: LoopAuthOptions = defaults): LoopSe
     now,
   };
   registry.set(db, services);
+  // Writes made by other processes drop these caches too (runtime/loop/tenancy/cache-sync.ts).
+  connectLoopCaches(db, services);
   return services;
 }
 
 /**
  * For the CRUD audit path: a write to a table the tenant resolver reads (companies, memberships,
  * roles, subscriptions, product access) drops its cached answers, so the writer's next request and
- * everyone else's in this process see the change at once. `db` is the service's root handle, `trx`
- * the write's transaction. Nothing to do when no services exist yet for this database.
+ * everyone else's in this process see the change at once; other processes drop theirs when the write
+ * commits (cache bus). Writes to internal API keys and client apps do the same for those caches.
+ * `db` is the service's root handle, `trx` the write's transaction.
  */
 export function invalidateTenancyAfterWrite(db: Knex, resource: string, trx: Knex): void {
   const services = registry.get(db);
-  if (services) invalidateOnWrite(services.tenancy, resource, trx);
+  if (services) {
+    invalidateOnWrite(services.tenancy, resource, trx);
+    const cache = cacheOfResource(resource);
+    if (cache === LOOP_CACHES.apiKeys) services.apiKeys.invalidate();
+    if (cache === LOOP_CACHES.apps) services.apps.invalidate();
+  }
+  publishResourceWrite(db, resource, trx);
 }

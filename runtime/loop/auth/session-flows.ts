@@ -12,6 +12,7 @@ import { provisionCompany } from './company-provisioning.ts';
 import { createUser } from './create-user.ts';
 import { T } from './loop-schema.ts';
 import { loopServices } from './loop-services.ts';
+import { publishUserChanged } from '../tenancy/cache-sync.ts';
 import { verifyPassword } from '../../security/password-hash.ts';
 import { invalidToken } from './token-service.ts';
 import { findActiveUser, findUserByEmail, normaliseEmail, publicUser } from './user-store.ts';
@@ -50,6 +51,7 @@ export async function register(a: LoopArgs<'auth.register'>): Promise<ActionResu
     companyId: provisioned?.company.id ?? null,
   });
   s.tenancy.invalidateUser(user.id);
+  await publishUserChanged(s.db, a.trx, user.id);
   return {
     status: 201,
     body: { user: publicUser(user), company: provisioned?.company ?? null, access: tokens.access, refresh: tokens.refresh },

@@ -13,6 +13,7 @@ import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import type { Knex } from 'knex';
 import { ApiError } from '../../http/api-error.ts';
 import { TtlCache } from '../tenancy/ttl-cache.ts';
+import { publishSessionRevoked } from '../tenancy/cache-sync.ts';
 import { T } from './loop-schema.ts';
 import { randomToken } from '../../security/token-hash.ts';
 
@@ -133,6 +134,7 @@ export class TokenService {
     if (!(await this.blacklist(trx, p.jti, p.userId, p.exp))) {
       await this.blacklist(trx, `s:${p.sid}`, p.userId, p.exp);
       this.revokedSessions.set(p.sid, true);
+      await publishSessionRevoked(this.db, trx, p.sid);
       return { reused: true };
     }
     const user = await loadUser(trx, p.userId);
@@ -146,6 +148,7 @@ export class TokenService {
     await this.blacklist(trx, p.jti, p.userId, p.exp);
     await this.blacklist(trx, `s:${p.sid}`, p.userId, p.exp);
     this.revokedSessions.set(p.sid, true);
+    await publishSessionRevoked(this.db, trx, p.sid);
     return { userId: p.userId };
   }
 
@@ -164,9 +167,16 @@ export class TokenService {
         sids.add(sid);
         await this.blacklist(trx, `s:${sid}`, userId, exp);
         this.revokedSessions.set(sid, true);
+        await publishSessionRevoked(this.db, trx, sid);
       }
     }
     return sids.size;
+  }
+
+  /** Drops the cached revocation answer of `sid` (all when omitted): another process revoked it. */
+  forgetRevocation(sid?: string): void {
+    if (sid) this.revokedSessions.delete(sid);
+    else this.revokedSessions.clear();
   }
 
   private async isSessionRevoked(sid: string, trx: Knex = this.db): Promise<boolean> {

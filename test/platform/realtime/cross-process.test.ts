@@ -50,7 +50,7 @@ describe.runIf(url)('two serve processes on one PostgreSQL', () => {
     tenantA = tenantPublicId(ka.tenantId);
     keyB = (await createPlatformKey(t.db, { tenant: 'xp-b' })).key;
     dataDir = await mkdtemp(join(tmpdir(), 'loopgen-xp-'));
-    const env = { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn' };
     delete env.PORT;
     const args = ['--service', 'platform', '--port', '0', '--data-dir', dataDir];
     [a, b] = await Promise.all([serveProcess(args, env), serveProcess(args, env)]);
