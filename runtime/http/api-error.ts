@@ -15,6 +15,11 @@ export interface ApiErrorExtra {
   readonly headers?: Readonly<Record<string, string>>;
   /** What was caught (a database or parser error): logged, never rendered. */
   readonly cause?: unknown;
+  /**
+   * The message quotes the database about the caller's own SQL (POST /v1/sql), so it is answered as it
+   * is: the filter that hides driver wording in other 4xx messages (create-app.ts) leaves it alone.
+   */
+  readonly verbatim?: boolean;
 }
 
 export class ApiError extends Error {
@@ -24,6 +29,7 @@ export class ApiError extends Error {
   readonly rule?: string;
   readonly details?: Readonly<Record<string, unknown>>;
   readonly headers?: Readonly<Record<string, string>>;
+  readonly verbatim?: boolean;
 
   constructor(status: number, code: string, message: string, extra: ApiErrorExtra = {}) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
@@ -34,6 +40,7 @@ export class ApiError extends Error {
     this.rule = extra.rule;
     this.details = extra.details;
     this.headers = extra.headers;
+    this.verbatim = extra.verbatim;
   }
 }
 

@@ -127,7 +127,7 @@ export function createApp(opts: CreateAppOptions): Application {
       // The database's own words stay in the log, with the request id; the answer has ours.
       const cause = isPgError(err) ? err : isPgError(known.cause) ? known.cause : undefined;
       if (cause) onRefusedInput(cause, ctx);
-      if (known.status < 500 && looksLikeDriverText(known.message)) {
+      if (known.status < 500 && !known.verbatim && looksLikeDriverText(known.message)) {
         onRefusedInput(known, ctx);
         return sendError(res, withoutDriverText(known), rt.wire, requestId);
       }

@@ -8,7 +8,7 @@
  * may not set up the reader), then the statement's own failures as the database reports them.
  */
 import type { ActionHandler } from '../../runtime-api.ts';
-import { ApiError, badRequest, conflict, forbidden, validation } from '../../http/api-error.ts';
+import { ApiError, badRequest, conflict, validation } from '../../http/api-error.ts';
 import { databaseSchema } from '../../db/open-database.ts';
 import { bodyOf, tenantOf } from '../http/action-context.ts';
 import { checkSelect } from './statement-check.ts';
@@ -33,13 +33,20 @@ export const sqlLimits = () => ({
 const PGLITE =
   'POST /v1/sql needs PostgreSQL (set DATABASE_URL): the embedded PGlite database runs on the server’s one thread and cannot interrupt a statement (statement_timeout does not fire there), so a single slow query would stop the whole server. See docs/platform-sql.md.';
 
-/** A parameter as the driver takes it: scalars as they are, objects and arrays as JSON text (for `$1::jsonb`). */
+/**
+ * A parameter as the driver takes it: scalars as they are, arrays as PostgreSQL arrays (`= any($1)`),
+ * objects as JSON text (`$1::jsonb`; a JSON array goes as a string).
+ */
 function readParams(raw: unknown): unknown[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw validation({ params: ['must be an array of values for $1, $2, …'] });
   if (raw.length > MAX_PARAMS) throw validation({ params: [`at most ${MAX_PARAMS} values`] });
-  return raw.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v));
+  return raw.map((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : v));
 }
+
+/** The database's or parser's words about the caller's own SQL are the answer (ApiError `verbatim`). */
+const sqlError = (status: number, code: string, message: string, extra: { details?: Record<string, unknown>; cause?: unknown } = {}) =>
+  new ApiError(status, code, message, { ...extra, verbatim: true });
 
 /** The database's answer to the tenant's statement, as a 4xx; a fault of the server itself stays a 5xx. */
 function queryFailure(e: ReaderQueryError, timeoutMs: number): ApiError {
@@ -48,12 +55,12 @@ function queryFailure(e: ReaderQueryError, timeoutMs: number): ApiError {
   const details = { sqlstate: code || null, ...(pgError.position ? { position: Number(pgError.position) } : {}) };
   const message = pgError.message ?? 'The statement failed.';
   if (code === '57014')
-    return new ApiError(400, 'sql_timeout', `The statement ran longer than ${timeoutMs} ms and was cancelled.`, { details, cause: e });
-  if (code === '42501') return forbidden(`Not readable through SQL: ${message}.`, 'sql_permission_denied');
-  if (code === '25006') return new ApiError(400, 'sql_not_read_only', `SQL runs read-only: ${message}.`, { details, cause: e });
+    return sqlError(400, 'sql_timeout', `The statement ran longer than ${timeoutMs} ms and was cancelled.`, { details, cause: e });
+  if (code === '42501') return sqlError(403, 'sql_permission_denied', `Not readable through SQL: ${message}.`, { details, cause: e });
+  if (code === '25006') return sqlError(400, 'sql_not_read_only', `SQL runs read-only: ${message}.`, { details, cause: e });
   // Connection, resource, system and internal classes are the server's, not the statement's.
   if (/^(08|53|58|XX)/.test(code) || !code) throw e.cause;
-  return new ApiError(400, 'sql_error', message, { details, cause: e });
+  return sqlError(400, 'sql_error', message, { details, cause: e });
 }
 
 export const executeSqlQuery: ActionHandler = async (a) => {
@@ -63,7 +70,7 @@ export const executeSqlQuery: ActionHandler = async (a) => {
   if (sql.length > MAX_SQL_CHARS) throw validation({ sql: [`at most ${MAX_SQL_CHARS} characters`] });
   const params = readParams(body.params);
   const check = await checkSelect(sql);
-  if (!check.ok) throw badRequest(check.message, check.code);
+  if (!check.ok) throw sqlError(400, check.code, check.message);
 
   const root = a.ctx.db;
   if ((root.client as { pglite?: unknown }).pglite !== undefined) throw conflict(PGLITE, 'sql_not_configured');
