@@ -104,8 +104,18 @@ export function applySearch(q: Knex.QueryBuilder, d: ResourceDescriptor, query: 
   });
 }
 
+export interface OrderTerm {
+  readonly column: string;
+  readonly desc: boolean;
+}
+
 /** `?ordering=name,-created_at` over the descriptor's orderable fields; defaults otherwise. Always ends with id so pages are stable. */
 export function applyOrdering(q: Knex.QueryBuilder, d: ResourceDescriptor, query: Query): void {
+  for (const t of orderingTerms(d, query)) q.orderBy(`${d.table}.${t.column}`, t.desc ? 'desc' : 'asc');
+}
+
+/** The ORDER BY terms of a list request (400 naming `ordering` for a field that is not orderable). */
+export function orderingTerms(d: ResourceDescriptor, query: Query): OrderTerm[] {
   const raw = first(query.ordering);
   const terms: { column: string; desc: boolean }[] = [];
   if (raw !== undefined && raw.trim() !== '') {
@@ -126,5 +136,5 @@ export function applyOrdering(q: Knex.QueryBuilder, d: ResourceDescriptor, query
     for (const t of d.defaultOrdering) terms.push({ column: t.replace(/^-/, ''), desc: t.startsWith('-') });
   }
   if (!terms.some((t) => t.column === 'id')) terms.push({ column: 'id', desc: false });
-  for (const t of terms) q.orderBy(`${d.table}.${t.column}`, t.desc ? 'desc' : 'asc');
+  return terms;
 }

@@ -1,6 +1,6 @@
 /**
  * GET on a collection: filters, search, ordering, page — one round trip, the total comes from
- * `count(*) over()` beside the rows. The service's wire style reads the paging parameters and wraps
+ * a scalar count subquery beside the rows (runtime/crud/statements.ts says why). The service's wire style reads the paging parameters and wraps
  * the page in its envelope (runtime/http/styles/).
  */
 import type { Request, RequestHandler } from 'express';
@@ -10,9 +10,12 @@ import { forbidden, validation } from '../http/api-error.ts';
 import { ctxOf, sendJson } from '../http/respond.ts';
 import { zodToFieldErrors } from '../http/to-api-error.ts';
 import type { RequestContext } from '../runtime-api.ts';
-import { applyFilters, applyOrdering, applySearch } from './list-query.ts';
+import type { Knex } from 'knex';
+import { runStatement } from '../db/prepared.ts';
+import { applyFilters, applySearch, orderingTerms } from './list-query.ts';
 import { codecOf } from './row-codec.ts';
-import { isAdmin, scoped, type Visibility } from './scope.ts';
+import { companyOf, isAdmin, scoped, type Visibility } from './scope.ts';
+import { listStatement, preparable } from './statements.ts';
 
 /** `?deleted=only|include` — soft-deleted rows, shown only to those who may restore them. */
 function visibilityOf(req: Request, ctx: RequestContext, d: ResourceDescriptor): Visibility {
@@ -36,8 +39,17 @@ export function listBody(d: Pick<ResourceDescriptor, 'listShape'>, wire: WireSty
   return { [shape.named]: p.results, total: p.count };
 }
 
+/** Whether the request filters or searches (then the query builder writes its SQL). */
+function narrows(d: ResourceDescriptor, query: Record<string, unknown>): boolean {
+  if (d.searchColumns.length && typeof query.search === 'string' && query.search.trim() !== '') return true;
+  if (Array.isArray(query.search) && d.searchColumns.length) return true;
+  for (const k in query) if (Object.prototype.hasOwnProperty.call(d.filters, k)) return true;
+  return false;
+}
+
 export function list(d: ResourceDescriptor): RequestHandler {
   const codec = codecOf(d);
+  const prepared = preparable(d);
   return async (req, res) => {
     const ctx = ctxOf(res);
     const query = req.query as Record<string, unknown>;
@@ -45,20 +57,33 @@ export function list(d: ResourceDescriptor): RequestHandler {
     const checked = d.validators.listQuery.safeParse(query);
     if (!checked.success) throw validation(zodToFieldErrors(checked.error));
     const paging = ctx.wire.readPaging(query);
-    const q = scoped(ctx.db, d, ctx, visibilityOf(req, ctx, d));
-    applyFilters(q, d, query);
-    applySearch(q, d, query);
-    const where = q.clone();
-    applyOrdering(q, d, query);
-    const rows: Record<string, unknown>[] = await q
-      .select([...codec.select(ctx.db, d.table), ctx.db.raw('count(*) over() as "__total"')])
-      .limit(paging.pageSize)
-      .offset(paging.offset);
+    const visibility = visibilityOf(req, ctx, d);
+    let rows: Record<string, unknown>[];
+    let where: Knex.QueryBuilder | undefined;
+    if (prepared && !narrows(d, query)) {
+      // The common page (no filter, no search): SQL prepared once per ordering.
+      const company = companyOf(d, ctx);
+      const sql = listStatement(d, visibility, orderingTerms(d, query));
+      rows = await runStatement(ctx.db, sql, [...(company === null ? [] : [company]), paging.pageSize, paging.offset]);
+    } else {
+      const q = scoped(ctx.db, d, ctx, visibility);
+      applyFilters(q, d, query);
+      applySearch(q, d, query);
+      where = q.clone();
+      // The total as a scalar subquery, not count(*) over(): see listStatement.
+      const total = ctx.db.raw('(?) as "__total"', [q.clone().count({ n: '*' })]);
+      for (const t of orderingTerms(d, query)) q.orderBy(`${d.table}.${t.column}`, t.desc ? 'desc' : 'asc');
+      rows = await q
+        .select([...codec.select(ctx.db, d.table), total])
+        .limit(paging.pageSize)
+        .offset(paging.offset);
+    }
 
     let count = rows.length ? Number(rows[0]!.__total) : 0;
     if (rows.length === 0 && paging.offset > 0) {
       // Past the last page the window count is unavailable (DRF refuses such a page).
       ctx.wire.pastLastPage();
+      where ??= scoped(ctx.db, d, ctx, visibility);
       const [first] = await where.count({ n: '*' });
       count = Number((first as { n: unknown }).n);
     }
