@@ -9,7 +9,10 @@ import { forbidden } from '../http/api-error.ts';
 import { ctxOf, sendJson } from '../http/respond.ts';
 import type { RequestContext } from '../runtime-api.ts';
 import { type CrudDeps, diff, writeAuditEntry } from './crud-deps.ts';
-import { insertWithGenerated } from './generated-values.ts';
+import { generatedColumns, insertWithGenerated } from './generated-values.ts';
+import { runStatement } from '../db/prepared.ts';
+import { type InlineAuditForm, inlineAuditFor } from './inline-audit.ts';
+import { createStatement, preparable } from './statements.ts';
 import { checkRefs } from './ref-check.ts';
 import { codecOf } from './row-codec.ts';
 import { loadRow, now, parseBody, rethrow } from './rows.ts';
@@ -48,8 +51,49 @@ function touched(d: ResourceDescriptor, trx: Knex): { updated_at?: Knex.Raw } {
   return codecOf(d).has('updated_at') ? { updated_at: now(trx) } : {};
 }
 
+/**
+ * The create of the default case in one round trip (runtime/crud/statements.ts `createStatement`): the
+ * row and its audit row in one statement, answered from RETURNING. Reference checks read committed rows
+ * before it, as they would inside a READ COMMITTED transaction.
+ */
+async function createInOneStatement(
+  req: Request,
+  res: Response,
+  d: ResourceDescriptor,
+  deps: CrudDeps,
+  audit: InlineAuditForm,
+  values: Record<string, unknown>,
+) {
+  const ctx = ctxOf(res);
+  try {
+    await checkRefs(ctx.db, deps.shapes, d, companyOf(d, ctx), values);
+    const columns: string[] = [];
+    const nowColumns: string[] = [];
+    const bound: unknown[] = [];
+    for (const [column, value] of Object.entries(values)) {
+      if (value === NOW) nowColumns.push(column);
+      else {
+        columns.push(column);
+        bound.push(value);
+      }
+    }
+    const auditValues = audit.values({ ctx, action: 'create', resource: d.id });
+    const valueColumns = Object.keys(auditValues);
+    const sql = createStatement(d, columns, nowColumns, { ...audit, valueColumns });
+    const [row] = await runStatement(ctx.db, sql, [...bound, ...valueColumns.map((c) => auditValues[c])]);
+    sendJson(res, 201, codecOf(d).toWire(row!));
+  } catch (e) {
+    rethrow(d, ctx, e, { body: req.body as unknown, query: req.query as Record<string, unknown> });
+  }
+}
+
+/** Marks a column the single statement sets to now() (the transaction path uses the builder's now()). */
+const NOW = Symbol('now');
+
 export function create(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
   const codec = codecOf(d);
+  // Generated values draw codes and numbers under locks and savepoints: those creates keep the transaction.
+  const single = preparable(d) && generatedColumns(d).length === 0;
   return async (req, res) => {
     const ctx = ctxOf(res);
     const input = parseBody(d.validators.create, req.body);
@@ -59,10 +103,13 @@ export function create(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
     }
     const company = companyOf(d, ctx);
     if (company !== null) values.company_id = company;
-    if (codec.has('created_at')) values.created_at = now(ctx.db);
-    if (codec.has('updated_at')) values.updated_at = now(ctx.db);
+    if (codec.has('created_at')) values.created_at = NOW;
+    if (codec.has('updated_at')) values.updated_at = NOW;
     if (codec.has('created_by')) values.created_by = ctx.principal?.userId ?? null;
     if (d.idStyle === 'prefixed') values.id = newId(d.idPrefix ?? d.name.slice(0, 3));
+    const inline = single && inlineAuditFor(deps, ctx, d.id);
+    if (inline) return createInOneStatement(req, res, d, deps, inline, values);
+    for (const k of ['created_at', 'updated_at']) if (values[k] === NOW) values[k] = now(ctx.db);
     await answerWrite(req, res, d, 201, async (trx) => {
       await checkRefs(trx, deps.shapes, d, company, values);
       // Generated columns (codes, per-company numbers) are drawn here, inside the transaction.

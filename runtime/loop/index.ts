@@ -4,7 +4,10 @@
  */
 import type { ServiceWiring } from '../serve/service-wiring.ts';
 import type { AuditSink } from '../crud/crud-deps.ts';
-import { writeAudit } from './audit/write-audit.ts';
+import { AUDIT_TABLE, auditColumns, writeAudit } from './audit/write-audit.ts';
+import { withInlineForm } from '../crud/inline-audit.ts';
+import type { RequestContext } from '../runtime-api.ts';
+import { TENANCY_RESOURCES } from './tenancy/cache-invalidation.ts';
 import { createLoopAuthProvider } from './auth/loop-auth-provider.ts';
 import { invalidateTenancyAfterWrite, loopServices } from './auth/loop-services.ts';
 import { createSuperuser } from './auth/create-superuser.ts';
@@ -15,21 +18,32 @@ import { mountBrandAssets } from './brand/brand-assets.ts';
 import { startMailWorker } from '../effects/mail/smtp-transport.ts';
 import { createDemoAccount } from './demo-account.ts';
 
-const loopAudit: AuditSink = async (e) => {
-  // Every CRUD write passes here: writes to tenancy tables drop the tenant resolver's cached answers.
-  invalidateTenancyAfterWrite(e.ctx.db, e.resource, e.trx);
-  await writeAudit(e.trx, {
-    action: e.action,
-    resource: e.resource,
-    recordId: e.recordId ?? null,
-    actorId: e.ctx.principal?.userId ?? null,
-    companyId: e.ctx.tenant?.companyId ?? null,
-    appId: e.ctx.appId,
-    changes: e.changes,
-    ip: e.ctx.ip,
-    requestId: e.ctx.requestId,
-  });
-};
+const entryOf = (e: { ctx: RequestContext; action: string; resource: string }) => ({
+  action: e.action,
+  resource: e.resource,
+  actorId: e.ctx.principal?.userId ?? null,
+  companyId: e.ctx.tenant?.companyId ?? null,
+  appId: e.ctx.appId,
+  ip: e.ctx.ip,
+  requestId: e.ctx.requestId,
+});
+
+const loopAudit: AuditSink = withInlineForm(
+  async (e) => {
+    // Every CRUD write passes here: writes to tenancy tables drop the tenant resolver's cached answers.
+    invalidateTenancyAfterWrite(e.ctx.db, e.resource, e.trx);
+    await writeAudit(e.trx, { ...entryOf(e), recordId: e.recordId ?? null, changes: e.changes });
+  },
+  {
+    // The same row as writeAudit, for single-statement creates; tenancy tables keep the sink (cache invalidation).
+    table: AUDIT_TABLE,
+    covers: (resource) => !TENANCY_RESOURCES.has(resource),
+    values: (e) => auditColumns(entryOf(e)),
+    recordIdColumn: 'record_id',
+    changesColumn: 'changes',
+    nowColumns: ['created_at', 'updated_at'],
+  },
+);
 
 export const loopWiring: ServiceWiring = {
   style: 'drf',

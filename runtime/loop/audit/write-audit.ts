@@ -23,19 +23,26 @@ export interface AuditEntry {
 
 export const AUDIT_TABLE = T.auditLogs;
 
-export async function writeAudit(trx: Knex, entry: AuditEntry, table = AUDIT_TABLE): Promise<void> {
-  const now = new Date();
-  await trx(table).insert({
+/** The row's columns that do not depend on the written record (shared with the inline form in runtime/loop/index.ts). */
+export function auditColumns(entry: Omit<AuditEntry, 'recordId' | 'changes'>): Record<string, unknown> {
+  return {
     company_id: entry.companyId ?? null,
     actor_id: entry.actorId ?? null,
     app_id: entry.appId ?? null,
     action: entry.action.slice(0, 50),
     resource: entry.resource.slice(0, 150),
-    record_id: entry.recordId == null ? null : String(entry.recordId).slice(0, 64),
-    changes: entry.changes === undefined ? null : JSON.stringify(entry.changes),
     ip: entry.ip?.slice(0, 45) ?? null,
     request_id: entry.requestId?.slice(0, 64) ?? null,
     created_by: entry.actorId ?? null,
+  };
+}
+
+export async function writeAudit(trx: Knex, entry: AuditEntry, table = AUDIT_TABLE): Promise<void> {
+  const now = new Date();
+  await trx(table).insert({
+    ...auditColumns(entry),
+    record_id: entry.recordId == null ? null : String(entry.recordId).slice(0, 64),
+    changes: entry.changes === undefined ? null : JSON.stringify(entry.changes),
     created_at: now,
     updated_at: now,
   });
