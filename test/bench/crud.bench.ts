@@ -29,8 +29,8 @@ if (!process.env.DATABASE_URL) {
 process.env.LOG_LEVEL ??= 'warn';
 process.env.LOOP_JWT_SECRET ??= 'bench-secret-bench-secret-bench-secret-0123456789';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const WARM = Number(process.env.BENCH_WARM_SECONDS ?? 3);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 const ONLY = process.env.BENCH_ONLY?.split(',');
@@ -70,31 +70,51 @@ try {
   await checkSame(workloads);
 
   const opts = { connections: CONNECTIONS, seconds: SECONDS };
-  const results: { name: string; loop: number; bare: number; bad: number }[] = [];
+  const results: { name: string; loop: number; bare: number; loopCpu: number; bareCpu: number; bad: number }[] = [];
   for (const w of workloads) {
     if (ONLY && !ONLY.some((o) => w.name.startsWith(o))) continue;
     await load(w.loop, { connections: CONNECTIONS, seconds: WARM });
     await load(w.bare, { connections: CONNECTIONS, seconds: WARM });
-    let loopRps = 0;
-    let bareRps = 0;
+    const sides = { loop: { rps: 0, cpu: 0, n: 0 }, bare: { rps: 0, cpu: 0, n: 0 } };
     let bad = 0;
+    const measure = async (side: 'loop' | 'bare', profile: boolean) => {
+      // CPU of this process (the server under load; the load generator runs in a child process).
+      const cpu0 = process.cpuUsage();
+      const r = await (profile ? profiled(w.name, () => load(w[side], opts)) : load(w[side], opts));
+      const cpu = process.cpuUsage(cpu0);
+      sides[side].rps += r.rps / ROUNDS;
+      sides[side].cpu += cpu.user + cpu.system;
+      sides[side].n += r.total;
+      bad += r.non2xx + r.errors;
+    };
     for (let i = 0; i < ROUNDS; i++) {
-      const l = await (PROFILE_DIR && i === 0 ? profiled(w.name, () => load(w.loop, opts)) : load(w.loop, opts));
-      const b = await load(w.bare, opts);
-      loopRps += l.rps / ROUNDS;
-      bareRps += b.rps / ROUNDS;
-      bad += l.non2xx + l.errors + b.non2xx + b.errors;
+      // Alternate who goes first, so a slow stretch of the shared machine hits both sides alike.
+      const order: ('loop' | 'bare')[] = i % 2 ? ['bare', 'loop'] : ['loop', 'bare'];
+      for (const side of order) await measure(side, side === 'loop' && !!PROFILE_DIR && i === 0);
     }
-    results.push({ name: w.name, loop: loopRps, bare: bareRps, bad });
+    results.push({
+      name: w.name,
+      loop: sides.loop.rps,
+      bare: sides.bare.rps,
+      loopCpu: sides.loop.cpu / Math.max(1, sides.loop.n),
+      bareCpu: sides.bare.cpu / Math.max(1, sides.bare.n),
+      bad,
+    });
   }
   console.log(`booking/services, PostgreSQL, ${CONNECTIONS} connections, ${ROUNDS} × ${SECONDS} s per side (after ${WARM} s warm-up)`);
-  console.log(`${'workload'.padEnd(30)} ${'LOOP req/s'.padStart(11)} ${'bare req/s'.padStart(11)}  ratio  (aim ≥ 1.00)`);
+  console.log(
+    `${'workload'.padEnd(30)} ${'LOOP req/s'.padStart(11)} ${'bare req/s'.padStart(11)}  ratio  ${'LOOP µs CPU/req'.padStart(16)} ${'bare µs CPU/req'.padStart(16)}`,
+  );
   for (const r of results) {
     const note = r.bad ? `  (${r.bad} non-2xx/errors!)` : '';
     console.log(
-      `${r.name.padEnd(30)} ${r.loop.toFixed(0).padStart(11)} ${r.bare.toFixed(0).padStart(11)}  ${(r.loop / r.bare).toFixed(2)}${note}`,
+      `${r.name.padEnd(30)} ${r.loop.toFixed(0).padStart(11)} ${r.bare.toFixed(0).padStart(11)}  ${(r.loop / r.bare).toFixed(2)}  ` +
+        `${r.loopCpu.toFixed(0).padStart(16)} ${r.bareCpu.toFixed(0).padStart(16)}${note}`,
     );
   }
+  console.log(
+    'ratio = LOOP req/s ÷ bare req/s (aim ≥ 1.00); CPU per request is the server process only (less sensitive to a busy machine).',
+  );
 } finally {
   await bare?.close();
   await svc.close();
