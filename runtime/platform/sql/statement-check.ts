@@ -56,6 +56,7 @@ function writeInside(node: unknown): string | null {
 }
 
 export async function checkSelect(sql: string): Promise<StatementCheck> {
+  if (!sql.trim()) return { ok: false, code: 'sql_not_read_only', message: `${ONLY}; the text holds no statement.` };
   let tree: Awaited<ReturnType<typeof parse>>;
   try {
     tree = await parse(sql);
