@@ -33,7 +33,7 @@ export const AREAS = {
   },
   crud: {
     mutate: ['runtime/crud/**/*.ts'],
-    tests: ['test/runtime/crud-http.test.ts', 'test/runtime/generated-values.test.ts', 'test/crud/*.test.ts'],
+    tests: ['test/runtime/crud-units.test.ts', 'test/runtime/crud-http.test.ts', 'test/runtime/generated-values.test.ts'],
   },
   rules: {
     mutate: ['runtime/roomloop/rules/**/*.ts'],

@@ -38,10 +38,11 @@ interface U {
   email: string;
 }
 
-async function user(extra: Record<string, unknown> = {}): Promise<U> {
+/** `on`: the handle to insert through (PGlite has one connection: inside a transaction, use it). */
+async function user(extra: Record<string, unknown> = {}, on: Knex = db): Promise<U> {
   const n = ++seq;
   const email = `User${n}@Auth-Units.test`;
-  const [row] = await db('users')
+  const [row] = await on('users')
     .insert({ email, username: `user${n}`, password_hash: hash, is_active: true, ...extra })
     .returning(['id', 'email']);
   return { id: Number(row.id), email: row.email };
@@ -369,7 +370,7 @@ describe('the LOOP AuthProvider', () => {
     try {
       loopServices(handle, { jwtSecret: 'u'.repeat(40), now: () => t.now });
       const provider = createLoopAuthProvider({ jwtSecret: 'u'.repeat(40), now: () => t.now });
-      const u = await user({ is_superuser: true });
+      const u = await user({ is_superuser: true }, handle);
       const pair = await loopServices(handle).tokens.issuePair(handle, { id: u.id, email: u.email, is_superuser: true });
       const ctx = requestContext(handle);
       expect(await provider.authenticate(req({ authorization: `bearer   ${pair.access}` }), ctx)).toEqual({
@@ -395,7 +396,7 @@ describe('the LOOP AuthProvider', () => {
     try {
       loopServices(handle, { jwtSecret: 'u'.repeat(40), now: () => t.now });
       const provider = createLoopAuthProvider({ jwtSecret: 'u'.repeat(40), now: () => t.now });
-      const u = await user();
+      const u = await user({}, handle);
       const k = await createInternalApiKey(handle, { userId: u.id, label: 'audit', allowedCompanyIds: [] });
       const audits = async () =>
         handle('audit_logs')
@@ -428,7 +429,7 @@ describe('the LOOP AuthProvider', () => {
   it('the environment key acts as its user and is audited without a key id', async () => {
     const handle = await db.transaction();
     try {
-      const u = await user();
+      const u = await user({}, handle);
       const env = { LOOP_INTERNAL_API_KEY: 'env-key-abcdefghijklmnop', LOOP_INTERNAL_API_USER_EMAIL: u.email };
       loopServices(handle, { jwtSecret: 'u'.repeat(40), env, now: () => clock.t });
       const provider = createLoopAuthProvider({ jwtSecret: 'u'.repeat(40), env, now: () => clock.t });

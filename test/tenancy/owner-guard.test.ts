@@ -13,6 +13,8 @@ import { provisionCompany } from '../../runtime/loop/auth/company-provisioning.t
 import { invalidateOnWrite } from '../../runtime/loop/tenancy/cache-invalidation.ts';
 import { createCompany, deleteMembership, updateCompany, updateMembership } from '../../runtime/loop/tenancy/company-writes.ts';
 import { activeOwnerCount, assertOwnerRemains, lockCompany } from '../../runtime/loop/tenancy/owner-guard.ts';
+import { loadSubscriptions } from '../../runtime/loop/tenancy/subscriptions.ts';
+import { TENANT_HEADER, TenantResolver } from '../../runtime/loop/tenancy/tenant-resolver.ts';
 import type { ActionContext, ActionResult, Principal } from '../../runtime/runtime-api.ts';
 import { apiError, requestContext } from '../auth/helpers/action-context.ts';
 import { closeTestDb, openTestDb } from '../auth/helpers/loop-test-db.ts';
@@ -104,15 +106,17 @@ describe('a company keeps an active owner', () => {
     );
   });
 
-  it('lockCompany holds the company row until the transaction ends', async () => {
+  it('lockCompany locks exactly the company row until the transaction ends', async () => {
     const { company: c } = await company(await user('lock'));
+    const { company: other } = await company(await user('lock-other'));
+    // A row locked FOR UPDATE carries the locking transaction in xmax: the locked row's changes, no other's does.
+    const xmax = async (trx: Knex, id: number) =>
+      String((await trx.raw('select xmax::text as x from companies where id = ?', [id])).rows[0].x);
     await db.transaction(async (trx) => {
+      const [before, otherBefore] = [await xmax(trx, c.id), await xmax(trx, other.id)];
       await lockCompany(trx, c.id);
-      const locks = await trx.raw(
-        `select count(*)::int as n from pg_locks l join pg_class r on r.oid = l.relation
-          where l.pid = pg_backend_pid() and r.relname = 'companies' and l.mode = 'RowShareLock'`,
-      );
-      expect(locks.rows[0].n).toBeGreaterThan(0);
+      expect(await xmax(trx, c.id)).not.toBe(before);
+      expect(await xmax(trx, other.id)).toBe(otherBefore);
     });
   });
 
@@ -274,6 +278,31 @@ describe('companies', () => {
   it('a create without a signed-in user is refused', async () => {
     const e = await apiError(run(createCompany, { resource: companyResource, principal: null, body: { name: 'Nobody' } }));
     expect(e).toMatchObject({ status: 403, code: 'permission_denied' });
+    expect((e as unknown as Error).message).toBe('You do not have permission to perform this action.');
+  });
+
+  it('without a principal is_active is not switched either; the current value is read from this company', async () => {
+    const a = await user('anon-switch');
+    const { company: c } = await company(a);
+    const e = await apiError(
+      run(updateCompany, { resource: companyResource, principal: null, companyId: c.id, id: c.id, body: { is_active: false } }),
+    );
+    expect(e.code).toBe('superuser_required');
+    // Every other company inactive: comparing against any row but this one would refuse this no-op.
+    const others = await db('companies').whereNot({ id: c.id }).where({ is_active: true }).pluck('id');
+    await db('companies').whereIn('id', others).update({ is_active: false });
+    try {
+      const same = await run(updateCompany, {
+        resource: companyResource,
+        principal: { id: a },
+        companyId: c.id,
+        id: c.id,
+        body: { is_active: true },
+      });
+      expect(same.body).toMatchObject({ id: c.id, is_active: true });
+    } finally {
+      await db('companies').whereIn('id', others).update({ is_active: true });
+    }
   });
 });
 
@@ -311,5 +340,89 @@ describe.skipIf(process.env.LOOPGEN_TEST_DB === 'rollback')('cache invalidation 
       .catch(() => undefined);
     await new Promise((r) => setImmediate(r));
     expect(clears).toBe(2);
+  });
+});
+
+describe('tenant resolver', () => {
+  const asUser = (id: number, extra: Partial<Principal> = {}): Principal => ({
+    userId: id,
+    email: 'r@owner-guard.test',
+    isSuperuser: false,
+    via: 'jwt',
+    ...extra,
+  });
+
+  it('a header is trimmed; refusals name the company and say why', async () => {
+    const a = await user('resolve');
+    const { company: c } = await company(a);
+    const r = new TenantResolver(db);
+    expect(TENANT_HEADER).toBe('X-Company-ID');
+    expect(await r.resolve(asUser(a), `  ${c.code} `, null)).toMatchObject({ companyId: c.id, companyCode: c.code, role: 'admin' });
+    const unknown = await apiError(r.resolve(asUser(a), '99999', null));
+    expect(unknown).toMatchObject({ status: 403, code: 'company_access_denied' });
+    expect((unknown as unknown as Error).message).toBe('You do not have access to company 99999.');
+    const stranger = await user('stranger');
+    const noMember = await apiError(r.resolve(asUser(stranger), c.code, null));
+    expect((noMember as unknown as Error).message).toBe(`You do not have access to company ${c.code}.`);
+    const key = await apiError(r.resolve(asUser(a, { allowedCompanyIds: [c.id + 1000] }), c.code, null));
+    expect(key).toMatchObject({ status: 403, code: 'api_key_company_not_allowed' });
+    expect((key as unknown as Error).message).toBe(`This API key is not allowed for company ${c.code}.`);
+    await db('company_subscriptions').where({ company_id: c.id }).update({ status: 'cancelled' });
+    r.invalidateCompany(c.id);
+    const sub = await apiError(r.resolve(asUser(a), c.code, 'crm'));
+    expect(sub).toMatchObject({ status: 403, code: 'subscription_required' });
+    expect((sub as unknown as Error).message).toBe(`Company ${c.code} has no active subscription to crm.`);
+  });
+
+  it('without a header: the one reachable company, narrowed by the key; none is 403, several 400', async () => {
+    const a = await user('only');
+    const first = await company(a);
+    const r = new TenantResolver(db);
+    expect((await r.resolve(asUser(a), undefined, null)).companyId).toBe(first.company.id);
+    const second = await company(a);
+    r.invalidateUser(a);
+    const several = await apiError(r.resolve(asUser(a), null, null));
+    expect(several).toMatchObject({ status: 400, code: 'company_header_required' });
+    expect((several as unknown as Error).message).toBe('The X-Company-ID header is required: choose one of your companies by its code.');
+    expect((await r.resolve(asUser(a, { allowedCompanyIds: [second.company.id] }), null, null)).companyId).toBe(second.company.id);
+    const none = await apiError(r.resolve(asUser(a, { allowedCompanyIds: [] }), null, null));
+    expect(none).toMatchObject({ status: 403, code: 'no_company_access' });
+    expect((none as unknown as Error).message).toBe('You are not an active member of any company.');
+    const nobody = await user('nobody');
+    expect((await apiError(r.resolve(asUser(nobody), '', null))).code).toBe('no_company_access');
+    // A superuser names the company.
+    expect((await apiError(r.resolve(asUser(nobody, { isSuperuser: true }), null, null))).code).toBe('company_header_required');
+    expect(await r.reachableCompanies(a)).toEqual([
+      { id: first.company.id, code: first.company.code, is_active: true },
+      { id: second.company.id, code: second.company.code, is_active: true },
+    ]);
+  });
+
+  it('product access rows name products by code; answers are cached for the TTL of the clock given', async () => {
+    const t = { now: Date.now() + 60_000 }; // after the subscription's start
+    const a = await user('products');
+    const { company: c, membershipId } = await company(a);
+    const r = new TenantResolver(db, { ttlMs: 1_000, now: () => t.now });
+    const crm = await db('products').where({ code: 'crm' }).first('id');
+    await db('product_access').insert({ company_id: c.id, membership_id: membershipId, product_id: crm.id, is_enabled: true });
+    expect((await r.resolve(asUser(a), c.code, 'crm')).companyId).toBe(c.id);
+    const denied = await apiError(r.resolve(asUser(a), c.code, 'desk'));
+    expect(denied).toMatchObject({ status: 403, code: 'product_access_denied' });
+    expect((denied as unknown as Error).message).toBe(`You do not have access to desk in company ${c.code}.`);
+    await db('product_access').where({ membership_id: membershipId }).update({ is_enabled: false });
+    expect((await r.resolve(asUser(a), c.code, 'crm')).companyId).toBe(c.id); // cached
+    t.now += 1_000;
+    expect((await apiError(r.resolve(asUser(a), c.code, 'crm'))).code).toBe('product_access_denied');
+  });
+
+  it('loadSubscriptions reads the open subscriptions with their plan products', async () => {
+    const a = await user('subs');
+    const { company: c } = await company(a);
+    const rows = await loadSubscriptions(db, c.id);
+    expect(rows).toHaveLength(1);
+    expect(Object.keys(rows[0]!).sort()).toEqual(['ends_at', 'plan_products', 'products', 'starts_at', 'status', 'trial_ends_at']);
+    expect(rows[0]!.status).toBe('trialing');
+    await db('company_subscriptions').where({ company_id: c.id }).update({ status: 'cancelled' });
+    expect(await loadSubscriptions(db, c.id)).toEqual([]);
   });
 });

@@ -19,6 +19,7 @@ import { holds } from './conditions.ts';
 import { LOOP_CODE, MAX_DEPTH, causationOf, loopMessage, nextCausation } from './causation.ts';
 import { deadLetter, letterEvent } from './dead-letters.ts';
 import { recordRun, runSteps } from './steps.ts';
+import { RUN_EVENT, announceRun } from './run-event.ts';
 
 /** Attempts of one automation on one event before it is dead-lettered. */
 export const MAX_ATTEMPTS = 3;
@@ -30,10 +31,14 @@ interface Outcome {
   readonly status: string | null;
 }
 
-/** The trigger values that match an event type: itself, its family (`object.*`) and `*`. */
+/**
+ * The trigger values that match an event type: itself, its family (`object.*`) and `*`. An
+ * automation's own `automation.run` events match only `automation.run` and `automation.*`: with `*`
+ * every run would trigger every catch-all automation again.
+ */
 export function triggersFor(type: string): string[] {
   const dot = type.indexOf('.');
-  return [type, ...(dot > 0 ? [`${type.slice(0, dot)}.*`] : []), '*'];
+  return [type, ...(dot > 0 ? [`${type.slice(0, dot)}.*`] : []), ...(type === RUN_EVENT ? [] : ['*'])];
 }
 
 export async function runAutomationsForEvent(db: Knex, event: DomainEvent): Promise<void> {
@@ -76,12 +81,13 @@ export async function runOne(db: Knex, auto: Record<string, any>, event: DomainE
       input: event.data,
       attempt,
     };
+    const from = causationOf(event.id, event.data);
     const record = (data: Record<string, unknown>) => recordRun(trx, tenant, 'automation_runs', auto.id, { ...base, ...data }, null);
-    const finish = async (data: Record<string, unknown>, next: Outcome['next'] = 'done'): Promise<Outcome> => ({
-      next,
-      runId: await record(data),
-      status: String(data.status),
-    });
+    const finish = async (data: Record<string, unknown>, next: Outcome['next'] = 'done'): Promise<Outcome> => {
+      const runId = await record(data);
+      if (data.status !== 'skipped') await announceRun(trx, tenant, auto.id, runId, { ...base, ...data }, from);
+      return { next, runId, status: String(data.status) };
+    };
     const ctx = {
       event: { id: event.id, type: event.type, seq: Number(event.seq), created_at: event.created_at },
       data: event.data,
@@ -98,7 +104,6 @@ export async function runOne(db: Knex, auto: Record<string, any>, event: DomainE
     if (!met) {
       return finish({ status: 'skipped', reason: 'conditions not met', steps: [], final: true });
     }
-    const from = causationOf(event.id, event.data);
     if (from.depth >= MAX_DEPTH) {
       return finish({
         status: 'failed',
@@ -116,9 +121,9 @@ export async function runOne(db: Knex, auto: Record<string, any>, event: DomainE
     if (retryable && attempt < MAX_ATTEMPTS && !retryOfDeadLetter) {
       return finish({ ...shown, depth: from.depth, final: false, will_retry: true }, 'retry');
     }
-    const runId = await record({ ...shown, depth: from.depth, final: true, dead_lettered: true });
-    await deadLetter(trx, tenant, { automationId: auto.id, runId, event, error: run.error, attempts: attempt });
-    return { next: 'done', runId, status: 'failed' };
+    const out = await finish({ ...shown, depth: from.depth, final: true, dead_lettered: true });
+    await deadLetter(trx, tenant, { automationId: auto.id, runId: out.runId!, event, error: run.error, attempts: attempt });
+    return out;
   });
 }
 

@@ -10,6 +10,7 @@ import { T } from '../tables.ts';
 import { holds, render } from '../automation/conditions.ts';
 import { STEP_TYPES, recordRun, runSteps } from '../automation/steps.ts';
 import { nextCausation } from './causation.ts';
+import { announceRun } from './run-event.ts';
 import { runJob } from '../scheduled-jobs/run-job.ts';
 import { syncIntegration } from '../integrations/sync.ts';
 import { actorOf, asObject, bodyOf, param, tenantOf } from '../http/action-context.ts';
@@ -39,6 +40,8 @@ export const runActions = {
       run = done;
     }
     const runId = await recordRun(a.trx, tenantOf(a), 'automation_runs', auto.id, { trigger: 'manual', input: data, ...run }, actorOf(a));
+    if (run.status !== 'skipped')
+      await announceRun(a.trx, tenantOf(a), auto.id, runId, { trigger: 'manual', ...run }, { depth: 0, chain: [], root_event_id: null });
     return { body: { run_id: runId, ...run } };
   },
   /** Runs the job's single action now (runtime/platform/scheduled-jobs/run-job.ts), as the scheduler does on its times. */

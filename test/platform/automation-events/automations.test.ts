@@ -75,7 +75,12 @@ it('object.created runs the matching automation: its run is recorded and its act
   expect(receiver.hits.filter((h) => h.path === '/hook').map((h) => h.body)).toEqual([{ deal: deal.id, title: 'Acme' }]);
   // The actions' writes appended their own events, marked as caused by the automation.
   const caused = await svc.db('pf_domain_events').whereRaw("data->'causation'->'chain' @> ?::jsonb", [JSON.stringify([auto])]);
-  expect(caused.map((e) => e.type).sort()).toEqual(['object.created', 'object.updated']);
+  expect(caused.map((e) => e.type).sort()).toEqual(['automation.run', 'object.created', 'object.updated']);
+  // The run itself is an event (webhooks and realtime see outcomes); skipped runs are not.
+  const announced = await svc.db('pf_domain_events').where({ type: 'automation.run' }).whereRaw("data->>'automation_id' = ?", [auto]);
+  expect(announced.map((e) => e.data)).toEqual([
+    expect.objectContaining({ status: 'succeeded', run_id: mine.id, event_type: 'object.created' }),
+  ]);
   // Delivered again (the engine's at-least-once), the event is not acted on twice.
   const before = receiver.hits.length;
   const [ev] = await svc.db('pf_domain_events').where({ type: 'object.created' }).whereRaw("data->>'id' = ?", [deal.id]);

@@ -89,15 +89,8 @@ it('a * * * * * job runs once within its minute with two schedulers ticking toge
     const pings = await svc.db('pf_objects').whereRaw("properties->>'note' = 'tick'");
     expect(pings).toHaveLength(2);
     // Its writes append their events like any other write.
-    expect(
-      await svc
-        .db('pf_domain_events')
-        .where({ type: 'object.created' })
-        .whereIn(
-          svc.db.raw("data->>'id'"),
-          pings.map((p) => p.id),
-        ),
-    ).toHaveLength(2);
+    const created = await svc.db('pf_domain_events').where({ type: 'object.created' }).select('data');
+    expect(created.filter((e) => pings.some((p) => p.id === e.data.id))).toHaveLength(2);
   } finally {
     await Promise.all([a.stop(), b.stop()]);
     await call('PATCH', `scheduled-jobs/${job.id}`, { enabled: false });
