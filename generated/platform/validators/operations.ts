@@ -16,6 +16,6 @@ export const RealtimeQuery = z.strictObject({
 
 /** Body of POST `sql`. */
 export const SqlBody = z.strictObject({
-  sql: z.string().regex(NO_NUL, NUL_MESSAGE).optional(),
+  sql: z.string().regex(NO_NUL, NUL_MESSAGE).max(100000),
   params: z.json().refine(jsonWithoutNul, NUL_MESSAGE).optional(),
 });

@@ -6,7 +6,7 @@ export type OperationsApi = {
         /** Discard DLQ message `DELETE dlq/{msg_id}` */
         discardDlqMessage(msgId: string, opts?: RequestOptions): Promise<DlqDestroyResponse>;
         /** Execute SQL query `POST sql` */
-        executeSqlQuery(body?: SqlRequest, opts?: RequestOptions): Promise<SqlResponse>;
+        executeSqlQuery(body: SqlRequest, opts?: RequestOptions): Promise<SqlResponse>;
         /** Get realtime stats `GET realtime/stats` */
         getRealtimeStats(opts?: RequestOptions): Promise<RealtimeStatsResponse>;
         /** List DLQ messages `GET dlq` */

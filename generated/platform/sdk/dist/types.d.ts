@@ -3239,14 +3239,22 @@ export type ShortUrlsShortUrlListQuery = {
     updated_at__lte?: string;
 };
 export interface SqlRequest {
-    sql?: string;
+    /** One SELECT statement; a trailing ; is allowed. */
+    sql: string;
+    /** Array of values for $1, $2, … (objects and arrays are sent as JSON text). */
     params?: unknown;
 }
 export interface SqlResponse {
+    /** Column names in order; a repeated name gets a suffix (_2, _3, …). */
     columns?: unknown;
+    /** One object per row, keyed by the column names. */
     rows?: unknown;
     row_count?: number | null;
     duration_ms?: number | null;
+    /** More rows matched than row_limit; only the first row_limit are returned. */
+    truncated?: boolean;
+    /** The row cap of this server (PLATFORM_SQL_MAX_ROWS, default 1000). */
+    row_limit?: number;
 }
 export interface TenantConfigResponse {
     tenant_id: string;
