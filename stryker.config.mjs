@@ -25,6 +25,7 @@ export const AREAS = {
       'test/auth/security-units.test.ts',
       'test/auth/password-policy.test.ts',
       'test/auth/auth-units.test.ts',
+      'test/auth/token-service.test.ts',
       'test/auth/tokens.test.ts',
       'test/tenancy/tenancy.test.ts',
       'test/auth/flows-and-secrets.test.ts',
