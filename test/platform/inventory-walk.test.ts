@@ -6,7 +6,9 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { inventoryRows } from '../helpers/inventory.ts';
-import { adminKey } from './helpers.ts';
+import { adminKey, client } from './helpers.ts';
+import { readAllEventsAfter } from '../../runtime/platform/events/event-log.ts';
+import { runAutomationsForEvent } from '../../runtime/platform/automation/on-event.ts';
 
 const rows = inventoryRows().filter((r) => r.service === 'platform');
 
@@ -68,4 +70,47 @@ it('identity endpoints of an unconfigured tenant answer 409 with a code naming w
     expect(res.status).toBe(409);
     expect((await res.json()).error.code).toBe(code);
   }
+});
+
+// Endpoints that once answered 2xx and did nothing (issue 12): each now acts, or says why it cannot.
+it('event endpoints act: automations run on events, cron is checked, forms create objects, sync is real or NOT_CONFIGURED', async () => {
+  const call = client(svc, key);
+  const t = (await call('POST', 'object-types', { name: 'walk_leads' })).body.data.id;
+  await call('POST', `object-types/${t}/properties`, { name: 'email', data_type: 'email' });
+  await call('POST', `object-types/${t}/properties`, { name: 'stage', data_type: 'string' });
+  // An automation on object.created runs (the consumer the job engine calls) and its action shows.
+  const auto = (
+    await call('POST', 'automations', {
+      name: 'walk',
+      trigger_event: 'object.created',
+      enabled: true,
+      actions: [{ type: 'update_object', object_type: 'walk_leads', object_id: '{{data.id}}', properties: { stage: 'seen' } }],
+    })
+  ).body.data.id;
+  const obj = (await call('POST', `objects/${t}`, { properties: { email: 'w@example.com' } })).body.data;
+  const [event] = (await readAllEventsAfter(svc.db, 0, 10_000)).filter((e) => e.type === 'object.created' && (e.data as any).id === obj.id);
+  await runAutomationsForEvent(svc.db, event!);
+  expect((await call('GET', `automations/${auto}/runs`)).body.data.runs[0]).toMatchObject({ status: 'succeeded', event_id: event!.id });
+  expect((await call('GET', `objects/${t}/${obj.id}`)).body.data.properties.stage).toBe('seen');
+  // A cron expression is checked (400 with the reason), not stored blindly.
+  const cron = await call('POST', 'scheduled-jobs', { name: 'bad', cron_expression: 'not a cron', action_type: 'create_object' });
+  expect(cron.status).toBe(400);
+  expect(cron.body.error.fields.cron_expression).toBeDefined();
+  // A form submission creates the object in the linked type; a bad email is 400.
+  const form = (
+    await call('POST', 'forms', { name: 'walk', object_type_id: t, fields: [{ name: 'email', type: 'email', required: true }] })
+  ).body.data.id;
+  const post = (body: unknown) =>
+    fetch(`${svc.api}forms/${form}/submit`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const ok = await (await post({ email: 'f@example.com' })).json();
+  expect(ok.data).toEqual({ submitted: true, object_id: expect.stringMatching(/^obj_/) });
+  expect((await post({ email: 'nope' })).status).toBe(400);
+  // A provider without a connector is 409 NOT_CONFIGURED, not a 2xx that transferred nothing.
+  const integ = (await call('POST', 'integrations', { provider: 'hubspot', name: 'walk' })).body.data.id;
+  const sync = await call('POST', `integrations/${integ}/sync`);
+  expect([sync.status, sync.body.error?.code]).toEqual([409, 'NOT_CONFIGURED']);
 });
