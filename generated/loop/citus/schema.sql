@@ -40,6 +40,7 @@ CREATE INDEX "ix_ai_insights_company_id_status" ON "ai_insights" ("company_id", 
 CREATE INDEX "ix_ai_insights_company_id_workspace_id" ON "ai_insights" ("company_id", "workspace_id");
 CREATE INDEX "ix_ai_insights_usage_log_id" ON "ai_insights" ("usage_log_id");
 CREATE INDEX "ix_ai_insights_workspace_id" ON "ai_insights" ("workspace_id");
+CREATE INDEX "lx_ai_insights_company_id_generated_at_id" ON "ai_insights" ("company_id", "generated_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "ai_prompt_templates" (
   "id" bigserial,
@@ -69,6 +70,7 @@ CREATE INDEX "ix_ai_prompt_templates_company_id_feature" ON "ai_prompt_templates
 CREATE INDEX "ix_ai_prompt_templates_company_id_is_active" ON "ai_prompt_templates" ("company_id", "is_active");
 CREATE INDEX "ix_ai_prompt_templates_company_id_workspace_id" ON "ai_prompt_templates" ("company_id", "workspace_id");
 CREATE INDEX "ix_ai_prompt_templates_workspace_id" ON "ai_prompt_templates" ("workspace_id");
+CREATE INDEX "lx_ai_prompt_templates_company_id_name_id" ON "ai_prompt_templates" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "ai_usage_logs" (
   "id" bigserial,
@@ -99,7 +101,6 @@ CREATE TABLE "ai_usage_logs" (
   CONSTRAINT "ck_ai_usage_logs_provider" CHECK ("provider" IN ('anthropic', 'google', 'local', 'mistral', 'openai')),
   CONSTRAINT "ck_ai_usage_logs_status" CHECK ("status" IN ('failed', 'rate_limited', 'succeeded'))
 );
-CREATE INDEX "ix_ai_usage_logs_company_id_created_at" ON "ai_usage_logs" ("company_id", "created_at");
 CREATE INDEX "ix_ai_usage_logs_company_id_feature" ON "ai_usage_logs" ("company_id", "feature");
 CREATE INDEX "ix_ai_usage_logs_company_id_model" ON "ai_usage_logs" ("company_id", "model");
 CREATE INDEX "ix_ai_usage_logs_company_id_provider" ON "ai_usage_logs" ("company_id", "provider");
@@ -109,6 +110,7 @@ CREATE INDEX "ix_ai_usage_logs_company_id_user_id" ON "ai_usage_logs" ("company_
 CREATE INDEX "ix_ai_usage_logs_company_id_workspace_id" ON "ai_usage_logs" ("company_id", "workspace_id");
 CREATE INDEX "ix_ai_usage_logs_user_id" ON "ai_usage_logs" ("user_id");
 CREATE INDEX "ix_ai_usage_logs_workspace_id" ON "ai_usage_logs" ("workspace_id");
+CREATE INDEX "lx_ai_usage_logs_company_id_created_at_id" ON "ai_usage_logs" ("company_id", "created_at", "id");
 
 CREATE TABLE "api_client_apps" (
   "id" bigserial,
@@ -166,6 +168,7 @@ CREATE INDEX "ix_attendance_records_company_id_workspace_id" ON "attendance_reco
 CREATE INDEX "ix_attendance_records_membership_id" ON "attendance_records" ("membership_id");
 CREATE INDEX "ix_attendance_records_session_id" ON "attendance_records" ("session_id");
 CREATE INDEX "ix_attendance_records_workspace_id" ON "attendance_records" ("workspace_id");
+CREATE INDEX "lx_attendance_records_company_id_session_id_person_name_id" ON "attendance_records" ("company_id", "session_id", "person_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "attendance_sessions" (
   "id" bigserial,
@@ -205,6 +208,7 @@ CREATE INDEX "ix_attendance_sessions_company_id_status" ON "attendance_sessions"
 CREATE INDEX "ix_attendance_sessions_company_id_workspace_id" ON "attendance_sessions" ("company_id", "workspace_id");
 CREATE INDEX "ix_attendance_sessions_host_id" ON "attendance_sessions" ("host_id");
 CREATE INDEX "ix_attendance_sessions_workspace_id" ON "attendance_sessions" ("workspace_id");
+CREATE INDEX "lx_attendance_sessions_company_id_starts_at_id" ON "attendance_sessions" ("company_id", "starts_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "audit_logs" (
   "id" bigserial,
@@ -227,12 +231,12 @@ CREATE INDEX "ix_audit_logs_actor_id" ON "audit_logs" ("actor_id");
 CREATE INDEX "ix_audit_logs_company_id_action" ON "audit_logs" ("company_id", "action");
 CREATE INDEX "ix_audit_logs_company_id_actor_id" ON "audit_logs" ("company_id", "actor_id");
 CREATE INDEX "ix_audit_logs_company_id_app_id" ON "audit_logs" ("company_id", "app_id");
-CREATE INDEX "ix_audit_logs_company_id_created_at" ON "audit_logs" ("company_id", "created_at");
 CREATE INDEX "ix_audit_logs_company_id_record_id" ON "audit_logs" ("company_id", "record_id");
 CREATE INDEX "ix_audit_logs_company_id_request_id" ON "audit_logs" ("company_id", "request_id");
 CREATE INDEX "ix_audit_logs_company_id_resource" ON "audit_logs" ("company_id", "resource");
 CREATE INDEX "ix_audit_logs_company_id_workspace_id" ON "audit_logs" ("company_id", "workspace_id");
 CREATE INDEX "ix_audit_logs_workspace_id" ON "audit_logs" ("workspace_id");
+CREATE INDEX "lx_audit_logs_company_id_created_at_id" ON "audit_logs" ("company_id", "created_at", "id");
 
 CREATE TABLE "autism_support_community_referrals" (
   "id" bigserial,
@@ -265,6 +269,7 @@ CREATE INDEX "ix_autism_support_community_referrals_company_id_workspace_id" ON 
 CREATE INDEX "ix_autism_support_community_referrals_intake_form_id" ON "autism_support_community_referrals" ("intake_form_id");
 CREATE INDEX "ix_autism_support_community_referrals_support_case_id" ON "autism_support_community_referrals" ("support_case_id");
 CREATE INDEX "ix_autism_support_community_referrals_workspace_id" ON "autism_support_community_referrals" ("workspace_id");
+CREATE INDEX "lx_autism_support_community_referrals_company_id_referred_on_id" ON "autism_support_community_referrals" ("company_id", "referred_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "autism_support_family_surveys" (
   "id" bigserial,
@@ -295,6 +300,7 @@ CREATE INDEX "ix_autism_support_family_surveys_company_id_workspace_id" ON "auti
 CREATE INDEX "ix_autism_support_family_surveys_intake_form_id" ON "autism_support_family_surveys" ("intake_form_id");
 CREATE INDEX "ix_autism_support_family_surveys_support_case_id" ON "autism_support_family_surveys" ("support_case_id");
 CREATE INDEX "ix_autism_support_family_surveys_workspace_id" ON "autism_support_family_surveys" ("workspace_id");
+CREATE INDEX "lx_autism_support_family_surveys_company_id_survey_date_id" ON "autism_support_family_surveys" ("company_id", "survey_date", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "autism_support_intake_forms" (
   "id" bigserial,
@@ -321,7 +327,6 @@ CREATE TABLE "autism_support_intake_forms" (
   CONSTRAINT "ck_autism_support_intake_forms_diagnosis_status" CHECK ("diagnosis_status" IN ('diagnosed', 'not_assessed', 'suspected')),
   CONSTRAINT "ck_autism_support_intake_forms_status" CHECK ("status" IN ('accepted', 'declined', 'reviewing', 'submitted', 'waitlisted'))
 );
-CREATE INDEX "ix_autism_support_intake_forms_company_id_created_at" ON "autism_support_intake_forms" ("company_id", "created_at");
 CREATE INDEX "ix_autism_support_intake_forms_company_id_date_of_birth" ON "autism_support_intake_forms" ("company_id", "date_of_birth");
 CREATE INDEX "ix_autism_support_intake_forms_company_id_diagnosis_status" ON "autism_support_intake_forms" ("company_id", "diagnosis_status");
 CREATE INDEX "ix_autism_support_intake_forms_company_id_district" ON "autism_support_intake_forms" ("company_id", "district");
@@ -329,6 +334,7 @@ CREATE INDEX "ix_autism_support_intake_forms_company_id_status" ON "autism_suppo
 CREATE INDEX "ix_autism_support_intake_forms_company_id_submitted_at" ON "autism_support_intake_forms" ("company_id", "submitted_at");
 CREATE INDEX "ix_autism_support_intake_forms_company_id_workspace_id" ON "autism_support_intake_forms" ("company_id", "workspace_id");
 CREATE INDEX "ix_autism_support_intake_forms_workspace_id" ON "autism_support_intake_forms" ("workspace_id");
+CREATE INDEX "lx_autism_support_intake_forms_company_id_created_at_id" ON "autism_support_intake_forms" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "autism_support_reports" (
   "id" bigserial,
@@ -352,7 +358,6 @@ CREATE TABLE "autism_support_reports" (
   CONSTRAINT "ck_autism_support_reports_status" CHECK ("status" IN ('approved', 'draft', 'submitted'))
 );
 CREATE INDEX "ix_autism_support_reports_author_id" ON "autism_support_reports" ("author_id");
-CREATE INDEX "ix_autism_support_reports_company_id_created_at" ON "autism_support_reports" ("company_id", "created_at");
 CREATE INDEX "ix_autism_support_reports_company_id_kind" ON "autism_support_reports" ("company_id", "kind");
 CREATE INDEX "ix_autism_support_reports_company_id_period_start" ON "autism_support_reports" ("company_id", "period_start");
 CREATE INDEX "ix_autism_support_reports_company_id_status" ON "autism_support_reports" ("company_id", "status");
@@ -360,6 +365,7 @@ CREATE INDEX "ix_autism_support_reports_company_id_support_case_id" ON "autism_s
 CREATE INDEX "ix_autism_support_reports_company_id_workspace_id" ON "autism_support_reports" ("company_id", "workspace_id");
 CREATE INDEX "ix_autism_support_reports_support_case_id" ON "autism_support_reports" ("support_case_id");
 CREATE INDEX "ix_autism_support_reports_workspace_id" ON "autism_support_reports" ("workspace_id");
+CREATE INDEX "lx_autism_support_reports_company_id_created_at_id" ON "autism_support_reports" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "autism_support_support_cases" (
   "id" bigserial,
@@ -393,6 +399,7 @@ CREATE INDEX "ix_autism_support_support_cases_company_id_status" ON "autism_supp
 CREATE INDEX "ix_autism_support_support_cases_company_id_workspace_id" ON "autism_support_support_cases" ("company_id", "workspace_id");
 CREATE INDEX "ix_autism_support_support_cases_intake_form_id" ON "autism_support_support_cases" ("intake_form_id");
 CREATE INDEX "ix_autism_support_support_cases_workspace_id" ON "autism_support_support_cases" ("workspace_id");
+CREATE INDEX "lx_autism_support_support_cases_company_id_opened_on_id" ON "autism_support_support_cases" ("company_id", "opened_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "booking_appointments" (
   "id" bigserial,
@@ -438,6 +445,7 @@ CREATE INDEX "ix_booking_appointments_invoice_id" ON "booking_appointments" ("in
 CREATE INDEX "ix_booking_appointments_service_id" ON "booking_appointments" ("service_id");
 CREATE INDEX "ix_booking_appointments_staff_id" ON "booking_appointments" ("staff_id");
 CREATE INDEX "ix_booking_appointments_workspace_id" ON "booking_appointments" ("workspace_id");
+CREATE INDEX "lx_booking_appointments_company_id_starts_at_id" ON "booking_appointments" ("company_id", "starts_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "booking_customers" (
   "id" bigserial,
@@ -466,6 +474,7 @@ CREATE INDEX "ix_booking_customers_company_id_workspace_id" ON "booking_customer
 CREATE INDEX "ix_booking_customers_crm_customer_id" ON "booking_customers" ("crm_customer_id");
 CREATE INDEX "ix_booking_customers_preferred_staff_id" ON "booking_customers" ("preferred_staff_id");
 CREATE INDEX "ix_booking_customers_workspace_id" ON "booking_customers" ("workspace_id");
+CREATE INDEX "lx_booking_customers_company_id_first_name_last_name_id" ON "booking_customers" ("company_id", "first_name", "last_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "booking_services" (
   "id" bigserial,
@@ -530,6 +539,7 @@ CREATE INDEX "ix_booking_staff_company_id_membership_id" ON "booking_staff" ("co
 CREATE INDEX "ix_booking_staff_company_id_workspace_id" ON "booking_staff" ("company_id", "workspace_id");
 CREATE INDEX "ix_booking_staff_membership_id" ON "booking_staff" ("membership_id");
 CREATE INDEX "ix_booking_staff_workspace_id" ON "booking_staff" ("workspace_id");
+CREATE INDEX "lx_booking_staff_company_id_full_name_id" ON "booking_staff" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "branches" (
   "id" bigserial,
@@ -592,6 +602,7 @@ CREATE INDEX "ix_care_appointments_company_id_status" ON "care_appointments" ("c
 CREATE INDEX "ix_care_appointments_company_id_workspace_id" ON "care_appointments" ("company_id", "workspace_id");
 CREATE INDEX "ix_care_appointments_patient_id" ON "care_appointments" ("patient_id");
 CREATE INDEX "ix_care_appointments_workspace_id" ON "care_appointments" ("workspace_id");
+CREATE INDEX "lx_care_appointments_company_id_starts_at_id" ON "care_appointments" ("company_id", "starts_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "care_care_notes" (
   "id" bigserial,
@@ -623,6 +634,7 @@ CREATE INDEX "ix_care_care_notes_company_id_workspace_id" ON "care_care_notes" (
 CREATE INDEX "ix_care_care_notes_patient_id" ON "care_care_notes" ("patient_id");
 CREATE INDEX "ix_care_care_notes_resident_id" ON "care_care_notes" ("resident_id");
 CREATE INDEX "ix_care_care_notes_workspace_id" ON "care_care_notes" ("workspace_id");
+CREATE INDEX "lx_care_care_notes_company_id_recorded_at_id" ON "care_care_notes" ("company_id", "recorded_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "care_medication_records" (
   "id" bigserial,
@@ -654,6 +666,7 @@ CREATE INDEX "ix_care_medication_records_company_id_status" ON "care_medication_
 CREATE INDEX "ix_care_medication_records_company_id_workspace_id" ON "care_medication_records" ("company_id", "workspace_id");
 CREATE INDEX "ix_care_medication_records_resident_id" ON "care_medication_records" ("resident_id");
 CREATE INDEX "ix_care_medication_records_workspace_id" ON "care_medication_records" ("workspace_id");
+CREATE INDEX "lx_care_medication_records_company_id_scheduled_at_id" ON "care_medication_records" ("company_id", "scheduled_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "care_patients" (
   "id" bigserial,
@@ -686,6 +699,7 @@ CREATE INDEX "ix_care_patients_company_id_is_active" ON "care_patients" ("compan
 CREATE INDEX "ix_care_patients_company_id_record_number" ON "care_patients" ("company_id", "record_number");
 CREATE INDEX "ix_care_patients_company_id_workspace_id" ON "care_patients" ("company_id", "workspace_id");
 CREATE INDEX "ix_care_patients_workspace_id" ON "care_patients" ("workspace_id");
+CREATE INDEX "lx_care_patients_company_id_last_name_first_name_id" ON "care_patients" ("company_id", "last_name", "first_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "care_residents" (
   "id" bigserial,
@@ -716,6 +730,7 @@ CREATE INDEX "ix_care_residents_company_id_status" ON "care_residents" ("company
 CREATE INDEX "ix_care_residents_company_id_workspace_id" ON "care_residents" ("company_id", "workspace_id");
 CREATE INDEX "ix_care_residents_patient_id" ON "care_residents" ("patient_id");
 CREATE INDEX "ix_care_residents_workspace_id" ON "care_residents" ("workspace_id");
+CREATE INDEX "lx_care_residents_company_id_room_number_id" ON "care_residents" ("company_id", "room_number", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "care_staff_schedules" (
   "id" bigserial,
@@ -745,6 +760,7 @@ CREATE INDEX "ix_care_staff_schedules_company_id_ward" ON "care_staff_schedules"
 CREATE INDEX "ix_care_staff_schedules_company_id_workspace_id" ON "care_staff_schedules" ("company_id", "workspace_id");
 CREATE INDEX "ix_care_staff_schedules_staff_id" ON "care_staff_schedules" ("staff_id");
 CREATE INDEX "ix_care_staff_schedules_workspace_id" ON "care_staff_schedules" ("workspace_id");
+CREATE INDEX "lx_care_staff_schedules_company_id_shift_date_starts_at_id" ON "care_staff_schedules" ("company_id", "shift_date", "starts_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "chat_attachments" (
   "id" bigserial,
@@ -763,11 +779,11 @@ CREATE TABLE "chat_attachments" (
   CONSTRAINT "ck_chat_attachments_size_bytes" CHECK ("size_bytes" >= 0)
 );
 CREATE INDEX "ix_chat_attachments_company_id_content_type" ON "chat_attachments" ("company_id", "content_type");
-CREATE INDEX "ix_chat_attachments_company_id_created_at" ON "chat_attachments" ("company_id", "created_at");
 CREATE INDEX "ix_chat_attachments_company_id_message_id" ON "chat_attachments" ("company_id", "message_id");
 CREATE INDEX "ix_chat_attachments_company_id_workspace_id" ON "chat_attachments" ("company_id", "workspace_id");
 CREATE INDEX "ix_chat_attachments_message_id" ON "chat_attachments" ("message_id");
 CREATE INDEX "ix_chat_attachments_workspace_id" ON "chat_attachments" ("workspace_id");
+CREATE INDEX "lx_chat_attachments_company_id_created_at_id" ON "chat_attachments" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "chat_channels" (
   "id" bigserial,
@@ -793,6 +809,7 @@ CREATE INDEX "ix_chat_channels_company_id_is_archived" ON "chat_channels" ("comp
 CREATE INDEX "ix_chat_channels_company_id_kind" ON "chat_channels" ("company_id", "kind");
 CREATE INDEX "ix_chat_channels_company_id_workspace_id" ON "chat_channels" ("company_id", "workspace_id");
 CREATE INDEX "ix_chat_channels_workspace_id" ON "chat_channels" ("workspace_id");
+CREATE INDEX "lx_chat_channels_company_id_name_id" ON "chat_channels" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "chat_conversations" (
   "id" bigserial,
@@ -824,6 +841,7 @@ CREATE INDEX "ix_chat_conversations_company_id_kind" ON "chat_conversations" ("c
 CREATE INDEX "ix_chat_conversations_company_id_status" ON "chat_conversations" ("company_id", "status");
 CREATE INDEX "ix_chat_conversations_company_id_workspace_id" ON "chat_conversations" ("company_id", "workspace_id");
 CREATE INDEX "ix_chat_conversations_workspace_id" ON "chat_conversations" ("workspace_id");
+CREATE INDEX "lx_chat_conversations_company_id_last_message_at_id" ON "chat_conversations" ("company_id", "last_message_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "chat_live_widget" (
   "id" bigserial,
@@ -852,6 +870,7 @@ CREATE INDEX "ix_chat_live_widget_company_id_created_at" ON "chat_live_widget" (
 CREATE INDEX "ix_chat_live_widget_company_id_is_active" ON "chat_live_widget" ("company_id", "is_active");
 CREATE INDEX "ix_chat_live_widget_company_id_workspace_id" ON "chat_live_widget" ("company_id", "workspace_id");
 CREATE INDEX "ix_chat_live_widget_workspace_id" ON "chat_live_widget" ("workspace_id");
+CREATE INDEX "lx_chat_live_widget_company_id_name_id" ON "chat_live_widget" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "chat_messages" (
   "id" bigserial,
@@ -874,7 +893,6 @@ CREATE TABLE "chat_messages" (
   CONSTRAINT "ck_chat_messages_kind" CHECK ("kind" IN ('ai', 'file', 'image', 'system', 'text'))
 );
 CREATE INDEX "ix_chat_messages_company_id_conversation_id" ON "chat_messages" ("company_id", "conversation_id");
-CREATE INDEX "ix_chat_messages_company_id_created_at" ON "chat_messages" ("company_id", "created_at");
 CREATE INDEX "ix_chat_messages_company_id_is_pinned" ON "chat_messages" ("company_id", "is_pinned");
 CREATE INDEX "ix_chat_messages_company_id_kind" ON "chat_messages" ("company_id", "kind");
 CREATE INDEX "ix_chat_messages_company_id_sender_id" ON "chat_messages" ("company_id", "sender_id");
@@ -883,6 +901,7 @@ CREATE INDEX "ix_chat_messages_conversation_id" ON "chat_messages" ("conversatio
 CREATE INDEX "ix_chat_messages_reply_to_id" ON "chat_messages" ("reply_to_id");
 CREATE INDEX "ix_chat_messages_sender_id" ON "chat_messages" ("sender_id");
 CREATE INDEX "ix_chat_messages_workspace_id" ON "chat_messages" ("workspace_id");
+CREATE INDEX "lx_chat_messages_company_id_created_at_id" ON "chat_messages" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "chat_participants" (
   "id" bigserial,
@@ -911,6 +930,7 @@ CREATE INDEX "ix_chat_participants_company_id_workspace_id" ON "chat_participant
 CREATE INDEX "ix_chat_participants_conversation_id" ON "chat_participants" ("conversation_id");
 CREATE INDEX "ix_chat_participants_user_id" ON "chat_participants" ("user_id");
 CREATE INDEX "ix_chat_participants_workspace_id" ON "chat_participants" ("workspace_id");
+CREATE INDEX "lx_chat_participants_company_id_conversation_id_display_name_id" ON "chat_participants" ("company_id", "conversation_id", "display_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "chat_workspaces" (
   "id" bigserial,
@@ -934,6 +954,7 @@ CREATE INDEX "ix_chat_workspaces_company_id_is_active" ON "chat_workspaces" ("co
 CREATE INDEX "ix_chat_workspaces_company_id_is_default" ON "chat_workspaces" ("company_id", "is_default");
 CREATE INDEX "ix_chat_workspaces_company_id_workspace_id" ON "chat_workspaces" ("company_id", "workspace_id");
 CREATE INDEX "ix_chat_workspaces_workspace_id" ON "chat_workspaces" ("workspace_id");
+CREATE INDEX "lx_chat_workspaces_company_id_name_id" ON "chat_workspaces" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "church_departments" (
   "id" bigserial,
@@ -992,6 +1013,7 @@ CREATE INDEX "ix_church_donations_company_id_workspace_id" ON "church_donations"
 CREATE INDEX "ix_church_donations_event_id" ON "church_donations" ("event_id");
 CREATE INDEX "ix_church_donations_member_id" ON "church_donations" ("member_id");
 CREATE INDEX "ix_church_donations_workspace_id" ON "church_donations" ("workspace_id");
+CREATE INDEX "lx_church_donations_company_id_received_on_id" ON "church_donations" ("company_id", "received_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "church_events" (
   "id" bigserial,
@@ -1022,6 +1044,7 @@ CREATE INDEX "ix_church_events_company_id_starts_at" ON "church_events" ("compan
 CREATE INDEX "ix_church_events_company_id_workspace_id" ON "church_events" ("company_id", "workspace_id");
 CREATE INDEX "ix_church_events_ministry_id" ON "church_events" ("ministry_id");
 CREATE INDEX "ix_church_events_workspace_id" ON "church_events" ("workspace_id");
+CREATE INDEX "lx_church_events_company_id_starts_at_id" ON "church_events" ("company_id", "starts_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "church_members" (
   "id" bigserial,
@@ -1057,6 +1080,7 @@ CREATE INDEX "ix_church_members_company_id_status" ON "church_members" ("company
 CREATE INDEX "ix_church_members_company_id_workspace_id" ON "church_members" ("company_id", "workspace_id");
 CREATE INDEX "ix_church_members_department_id" ON "church_members" ("department_id");
 CREATE INDEX "ix_church_members_workspace_id" ON "church_members" ("workspace_id");
+CREATE INDEX "lx_church_members_company_id_last_name_first_name_id" ON "church_members" ("company_id", "last_name", "first_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "church_ministries" (
   "id" bigserial,
@@ -1083,6 +1107,7 @@ CREATE INDEX "ix_church_ministries_company_id_workspace_id" ON "church_ministrie
 CREATE INDEX "ix_church_ministries_department_id" ON "church_ministries" ("department_id");
 CREATE INDEX "ix_church_ministries_leader_id" ON "church_ministries" ("leader_id");
 CREATE INDEX "ix_church_ministries_workspace_id" ON "church_ministries" ("workspace_id");
+CREATE INDEX "lx_church_ministries_company_id_name_id" ON "church_ministries" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "church_sermons" (
   "id" bigserial,
@@ -1112,6 +1137,7 @@ CREATE INDEX "ix_church_sermons_company_id_series" ON "church_sermons" ("company
 CREATE INDEX "ix_church_sermons_company_id_workspace_id" ON "church_sermons" ("company_id", "workspace_id");
 CREATE INDEX "ix_church_sermons_event_id" ON "church_sermons" ("event_id");
 CREATE INDEX "ix_church_sermons_workspace_id" ON "church_sermons" ("workspace_id");
+CREATE INDEX "lx_church_sermons_company_id_preached_on_id" ON "church_sermons" ("company_id", "preached_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cms_content_blocks" (
   "id" bigserial,
@@ -1138,6 +1164,7 @@ CREATE INDEX "ix_cms_content_blocks_company_id_kind" ON "cms_content_blocks" ("c
 CREATE INDEX "ix_cms_content_blocks_company_id_language" ON "cms_content_blocks" ("company_id", "language");
 CREATE INDEX "ix_cms_content_blocks_company_id_workspace_id" ON "cms_content_blocks" ("company_id", "workspace_id");
 CREATE INDEX "ix_cms_content_blocks_workspace_id" ON "cms_content_blocks" ("workspace_id");
+CREATE INDEX "lx_cms_content_blocks_company_id_key_id" ON "cms_content_blocks" ("company_id", "key", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cms_faqs" (
   "id" bigserial,
@@ -1162,6 +1189,7 @@ CREATE INDEX "ix_cms_faqs_company_id_is_published" ON "cms_faqs" ("company_id", 
 CREATE INDEX "ix_cms_faqs_company_id_language" ON "cms_faqs" ("company_id", "language");
 CREATE INDEX "ix_cms_faqs_company_id_workspace_id" ON "cms_faqs" ("company_id", "workspace_id");
 CREATE INDEX "ix_cms_faqs_workspace_id" ON "cms_faqs" ("workspace_id");
+CREATE INDEX "lx_cms_faqs_company_id_category_sort_order_id" ON "cms_faqs" ("company_id", "category", "sort_order", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cms_media" (
   "id" bigserial,
@@ -1186,11 +1214,11 @@ CREATE TABLE "cms_media" (
   CONSTRAINT "ck_cms_media_size_bytes" CHECK ("size_bytes" >= 0),
   CONSTRAINT "ck_cms_media_width" CHECK ("width" >= 0)
 );
-CREATE INDEX "ix_cms_media_company_id_created_at" ON "cms_media" ("company_id", "created_at");
 CREATE INDEX "ix_cms_media_company_id_folder" ON "cms_media" ("company_id", "folder");
 CREATE INDEX "ix_cms_media_company_id_kind" ON "cms_media" ("company_id", "kind");
 CREATE INDEX "ix_cms_media_company_id_workspace_id" ON "cms_media" ("company_id", "workspace_id");
 CREATE INDEX "ix_cms_media_workspace_id" ON "cms_media" ("workspace_id");
+CREATE INDEX "lx_cms_media_company_id_created_at_id" ON "cms_media" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cms_menus" (
   "id" bigserial,
@@ -1215,6 +1243,7 @@ CREATE INDEX "ix_cms_menus_company_id_language" ON "cms_menus" ("company_id", "l
 CREATE INDEX "ix_cms_menus_company_id_location" ON "cms_menus" ("company_id", "location");
 CREATE INDEX "ix_cms_menus_company_id_workspace_id" ON "cms_menus" ("company_id", "workspace_id");
 CREATE INDEX "ix_cms_menus_workspace_id" ON "cms_menus" ("workspace_id");
+CREATE INDEX "lx_cms_menus_company_id_location_id" ON "cms_menus" ("company_id", "location", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cms_news" (
   "id" bigserial,
@@ -1247,6 +1276,7 @@ CREATE INDEX "ix_cms_news_company_id_status" ON "cms_news" ("company_id", "statu
 CREATE INDEX "ix_cms_news_company_id_workspace_id" ON "cms_news" ("company_id", "workspace_id");
 CREATE INDEX "ix_cms_news_cover_id" ON "cms_news" ("cover_id");
 CREATE INDEX "ix_cms_news_workspace_id" ON "cms_news" ("workspace_id");
+CREATE INDEX "lx_cms_news_company_id_published_at_id" ON "cms_news" ("company_id", "published_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cms_pages" (
   "id" bigserial,
@@ -1281,6 +1311,7 @@ CREATE INDEX "ix_cms_pages_parent_id" ON "cms_pages" ("parent_id");
 CREATE INDEX "ix_cms_pages_seo_id" ON "cms_pages" ("seo_id");
 CREATE INDEX "ix_cms_pages_template_id" ON "cms_pages" ("template_id");
 CREATE INDEX "ix_cms_pages_workspace_id" ON "cms_pages" ("workspace_id");
+CREATE INDEX "lx_cms_pages_company_id_title_id" ON "cms_pages" ("company_id", "title", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cms_posts" (
   "id" bigserial,
@@ -1314,6 +1345,7 @@ CREATE INDEX "ix_cms_posts_company_id_status" ON "cms_posts" ("company_id", "sta
 CREATE INDEX "ix_cms_posts_company_id_workspace_id" ON "cms_posts" ("company_id", "workspace_id");
 CREATE INDEX "ix_cms_posts_cover_id" ON "cms_posts" ("cover_id");
 CREATE INDEX "ix_cms_posts_workspace_id" ON "cms_posts" ("workspace_id");
+CREATE INDEX "lx_cms_posts_company_id_published_at_id" ON "cms_posts" ("company_id", "published_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cms_seo_settings" (
   "id" bigserial,
@@ -1364,6 +1396,7 @@ CREATE INDEX "ix_cms_services_company_id_created_at" ON "cms_services" ("company
 CREATE INDEX "ix_cms_services_company_id_is_published" ON "cms_services" ("company_id", "is_published");
 CREATE INDEX "ix_cms_services_company_id_workspace_id" ON "cms_services" ("company_id", "workspace_id");
 CREATE INDEX "ix_cms_services_workspace_id" ON "cms_services" ("workspace_id");
+CREATE INDEX "lx_cms_services_company_id_sort_order_id" ON "cms_services" ("company_id", "sort_order", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cms_team_members" (
   "id" bigserial,
@@ -1389,6 +1422,7 @@ CREATE INDEX "ix_cms_team_members_company_id_is_published" ON "cms_team_members"
 CREATE INDEX "ix_cms_team_members_company_id_workspace_id" ON "cms_team_members" ("company_id", "workspace_id");
 CREATE INDEX "ix_cms_team_members_photo_id" ON "cms_team_members" ("photo_id");
 CREATE INDEX "ix_cms_team_members_workspace_id" ON "cms_team_members" ("workspace_id");
+CREATE INDEX "lx_cms_team_members_company_id_sort_order_name_id" ON "cms_team_members" ("company_id", "sort_order", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cms_templates" (
   "id" bigserial,
@@ -1411,6 +1445,7 @@ CREATE INDEX "ix_cms_templates_company_id_created_at" ON "cms_templates" ("compa
 CREATE INDEX "ix_cms_templates_company_id_is_default" ON "cms_templates" ("company_id", "is_default");
 CREATE INDEX "ix_cms_templates_company_id_workspace_id" ON "cms_templates" ("company_id", "workspace_id");
 CREATE INDEX "ix_cms_templates_workspace_id" ON "cms_templates" ("workspace_id");
+CREATE INDEX "lx_cms_templates_company_id_name_id" ON "cms_templates" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cms_testimonials" (
   "id" bigserial,
@@ -1437,6 +1472,7 @@ CREATE INDEX "ix_cms_testimonials_company_id_rating" ON "cms_testimonials" ("com
 CREATE INDEX "ix_cms_testimonials_company_id_workspace_id" ON "cms_testimonials" ("company_id", "workspace_id");
 CREATE INDEX "ix_cms_testimonials_photo_id" ON "cms_testimonials" ("photo_id");
 CREATE INDEX "ix_cms_testimonials_workspace_id" ON "cms_testimonials" ("workspace_id");
+CREATE INDEX "lx_cms_testimonials_company_id_sort_order_id" ON "cms_testimonials" ("company_id", "sort_order", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cms_translations" (
   "id" bigserial,
@@ -1488,6 +1524,7 @@ CREATE INDEX "ix_commerce_carts_company_id_status" ON "commerce_carts" ("company
 CREATE INDEX "ix_commerce_carts_company_id_workspace_id" ON "commerce_carts" ("company_id", "workspace_id");
 CREATE INDEX "ix_commerce_carts_customer_id" ON "commerce_carts" ("customer_id");
 CREATE INDEX "ix_commerce_carts_workspace_id" ON "commerce_carts" ("workspace_id");
+CREATE INDEX "lx_commerce_carts_company_id_updated_at_id" ON "commerce_carts" ("company_id", "updated_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "commerce_categories" (
   "id" bigserial,
@@ -1514,6 +1551,7 @@ CREATE INDEX "ix_commerce_categories_company_id_parent_id" ON "commerce_categori
 CREATE INDEX "ix_commerce_categories_company_id_workspace_id" ON "commerce_categories" ("company_id", "workspace_id");
 CREATE INDEX "ix_commerce_categories_parent_id" ON "commerce_categories" ("parent_id");
 CREATE INDEX "ix_commerce_categories_workspace_id" ON "commerce_categories" ("workspace_id");
+CREATE INDEX "lx_commerce_categories_company_id_sort_order_name_id" ON "commerce_categories" ("company_id", "sort_order", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "commerce_customers" (
   "id" bigserial,
@@ -1538,10 +1576,10 @@ CREATE TABLE "commerce_customers" (
 );
 CREATE UNIQUE INDEX "ux_commerce_customers_company_id_email" ON "commerce_customers" ("company_id", "email") WHERE deleted_at IS NULL;
 CREATE INDEX "ix_commerce_customers_company_id_accepts_marketing" ON "commerce_customers" ("company_id", "accepts_marketing");
-CREATE INDEX "ix_commerce_customers_company_id_created_at" ON "commerce_customers" ("company_id", "created_at");
 CREATE INDEX "ix_commerce_customers_company_id_workspace_id" ON "commerce_customers" ("company_id", "workspace_id");
 CREATE INDEX "ix_commerce_customers_crm_customer_id" ON "commerce_customers" ("crm_customer_id");
 CREATE INDEX "ix_commerce_customers_workspace_id" ON "commerce_customers" ("workspace_id");
+CREATE INDEX "lx_commerce_customers_company_id_created_at_id" ON "commerce_customers" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "commerce_orders" (
   "id" bigserial,
@@ -1585,6 +1623,7 @@ CREATE INDEX "ix_commerce_orders_company_id_workspace_id" ON "commerce_orders" (
 CREATE INDEX "ix_commerce_orders_customer_id" ON "commerce_orders" ("customer_id");
 CREATE INDEX "ix_commerce_orders_invoice_id" ON "commerce_orders" ("invoice_id");
 CREATE INDEX "ix_commerce_orders_workspace_id" ON "commerce_orders" ("workspace_id");
+CREATE INDEX "lx_commerce_orders_company_id_placed_at_id" ON "commerce_orders" ("company_id", "placed_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "commerce_products" (
   "id" bigserial,
@@ -1626,6 +1665,7 @@ CREATE INDEX "ix_commerce_products_company_id_stock_quantity" ON "commerce_produ
 CREATE INDEX "ix_commerce_products_company_id_workspace_id" ON "commerce_products" ("company_id", "workspace_id");
 CREATE INDEX "ix_commerce_products_inventory_item_id" ON "commerce_products" ("inventory_item_id");
 CREATE INDEX "ix_commerce_products_workspace_id" ON "commerce_products" ("workspace_id");
+CREATE INDEX "lx_commerce_products_company_id_name_id" ON "commerce_products" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "community_announcements" (
   "id" bigserial,
@@ -1654,6 +1694,7 @@ CREATE INDEX "ix_community_announcements_company_id_publish_at" ON "community_an
 CREATE INDEX "ix_community_announcements_company_id_workspace_id" ON "community_announcements" ("company_id", "workspace_id");
 CREATE INDEX "ix_community_announcements_group_id" ON "community_announcements" ("group_id");
 CREATE INDEX "ix_community_announcements_workspace_id" ON "community_announcements" ("workspace_id");
+CREATE INDEX "lx_community_announcements_company_id_publish_at_id" ON "community_announcements" ("company_id", "publish_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "community_groups" (
   "id" bigserial,
@@ -1682,6 +1723,7 @@ CREATE INDEX "ix_community_groups_company_id_location" ON "community_groups" ("c
 CREATE INDEX "ix_community_groups_company_id_workspace_id" ON "community_groups" ("company_id", "workspace_id");
 CREATE INDEX "ix_community_groups_leader_id" ON "community_groups" ("leader_id");
 CREATE INDEX "ix_community_groups_workspace_id" ON "community_groups" ("workspace_id");
+CREATE INDEX "lx_community_groups_company_id_name_id" ON "community_groups" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "community_members" (
   "id" bigserial,
@@ -1713,6 +1755,7 @@ CREATE INDEX "ix_community_members_company_id_status" ON "community_members" ("c
 CREATE INDEX "ix_community_members_company_id_workspace_id" ON "community_members" ("company_id", "workspace_id");
 CREATE INDEX "ix_community_members_group_id" ON "community_members" ("group_id");
 CREATE INDEX "ix_community_members_workspace_id" ON "community_members" ("workspace_id");
+CREATE INDEX "lx_community_members_company_id_full_name_id" ON "community_members" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "community_referrals" (
   "id" bigserial,
@@ -1734,12 +1777,12 @@ CREATE TABLE "community_referrals" (
   CONSTRAINT "ck_community_referrals_reward_points" CHECK ("reward_points" >= 0),
   CONSTRAINT "ck_community_referrals_status" CHECK ("status" IN ('contacted', 'declined', 'joined', 'new'))
 );
-CREATE INDEX "ix_community_referrals_company_id_created_at" ON "community_referrals" ("company_id", "created_at");
 CREATE INDEX "ix_community_referrals_company_id_referrer_id" ON "community_referrals" ("company_id", "referrer_id");
 CREATE INDEX "ix_community_referrals_company_id_status" ON "community_referrals" ("company_id", "status");
 CREATE INDEX "ix_community_referrals_company_id_workspace_id" ON "community_referrals" ("company_id", "workspace_id");
 CREATE INDEX "ix_community_referrals_referrer_id" ON "community_referrals" ("referrer_id");
 CREATE INDEX "ix_community_referrals_workspace_id" ON "community_referrals" ("workspace_id");
+CREATE INDEX "lx_community_referrals_company_id_created_at_id" ON "community_referrals" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "companies" (
   "id" bigserial,
@@ -1797,6 +1840,7 @@ CREATE INDEX "ix_company_subscriptions_company_id_status" ON "company_subscripti
 CREATE INDEX "ix_company_subscriptions_company_id_workspace_id" ON "company_subscriptions" ("company_id", "workspace_id");
 CREATE INDEX "ix_company_subscriptions_plan_id" ON "company_subscriptions" ("plan_id");
 CREATE INDEX "ix_company_subscriptions_workspace_id" ON "company_subscriptions" ("workspace_id");
+CREATE INDEX "lx_company_subscriptions_company_id_starts_at_id" ON "company_subscriptions" ("company_id", "starts_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "crm_customers" (
   "id" bigserial,
@@ -1834,6 +1878,7 @@ CREATE INDEX "ix_crm_customers_company_id_status" ON "crm_customers" ("company_i
 CREATE INDEX "ix_crm_customers_company_id_workspace_id" ON "crm_customers" ("company_id", "workspace_id");
 CREATE INDEX "ix_crm_customers_owner_id" ON "crm_customers" ("owner_id");
 CREATE INDEX "ix_crm_customers_workspace_id" ON "crm_customers" ("workspace_id");
+CREATE INDEX "lx_crm_customers_company_id_name_id" ON "crm_customers" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "crm_deals" (
   "id" bigserial,
@@ -1870,6 +1915,7 @@ CREATE INDEX "ix_crm_deals_customer_id" ON "crm_deals" ("customer_id");
 CREATE INDEX "ix_crm_deals_lead_id" ON "crm_deals" ("lead_id");
 CREATE INDEX "ix_crm_deals_owner_id" ON "crm_deals" ("owner_id");
 CREATE INDEX "ix_crm_deals_workspace_id" ON "crm_deals" ("workspace_id");
+CREATE INDEX "lx_crm_deals_company_id_expected_close_id" ON "crm_deals" ("company_id", "expected_close", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "crm_followups" (
   "id" bigserial,
@@ -1906,6 +1952,7 @@ CREATE INDEX "ix_crm_followups_customer_id" ON "crm_followups" ("customer_id");
 CREATE INDEX "ix_crm_followups_deal_id" ON "crm_followups" ("deal_id");
 CREATE INDEX "ix_crm_followups_lead_id" ON "crm_followups" ("lead_id");
 CREATE INDEX "ix_crm_followups_workspace_id" ON "crm_followups" ("workspace_id");
+CREATE INDEX "lx_crm_followups_company_id_due_at_id" ON "crm_followups" ("company_id", "due_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "crm_leads" (
   "id" bigserial,
@@ -1930,7 +1977,6 @@ CREATE TABLE "crm_leads" (
   CONSTRAINT "ck_crm_leads_source" CHECK ("source" IN ('cold_call', 'event', 'other', 'referral', 'social', 'website')),
   CONSTRAINT "ck_crm_leads_status" CHECK ("status" IN ('contacted', 'converted', 'new', 'qualified', 'unqualified'))
 );
-CREATE INDEX "ix_crm_leads_company_id_created_at" ON "crm_leads" ("company_id", "created_at");
 CREATE INDEX "ix_crm_leads_company_id_customer_id" ON "crm_leads" ("company_id", "customer_id");
 CREATE INDEX "ix_crm_leads_company_id_owner_id" ON "crm_leads" ("company_id", "owner_id");
 CREATE INDEX "ix_crm_leads_company_id_source" ON "crm_leads" ("company_id", "source");
@@ -1939,6 +1985,7 @@ CREATE INDEX "ix_crm_leads_company_id_workspace_id" ON "crm_leads" ("company_id"
 CREATE INDEX "ix_crm_leads_customer_id" ON "crm_leads" ("customer_id");
 CREATE INDEX "ix_crm_leads_owner_id" ON "crm_leads" ("owner_id");
 CREATE INDEX "ix_crm_leads_workspace_id" ON "crm_leads" ("workspace_id");
+CREATE INDEX "lx_crm_leads_company_id_created_at_id" ON "crm_leads" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "crm_notes" (
   "id" bigserial,
@@ -1965,6 +2012,7 @@ CREATE INDEX "ix_crm_notes_customer_id" ON "crm_notes" ("customer_id");
 CREATE INDEX "ix_crm_notes_deal_id" ON "crm_notes" ("deal_id");
 CREATE INDEX "ix_crm_notes_lead_id" ON "crm_notes" ("lead_id");
 CREATE INDEX "ix_crm_notes_workspace_id" ON "crm_notes" ("workspace_id");
+CREATE INDEX "lx_crm_notes_company_id_is_pinned_created_at_id" ON "crm_notes" ("company_id", "is_pinned", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cybertrust_authorized_assets" (
   "id" bigserial,
@@ -1995,6 +2043,7 @@ CREATE INDEX "ix_cybertrust_authorized_assets_company_id_workspace_id" ON "cyber
 CREATE INDEX "ix_cybertrust_authorized_assets_digital_asset_id" ON "cybertrust_authorized_assets" ("digital_asset_id");
 CREATE INDEX "ix_cybertrust_authorized_assets_organization_id" ON "cybertrust_authorized_assets" ("organization_id");
 CREATE INDEX "ix_cybertrust_authorized_assets_workspace_id" ON "cybertrust_authorized_assets" ("workspace_id");
+CREATE INDEX "lx_cybertrust_authorized_assets_company_id_valid_until_id" ON "cybertrust_authorized_assets" ("company_id", "valid_until", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cybertrust_client_connectors" (
   "id" bigserial,
@@ -2022,6 +2071,7 @@ CREATE INDEX "ix_cybertrust_client_connectors_company_id_status" ON "cybertrust_
 CREATE INDEX "ix_cybertrust_client_connectors_company_id_workspace_id" ON "cybertrust_client_connectors" ("company_id", "workspace_id");
 CREATE INDEX "ix_cybertrust_client_connectors_organization_id" ON "cybertrust_client_connectors" ("organization_id");
 CREATE INDEX "ix_cybertrust_client_connectors_workspace_id" ON "cybertrust_client_connectors" ("workspace_id");
+CREATE INDEX "lx_cybertrust_client_connectors_company_id_name_id" ON "cybertrust_client_connectors" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cybertrust_compliance_reports" (
   "id" bigserial,
@@ -2053,6 +2103,7 @@ CREATE INDEX "ix_cybertrust_compliance_reports_company_id_status" ON "cybertrust
 CREATE INDEX "ix_cybertrust_compliance_reports_company_id_workspace_id" ON "cybertrust_compliance_reports" ("company_id", "workspace_id");
 CREATE INDEX "ix_cybertrust_compliance_reports_organization_id" ON "cybertrust_compliance_reports" ("organization_id");
 CREATE INDEX "ix_cybertrust_compliance_reports_workspace_id" ON "cybertrust_compliance_reports" ("workspace_id");
+CREATE INDEX "lx_cybertrust_compliance_reports_company_id_period_end_id" ON "cybertrust_compliance_reports" ("company_id", "period_end", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cybertrust_digital_assets" (
   "id" bigserial,
@@ -2084,6 +2135,7 @@ CREATE INDEX "ix_cybertrust_digital_assets_company_id_organization_id" ON "cyber
 CREATE INDEX "ix_cybertrust_digital_assets_company_id_workspace_id" ON "cybertrust_digital_assets" ("company_id", "workspace_id");
 CREATE INDEX "ix_cybertrust_digital_assets_organization_id" ON "cybertrust_digital_assets" ("organization_id");
 CREATE INDEX "ix_cybertrust_digital_assets_workspace_id" ON "cybertrust_digital_assets" ("workspace_id");
+CREATE INDEX "lx_cybertrust_digital_assets_company_id_identifier_id" ON "cybertrust_digital_assets" ("company_id", "identifier", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cybertrust_findings" (
   "id" bigserial,
@@ -2120,6 +2172,7 @@ CREATE INDEX "ix_cybertrust_findings_company_id_workspace_id" ON "cybertrust_fin
 CREATE INDEX "ix_cybertrust_findings_digital_asset_id" ON "cybertrust_findings" ("digital_asset_id");
 CREATE INDEX "ix_cybertrust_findings_organization_id" ON "cybertrust_findings" ("organization_id");
 CREATE INDEX "ix_cybertrust_findings_workspace_id" ON "cybertrust_findings" ("workspace_id");
+CREATE INDEX "lx_cybertrust_findings_company_id_detected_at_id" ON "cybertrust_findings" ("company_id", "detected_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "cybertrust_organizations" (
   "id" bigserial,
@@ -2151,6 +2204,7 @@ CREATE INDEX "ix_cybertrust_organizations_company_id_risk_level" ON "cybertrust_
 CREATE INDEX "ix_cybertrust_organizations_company_id_sector" ON "cybertrust_organizations" ("company_id", "sector");
 CREATE INDEX "ix_cybertrust_organizations_company_id_workspace_id" ON "cybertrust_organizations" ("company_id", "workspace_id");
 CREATE INDEX "ix_cybertrust_organizations_workspace_id" ON "cybertrust_organizations" ("workspace_id");
+CREATE INDEX "lx_cybertrust_organizations_company_id_name_id" ON "cybertrust_organizations" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "desk_complaints" (
   "id" bigserial,
@@ -2178,12 +2232,12 @@ CREATE TABLE "desk_complaints" (
 );
 CREATE UNIQUE INDEX "ux_desk_complaints_company_id_reference" ON "desk_complaints" ("company_id", "reference") WHERE deleted_at IS NULL;
 CREATE INDEX "ix_desk_complaints_company_id_category" ON "desk_complaints" ("company_id", "category");
-CREATE INDEX "ix_desk_complaints_company_id_created_at" ON "desk_complaints" ("company_id", "created_at");
 CREATE INDEX "ix_desk_complaints_company_id_severity" ON "desk_complaints" ("company_id", "severity");
 CREATE INDEX "ix_desk_complaints_company_id_status" ON "desk_complaints" ("company_id", "status");
 CREATE INDEX "ix_desk_complaints_company_id_workspace_id" ON "desk_complaints" ("company_id", "workspace_id");
 CREATE INDEX "ix_desk_complaints_ticket_id" ON "desk_complaints" ("ticket_id");
 CREATE INDEX "ix_desk_complaints_workspace_id" ON "desk_complaints" ("workspace_id");
+CREATE INDEX "lx_desk_complaints_company_id_created_at_id" ON "desk_complaints" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "desk_knowledge_base" (
   "id" bigserial,
@@ -2213,6 +2267,7 @@ CREATE INDEX "ix_desk_knowledge_base_company_id_status" ON "desk_knowledge_base"
 CREATE INDEX "ix_desk_knowledge_base_company_id_visibility" ON "desk_knowledge_base" ("company_id", "visibility");
 CREATE INDEX "ix_desk_knowledge_base_company_id_workspace_id" ON "desk_knowledge_base" ("company_id", "workspace_id");
 CREATE INDEX "ix_desk_knowledge_base_workspace_id" ON "desk_knowledge_base" ("workspace_id");
+CREATE INDEX "lx_desk_knowledge_base_company_id_title_id" ON "desk_knowledge_base" ("company_id", "title", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "desk_ticket_comments" (
   "id" bigserial,
@@ -2231,12 +2286,12 @@ CREATE TABLE "desk_ticket_comments" (
   PRIMARY KEY ("company_id", "id")
 );
 CREATE INDEX "ix_desk_ticket_comments_author_id" ON "desk_ticket_comments" ("author_id");
-CREATE INDEX "ix_desk_ticket_comments_company_id_created_at" ON "desk_ticket_comments" ("company_id", "created_at");
 CREATE INDEX "ix_desk_ticket_comments_company_id_is_internal" ON "desk_ticket_comments" ("company_id", "is_internal");
 CREATE INDEX "ix_desk_ticket_comments_company_id_ticket_id" ON "desk_ticket_comments" ("company_id", "ticket_id");
 CREATE INDEX "ix_desk_ticket_comments_company_id_workspace_id" ON "desk_ticket_comments" ("company_id", "workspace_id");
 CREATE INDEX "ix_desk_ticket_comments_ticket_id" ON "desk_ticket_comments" ("ticket_id");
 CREATE INDEX "ix_desk_ticket_comments_workspace_id" ON "desk_ticket_comments" ("workspace_id");
+CREATE INDEX "lx_desk_ticket_comments_company_id_created_at_id" ON "desk_ticket_comments" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "desk_tickets" (
   "id" bigserial,
@@ -2269,13 +2324,13 @@ CREATE INDEX "ix_desk_tickets_assignee_id" ON "desk_tickets" ("assignee_id");
 CREATE INDEX "ix_desk_tickets_company_id_assignee_id" ON "desk_tickets" ("company_id", "assignee_id");
 CREATE INDEX "ix_desk_tickets_company_id_category" ON "desk_tickets" ("company_id", "category");
 CREATE INDEX "ix_desk_tickets_company_id_channel" ON "desk_tickets" ("company_id", "channel");
-CREATE INDEX "ix_desk_tickets_company_id_created_at" ON "desk_tickets" ("company_id", "created_at");
 CREATE INDEX "ix_desk_tickets_company_id_due_at" ON "desk_tickets" ("company_id", "due_at");
 CREATE INDEX "ix_desk_tickets_company_id_priority" ON "desk_tickets" ("company_id", "priority");
 CREATE INDEX "ix_desk_tickets_company_id_requester_email" ON "desk_tickets" ("company_id", "requester_email");
 CREATE INDEX "ix_desk_tickets_company_id_status" ON "desk_tickets" ("company_id", "status");
 CREATE INDEX "ix_desk_tickets_company_id_workspace_id" ON "desk_tickets" ("company_id", "workspace_id");
 CREATE INDEX "ix_desk_tickets_workspace_id" ON "desk_tickets" ("workspace_id");
+CREATE INDEX "lx_desk_tickets_company_id_created_at_id" ON "desk_tickets" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "dev_deployments" (
   "id" bigserial,
@@ -2316,6 +2371,7 @@ CREATE INDEX "ix_dev_deployments_company_id_workspace_id" ON "dev_deployments" (
 CREATE INDEX "ix_dev_deployments_project_id" ON "dev_deployments" ("project_id");
 CREATE INDEX "ix_dev_deployments_repository_id" ON "dev_deployments" ("repository_id");
 CREATE INDEX "ix_dev_deployments_workspace_id" ON "dev_deployments" ("workspace_id");
+CREATE INDEX "lx_dev_deployments_company_id_started_at_id" ON "dev_deployments" ("company_id", "started_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "dev_github_integrations" (
   "id" bigserial,
@@ -2372,6 +2428,7 @@ CREATE INDEX "ix_dev_projects_company_id_workspace_id" ON "dev_projects" ("compa
 CREATE INDEX "ix_dev_projects_lead_id" ON "dev_projects" ("lead_id");
 CREATE INDEX "ix_dev_projects_product_id" ON "dev_projects" ("product_id");
 CREATE INDEX "ix_dev_projects_workspace_id" ON "dev_projects" ("workspace_id");
+CREATE INDEX "lx_dev_projects_company_id_name_id" ON "dev_projects" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "dev_repositories" (
   "id" bigserial,
@@ -2402,6 +2459,7 @@ CREATE INDEX "ix_dev_repositories_company_id_workspace_id" ON "dev_repositories"
 CREATE INDEX "ix_dev_repositories_github_integration_id" ON "dev_repositories" ("github_integration_id");
 CREATE INDEX "ix_dev_repositories_project_id" ON "dev_repositories" ("project_id");
 CREATE INDEX "ix_dev_repositories_workspace_id" ON "dev_repositories" ("workspace_id");
+CREATE INDEX "lx_dev_repositories_company_id_full_name_id" ON "dev_repositories" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "dev_vercel_integrations" (
   "id" bigserial,
@@ -2453,6 +2511,7 @@ CREATE INDEX "ix_developer_profiles_company_id_role" ON "developer_profiles" ("c
 CREATE INDEX "ix_developer_profiles_company_id_workspace_id" ON "developer_profiles" ("company_id", "workspace_id");
 CREATE INDEX "ix_developer_profiles_user_id" ON "developer_profiles" ("user_id");
 CREATE INDEX "ix_developer_profiles_workspace_id" ON "developer_profiles" ("workspace_id");
+CREATE INDEX "lx_developer_profiles_company_id_display_name_id" ON "developer_profiles" ("company_id", "display_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "docs_documents" (
   "id" bigserial,
@@ -2475,7 +2534,6 @@ CREATE TABLE "docs_documents" (
   CONSTRAINT "ck_docs_documents_kind" CHECK ("kind" IN ('certificate', 'contract', 'invoice', 'letter', 'other', 'receipt', 'report')),
   CONSTRAINT "ck_docs_documents_status" CHECK ("status" IN ('archived', 'draft', 'final', 'signed'))
 );
-CREATE INDEX "ix_docs_documents_company_id_created_at" ON "docs_documents" ("company_id", "created_at");
 CREATE INDEX "ix_docs_documents_company_id_kind" ON "docs_documents" ("company_id", "kind");
 CREATE INDEX "ix_docs_documents_company_id_source_id" ON "docs_documents" ("company_id", "source_id");
 CREATE INDEX "ix_docs_documents_company_id_source_module" ON "docs_documents" ("company_id", "source_module");
@@ -2484,6 +2542,7 @@ CREATE INDEX "ix_docs_documents_company_id_template_id" ON "docs_documents" ("co
 CREATE INDEX "ix_docs_documents_company_id_workspace_id" ON "docs_documents" ("company_id", "workspace_id");
 CREATE INDEX "ix_docs_documents_template_id" ON "docs_documents" ("template_id");
 CREATE INDEX "ix_docs_documents_workspace_id" ON "docs_documents" ("workspace_id");
+CREATE INDEX "lx_docs_documents_company_id_created_at_id" ON "docs_documents" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "docs_templates" (
   "id" bigserial,
@@ -2513,6 +2572,7 @@ CREATE INDEX "ix_docs_templates_company_id_is_active" ON "docs_templates" ("comp
 CREATE INDEX "ix_docs_templates_company_id_kind" ON "docs_templates" ("company_id", "kind");
 CREATE INDEX "ix_docs_templates_company_id_workspace_id" ON "docs_templates" ("company_id", "workspace_id");
 CREATE INDEX "ix_docs_templates_workspace_id" ON "docs_templates" ("workspace_id");
+CREATE INDEX "lx_docs_templates_company_id_name_id" ON "docs_templates" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "donations_campaigns" (
   "id" bigserial,
@@ -2546,6 +2606,7 @@ CREATE INDEX "ix_donations_campaigns_company_id_starts_on" ON "donations_campaig
 CREATE INDEX "ix_donations_campaigns_company_id_status" ON "donations_campaigns" ("company_id", "status");
 CREATE INDEX "ix_donations_campaigns_company_id_workspace_id" ON "donations_campaigns" ("company_id", "workspace_id");
 CREATE INDEX "ix_donations_campaigns_workspace_id" ON "donations_campaigns" ("workspace_id");
+CREATE INDEX "lx_donations_campaigns_company_id_starts_on_id" ON "donations_campaigns" ("company_id", "starts_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "donations_donations" (
   "id" bigserial,
@@ -2586,6 +2647,7 @@ CREATE INDEX "ix_donations_donations_company_id_workspace_id" ON "donations_dona
 CREATE INDEX "ix_donations_donations_donor_id" ON "donations_donations" ("donor_id");
 CREATE INDEX "ix_donations_donations_transaction_id" ON "donations_donations" ("transaction_id");
 CREATE INDEX "ix_donations_donations_workspace_id" ON "donations_donations" ("workspace_id");
+CREATE INDEX "lx_donations_donations_company_id_donated_at_id" ON "donations_donations" ("company_id", "donated_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "donations_donors" (
   "id" bigserial,
@@ -2614,6 +2676,7 @@ CREATE INDEX "ix_donations_donors_company_id_email" ON "donations_donors" ("comp
 CREATE INDEX "ix_donations_donors_company_id_kind" ON "donations_donors" ("company_id", "kind");
 CREATE INDEX "ix_donations_donors_company_id_workspace_id" ON "donations_donors" ("company_id", "workspace_id");
 CREATE INDEX "ix_donations_donors_workspace_id" ON "donations_donors" ("workspace_id");
+CREATE INDEX "lx_donations_donors_company_id_name_id" ON "donations_donors" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "donations_receipts" (
   "id" bigserial,
@@ -2642,6 +2705,7 @@ CREATE INDEX "ix_donations_receipts_company_id_issued_on" ON "donations_receipts
 CREATE INDEX "ix_donations_receipts_company_id_workspace_id" ON "donations_receipts" ("company_id", "workspace_id");
 CREATE INDEX "ix_donations_receipts_donation_id" ON "donations_receipts" ("donation_id");
 CREATE INDEX "ix_donations_receipts_workspace_id" ON "donations_receipts" ("workspace_id");
+CREATE INDEX "lx_donations_receipts_company_id_issued_on_id" ON "donations_receipts" ("company_id", "issued_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "events_events" (
   "id" bigserial,
@@ -2676,6 +2740,7 @@ CREATE INDEX "ix_events_events_company_id_starts_at" ON "events_events" ("compan
 CREATE INDEX "ix_events_events_company_id_status" ON "events_events" ("company_id", "status");
 CREATE INDEX "ix_events_events_company_id_workspace_id" ON "events_events" ("company_id", "workspace_id");
 CREATE INDEX "ix_events_events_workspace_id" ON "events_events" ("workspace_id");
+CREATE INDEX "lx_events_events_company_id_starts_at_id" ON "events_events" ("company_id", "starts_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "events_registrations" (
   "id" bigserial,
@@ -2705,7 +2770,6 @@ CREATE TABLE "events_registrations" (
 );
 CREATE UNIQUE INDEX "ux_events_registrations_company_id_code" ON "events_registrations" ("company_id", "code") WHERE deleted_at IS NULL;
 CREATE INDEX "ix_events_registrations_company_id_checked_in_at" ON "events_registrations" ("company_id", "checked_in_at");
-CREATE INDEX "ix_events_registrations_company_id_created_at" ON "events_registrations" ("company_id", "created_at");
 CREATE INDEX "ix_events_registrations_company_id_email" ON "events_registrations" ("company_id", "email");
 CREATE INDEX "ix_events_registrations_company_id_event_id" ON "events_registrations" ("company_id", "event_id");
 CREATE INDEX "ix_events_registrations_company_id_status" ON "events_registrations" ("company_id", "status");
@@ -2714,6 +2778,7 @@ CREATE INDEX "ix_events_registrations_company_id_workspace_id" ON "events_regist
 CREATE INDEX "ix_events_registrations_event_id" ON "events_registrations" ("event_id");
 CREATE INDEX "ix_events_registrations_ticket_id" ON "events_registrations" ("ticket_id");
 CREATE INDEX "ix_events_registrations_workspace_id" ON "events_registrations" ("workspace_id");
+CREATE INDEX "lx_events_registrations_company_id_created_at_id" ON "events_registrations" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "events_tickets" (
   "id" bigserial,
@@ -2746,6 +2811,7 @@ CREATE INDEX "ix_events_tickets_company_id_is_active" ON "events_tickets" ("comp
 CREATE INDEX "ix_events_tickets_company_id_workspace_id" ON "events_tickets" ("company_id", "workspace_id");
 CREATE INDEX "ix_events_tickets_event_id" ON "events_tickets" ("event_id");
 CREATE INDEX "ix_events_tickets_workspace_id" ON "events_tickets" ("workspace_id");
+CREATE INDEX "lx_events_tickets_company_id_event_id_price_id" ON "events_tickets" ("company_id", "event_id", "price", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "fashion_collections" (
   "id" bigserial,
@@ -2775,6 +2841,7 @@ CREATE INDEX "ix_fashion_collections_company_id_season" ON "fashion_collections"
 CREATE INDEX "ix_fashion_collections_company_id_workspace_id" ON "fashion_collections" ("company_id", "workspace_id");
 CREATE INDEX "ix_fashion_collections_company_id_year" ON "fashion_collections" ("company_id", "year");
 CREATE INDEX "ix_fashion_collections_workspace_id" ON "fashion_collections" ("workspace_id");
+CREATE INDEX "lx_fashion_collections_company_id_year_name_id" ON "fashion_collections" ("company_id", "year", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "fashion_inventory" (
   "id" bigserial,
@@ -2806,6 +2873,7 @@ CREATE INDEX "ix_fashion_inventory_company_id_size" ON "fashion_inventory" ("com
 CREATE INDEX "ix_fashion_inventory_company_id_workspace_id" ON "fashion_inventory" ("company_id", "workspace_id");
 CREATE INDEX "ix_fashion_inventory_product_id" ON "fashion_inventory" ("product_id");
 CREATE INDEX "ix_fashion_inventory_workspace_id" ON "fashion_inventory" ("workspace_id");
+CREATE INDEX "lx_fashion_inventory_company_id_product_id_size_id" ON "fashion_inventory" ("company_id", "product_id", "size", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "fashion_orders" (
   "id" bigserial,
@@ -2832,12 +2900,12 @@ CREATE TABLE "fashion_orders" (
   CONSTRAINT "ck_fashion_orders_total" CHECK ("total" >= 0)
 );
 CREATE UNIQUE INDEX "ux_fashion_orders_company_id_number" ON "fashion_orders" ("company_id", "number") WHERE deleted_at IS NULL;
-CREATE INDEX "ix_fashion_orders_company_id_created_at" ON "fashion_orders" ("company_id", "created_at");
 CREATE INDEX "ix_fashion_orders_company_id_due_date" ON "fashion_orders" ("company_id", "due_date");
 CREATE INDEX "ix_fashion_orders_company_id_status" ON "fashion_orders" ("company_id", "status");
 CREATE INDEX "ix_fashion_orders_company_id_workspace_id" ON "fashion_orders" ("company_id", "workspace_id");
 CREATE INDEX "ix_fashion_orders_invoice_id" ON "fashion_orders" ("invoice_id");
 CREATE INDEX "ix_fashion_orders_workspace_id" ON "fashion_orders" ("workspace_id");
+CREATE INDEX "lx_fashion_orders_company_id_created_at_id" ON "fashion_orders" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "fashion_products" (
   "id" bigserial,
@@ -2877,6 +2945,7 @@ CREATE INDEX "ix_fashion_products_company_id_price" ON "fashion_products" ("comp
 CREATE INDEX "ix_fashion_products_company_id_status" ON "fashion_products" ("company_id", "status");
 CREATE INDEX "ix_fashion_products_company_id_workspace_id" ON "fashion_products" ("company_id", "workspace_id");
 CREATE INDEX "ix_fashion_products_workspace_id" ON "fashion_products" ("workspace_id");
+CREATE INDEX "lx_fashion_products_company_id_name_id" ON "fashion_products" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "files_assets" (
   "id" bigserial,
@@ -2902,13 +2971,13 @@ CREATE TABLE "files_assets" (
   CONSTRAINT "ck_files_assets_visibility" CHECK ("visibility" IN ('company', 'private', 'public'))
 );
 CREATE INDEX "ix_files_assets_company_id_content_type" ON "files_assets" ("company_id", "content_type");
-CREATE INDEX "ix_files_assets_company_id_created_at" ON "files_assets" ("company_id", "created_at");
 CREATE INDEX "ix_files_assets_company_id_folder" ON "files_assets" ("company_id", "folder");
 CREATE INDEX "ix_files_assets_company_id_source_id" ON "files_assets" ("company_id", "source_id");
 CREATE INDEX "ix_files_assets_company_id_source_module" ON "files_assets" ("company_id", "source_module");
 CREATE INDEX "ix_files_assets_company_id_visibility" ON "files_assets" ("company_id", "visibility");
 CREATE INDEX "ix_files_assets_company_id_workspace_id" ON "files_assets" ("company_id", "workspace_id");
 CREATE INDEX "ix_files_assets_workspace_id" ON "files_assets" ("workspace_id");
+CREATE INDEX "lx_files_assets_company_id_created_at_id" ON "files_assets" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "fleet_drivers" (
   "id" bigserial,
@@ -2936,6 +3005,7 @@ CREATE INDEX "ix_fleet_drivers_company_id_status" ON "fleet_drivers" ("company_i
 CREATE INDEX "ix_fleet_drivers_company_id_workspace_id" ON "fleet_drivers" ("company_id", "workspace_id");
 CREATE INDEX "ix_fleet_drivers_membership_id" ON "fleet_drivers" ("membership_id");
 CREATE INDEX "ix_fleet_drivers_workspace_id" ON "fleet_drivers" ("workspace_id");
+CREATE INDEX "lx_fleet_drivers_company_id_full_name_id" ON "fleet_drivers" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "fleet_fuel_records" (
   "id" bigserial,
@@ -2970,6 +3040,7 @@ CREATE INDEX "ix_fleet_fuel_records_company_id_workspace_id" ON "fleet_fuel_reco
 CREATE INDEX "ix_fleet_fuel_records_driver_id" ON "fleet_fuel_records" ("driver_id");
 CREATE INDEX "ix_fleet_fuel_records_vehicle_id" ON "fleet_fuel_records" ("vehicle_id");
 CREATE INDEX "ix_fleet_fuel_records_workspace_id" ON "fleet_fuel_records" ("workspace_id");
+CREATE INDEX "lx_fleet_fuel_records_company_id_filled_at_id" ON "fleet_fuel_records" ("company_id", "filled_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "fleet_maintenance" (
   "id" bigserial,
@@ -3004,6 +3075,7 @@ CREATE INDEX "ix_fleet_maintenance_company_id_vehicle_id" ON "fleet_maintenance"
 CREATE INDEX "ix_fleet_maintenance_company_id_workspace_id" ON "fleet_maintenance" ("company_id", "workspace_id");
 CREATE INDEX "ix_fleet_maintenance_vehicle_id" ON "fleet_maintenance" ("vehicle_id");
 CREATE INDEX "ix_fleet_maintenance_workspace_id" ON "fleet_maintenance" ("workspace_id");
+CREATE INDEX "lx_fleet_maintenance_company_id_scheduled_on_id" ON "fleet_maintenance" ("company_id", "scheduled_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "fleet_trips" (
   "id" bigserial,
@@ -3039,6 +3111,7 @@ CREATE INDEX "ix_fleet_trips_company_id_workspace_id" ON "fleet_trips" ("company
 CREATE INDEX "ix_fleet_trips_driver_id" ON "fleet_trips" ("driver_id");
 CREATE INDEX "ix_fleet_trips_vehicle_id" ON "fleet_trips" ("vehicle_id");
 CREATE INDEX "ix_fleet_trips_workspace_id" ON "fleet_trips" ("workspace_id");
+CREATE INDEX "lx_fleet_trips_company_id_departed_at_id" ON "fleet_trips" ("company_id", "departed_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "fleet_vehicles" (
   "id" bigserial,
@@ -3136,12 +3209,12 @@ CREATE TABLE "forms_forms" (
 );
 CREATE UNIQUE INDEX "ux_forms_forms_company_id_slug" ON "forms_forms" ("company_id", "slug") WHERE deleted_at IS NULL;
 CREATE INDEX "ix_forms_forms_company_id_closes_at" ON "forms_forms" ("company_id", "closes_at");
-CREATE INDEX "ix_forms_forms_company_id_created_at" ON "forms_forms" ("company_id", "created_at");
 CREATE INDEX "ix_forms_forms_company_id_is_public" ON "forms_forms" ("company_id", "is_public");
 CREATE INDEX "ix_forms_forms_company_id_kind" ON "forms_forms" ("company_id", "kind");
 CREATE INDEX "ix_forms_forms_company_id_status" ON "forms_forms" ("company_id", "status");
 CREATE INDEX "ix_forms_forms_company_id_workspace_id" ON "forms_forms" ("company_id", "workspace_id");
 CREATE INDEX "ix_forms_forms_workspace_id" ON "forms_forms" ("workspace_id");
+CREATE INDEX "lx_forms_forms_company_id_created_at_id" ON "forms_forms" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "forms_questions" (
   "id" bigserial,
@@ -3169,6 +3242,7 @@ CREATE INDEX "ix_forms_questions_company_id_kind" ON "forms_questions" ("company
 CREATE INDEX "ix_forms_questions_company_id_workspace_id" ON "forms_questions" ("company_id", "workspace_id");
 CREATE INDEX "ix_forms_questions_form_id" ON "forms_questions" ("form_id");
 CREATE INDEX "ix_forms_questions_workspace_id" ON "forms_questions" ("workspace_id");
+CREATE INDEX "lx_forms_questions_company_id_form_id_position_id" ON "forms_questions" ("company_id", "form_id", "position", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "forms_responses" (
   "id" bigserial,
@@ -3197,6 +3271,7 @@ CREATE INDEX "ix_forms_responses_company_id_submitted_at" ON "forms_responses" (
 CREATE INDEX "ix_forms_responses_company_id_workspace_id" ON "forms_responses" ("company_id", "workspace_id");
 CREATE INDEX "ix_forms_responses_form_id" ON "forms_responses" ("form_id");
 CREATE INDEX "ix_forms_responses_workspace_id" ON "forms_responses" ("workspace_id");
+CREATE INDEX "lx_forms_responses_company_id_submitted_at_id" ON "forms_responses" ("company_id", "submitted_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "furniture_deliveries" (
   "id" bigserial,
@@ -3227,6 +3302,7 @@ CREATE INDEX "ix_furniture_deliveries_company_id_workspace_id" ON "furniture_del
 CREATE INDEX "ix_furniture_deliveries_order_id" ON "furniture_deliveries" ("order_id");
 CREATE INDEX "ix_furniture_deliveries_vehicle_id" ON "furniture_deliveries" ("vehicle_id");
 CREATE INDEX "ix_furniture_deliveries_workspace_id" ON "furniture_deliveries" ("workspace_id");
+CREATE INDEX "lx_furniture_deliveries_company_id_scheduled_for_id" ON "furniture_deliveries" ("company_id", "scheduled_for", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "furniture_orders" (
   "id" bigserial,
@@ -3255,7 +3331,6 @@ CREATE TABLE "furniture_orders" (
   CONSTRAINT "ck_furniture_orders_total" CHECK ("total" >= 0)
 );
 CREATE UNIQUE INDEX "ux_furniture_orders_company_id_number" ON "furniture_orders" ("company_id", "number") WHERE deleted_at IS NULL;
-CREATE INDEX "ix_furniture_orders_company_id_created_at" ON "furniture_orders" ("company_id", "created_at");
 CREATE INDEX "ix_furniture_orders_company_id_promised_on" ON "furniture_orders" ("company_id", "promised_on");
 CREATE INDEX "ix_furniture_orders_company_id_showroom_id" ON "furniture_orders" ("company_id", "showroom_id");
 CREATE INDEX "ix_furniture_orders_company_id_status" ON "furniture_orders" ("company_id", "status");
@@ -3263,6 +3338,7 @@ CREATE INDEX "ix_furniture_orders_company_id_workspace_id" ON "furniture_orders"
 CREATE INDEX "ix_furniture_orders_invoice_id" ON "furniture_orders" ("invoice_id");
 CREATE INDEX "ix_furniture_orders_showroom_id" ON "furniture_orders" ("showroom_id");
 CREATE INDEX "ix_furniture_orders_workspace_id" ON "furniture_orders" ("workspace_id");
+CREATE INDEX "lx_furniture_orders_company_id_created_at_id" ON "furniture_orders" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "furniture_products" (
   "id" bigserial,
@@ -3302,6 +3378,7 @@ CREATE INDEX "ix_furniture_products_company_id_sku" ON "furniture_products" ("co
 CREATE INDEX "ix_furniture_products_company_id_status" ON "furniture_products" ("company_id", "status");
 CREATE INDEX "ix_furniture_products_company_id_workspace_id" ON "furniture_products" ("company_id", "workspace_id");
 CREATE INDEX "ix_furniture_products_workspace_id" ON "furniture_products" ("workspace_id");
+CREATE INDEX "lx_furniture_products_company_id_name_id" ON "furniture_products" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "furniture_showrooms" (
   "id" bigserial,
@@ -3328,6 +3405,7 @@ CREATE INDEX "ix_furniture_showrooms_company_id_is_active" ON "furniture_showroo
 CREATE INDEX "ix_furniture_showrooms_company_id_workspace_id" ON "furniture_showrooms" ("company_id", "workspace_id");
 CREATE INDEX "ix_furniture_showrooms_manager_id" ON "furniture_showrooms" ("manager_id");
 CREATE INDEX "ix_furniture_showrooms_workspace_id" ON "furniture_showrooms" ("workspace_id");
+CREATE INDEX "lx_furniture_showrooms_company_id_name_id" ON "furniture_showrooms" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "government_citizen_reports" (
   "id" bigserial,
@@ -3361,10 +3439,10 @@ CREATE UNIQUE INDEX "ux_government_citizen_reports_company_id_reference" ON "gov
 CREATE INDEX "ix_government_citizen_reports_assigned_to_id" ON "government_citizen_reports" ("assigned_to_id");
 CREATE INDEX "ix_government_citizen_reports_company_id_assigned_to_id" ON "government_citizen_reports" ("company_id", "assigned_to_id");
 CREATE INDEX "ix_government_citizen_reports_company_id_category" ON "government_citizen_reports" ("company_id", "category");
-CREATE INDEX "ix_government_citizen_reports_company_id_created_at" ON "government_citizen_reports" ("company_id", "created_at");
 CREATE INDEX "ix_government_citizen_reports_company_id_status" ON "government_citizen_reports" ("company_id", "status");
 CREATE INDEX "ix_government_citizen_reports_company_id_workspace_id" ON "government_citizen_reports" ("company_id", "workspace_id");
 CREATE INDEX "ix_government_citizen_reports_workspace_id" ON "government_citizen_reports" ("workspace_id");
+CREATE INDEX "lx_government_citizen_reports_company_id_created_at_id" ON "government_citizen_reports" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "government_feedback" (
   "id" bigserial,
@@ -3387,13 +3465,13 @@ CREATE TABLE "government_feedback" (
   CONSTRAINT "ck_government_feedback_rating" CHECK ("rating" >= 1 AND "rating" <= 5)
 );
 CREATE INDEX "ix_government_feedback_company_id_channel" ON "government_feedback" ("company_id", "channel");
-CREATE INDEX "ix_government_feedback_company_id_created_at" ON "government_feedback" ("company_id", "created_at");
 CREATE INDEX "ix_government_feedback_company_id_is_public" ON "government_feedback" ("company_id", "is_public");
 CREATE INDEX "ix_government_feedback_company_id_rating" ON "government_feedback" ("company_id", "rating");
 CREATE INDEX "ix_government_feedback_company_id_service_id" ON "government_feedback" ("company_id", "service_id");
 CREATE INDEX "ix_government_feedback_company_id_workspace_id" ON "government_feedback" ("company_id", "workspace_id");
 CREATE INDEX "ix_government_feedback_service_id" ON "government_feedback" ("service_id");
 CREATE INDEX "ix_government_feedback_workspace_id" ON "government_feedback" ("workspace_id");
+CREATE INDEX "lx_government_feedback_company_id_created_at_id" ON "government_feedback" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "government_institution_dashboards" (
   "id" bigserial,
@@ -3419,6 +3497,7 @@ CREATE INDEX "ix_government_institution_dashboards_company_id_is_public" ON "gov
 CREATE INDEX "ix_government_institution_dashboards_company_id_period" ON "government_institution_dashboards" ("company_id", "period");
 CREATE INDEX "ix_government_institution_dashboards_company_id_workspace_id" ON "government_institution_dashboards" ("company_id", "workspace_id");
 CREATE INDEX "ix_government_institution_dashboards_workspace_id" ON "government_institution_dashboards" ("workspace_id");
+CREATE INDEX "lx_government_institution_dashboards_company_id_name_id" ON "government_institution_dashboards" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "government_services" (
   "id" bigserial,
@@ -3450,6 +3529,7 @@ CREATE INDEX "ix_government_services_company_id_is_active" ON "government_servic
 CREATE INDEX "ix_government_services_company_id_is_online" ON "government_services" ("company_id", "is_online");
 CREATE INDEX "ix_government_services_company_id_workspace_id" ON "government_services" ("company_id", "workspace_id");
 CREATE INDEX "ix_government_services_workspace_id" ON "government_services" ("workspace_id");
+CREATE INDEX "lx_government_services_company_id_name_id" ON "government_services" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "health_appointments" (
   "id" bigserial,
@@ -3488,6 +3568,7 @@ CREATE INDEX "ix_health_appointments_company_id_workspace_id" ON "health_appoint
 CREATE INDEX "ix_health_appointments_invoice_id" ON "health_appointments" ("invoice_id");
 CREATE INDEX "ix_health_appointments_patient_id" ON "health_appointments" ("patient_id");
 CREATE INDEX "ix_health_appointments_workspace_id" ON "health_appointments" ("workspace_id");
+CREATE INDEX "lx_health_appointments_company_id_starts_at_id" ON "health_appointments" ("company_id", "starts_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "health_patients" (
   "id" bigserial,
@@ -3521,6 +3602,7 @@ CREATE INDEX "ix_health_patients_company_id_gender" ON "health_patients" ("compa
 CREATE INDEX "ix_health_patients_company_id_insurance_provider" ON "health_patients" ("company_id", "insurance_provider");
 CREATE INDEX "ix_health_patients_company_id_workspace_id" ON "health_patients" ("company_id", "workspace_id");
 CREATE INDEX "ix_health_patients_workspace_id" ON "health_patients" ("workspace_id");
+CREATE INDEX "lx_health_patients_company_id_last_name_first_name_id" ON "health_patients" ("company_id", "last_name", "first_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "health_referrals" (
   "id" bigserial,
@@ -3553,6 +3635,7 @@ CREATE INDEX "ix_health_referrals_company_id_urgency" ON "health_referrals" ("co
 CREATE INDEX "ix_health_referrals_company_id_workspace_id" ON "health_referrals" ("company_id", "workspace_id");
 CREATE INDEX "ix_health_referrals_patient_id" ON "health_referrals" ("patient_id");
 CREATE INDEX "ix_health_referrals_workspace_id" ON "health_referrals" ("workspace_id");
+CREATE INDEX "lx_health_referrals_company_id_referred_on_id" ON "health_referrals" ("company_id", "referred_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "health_reports" (
   "id" bigserial,
@@ -3586,6 +3669,7 @@ CREATE INDEX "ix_health_reports_company_id_patient_id" ON "health_reports" ("com
 CREATE INDEX "ix_health_reports_company_id_workspace_id" ON "health_reports" ("company_id", "workspace_id");
 CREATE INDEX "ix_health_reports_patient_id" ON "health_reports" ("patient_id");
 CREATE INDEX "ix_health_reports_workspace_id" ON "health_reports" ("workspace_id");
+CREATE INDEX "lx_health_reports_company_id_issued_at_id" ON "health_reports" ("company_id", "issued_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "hospitality_menus" (
   "id" bigserial,
@@ -3612,6 +3696,7 @@ CREATE INDEX "ix_hospitality_menus_company_id_is_active" ON "hospitality_menus" 
 CREATE INDEX "ix_hospitality_menus_company_id_kind" ON "hospitality_menus" ("company_id", "kind");
 CREATE INDEX "ix_hospitality_menus_company_id_workspace_id" ON "hospitality_menus" ("company_id", "workspace_id");
 CREATE INDEX "ix_hospitality_menus_workspace_id" ON "hospitality_menus" ("workspace_id");
+CREATE INDEX "lx_hospitality_menus_company_id_name_id" ON "hospitality_menus" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "hospitality_orders" (
   "id" bigserial,
@@ -3637,7 +3722,6 @@ CREATE TABLE "hospitality_orders" (
   CONSTRAINT "ck_hospitality_orders_status" CHECK ("status" IN ('cancelled', 'open', 'paid', 'preparing', 'served')),
   CONSTRAINT "ck_hospitality_orders_total" CHECK ("total" >= 0)
 );
-CREATE INDEX "ix_hospitality_orders_company_id_created_at" ON "hospitality_orders" ("company_id", "created_at");
 CREATE INDEX "ix_hospitality_orders_company_id_kind" ON "hospitality_orders" ("company_id", "kind");
 CREATE INDEX "ix_hospitality_orders_company_id_reservation_id" ON "hospitality_orders" ("company_id", "reservation_id");
 CREATE INDEX "ix_hospitality_orders_company_id_server_id" ON "hospitality_orders" ("company_id", "server_id");
@@ -3648,6 +3732,7 @@ CREATE INDEX "ix_hospitality_orders_reservation_id" ON "hospitality_orders" ("re
 CREATE INDEX "ix_hospitality_orders_server_id" ON "hospitality_orders" ("server_id");
 CREATE INDEX "ix_hospitality_orders_table_id" ON "hospitality_orders" ("table_id");
 CREATE INDEX "ix_hospitality_orders_workspace_id" ON "hospitality_orders" ("workspace_id");
+CREATE INDEX "lx_hospitality_orders_company_id_created_at_id" ON "hospitality_orders" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "hospitality_reservations" (
   "id" bigserial,
@@ -3689,6 +3774,7 @@ CREATE INDEX "ix_hospitality_reservations_company_id_workspace_id" ON "hospitali
 CREATE INDEX "ix_hospitality_reservations_invoice_id" ON "hospitality_reservations" ("invoice_id");
 CREATE INDEX "ix_hospitality_reservations_room_id" ON "hospitality_reservations" ("room_id");
 CREATE INDEX "ix_hospitality_reservations_workspace_id" ON "hospitality_reservations" ("workspace_id");
+CREATE INDEX "lx_hospitality_reservations_company_id_check_in_id" ON "hospitality_reservations" ("company_id", "check_in", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "hospitality_rooms" (
   "id" bigserial,
@@ -3768,9 +3854,9 @@ CREATE TABLE "idempotency_keys" (
   PRIMARY KEY ("id")
 );
 CREATE UNIQUE INDEX "ux_idempotency_keys_key_company_id_user_id" ON "idempotency_keys" ("key", "company_id", "user_id");
-CREATE INDEX "ix_idempotency_keys_company_id_created_at" ON "idempotency_keys" ("company_id", "created_at");
 CREATE INDEX "ix_idempotency_keys_company_id_expires_at" ON "idempotency_keys" ("company_id", "expires_at");
 CREATE INDEX "ix_idempotency_keys_user_id" ON "idempotency_keys" ("user_id");
+CREATE INDEX "lx_idempotency_keys_company_id_created_at_id" ON "idempotency_keys" ("company_id", "created_at", "id");
 
 CREATE TABLE "internal_api_keys" (
   "id" bigserial,
@@ -3833,6 +3919,7 @@ CREATE INDEX "ix_inventory_items_company_id_unit" ON "inventory_items" ("company
 CREATE INDEX "ix_inventory_items_company_id_workspace_id" ON "inventory_items" ("company_id", "workspace_id");
 CREATE INDEX "ix_inventory_items_supplier_id" ON "inventory_items" ("supplier_id");
 CREATE INDEX "ix_inventory_items_workspace_id" ON "inventory_items" ("workspace_id");
+CREATE INDEX "lx_inventory_items_company_id_name_id" ON "inventory_items" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "inventory_stock_movements" (
   "id" bigserial,
@@ -3858,7 +3945,6 @@ CREATE TABLE "inventory_stock_movements" (
 CREATE INDEX "ix_inventory_stock_movements_company_id_created_at" ON "inventory_stock_movements" ("company_id", "created_at");
 CREATE INDEX "ix_inventory_stock_movements_company_id_item_id" ON "inventory_stock_movements" ("company_id", "item_id");
 CREATE INDEX "ix_inventory_stock_movements_company_id_kind" ON "inventory_stock_movements" ("company_id", "kind");
-CREATE INDEX "ix_inventory_stock_movements_company_id_occurred_at" ON "inventory_stock_movements" ("company_id", "occurred_at");
 CREATE INDEX "ix_inventory_stock_movements_company_id_supplier_id" ON "inventory_stock_movements" ("company_id", "supplier_id");
 CREATE INDEX "ix_inventory_stock_movements_company_id_to_warehouse_id" ON "inventory_stock_movements" ("company_id", "to_warehouse_id");
 CREATE INDEX "ix_inventory_stock_movements_company_id_warehouse_id" ON "inventory_stock_movements" ("company_id", "warehouse_id");
@@ -3868,6 +3954,7 @@ CREATE INDEX "ix_inventory_stock_movements_supplier_id" ON "inventory_stock_move
 CREATE INDEX "ix_inventory_stock_movements_to_warehouse_id" ON "inventory_stock_movements" ("to_warehouse_id");
 CREATE INDEX "ix_inventory_stock_movements_warehouse_id" ON "inventory_stock_movements" ("warehouse_id");
 CREATE INDEX "ix_inventory_stock_movements_workspace_id" ON "inventory_stock_movements" ("workspace_id");
+CREATE INDEX "lx_inventory_stock_movements_company_id_occurred_at_id" ON "inventory_stock_movements" ("company_id", "occurred_at", "id");
 
 CREATE TABLE "inventory_suppliers" (
   "id" bigserial,
@@ -3895,6 +3982,7 @@ CREATE INDEX "ix_inventory_suppliers_company_id_is_active" ON "inventory_supplie
 CREATE INDEX "ix_inventory_suppliers_company_id_rating" ON "inventory_suppliers" ("company_id", "rating");
 CREATE INDEX "ix_inventory_suppliers_company_id_workspace_id" ON "inventory_suppliers" ("company_id", "workspace_id");
 CREATE INDEX "ix_inventory_suppliers_workspace_id" ON "inventory_suppliers" ("workspace_id");
+CREATE INDEX "lx_inventory_suppliers_company_id_name_id" ON "inventory_suppliers" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "inventory_warehouses" (
   "id" bigserial,
@@ -3922,6 +4010,7 @@ CREATE INDEX "ix_inventory_warehouses_company_id_is_active" ON "inventory_wareho
 CREATE INDEX "ix_inventory_warehouses_company_id_workspace_id" ON "inventory_warehouses" ("company_id", "workspace_id");
 CREATE INDEX "ix_inventory_warehouses_manager_id" ON "inventory_warehouses" ("manager_id");
 CREATE INDEX "ix_inventory_warehouses_workspace_id" ON "inventory_warehouses" ("workspace_id");
+CREATE INDEX "lx_inventory_warehouses_company_id_name_id" ON "inventory_warehouses" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "invitations" (
   "id" bigserial,
@@ -3940,12 +4029,12 @@ CREATE TABLE "invitations" (
   PRIMARY KEY ("company_id", "id")
 );
 CREATE UNIQUE INDEX "ux_invitations_company_id_token_hash" ON "invitations" ("company_id", "token_hash");
-CREATE INDEX "ix_invitations_company_id_created_at" ON "invitations" ("company_id", "created_at");
 CREATE INDEX "ix_invitations_company_id_email" ON "invitations" ("company_id", "email");
 CREATE INDEX "ix_invitations_company_id_workspace_id" ON "invitations" ("company_id", "workspace_id");
 CREATE INDEX "ix_invitations_invited_by_id" ON "invitations" ("invited_by_id");
 CREATE INDEX "ix_invitations_role_id" ON "invitations" ("role_id");
 CREATE INDEX "ix_invitations_workspace_id" ON "invitations" ("workspace_id");
+CREATE INDEX "lx_invitations_company_id_created_at_id" ON "invitations" ("company_id", "created_at", "id");
 
 CREATE TABLE "jobs_applications" (
   "id" bigserial,
@@ -3978,6 +4067,7 @@ CREATE INDEX "ix_jobs_applications_company_id_stage" ON "jobs_applications" ("co
 CREATE INDEX "ix_jobs_applications_company_id_workspace_id" ON "jobs_applications" ("company_id", "workspace_id");
 CREATE INDEX "ix_jobs_applications_post_id" ON "jobs_applications" ("post_id");
 CREATE INDEX "ix_jobs_applications_workspace_id" ON "jobs_applications" ("workspace_id");
+CREATE INDEX "lx_jobs_applications_company_id_applied_at_id" ON "jobs_applications" ("company_id", "applied_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "jobs_candidates" (
   "id" bigserial,
@@ -4008,6 +4098,7 @@ CREATE INDEX "ix_jobs_candidates_company_id_location" ON "jobs_candidates" ("com
 CREATE INDEX "ix_jobs_candidates_company_id_source" ON "jobs_candidates" ("company_id", "source");
 CREATE INDEX "ix_jobs_candidates_company_id_workspace_id" ON "jobs_candidates" ("company_id", "workspace_id");
 CREATE INDEX "ix_jobs_candidates_workspace_id" ON "jobs_candidates" ("workspace_id");
+CREATE INDEX "lx_jobs_candidates_company_id_full_name_id" ON "jobs_candidates" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "jobs_interviews" (
   "id" bigserial,
@@ -4042,6 +4133,7 @@ CREATE INDEX "ix_jobs_interviews_company_id_status" ON "jobs_interviews" ("compa
 CREATE INDEX "ix_jobs_interviews_company_id_workspace_id" ON "jobs_interviews" ("company_id", "workspace_id");
 CREATE INDEX "ix_jobs_interviews_interviewer_id" ON "jobs_interviews" ("interviewer_id");
 CREATE INDEX "ix_jobs_interviews_workspace_id" ON "jobs_interviews" ("workspace_id");
+CREATE INDEX "lx_jobs_interviews_company_id_scheduled_at_id" ON "jobs_interviews" ("company_id", "scheduled_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "jobs_posts" (
   "id" bigserial,
@@ -4074,7 +4166,6 @@ CREATE TABLE "jobs_posts" (
 );
 CREATE UNIQUE INDEX "ux_jobs_posts_company_id_slug" ON "jobs_posts" ("company_id", "slug") WHERE deleted_at IS NULL;
 CREATE INDEX "ix_jobs_posts_company_id_closes_on" ON "jobs_posts" ("company_id", "closes_on");
-CREATE INDEX "ix_jobs_posts_company_id_created_at" ON "jobs_posts" ("company_id", "created_at");
 CREATE INDEX "ix_jobs_posts_company_id_department" ON "jobs_posts" ("company_id", "department");
 CREATE INDEX "ix_jobs_posts_company_id_employment_type" ON "jobs_posts" ("company_id", "employment_type");
 CREATE INDEX "ix_jobs_posts_company_id_location" ON "jobs_posts" ("company_id", "location");
@@ -4082,6 +4173,7 @@ CREATE INDEX "ix_jobs_posts_company_id_remote" ON "jobs_posts" ("company_id", "r
 CREATE INDEX "ix_jobs_posts_company_id_status" ON "jobs_posts" ("company_id", "status");
 CREATE INDEX "ix_jobs_posts_company_id_workspace_id" ON "jobs_posts" ("company_id", "workspace_id");
 CREATE INDEX "ix_jobs_posts_workspace_id" ON "jobs_posts" ("workspace_id");
+CREATE INDEX "lx_jobs_posts_company_id_created_at_id" ON "jobs_posts" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "logistics_deliveries" (
   "id" bigserial,
@@ -4121,6 +4213,7 @@ CREATE INDEX "ix_logistics_deliveries_dispatch_id" ON "logistics_deliveries" ("d
 CREATE INDEX "ix_logistics_deliveries_driver_id" ON "logistics_deliveries" ("driver_id");
 CREATE INDEX "ix_logistics_deliveries_shipment_id" ON "logistics_deliveries" ("shipment_id");
 CREATE INDEX "ix_logistics_deliveries_workspace_id" ON "logistics_deliveries" ("workspace_id");
+CREATE INDEX "lx_logistics_deliveries_company_id_dispatch_id_sequence_id" ON "logistics_deliveries" ("company_id", "dispatch_id", "sequence", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "logistics_dispatch" (
   "id" bigserial,
@@ -4151,6 +4244,7 @@ CREATE INDEX "ix_logistics_dispatch_company_id_status" ON "logistics_dispatch" (
 CREATE INDEX "ix_logistics_dispatch_company_id_workspace_id" ON "logistics_dispatch" ("company_id", "workspace_id");
 CREATE INDEX "ix_logistics_dispatch_driver_id" ON "logistics_dispatch" ("driver_id");
 CREATE INDEX "ix_logistics_dispatch_workspace_id" ON "logistics_dispatch" ("workspace_id");
+CREATE INDEX "lx_logistics_dispatch_company_id_scheduled_at_id" ON "logistics_dispatch" ("company_id", "scheduled_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "logistics_drivers" (
   "id" bigserial,
@@ -4182,6 +4276,7 @@ CREATE INDEX "ix_logistics_drivers_company_id_zone" ON "logistics_drivers" ("com
 CREATE INDEX "ix_logistics_drivers_membership_id" ON "logistics_drivers" ("membership_id");
 CREATE INDEX "ix_logistics_drivers_vehicle_id" ON "logistics_drivers" ("vehicle_id");
 CREATE INDEX "ix_logistics_drivers_workspace_id" ON "logistics_drivers" ("workspace_id");
+CREATE INDEX "lx_logistics_drivers_company_id_full_name_id" ON "logistics_drivers" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "logistics_shipments" (
   "id" bigserial,
@@ -4216,12 +4311,12 @@ CREATE TABLE "logistics_shipments" (
   CONSTRAINT "ck_logistics_shipments_weight_kg" CHECK ("weight_kg" >= 0)
 );
 CREATE UNIQUE INDEX "ux_logistics_shipments_company_id_tracking_number" ON "logistics_shipments" ("company_id", "tracking_number") WHERE deleted_at IS NULL;
-CREATE INDEX "ix_logistics_shipments_company_id_created_at" ON "logistics_shipments" ("company_id", "created_at");
 CREATE INDEX "ix_logistics_shipments_company_id_expected_on" ON "logistics_shipments" ("company_id", "expected_on");
 CREATE INDEX "ix_logistics_shipments_company_id_service_level" ON "logistics_shipments" ("company_id", "service_level");
 CREATE INDEX "ix_logistics_shipments_company_id_status" ON "logistics_shipments" ("company_id", "status");
 CREATE INDEX "ix_logistics_shipments_company_id_workspace_id" ON "logistics_shipments" ("company_id", "workspace_id");
 CREATE INDEX "ix_logistics_shipments_workspace_id" ON "logistics_shipments" ("workspace_id");
+CREATE INDEX "lx_logistics_shipments_company_id_created_at_id" ON "logistics_shipments" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "media_articles" (
   "id" bigserial,
@@ -4259,6 +4354,7 @@ CREATE INDEX "ix_media_articles_company_id_published_at" ON "media_articles" ("c
 CREATE INDEX "ix_media_articles_company_id_status" ON "media_articles" ("company_id", "status");
 CREATE INDEX "ix_media_articles_company_id_workspace_id" ON "media_articles" ("company_id", "workspace_id");
 CREATE INDEX "ix_media_articles_workspace_id" ON "media_articles" ("workspace_id");
+CREATE INDEX "lx_media_articles_company_id_published_at_id" ON "media_articles" ("company_id", "published_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "media_categories" (
   "id" bigserial,
@@ -4283,6 +4379,7 @@ CREATE INDEX "ix_media_categories_company_id_parent_id" ON "media_categories" ("
 CREATE INDEX "ix_media_categories_company_id_workspace_id" ON "media_categories" ("company_id", "workspace_id");
 CREATE INDEX "ix_media_categories_parent_id" ON "media_categories" ("parent_id");
 CREATE INDEX "ix_media_categories_workspace_id" ON "media_categories" ("workspace_id");
+CREATE INDEX "lx_media_categories_company_id_sort_order_name_id" ON "media_categories" ("company_id", "sort_order", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "media_publications" (
   "id" bigserial,
@@ -4315,6 +4412,7 @@ CREATE INDEX "ix_media_publications_company_id_kind" ON "media_publications" ("c
 CREATE INDEX "ix_media_publications_company_id_status" ON "media_publications" ("company_id", "status");
 CREATE INDEX "ix_media_publications_company_id_workspace_id" ON "media_publications" ("company_id", "workspace_id");
 CREATE INDEX "ix_media_publications_workspace_id" ON "media_publications" ("workspace_id");
+CREATE INDEX "lx_media_publications_company_id_issue_date_id" ON "media_publications" ("company_id", "issue_date", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "media_videos" (
   "id" bigserial,
@@ -4348,6 +4446,7 @@ CREATE INDEX "ix_media_videos_company_id_published_at" ON "media_videos" ("compa
 CREATE INDEX "ix_media_videos_company_id_status" ON "media_videos" ("company_id", "status");
 CREATE INDEX "ix_media_videos_company_id_workspace_id" ON "media_videos" ("company_id", "workspace_id");
 CREATE INDEX "ix_media_videos_workspace_id" ON "media_videos" ("workspace_id");
+CREATE INDEX "lx_media_videos_company_id_published_at_id" ON "media_videos" ("company_id", "published_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "memberships" (
   "id" bigserial,
@@ -4367,7 +4466,6 @@ CREATE TABLE "memberships" (
   CONSTRAINT "ck_memberships_status" CHECK ("status" IN ('active', 'invited', 'suspended'))
 );
 CREATE UNIQUE INDEX "ux_memberships_company_id_user_id" ON "memberships" ("company_id", "user_id") WHERE deleted_at IS NULL;
-CREATE INDEX "ix_memberships_company_id_created_at" ON "memberships" ("company_id", "created_at");
 CREATE INDEX "ix_memberships_company_id_is_owner" ON "memberships" ("company_id", "is_owner");
 CREATE INDEX "ix_memberships_company_id_role_id" ON "memberships" ("company_id", "role_id");
 CREATE INDEX "ix_memberships_company_id_status" ON "memberships" ("company_id", "status");
@@ -4375,6 +4473,7 @@ CREATE INDEX "ix_memberships_company_id_workspace_id" ON "memberships" ("company
 CREATE INDEX "ix_memberships_role_id" ON "memberships" ("role_id");
 CREATE INDEX "ix_memberships_user_id" ON "memberships" ("user_id");
 CREATE INDEX "ix_memberships_workspace_id" ON "memberships" ("workspace_id");
+CREATE INDEX "lx_memberships_company_id_created_at_id" ON "memberships" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "mining_assets" (
   "id" bigserial,
@@ -4409,6 +4508,7 @@ CREATE INDEX "ix_mining_assets_company_id_status" ON "mining_assets" ("company_i
 CREATE INDEX "ix_mining_assets_company_id_workspace_id" ON "mining_assets" ("company_id", "workspace_id");
 CREATE INDEX "ix_mining_assets_site_id" ON "mining_assets" ("site_id");
 CREATE INDEX "ix_mining_assets_workspace_id" ON "mining_assets" ("workspace_id");
+CREATE INDEX "lx_mining_assets_company_id_name_id" ON "mining_assets" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "mining_community_programs" (
   "id" bigserial,
@@ -4445,6 +4545,7 @@ CREATE INDEX "ix_mining_community_programs_company_id_status" ON "mining_communi
 CREATE INDEX "ix_mining_community_programs_company_id_workspace_id" ON "mining_community_programs" ("company_id", "workspace_id");
 CREATE INDEX "ix_mining_community_programs_site_id" ON "mining_community_programs" ("site_id");
 CREATE INDEX "ix_mining_community_programs_workspace_id" ON "mining_community_programs" ("workspace_id");
+CREATE INDEX "lx_mining_community_programs_company_id_starts_on_id" ON "mining_community_programs" ("company_id", "starts_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "mining_compliance_documents" (
   "id" bigserial,
@@ -4475,6 +4576,7 @@ CREATE INDEX "ix_mining_compliance_documents_company_id_status" ON "mining_compl
 CREATE INDEX "ix_mining_compliance_documents_company_id_workspace_id" ON "mining_compliance_documents" ("company_id", "workspace_id");
 CREATE INDEX "ix_mining_compliance_documents_site_id" ON "mining_compliance_documents" ("site_id");
 CREATE INDEX "ix_mining_compliance_documents_workspace_id" ON "mining_compliance_documents" ("workspace_id");
+CREATE INDEX "lx_mining_compliance_documents_company_id_expires_on_id" ON "mining_compliance_documents" ("company_id", "expires_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "mining_production_records" (
   "id" bigserial,
@@ -4510,6 +4612,7 @@ CREATE INDEX "ix_mining_production_records_company_id_site_id" ON "mining_produc
 CREATE INDEX "ix_mining_production_records_company_id_workspace_id" ON "mining_production_records" ("company_id", "workspace_id");
 CREATE INDEX "ix_mining_production_records_site_id" ON "mining_production_records" ("site_id");
 CREATE INDEX "ix_mining_production_records_workspace_id" ON "mining_production_records" ("workspace_id");
+CREATE INDEX "lx_mining_production_records_company_id_recorded_on_id" ON "mining_production_records" ("company_id", "recorded_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "mining_sites" (
   "id" bigserial,
@@ -4546,6 +4649,7 @@ CREATE INDEX "ix_mining_sites_company_id_status" ON "mining_sites" ("company_id"
 CREATE INDEX "ix_mining_sites_company_id_workspace_id" ON "mining_sites" ("company_id", "workspace_id");
 CREATE INDEX "ix_mining_sites_manager_id" ON "mining_sites" ("manager_id");
 CREATE INDEX "ix_mining_sites_workspace_id" ON "mining_sites" ("workspace_id");
+CREATE INDEX "lx_mining_sites_company_id_name_id" ON "mining_sites" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "ngo_beneficiaries" (
   "id" bigserial,
@@ -4580,6 +4684,7 @@ CREATE INDEX "ix_ngo_beneficiaries_company_id_status" ON "ngo_beneficiaries" ("c
 CREATE INDEX "ix_ngo_beneficiaries_company_id_workspace_id" ON "ngo_beneficiaries" ("company_id", "workspace_id");
 CREATE INDEX "ix_ngo_beneficiaries_program_id" ON "ngo_beneficiaries" ("program_id");
 CREATE INDEX "ix_ngo_beneficiaries_workspace_id" ON "ngo_beneficiaries" ("workspace_id");
+CREATE INDEX "lx_ngo_beneficiaries_company_id_full_name_id" ON "ngo_beneficiaries" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "ngo_donors" (
   "id" bigserial,
@@ -4609,6 +4714,7 @@ CREATE INDEX "ix_ngo_donors_company_id_created_at" ON "ngo_donors" ("company_id"
 CREATE INDEX "ix_ngo_donors_company_id_kind" ON "ngo_donors" ("company_id", "kind");
 CREATE INDEX "ix_ngo_donors_company_id_workspace_id" ON "ngo_donors" ("company_id", "workspace_id");
 CREATE INDEX "ix_ngo_donors_workspace_id" ON "ngo_donors" ("workspace_id");
+CREATE INDEX "lx_ngo_donors_company_id_name_id" ON "ngo_donors" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "ngo_field_reports" (
   "id" bigserial,
@@ -4643,6 +4749,7 @@ CREATE INDEX "ix_ngo_field_reports_company_id_workspace_id" ON "ngo_field_report
 CREATE INDEX "ix_ngo_field_reports_program_id" ON "ngo_field_reports" ("program_id");
 CREATE INDEX "ix_ngo_field_reports_reporter_id" ON "ngo_field_reports" ("reporter_id");
 CREATE INDEX "ix_ngo_field_reports_workspace_id" ON "ngo_field_reports" ("workspace_id");
+CREATE INDEX "lx_ngo_field_reports_company_id_visit_date_id" ON "ngo_field_reports" ("company_id", "visit_date", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "ngo_impact_reports" (
   "id" bigserial,
@@ -4677,6 +4784,7 @@ CREATE INDEX "ix_ngo_impact_reports_company_id_workspace_id" ON "ngo_impact_repo
 CREATE INDEX "ix_ngo_impact_reports_donor_id" ON "ngo_impact_reports" ("donor_id");
 CREATE INDEX "ix_ngo_impact_reports_program_id" ON "ngo_impact_reports" ("program_id");
 CREATE INDEX "ix_ngo_impact_reports_workspace_id" ON "ngo_impact_reports" ("workspace_id");
+CREATE INDEX "lx_ngo_impact_reports_company_id_period_end_id" ON "ngo_impact_reports" ("company_id", "period_end", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "ngo_programs" (
   "id" bigserial,
@@ -4714,6 +4822,7 @@ CREATE INDEX "ix_ngo_programs_company_id_status" ON "ngo_programs" ("company_id"
 CREATE INDEX "ix_ngo_programs_company_id_workspace_id" ON "ngo_programs" ("company_id", "workspace_id");
 CREATE INDEX "ix_ngo_programs_manager_id" ON "ngo_programs" ("manager_id");
 CREATE INDEX "ix_ngo_programs_workspace_id" ON "ngo_programs" ("workspace_id");
+CREATE INDEX "lx_ngo_programs_company_id_name_id" ON "ngo_programs" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "notifications_notifications" (
   "id" bigserial,
@@ -4741,7 +4850,6 @@ CREATE TABLE "notifications_notifications" (
   CONSTRAINT "ck_notifications_notifications_status" CHECK ("status" IN ('delivered', 'failed', 'pending', 'sent'))
 );
 CREATE INDEX "ix_notifications_notifications_company_id_channel" ON "notifications_notifications" ("company_id", "channel");
-CREATE INDEX "ix_notifications_notifications_company_id_created_at" ON "notifications_notifications" ("company_id", "created_at");
 CREATE INDEX "ix_notifications_notifications_company_id_kind" ON "notifications_notifications" ("company_id", "kind");
 CREATE INDEX "ix_notifications_notifications_company_id_read_at" ON "notifications_notifications" ("company_id", "read_at");
 CREATE INDEX "ix_notifications_notifications_company_id_recipient_id" ON "notifications_notifications" ("company_id", "recipient_id");
@@ -4751,6 +4859,7 @@ CREATE INDEX "ix_notifications_notifications_company_id_workspace_id" ON "notifi
 CREATE INDEX "ix_notifications_notifications_recipient_id" ON "notifications_notifications" ("recipient_id");
 CREATE INDEX "ix_notifications_notifications_template_id" ON "notifications_notifications" ("template_id");
 CREATE INDEX "ix_notifications_notifications_workspace_id" ON "notifications_notifications" ("workspace_id");
+CREATE INDEX "lx_notifications_notifications_company_id_created_at_id" ON "notifications_notifications" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "notifications_templates" (
   "id" bigserial,
@@ -4780,6 +4889,7 @@ CREATE INDEX "ix_notifications_templates_company_id_is_active" ON "notifications
 CREATE INDEX "ix_notifications_templates_company_id_language" ON "notifications_templates" ("company_id", "language");
 CREATE INDEX "ix_notifications_templates_company_id_workspace_id" ON "notifications_templates" ("company_id", "workspace_id");
 CREATE INDEX "ix_notifications_templates_workspace_id" ON "notifications_templates" ("workspace_id");
+CREATE INDEX "lx_notifications_templates_company_id_code_id" ON "notifications_templates" ("company_id", "code", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "outbox_messages" (
   "id" bigserial,
@@ -4802,9 +4912,9 @@ CREATE TABLE "outbox_messages" (
   CONSTRAINT "ck_outbox_messages_channel" CHECK ("channel" IN ('email', 'sms', 'webhook')),
   CONSTRAINT "ck_outbox_messages_status" CHECK ("status" IN ('failed', 'pending', 'sending', 'sent'))
 );
-CREATE INDEX "ix_outbox_messages_company_id_created_at" ON "outbox_messages" ("company_id", "created_at");
 CREATE INDEX "ix_outbox_messages_company_id_next_attempt_at" ON "outbox_messages" ("company_id", "next_attempt_at");
 CREATE INDEX "ix_outbox_messages_company_id_status" ON "outbox_messages" ("company_id", "status");
+CREATE INDEX "lx_outbox_messages_company_id_created_at_id" ON "outbox_messages" ("company_id", "created_at", "id");
 
 CREATE TABLE "password_resets" (
   "id" bigserial,
@@ -4843,10 +4953,10 @@ CREATE TABLE "payments_invoice_items" (
   CONSTRAINT "ck_payments_invoice_items_unit_price" CHECK ("unit_price" >= 0)
 );
 CREATE INDEX "ix_payments_invoice_items_company_id_created_at" ON "payments_invoice_items" ("company_id", "created_at");
-CREATE INDEX "ix_payments_invoice_items_company_id_invoice_id" ON "payments_invoice_items" ("company_id", "invoice_id");
 CREATE INDEX "ix_payments_invoice_items_company_id_workspace_id" ON "payments_invoice_items" ("company_id", "workspace_id");
 CREATE INDEX "ix_payments_invoice_items_invoice_id" ON "payments_invoice_items" ("invoice_id");
 CREATE INDEX "ix_payments_invoice_items_workspace_id" ON "payments_invoice_items" ("workspace_id");
+CREATE INDEX "lx_payments_invoice_items_company_id_invoice_id_position_id" ON "payments_invoice_items" ("company_id", "invoice_id", "position", "id");
 
 CREATE TABLE "payments_invoices" (
   "id" bigserial,
@@ -4892,6 +5002,7 @@ CREATE INDEX "ix_payments_invoices_company_id_source_id" ON "payments_invoices" 
 CREATE INDEX "ix_payments_invoices_company_id_status" ON "payments_invoices" ("company_id", "status");
 CREATE INDEX "ix_payments_invoices_company_id_workspace_id" ON "payments_invoices" ("company_id", "workspace_id");
 CREATE INDEX "ix_payments_invoices_workspace_id" ON "payments_invoices" ("workspace_id");
+CREATE INDEX "lx_payments_invoices_company_id_issue_date_number_id" ON "payments_invoices" ("company_id", "issue_date", "number", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "payments_payment_links" (
   "id" bigserial,
@@ -4919,13 +5030,13 @@ CREATE TABLE "payments_payment_links" (
   CONSTRAINT "ck_payments_payment_links_uses" CHECK ("uses" >= 0)
 );
 CREATE UNIQUE INDEX "ux_payments_payment_links_company_id_slug" ON "payments_payment_links" ("company_id", "slug") WHERE deleted_at IS NULL;
-CREATE INDEX "ix_payments_payment_links_company_id_created_at" ON "payments_payment_links" ("company_id", "created_at");
 CREATE INDEX "ix_payments_payment_links_company_id_expires_at" ON "payments_payment_links" ("company_id", "expires_at");
 CREATE INDEX "ix_payments_payment_links_company_id_invoice_id" ON "payments_payment_links" ("company_id", "invoice_id");
 CREATE INDEX "ix_payments_payment_links_company_id_status" ON "payments_payment_links" ("company_id", "status");
 CREATE INDEX "ix_payments_payment_links_company_id_workspace_id" ON "payments_payment_links" ("company_id", "workspace_id");
 CREATE INDEX "ix_payments_payment_links_invoice_id" ON "payments_payment_links" ("invoice_id");
 CREATE INDEX "ix_payments_payment_links_workspace_id" ON "payments_payment_links" ("workspace_id");
+CREATE INDEX "lx_payments_payment_links_company_id_created_at_id" ON "payments_payment_links" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "payments_receipts" (
   "id" bigserial,
@@ -4957,6 +5068,7 @@ CREATE INDEX "ix_payments_receipts_company_id_workspace_id" ON "payments_receipt
 CREATE INDEX "ix_payments_receipts_invoice_id" ON "payments_receipts" ("invoice_id");
 CREATE INDEX "ix_payments_receipts_transaction_id" ON "payments_receipts" ("transaction_id");
 CREATE INDEX "ix_payments_receipts_workspace_id" ON "payments_receipts" ("workspace_id");
+CREATE INDEX "lx_payments_receipts_company_id_issued_at_id" ON "payments_receipts" ("company_id", "issued_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "payments_transactions" (
   "id" bigserial,
@@ -4985,7 +5097,6 @@ CREATE TABLE "payments_transactions" (
   CONSTRAINT "ck_payments_transactions_method" CHECK ("method" IN ('bank_transfer', 'card', 'cash', 'cheque', 'mobile_money', 'other')),
   CONSTRAINT "ck_payments_transactions_status" CHECK ("status" IN ('cancelled', 'failed', 'pending', 'succeeded'))
 );
-CREATE INDEX "ix_payments_transactions_company_id_created_at" ON "payments_transactions" ("company_id", "created_at");
 CREATE INDEX "ix_payments_transactions_company_id_currency" ON "payments_transactions" ("company_id", "currency");
 CREATE INDEX "ix_payments_transactions_company_id_invoice_id" ON "payments_transactions" ("company_id", "invoice_id");
 CREATE INDEX "ix_payments_transactions_company_id_kind" ON "payments_transactions" ("company_id", "kind");
@@ -4996,6 +5107,7 @@ CREATE INDEX "ix_payments_transactions_company_id_status" ON "payments_transacti
 CREATE INDEX "ix_payments_transactions_company_id_workspace_id" ON "payments_transactions" ("company_id", "workspace_id");
 CREATE INDEX "ix_payments_transactions_invoice_id" ON "payments_transactions" ("invoice_id");
 CREATE INDEX "ix_payments_transactions_workspace_id" ON "payments_transactions" ("workspace_id");
+CREATE INDEX "lx_payments_transactions_company_id_created_at_id" ON "payments_transactions" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "permissions" (
   "id" bigserial,
@@ -5040,6 +5152,7 @@ CREATE INDEX "ix_portfolio_case_studies_company_id_status" ON "portfolio_case_st
 CREATE INDEX "ix_portfolio_case_studies_company_id_workspace_id" ON "portfolio_case_studies" ("company_id", "workspace_id");
 CREATE INDEX "ix_portfolio_case_studies_project_id" ON "portfolio_case_studies" ("project_id");
 CREATE INDEX "ix_portfolio_case_studies_workspace_id" ON "portfolio_case_studies" ("workspace_id");
+CREATE INDEX "lx_portfolio_case_studies_company_id_published_at_id" ON "portfolio_case_studies" ("company_id", "published_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "portfolio_client_feedback" (
   "id" bigserial,
@@ -5060,13 +5173,13 @@ CREATE TABLE "portfolio_client_feedback" (
   PRIMARY KEY ("company_id", "id"),
   CONSTRAINT "ck_portfolio_client_feedback_rating" CHECK ("rating" >= 1 AND "rating" <= 5)
 );
-CREATE INDEX "ix_portfolio_client_feedback_company_id_created_at" ON "portfolio_client_feedback" ("company_id", "created_at");
 CREATE INDEX "ix_portfolio_client_feedback_company_id_is_approved" ON "portfolio_client_feedback" ("company_id", "is_approved");
 CREATE INDEX "ix_portfolio_client_feedback_company_id_project_id" ON "portfolio_client_feedback" ("company_id", "project_id");
 CREATE INDEX "ix_portfolio_client_feedback_company_id_rating" ON "portfolio_client_feedback" ("company_id", "rating");
 CREATE INDEX "ix_portfolio_client_feedback_company_id_workspace_id" ON "portfolio_client_feedback" ("company_id", "workspace_id");
 CREATE INDEX "ix_portfolio_client_feedback_project_id" ON "portfolio_client_feedback" ("project_id");
 CREATE INDEX "ix_portfolio_client_feedback_workspace_id" ON "portfolio_client_feedback" ("workspace_id");
+CREATE INDEX "lx_portfolio_client_feedback_company_id_created_at_id" ON "portfolio_client_feedback" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "portfolio_projects" (
   "id" bigserial,
@@ -5099,6 +5212,7 @@ CREATE INDEX "ix_portfolio_projects_company_id_is_featured" ON "portfolio_projec
 CREATE INDEX "ix_portfolio_projects_company_id_is_published" ON "portfolio_projects" ("company_id", "is_published");
 CREATE INDEX "ix_portfolio_projects_company_id_workspace_id" ON "portfolio_projects" ("company_id", "workspace_id");
 CREATE INDEX "ix_portfolio_projects_workspace_id" ON "portfolio_projects" ("workspace_id");
+CREATE INDEX "lx_portfolio_projects_company_id_completed_on_id" ON "portfolio_projects" ("company_id", "completed_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "pos_receipts" (
   "id" bigserial,
@@ -5126,6 +5240,7 @@ CREATE INDEX "ix_pos_receipts_company_id_sale_id" ON "pos_receipts" ("company_id
 CREATE INDEX "ix_pos_receipts_company_id_workspace_id" ON "pos_receipts" ("company_id", "workspace_id");
 CREATE INDEX "ix_pos_receipts_sale_id" ON "pos_receipts" ("sale_id");
 CREATE INDEX "ix_pos_receipts_workspace_id" ON "pos_receipts" ("workspace_id");
+CREATE INDEX "lx_pos_receipts_company_id_issued_at_id" ON "pos_receipts" ("company_id", "issued_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "pos_registers" (
   "id" bigserial,
@@ -5207,6 +5322,7 @@ CREATE INDEX "ix_pos_sales_company_id_total" ON "pos_sales" ("company_id", "tota
 CREATE INDEX "ix_pos_sales_company_id_workspace_id" ON "pos_sales" ("company_id", "workspace_id");
 CREATE INDEX "ix_pos_sales_register_id" ON "pos_sales" ("register_id");
 CREATE INDEX "ix_pos_sales_workspace_id" ON "pos_sales" ("workspace_id");
+CREATE INDEX "lx_pos_sales_company_id_sold_at_id" ON "pos_sales" ("company_id", "sold_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "product_access" (
   "id" bigserial,
@@ -5224,7 +5340,6 @@ CREATE TABLE "product_access" (
   PRIMARY KEY ("company_id", "id")
 );
 CREATE UNIQUE INDEX "ux_product_access_company_id_membership_id_product_id" ON "product_access" ("company_id", "membership_id", "product_id") WHERE deleted_at IS NULL;
-CREATE INDEX "ix_product_access_company_id_created_at" ON "product_access" ("company_id", "created_at");
 CREATE INDEX "ix_product_access_company_id_expires_at" ON "product_access" ("company_id", "expires_at");
 CREATE INDEX "ix_product_access_company_id_is_enabled" ON "product_access" ("company_id", "is_enabled");
 CREATE INDEX "ix_product_access_company_id_membership_id" ON "product_access" ("company_id", "membership_id");
@@ -5234,6 +5349,7 @@ CREATE INDEX "ix_product_access_granted_by_id" ON "product_access" ("granted_by_
 CREATE INDEX "ix_product_access_membership_id" ON "product_access" ("membership_id");
 CREATE INDEX "ix_product_access_product_id" ON "product_access" ("product_id");
 CREATE INDEX "ix_product_access_workspace_id" ON "product_access" ("workspace_id");
+CREATE INDEX "lx_product_access_company_id_created_at_id" ON "product_access" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "products" (
   "id" bigserial,
@@ -5282,7 +5398,6 @@ CREATE TABLE "property_maintenance" (
   CONSTRAINT "ck_property_maintenance_status" CHECK ("status" IN ('cancelled', 'completed', 'in_progress', 'reported', 'scheduled'))
 );
 CREATE INDEX "ix_property_maintenance_company_id_category" ON "property_maintenance" ("company_id", "category");
-CREATE INDEX "ix_property_maintenance_company_id_created_at" ON "property_maintenance" ("company_id", "created_at");
 CREATE INDEX "ix_property_maintenance_company_id_priority" ON "property_maintenance" ("company_id", "priority");
 CREATE INDEX "ix_property_maintenance_company_id_property_id" ON "property_maintenance" ("company_id", "property_id");
 CREATE INDEX "ix_property_maintenance_company_id_scheduled_on" ON "property_maintenance" ("company_id", "scheduled_on");
@@ -5292,6 +5407,7 @@ CREATE INDEX "ix_property_maintenance_company_id_workspace_id" ON "property_main
 CREATE INDEX "ix_property_maintenance_property_id" ON "property_maintenance" ("property_id");
 CREATE INDEX "ix_property_maintenance_tenant_id" ON "property_maintenance" ("tenant_id");
 CREATE INDEX "ix_property_maintenance_workspace_id" ON "property_maintenance" ("workspace_id");
+CREATE INDEX "lx_property_maintenance_company_id_created_at_id" ON "property_maintenance" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "property_properties" (
   "id" bigserial,
@@ -5334,6 +5450,7 @@ CREATE INDEX "ix_property_properties_company_id_rent_amount" ON "property_proper
 CREATE INDEX "ix_property_properties_company_id_status" ON "property_properties" ("company_id", "status");
 CREATE INDEX "ix_property_properties_company_id_workspace_id" ON "property_properties" ("company_id", "workspace_id");
 CREATE INDEX "ix_property_properties_workspace_id" ON "property_properties" ("workspace_id");
+CREATE INDEX "lx_property_properties_company_id_name_id" ON "property_properties" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "property_rentals" (
   "id" bigserial,
@@ -5374,6 +5491,7 @@ CREATE INDEX "ix_property_rentals_company_id_workspace_id" ON "property_rentals"
 CREATE INDEX "ix_property_rentals_property_id" ON "property_rentals" ("property_id");
 CREATE INDEX "ix_property_rentals_tenant_id" ON "property_rentals" ("tenant_id");
 CREATE INDEX "ix_property_rentals_workspace_id" ON "property_rentals" ("workspace_id");
+CREATE INDEX "lx_property_rentals_company_id_starts_on_id" ON "property_rentals" ("company_id", "starts_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "property_tenants" (
   "id" bigserial,
@@ -5398,6 +5516,7 @@ CREATE INDEX "ix_property_tenants_company_id_created_at" ON "property_tenants" (
 CREATE INDEX "ix_property_tenants_company_id_status" ON "property_tenants" ("company_id", "status");
 CREATE INDEX "ix_property_tenants_company_id_workspace_id" ON "property_tenants" ("company_id", "workspace_id");
 CREATE INDEX "ix_property_tenants_workspace_id" ON "property_tenants" ("workspace_id");
+CREATE INDEX "lx_property_tenants_company_id_full_name_id" ON "property_tenants" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "protector_categories" (
   "id" bigserial,
@@ -5420,6 +5539,7 @@ CREATE INDEX "ix_protector_categories_company_id_created_at" ON "protector_categ
 CREATE INDEX "ix_protector_categories_company_id_is_active" ON "protector_categories" ("company_id", "is_active");
 CREATE INDEX "ix_protector_categories_company_id_workspace_id" ON "protector_categories" ("company_id", "workspace_id");
 CREATE INDEX "ix_protector_categories_workspace_id" ON "protector_categories" ("workspace_id");
+CREATE INDEX "lx_protector_categories_company_id_name_id" ON "protector_categories" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "protector_items" (
   "id" bigserial,
@@ -5456,13 +5576,13 @@ CREATE UNIQUE INDEX "ux_protector_items_company_id_protector_id" ON "protector_i
 CREATE INDEX "ix_protector_items_category_id" ON "protector_items" ("category_id");
 CREATE INDEX "ix_protector_items_company_id_brand" ON "protector_items" ("company_id", "brand");
 CREATE INDEX "ix_protector_items_company_id_category_id" ON "protector_items" ("company_id", "category_id");
-CREATE INDEX "ix_protector_items_company_id_created_at" ON "protector_items" ("company_id", "created_at");
 CREATE INDEX "ix_protector_items_company_id_is_public" ON "protector_items" ("company_id", "is_public");
 CREATE INDEX "ix_protector_items_company_id_owner_user_id" ON "protector_items" ("company_id", "owner_user_id");
 CREATE INDEX "ix_protector_items_company_id_status" ON "protector_items" ("company_id", "status");
 CREATE INDEX "ix_protector_items_company_id_workspace_id" ON "protector_items" ("company_id", "workspace_id");
 CREATE INDEX "ix_protector_items_owner_user_id" ON "protector_items" ("owner_user_id");
 CREATE INDEX "ix_protector_items_workspace_id" ON "protector_items" ("workspace_id");
+CREATE INDEX "lx_protector_items_company_id_created_at_id" ON "protector_items" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "protector_ownership_records" (
   "id" bigserial,
@@ -5494,6 +5614,7 @@ CREATE INDEX "ix_protector_ownership_records_company_id_started_at" ON "protecto
 CREATE INDEX "ix_protector_ownership_records_company_id_workspace_id" ON "protector_ownership_records" ("company_id", "workspace_id");
 CREATE INDEX "ix_protector_ownership_records_item_id" ON "protector_ownership_records" ("item_id");
 CREATE INDEX "ix_protector_ownership_records_workspace_id" ON "protector_ownership_records" ("workspace_id");
+CREATE INDEX "lx_protector_ownership_records_company_id_item_id_started_at_id" ON "protector_ownership_records" ("company_id", "item_id", "started_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "protector_recovery_cases" (
   "id" bigserial,
@@ -5527,6 +5648,7 @@ CREATE INDEX "ix_protector_recovery_cases_company_id_status" ON "protector_recov
 CREATE INDEX "ix_protector_recovery_cases_company_id_workspace_id" ON "protector_recovery_cases" ("company_id", "workspace_id");
 CREATE INDEX "ix_protector_recovery_cases_item_id" ON "protector_recovery_cases" ("item_id");
 CREATE INDEX "ix_protector_recovery_cases_workspace_id" ON "protector_recovery_cases" ("workspace_id");
+CREATE INDEX "lx_protector_recovery_cases_company_id_reported_at_id" ON "protector_recovery_cases" ("company_id", "reported_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "protector_serials" (
   "id" bigserial,
@@ -5554,6 +5676,7 @@ CREATE INDEX "ix_protector_serials_company_id_verified" ON "protector_serials" (
 CREATE INDEX "ix_protector_serials_company_id_workspace_id" ON "protector_serials" ("company_id", "workspace_id");
 CREATE INDEX "ix_protector_serials_item_id" ON "protector_serials" ("item_id");
 CREATE INDEX "ix_protector_serials_workspace_id" ON "protector_serials" ("workspace_id");
+CREATE INDEX "lx_protector_serials_company_id_item_id_kind_id" ON "protector_serials" ("company_id", "item_id", "kind", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "protector_verification_requests" (
   "id" bigserial,
@@ -5583,6 +5706,7 @@ CREATE INDEX "ix_protector_verification_requests_company_id_result" ON "protecto
 CREATE INDEX "ix_protector_verification_requests_company_id_workspace_id" ON "protector_verification_requests" ("company_id", "workspace_id");
 CREATE INDEX "ix_protector_verification_requests_item_id" ON "protector_verification_requests" ("item_id");
 CREATE INDEX "ix_protector_verification_requests_workspace_id" ON "protector_verification_requests" ("workspace_id");
+CREATE INDEX "lx_protector_verification_requests_company_id_checked_at_id" ON "protector_verification_requests" ("company_id", "checked_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "refresh_tokens" (
   "id" bigserial,
@@ -5620,7 +5744,6 @@ CREATE TABLE "reports_exports" (
   CONSTRAINT "ck_reports_exports_row_count" CHECK ("row_count" >= 0),
   CONSTRAINT "ck_reports_exports_status" CHECK ("status" IN ('expired', 'failed', 'queued', 'ready', 'running'))
 );
-CREATE INDEX "ix_reports_exports_company_id_created_at" ON "reports_exports" ("company_id", "created_at");
 CREATE INDEX "ix_reports_exports_company_id_format" ON "reports_exports" ("company_id", "format");
 CREATE INDEX "ix_reports_exports_company_id_report_id" ON "reports_exports" ("company_id", "report_id");
 CREATE INDEX "ix_reports_exports_company_id_status" ON "reports_exports" ("company_id", "status");
@@ -5628,6 +5751,7 @@ CREATE INDEX "ix_reports_exports_company_id_workspace_id" ON "reports_exports" (
 CREATE INDEX "ix_reports_exports_report_id" ON "reports_exports" ("report_id");
 CREATE INDEX "ix_reports_exports_requested_by_id" ON "reports_exports" ("requested_by_id");
 CREATE INDEX "ix_reports_exports_workspace_id" ON "reports_exports" ("workspace_id");
+CREATE INDEX "lx_reports_exports_company_id_created_at_id" ON "reports_exports" ("company_id", "created_at", "id");
 
 CREATE TABLE "reports_reports" (
   "id" bigserial,
@@ -5660,6 +5784,7 @@ CREATE INDEX "ix_reports_reports_company_id_schedule" ON "reports_reports" ("com
 CREATE INDEX "ix_reports_reports_company_id_source" ON "reports_reports" ("company_id", "source");
 CREATE INDEX "ix_reports_reports_company_id_workspace_id" ON "reports_reports" ("company_id", "workspace_id");
 CREATE INDEX "ix_reports_reports_workspace_id" ON "reports_reports" ("workspace_id");
+CREATE INDEX "lx_reports_reports_company_id_name_id" ON "reports_reports" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "review_approvals" (
   "id" bigserial,
@@ -5689,6 +5814,7 @@ CREATE INDEX "ix_review_approvals_moderator_id" ON "review_approvals" ("moderato
 CREATE INDEX "ix_review_approvals_rating_id" ON "review_approvals" ("rating_id");
 CREATE INDEX "ix_review_approvals_testimonial_id" ON "review_approvals" ("testimonial_id");
 CREATE INDEX "ix_review_approvals_workspace_id" ON "review_approvals" ("workspace_id");
+CREATE INDEX "lx_review_approvals_company_id_decided_at_id" ON "review_approvals" ("company_id", "decided_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "review_ratings" (
   "id" bigserial,
@@ -5711,7 +5837,6 @@ CREATE TABLE "review_ratings" (
   CONSTRAINT "ck_review_ratings_score" CHECK ("score" >= 1 AND "score" <= 5),
   CONSTRAINT "ck_review_ratings_status" CHECK ("status" IN ('approved', 'flagged', 'pending', 'rejected'))
 );
-CREATE INDEX "ix_review_ratings_company_id_created_at" ON "review_ratings" ("company_id", "created_at");
 CREATE INDEX "ix_review_ratings_company_id_review_link_id" ON "review_ratings" ("company_id", "review_link_id");
 CREATE INDEX "ix_review_ratings_company_id_score" ON "review_ratings" ("company_id", "score");
 CREATE INDEX "ix_review_ratings_company_id_status" ON "review_ratings" ("company_id", "status");
@@ -5720,6 +5845,7 @@ CREATE INDEX "ix_review_ratings_company_id_subject_module" ON "review_ratings" (
 CREATE INDEX "ix_review_ratings_company_id_workspace_id" ON "review_ratings" ("company_id", "workspace_id");
 CREATE INDEX "ix_review_ratings_review_link_id" ON "review_ratings" ("review_link_id");
 CREATE INDEX "ix_review_ratings_workspace_id" ON "review_ratings" ("workspace_id");
+CREATE INDEX "lx_review_ratings_company_id_created_at_id" ON "review_ratings" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "review_review_links" (
   "id" bigserial,
@@ -5749,12 +5875,12 @@ CREATE TABLE "review_review_links" (
 );
 CREATE UNIQUE INDEX "ux_review_review_links_company_id_slug" ON "review_review_links" ("company_id", "slug") WHERE deleted_at IS NULL;
 CREATE INDEX "ix_review_review_links_company_id_channel" ON "review_review_links" ("company_id", "channel");
-CREATE INDEX "ix_review_review_links_company_id_created_at" ON "review_review_links" ("company_id", "created_at");
 CREATE INDEX "ix_review_review_links_company_id_is_active" ON "review_review_links" ("company_id", "is_active");
 CREATE INDEX "ix_review_review_links_company_id_subject_id" ON "review_review_links" ("company_id", "subject_id");
 CREATE INDEX "ix_review_review_links_company_id_subject_module" ON "review_review_links" ("company_id", "subject_module");
 CREATE INDEX "ix_review_review_links_company_id_workspace_id" ON "review_review_links" ("company_id", "workspace_id");
 CREATE INDEX "ix_review_review_links_workspace_id" ON "review_review_links" ("workspace_id");
+CREATE INDEX "lx_review_review_links_company_id_created_at_id" ON "review_review_links" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "review_testimonials" (
   "id" bigserial,
@@ -5785,6 +5911,7 @@ CREATE INDEX "ix_review_testimonials_company_id_score" ON "review_testimonials" 
 CREATE INDEX "ix_review_testimonials_company_id_workspace_id" ON "review_testimonials" ("company_id", "workspace_id");
 CREATE INDEX "ix_review_testimonials_rating_id" ON "review_testimonials" ("rating_id");
 CREATE INDEX "ix_review_testimonials_workspace_id" ON "review_testimonials" ("workspace_id");
+CREATE INDEX "lx_review_testimonials_company_id_sort_order_id" ON "review_testimonials" ("company_id", "sort_order", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "roles" (
   "id" bigserial,
@@ -5832,6 +5959,7 @@ CREATE INDEX "ix_school_attendance_company_id_workspace_id" ON "school_attendanc
 CREATE INDEX "ix_school_attendance_recorded_by_id" ON "school_attendance" ("recorded_by_id");
 CREATE INDEX "ix_school_attendance_student_id" ON "school_attendance" ("student_id");
 CREATE INDEX "ix_school_attendance_workspace_id" ON "school_attendance" ("workspace_id");
+CREATE INDEX "lx_school_attendance_company_id_date_id" ON "school_attendance" ("company_id", "date", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "school_exams" (
   "id" bigserial,
@@ -5864,6 +5992,7 @@ CREATE INDEX "ix_school_exams_company_id_term" ON "school_exams" ("company_id", 
 CREATE INDEX "ix_school_exams_company_id_workspace_id" ON "school_exams" ("company_id", "workspace_id");
 CREATE INDEX "ix_school_exams_teacher_id" ON "school_exams" ("teacher_id");
 CREATE INDEX "ix_school_exams_workspace_id" ON "school_exams" ("workspace_id");
+CREATE INDEX "lx_school_exams_company_id_exam_date_id" ON "school_exams" ("company_id", "exam_date", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "school_fees" (
   "id" bigserial,
@@ -5899,6 +6028,7 @@ CREATE INDEX "ix_school_fees_company_id_workspace_id" ON "school_fees" ("company
 CREATE INDEX "ix_school_fees_invoice_id" ON "school_fees" ("invoice_id");
 CREATE INDEX "ix_school_fees_student_id" ON "school_fees" ("student_id");
 CREATE INDEX "ix_school_fees_workspace_id" ON "school_fees" ("workspace_id");
+CREATE INDEX "lx_school_fees_company_id_due_date_id" ON "school_fees" ("company_id", "due_date", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "school_parents" (
   "id" bigserial,
@@ -5924,6 +6054,7 @@ CREATE INDEX "ix_school_parents_company_id_relationship" ON "school_parents" ("c
 CREATE INDEX "ix_school_parents_company_id_workspace_id" ON "school_parents" ("company_id", "workspace_id");
 CREATE INDEX "ix_school_parents_user_id" ON "school_parents" ("user_id");
 CREATE INDEX "ix_school_parents_workspace_id" ON "school_parents" ("workspace_id");
+CREATE INDEX "lx_school_parents_company_id_full_name_id" ON "school_parents" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "school_students" (
   "id" bigserial,
@@ -5960,6 +6091,7 @@ CREATE INDEX "ix_school_students_company_id_status" ON "school_students" ("compa
 CREATE INDEX "ix_school_students_company_id_workspace_id" ON "school_students" ("company_id", "workspace_id");
 CREATE INDEX "ix_school_students_parent_id" ON "school_students" ("parent_id");
 CREATE INDEX "ix_school_students_workspace_id" ON "school_students" ("workspace_id");
+CREATE INDEX "lx_school_students_company_id_last_name_first_name_id" ON "school_students" ("company_id", "last_name", "first_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "school_teachers" (
   "id" bigserial,
@@ -5988,6 +6120,7 @@ CREATE INDEX "ix_school_teachers_company_id_status" ON "school_teachers" ("compa
 CREATE INDEX "ix_school_teachers_company_id_workspace_id" ON "school_teachers" ("company_id", "workspace_id");
 CREATE INDEX "ix_school_teachers_membership_id" ON "school_teachers" ("membership_id");
 CREATE INDEX "ix_school_teachers_workspace_id" ON "school_teachers" ("workspace_id");
+CREATE INDEX "lx_school_teachers_company_id_full_name_id" ON "school_teachers" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "security_assets" (
   "id" bigserial,
@@ -6020,6 +6153,7 @@ CREATE INDEX "ix_security_assets_company_id_status" ON "security_assets" ("compa
 CREATE INDEX "ix_security_assets_company_id_workspace_id" ON "security_assets" ("company_id", "workspace_id");
 CREATE INDEX "ix_security_assets_organization_id" ON "security_assets" ("organization_id");
 CREATE INDEX "ix_security_assets_workspace_id" ON "security_assets" ("workspace_id");
+CREATE INDEX "lx_security_assets_company_id_name_id" ON "security_assets" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "security_findings" (
   "id" bigserial,
@@ -6047,7 +6181,6 @@ CREATE TABLE "security_findings" (
 );
 CREATE INDEX "ix_security_findings_asset_id" ON "security_findings" ("asset_id");
 CREATE INDEX "ix_security_findings_company_id_asset_id" ON "security_findings" ("company_id", "asset_id");
-CREATE INDEX "ix_security_findings_company_id_created_at" ON "security_findings" ("company_id", "created_at");
 CREATE INDEX "ix_security_findings_company_id_due_on" ON "security_findings" ("company_id", "due_on");
 CREATE INDEX "ix_security_findings_company_id_likelihood" ON "security_findings" ("company_id", "likelihood");
 CREATE INDEX "ix_security_findings_company_id_organization_id" ON "security_findings" ("company_id", "organization_id");
@@ -6058,6 +6191,7 @@ CREATE INDEX "ix_security_findings_company_id_workspace_id" ON "security_finding
 CREATE INDEX "ix_security_findings_organization_id" ON "security_findings" ("organization_id");
 CREATE INDEX "ix_security_findings_owner_id" ON "security_findings" ("owner_id");
 CREATE INDEX "ix_security_findings_workspace_id" ON "security_findings" ("workspace_id");
+CREATE INDEX "lx_security_findings_company_id_created_at_id" ON "security_findings" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "security_organizations" (
   "id" bigserial,
@@ -6081,6 +6215,7 @@ CREATE INDEX "ix_security_organizations_company_id_industry" ON "security_organi
 CREATE INDEX "ix_security_organizations_company_id_is_active" ON "security_organizations" ("company_id", "is_active");
 CREATE INDEX "ix_security_organizations_company_id_workspace_id" ON "security_organizations" ("company_id", "workspace_id");
 CREATE INDEX "ix_security_organizations_workspace_id" ON "security_organizations" ("workspace_id");
+CREATE INDEX "lx_security_organizations_company_id_name_id" ON "security_organizations" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "security_risk_reports" (
   "id" bigserial,
@@ -6113,6 +6248,7 @@ CREATE INDEX "ix_security_risk_reports_company_id_status" ON "security_risk_repo
 CREATE INDEX "ix_security_risk_reports_company_id_workspace_id" ON "security_risk_reports" ("company_id", "workspace_id");
 CREATE INDEX "ix_security_risk_reports_organization_id" ON "security_risk_reports" ("organization_id");
 CREATE INDEX "ix_security_risk_reports_workspace_id" ON "security_risk_reports" ("workspace_id");
+CREATE INDEX "lx_security_risk_reports_company_id_period_end_id" ON "security_risk_reports" ("company_id", "period_end", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "sponsorships_beneficiaries" (
   "id" bigserial,
@@ -6144,6 +6280,7 @@ CREATE INDEX "ix_sponsorships_beneficiaries_company_id_location" ON "sponsorship
 CREATE INDEX "ix_sponsorships_beneficiaries_company_id_status" ON "sponsorships_beneficiaries" ("company_id", "status");
 CREATE INDEX "ix_sponsorships_beneficiaries_company_id_workspace_id" ON "sponsorships_beneficiaries" ("company_id", "workspace_id");
 CREATE INDEX "ix_sponsorships_beneficiaries_workspace_id" ON "sponsorships_beneficiaries" ("workspace_id");
+CREATE INDEX "lx_sponsorships_beneficiaries_company_id_full_name_id" ON "sponsorships_beneficiaries" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "sponsorships_reports" (
   "id" bigserial,
@@ -6168,13 +6305,13 @@ CREATE TABLE "sponsorships_reports" (
 );
 CREATE INDEX "ix_sponsorships_reports_beneficiary_id" ON "sponsorships_reports" ("beneficiary_id");
 CREATE INDEX "ix_sponsorships_reports_company_id_beneficiary_id" ON "sponsorships_reports" ("company_id", "beneficiary_id");
-CREATE INDEX "ix_sponsorships_reports_company_id_created_at" ON "sponsorships_reports" ("company_id", "created_at");
 CREATE INDEX "ix_sponsorships_reports_company_id_period" ON "sponsorships_reports" ("company_id", "period");
 CREATE INDEX "ix_sponsorships_reports_company_id_sponsorship_id" ON "sponsorships_reports" ("company_id", "sponsorship_id");
 CREATE INDEX "ix_sponsorships_reports_company_id_status" ON "sponsorships_reports" ("company_id", "status");
 CREATE INDEX "ix_sponsorships_reports_company_id_workspace_id" ON "sponsorships_reports" ("company_id", "workspace_id");
 CREATE INDEX "ix_sponsorships_reports_sponsorship_id" ON "sponsorships_reports" ("sponsorship_id");
 CREATE INDEX "ix_sponsorships_reports_workspace_id" ON "sponsorships_reports" ("workspace_id");
+CREATE INDEX "lx_sponsorships_reports_company_id_created_at_id" ON "sponsorships_reports" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "sponsorships_sponsors" (
   "id" bigserial,
@@ -6203,6 +6340,7 @@ CREATE INDEX "ix_sponsorships_sponsors_company_id_kind" ON "sponsorships_sponsor
 CREATE INDEX "ix_sponsorships_sponsors_company_id_status" ON "sponsorships_sponsors" ("company_id", "status");
 CREATE INDEX "ix_sponsorships_sponsors_company_id_workspace_id" ON "sponsorships_sponsors" ("company_id", "workspace_id");
 CREATE INDEX "ix_sponsorships_sponsors_workspace_id" ON "sponsorships_sponsors" ("workspace_id");
+CREATE INDEX "lx_sponsorships_sponsors_company_id_name_id" ON "sponsorships_sponsors" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "sponsorships_sponsorships" (
   "id" bigserial,
@@ -6239,6 +6377,7 @@ CREATE INDEX "ix_sponsorships_sponsorships_company_id_status" ON "sponsorships_s
 CREATE INDEX "ix_sponsorships_sponsorships_company_id_workspace_id" ON "sponsorships_sponsorships" ("company_id", "workspace_id");
 CREATE INDEX "ix_sponsorships_sponsorships_sponsor_id" ON "sponsorships_sponsorships" ("sponsor_id");
 CREATE INDEX "ix_sponsorships_sponsorships_workspace_id" ON "sponsorships_sponsorships" ("workspace_id");
+CREATE INDEX "lx_sponsorships_sponsorships_company_id_starts_on_id" ON "sponsorships_sponsorships" ("company_id", "starts_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "status_incidents" (
   "id" bigserial,
@@ -6268,6 +6407,7 @@ CREATE INDEX "ix_status_incidents_company_id_started_at" ON "status_incidents" (
 CREATE INDEX "ix_status_incidents_company_id_status" ON "status_incidents" ("company_id", "status");
 CREATE INDEX "ix_status_incidents_company_id_workspace_id" ON "status_incidents" ("company_id", "workspace_id");
 CREATE INDEX "ix_status_incidents_workspace_id" ON "status_incidents" ("workspace_id");
+CREATE INDEX "lx_status_incidents_company_id_started_at_id" ON "status_incidents" ("company_id", "started_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "status_maintenance" (
   "id" bigserial,
@@ -6292,6 +6432,7 @@ CREATE INDEX "ix_status_maintenance_company_id_scheduled_start" ON "status_maint
 CREATE INDEX "ix_status_maintenance_company_id_status" ON "status_maintenance" ("company_id", "status");
 CREATE INDEX "ix_status_maintenance_company_id_workspace_id" ON "status_maintenance" ("company_id", "workspace_id");
 CREATE INDEX "ix_status_maintenance_workspace_id" ON "status_maintenance" ("workspace_id");
+CREATE INDEX "lx_status_maintenance_company_id_scheduled_start_id" ON "status_maintenance" ("company_id", "scheduled_start", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "status_services" (
   "id" bigserial,
@@ -6322,6 +6463,7 @@ CREATE INDEX "ix_status_services_company_id_is_public" ON "status_services" ("co
 CREATE INDEX "ix_status_services_company_id_status" ON "status_services" ("company_id", "status");
 CREATE INDEX "ix_status_services_company_id_workspace_id" ON "status_services" ("company_id", "workspace_id");
 CREATE INDEX "ix_status_services_workspace_id" ON "status_services" ("workspace_id");
+CREATE INDEX "lx_status_services_company_id_sort_order_name_id" ON "status_services" ("company_id", "sort_order", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "subscription_plans" (
   "id" bigserial,
@@ -6383,6 +6525,7 @@ CREATE INDEX "ix_support_articles_company_id_slug" ON "support_articles" ("compa
 CREATE INDEX "ix_support_articles_company_id_status" ON "support_articles" ("company_id", "status");
 CREATE INDEX "ix_support_articles_company_id_workspace_id" ON "support_articles" ("company_id", "workspace_id");
 CREATE INDEX "ix_support_articles_workspace_id" ON "support_articles" ("workspace_id");
+CREATE INDEX "lx_support_articles_company_id_title_id" ON "support_articles" ("company_id", "title", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "support_requests" (
   "id" bigserial,
@@ -6410,7 +6553,6 @@ CREATE TABLE "support_requests" (
 );
 CREATE INDEX "ix_support_requests_assigned_to_id" ON "support_requests" ("assigned_to_id");
 CREATE INDEX "ix_support_requests_company_id_assigned_to_id" ON "support_requests" ("company_id", "assigned_to_id");
-CREATE INDEX "ix_support_requests_company_id_created_at" ON "support_requests" ("company_id", "created_at");
 CREATE INDEX "ix_support_requests_company_id_kind" ON "support_requests" ("company_id", "kind");
 CREATE INDEX "ix_support_requests_company_id_priority" ON "support_requests" ("company_id", "priority");
 CREATE INDEX "ix_support_requests_company_id_product_code" ON "support_requests" ("company_id", "product_code");
@@ -6419,6 +6561,7 @@ CREATE INDEX "ix_support_requests_company_id_status" ON "support_requests" ("com
 CREATE INDEX "ix_support_requests_company_id_workspace_id" ON "support_requests" ("company_id", "workspace_id");
 CREATE INDEX "ix_support_requests_requester_id" ON "support_requests" ("requester_id");
 CREATE INDEX "ix_support_requests_workspace_id" ON "support_requests" ("workspace_id");
+CREATE INDEX "lx_support_requests_company_id_created_at_id" ON "support_requests" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "support_tutorials" (
   "id" bigserial,
@@ -6448,6 +6591,7 @@ CREATE INDEX "ix_support_tutorials_company_id_level" ON "support_tutorials" ("co
 CREATE INDEX "ix_support_tutorials_company_id_product_code" ON "support_tutorials" ("company_id", "product_code");
 CREATE INDEX "ix_support_tutorials_company_id_workspace_id" ON "support_tutorials" ("company_id", "workspace_id");
 CREATE INDEX "ix_support_tutorials_workspace_id" ON "support_tutorials" ("workspace_id");
+CREATE INDEX "lx_support_tutorials_company_id_sort_order_title_id" ON "support_tutorials" ("company_id", "sort_order", "title", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "tasks_approvals" (
   "id" bigserial,
@@ -6469,13 +6613,13 @@ CREATE TABLE "tasks_approvals" (
 );
 CREATE INDEX "ix_tasks_approvals_approver_id" ON "tasks_approvals" ("approver_id");
 CREATE INDEX "ix_tasks_approvals_company_id_approver_id" ON "tasks_approvals" ("company_id", "approver_id");
-CREATE INDEX "ix_tasks_approvals_company_id_created_at" ON "tasks_approvals" ("company_id", "created_at");
 CREATE INDEX "ix_tasks_approvals_company_id_status" ON "tasks_approvals" ("company_id", "status");
 CREATE INDEX "ix_tasks_approvals_company_id_task_id" ON "tasks_approvals" ("company_id", "task_id");
 CREATE INDEX "ix_tasks_approvals_company_id_workspace_id" ON "tasks_approvals" ("company_id", "workspace_id");
 CREATE INDEX "ix_tasks_approvals_requested_by_id" ON "tasks_approvals" ("requested_by_id");
 CREATE INDEX "ix_tasks_approvals_task_id" ON "tasks_approvals" ("task_id");
 CREATE INDEX "ix_tasks_approvals_workspace_id" ON "tasks_approvals" ("workspace_id");
+CREATE INDEX "lx_tasks_approvals_company_id_created_at_id" ON "tasks_approvals" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "tasks_comments" (
   "id" bigserial,
@@ -6494,11 +6638,11 @@ CREATE TABLE "tasks_comments" (
   PRIMARY KEY ("company_id", "id")
 );
 CREATE INDEX "ix_tasks_comments_author_id" ON "tasks_comments" ("author_id");
-CREATE INDEX "ix_tasks_comments_company_id_created_at" ON "tasks_comments" ("company_id", "created_at");
 CREATE INDEX "ix_tasks_comments_company_id_task_id" ON "tasks_comments" ("company_id", "task_id");
 CREATE INDEX "ix_tasks_comments_company_id_workspace_id" ON "tasks_comments" ("company_id", "workspace_id");
 CREATE INDEX "ix_tasks_comments_task_id" ON "tasks_comments" ("task_id");
 CREATE INDEX "ix_tasks_comments_workspace_id" ON "tasks_comments" ("workspace_id");
+CREATE INDEX "lx_tasks_comments_company_id_created_at_id" ON "tasks_comments" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "tasks_integrations" (
   "id" bigserial,
@@ -6527,6 +6671,7 @@ CREATE INDEX "ix_tasks_integrations_company_id_status" ON "tasks_integrations" (
 CREATE INDEX "ix_tasks_integrations_company_id_workspace_id" ON "tasks_integrations" ("company_id", "workspace_id");
 CREATE INDEX "ix_tasks_integrations_project_id" ON "tasks_integrations" ("project_id");
 CREATE INDEX "ix_tasks_integrations_workspace_id" ON "tasks_integrations" ("workspace_id");
+CREATE INDEX "lx_tasks_integrations_company_id_provider_name_id" ON "tasks_integrations" ("company_id", "provider", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "tasks_projects" (
   "id" bigserial,
@@ -6558,6 +6703,7 @@ CREATE INDEX "ix_tasks_projects_company_id_visibility" ON "tasks_projects" ("com
 CREATE INDEX "ix_tasks_projects_company_id_workspace_id" ON "tasks_projects" ("company_id", "workspace_id");
 CREATE INDEX "ix_tasks_projects_owner_id" ON "tasks_projects" ("owner_id");
 CREATE INDEX "ix_tasks_projects_workspace_id" ON "tasks_projects" ("workspace_id");
+CREATE INDEX "lx_tasks_projects_company_id_name_id" ON "tasks_projects" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "tasks_tasks" (
   "id" bigserial,
@@ -6598,6 +6744,7 @@ CREATE INDEX "ix_tasks_tasks_company_id_workspace_id" ON "tasks_tasks" ("company
 CREATE INDEX "ix_tasks_tasks_parent_id" ON "tasks_tasks" ("parent_id");
 CREATE INDEX "ix_tasks_tasks_project_id" ON "tasks_tasks" ("project_id");
 CREATE INDEX "ix_tasks_tasks_workspace_id" ON "tasks_tasks" ("workspace_id");
+CREATE INDEX "lx_tasks_tasks_company_id_position_created_at_id" ON "tasks_tasks" ("company_id", "position", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "token_blacklist" (
   "id" bigserial,
@@ -6657,6 +6804,7 @@ CREATE INDEX "ix_workspaces_company_id_is_active" ON "workspaces" ("company_id",
 CREATE INDEX "ix_workspaces_company_id_is_default" ON "workspaces" ("company_id", "is_default");
 CREATE INDEX "ix_workspaces_company_id_workspace_id" ON "workspaces" ("company_id", "workspace_id");
 CREATE INDEX "ix_workspaces_workspace_id" ON "workspaces" ("workspace_id");
+CREATE INDEX "lx_workspaces_company_id_name_id" ON "workspaces" ("company_id", "name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "youth_mentors" (
   "id" bigserial,
@@ -6681,6 +6829,7 @@ CREATE INDEX "ix_youth_mentors_company_id_created_at" ON "youth_mentors" ("compa
 CREATE INDEX "ix_youth_mentors_company_id_is_active" ON "youth_mentors" ("company_id", "is_active");
 CREATE INDEX "ix_youth_mentors_company_id_workspace_id" ON "youth_mentors" ("company_id", "workspace_id");
 CREATE INDEX "ix_youth_mentors_workspace_id" ON "youth_mentors" ("workspace_id");
+CREATE INDEX "lx_youth_mentors_company_id_full_name_id" ON "youth_mentors" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "youth_programs" (
   "id" bigserial,
@@ -6715,6 +6864,7 @@ CREATE INDEX "ix_youth_programs_company_id_status" ON "youth_programs" ("company
 CREATE INDEX "ix_youth_programs_company_id_track" ON "youth_programs" ("company_id", "track");
 CREATE INDEX "ix_youth_programs_company_id_workspace_id" ON "youth_programs" ("company_id", "workspace_id");
 CREATE INDEX "ix_youth_programs_workspace_id" ON "youth_programs" ("workspace_id");
+CREATE INDEX "lx_youth_programs_company_id_starts_on_id" ON "youth_programs" ("company_id", "starts_on", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "youth_trainees" (
   "id" bigserial,
@@ -6755,6 +6905,7 @@ CREATE INDEX "ix_youth_trainees_company_id_workspace_id" ON "youth_trainees" ("c
 CREATE INDEX "ix_youth_trainees_mentor_id" ON "youth_trainees" ("mentor_id");
 CREATE INDEX "ix_youth_trainees_program_id" ON "youth_trainees" ("program_id");
 CREATE INDEX "ix_youth_trainees_workspace_id" ON "youth_trainees" ("workspace_id");
+CREATE INDEX "lx_youth_trainees_company_id_full_name_id" ON "youth_trainees" ("company_id", "full_name", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "youth_training_progress" (
   "id" bigserial,

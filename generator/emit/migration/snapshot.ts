@@ -35,7 +35,9 @@ function buildTable(service: ServiceNode, resource: ResourceNode, tableNames: Re
     indexes.set(name, { name, columns: cols, unique: false, where: null });
   };
   // The hot path of every tenant list: WHERE company_id = ? ORDER BY created_at.
-  if (tenant) addIndex(has('created_at') ? [COMPANY_COLUMN, 'created_at'] : [COMPANY_COLUMN]);
+  const hotColumns = has('created_at') ? [COMPANY_COLUMN, 'created_at'] : [COMPANY_COLUMN];
+  const hotIndex = tenant ? constraintName('ix', table, hotColumns) : null;
+  if (tenant) addIndex(hotColumns);
   for (const c of columns) {
     // FK columns get their own index so ON DELETE checks on the parent do not scan this table.
     if (c.references && c.name !== COMPANY_COLUMN) addIndex([c.name]);
@@ -64,6 +66,14 @@ function buildTable(service: ServiceNode, resource: ResourceNode, tableNames: Re
   for (const u of uniques.values()) {
     for (const [name, ix] of indexes) if (ix.columns.join(',') === u.columns.join(',')) indexes.delete(name);
   }
+  const listIndex = tenant ? defaultListIndex(resource, table, has('deleted_at') && resource.softDelete, [...uniques.values()]) : null;
+  if (listIndex) {
+    // An index that is a leading part of the list index (same rows, or the implicit hot list index, whose
+    // only purpose was this page) serves nothing the list index does not: keeping it would tax every write.
+    const prefixOf = (ix: SnapshotIndex) => listIndex.columns.slice(0, ix.columns.length).join(',') === ix.columns.join(',');
+    for (const [name, ix] of indexes) if (prefixOf(ix) && (ix.where === listIndex.where || name === hotIndex)) indexes.delete(name);
+    indexes.set(listIndex.name, listIndex);
+  }
 
   const checks: SnapshotCheck[] = [];
   for (const f of resource.fields) {
@@ -82,6 +92,33 @@ function buildTable(service: ServiceNode, resource: ResourceNode, tableNames: Re
       ? { sql: sortByName(resource.sql.map(({ name, up, down }) => ({ name, up: [...up], down: [...down] }))) }
       : {}),
   };
+}
+
+/**
+ * The default list page of a tenant table (runtime/crud/statements.ts): `WHERE company_id = $1 AND
+ * deleted_at IS NULL ORDER BY <catalogue ordering>, id LIMIT n` and its count. An index on the live rows
+ * leading with the tenant and the ordering, ending with the id tie-breaker, serves both without a sort or
+ * a scan of other tenants' rows (docs/performance.md: ordering by id went from a 7,500-row primary-key
+ * walk, 9.5 ms, to 0.5 ms). Left out when a unique index on the live rows already is that ordering.
+ */
+function defaultListIndex(
+  resource: ResourceNode,
+  table: string,
+  softDelete: boolean,
+  uniques: readonly SnapshotIndex[],
+): SnapshotIndex | null {
+  const where = softDelete ? LIVE_ROWS : null;
+  const order: string[] = [];
+  for (const term of resource.ordering) {
+    const name = term.replace(/^-/, '');
+    const column = resource.fields.find((f) => f.name === name)?.column ?? name;
+    if (column === 'id') break;
+    if (column !== COMPANY_COLUMN && !order.includes(column)) order.push(column);
+  }
+  const leading = [COMPANY_COLUMN, ...order].join(',');
+  if (order.length && uniques.some((u) => u.where === where && u.columns.join(',') === leading)) return null;
+  const columns = [COMPANY_COLUMN, ...order, 'id'];
+  return { name: constraintName('lx', table, columns), columns, unique: false, where };
 }
 
 function buildColumn(service: ServiceNode, resource: ResourceNode, f: FieldNode, tableNames: ReadonlySet<string>): SnapshotColumn {

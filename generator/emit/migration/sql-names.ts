@@ -8,7 +8,7 @@ const MAX_IDENTIFIER = 63;
  * Constraint/index name `<prefix>_<table>_<columns…>`. Long names keep a readable head and end in a
  * short hash of the full name, so they stay unique and stable across runs.
  */
-export function constraintName(prefix: 'ix' | 'ux' | 'ck' | 'fk', table: string, parts: readonly string[]): string {
+export function constraintName(prefix: 'ix' | 'lx' | 'ux' | 'ck' | 'fk', table: string, parts: readonly string[]): string {
   const full = [prefix, table, ...parts].join('_');
   if (full.length <= MAX_IDENTIFIER) return full;
   const hash = createHash('sha1').update(full).digest('hex').slice(0, 8);

@@ -25,16 +25,17 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('capacity').notNullable();
   });
   await knex.schema.alterTable('reservations', (t) => {
-    t.index(['company_id', 'created_at'], 'ix_reservations_company_id_created_at');
     t.index(['company_id', 'room_id'], 'ix_reservations_company_id_room_id');
     t.index(['company_id', 'starts_at'], 'ix_reservations_company_id_starts_at');
     t.index(['company_id', 'workspace_id'], 'ix_reservations_company_id_workspace_id');
     t.index(['room_id'], 'ix_reservations_room_id');
+    t.index(['company_id', 'created_at', 'id'], 'lx_reservations_company_id_created_at_id');
   });
   await knex.schema.alterTable('rooms', (t) => {
     t.index(['company_id', 'capacity'], 'ix_rooms_company_id_capacity');
     t.index(['company_id', 'created_at'], 'ix_rooms_company_id_created_at');
     t.index(['company_id', 'workspace_id'], 'ix_rooms_company_id_workspace_id');
+    t.index(['company_id', 'name', 'id'], 'lx_rooms_company_id_name_id', { predicate: knex.whereRaw('deleted_at IS NULL') });
     t.check('"capacity" >= 1', [], 'ck_rooms_capacity');
   });
   await knex.schema.alterTable('reservations', (t) => {

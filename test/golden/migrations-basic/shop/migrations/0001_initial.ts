@@ -79,6 +79,7 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['company_id', 'workspace_id'], 'ix_booking_appointments_company_id_workspace_id');
     t.index(['service_id'], 'ix_booking_appointments_service_id');
     t.index(['staff_id'], 'ix_booking_appointments_staff_id');
+    t.index(['company_id', 'starts_at', 'id'], 'lx_booking_appointments_company_id_starts_at_id', { predicate: knex.whereRaw('deleted_at IS NULL') });
     t.check('"status" IN (\'cancelled\', \'confirmed\', \'pending\')', [], 'ck_booking_appointments_status');
   });
   await knex.schema.alterTable('booking_services', (t) => {
@@ -86,26 +87,27 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['company_id', 'created_at'], 'ix_booking_services_company_id_created_at');
     t.index(['company_id', 'is_active'], 'ix_booking_services_company_id_is_active');
     t.index(['company_id', 'workspace_id'], 'ix_booking_services_company_id_workspace_id');
+    t.index(['company_id', 'name', 'created_at', 'id'], 'lx_booking_services_company_id_name_created_at_id', { predicate: knex.whereRaw('deleted_at IS NULL') });
     t.index(['company_id', 'name'], 'ux_booking_services_company_id_name', { indexType: 'unique', predicate: knex.whereRaw('deleted_at IS NULL') });
     t.check('"category" IN (\'hair\', \'nails\', \'spa\')', [], 'ck_booking_services_category');
     t.check('"duration_minutes" >= 5 AND "duration_minutes" <= 1440', [], 'ck_booking_services_duration_minutes');
     t.check('"price" >= 0', [], 'ck_booking_services_price');
   });
   await knex.schema.alterTable('booking_staff', (t) => {
-    t.index(['company_id', 'created_at'], 'ix_booking_staff_company_id_created_at');
     t.index(['company_id', 'hired_on'], 'ix_booking_staff_company_id_hired_on');
     t.index(['company_id', 'workspace_id'], 'ix_booking_staff_company_id_workspace_id');
     t.index(['membership_id'], 'ix_booking_staff_membership_id');
+    t.index(['company_id', 'created_at', 'id'], 'lx_booking_staff_company_id_created_at_id', { predicate: knex.whereRaw('deleted_at IS NULL') });
   });
   await knex.schema.alterTable('companies', (t) => {
     t.index(['code'], 'ux_companies_code', { indexType: 'unique', predicate: knex.whereRaw('deleted_at IS NULL') });
     t.check('char_length("code") >= 3', [], 'ck_companies_code');
   });
   await knex.schema.alterTable('memberships', (t) => {
-    t.index(['company_id', 'created_at'], 'ix_memberships_company_id_created_at');
     t.index(['company_id', 'role'], 'ix_memberships_company_id_role');
     t.index(['company_id', 'user_uuid'], 'ix_memberships_company_id_user_uuid');
     t.index(['company_id', 'workspace_id'], 'ix_memberships_company_id_workspace_id');
+    t.index(['company_id', 'created_at', 'id'], 'lx_memberships_company_id_created_at_id', { predicate: knex.whereRaw('deleted_at IS NULL') });
     t.index(['company_id', 'email'], 'ux_memberships_company_id_email', { indexType: 'unique', predicate: knex.whereRaw('deleted_at IS NULL') });
     t.check('char_length("password") >= 8', [], 'ck_memberships_password');
     t.check('"role" IN (\'admin\', \'owner\', \'staff\')', [], 'ck_memberships_role');

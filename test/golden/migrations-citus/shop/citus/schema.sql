@@ -31,6 +31,7 @@ CREATE INDEX "ix_booking_appointments_company_id_status" ON "booking_appointment
 CREATE INDEX "ix_booking_appointments_company_id_workspace_id" ON "booking_appointments" ("company_id", "workspace_id");
 CREATE INDEX "ix_booking_appointments_service_id" ON "booking_appointments" ("service_id");
 CREATE INDEX "ix_booking_appointments_staff_id" ON "booking_appointments" ("staff_id");
+CREATE INDEX "lx_booking_appointments_company_id_starts_at_id" ON "booking_appointments" ("company_id", "starts_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "booking_services" (
   "id" bigserial,
@@ -56,6 +57,7 @@ CREATE INDEX "ix_booking_services_company_id_category" ON "booking_services" ("c
 CREATE INDEX "ix_booking_services_company_id_created_at" ON "booking_services" ("company_id", "created_at");
 CREATE INDEX "ix_booking_services_company_id_is_active" ON "booking_services" ("company_id", "is_active");
 CREATE INDEX "ix_booking_services_company_id_workspace_id" ON "booking_services" ("company_id", "workspace_id");
+CREATE INDEX "lx_booking_services_company_id_name_created_at_id" ON "booking_services" ("company_id", "name", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "booking_staff" (
   "id" bigserial,
@@ -72,10 +74,10 @@ CREATE TABLE "booking_staff" (
   "hired_on" date,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_booking_staff_company_id_created_at" ON "booking_staff" ("company_id", "created_at");
 CREATE INDEX "ix_booking_staff_company_id_hired_on" ON "booking_staff" ("company_id", "hired_on");
 CREATE INDEX "ix_booking_staff_company_id_workspace_id" ON "booking_staff" ("company_id", "workspace_id");
 CREATE INDEX "ix_booking_staff_membership_id" ON "booking_staff" ("membership_id");
+CREATE INDEX "lx_booking_staff_company_id_created_at_id" ON "booking_staff" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "companies" (
   "id" bigserial,
@@ -109,10 +111,10 @@ CREATE TABLE "memberships" (
   CONSTRAINT "ck_memberships_role" CHECK ("role" IN ('admin', 'owner', 'staff'))
 );
 CREATE UNIQUE INDEX "ux_memberships_company_id_email" ON "memberships" ("company_id", "email") WHERE deleted_at IS NULL;
-CREATE INDEX "ix_memberships_company_id_created_at" ON "memberships" ("company_id", "created_at");
 CREATE INDEX "ix_memberships_company_id_role" ON "memberships" ("company_id", "role");
 CREATE INDEX "ix_memberships_company_id_user_uuid" ON "memberships" ("company_id", "user_uuid");
 CREATE INDEX "ix_memberships_company_id_workspace_id" ON "memberships" ("company_id", "workspace_id");
+CREATE INDEX "lx_memberships_company_id_created_at_id" ON "memberships" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 -- 2. Placement.
 SELECT create_reference_table('companies');
