@@ -607,7 +607,7 @@ CREATE TABLE "pf_properties" (
   "enum_values" jsonb,
   "description" text,
   PRIMARY KEY ("company_id", "id"),
-  CONSTRAINT "ck_pf_properties_data_type" CHECK ("data_type" IN ('boolean', 'date', 'datetime', 'email', 'enum', 'integer', 'json', 'number', 'reference', 'string', 'text', 'url'))
+  CONSTRAINT "ck_pf_properties_data_type" CHECK ("data_type" IN ('boolean', 'color', 'currency', 'date', 'datetime', 'decimal', 'email', 'enum', 'file', 'geo_point', 'integer', 'json', 'multi_enum', 'number', 'percent', 'phone', 'reference', 'string', 'text', 'time', 'url', 'uuid'))
 );
 CREATE UNIQUE INDEX "ux_pf_properties_company_id_object_type_id_name" ON "pf_properties" ("company_id", "object_type_id", "name");
 CREATE INDEX "ix_pf_properties_company_id_created_at" ON "pf_properties" ("company_id", "created_at");

@@ -2391,7 +2391,8 @@ export interface ObjectTypesPoliciesPartialUpdateResponse {
 
 export interface ObjectTypesPropertiesCreateRequest {
   name?: string;
-  data_type?: string;
+  /** One of the 22 data types (docs/platform-properties.md); enum and multi_enum need enum_values. Cannot change later. */
+  data_type?: 'boolean' | 'color' | 'currency' | 'date' | 'datetime' | 'decimal' | 'email' | 'enum' | 'file' | 'geo_point' | 'integer' | 'json' | 'multi_enum' | 'number' | 'percent' | 'phone' | 'reference' | 'string' | 'text' | 'time' | 'url' | 'uuid';
   is_indexed?: boolean;
   is_sortable?: boolean;
   is_unique?: boolean;
@@ -2466,7 +2467,7 @@ export interface ObjectTypesProperty {
   readonly created_by?: string | null;
   object_type: string;
   name: string;
-  data_type: 'boolean' | 'date' | 'datetime' | 'email' | 'enum' | 'integer' | 'json' | 'number' | 'reference' | 'string' | 'text' | 'url';
+  data_type: 'boolean' | 'color' | 'currency' | 'date' | 'datetime' | 'decimal' | 'email' | 'enum' | 'file' | 'geo_point' | 'integer' | 'json' | 'multi_enum' | 'number' | 'percent' | 'phone' | 'reference' | 'string' | 'text' | 'time' | 'url' | 'uuid';
   is_indexed: boolean;
   is_sortable: boolean;
   is_unique: boolean;

@@ -35,7 +35,7 @@ export const ObjectTypesObjectTypeListQuery = z.strictObject({
 export const ObjectTypesPropertyCreate = z.strictObject({
   object_type: z.string().regex(/^ot_[A-Za-z0-9]+$/),
   name: z.string().regex(NO_NUL, NUL_MESSAGE).max(100),
-  data_type: z.enum(['boolean', 'date', 'datetime', 'email', 'enum', 'integer', 'json', 'number', 'reference', 'string', 'text', 'url']).optional(),
+  data_type: z.enum(['boolean', 'color', 'currency', 'date', 'datetime', 'decimal', 'email', 'enum', 'file', 'geo_point', 'integer', 'json', 'multi_enum', 'number', 'percent', 'phone', 'reference', 'string', 'text', 'time', 'url', 'uuid']).optional(),
   is_indexed: z.boolean().optional(),
   is_sortable: z.boolean().optional(),
   is_unique: z.boolean().optional(),
@@ -70,7 +70,7 @@ export const ObjectTypesPropertyListQuery = z.strictObject({
 /** Body of POST `object-types/{object_type_id}/properties`. */
 export const ObjectTypesPropertiesCreateBody = z.strictObject({
   name: z.string().regex(NO_NUL, NUL_MESSAGE).max(500).optional(),
-  data_type: z.string().regex(NO_NUL, NUL_MESSAGE).max(500).optional(),
+  data_type: z.enum(['boolean', 'color', 'currency', 'date', 'datetime', 'decimal', 'email', 'enum', 'file', 'geo_point', 'integer', 'json', 'multi_enum', 'number', 'percent', 'phone', 'reference', 'string', 'text', 'time', 'url', 'uuid']).optional(),
   is_indexed: z.boolean().optional(),
   is_sortable: z.boolean().optional(),
   is_unique: z.boolean().optional(),

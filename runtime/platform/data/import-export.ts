@@ -15,6 +15,7 @@ import { ApiError } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { newId } from '../../security/random-ids.ts';
 import { insertObject, loadType, objects, propertiesOf } from '../objects/object-store.ts';
+import { propertyType } from '../objects/property-types.ts';
 import { storage } from '../files/file-store.ts';
 import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';
 
@@ -54,6 +55,7 @@ function rowsOf(a: ActionContext): Record<string, unknown>[] {
 }
 
 /** CSV cells are text: turn them into the property's type before validation. */
+/** CSV cells are text: each is read as its property's type reads text (property-types.ts `fromText`). */
 function coerce(types: Map<string, string>, row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(row)) {
@@ -61,17 +63,9 @@ function coerce(types: Map<string, string>, row: Record<string, unknown>): Recor
       out[k] = v;
       continue;
     }
-    const t = types.get(k);
     if (v === '') continue;
-    if (t === 'number' || t === 'integer') out[k] = Number.isNaN(Number(v)) ? v : Number(v);
-    else if (t === 'boolean') out[k] = v === 'true' ? true : v === 'false' ? false : v;
-    else if (t === 'json') {
-      try {
-        out[k] = JSON.parse(v);
-      } catch {
-        out[k] = v;
-      }
-    } else out[k] = v;
+    const fromText = propertyType(types.get(k) ?? '')?.fromText;
+    out[k] = fromText ? fromText(v) : v;
   }
   return out;
 }

@@ -1,33 +1,32 @@
 /**
- * Listing, searching and aggregating objects. Filters are `{ property, operator, value }` with
- * operators eq, neq, gt, gte, lt, lte, contains, in, is_null; property names are bound as SQL
- * parameters (`properties->>?`), never spliced. Pages: `limit` (1–100, default 20, as the platform API document says) and an opaque
+ * Listing, searching and aggregating objects. Filters are `{ property, operator, value }`, typed by the
+ * property they name (property-filters.ts: eq, neq, gt, gte, lt, lte, contains, in, is_null, within). Pages: `limit` (1–100, default 20, as the platform API document says) and an opaque
  * cursor (base64 offset; keyset paging on (created_at, id) is the next step for big types).
  */
 import type { Knex } from 'knex';
 import { validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { objects, objectView } from './object-store.ts';
+import { applyFilter as typedFilter, applySort, type Filter, type TypedProperty } from './property-filters.ts';
+import { propertyType } from './property-types.ts';
+import { valueExpr } from './property-sql.ts';
 
-export interface Filter {
-  readonly property: string;
-  readonly operator?: string;
-  readonly value?: unknown;
+export type { Filter } from './property-filters.ts';
+
+/**
+ * One filter over objects; typed when `defs` (declared(db, typeId)) names its property. Reports that
+ * pass no defs filter as before types were enforced.
+ */
+export function applyFilter(q: Knex.QueryBuilder, f: Filter, i: number, defs: ReadonlyMap<string, TypedProperty> = new Map()): void {
+  typedFilter(q, defs, f, i);
 }
 
-const OPS: Readonly<Record<string, string>> = { eq: '=', neq: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' };
 const SYSTEM_SORT = new Set(['created_at', 'updated_at', 'id', 'version']);
 
-export function applyFilter(q: Knex.QueryBuilder, f: Filter, i: number): void {
-  if (!f || typeof f.property !== 'string' || !f.property) throw validation({ [`filters.${i}`]: ['needs a property'] });
-  const op = f.operator ?? 'eq';
-  const numeric = typeof f.value === 'number';
-  const col = numeric ? '(properties->>?)::numeric' : 'properties->>?';
-  if (OPS[op]) q.whereRaw(`${col} ${OPS[op]} ?`, [f.property, numeric ? f.value : String(f.value)]);
-  else if (op === 'contains') q.whereRaw('properties->>? ilike ?', [f.property, `%${String(f.value ?? '')}%`]);
-  else if (op === 'in' && Array.isArray(f.value)) q.whereRaw(`properties->>? = any(?)`, [f.property, f.value.map(String)]);
-  else if (op === 'is_null') q.whereRaw(f.value === false ? 'properties->>? is not null' : 'properties->>? is null', [f.property]);
-  else throw validation({ [`filters.${i}.operator`]: [`unknown operator "${op}"`] });
+/** The type's declared properties by name, for typed filters and sorts. */
+export async function declared(db: Knex, typeId: string): Promise<Map<string, TypedProperty>> {
+  const rows: TypedProperty[] = await db(T.properties).where({ object_type_id: typeId }).select('name', 'data_type', 'enum_values');
+  return new Map(rows.map((r) => [r.name, r]));
 }
 
 export function decodeCursor(cursor: unknown): number {
@@ -55,11 +54,12 @@ export interface QueryOptions {
 export async function queryObjects(db: Knex, companyId: number, typeId: string, o: QueryOptions) {
   const limit = Math.min(Math.max(Number(o.limit) || 20, 1), 100);
   const offset = decodeCursor(o.cursor);
+  const defs = await declared(db, typeId);
   const base = () => {
     const q = objects(db, companyId, typeId);
     if (o.deleted) q.whereNotNull('deleted_at');
     else q.whereNull('deleted_at');
-    (o.filters ?? []).forEach((f, i) => applyFilter(q, f, i));
+    (o.filters ?? []).forEach((f, i) => applyFilter(q, f, i, defs));
     if (o.query) q.whereRaw('properties::text ilike ?', [`%${o.query}%`]);
     return q;
   };
@@ -68,8 +68,8 @@ export async function queryObjects(db: Knex, companyId: number, typeId: string, 
     .limit(limit + 1)
     .offset(offset);
   if (o.sort && SYSTEM_SORT.has(o.sort)) rows.orderBy(o.sort, dir);
-  // jsonb ordering (not text): numbers sort numerically, strings as text.
-  else if (o.sort) rows.orderByRaw(`properties->? ${dir} nulls last`, [o.sort]);
+  // Typed: numbers numerically, dates and times chronologically (property-filters.ts).
+  else if (o.sort) applySort(rows, defs, o.sort, dir);
   rows.orderBy('created_at', dir).orderBy('id', dir);
   const [list, total] = await Promise.all([rows, base().count({ n: '*' }).first()]);
   const more = list.length > limit;
@@ -105,6 +105,19 @@ async function propertyNames(db: Knex, typeId: string): Promise<(ref: string, fi
   };
 }
 
+/**
+ * sum/avg over numbers (numeric, so decimals add exactly); min/max also over dates and times, whose
+ * canonical text orders chronologically. Other kinds are a 400 rather than a cast error.
+ */
+function aggregateOf(db: Knex, fn: string, def: TypedProperty | undefined, name: string, alias: string, field: string): Knex.Raw {
+  const kind = def ? propertyType(def.data_type)?.kind : undefined;
+  if (kind === 'numeric') return db.raw(`${fn}(${valueExpr(kind, name)})::float as ??`, [alias]);
+  if (kind === 'chrono' && (fn === 'min' || fn === 'max')) return db.raw(`${fn}(${valueExpr(kind, name)}) as ??`, [alias]);
+  throw validation({
+    [field]: [`${fn} needs a number property${fn === 'min' || fn === 'max' ? ' or a date/time one' : ''}; "${name}" is ${def?.data_type}`],
+  });
+}
+
 /** `property_id` and `group_by` name a property by id or name. Group keys come back as text. */
 export async function aggregateObjects(
   db: Knex,
@@ -116,8 +129,9 @@ export async function aggregateObjects(
 ) {
   if (!aggs.length) throw validation({ aggregations: ['needs at least one aggregation'] });
   const nameOf = await propertyNames(db, typeId);
+  const defs = await declared(db, typeId);
   const q = objects(db, companyId, typeId).whereNull('deleted_at');
-  filters.forEach((f, i) => applyFilter(q, f, i));
+  filters.forEach((f, i) => applyFilter(q, f, i, defs));
   const selects: Knex.Raw[] = [];
   aggs.forEach((a, i) => {
     if (!AGG.has(a.function)) throw validation({ [`aggregations.${i}.function`]: ['must be count, sum, avg, min or max'] });
@@ -127,7 +141,7 @@ export async function aggregateObjects(
     if (a.function === 'count' && !a.property_id) selects.push(db.raw('count(*)::int as ??', [alias]));
     else if (a.function === 'count') selects.push(db.raw('count(properties->>?)::int as ??', [nameOf(a.property_id!, field), alias]));
     else if (!a.property_id) throw validation({ [field]: ['is required'] });
-    else selects.push(db.raw(`${a.function}((properties->>?)::numeric)::float as ??`, [nameOf(a.property_id, field), alias]));
+    else selects.push(aggregateOf(db, a.function, defs.get(nameOf(a.property_id, field)), nameOf(a.property_id, field), alias, field));
   });
   groupBy.forEach((g, i) => {
     if (typeof g !== 'string') throw validation({ [`group_by.${i}`]: ['must be a property name or id'] });

@@ -5,8 +5,8 @@
  * Why jsonb rather than a real table per object type: object types and properties change at run time
  * through the API; per-type tables would need DDL (locks, migrations outside the generated chain) on
  * live requests and multiply tables by tenants. jsonb keeps every tenant's schema change a row
- * change, filters with `properties->>'x'`, and can gain expression/GIN indexes for `is_indexed`
- * properties later without changing the API.
+ * change. Typed reads and the expression indexes of `is_indexed`/`is_sortable`/`is_unique` properties
+ * are in property-sql.ts (docs/platform-properties.md).
  */
 import type { Knex } from 'knex';
 import { notFound, validation } from '../../http/api-error.ts';
@@ -14,6 +14,8 @@ import { T } from '../tables.ts';
 import { newId } from '../../security/random-ids.ts';
 import { type PropertyDef, validateProperties } from './validate-properties.ts';
 import { tenantPublicId } from '../tenants/public-id.ts';
+import { propertyType, UNIQUE_KINDS } from './property-types.ts';
+import { valueExpr } from './property-sql.ts';
 
 export interface ObjectTypeRow {
   readonly id: string;
@@ -81,6 +83,7 @@ export async function insertObject(
 ): Promise<Record<string, unknown>> {
   const defs = await propertiesOf(db, type.id);
   const { value, errors } = validateProperties(defs, input, false);
+  await checkReferences(db, companyId, defs, value, errors);
   if (Object.keys(errors).length) throw validation(errors, 'Object properties are not valid for this object type.');
   await checkUnique(db, companyId, type.id, defs, value, null);
   const id = newId('obj');
@@ -109,6 +112,7 @@ export async function updateObject(
   const before = await loadObject(db, companyId, type.id, id);
   const defs = await propertiesOf(db, type.id);
   const { value, errors } = validateProperties(defs, input, true);
+  await checkReferences(db, companyId, defs, value, errors);
   if (Object.keys(errors).length) throw validation(errors, 'Object properties are not valid for this object type.');
   await checkUnique(db, companyId, type.id, defs, value, id);
   const merged = { ...(json(before.properties) ?? {}), ...value };
@@ -128,6 +132,28 @@ export async function updateObject(
   return loadObject(db, companyId, type.id, id);
 }
 
+/** `reference` and `file` values name a live object / file of the same tenant. */
+async function checkReferences(
+  db: Knex,
+  companyId: number,
+  defs: readonly PropertyDef[],
+  value: Record<string, unknown>,
+  errors: Record<string, string[]>,
+) {
+  for (const d of defs) {
+    const target = propertyType(d.data_type)?.refersTo;
+    const id = value[d.name];
+    if (!target || typeof id !== 'string' || errors[`properties.${d.name}`]) continue;
+    const table = target === 'objects' ? T.objects : T.files;
+    const found = await db(table).where({ company_id: companyId, id }).whereNull('deleted_at').first('id');
+    if (!found) errors[`properties.${d.name}`] = [`names no ${target === 'objects' ? 'object' : 'file'} of this tenant`];
+  }
+}
+
+/**
+ * A friendly 400 before the unique index (property-sql.ts) would refuse the write: equal values compare
+ * as the type does (1 and 1.0 are the same number).
+ */
 async function checkUnique(
   db: Knex,
   companyId: number,
@@ -138,9 +164,13 @@ async function checkUnique(
 ) {
   for (const d of defs) {
     if (!d.is_unique || value[d.name] === undefined || value[d.name] === null) continue;
-    const q = objects(db, companyId, typeId)
-      .whereNull('deleted_at')
-      .whereRaw('properties->>? = ?', [d.name, String(value[d.name])]);
+    const kind = propertyType(d.data_type)?.kind;
+    const q = objects(db, companyId, typeId).whereNull('deleted_at');
+    if (kind && UNIQUE_KINDS.has(kind)) {
+      const cast = kind === 'numeric' ? '::numeric' : kind === 'boolean' ? '::boolean' : '';
+      const v = value[d.name];
+      q.whereRaw(`${valueExpr(kind, d.name)} = ?${cast}`, [typeof v === 'boolean' ? v : String(v)]);
+    } else q.whereRaw('properties->>? = ?', [d.name, String(value[d.name])]);
     if (exceptId) q.whereNot({ id: exceptId });
     if (await q.first('id')) throw validation({ [`properties.${d.name}`]: ['must be unique within the object type'] });
   }

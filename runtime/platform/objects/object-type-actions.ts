@@ -7,9 +7,10 @@ import { guardedDelete, rowsOf } from '../dependencies/confirm-delete.ts';
 import { loadType } from '../objects/object-store.ts';
 import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
 import { tenantPublicId } from '../tenants/public-id.ts';
+import { checkDefinition, type PropertySettings } from './property-definition.ts';
+import { duplicateValues, type IndexedProperty, syncPropertyIndexes } from './property-sql.ts';
 
 const NAME = /^[a-z][a-z0-9_]{0,62}$/;
-const DATA_TYPES = ['string', 'text', 'number', 'integer', 'boolean', 'date', 'datetime', 'email', 'url', 'enum', 'json', 'reference'];
 
 function typeView(r: Record<string, unknown>) {
   return {
@@ -64,6 +65,16 @@ async function property(a: ActionContext) {
   return row;
 }
 
+/**
+ * The property's indexes as its settings say, built in the request's transaction (CREATE INDEX, not
+ * CONCURRENTLY, which cannot run in one): the property row and its indexes commit together.
+ */
+async function indexInTransaction(a: ActionContext, p: IndexedProperty): Promise<void> {
+  if (p.is_unique && (await duplicateValues(a.trx, p)) > 0)
+    throw conflict(`Objects of this type already hold equal values of "${p.name}"; make them unique first.`, 'duplicate_values');
+  await syncPropertyIndexes(a.trx, p.id, p);
+}
+
 export const objectTypeActions = {
   create: async (a) => {
     const b = bodyOf(a);
@@ -99,6 +110,7 @@ export const objectTypeActions = {
   delete: async (a) => {
     const tenant = tenantOf(a);
     const type = await loadType(a.trx, tenant, param(a, 'id'));
+    const props: { id: string }[] = await a.trx(T.properties).where({ object_type_id: type.id, company_id: tenant }).select('id');
     const refused = await guardedDelete(a, {
       resource: 'object-types',
       recordId: type.id,
@@ -108,6 +120,8 @@ export const objectTypeActions = {
         rowsOf(T.records, 'parent_id', type.id, tenant, 'type_settings', 'Policies, views and workflows'),
       ],
       remove: async (trx) => {
+        // The property rows go first (as dependents, or by ON DELETE CASCADE); their indexes go here, in the same transaction.
+        for (const p of props) await syncPropertyIndexes(trx, p.id, null);
         await trx(T.objectTypes).where({ id: type.id, company_id: tenant }).delete();
       },
     });
@@ -127,11 +141,20 @@ export const objectTypeActions = {
     const type = await loadType(a.trx, tenant, param(a, 'object_type_id'));
     const b = bodyOf(a);
     const name = String(b.name ?? '');
-    if (!NAME.test(name)) throw validation({ name: ['must start with a letter and use only a-z, 0-9 and _ (max 63)'] });
-    const dataType = String(b.data_type ?? 'string');
-    if (!DATA_TYPES.includes(dataType)) throw validation({ data_type: [`must be one of: ${DATA_TYPES.join(', ')}`] });
-    if (dataType === 'enum' && (!Array.isArray(b.enum_values) || b.enum_values.length === 0))
-      throw validation({ enum_values: ['enum properties need enum_values'] });
+    // Non-boolean flags are reported by checkDefinition before anything is written.
+    const flag = (k: string) => (b[k] ?? false) as boolean;
+    const settings: PropertySettings = {
+      data_type: String(b.data_type ?? 'string'),
+      is_indexed: flag('is_indexed'),
+      is_sortable: flag('is_sortable'),
+      is_unique: flag('is_unique'),
+      is_required: flag('is_required'),
+      enum_values: b.enum_values ?? null,
+      default_value: b.default_value ?? null,
+    };
+    const { errors, default_value } = checkDefinition(settings, b);
+    if (!NAME.test(name)) errors.name = ['must start with a letter and use only a-z, 0-9 and _ (max 63)'];
+    if (Object.keys(errors).length) throw validation(errors);
     if (await a.trx(T.properties).where({ object_type_id: type.id, name }).first('id'))
       throw conflict(`Property "${name}" exists already.`, 'duplicate');
     const id = newId('prop');
@@ -140,34 +163,40 @@ export const objectTypeActions = {
       company_id: tenant,
       object_type_id: type.id,
       name,
-      data_type: dataType,
-      is_indexed: b.is_indexed ?? false,
-      is_sortable: b.is_sortable ?? false,
-      is_unique: b.is_unique ?? false,
-      is_required: b.is_required ?? false,
-      default_value: b.default_value === undefined ? null : JSON.stringify(b.default_value),
-      enum_values: b.enum_values === undefined || b.enum_values === null ? null : JSON.stringify(b.enum_values),
+      ...settings,
+      default_value: default_value === null ? null : JSON.stringify(default_value),
+      enum_values: settings.enum_values === null ? null : JSON.stringify(settings.enum_values),
       description: (b.description as string) ?? null,
       created_by: actorOf(a),
       created_at: a.trx.fn.now(),
       updated_at: a.trx.fn.now(),
     });
+    // Leftover values of an earlier property of this name may repeat: refuse rather than fail the index.
+    await indexInTransaction(a, { id, object_type_id: type.id, name, ...settings });
     return { status: 201, body: propertyView(await a.trx(T.properties).where({ id }).first()) };
   },
-  /** Name and data_type cannot change (seed); flags, default and description can. */
+  /** Name and data_type cannot change (seed); flags, default and description can. Indexes follow the flags. */
   updateProperty: async (a) => {
     const row = await property(a);
     const b = bodyOf(a);
+    const next = { ...row, enum_values: parseJson(row.enum_values) ?? null, default_value: parseJson(row.default_value) ?? null };
+    for (const k of ['is_indexed', 'is_sortable', 'is_unique', 'is_required', 'enum_values', 'default_value'])
+      if (b[k] !== undefined) next[k] = b[k];
+    const { errors, default_value } = checkDefinition(next, b);
+    if (Object.keys(errors).length) throw validation(errors);
     const patch: Record<string, unknown> = { updated_at: a.trx.fn.now() };
     for (const k of ['is_indexed', 'is_sortable', 'is_unique', 'is_required', 'description']) if (b[k] !== undefined) patch[k] = b[k];
-    if (b.default_value !== undefined) patch.default_value = JSON.stringify(b.default_value);
+    if (b.default_value !== undefined) patch.default_value = default_value === null ? null : JSON.stringify(default_value);
     if (b.enum_values !== undefined) patch.enum_values = b.enum_values === null ? null : JSON.stringify(b.enum_values);
     await a.trx(T.properties).where({ id: row.id }).update(patch);
+    await indexInTransaction(a, next as IndexedProperty);
     return { body: propertyView(await a.trx(T.properties).where({ id: row.id }).first()) };
   },
   deleteProperty: async (a) => {
     const row = await property(a);
     await a.trx(T.properties).where({ id: row.id }).delete();
+    // Values stay in the objects, untyped (seed); the indexes over them go with the property.
+    await syncPropertyIndexes(a.trx, row.id, null);
     return { body: { deleted: true } };
   },
 } satisfies Record<string, ActionHandler>;

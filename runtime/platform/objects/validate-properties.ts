@@ -1,9 +1,11 @@
 /**
  * Object properties are validated against the object type's declared properties (pf_properties):
- * known names only, values of the declared data_type, enum values, required ones present on create.
- * Returns field errors keyed `properties.<name>` (rendered in the platform error's `fields`).
+ * known names only, values of the declared data_type (property-types.ts; each value is stored in its
+ * type's canonical form), required ones present on create. Returns field errors keyed
+ * `properties.<name>` (rendered in the platform error's `fields`).
  */
 import type { FieldErrors } from '../../http/api-error.ts';
+import { propertyType } from './property-types.ts';
 
 export interface PropertyDef {
   readonly name: string;
@@ -14,38 +16,13 @@ export interface PropertyDef {
   readonly default_value: unknown;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function typeError(p: PropertyDef, v: unknown): string | null {
-  if (v === null) return null;
-  switch (p.data_type) {
-    case 'string':
-    case 'text':
-      return typeof v === 'string' ? null : 'must be a string';
-    case 'number':
-      return typeof v === 'number' && Number.isFinite(v) ? null : 'must be a number';
-    case 'integer':
-      return Number.isInteger(v) ? null : 'must be an integer';
-    case 'boolean':
-      return typeof v === 'boolean' ? null : 'must be true or false';
-    case 'email':
-      return typeof v === 'string' && EMAIL.test(v) ? null : 'must be an email address';
-    case 'url':
-      return typeof v === 'string' && URL.canParse(v) ? null : 'must be a URL';
-    case 'date':
-      return typeof v === 'string' && DATE.test(v) ? null : 'must be a date (YYYY-MM-DD)';
-    case 'datetime':
-      return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? null : 'must be an ISO 8601 date-time';
-    case 'reference':
-      return typeof v === 'string' ? null : 'must be an object id';
-    case 'enum': {
-      const values = Array.isArray(p.enum_values) ? p.enum_values : [];
-      return values.includes(v) ? null : `must be one of: ${values.join(', ')}`;
-    }
-    default:
-      return null; // json: anything
-  }
+function checked(p: PropertyDef, v: unknown): { value: unknown; error: string | null } {
+  if (v === null) return { value: null, error: null };
+  const type = propertyType(p.data_type);
+  // A data type this runtime does not know stores the value untouched, as json does.
+  if (!type) return { value: v, error: null };
+  const c = type.check(v, p);
+  return c.ok ? { value: c.value, error: null } : { value: v, error: c.error };
 }
 
 /** Validates `input`; with `partial` false (create) required properties must be present. Adds defaults on create. */
@@ -64,8 +41,9 @@ export function validateProperties(
       errors[`properties.${k}`] = ['is not a property of this object type'];
       continue;
     }
-    const e = typeError(def, v);
-    if (e) errors[`properties.${k}`] = [e];
+    const c = checked(def, v);
+    if (c.error) errors[`properties.${k}`] = [c.error];
+    else value[k] = c.value;
   }
   if (!partial) {
     for (const d of defs) {
