@@ -105,17 +105,22 @@ async function pgTemplate(service: string, adminUrl: string): Promise<string> {
  * `transaction()` become savepoints; `now()` is the start of the file's transaction.
  */
 async function openRollbackDatabase(service: string, adminUrl: string): Promise<{ db: Knex; drop(): Promise<void> }> {
-  const template = await pgTemplate(service, adminUrl);
   // One per StrykerJS worker and vitest worker (each file's transaction keeps it from the others' rows anyway).
   const worker = `${process.env.STRYKER_MUTATOR_WORKER ?? 'x'}_${process.env.VITEST_POOL_ID ?? 0}`;
-  const name = `loopgen_mut_${template.slice('loopgen_tpl_'.length)}_${worker}`;
+  const name = `loopgen_mut_${service}_${await templateKey(service)}_${worker}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     const exists = await admin.query('select 1 from pg_database where datname = $1', [name]);
+    // Only a missing database needs the template (made or found under its lock by pgTemplate).
     if (!exists.rowCount) {
-      await admin.query('select pg_advisory_lock(727002)');
-      await admin.query(`create database "${name}" template "${template}"`);
+      await admin.query(`create database "${name}" template "${await pgTemplate(service, adminUrl)}"`);
+      // This worker's copies of earlier catalogues are of no further use.
+      const stale = await admin.query('select datname from pg_database where datname like $1 and datname <> $2', [
+        `loopgen_mut_${service}_%_${worker}`,
+        name,
+      ]);
+      for (const row of stale.rows) await admin.query(`drop database if exists "${row.datname}" with (force)`);
     }
   } finally {
     await admin.end();
