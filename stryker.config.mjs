@@ -26,6 +26,7 @@ export const AREAS = {
       'test/auth/password-policy.test.ts',
       'test/auth/auth-units.test.ts',
       'test/auth/token-service.test.ts',
+      'test/auth/flows.test.ts',
       'test/auth/tokens.test.ts',
       'test/tenancy/tenancy.test.ts',
       'test/auth/flows-and-secrets.test.ts',
