@@ -10,8 +10,8 @@
  * read make one more read afterwards, so a burst of writes becomes a few batched reads.
  *
  * Commit order is not `seq` order (a transaction holding seq 10 may commit after the one holding 11),
- * so a notification for a seq below what a subscriber has seen reads again from just before it, and
- * each subscriber remembers the seqs it recently received to skip repeats. After the listening
+ * so every read starts no later than just before the lowest notified seq since the last read, and each
+ * subscriber remembers the seqs it recently received to skip repeats. After the listening
  * connection comes back from a drop every tenant is read again from its subscribers' cursors.
  */
 import type { Knex } from 'knex';
@@ -146,12 +146,10 @@ export class EventHub {
     const tenant = Number(msg.company_id);
     const st = this.tenants.get(tenant);
     if (!st || !st.cursors.size) return;
+    // Read from just before this event at the latest: it is committed (NOTIFY comes after the commit),
+    // but a read already under way may have run before it was visible and moved the cursors past it.
     const seq = Number(msg.seq);
-    if (Number.isSafeInteger(seq)) {
-      let lowest = Infinity;
-      for (const c of st.cursors) lowest = Math.min(lowest, c.after);
-      if (seq <= lowest) st.late = Math.min(st.late, seq - 1);
-    }
+    if (Number.isSafeInteger(seq)) st.late = Math.min(st.late, seq - 1);
     void this.pump(tenant);
   }
 

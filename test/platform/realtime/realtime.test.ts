@@ -203,6 +203,34 @@ describe('delivery', () => {
     await expect.poll(async () => (await call('GET', 'realtime/stats')).body.data.total_connections).toBe(0);
   });
 
+  it.runIf(process.env.DATABASE_URL)(
+    'an event committed after a later seq was delivered still arrives (commit order ≠ seq order)',
+    async () => {
+      const sse = await openSse(`${svc.url}/events/stream`, keyA);
+      await sse.waitFor((r) => r.event === 'ready');
+      const tenant = (await svc.db('pf_tenants').where({ slug: 'rt-a' }).first('id')).id as number;
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let appended!: () => void;
+      const inserted = new Promise<void>((r) => (appended = r));
+      // The first transaction takes the lower seq and stays open while a second one commits a higher seq.
+      const slow = svc.db.transaction(async (trx) => {
+        await appendEvent(trx, tenant, 'custom', { id: 'early-seq-late-commit' });
+        appended();
+        await held;
+      });
+      await inserted;
+      await svc.db.transaction((trx) => appendEvent(trx, tenant, 'custom', { id: 'late-seq-early-commit' }));
+      await sse.waitFor(isObject('late-seq-early-commit'));
+      release();
+      await slow;
+      const early = await sse.waitFor(isObject('early-seq-late-commit'));
+      const late = sse.received.find(isObject('late-seq-early-commit'))!;
+      expect(Number(early.id)).toBeLessThan(Number(late.id));
+      sse.close();
+    },
+  );
+
   it.runIf(process.env.DATABASE_URL)('keeps delivering after its LISTEN connection is killed', async () => {
     const sse = await openSse(`${svc.url}/events/stream`, keyA);
     await sse.waitFor((r) => r.event === 'ready');
