@@ -11,6 +11,7 @@ import { isPgDate, isPgDateTime } from '../../runtime/crud/pg-temporal.ts';
 import { applyFilters, applyOrdering, applySearch, orderingTerms } from '../../runtime/crud/list-query.ts';
 import { companyOf, isAdmin, parseId, scoped } from '../../runtime/crud/scope.ts';
 import { codecOf } from '../../runtime/crud/row-codec.ts';
+import { expandPrefix, generatedColumns, randomCode, uniqueViolationColumns } from '../../runtime/crud/generated-values.ts';
 import type { RequestContext } from '../../runtime/runtime-api.ts';
 import { bookingResource, serviceResource } from './crud-fixture.ts';
 
@@ -343,5 +344,43 @@ describe('row codec', () => {
     expect(bkg.has('service')).toBe(false);
     expect(bkg.byName.get('service')?.column).toBe('service_id');
     expect(bkg.byColumn.get('service_id')?.name).toBe('service');
+  });
+});
+
+describe('generated values, pure parts', () => {
+  it('codes are Crockford base32 of the asked length', () => {
+    expect(randomCode(0)).toBe('');
+    const many = Array.from({ length: 50 }, () => randomCode(16)).join('');
+    expect(many).toMatch(/^[0-9ABCDEFGHJKMNPQRSTVWXYZ]{800}$/);
+    // Every letter of the alphabet shows up over enough draws (the mask keeps all 32).
+    expect(new Set(Array.from({ length: 40 }, () => randomCode(64)).join('')).size).toBe(32);
+  });
+
+  it('{year} in a prefix is the UTC year, every occurrence', () => {
+    expect(expandPrefix('INV-{year}-', new Date(Date.UTC(2030, 11, 31, 23, 59)))).toBe('INV-2030-');
+    expect(expandPrefix('{year}/{year}-', new Date(Date.UTC(2031, 0, 1)))).toBe('2031/2031-');
+    expect(expandPrefix('PLAIN-')).toBe('PLAIN-');
+    expect(expandPrefix('Y{year}')).toBe(`Y${new Date().getUTCFullYear()}`);
+  });
+
+  it('generatedColumns lists the columns with a generate rule, once per descriptor', () => {
+    const d: ResourceDescriptor = {
+      ...serviceResource,
+      columns: [...serviceResource.columns, { ...serviceResource.columns[7]!, name: 'code', column: 'code', generate: { kind: 'uuid' } }],
+    };
+    expect(generatedColumns(d).map((c) => c.column)).toEqual(['code']);
+    expect(generatedColumns(d)).toBe(generatedColumns(d));
+    expect(generatedColumns(serviceResource)).toEqual([]);
+  });
+
+  it('unique violations name their columns; other errors name none', () => {
+    expect(uniqueViolationColumns({ code: '23505', detail: 'Key (company_id, "code")=(1, AB) already exists.' })).toEqual([
+      'company_id',
+      'code',
+    ]);
+    expect(uniqueViolationColumns({ code: '23505', detail: 'something else' })).toEqual([]);
+    expect(uniqueViolationColumns({ code: '23505' })).toEqual([]);
+    expect(uniqueViolationColumns({ code: '23503', detail: 'Key (x)=(1)' })).toBeNull();
+    expect(uniqueViolationColumns(null)).toBeNull();
   });
 });
