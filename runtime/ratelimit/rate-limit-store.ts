@@ -1,6 +1,7 @@
 /**
- * Rate-limit counters behind one store interface, so they can move to Redis when more than one
- * process serves; the in-process store is the default. Two rules:
+ * Rate-limit counters behind one store interface: this in-process store (tests that move the clock,
+ * embedded PGlite) and the store every `serve` process shares through PostgreSQL
+ * (shared-rate-limit-store.ts, what services use by default). Two rules:
  * - `perMinute(n)`: a token bucket — bursts of up to n, refilled continuously (n a minute);
  * - `fixedWindow(n)`: n per clock-aligned minute, whose end is reported (X-RateLimit-Reset).
  */
