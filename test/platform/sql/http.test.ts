@@ -25,7 +25,8 @@ afterEach(() => {
   delete process.env.PLATFORM_SQL_TIMEOUT_MS;
 });
 
-const sql = (t: SqlTenant, text: unknown, params?: unknown) => t.call('POST', 'sql', params === undefined ? { sql: text } : { sql: text, params });
+const sql = (t: SqlTenant, text: unknown, params?: unknown) =>
+  t.call('POST', 'sql', params === undefined ? { sql: text } : { sql: text, params });
 
 describe('refusals before the database (both databases)', () => {
   it('anything but one SELECT is a 400 SQL_NOT_READ_ONLY with the reason', async () => {
@@ -74,9 +75,11 @@ describe.runIf(onPglite)('on PGlite', () => {
 
 describe.skipIf(onPglite)('on PostgreSQL', () => {
   it("answers the seed's shape with the tenant's rows only", async () => {
-    const r = await sql(a, "select properties->>'name' as name, (properties->>'amount')::int as amount from objects where id <> all($1) order by 1;", [
-      b.objectIds,
-    ]);
+    const r = await sql(
+      a,
+      "select properties->>'name' as name, (properties->>'amount')::int as amount from objects where id <> all($1) order by 1;",
+      [b.objectIds],
+    );
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ success: true, request_id: expect.any(String) });
     expect(r.body.data).toMatchObject({
