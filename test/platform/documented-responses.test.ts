@@ -4,6 +4,7 @@
  * catalogue now declares (spec/platform/*.yaml `response:`) instead of leaving `data` documented as null.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startReceiver } from './automation-events/harness.ts';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { ResponseValidator } from '../fuzz/lib/checks.ts';
 import { documented, loadDoc, operations, type Operation } from '../fuzz/lib/operations.ts';
@@ -149,11 +150,21 @@ describe('documented answers', () => {
       status: 'succeeded',
       output: 'done',
     });
-    const integ = await documentedCall('POST /integrations', [], { name: 'crm', provider: 'hubspot' });
-    expect(await documentedCall('POST /integrations/{integration_id}/sync', [integ.id])).toMatchObject({
-      status: 'not_connected',
-      records_synced: 0,
+    // The http_json connector against a local server (another provider is 409 NOT_CONFIGURED).
+    const remote = await startReceiver();
+    remote.answer(200, [{ id: 'r1', name: 'Remote' }]);
+    const synced = await documentedCall('POST /object-types', [], { name: 'synced' });
+    await documentedCall('POST /object-types/{object_type_id}/properties', [synced.id], { name: 'name', data_type: 'string' });
+    const integ = await documentedCall('POST /integrations', [], {
+      name: 'crm',
+      provider: 'http_json',
+      config_json: { url: `${remote.url}/items`, object_type: synced.id },
     });
+    expect(await documentedCall('POST /integrations/{integration_id}/sync', [integ.id])).toMatchObject({
+      status: 'succeeded',
+      records_synced: 1,
+    });
+    await remote.close();
 
     const type = await documentedCall('POST /object-types', [], { name: 'accounts' });
     const report = await documentedCall('POST /saved-reports', [], { name: 'All', config_json: { object_type: type.id } });
