@@ -18,6 +18,11 @@ export interface QueueOptions {
   readonly expireInSeconds?: number;
   /** Queue that receives a copy of each job that failed for good. */
   readonly deadLetter?: string;
+  /**
+   * pg-boss queue policy: `stately` keeps at most one job queued and one running (recurring drains),
+   * `singleton` one running; default `standard`.
+   */
+  readonly policy?: 'standard' | 'singleton' | 'stately';
 }
 
 export interface SendOptions {
@@ -37,8 +42,10 @@ export type JobHandler<T> = (data: T, job: JobInfo) => Promise<unknown>;
 export interface WorkOptions {
   /** How often an idle worker looks for jobs (at least 0.5 s); `wake` cuts the wait short. */
   readonly pollingIntervalSeconds?: number;
-  /** Jobs a worker may run at the same time in this process. */
+  /** Fetch loops of this queue in this process. */
   readonly concurrency?: number;
+  /** Jobs one fetch claims and runs side by side; each still succeeds or fails (and retries) on its own. */
+  readonly batchSize?: number;
 }
 
 export interface JobEngine {
@@ -46,8 +53,12 @@ export interface JobEngine {
   /** Creates the queue or updates its options. */
   queue(name: string, opts?: QueueOptions): Promise<void>;
   send<T extends object>(queue: string, data: T, opts?: SendOptions): Promise<string | null>;
+  /** Many jobs in one statement (queue defaults apply), in `trx` when given. */
+  sendMany<T extends object>(queue: string, data: readonly T[], opts?: { readonly trx?: Knex }): Promise<void>;
   /** Runs `handler` for the queue's jobs in this process; a throw fails the attempt (retried per the queue). */
   work<T extends object>(queue: string, handler: JobHandler<T>, opts?: WorkOptions): Promise<void>;
+  /** Stops this process's workers of `queue` (the queue and its jobs stay). */
+  unwork(queue: string): Promise<void>;
   /** A cron schedule sending `data` to the queue (at most once per tick across processes). */
   schedule(queue: string, cron: string, data?: object): Promise<void>;
   /** Tells this process's workers of `queue` to look for jobs now (after sending some). */

@@ -39,6 +39,12 @@ export function knexExecutor(db: Knex): SqlExecutor {
           return { rows: results.at(-1)?.rows ?? [] };
         }
         return await conn.query(text, values ?? []);
+      } catch (e) {
+        // pg-boss's scripts open their own transactions: one that failed halfway would hand a pooled
+        // connection back in an aborted transaction. A Knex transaction's connection is its owner's to end.
+        // (Never on PGlite: its one connection may be inside a request's transaction right now.)
+        if (!isPglite(db) && !(db as { isTransaction?: boolean }).isTransaction) await conn.query('ROLLBACK').catch(() => undefined);
+        throw e;
       } finally {
         await client.releaseConnection(conn);
       }

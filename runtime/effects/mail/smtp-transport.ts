@@ -10,6 +10,7 @@
 import type { Knex } from 'knex';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { OUTBOX_TABLE } from './mailer.ts';
+import { startRecurring } from '../../jobs/recurring.ts';
 
 export const MAX_ATTEMPTS = 5;
 
@@ -104,19 +105,22 @@ export async function deliverPendingMail(
   return { sent, failed };
 }
 
-/** Polls the outbox every `intervalMs` while SMTP is configured; `stop()` waits for the current round. */
+/**
+ * Sends the outbox in rounds run by the job engine (runtime/jobs/recurring.ts) while SMTP is configured:
+ * one round at a time across every process on the database, the next `intervalMs` after the last.
+ * Rows are claimed with SKIP LOCKED and back off per row, as before.
+ */
 export function startMailWorker(db: Knex, opts: { intervalMs?: number; env?: NodeJS.ProcessEnv } = {}): { stop(): Promise<void> } {
   const transport = smtpTransportFromEnv(opts.env);
   if (!transport) return { stop: async () => undefined };
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = running.then(() => deliverPendingMail(db, transport)).catch((err) => console.error('[mail] delivery round failed:', err));
-  }, opts.intervalMs ?? 5000);
-  timer.unref();
+  const job = startRecurring(db, {
+    queue: 'loop.mail-drain',
+    everySeconds: (opts.intervalMs ?? 5000) / 1000,
+    round: () => deliverPendingMail(db, transport),
+  });
   return {
     async stop() {
-      clearInterval(timer);
-      await running;
+      await job.stop();
       transport.close();
     },
   };

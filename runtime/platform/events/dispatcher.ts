@@ -53,14 +53,13 @@ export async function dispatchBatch(
     const hooks = await trx(WEBHOOKS)
       .whereIn('company_id', tenants.map(String))
       .select('id', 'company_id', 'events', 'object_types', 'status');
-    let deliveries = 0;
-    let jobs = 0;
+    // One insert of every delivery row and one of their jobs: the batch costs a few round trips, not a few per event.
+    const rowsOut: Record<string, unknown>[] = [];
     for (const e of events) {
       const payload = JSON.stringify(toEnvelope(e));
       for (const h of hooks.filter((x) => Number(x.company_id) === e.tenant && matches(x, e.type, e.data))) {
-        const id = newId('whd');
-        await trx(DELIVERIES).insert({
-          id,
+        rowsOut.push({
+          id: newId('whd'),
           company_id: e.tenant,
           webhook_id: h.id,
           event: e.type,
@@ -71,17 +70,20 @@ export async function dispatchBatch(
           created_at: trx.fn.now(),
           updated_at: trx.fn.now(),
         });
-        await engine?.send(DELIVERY_QUEUE, { delivery_id: id }, { trx });
-        deliveries++;
       }
     }
+    if (rowsOut.length) await trx(DELIVERIES).insert(rowsOut);
+    await engine?.sendMany(
+      DELIVERY_QUEUE,
+      rowsOut.map((r) => ({ delivery_id: r.id as string })),
+      { trx },
+    );
+    let jobs = 0;
     for (const c of engine ? consumers : []) {
       const wanted = c.wants ? await c.wants(trx, events) : null;
-      for (const e of events) {
-        if (wanted && !wanted.has(e.seq)) continue;
-        await engine!.send(c.queue, { seq: e.seq }, { trx });
-        jobs++;
-      }
+      const seqs = events.filter((e) => !wanted || wanted.has(e.seq)).map((e) => ({ seq: e.seq }));
+      await engine!.sendMany(c.queue, seqs, { trx });
+      jobs += seqs.length;
     }
     await trx(DOMAIN_EVENTS)
       .whereIn(
@@ -89,7 +91,7 @@ export async function dispatchBatch(
         events.map((e) => e.seq),
       )
       .update({ dispatched_at: trx.fn.now() });
-    return { events: events.length, deliveries, jobs };
+    return { events: events.length, deliveries: rowsOut.length, jobs };
   });
 }
 

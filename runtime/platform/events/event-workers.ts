@@ -28,7 +28,7 @@ export interface PlatformWorkerOptions extends DeliverOptions {
   readonly retryDelaySeconds?: number;
   /** Safety-net poll of the event log; default 1000 ms. */
   readonly pollMs?: number;
-  /** Deliveries sent at once by this process; default 4. */
+  /** Deliveries one fetch claims and sends side by side (two fetch loops per process); default 8. */
   readonly concurrency?: number;
   /** Consumers besides automations (tests, other helpers). */
   readonly consumers?: readonly EventConsumer[];
@@ -100,7 +100,7 @@ export function startPlatformWorkers(db: Knex, opts: PlatformWorkerOptions = {})
         // A failed attempt with attempts left throws, so the engine retries it after its back-off.
         if (after.status === 'pending') throw new Error(`delivery ${delivery_id}: ${after.error ?? 'failed'}`);
       },
-      { pollingIntervalSeconds: 1, concurrency: opts.concurrency ?? 4 },
+      { pollingIntervalSeconds: 1, concurrency: 2, batchSize: opts.concurrency ?? 8 },
     );
     for (const c of consumers)
       await engine.work<{ seq: number }>(

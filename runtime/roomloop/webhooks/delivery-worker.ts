@@ -11,7 +11,7 @@ import { T } from '../tables.ts';
 import { newId } from '../../security/random-ids.ts';
 import { now } from '../clock.ts';
 import { attemptDelivery } from '../../effects/webhooks/attempt-delivery.ts';
-import { startPolling } from '../../effects/poll-worker.ts';
+import { startRecurring } from '../../jobs/recurring.ts';
 import { unseal } from '../../secrets/seal.ts';
 
 export const SIGNATURE_HEADER = 'RoomLoop-Signature';
@@ -97,6 +97,14 @@ async function attempt(
 }
 
 /** Polls the outbox every `intervalMs` until stopped (started by the service's wiring). */
+/**
+ * Delivers due rows in rounds run by the job engine (runtime/jobs/recurring.ts): one round at a time
+ * across every process on the database, the next `intervalMs` after the last; for the wiring's `start` hook.
+ */
 export function startDeliveryWorker(db: Knex, opts: DeliveryOptions & { intervalMs?: number } = {}): { stop(): Promise<void> } {
-  return startPolling('roomloop webhooks', () => deliverDue(db, opts), opts.intervalMs);
+  return startRecurring(db, {
+    queue: 'roomloop.webhook-drain',
+    everySeconds: (opts.intervalMs ?? 2000) / 1000,
+    round: () => deliverDue(db, opts),
+  });
 }

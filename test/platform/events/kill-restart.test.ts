@@ -60,7 +60,7 @@ describe.runIf(url)('kill between commit and delivery', () => {
   }, 60_000);
 
   const serve = async () => {
-    const env = { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', WEBHOOK_RETRY_DELAY_SECONDS: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', WEBHOOK_RETRY_DELAY_SECONDS: '1' };
     delete env.PORT;
     const s = await serveProcess(['--service', 'platform', '--port', '0', '--data-dir', dataDir], env);
     running.push(s);
