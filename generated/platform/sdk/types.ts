@@ -2036,8 +2036,15 @@ export interface FunctionsExecuteResponse {
   execution_id: string;
   output?: unknown;
   status: 'failed' | 'succeeded';
+  /** Declarative step results; [] for JavaScript functions. */
   steps: unknown;
   error?: string | null;
+  /** javascript for code functions (absent for declarative ones). */
+  runtime?: string;
+  /** JavaScript functions: console lines [{level, message}], at most 100 of 4,000 characters each. */
+  logs?: unknown;
+  logs_truncated?: boolean;
+  duration_ms?: number;
 }
 
 export type FunctionsLogsQuery = {

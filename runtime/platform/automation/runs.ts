@@ -5,7 +5,7 @@
  * a fixed set of effects, never user code.
  */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
-import { notFound, notImplemented, validation } from '../../http/api-error.ts';
+import { notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
 import { holds, render } from '../automation/conditions.ts';
 import { STEP_TYPES, recordRun, runSteps } from '../automation/steps.ts';
@@ -54,17 +54,12 @@ export const runActions = {
     return { body: { run_id: runId, job_id: job.id, ...run } };
   },
   /**
-   * Only `runtime: declarative` functions run: `code` is JSON `{steps: [...], output?: template}`.
-   * JavaScript or other code is refused — this server has no sandbox and never evaluates user code.
+   * A `runtime: declarative` function: `code` is JSON `{steps: [...], output?: template}`. The route
+   * dispatches here by runtime (runtime/platform/functions/execute-function.ts runs JavaScript in its sandbox).
    */
   executeFunction: async (a) => {
     const fn = await rowOf(a, T.functions, 'function_id', 'Function');
-    if (String(fn.runtime ?? '').toLowerCase() !== 'declarative') {
-      throw notImplemented(
-        `Function runtime "${fn.runtime ?? '(none)'}" needs a code sandbox (an isolated worker with CPU/memory limits), which this server does not have; it never evaluates user code. Set runtime to "declarative" with code = JSON {"steps": [...], "output": ...} using steps ${STEP_TYPES.join(', ')}.`,
-        'function_runtime_unavailable',
-      );
-    }
+    if (String(fn.runtime ?? '').toLowerCase() !== 'declarative') throw validation({ runtime: ['is not declarative'] });
     let def: Record<string, unknown>;
     try {
       def = asObject(JSON.parse(String(fn.code ?? '{}')));
