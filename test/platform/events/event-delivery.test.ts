@@ -184,3 +184,25 @@ it.runIf(process.env.DATABASE_URL)(
   },
   90_000,
 );
+
+it('an automation on object.created runs from the engine: its run is recorded and its action is visible', async () => {
+  const call = client(svc, await adminKey(svc, 'ev-auto'));
+  const t = (await call('POST', 'object-types', { name: 'auto_leads' })).body.data.id;
+  await call('POST', `object-types/${t}/properties`, { name: 'email', data_type: 'email' });
+  await call('POST', `object-types/${t}/properties`, { name: 'stage', data_type: 'string' });
+  const auto = (
+    await call('POST', 'automations', {
+      name: 'mark seen',
+      trigger_event: 'object.created',
+      enabled: true,
+      actions: [{ type: 'update_object', object_type: 'auto_leads', object_id: '{{data.id}}', properties: { stage: 'seen' } }],
+    })
+  ).body.data.id;
+  const obj = (await call('POST', `objects/${t}`, { properties: { email: 'auto@example.com' } })).body.data;
+  // Nobody calls the automation code here: the dispatcher queues the event's job and a worker runs it.
+  await until('the automation run', async () => ((await call('GET', `automations/${auto}/runs`)).body.data.runs ?? []).length > 0);
+  const runs = (await call('GET', `automations/${auto}/runs`)).body.data.runs;
+  expect(runs).toHaveLength(1);
+  expect(runs[0]).toMatchObject({ status: 'succeeded' });
+  expect((await call('GET', `objects/${t}/${obj.id}`)).body.data.properties.stage).toBe('seen');
+}, 60_000);
