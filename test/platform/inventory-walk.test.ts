@@ -54,6 +54,34 @@ it('every platform endpoint is answered; 501s are known', async () => {
   expect(notImplemented.filter((e) => /\/auth\/(portal-|passkeys|oauth|saml)/.test(e))).toEqual([]);
 });
 
+// Issue 11: image variants, image description and JavaScript functions once answered 501; with real records they work.
+it('image variants, ai/describe and a JavaScript function answer with real records, never 501', async () => {
+  const { default: sharp } = await import('sharp');
+  const auth = { authorization: `Bearer ${key}` };
+  const json = async (method: string, path: string, body: unknown) => {
+    const res = await fetch(svc.api + path, {
+      method,
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const form = new FormData();
+  const png = await sharp({ create: { width: 32, height: 24, channels: 3, background: '#808000' } })
+    .png()
+    .toBuffer();
+  form.set('file', new Blob([new Uint8Array(png)], { type: 'image/png' }), 'walk.png');
+  const file = ((await (await fetch(svc.api + 'files/upload', { method: 'POST', headers: auth, body: form })).json()) as any).data;
+  const variant = await fetch(`${svc.api}files/${file.id}/variants/thumb?format=webp`, { headers: auth });
+  expect([variant.status, variant.headers.get('content-type')]).toEqual([200, 'image/webp']);
+  const described = await json('POST', 'ai/describe', { file_id: file.id });
+  expect([described.status, described.body.data?.offline]).toEqual([200, true]);
+  const fn = (await json('POST', 'functions', { name: 'walk', runtime: 'javascript', code: 'return input.n + 1', enabled: true })).body
+    .data;
+  const ran = await json('POST', `functions/${fn.id}/execute`, { input: { n: 1 } });
+  expect([ran.status, ran.body.data?.output]).toEqual([200, 2]);
+});
+
 it('identity endpoints of an unconfigured tenant answer 409 with a code naming what to configure', async () => {
   const cases = [
     ['GET', 'auth/oauth/google', 'OAUTH_NOT_CONFIGURED'],
