@@ -194,6 +194,22 @@ export async function readinessProblems(db: Knex, schema: string): Promise<strin
     [READER_ROLE, READER_ROLE],
   );
   for (const r of writable.rows) problems.push(`${READER_ROLE} may write ${r.name}`);
+  // Anything else the reader can reach by name: a PUBLIC-readable table, or a SECURITY DEFINER function
+  // (it would run as its owner), in a schema the reader may use — public, an extension's schema, ….
+  const reachable = await db.raw(
+    `select quote_ident(n.nspname) || '.' || quote_ident(c.relname) as name from pg_class c
+       join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname not in ('pg_catalog', 'information_schema', ?) and n.nspname not like 'pg\\_%'
+        and c.relkind in ('r', 'p', 'v', 'm', 'f') and has_schema_privilege(?, n.oid, 'USAGE')
+        and has_table_privilege(?, c.oid, 'SELECT')
+      union all
+     select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where p.prosecdef and n.nspname not in ('pg_catalog', 'information_schema')
+        and has_schema_privilege(?, n.oid, 'USAGE') and has_function_privilege(?, p.oid, 'EXECUTE')
+      order by 1`,
+    [sqlSchemaOf(schema), READER_ROLE, READER_ROLE, READER_ROLE, READER_ROLE],
+  );
+  for (const r of reachable.rows) problems.push(`${READER_ROLE} may reach ${r.name}`);
   const usage = (await db.raw(`select has_schema_privilege(?, ?, 'USAGE') as u`, [READER_ROLE, schema])).rows[0];
   if (usage?.u) problems.push(`${READER_ROLE} may use schema ${schema}`);
   const pinned = await db.raw(
@@ -229,19 +245,21 @@ async function prepare(db: Knex, schema: string): Promise<Readiness> {
   return problems.length ? { ok: false, problems } : { ok: true };
 }
 
-const ready = new WeakMap<Knex, Map<string, Promise<Readiness>>>();
+/** How long a ready answer is trusted before the state is checked again (a later GRANT would show). */
+const RECHECK_MS = 60_000;
+const ready = new WeakMap<Knex, Map<string, { readonly at: number; readonly answer: Promise<Readiness> }>>();
 
 /**
  * Readiness of `db` (the root handle, never a request's transaction: the setup needs its own) for
- * tenant SQL over `schema`. A ready answer is kept for the process; a failed one is asked again next
+ * tenant SQL over `schema`. A ready answer is kept for a minute; a failed one is asked again next
  * time, so a DBA's fix takes effect without a restart.
  */
 export function ensureSqlReader(db: Knex, schema: string): Promise<Readiness> {
   let bySchema = ready.get(db);
   if (!bySchema) ready.set(db, (bySchema = new Map()));
   const known = bySchema.get(schema);
-  if (known) return known;
-  const p = prepare(db, schema).then(
+  if (known && Date.now() - known.at < RECHECK_MS) return known.answer;
+  const answer = prepare(db, schema).then(
     (r) => {
       if (!r.ok) bySchema.delete(schema);
       return r;
@@ -251,6 +269,6 @@ export function ensureSqlReader(db: Knex, schema: string): Promise<Readiness> {
       throw e;
     },
   );
-  bySchema.set(schema, p);
-  return p;
+  bySchema.set(schema, { at: Date.now(), answer });
+  return answer;
 }

@@ -246,13 +246,20 @@ describe('setup', () => {
     expect(await readinessProblems(svc.db, schema)).toEqual([]);
     await svc.db.raw(`GRANT INSERT ON "${sqlSchemaOf(schema)}".objects TO ${READER_ROLE}`);
     await svc.db.raw(`GRANT EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) TO PUBLIC`);
+    await svc.db.raw(`CREATE TABLE public.sql_test_open (a int)`);
+    await svc.db.raw(`GRANT SELECT ON public.sql_test_open TO PUBLIC`);
+    await svc.db.raw(`CREATE FUNCTION public.sql_test_definer() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'select 1'`);
     try {
       const problems = await readinessProblems(svc.db, schema);
       expect(problems).toContain(`${READER_ROLE} may write "${sqlSchemaOf(schema)}".objects`.replace(/"(\w+)"/g, '$1'));
       expect(problems).toContain(`${READER_ROLE} may execute set_config(text,text,boolean)`);
+      expect(problems).toContain(`${READER_ROLE} may reach public.sql_test_open`);
+      expect(problems).toContain(`${READER_ROLE} may reach sql_test_definer()`);
     } finally {
       await svc.db.raw(`REVOKE INSERT ON "${sqlSchemaOf(schema)}".objects FROM ${READER_ROLE}`);
       await svc.db.raw(`REVOKE EXECUTE ON FUNCTION pg_catalog.set_config(text, text, boolean) FROM PUBLIC`);
+      await svc.db.raw(`DROP TABLE public.sql_test_open`);
+      await svc.db.raw(`DROP FUNCTION public.sql_test_definer()`);
     }
     expect(await readinessProblems(svc.db, schema)).toEqual([]);
   });
