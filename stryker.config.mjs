@@ -18,23 +18,63 @@ export const AREAS = {
     // at several seconds per run; owner-guard.test.ts calls the handlers directly.
     tests: ['test/tenancy/tenancy-units.test.ts', 'test/tenancy/owner-guard.test.ts', 'test/tenancy/tenancy.test.ts'],
   },
-  auth: {
-    mutate: ['runtime/loop/auth/**/*.ts', 'runtime/security/**/*.ts'],
-    // idempotency-secret.test.ts starts a server; the rest import the flows directly.
+  // auth and crud are large (≈1,400 and ≈1,000 mutants): split so each part finishes and keeps its own
+  // incremental state; `npm run mutate -- auth` (or crud) runs the parts of the group (GROUPS below).
+  'auth-tokens': {
+    mutate: [
+      'runtime/loop/auth/token-service.ts',
+      'runtime/loop/auth/session-flows.ts',
+      'runtime/loop/auth/password-reset-flow.ts',
+      'runtime/loop/auth/user-store.ts',
+      'runtime/loop/auth/create-user.ts',
+      'runtime/loop/auth/create-superuser.ts',
+    ],
+    tests: ['test/auth/token-service.test.ts', 'test/auth/flows.test.ts', 'test/auth/auth-units.test.ts', 'test/auth/tokens.test.ts'],
+  },
+  'auth-keys': {
+    mutate: [
+      'runtime/loop/auth/api-keys.ts',
+      'runtime/loop/auth/env-key.ts',
+      'runtime/loop/auth/internal-key-handler.ts',
+      'runtime/loop/auth/client-apps.ts',
+      'runtime/loop/auth/loop-auth-provider.ts',
+    ],
+    tests: ['test/auth/auth-units.test.ts', 'test/tenancy/tenancy.test.ts', 'test/auth/flows-and-secrets.test.ts'],
+  },
+  'auth-flows': {
+    mutate: [
+      'runtime/loop/auth/invitation-flow.ts',
+      'runtime/loop/auth/me-flow.ts',
+      'runtime/loop/auth/company-provisioning.ts',
+      'runtime/loop/auth/loop-services.ts',
+      'runtime/loop/auth/loop-schema.ts',
+    ],
     tests: [
-      'test/auth/security-units.test.ts',
-      'test/auth/password-policy.test.ts',
-      'test/auth/auth-units.test.ts',
-      'test/auth/token-service.test.ts',
       'test/auth/flows.test.ts',
-      'test/auth/tokens.test.ts',
-      'test/tenancy/tenancy.test.ts',
+      'test/auth/auth-units.test.ts',
+      'test/tenancy/owner-guard.test.ts',
       'test/auth/flows-and-secrets.test.ts',
       'test/auth/idempotency-ratelimit.test.ts',
     ],
   },
-  crud: {
-    mutate: ['runtime/crud/**/*.ts'],
+  security: {
+    mutate: ['runtime/security/**/*.ts'],
+    tests: ['test/auth/security-units.test.ts', 'test/auth/password-policy.test.ts', 'test/auth/auth-units.test.ts'],
+  },
+  'crud-scope': {
+    mutate: [
+      'runtime/crud/scope.ts',
+      'runtime/crud/ref-check.ts',
+      'runtime/crud/rows.ts',
+      'runtime/crud/retrieve.ts',
+      'runtime/crud/pg-temporal.ts',
+      'runtime/crud/list-query.ts',
+      'runtime/crud/row-codec.ts',
+    ],
+    tests: ['test/runtime/crud-units.test.ts', 'test/runtime/crud-http.test.ts'],
+  },
+  'crud-writes': {
+    mutate: ['runtime/crud/**/*.ts', '!runtime/crud/{scope,ref-check,rows,retrieve,pg-temporal,list-query,row-codec}.ts'],
     tests: ['test/runtime/crud-units.test.ts', 'test/runtime/crud-http.test.ts', 'test/runtime/generated-values.test.ts'],
   },
   rules: {
@@ -52,10 +92,17 @@ export const AREAS = {
   },
 };
 
+/** Names that stand for several areas. */
+export const GROUPS = {
+  auth: ['auth-tokens', 'auth-keys', 'auth-flows', 'security'],
+  crud: ['crud-scope', 'crud-writes'],
+};
+
 const chosen = (process.env.MUTATE_AREA ?? Object.keys(AREAS).join(','))
   .split(',')
   .map((name) => name.trim())
-  .filter(Boolean);
+  .filter(Boolean)
+  .flatMap((name) => GROUPS[name] ?? [name]);
 for (const name of chosen) {
   if (!(name in AREAS)) throw new Error(`MUTATE_AREA: unknown area "${name}" (areas: ${Object.keys(AREAS).join(', ')})`);
 }

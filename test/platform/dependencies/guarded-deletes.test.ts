@@ -198,6 +198,38 @@ describe('guardedDelete', () => {
     expect(spent.used_at).not.toBeNull();
   });
 
+  it("force is 'true', '1' or true; a spent token leaves the company's other tokens unspent", async () => {
+    const parent = await record('thing', 'root');
+    await record('child', parent);
+    const removed = { n: 0 };
+    const deps = [rowsOf(T.records, 'parent_id', parent, COMPANY, 'children', 'Children')];
+    const token = refusal(await request({}, guarded(parent, deps, removed))).error.confirm_token;
+    const other = await record('thing', 'root');
+    await record('child', other);
+    const otherDeps = [rowsOf(T.records, 'parent_id', other, COMPANY, 'children', 'Children')];
+    const otherToken = refusal(await request({}, guarded(other, otherDeps, { n: 0 }))).error.confirm_token;
+    expect(await request({ query: { force: '1', confirm_token: token } }, guarded(parent, deps, removed))).toBeNull();
+    expect(removed.n).toBe(1);
+    expect(
+      (
+        await db(T.confirmTokens)
+          .where({ token_hash: sha256Hex(otherToken) })
+          .first()
+      ).used_at,
+    ).toBeNull();
+  });
+
+  it('a confirm_token given twice is no token: another refusal', async () => {
+    const parent = await record('thing', 'root');
+    await record('child', parent);
+    const removed = { n: 0 };
+    const deps = [rowsOf(T.records, 'parent_id', parent, COMPANY, 'children', 'Children')];
+    const token = refusal(await request({}, guarded(parent, deps, removed))).error.confirm_token;
+    const query = { force: 'true', confirm_token: [token, token] } as unknown as Record<string, string>;
+    expect(refusal(await request({ query }, guarded(parent, deps, removed))).error.confirm_token).not.toBe(token);
+    expect(removed.n).toBe(0);
+  });
+
   it('force accepts the boolean true too', async () => {
     const parent = await record('thing', 'root');
     await record('child', parent);
@@ -388,6 +420,7 @@ describe('guarded deletes of catalogue resources', () => {
         await record('user_roles', 'user_roles', COMPANY, { role_id: 'another', user_id: 'u2' });
         await record('role_permissions', id);
         await record('role_permissions', id);
+        await record('role_notes', id); // another kind under the role: not a permission
       },
       [
         { type: 'user_roles', count: 1, label: 'Role assignments' },
