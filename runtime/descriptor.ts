@@ -59,6 +59,8 @@ export interface ResourceDescriptor {
   readonly permissions: { readonly view: string; readonly add: string; readonly change: string; readonly delete: string };
   /** Body of the list answer when not the style's page: the rows alone, or `{<named>: rows, total}`. */
   readonly listShape?: 'array' | { readonly named: string };
+  /** What the generic delete answers (catalogue `delete_answer:`): `{<idKey>: id, deleted: true}`; absent: no body. */
+  readonly deleteAnswer?: { readonly idKey: string | null };
   readonly validators: {
     readonly create: ZodType;
     readonly update: ZodType;

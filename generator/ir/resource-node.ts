@@ -65,6 +65,11 @@ export interface ResourceNode {
   readonly operations: readonly CrudOperation[];
   /** Body of the list answer (catalogue `list_shape:`, default `page`). */
   readonly listShape: ListShape;
+  /**
+   * Body of the generic delete (catalogue `delete_answer:`): `{<idKey>: id, deleted: true}`, or
+   * `{deleted: true}` when idKey is null; null where the answer is 204 or a named handler answers.
+   */
+  readonly deleteAnswer: { readonly idKey: string | null } | null;
   /** Soft delete (deleted_at) — DELETE hides rows instead of removing them. */
   readonly softDelete: boolean;
   /** Default ordering, e.g. `['name', '-created_at']`. */

@@ -150,6 +150,12 @@ export const resourceSchema = z
     /** Body of the list answer: the style's page (default), a plain array, or `{<named>: [...], total}`. */
     list_shape: z.union([z.enum(['page', 'array']), z.strictObject({ named: z.string().regex(/^[a-z][a-z0-9_]*$/) })]).optional(),
     /**
+     * Body of the generic delete where the style answers deletes with a body (platform: 200): by default
+     * `{id: <record id>, deleted: true}`; `id:` renames the id key (`conversation_id`), `id: false` leaves
+     * it out (`{deleted: true}`). Styles that answer 204 ignore it.
+     */
+    delete_answer: z.strictObject({ id: z.union([z.string().regex(/^[a-z][a-z0-9_]*$/), z.literal(false)]).optional() }).optional(),
+    /**
      * Raw SQL the fields cannot express (triggers, composite foreign keys, backfills), by snake_case name:
      * `up` statements run in the next migration when the block is new or changed, `down` undoes them.
      * One SQL statement per list item.

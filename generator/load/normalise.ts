@@ -131,6 +131,11 @@ function normaliseResource(s: RawService, m: RawModule, key: string, r: Resource
     fields,
     operations: CRUD_OPERATIONS.filter((o) => ops.includes(o)),
     listShape: typeof r.list_shape === 'object' ? { named: r.list_shape.named } : (r.list_shape ?? 'page'),
+    // Only a generic delete in a style whose deletes carry a body says what it deleted.
+    deleteAnswer:
+      STYLE_CONVENTIONS[s.spec.style].deleteStatus === 204 || r.handlers?.delete || !ops.includes('delete')
+        ? null
+        : { idKey: r.delete_answer?.id === false ? null : (r.delete_answer?.id ?? 'id') },
     softDelete,
     ordering: r.ordering?.length ? [...r.ordering] : ['-created_at'],
     uniqueTogether: (r.unique_together ?? []).map((u) => [...u]),

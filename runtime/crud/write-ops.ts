@@ -142,17 +142,21 @@ function updater(d: ResourceDescriptor, deps: CrudDeps, partial: boolean): Reque
 export const update = (d: ResourceDescriptor, deps: CrudDeps) => updater(d, deps, false);
 export const partialUpdate = (d: ResourceDescriptor, deps: CrudDeps) => updater(d, deps, true);
 
-/** Soft delete hides the row (204); resources without soft delete lose it for good. */
+/**
+ * Soft delete hides the row; resources without soft delete lose it for good. The answer is 204, or 200
+ * with `{<id key>: id, deleted: true}` where the catalogue's delete_answer says so (platform).
+ */
 export function destroy(d: ResourceDescriptor, deps: CrudDeps): RequestHandler {
+  const answer = d.deleteAnswer;
   return async (req, res) => {
     const ctx = ctxOf(res);
-    await answerWrite(req, res, d, 204, async (trx) => {
+    await answerWrite(req, res, d, answer ? 200 : 204, async (trx) => {
       const before = await lockRow(trx, d, ctx, req, 'live');
       const q = scoped(trx, d, ctx).where(`${d.table}.id`, before.id);
       if (d.softDelete) await q.update({ deleted_at: now(trx), ...touched(d, trx) });
       else await q.delete();
       await audit(deps, trx, ctx, d, 'delete', before.id, diff(before.row, null), before.row);
-      return null;
+      return answer ? { ...(answer.idKey ? { [answer.idKey]: before.id } : {}), deleted: true } : null;
     });
   };
 }

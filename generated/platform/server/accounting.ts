@@ -324,6 +324,7 @@ export const accountingCurrencyResource: ResourceDescriptor = {
     delete: 'accounting.currencies.delete',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: AccountingCurrencyCreate,
     update: AccountingCurrencyUpdate,
@@ -387,6 +388,7 @@ export const accountingExchangeRateResource: ResourceDescriptor = {
     delete: 'accounting.exchange-rates.delete',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: AccountingExchangeRateCreate,
     update: AccountingExchangeRateUpdate,
@@ -468,6 +470,7 @@ export const accountingInvoiceResource: ResourceDescriptor = {
     delete: 'accounting.invoices.delete',
   },
   listShape: { named: 'invoices' },
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: AccountingInvoiceCreate,
     update: AccountingInvoiceUpdate,
@@ -772,6 +775,7 @@ export const accountingPeriodResource: ResourceDescriptor = {
     delete: 'accounting.periods.delete',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: AccountingPeriodCreate,
     update: AccountingPeriodUpdate,
@@ -843,6 +847,7 @@ export const accountingRecurringEntryResource: ResourceDescriptor = {
     delete: 'accounting.recurring.delete',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: AccountingRecurringEntryCreate,
     update: AccountingRecurringEntryUpdate,
@@ -898,6 +903,7 @@ export const accountingTaxCodeResource: ResourceDescriptor = {
     delete: 'accounting.tax-codes.delete',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: AccountingTaxCodeCreate,
     update: AccountingTaxCodeUpdate,

@@ -64,6 +64,7 @@ export const aiProvidersAiProviderResource: ResourceDescriptor = {
     delete: 'ai-providers.ai-providers.delete',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: AiProvidersAiProviderCreate,
     update: AiProvidersAiProviderUpdate,

@@ -63,6 +63,7 @@ export const aiConversationResource: ResourceDescriptor = {
     delete: 'ai.conversations.delete',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'conversation_id' },
   validators: {
     create: AiConversationCreate,
     update: AiConversationUpdate,

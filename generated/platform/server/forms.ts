@@ -69,6 +69,7 @@ export const formsFormResource: ResourceDescriptor = {
     delete: 'forms.forms.delete',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: null },
   validators: {
     create: FormsFormCreate,
     update: FormsFormUpdate,

@@ -70,6 +70,7 @@ export const functionsCustomFunctionResource: ResourceDescriptor = {
     delete: 'functions.functions.delete',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: FunctionsCustomFunctionCreate,
     update: FunctionsCustomFunctionUpdate,

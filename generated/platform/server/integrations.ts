@@ -67,6 +67,7 @@ export const integrationsIntegrationResource: ResourceDescriptor = {
     delete: 'integrations.integrations.delete',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: IntegrationsIntegrationCreate,
     update: IntegrationsIntegrationUpdate,

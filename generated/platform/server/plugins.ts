@@ -66,6 +66,7 @@ export const pluginsPluginResource: ResourceDescriptor = {
     delete: 'plugins.plugins.delete',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: PluginsPluginCreate,
     update: PluginsPluginUpdate,

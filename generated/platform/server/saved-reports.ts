@@ -67,6 +67,7 @@ export const savedReportsSavedReportResource: ResourceDescriptor = {
     delete: 'saved-reports.saved-reports.delete',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: SavedReportsSavedReportCreate,
     update: SavedReportsSavedReportUpdate,

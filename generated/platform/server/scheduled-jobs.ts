@@ -76,6 +76,7 @@ export const scheduledJobsScheduledJobResource: ResourceDescriptor = {
   },
   handlers: { create: 'scheduled-jobs.create', partial_update: 'scheduled-jobs.update' },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: ScheduledJobsScheduledJobCreate,
     update: ScheduledJobsScheduledJobUpdate,

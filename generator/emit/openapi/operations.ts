@@ -140,11 +140,15 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
         const ok =
           status === 204
             ? { 204: { description: r.softDelete ? `${model} hidden (soft delete).` : `${model} deleted.` } }
-            : // A delete answered by a named handler says what it did in its body (`{slug, deleted: true}`).
+            : // A delete answered by a named handler says what it did in its body (`{slug, deleted: true}`);
+              // the generic one answers the catalogue's delete_answer (`{id, deleted: true}`).
               {
                 [status]: {
                   description: `${model} deleted.`,
-                  content: jsonContent(sink, r.handlers.delete ? ANY_OBJECT : { type: 'null' }),
+                  content: jsonContent(
+                    sink,
+                    r.handlers.delete ? ANY_OBJECT : r.deleteAnswer ? deletedSchema(r, service) : { type: 'null' },
+                  ),
                 },
               };
         addOperation(sink, item, 'delete', {
@@ -315,4 +319,15 @@ export function addActionOperation(sink: OperationSink, a: ActionNode): void {
     ...(a.permission ? { 'x-permission': a.permission } : {}),
   };
   addOperation(sink, `/${a.path.replace(/^\/+/, '')}`, a.method.toLowerCase(), op);
+}
+
+/** `{<id key>: id, deleted: true}` (or `{deleted: true}`) of a generic delete with a body. */
+function deletedSchema(r: ResourceNode, service: ServiceNode): JsonSchema {
+  const key = r.deleteAnswer?.idKey;
+  const id = idSchema(r, service);
+  return {
+    type: 'object',
+    required: [...(key ? [key] : []), 'deleted'],
+    properties: { ...(key ? { [key]: id } : {}), deleted: { type: 'boolean', const: true } },
+  };
 }

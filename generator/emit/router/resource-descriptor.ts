@@ -81,6 +81,7 @@ export function resourceDescriptorData(r: ResourceNode, service: ServiceNode) {
     handlers: Object.keys(r.handlers).length ? { ...r.handlers } : undefined,
     multipart: r.multipart.length ? [...r.multipart] : undefined,
     listShape: r.listShape === 'page' ? undefined : r.listShape,
+    deleteAnswer: r.deleteAnswer ?? undefined,
     validators: {
       create: code(v.create),
       update: code(v.update),
