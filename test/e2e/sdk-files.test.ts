@@ -58,6 +58,30 @@ describe('SDK file upload', () => {
     expect(new Uint8Array(await blob.arrayBuffer())).toEqual(bytes);
   });
 
+  it("never reads bytes through a key the row was pointed at by a JSON update: another tenant's key or garbage is 404", async () => {
+    const loop = createClient({ baseUrl: svc.url, companyId: '001', retries: 0 });
+    await loop.auth.login({ email, password });
+    const asset = await loop.files.assets.create({ name: 'mine.txt', file: new Blob(['mine'], { type: 'text/plain' }) } as FilesFileAssetCreate);
+    const login = await fetch(`${svc.url}/api/v1/auth/login/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    const { access } = (await login.json()) as { access: string };
+    const headers = { authorization: `Bearer ${access}`, 'x-company-id': '001', 'content-type': 'application/json' };
+    for (const key of ['c999/00000000-0000-4000-8000-000000000000', 'vekOfS<|q', '../../etc/passwd']) {
+      const patched = await fetch(`${svc.url}/api/v1/files/assets/${asset.id}/`, {
+        method: 'PATCH',
+        headers,
+        body: JSON.stringify({ file: key }),
+      });
+      expect(patched.status).toBe(200);
+      const res = await fetch(`${svc.url}/api/v1/files/assets/${asset.id}/download/`, { headers });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ code: 'not_found' });
+    }
+  });
+
   it('answers a missing file part with a typed validation error on `file`', async () => {
     const loop = createClient({ baseUrl: svc.url, companyId: '001', retries: 0 });
     await loop.auth.login({ email, password });

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { ApiError, validation } from '../../http/api-error.ts';
 import { zodToFieldErrors } from '../../http/to-api-error.ts';
 import type { LoopHandlers } from '../../../generated/loop/server/handlers.ts';
-import { storageFromEnv } from '../../effects/storage/storage.ts';
+import { checkKey, storageFromEnv } from '../../effects/storage/storage.ts';
 import { ASSETS, companyIdOf, storeAsset } from '../files/assets.ts';
 import { baseType, checkUpload, uploadLimits } from '../files/upload-limits.ts';
 
@@ -77,7 +77,20 @@ export const filesHandlers = {
     if (!row) throw new ApiError(404, 'not_found', 'Not found.');
     if (row.expires_at && new Date(row.expires_at).getTime() <= Date.now())
       throw new ApiError(410, 'file_expired', 'This file has expired.');
+    // The key is a column a JSON update can rewrite: only a key this company's uploads could have made
+    // (`c<company>/…`, storage-safe) is read, so a row can never be pointed at another tenant's bytes.
+    if (!ownStorageKey(row.file, companyIdOf(a.ctx))) throw new ApiError(404, 'not_found', 'This file has no stored content.');
     const stream = await storageFromEnv().get(row.file);
     return { stream, contentType: row.content_type || 'application/octet-stream', filename: row.name };
   },
 } satisfies Partial<LoopHandlers>;
+
+function ownStorageKey(key: string, company: number): boolean {
+  if (typeof key !== 'string' || !key.startsWith(`c${company}/`)) return false;
+  try {
+    checkKey(key);
+    return true;
+  } catch {
+    return false;
+  }
+}
