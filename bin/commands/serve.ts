@@ -15,6 +15,11 @@ export function serveCommand(): Command {
     .option('--build-if-stale', 'run `loopgen build` first when generated/ is missing or stale', false)
     .option('--root <dir>', 'project root', process.cwd())
     .option('--print-config', 'print the effective configuration (environment checked, secrets masked) and exit', false)
+    .option(
+      '-w, --workers <n>',
+      'processes serving the port (node:cluster); more than 1 needs PostgreSQL (DATABASE_URL): embedded PGlite is single-process',
+      '1',
+    )
     .action(
       async (opts: {
         service: string;
@@ -25,15 +30,34 @@ export function serveCommand(): Command {
         buildIfStale: boolean;
         root: string;
         printConfig: boolean;
+        workers: string;
       }) => {
         // Environment checked (exit 64 per runtime/config/env.ts), --print-config, log level, tracing: before anything loads.
         const { preflight } = await import('../../runtime/config/preflight.ts');
-        const { printConfig, ...cli } = opts;
+        const { printConfig, workers: workersOpt, ...cli } = opts;
+        const workers = Number(workersOpt);
+        if (!Number.isInteger(workers) || workers < 1 || workers > 64) {
+          console.error(`loopgen serve: --workers must be a whole number from 1 to 64, not "${workersOpt}".`);
+          process.exitCode = EXIT.usage;
+          return;
+        }
+        const cluster = (await import('node:cluster')).default;
+        if (workers > 1 && !process.env.DATABASE_URL) {
+          console.error(
+            `loopgen serve: --workers ${workers} needs PostgreSQL (set DATABASE_URL). The embedded PGlite database runs inside one process ` +
+              'and cannot be shared by several; serve it with one worker, or point DATABASE_URL at a PostgreSQL server.',
+          );
+          process.exitCode = EXIT.usage;
+          return;
+        }
+        const clustered = workers > 1 && cluster.isPrimary;
         const pre = await preflight({ service: opts.service, printConfig, cli });
         if (pre.exit !== undefined) {
           process.exitCode = pre.exit;
           return;
         }
+        // The primary built and migrated; a worker only serves.
+        if (cluster.isWorker) return serveWorker(opts);
         if (opts.buildIfStale) {
           // A no-op build is a fingerprint comparison (the build cache), so this costs nothing when fresh.
           const lines: string[] = [];
@@ -43,6 +67,10 @@ export function serveCommand(): Command {
             process.exitCode = code;
             return;
           }
+        }
+        if (clustered) {
+          process.exitCode = await servePrimary(opts, workers, pre.tracing);
+          return;
         }
         const { startService } = await import('../../runtime/serve/start-service.ts');
         const { consoleProgress } = await import('../../runtime/serve/progress.ts');
@@ -75,22 +103,94 @@ export function serveCommand(): Command {
           }
           throw err;
         }
-        const where = process.env.DATABASE_URL
-          ? 'PostgreSQL (DATABASE_URL)'
-          : `embedded PGlite in ${opts.dataDir ?? `.loopgen/${opts.service}/`}`;
-        const base = svc.openapi.servers?.[0]?.url ?? '/';
-        console.log(`loopgen: serving ${opts.service} on ${svc.url} (database: ${where})`);
-        console.log(`  API      ${svc.url}${base}`);
-        console.log(`  Swagger  ${svc.url}/api/docs/`);
-        console.log(`  ReDoc    ${svc.url}/api/redoc/`);
-        console.log(`  Schema   ${svc.url}/api/schema/`);
-        console.log(`  Health   ${svc.url}/health  (readiness ${svc.url}/ready)`);
-        for (const line of await tokenHints(opts.service, svc.openapi, base, opts.demo)) console.log(line);
+        exposeWorker(svc.server);
+        await printBanner(opts, svc.url, svc.openapi);
         const { installShutdown } = await import('../../runtime/observability/shutdown.ts');
         const { runtimeConfig } = await import('../../runtime/config/env.ts');
         installShutdown(svc, { service: opts.service, graceMs: runtimeConfig().SHUTDOWN_TIMEOUT_MS, tracing: pre.tracing });
       },
     );
+}
+
+interface ServeOpts {
+  readonly service: string;
+  readonly port: string;
+  readonly host: string;
+  readonly dataDir?: string;
+  readonly demo: boolean;
+  readonly root: string;
+}
+
+async function printBanner(opts: ServeOpts, url: string, openapi: { servers?: { url: string }[]; paths?: Record<string, unknown> }) {
+  const where = process.env.DATABASE_URL
+    ? 'PostgreSQL (DATABASE_URL)'
+    : `embedded PGlite in ${opts.dataDir ?? `.loopgen/${opts.service}/`}`;
+  const base = openapi.servers?.[0]?.url ?? '/';
+  console.log(`loopgen: serving ${opts.service} on ${url} (database: ${where})`);
+  console.log(`  API      ${url}${base}`);
+  console.log(`  Swagger  ${url}/api/docs/`);
+  console.log(`  ReDoc    ${url}/api/redoc/`);
+  console.log(`  Schema   ${url}/api/schema/`);
+  console.log(`  Health   ${url}/health  (readiness ${url}/ready)`);
+  for (const line of await tokenHints(opts.service, openapi, base, opts.demo)) console.log(line);
+}
+
+/** LOOPGEN_WORKER_HEADER=1: every answer names the process that served it (X-Loopgen-Worker: pid), for tests and load-balancer checks. */
+function exposeWorker(server: import('node:http').Server): void {
+  if (!/^(1|true|yes|on)$/i.test(process.env.LOOPGEN_WORKER_HEADER ?? '')) return;
+  server.prependListener('request', (_req, res) => res.setHeader('X-Loopgen-Worker', String(process.pid)));
+}
+
+/** `--workers N`: migrate and seed once here, then fork the workers (runtime/serve/cluster.ts). */
+async function servePrimary(opts: ServeOpts, workers: number, tracing?: { shutdown(): Promise<void> }): Promise<number> {
+  const { prepareDatabase } = await import('../../runtime/serve/start-service.ts');
+  const { closeDatabase } = await import('../../runtime/db/open-database.ts');
+  const { consoleProgress } = await import('../../runtime/serve/progress.ts');
+  const { runPrimary } = await import('../../runtime/serve/cluster.ts');
+  const { readFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const db = await prepareDatabase({
+    root: opts.root,
+    service: opts.service,
+    dataDir: opts.dataDir,
+    demo: opts.demo,
+    progress: consoleProgress(),
+    command: 'serve',
+  });
+  await closeDatabase(db);
+  const openapi = JSON.parse(await readFile(join(opts.root, 'generated', opts.service, 'openapi.json'), 'utf8'));
+  const code = await runPrimary({
+    workers,
+    onListening: (url) => {
+      void printBanner(opts, url, openapi).then(() => console.log(`  Workers  ${workers} processes (node:cluster)`));
+    },
+  });
+  await tracing?.shutdown().catch(() => undefined);
+  return code;
+}
+
+/** A cluster worker: serve on the shared port and tell the primary; SIGTERM from the primary drains it. */
+async function serveWorker(opts: ServeOpts): Promise<void> {
+  const { startService } = await import('../../runtime/serve/start-service.ts');
+  const { announceListening } = await import('../../runtime/serve/cluster.ts');
+  const { installShutdown } = await import('../../runtime/observability/shutdown.ts');
+  const { runtimeConfig } = await import('../../runtime/config/env.ts');
+  // The primary already loaded any demo data; a worker never writes it again.
+  const svc = await startService({
+    root: opts.root,
+    service: opts.service,
+    port: Number(opts.port),
+    host: opts.host,
+    dataDir: opts.dataDir,
+    demo: false,
+  });
+  exposeWorker(svc.server);
+  installShutdown(svc, { service: opts.service, graceMs: runtimeConfig().SHUTDOWN_TIMEOUT_MS });
+  // Ctrl-C reaches every process of the terminal's group; the primary forwards it as SIGTERM, so a
+  // worker acting on it too would count it as a second signal and cut its requests short.
+  process.removeAllListeners('SIGINT');
+  process.on('SIGINT', () => undefined);
+  announceListening(svc.url);
 }
 
 /** How a newcomer gets credentials for this service, read from its API document and wiring. */

@@ -35,6 +35,16 @@ export interface OpenDatabaseOptions {
   readonly command?: string;
 }
 
+/**
+ * Connections one process keeps open at most (PG_POOL_MAX, default 10). `serve --workers N` runs N
+ * processes, so a deployment holds up to processes × workers × PG_POOL_MAX connections: keep that under
+ * the server's max_connections (or PgBouncer's pool size). README, "Deploying".
+ */
+export function poolMax(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.PG_POOL_MAX ?? '');
+  return Number.isInteger(n) && n >= 1 ? n : 10;
+}
+
 const schemas = new WeakMap<Knex, string>();
 const locks = new WeakMap<Knex, DataDirLock>();
 
@@ -58,7 +68,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Knex> {
   let db: Knex;
   let lock: DataDirLock | undefined;
   if (url) {
-    db = knexFactory({ client: 'pg', connection: url, searchPath, pool: { min: 0, max: 10 } });
+    db = knexFactory({ client: 'pg', connection: url, searchPath, pool: { min: 0, max: poolMax() } });
   } else {
     const dataDir = opts.dataDir ?? `.loopgen/${opts.service}`;
     let connection: Record<string, unknown> = {};
