@@ -485,7 +485,7 @@ describe('POST internal-api-keys (handler)', () => {
   it('answers the key once, with the row; companies by code, deduplicated; is_active defaults to true', async () => {
     const u = await user();
     const c = await company(u.id);
-    const res = await db.transaction((trx) =>
+    const res: any = await db.transaction((trx) =>
       createInternalApiKeyHandler(
         action(principalOf(u), { user: u.id, label: 'ui', allowed_companies: [c.company.code, c.company.code] }, trx) as never,
       ),
@@ -498,7 +498,7 @@ describe('POST internal-api-keys (handler)', () => {
     const row = await db('internal_api_keys').where({ id: body.id }).first();
     expect(row).toMatchObject({ allowed_companies: [c.company.code], user_id: u.id, created_by: u.id, is_active: true });
     expect(row.key_hash).toBe(hashApiKey(body.key));
-    const off = await db.transaction((trx) =>
+    const off: any = await db.transaction((trx) =>
       createInternalApiKeyHandler(
         action(
           null,
@@ -548,7 +548,7 @@ describe('POST internal-api-keys (handler)', () => {
 });
 
 describe('auth/me', () => {
-  const run = (p: Principal | null) => db.transaction((trx) => me({ ...action(p, {}, trx) } as never));
+  const run = (p: Principal | null): Promise<any> => db.transaction((trx) => me({ ...action(p, {}, trx) } as never));
 
   it('needs an active signed-in user', async () => {
     const e = await apiError(run(null));

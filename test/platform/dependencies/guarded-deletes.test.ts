@@ -59,7 +59,8 @@ function context(trx: Knex, c: Call): ActionContext {
 const request = <R>(c: Call, fn: (a: ActionContext) => Promise<R>): Promise<R> => db.transaction((trx) => fn(context(trx, c)));
 
 /** The error of a returned 409, parsed. */
-function refusal(r: ActionResult | null | undefined): any {
+function refusal(result: ActionResult | null | undefined): any {
+  const r = result as { status?: number; contentType?: string; buffer?: Buffer } | null | undefined;
   expect(r).toBeTruthy();
   expect(r!.status).toBe(409);
   expect(r!.contentType).toBe('application/json');
