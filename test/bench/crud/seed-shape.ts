@@ -12,7 +12,7 @@ export interface BookingShape {
   readonly liveId: number;
 }
 
-export async function seedBookingShape(svc: TestService): Promise<BookingShape> {
+export async function seedBookingShape(svc: Pick<TestService, 'api' | 'db'>): Promise<BookingShape> {
   const post = async (path: string, body: unknown) => {
     const r = await fetch(svc.api + path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     if (r.status >= 300) throw new Error(`${path}: ${r.status} ${await r.text()}`);
