@@ -8,7 +8,8 @@
  * listed, so no write appends two.
  */
 import type { AuditEntry, WriteObserver } from '../../crud/crud-deps.ts';
-import { resources } from '../../../generated/platform/server/index.ts';
+import { mountRoutes, resources } from '../../../generated/platform/server/index.ts';
+import type { Runtime } from '../../runtime-api.ts';
 import { appendEvent } from './event-log.ts';
 
 type Rec = Record<string, unknown>;
@@ -110,11 +111,45 @@ export const ACTION_EVENTS: Readonly<Record<string, ActionEvent>> = {
 /** Resources whose writes are not domain events (internal bookkeeping). */
 const SILENT = new Set(['platform.auth-sessions.sessions']);
 
+/** Generated route operation → the audited CRUD action it runs. */
+const ROUTE_OPS: Record<string, string> = {
+  create: 'create',
+  update: 'update',
+  partialUpdate: 'update',
+  partial_update: 'update',
+  destroy: 'delete',
+  delete: 'delete',
+  restore: 'restore',
+};
+
+/**
+ * The CRUD writes the generated platform routes serve (resource id → audited actions), read by mounting
+ * the generated routes on a recording stand-in for the Runtime: the truth of what can be written,
+ * without a second list to keep in step with the catalogue.
+ */
+function crudWrites(): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const pass = () => (_req: unknown, _res: unknown, next: () => void) => next();
+  const record = (d: { id: string }, op: string) => {
+    const action = ROUTE_OPS[op];
+    if (action) out.set(d.id, (out.get(d.id) ?? new Set<string>()).add(action));
+    return pass();
+  };
+  const crud = new Proxy(
+    {},
+    { get: (_t, op: string) => (d: { id: string }, sub?: string) => record(d, op === 'handler' ? String(sub) : op) },
+  );
+  mountRoutes(new Proxy({}, { get: (_t, k: string) => (k === 'crud' ? crud : pass) }) as unknown as Runtime);
+  return out;
+}
+
 /** Every event type the observer can append (for GET /events/types). */
 export function writeEventTypes(): string[] {
   const out = new Set<string>();
-  for (const [id, noun] of NOUNS)
-    if (!SILENT.has(id) && !id.startsWith('platform.internal.')) for (const v of Object.values(CRUD_VERBS)) out.add(`${noun}.${v}`);
+  for (const [id, actions] of crudWrites()) {
+    const noun = NOUNS.get(id);
+    if (noun && !SILENT.has(id)) for (const a of actions) out.add(`${noun}.${CRUD_VERBS[a]}`);
+  }
   const probe: Done = { body: { user: {}, ids: ['x'], deleted: ['x'] }, params: {} };
   const rows: Done = { body: [{}], params: {} };
   for (const f of Object.values(ACTION_EVENTS)) for (const e of [...f(probe), ...f(rows)]) out.add(e.type);
