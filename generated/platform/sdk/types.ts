@@ -86,8 +86,23 @@ export interface AccountingBankAccountsImportRequest {
   transactions?: unknown;
 }
 
+export interface AccountingBankAccountsImportResponse {
+  imported: number;
+  skipped: number;
+  /** The imported bank transactions. */
+  transactions: unknown;
+}
+
 export interface AccountingBankAccountsReconcileRequest {
   transaction_ids?: unknown;
+}
+
+export interface AccountingBankAccountsReconcileResponse {
+  reconciled: number;
+  already_reconciled: number;
+  reconciled_statement_total: string;
+  ledger_balance: string;
+  unreconciled_difference: string;
 }
 
 export type AccountingBankAccountsTransactionsQuery = {
@@ -97,6 +112,11 @@ export type AccountingBankAccountsTransactionsQuery = {
   limit?: number;
   offset?: number;
 };
+
+export interface AccountingBankAccountsTransactionsResponse {
+  transactions: unknown;
+  total: number;
+}
 
 /** BankTransaction records. */
 export interface AccountingBankTransaction {
@@ -138,6 +158,12 @@ export type AccountingBankTransactionListQuery = {
 
 export interface AccountingBankTransactionsMatchRequest {
   entry_id?: string;
+}
+
+export interface AccountingBankTransactionsMatchResponse {
+  id: string;
+  status: string;
+  reconciled_at?: string | null;
 }
 
 /** Currency records. */
@@ -255,9 +281,64 @@ export type AccountingInvoiceListQuery = {
   updated_at__lte?: string;
 };
 
+export interface AccountingInvoicesApproveResponse {
+  id: string;
+  type?: string | null;
+  contact_name?: string | null;
+  date?: string | null;
+  due_date?: string | null;
+  lines?: unknown;
+  currency?: string | null;
+  notes?: string | null;
+  status: string;
+  subtotal?: string | null;
+  tax_total?: string | null;
+  total?: string | null;
+  journal_entry_id?: string | null;
+  updated_at?: string | null;
+}
+
+export interface AccountingInvoicesVoidResponse {
+  id: string;
+  type?: string | null;
+  contact_name?: string | null;
+  date?: string | null;
+  due_date?: string | null;
+  lines?: unknown;
+  currency?: string | null;
+  notes?: string | null;
+  status: string;
+  subtotal?: string | null;
+  tax_total?: string | null;
+  total?: string | null;
+  journal_entry_id?: string | null;
+  updated_at?: string | null;
+}
+
+export interface AccountingJournalEntriesPostResponse {
+  id: string;
+  date?: string | null;
+  description?: string | null;
+  reference?: string | null;
+  currency?: string | null;
+  status: string;
+  posted_at?: string | null;
+  reversal_of?: string | null;
+  reversed_by?: string | null;
+  /** id, line_no, account_id, description, debit, credit. */
+  lines: unknown;
+  total_debit: string;
+  total_credit: string;
+}
+
 export interface AccountingJournalEntriesReverseRequest {
   date?: string;
   description?: string;
+}
+
+export interface AccountingJournalEntriesReverseResponse {
+  original: unknown;
+  reversal: unknown;
 }
 
 /** JournalEntry records. */
@@ -385,6 +466,14 @@ export type AccountingPaymentListQuery = {
   updated_at__lte?: string;
 };
 
+export interface AccountingPaymentsVoidResponse {
+  id: string;
+  type?: string | null;
+  amount?: string | null;
+  status: string;
+  journal_entry_id?: string | null;
+}
+
 /** AccountingPeriod records. */
 export interface AccountingPeriod {
   readonly id: string;
@@ -421,6 +510,26 @@ export type AccountingPeriodListQuery = {
   updated_at__lt?: string;
   updated_at__lte?: string;
 };
+
+export interface AccountingPeriodsCloseResponse {
+  id: string;
+  name?: string | null;
+  start_date?: string | null;
+  end_date?: string | null;
+  status: 'closed' | 'open';
+  closed_at?: string | null;
+  closed_by?: string | null;
+}
+
+export interface AccountingPeriodsReopenResponse {
+  id: string;
+  name?: string | null;
+  start_date?: string | null;
+  end_date?: string | null;
+  status: 'closed' | 'open';
+  closed_at?: string | null;
+  closed_by?: string | null;
+}
 
 /** RecurringEntry records. */
 export interface AccountingRecurringEntry {
@@ -461,6 +570,12 @@ export type AccountingRecurringEntryListQuery = {
   updated_at__lt?: string;
   updated_at__lte?: string;
 };
+
+export interface AccountingRecurringExecuteResponse {
+  recurring_id: string;
+  run_date: string;
+  next_run?: string | null;
+}
 
 export type AccountingReportsAgedPayablesQuery = {
   as_of?: string;

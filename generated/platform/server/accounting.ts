@@ -924,7 +924,7 @@ export const accountingBankAccountsImportAction: ActionDescriptor = {
   permission: 'platform.write',
   public: false,
   product: null,
-  status: 200,
+  status: 201,
   validators: { body: AccountingBankAccountsImportBody },
 };
 
@@ -1036,7 +1036,7 @@ export const accountingJournalEntriesReverseAction: ActionDescriptor = {
   permission: 'platform.write',
   public: false,
   product: null,
-  status: 200,
+  status: 201,
   validators: { body: AccountingJournalEntriesReverseBody },
 };
 
@@ -1100,7 +1100,7 @@ export const accountingRecurringExecuteAction: ActionDescriptor = {
   permission: 'platform.write',
   public: false,
   product: null,
-  status: 200,
+  status: 201,
   validators: {},
 };
 

@@ -78,8 +78,21 @@ export type AccountingBankAccountListQuery = {
 export interface AccountingBankAccountsImportRequest {
     transactions?: unknown;
 }
+export interface AccountingBankAccountsImportResponse {
+    imported: number;
+    skipped: number;
+    /** The imported bank transactions. */
+    transactions: unknown;
+}
 export interface AccountingBankAccountsReconcileRequest {
     transaction_ids?: unknown;
+}
+export interface AccountingBankAccountsReconcileResponse {
+    reconciled: number;
+    already_reconciled: number;
+    reconciled_statement_total: string;
+    ledger_balance: string;
+    unreconciled_difference: string;
 }
 export type AccountingBankAccountsTransactionsQuery = {
     status?: string;
@@ -88,6 +101,10 @@ export type AccountingBankAccountsTransactionsQuery = {
     limit?: number;
     offset?: number;
 };
+export interface AccountingBankAccountsTransactionsResponse {
+    transactions: unknown;
+    total: number;
+}
 /** BankTransaction records. */
 export interface AccountingBankTransaction {
     readonly id: string;
@@ -126,6 +143,11 @@ export type AccountingBankTransactionListQuery = {
 };
 export interface AccountingBankTransactionsMatchRequest {
     entry_id?: string;
+}
+export interface AccountingBankTransactionsMatchResponse {
+    id: string;
+    status: string;
+    reconciled_at?: string | null;
 }
 /** Currency records. */
 export interface AccountingCurrency {
@@ -233,9 +255,60 @@ export type AccountingInvoiceListQuery = {
     updated_at__lt?: string;
     updated_at__lte?: string;
 };
+export interface AccountingInvoicesApproveResponse {
+    id: string;
+    type?: string | null;
+    contact_name?: string | null;
+    date?: string | null;
+    due_date?: string | null;
+    lines?: unknown;
+    currency?: string | null;
+    notes?: string | null;
+    status: string;
+    subtotal?: string | null;
+    tax_total?: string | null;
+    total?: string | null;
+    journal_entry_id?: string | null;
+    updated_at?: string | null;
+}
+export interface AccountingInvoicesVoidResponse {
+    id: string;
+    type?: string | null;
+    contact_name?: string | null;
+    date?: string | null;
+    due_date?: string | null;
+    lines?: unknown;
+    currency?: string | null;
+    notes?: string | null;
+    status: string;
+    subtotal?: string | null;
+    tax_total?: string | null;
+    total?: string | null;
+    journal_entry_id?: string | null;
+    updated_at?: string | null;
+}
+export interface AccountingJournalEntriesPostResponse {
+    id: string;
+    date?: string | null;
+    description?: string | null;
+    reference?: string | null;
+    currency?: string | null;
+    status: string;
+    posted_at?: string | null;
+    reversal_of?: string | null;
+    reversed_by?: string | null;
+    /** id, line_no, account_id, description, debit, credit. */
+    lines: unknown;
+    total_debit: string;
+    total_credit: string;
+}
 export interface AccountingJournalEntriesReverseRequest {
     date?: string;
     description?: string;
+}
+export interface AccountingJournalEntriesReverseResponse {
+    original: unknown;
+    reversal: unknown;
 }
 /** JournalEntry records. */
 export interface AccountingJournalEntry {
@@ -354,6 +427,13 @@ export type AccountingPaymentListQuery = {
     updated_at__lt?: string;
     updated_at__lte?: string;
 };
+export interface AccountingPaymentsVoidResponse {
+    id: string;
+    type?: string | null;
+    amount?: string | null;
+    status: string;
+    journal_entry_id?: string | null;
+}
 /** AccountingPeriod records. */
 export interface AccountingPeriod {
     readonly id: string;
@@ -388,6 +468,24 @@ export type AccountingPeriodListQuery = {
     updated_at__lt?: string;
     updated_at__lte?: string;
 };
+export interface AccountingPeriodsCloseResponse {
+    id: string;
+    name?: string | null;
+    start_date?: string | null;
+    end_date?: string | null;
+    status: 'closed' | 'open';
+    closed_at?: string | null;
+    closed_by?: string | null;
+}
+export interface AccountingPeriodsReopenResponse {
+    id: string;
+    name?: string | null;
+    start_date?: string | null;
+    end_date?: string | null;
+    status: 'closed' | 'open';
+    closed_at?: string | null;
+    closed_by?: string | null;
+}
 /** RecurringEntry records. */
 export interface AccountingRecurringEntry {
     readonly id: string;
@@ -425,6 +523,11 @@ export type AccountingRecurringEntryListQuery = {
     updated_at__lt?: string;
     updated_at__lte?: string;
 };
+export interface AccountingRecurringExecuteResponse {
+    recurring_id: string;
+    run_date: string;
+    next_run?: string | null;
+}
 export type AccountingReportsAgedPayablesQuery = {
     as_of?: string;
 };
