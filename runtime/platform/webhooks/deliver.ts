@@ -66,8 +66,9 @@ export async function attemptDelivery(db: Knex, deliveryId: string, opts: Delive
  * services send through the job engine instead (events/event-workers.ts), which claims each delivery.
  */
 export async function deliverDue(db: Knex, opts: DeliverOptions & { batch?: number } = {}): Promise<number> {
-  // Committed events not yet turned into deliveries first (jobs too, when this process runs the engine).
-  await dispatchAll(db, jobEngineOf(db) ?? null, []);
+  // Committed events not yet turned into deliveries first — unless this process runs the workers, whose
+  // dispatcher hands them to every consumer (automations too) and must stay the only one to mark them.
+  if (!jobEngineOf(db)) await dispatchAll(db, null, []);
   const due = await db(DELIVERIES)
     .where({ status: 'pending' })
     .where('next_attempt_at', '<=', new Date())
