@@ -27,9 +27,9 @@ CREATE TABLE "outbox_messages" (
   CONSTRAINT "ck_outbox_messages_channel" CHECK ("channel" IN ('email', 'sms', 'webhook')),
   CONSTRAINT "ck_outbox_messages_status" CHECK ("status" IN ('failed', 'pending', 'sending', 'sent'))
 );
-CREATE INDEX "ix_outbox_messages_company_id_created_at" ON "outbox_messages" ("company_id", "created_at");
 CREATE INDEX "ix_outbox_messages_company_id_next_attempt_at" ON "outbox_messages" ("company_id", "next_attempt_at");
 CREATE INDEX "ix_outbox_messages_company_id_status" ON "outbox_messages" ("company_id", "status");
+CREATE INDEX "lx_outbox_messages_company_id_created_at_id" ON "outbox_messages" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_accounts" (
   "id" text,
@@ -51,9 +51,9 @@ CREATE TABLE "pf_accounts" (
 );
 CREATE UNIQUE INDEX "ux_pf_accounts_company_id_code" ON "pf_accounts" ("company_id", "code");
 CREATE UNIQUE INDEX "ux_pf_accounts_company_id_id" ON "pf_accounts" ("company_id", "id");
-CREATE INDEX "ix_pf_accounts_company_id_created_at" ON "pf_accounts" ("company_id", "created_at");
 CREATE INDEX "ix_pf_accounts_company_id_type" ON "pf_accounts" ("company_id", "type");
 CREATE INDEX "ix_pf_accounts_company_id_workspace_id" ON "pf_accounts" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_accounts_company_id_created_at_id" ON "pf_accounts" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_ai_providers" (
   "id" text,
@@ -68,8 +68,8 @@ CREATE TABLE "pf_ai_providers" (
   "config_json" jsonb,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_ai_providers_company_id_created_at" ON "pf_ai_providers" ("company_id", "created_at");
 CREATE INDEX "ix_pf_ai_providers_company_id_workspace_id" ON "pf_ai_providers" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_ai_providers_company_id_created_at_id" ON "pf_ai_providers" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_api_keys" (
   "id" text,
@@ -90,10 +90,10 @@ CREATE TABLE "pf_api_keys" (
   PRIMARY KEY ("company_id", "id"),
   CONSTRAINT "ck_pf_api_keys_rate_limit" CHECK ("rate_limit" >= 1)
 );
-CREATE INDEX "ix_pf_api_keys_company_id_created_at" ON "pf_api_keys" ("company_id", "created_at");
 CREATE INDEX "ix_pf_api_keys_company_id_prefix" ON "pf_api_keys" ("company_id", "prefix");
 CREATE INDEX "ix_pf_api_keys_company_id_revoked_at" ON "pf_api_keys" ("company_id", "revoked_at");
 CREATE INDEX "ix_pf_api_keys_company_id_workspace_id" ON "pf_api_keys" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_api_keys_company_id_created_at_id" ON "pf_api_keys" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_automations" (
   "id" text,
@@ -109,8 +109,8 @@ CREATE TABLE "pf_automations" (
   "enabled" boolean,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_automations_company_id_created_at" ON "pf_automations" ("company_id", "created_at");
 CREATE INDEX "ix_pf_automations_company_id_workspace_id" ON "pf_automations" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_automations_company_id_created_at_id" ON "pf_automations" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_bank_accounts" (
   "id" text,
@@ -128,8 +128,8 @@ CREATE TABLE "pf_bank_accounts" (
   PRIMARY KEY ("company_id", "id")
 );
 CREATE UNIQUE INDEX "ux_pf_bank_accounts_company_id_id" ON "pf_bank_accounts" ("company_id", "id");
-CREATE INDEX "ix_pf_bank_accounts_company_id_created_at" ON "pf_bank_accounts" ("company_id", "created_at");
 CREATE INDEX "ix_pf_bank_accounts_company_id_workspace_id" ON "pf_bank_accounts" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_bank_accounts_company_id_created_at_id" ON "pf_bank_accounts" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_bank_transactions" (
   "id" text,
@@ -152,10 +152,10 @@ CREATE TABLE "pf_bank_transactions" (
   CONSTRAINT "ck_pf_bank_transactions_type" CHECK ("type" IN ('credit', 'debit'))
 );
 CREATE INDEX "ix_pf_bank_transactions_company_id_bank_account_id" ON "pf_bank_transactions" ("company_id", "bank_account_id");
-CREATE INDEX "ix_pf_bank_transactions_company_id_created_at" ON "pf_bank_transactions" ("company_id", "created_at");
 CREATE INDEX "ix_pf_bank_transactions_company_id_status" ON "pf_bank_transactions" ("company_id", "status");
 CREATE INDEX "ix_pf_bank_transactions_company_id_type" ON "pf_bank_transactions" ("company_id", "type");
 CREATE INDEX "ix_pf_bank_transactions_company_id_workspace_id" ON "pf_bank_transactions" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_bank_transactions_company_id_created_at_id" ON "pf_bank_transactions" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_confirm_tokens" (
   "id" text,
@@ -172,8 +172,8 @@ CREATE TABLE "pf_confirm_tokens" (
   PRIMARY KEY ("company_id", "id")
 );
 CREATE UNIQUE INDEX "ux_pf_confirm_tokens_company_id_token_hash" ON "pf_confirm_tokens" ("company_id", "token_hash");
-CREATE INDEX "ix_pf_confirm_tokens_company_id_created_at" ON "pf_confirm_tokens" ("company_id", "created_at");
 CREATE INDEX "ix_pf_confirm_tokens_company_id_workspace_id" ON "pf_confirm_tokens" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_confirm_tokens_company_id_created_at_id" ON "pf_confirm_tokens" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_conversations" (
   "id" text,
@@ -186,8 +186,8 @@ CREATE TABLE "pf_conversations" (
   "model" varchar(500),
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_conversations_company_id_created_at" ON "pf_conversations" ("company_id", "created_at");
 CREATE INDEX "ix_pf_conversations_company_id_workspace_id" ON "pf_conversations" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_conversations_company_id_created_at_id" ON "pf_conversations" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_currencies" (
   "id" text,
@@ -202,8 +202,8 @@ CREATE TABLE "pf_currencies" (
   "decimal_places" integer,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_currencies_company_id_created_at" ON "pf_currencies" ("company_id", "created_at");
 CREATE INDEX "ix_pf_currencies_company_id_workspace_id" ON "pf_currencies" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_currencies_company_id_created_at_id" ON "pf_currencies" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_dashboards" (
   "id" text,
@@ -220,8 +220,8 @@ CREATE TABLE "pf_dashboards" (
   PRIMARY KEY ("company_id", "id")
 );
 CREATE UNIQUE INDEX "ux_pf_dashboards_company_id_share_token" ON "pf_dashboards" ("company_id", "share_token");
-CREATE INDEX "ix_pf_dashboards_company_id_created_at" ON "pf_dashboards" ("company_id", "created_at");
 CREATE INDEX "ix_pf_dashboards_company_id_workspace_id" ON "pf_dashboards" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_dashboards_company_id_created_at_id" ON "pf_dashboards" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_domain_events" (
   "id" text,
@@ -235,7 +235,7 @@ CREATE TABLE "pf_domain_events" (
   "dispatched_at" timestamptz,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_domain_events_company_id_created_at" ON "pf_domain_events" ("company_id", "created_at");
+CREATE INDEX "lx_pf_domain_events_company_id_created_at_id" ON "pf_domain_events" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_exchange_rates" (
   "id" text,
@@ -250,8 +250,8 @@ CREATE TABLE "pf_exchange_rates" (
   "effective_date" date,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_exchange_rates_company_id_created_at" ON "pf_exchange_rates" ("company_id", "created_at");
 CREATE INDEX "ix_pf_exchange_rates_company_id_workspace_id" ON "pf_exchange_rates" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_exchange_rates_company_id_created_at_id" ON "pf_exchange_rates" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_file_versions" (
   "id" text,
@@ -268,9 +268,9 @@ CREATE TABLE "pf_file_versions" (
   "storage_key" varchar(500) NOT NULL,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_file_versions_company_id_created_at" ON "pf_file_versions" ("company_id", "created_at");
 CREATE INDEX "ix_pf_file_versions_company_id_workspace_id" ON "pf_file_versions" ("company_id", "workspace_id");
 CREATE INDEX "ix_pf_file_versions_file_id" ON "pf_file_versions" ("file_id");
+CREATE INDEX "lx_pf_file_versions_company_id_created_at_id" ON "pf_file_versions" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_files" (
   "id" text,
@@ -296,8 +296,8 @@ CREATE TABLE "pf_files" (
   CONSTRAINT "ck_pf_files_access" CHECK ("access" IN ('private', 'public')),
   CONSTRAINT "ck_pf_files_status" CHECK ("status" IN ('pending', 'ready'))
 );
-CREATE INDEX "ix_pf_files_company_id_created_at" ON "pf_files" ("company_id", "created_at");
 CREATE INDEX "ix_pf_files_company_id_workspace_id" ON "pf_files" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_files_company_id_created_at_id" ON "pf_files" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "pf_forms" (
   "id" text,
@@ -313,8 +313,8 @@ CREATE TABLE "pf_forms" (
   "status" varchar(500) DEFAULT 'active',
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_forms_company_id_created_at" ON "pf_forms" ("company_id", "created_at");
 CREATE INDEX "ix_pf_forms_company_id_workspace_id" ON "pf_forms" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_forms_company_id_created_at_id" ON "pf_forms" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_functions" (
   "id" text,
@@ -331,8 +331,8 @@ CREATE TABLE "pf_functions" (
   "enabled" boolean,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_functions_company_id_created_at" ON "pf_functions" ("company_id", "created_at");
 CREATE INDEX "ix_pf_functions_company_id_workspace_id" ON "pf_functions" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_functions_company_id_created_at_id" ON "pf_functions" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_integrations" (
   "id" text,
@@ -348,8 +348,8 @@ CREATE TABLE "pf_integrations" (
   "status" varchar(500),
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_integrations_company_id_created_at" ON "pf_integrations" ("company_id", "created_at");
 CREATE INDEX "ix_pf_integrations_company_id_workspace_id" ON "pf_integrations" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_integrations_company_id_created_at_id" ON "pf_integrations" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_invoices" (
   "id" text,
@@ -373,9 +373,9 @@ CREATE TABLE "pf_invoices" (
   PRIMARY KEY ("company_id", "id"),
   CONSTRAINT "ck_pf_invoices_status" CHECK ("status" IN ('approved', 'draft', 'void'))
 );
-CREATE INDEX "ix_pf_invoices_company_id_created_at" ON "pf_invoices" ("company_id", "created_at");
 CREATE INDEX "ix_pf_invoices_company_id_status" ON "pf_invoices" ("company_id", "status");
 CREATE INDEX "ix_pf_invoices_company_id_workspace_id" ON "pf_invoices" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_invoices_company_id_created_at_id" ON "pf_invoices" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_journal_entries" (
   "id" text,
@@ -400,9 +400,9 @@ CREATE TABLE "pf_journal_entries" (
   CONSTRAINT "ck_pf_journal_entries_status" CHECK ("status" IN ('draft', 'posted', 'reversed'))
 );
 CREATE UNIQUE INDEX "ux_pf_journal_entries_company_id_id" ON "pf_journal_entries" ("company_id", "id");
-CREATE INDEX "ix_pf_journal_entries_company_id_created_at" ON "pf_journal_entries" ("company_id", "created_at");
 CREATE INDEX "ix_pf_journal_entries_company_id_status" ON "pf_journal_entries" ("company_id", "status");
 CREATE INDEX "ix_pf_journal_entries_company_id_workspace_id" ON "pf_journal_entries" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_journal_entries_company_id_created_at_id" ON "pf_journal_entries" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_journal_lines" (
   "id" text,
@@ -422,9 +422,9 @@ CREATE TABLE "pf_journal_lines" (
   CONSTRAINT "ck_pf_journal_lines_debit" CHECK ("debit" >= 0)
 );
 CREATE INDEX "ix_pf_journal_lines_company_id_account_id" ON "pf_journal_lines" ("company_id", "account_id");
-CREATE INDEX "ix_pf_journal_lines_company_id_created_at" ON "pf_journal_lines" ("company_id", "created_at");
 CREATE INDEX "ix_pf_journal_lines_company_id_entry_id" ON "pf_journal_lines" ("company_id", "entry_id");
 CREATE INDEX "ix_pf_journal_lines_company_id_workspace_id" ON "pf_journal_lines" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_journal_lines_company_id_created_at_id" ON "pf_journal_lines" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_object_types" (
   "id" text,
@@ -438,8 +438,8 @@ CREATE TABLE "pf_object_types" (
   PRIMARY KEY ("company_id", "id")
 );
 CREATE UNIQUE INDEX "ux_pf_object_types_company_id_name" ON "pf_object_types" ("company_id", "name");
-CREATE INDEX "ix_pf_object_types_company_id_created_at" ON "pf_object_types" ("company_id", "created_at");
 CREATE INDEX "ix_pf_object_types_company_id_workspace_id" ON "pf_object_types" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_object_types_company_id_created_at_id" ON "pf_object_types" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_object_versions" (
   "id" text,
@@ -453,9 +453,9 @@ CREATE TABLE "pf_object_versions" (
   "properties" jsonb NOT NULL,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_object_versions_company_id_created_at" ON "pf_object_versions" ("company_id", "created_at");
 CREATE INDEX "ix_pf_object_versions_company_id_workspace_id" ON "pf_object_versions" ("company_id", "workspace_id");
 CREATE INDEX "ix_pf_object_versions_object_id" ON "pf_object_versions" ("object_id");
+CREATE INDEX "lx_pf_object_versions_company_id_created_at_id" ON "pf_object_versions" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_objects" (
   "id" text,
@@ -470,9 +470,9 @@ CREATE TABLE "pf_objects" (
   "version" integer NOT NULL DEFAULT 1,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_objects_company_id_created_at" ON "pf_objects" ("company_id", "created_at");
 CREATE INDEX "ix_pf_objects_company_id_workspace_id" ON "pf_objects" ("company_id", "workspace_id");
 CREATE INDEX "ix_pf_objects_object_type_id" ON "pf_objects" ("object_type_id");
+CREATE INDEX "lx_pf_objects_company_id_created_at_id" ON "pf_objects" ("company_id", "created_at", "id") WHERE deleted_at IS NULL;
 
 CREATE TABLE "pf_payments" (
   "id" text,
@@ -494,9 +494,9 @@ CREATE TABLE "pf_payments" (
   PRIMARY KEY ("company_id", "id"),
   CONSTRAINT "ck_pf_payments_status" CHECK ("status" IN ('posted', 'void'))
 );
-CREATE INDEX "ix_pf_payments_company_id_created_at" ON "pf_payments" ("company_id", "created_at");
 CREATE INDEX "ix_pf_payments_company_id_status" ON "pf_payments" ("company_id", "status");
 CREATE INDEX "ix_pf_payments_company_id_workspace_id" ON "pf_payments" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_payments_company_id_created_at_id" ON "pf_payments" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_periods" (
   "id" text,
@@ -514,9 +514,9 @@ CREATE TABLE "pf_periods" (
   PRIMARY KEY ("company_id", "id"),
   CONSTRAINT "ck_pf_periods_status" CHECK ("status" IN ('closed', 'open'))
 );
-CREATE INDEX "ix_pf_periods_company_id_created_at" ON "pf_periods" ("company_id", "created_at");
 CREATE INDEX "ix_pf_periods_company_id_status" ON "pf_periods" ("company_id", "status");
 CREATE INDEX "ix_pf_periods_company_id_workspace_id" ON "pf_periods" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_periods_company_id_created_at_id" ON "pf_periods" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_plugins" (
   "id" text,
@@ -532,8 +532,8 @@ CREATE TABLE "pf_plugins" (
   "manifest_json" jsonb,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_plugins_company_id_created_at" ON "pf_plugins" ("company_id", "created_at");
 CREATE INDEX "ix_pf_plugins_company_id_workspace_id" ON "pf_plugins" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_plugins_company_id_created_at_id" ON "pf_plugins" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_portal_attempts" (
   "id" text,
@@ -565,9 +565,9 @@ CREATE TABLE "pf_portal_identities" (
   PRIMARY KEY ("company_id", "id")
 );
 CREATE UNIQUE INDEX "ux_pf_portal_identities_company_id_email" ON "pf_portal_identities" ("company_id", "email");
-CREATE INDEX "ix_pf_portal_identities_company_id_created_at" ON "pf_portal_identities" ("company_id", "created_at");
 CREATE INDEX "ix_pf_portal_identities_company_id_phone" ON "pf_portal_identities" ("company_id", "phone");
 CREATE INDEX "ix_pf_portal_identities_company_id_workspace_id" ON "pf_portal_identities" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_portal_identities_company_id_created_at_id" ON "pf_portal_identities" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_portal_tokens" (
   "id" text,
@@ -610,9 +610,9 @@ CREATE TABLE "pf_properties" (
   CONSTRAINT "ck_pf_properties_data_type" CHECK ("data_type" IN ('boolean', 'color', 'currency', 'date', 'datetime', 'decimal', 'email', 'enum', 'file', 'geo_point', 'integer', 'json', 'multi_enum', 'number', 'percent', 'phone', 'reference', 'string', 'text', 'time', 'url', 'uuid'))
 );
 CREATE UNIQUE INDEX "ux_pf_properties_company_id_object_type_id_name" ON "pf_properties" ("company_id", "object_type_id", "name");
-CREATE INDEX "ix_pf_properties_company_id_created_at" ON "pf_properties" ("company_id", "created_at");
 CREATE INDEX "ix_pf_properties_company_id_workspace_id" ON "pf_properties" ("company_id", "workspace_id");
 CREATE INDEX "ix_pf_properties_object_type_id" ON "pf_properties" ("object_type_id");
+CREATE INDEX "lx_pf_properties_company_id_created_at_id" ON "pf_properties" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_records" (
   "id" text,
@@ -626,8 +626,8 @@ CREATE TABLE "pf_records" (
   "data" jsonb NOT NULL,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_records_company_id_created_at" ON "pf_records" ("company_id", "created_at");
 CREATE INDEX "ix_pf_records_company_id_workspace_id" ON "pf_records" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_records_company_id_created_at_id" ON "pf_records" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_recurring" (
   "id" text,
@@ -646,8 +646,8 @@ CREATE TABLE "pf_recurring" (
   "last_result_id" varchar(500),
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_recurring_company_id_created_at" ON "pf_recurring" ("company_id", "created_at");
 CREATE INDEX "ix_pf_recurring_company_id_workspace_id" ON "pf_recurring" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_recurring_company_id_created_at_id" ON "pf_recurring" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_roles" (
   "id" text,
@@ -661,8 +661,8 @@ CREATE TABLE "pf_roles" (
   "parent_role_id" varchar(500),
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_roles_company_id_created_at" ON "pf_roles" ("company_id", "created_at");
 CREATE INDEX "ix_pf_roles_company_id_workspace_id" ON "pf_roles" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_roles_company_id_created_at_id" ON "pf_roles" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_saved_reports" (
   "id" text,
@@ -678,8 +678,8 @@ CREATE TABLE "pf_saved_reports" (
   "schedule" varchar(500),
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_saved_reports_company_id_created_at" ON "pf_saved_reports" ("company_id", "created_at");
 CREATE INDEX "ix_pf_saved_reports_company_id_workspace_id" ON "pf_saved_reports" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_saved_reports_company_id_created_at_id" ON "pf_saved_reports" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_scheduled_jobs" (
   "id" text,
@@ -699,8 +699,8 @@ CREATE TABLE "pf_scheduled_jobs" (
   "last_run_at" timestamptz,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_scheduled_jobs_company_id_created_at" ON "pf_scheduled_jobs" ("company_id", "created_at");
 CREATE INDEX "ix_pf_scheduled_jobs_company_id_workspace_id" ON "pf_scheduled_jobs" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_scheduled_jobs_company_id_created_at_id" ON "pf_scheduled_jobs" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_sessions" (
   "id" text,
@@ -719,9 +719,9 @@ CREATE TABLE "pf_sessions" (
   PRIMARY KEY ("company_id", "id")
 );
 CREATE UNIQUE INDEX "ux_pf_sessions_company_id_refresh_hash" ON "pf_sessions" ("company_id", "refresh_hash");
-CREATE INDEX "ix_pf_sessions_company_id_created_at" ON "pf_sessions" ("company_id", "created_at");
 CREATE INDEX "ix_pf_sessions_company_id_user_id" ON "pf_sessions" ("company_id", "user_id");
 CREATE INDEX "ix_pf_sessions_company_id_workspace_id" ON "pf_sessions" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_sessions_company_id_created_at_id" ON "pf_sessions" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_settings" (
   "id" text,
@@ -736,8 +736,8 @@ CREATE TABLE "pf_settings" (
   PRIMARY KEY ("company_id", "id")
 );
 CREATE UNIQUE INDEX "ux_pf_settings_company_id_name_owner" ON "pf_settings" ("company_id", "name", "owner");
-CREATE INDEX "ix_pf_settings_company_id_created_at" ON "pf_settings" ("company_id", "created_at");
 CREATE INDEX "ix_pf_settings_company_id_workspace_id" ON "pf_settings" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_settings_company_id_created_at_id" ON "pf_settings" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_short_urls" (
   "id" text,
@@ -753,8 +753,8 @@ CREATE TABLE "pf_short_urls" (
   "click_count" integer NOT NULL DEFAULT 0,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_short_urls_company_id_created_at" ON "pf_short_urls" ("company_id", "created_at");
 CREATE INDEX "ix_pf_short_urls_company_id_workspace_id" ON "pf_short_urls" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_short_urls_company_id_created_at_id" ON "pf_short_urls" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_tax_codes" (
   "id" text,
@@ -770,8 +770,8 @@ CREATE TABLE "pf_tax_codes" (
   "category" varchar(500),
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_tax_codes_company_id_created_at" ON "pf_tax_codes" ("company_id", "created_at");
 CREATE INDEX "ix_pf_tax_codes_company_id_workspace_id" ON "pf_tax_codes" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_tax_codes_company_id_created_at_id" ON "pf_tax_codes" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_tenants" (
   "id" bigserial,
@@ -812,9 +812,9 @@ CREATE TABLE "pf_users" (
   CONSTRAINT "ck_pf_users_password" CHECK (char_length("password") >= 8)
 );
 CREATE UNIQUE INDEX "ux_pf_users_company_id_email" ON "pf_users" ("company_id", "email");
-CREATE INDEX "ix_pf_users_company_id_created_at" ON "pf_users" ("company_id", "created_at");
 CREATE INDEX "ix_pf_users_company_id_role" ON "pf_users" ("company_id", "role");
 CREATE INDEX "ix_pf_users_company_id_workspace_id" ON "pf_users" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_users_company_id_created_at_id" ON "pf_users" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_webhook_deliveries" (
   "id" text,
@@ -836,10 +836,10 @@ CREATE TABLE "pf_webhook_deliveries" (
   PRIMARY KEY ("company_id", "id"),
   CONSTRAINT "ck_pf_webhook_deliveries_status" CHECK ("status" IN ('delivered', 'failed', 'pending'))
 );
-CREATE INDEX "ix_pf_webhook_deliveries_company_id_created_at" ON "pf_webhook_deliveries" ("company_id", "created_at");
 CREATE INDEX "ix_pf_webhook_deliveries_company_id_next_attempt_at" ON "pf_webhook_deliveries" ("company_id", "next_attempt_at");
 CREATE INDEX "ix_pf_webhook_deliveries_company_id_workspace_id" ON "pf_webhook_deliveries" ("company_id", "workspace_id");
 CREATE INDEX "ix_pf_webhook_deliveries_webhook_id" ON "pf_webhook_deliveries" ("webhook_id");
+CREATE INDEX "lx_pf_webhook_deliveries_company_id_created_at_id" ON "pf_webhook_deliveries" ("company_id", "created_at", "id");
 
 CREATE TABLE "pf_webhooks" (
   "id" text,
@@ -854,8 +854,8 @@ CREATE TABLE "pf_webhooks" (
   "status" jsonb,
   PRIMARY KEY ("company_id", "id")
 );
-CREATE INDEX "ix_pf_webhooks_company_id_created_at" ON "pf_webhooks" ("company_id", "created_at");
 CREATE INDEX "ix_pf_webhooks_company_id_workspace_id" ON "pf_webhooks" ("company_id", "workspace_id");
+CREATE INDEX "lx_pf_webhooks_company_id_created_at_id" ON "pf_webhooks" ("company_id", "created_at", "id");
 
 -- 2. Placement.
 SELECT create_reference_table('pf_portal_attempts');
