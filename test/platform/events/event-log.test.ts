@@ -52,3 +52,28 @@ it('a rolled-back transaction leaves no event', async () => {
   await db.transaction((trx) => appendEvent(trx, 103, 'object.created', { id: 'obj_y' }));
   expect((await readEventsAfter(db, 103, 0)).map((e) => (e.data as { id: string }).id)).toEqual(['obj_y']);
 });
+
+it.runIf(process.env.DATABASE_URL)('NOTIFY loopgen_events reaches listeners for committed appends only', async () => {
+  const { default: pg } = await import('pg');
+  const connection = (db.client as { config: { connection: pg.ClientConfig } }).config.connection;
+  const listener = new pg.Client(connection);
+  await listener.connect();
+  const got: { company_id: number; seq: number }[] = [];
+  listener.on('notification', (n) => got.push(JSON.parse(n.payload ?? '{}')));
+  await listener.query('LISTEN loopgen_events');
+  try {
+    await db
+      .transaction(async (trx) => {
+        await appendEvent(trx, 104, 'object.created', { id: 'gone' });
+        throw new Error('abort');
+      })
+      .catch(() => undefined);
+    const kept = await db.transaction((trx) => appendEvent(trx, 104, 'object.created', { id: 'kept' }));
+    const end = Date.now() + 5000;
+    while (got.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got).toEqual([{ company_id: 104, seq: kept.seq }]);
+  } finally {
+    await listener.end();
+  }
+});
