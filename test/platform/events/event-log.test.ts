@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openTestDatabase } from '../../helpers/test-service.ts';
 import type { Knex } from 'knex';
+import pg from 'pg';
 import { appendEvent, readEventsAfter, toEnvelope } from '../../../runtime/platform/events/event-log.ts';
 
 let db: Knex;
@@ -54,7 +55,6 @@ it('a rolled-back transaction leaves no event', async () => {
 });
 
 it.runIf(process.env.DATABASE_URL)('NOTIFY loopgen_events reaches listeners for committed appends only', async () => {
-  const { default: pg } = await import('pg');
   const connection = (db.client as { config: { connection: pg.ClientConfig } }).config.connection;
   const listener = new pg.Client(connection);
   await listener.connect();
