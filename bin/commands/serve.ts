@@ -104,10 +104,11 @@ export function serveCommand(): Command {
           throw err;
         }
         exposeWorker(svc.server);
-        await printBanner(opts, svc.url, svc.openapi);
+        // Before the banner: whoever waits for the banner may send SIGTERM at once, and it must drain, not kill.
         const { installShutdown } = await import('../../runtime/observability/shutdown.ts');
         const { runtimeConfig } = await import('../../runtime/config/env.ts');
         installShutdown(svc, { service: opts.service, graceMs: runtimeConfig().SHUTDOWN_TIMEOUT_MS, tracing: pre.tracing });
+        await printBanner(opts, svc.url, svc.openapi);
       },
     );
 }
