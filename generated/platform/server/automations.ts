@@ -67,7 +67,11 @@ export const automationsAutomationResource: ResourceDescriptor = {
     change: 'automations.automations.change',
     delete: 'automations.automations.delete',
   },
-  handlers: { delete: 'automations.delete' },
+  handlers: {
+    create: 'automations.create',
+    delete: 'automations.delete',
+    partial_update: 'automations.update',
+  },
   listShape: 'array',
   validators: {
     create: AutomationsAutomationCreate,
@@ -113,9 +117,9 @@ export const automationsTriggerAction: ActionDescriptor = {
 export function router(rt: Runtime): Router {
   const r = Router();
   r.get('/automations', rt.authenticate, rt.tenant(automationsAutomationResource), rt.permit(automationsAutomationResource.permissions.view), rt.crud.list(automationsAutomationResource));
-  r.post('/automations', rt.authenticate, rt.tenant(automationsAutomationResource), rt.permit(automationsAutomationResource.permissions.add), rt.idempotent, rt.crud.create(automationsAutomationResource));
+  r.post('/automations', rt.authenticate, rt.tenant(automationsAutomationResource), rt.permit(automationsAutomationResource.permissions.add), rt.idempotent, rt.crud.handler(automationsAutomationResource, 'create'));
   r.get('/automations/:id', rt.authenticate, rt.tenant(automationsAutomationResource), rt.permit(automationsAutomationResource.permissions.view), rt.crud.retrieve(automationsAutomationResource));
-  r.patch('/automations/:id', rt.authenticate, rt.tenant(automationsAutomationResource), rt.permit(automationsAutomationResource.permissions.change), rt.crud.partialUpdate(automationsAutomationResource));
+  r.patch('/automations/:id', rt.authenticate, rt.tenant(automationsAutomationResource), rt.permit(automationsAutomationResource.permissions.change), rt.crud.handler(automationsAutomationResource, 'partial_update'));
   r.delete('/automations/:id', rt.authenticate, rt.tenant(automationsAutomationResource), rt.permit(automationsAutomationResource.permissions.delete), rt.crud.handler(automationsAutomationResource, 'delete'));
   r.get('/automations/:automation_id/runs', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(automationsRunsAction.permission), rt.action(automationsRunsAction));
   r.post('/automations/:automation_id/trigger', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(automationsTriggerAction.permission), rt.idempotent, rt.action(automationsTriggerAction));

@@ -81,7 +81,12 @@ import type {
   AuthSamlLoginQuery,
   AuthSamlMetadataQuery,
 } from '../validators/auth-sso.ts';
-import type { AutomationsRunsQuery, AutomationsTriggerBody } from '../validators/automations.ts';
+import type {
+  AutomationsAutomationCreate,
+  AutomationsAutomationPartialUpdate,
+  AutomationsRunsQuery,
+  AutomationsTriggerBody,
+} from '../validators/automations.ts';
 import type {
   ObjectsCommentsCreateBody,
   ObjectsCommentsPartialUpdateBody,
@@ -116,7 +121,11 @@ import type {
 } from '../validators/forms.ts';
 import type { FunctionsExecuteBody, FunctionsLogsQuery } from '../validators/functions.ts';
 import type { GovernancePartialUpdateBody, PoliciesSimulateBody } from '../validators/governance.ts';
-import type { IntegrationsLogsQuery } from '../validators/integrations.ts';
+import type {
+  IntegrationsIntegrationCreate,
+  IntegrationsIntegrationPartialUpdate,
+  IntegrationsLogsQuery,
+} from '../validators/integrations.ts';
 import type { KeysApiKeyPartialUpdate, KeysCreateBody, KeysRotateBody } from '../validators/keys.ts';
 import type {
   ObjectTypesObjectTypeCreate,
@@ -170,6 +179,7 @@ import type {
   WebhookDeliveriesListQuery,
   WebhooksReplayBody,
   WebhooksWebhookCreate,
+  WebhooksWebhookPartialUpdate,
 } from '../validators/webhooks.ts';
 import type {
   ObjectTypesWorkflowsCreateBody,
@@ -376,12 +386,16 @@ export interface PlatformHandlers {
   'auth.verifyMagicLink': ActionHandler<z.output<typeof AuthMagicLinkVerifyBody>, Record<string, unknown>>;
   /** `POST auth/otp/verify` */
   'auth.verifyOtp': ActionHandler<z.output<typeof AuthOtpVerifyBody>, Record<string, unknown>>;
+  /** `create` of `automations` (handlers:) */
+  'automations.create': ActionHandler<z.output<typeof AutomationsAutomationCreate>, Record<string, unknown>>;
   /** `delete` of `automations` (handlers:) */
   'automations.delete': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET automations/{automation_id}/runs` */
   'automations.listAutomationRuns': ActionHandler<unknown, z.output<typeof AutomationsRunsQuery>>;
   /** `POST automations/{automation_id}/trigger` */
   'automations.triggerAutomation': ActionHandler<z.output<typeof AutomationsTriggerBody>, Record<string, unknown>>;
+  /** `partial_update` of `automations` (handlers:) */
+  'automations.update': ActionHandler<z.output<typeof AutomationsAutomationPartialUpdate>, Record<string, unknown>>;
   /** `POST objects/{object_type_id}/{object_id}/comments` */
   'comments.createComment': ActionHandler<z.output<typeof ObjectsCommentsCreateBody>, Record<string, unknown>>;
   /** `DELETE objects/{object_type_id}/{object_id}/comments/{comment_id}` */
@@ -476,10 +490,16 @@ export interface PlatformHandlers {
   'governance.simulateRlsPolicy': ActionHandler<z.output<typeof PoliciesSimulateBody>, Record<string, unknown>>;
   /** `PATCH governance` */
   'governance.updateGovernanceSettings': ActionHandler<z.output<typeof GovernancePartialUpdateBody>, Record<string, unknown>>;
+  /** `create` of `integrations` (handlers:) */
+  'integrations.create': ActionHandler<z.output<typeof IntegrationsIntegrationCreate>, Record<string, unknown>>;
+  /** `delete` of `integrations` (handlers:) */
+  'integrations.delete': ActionHandler<unknown, Record<string, unknown>>;
   /** `GET integrations/{integration_id}/logs` */
   'integrations.listSyncLogs': ActionHandler<unknown, z.output<typeof IntegrationsLogsQuery>>;
   /** `POST integrations/{integration_id}/sync` */
   'integrations.syncIntegration': ActionHandler<unknown, Record<string, unknown>>;
+  /** `partial_update` of `integrations` (handlers:) */
+  'integrations.update': ActionHandler<z.output<typeof IntegrationsIntegrationPartialUpdate>, Record<string, unknown>>;
   /** `POST keys` */
   'keys.create': ActionHandler<z.output<typeof KeysCreateBody>, Record<string, unknown>>;
   /** `delete` of `keys` (handlers:) */
@@ -638,6 +658,8 @@ export interface PlatformHandlers {
   'webhooks.rotateWebhookSecret': ActionHandler<unknown, Record<string, unknown>>;
   /** `POST webhooks/{webhook_id}/test` */
   'webhooks.testWebhook': ActionHandler<unknown, Record<string, unknown>>;
+  /** `partial_update` of `webhooks` (handlers:) */
+  'webhooks.update': ActionHandler<z.output<typeof WebhooksWebhookPartialUpdate>, Record<string, unknown>>;
   /** `POST objects/{object_type_id}/{object_id}/approve` */
   'workflows.approveObject': ActionHandler<z.output<typeof ObjectsApproveBody>, Record<string, unknown>>;
   /** `POST object-types/{object_type_id}/workflows` */

@@ -66,8 +66,12 @@ export const integrationsIntegrationResource: ResourceDescriptor = {
     change: 'integrations.integrations.change',
     delete: 'integrations.integrations.delete',
   },
+  handlers: {
+    create: 'integrations.create',
+    delete: 'integrations.delete',
+    partial_update: 'integrations.update',
+  },
   listShape: 'array',
-  deleteAnswer: { idKey: 'id' },
   validators: {
     create: IntegrationsIntegrationCreate,
     update: IntegrationsIntegrationUpdate,
@@ -112,10 +116,10 @@ export const integrationsSyncAction: ActionDescriptor = {
 export function router(rt: Runtime): Router {
   const r = Router();
   r.get('/integrations', rt.authenticate, rt.tenant(integrationsIntegrationResource), rt.permit(integrationsIntegrationResource.permissions.view), rt.crud.list(integrationsIntegrationResource));
-  r.post('/integrations', rt.authenticate, rt.tenant(integrationsIntegrationResource), rt.permit(integrationsIntegrationResource.permissions.add), rt.idempotent, rt.crud.create(integrationsIntegrationResource));
+  r.post('/integrations', rt.authenticate, rt.tenant(integrationsIntegrationResource), rt.permit(integrationsIntegrationResource.permissions.add), rt.idempotent, rt.crud.handler(integrationsIntegrationResource, 'create'));
   r.get('/integrations/:id', rt.authenticate, rt.tenant(integrationsIntegrationResource), rt.permit(integrationsIntegrationResource.permissions.view), rt.crud.retrieve(integrationsIntegrationResource));
-  r.patch('/integrations/:id', rt.authenticate, rt.tenant(integrationsIntegrationResource), rt.permit(integrationsIntegrationResource.permissions.change), rt.crud.partialUpdate(integrationsIntegrationResource));
-  r.delete('/integrations/:id', rt.authenticate, rt.tenant(integrationsIntegrationResource), rt.permit(integrationsIntegrationResource.permissions.delete), rt.crud.destroy(integrationsIntegrationResource));
+  r.patch('/integrations/:id', rt.authenticate, rt.tenant(integrationsIntegrationResource), rt.permit(integrationsIntegrationResource.permissions.change), rt.crud.handler(integrationsIntegrationResource, 'partial_update'));
+  r.delete('/integrations/:id', rt.authenticate, rt.tenant(integrationsIntegrationResource), rt.permit(integrationsIntegrationResource.permissions.delete), rt.crud.handler(integrationsIntegrationResource, 'delete'));
   r.get('/integrations/:integration_id/logs', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(integrationsLogsAction.permission), rt.action(integrationsLogsAction));
   r.post('/integrations/:integration_id/sync', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(integrationsSyncAction.permission), rt.idempotent, rt.action(integrationsSyncAction));
   return r;

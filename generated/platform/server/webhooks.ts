@@ -134,7 +134,7 @@ export const webhooksWebhookResource: ResourceDescriptor = {
     change: 'webhooks.webhooks.change',
     delete: 'webhooks.webhooks.delete',
   },
-  handlers: { create: 'webhooks.create', delete: 'webhooks.delete' },
+  handlers: { create: 'webhooks.create', delete: 'webhooks.delete', partial_update: 'webhooks.update' },
   listShape: 'array',
   validators: {
     create: WebhooksWebhookCreate,
@@ -231,7 +231,7 @@ export function router(rt: Runtime): Router {
   r.post('/webhook-deliveries/:delivery_id/retry', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(webhookDeliveriesRetryAction.permission), rt.idempotent, rt.action(webhookDeliveriesRetryAction));
   r.get('/webhooks', rt.authenticate, rt.tenant(webhooksWebhookResource), rt.permit(webhooksWebhookResource.permissions.view), rt.crud.list(webhooksWebhookResource));
   r.post('/webhooks', rt.authenticate, rt.tenant(webhooksWebhookResource), rt.permit(webhooksWebhookResource.permissions.add), rt.idempotent, rt.crud.handler(webhooksWebhookResource, 'create'));
-  r.patch('/webhooks/:id', rt.authenticate, rt.tenant(webhooksWebhookResource), rt.permit(webhooksWebhookResource.permissions.change), rt.crud.partialUpdate(webhooksWebhookResource));
+  r.patch('/webhooks/:id', rt.authenticate, rt.tenant(webhooksWebhookResource), rt.permit(webhooksWebhookResource.permissions.change), rt.crud.handler(webhooksWebhookResource, 'partial_update'));
   r.delete('/webhooks/:id', rt.authenticate, rt.tenant(webhooksWebhookResource), rt.permit(webhooksWebhookResource.permissions.delete), rt.crud.handler(webhooksWebhookResource, 'delete'));
   r.post('/webhooks/:webhook_id/replay', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(webhooksReplayAction.permission), rt.idempotent, rt.action(webhooksReplayAction));
   r.post('/webhooks/:webhook_id/rotate-secret', rt.authenticate, rt.tenant({ scope: 'global', product: null }, 'required'), rt.permit(webhooksRotateSecretAction.permission), rt.idempotent, rt.action(webhooksRotateSecretAction));

@@ -2,7 +2,8 @@
  * One delivery attempt of a webhook outbox row, the same for every service: read the signing secret
  * (sealed at rest; one that cannot be read fails this attempt only), POST the signed body, and decide
  * what becomes of the row — delivered, retried after an exponential back-off (base·2^(n-1), capped),
- * or failed for good (dead letter) after MAX_ATTEMPTS or once the webhook is gone. The rows
+ * or failed for good (dead letter) after MAX_ATTEMPTS, once the webhook is gone, or when the egress
+ * policy refuses its address (retrying would be refused again). The rows
  * themselves (tables, columns, attempt logs) stay with each service.
  */
 import { postSignedWebhook, type SignedPost } from './post-signed.ts';
@@ -44,6 +45,7 @@ export async function attemptDelivery(d: DeliveryAttempt): Promise<DeliveryOutco
   const started = Date.now();
   let code: number | null = null;
   let error: string | null = d.goneError;
+  let refused = false;
   if (d.url !== null) {
     let secret: string | null = null;
     try {
@@ -52,11 +54,11 @@ export async function attemptDelivery(d: DeliveryAttempt): Promise<DeliveryOutco
       // A secret sealed under another key fails this attempt (logged, retried), not the worker.
       error = (e as Error).message;
     }
-    if (secret !== null) ({ code, error } = await postSignedWebhook({ ...d, url: d.url, secret }));
+    if (secret !== null) ({ code, error, refused = false } = await postSignedWebhook({ ...d, url: d.url, secret }));
   }
   const at = d.now?.() ?? new Date();
   const done = error === null;
-  const dead = !done && (d.attempt >= MAX_ATTEMPTS || d.url === null);
+  const dead = !done && (d.attempt >= MAX_ATTEMPTS || d.url === null || refused);
   return {
     code,
     error,

@@ -1,9 +1,11 @@
 /**
  * One signed webhook POST, shared by RoomLoop's and the platform's delivery workers: the body is
  * signed `t=…,v1=HMAC-SHA256(secret, "{t}.{body}")` (signature.ts), redirects are not followed, and
- * the attempt is bounded by a timeout. Never throws: the outcome is returned so the caller can log
+ * the attempt is bounded by a timeout. It goes through the egress policy (runtime/effects/egress): an
+ * address the policy refuses is reported as `refused`, which retrying cannot fix. Never throws: the outcome is returned so the caller can log
  * the attempt and schedule a retry.
  */
+import { egressFetch, egressRefusal } from '../egress/egress-fetch.ts';
 import { sign } from './signature.ts';
 
 export interface SignedPost {
@@ -25,11 +27,13 @@ export interface PostOutcome {
   readonly code: number | null;
   /** Null on a 2xx answer. */
   readonly error: string | null;
+  /** Set when the egress policy refused the address: a failure for good. */
+  readonly refused?: boolean;
 }
 
 export async function postSignedWebhook(p: SignedPost): Promise<PostOutcome> {
   try {
-    const res = await (p.fetch ?? fetch)(p.url, {
+    const res = await (p.fetch ?? (egressFetch as unknown as typeof fetch))(p.url, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...p.headers, [p.signatureHeader]: sign(p.secret, p.timestamp, p.body) },
       body: p.body,
@@ -39,6 +43,8 @@ export async function postSignedWebhook(p: SignedPost): Promise<PostOutcome> {
     await res.arrayBuffer().catch(() => undefined);
     return { code: res.status, error: res.ok ? null : `HTTP ${res.status}` };
   } catch (e) {
+    const refused = egressRefusal(e);
+    if (refused) return { code: null, error: `refused: ${refused.message}`, refused: true };
     return { code: null, error: (e as Error).message || String(e) };
   }
 }

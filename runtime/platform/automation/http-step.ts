@@ -3,8 +3,11 @@
  * scheduled job or declarative function. A 2xx answer succeeds and its body is the step's result
  * (later steps read `{{steps.N.body.x}}`); no answer, a timeout, 408, 429 or 5xx fails retryably (the
  * automation run is retried with back-off, then dead-lettered); any other answer fails for good, as
- * repeating the same request would get the same answer.
+ * repeating the same request would get the same answer. The call goes through the egress policy
+ * (runtime/effects/egress): an address it refuses fails the step for good, since a retry would be
+ * refused again.
  */
+import { type EgressResponse, egressFetch, egressRefusal } from '../../effects/egress/egress-fetch.ts';
 import { StepError } from './step-error.ts';
 
 export const HTTP_TIMEOUT_MS = 10_000;
@@ -22,15 +25,17 @@ export async function httpStep(step: Record<string, unknown>): Promise<Record<st
   const payload = step.body === undefined ? (step.data ?? null) : step.body;
   const hasBody = method !== 'GET' && method !== 'DELETE' && payload !== null;
   if (hasBody) headers['content-type'] ??= 'application/json';
-  let res: Response;
+  let res: EgressResponse;
   try {
-    res = await fetch(url, {
+    res = await egressFetch(url, {
       method,
       headers,
       body: hasBody ? (typeof payload === 'string' ? payload : JSON.stringify(payload)) : undefined,
       signal: AbortSignal.timeout(HTTP_TIMEOUT_MS),
     });
   } catch (e) {
+    const refused = egressRefusal(e);
+    if (refused) throw new StepError(`${method} ${url} refused: ${refused.message}`, false);
     const cause = (e as { cause?: { code?: string } }).cause?.code;
     throw new StepError(`${method} ${url} got no answer (${cause ?? (e as Error).name})`, true);
   }

@@ -11,4 +11,5 @@ export const webhooksHandlers = {
   'webhooks.retryWebhookDelivery': webhookActions.retryWebhookDelivery,
   'webhooks.rotateWebhookSecret': webhookActions.rotateWebhookSecret,
   'webhooks.testWebhook': webhookActions.testWebhook,
+  'webhooks.update': webhookActions.update,
 } satisfies Partial<PlatformHandlers>;

@@ -8,10 +8,14 @@
  *
  * Each item is written in its own savepoint with its object.created/object.updated event: an item the
  * object type refuses is reported and skipped, the rest are kept. The remote side failing (no answer,
- * non-2xx, not JSON, too large) fails the whole sync (RemoteSyncError → 502) and writes nothing.
+ * non-2xx, not JSON, too large) fails the whole sync (RemoteSyncError → 502) and writes nothing. The
+ * pull goes through the egress policy (runtime/effects/egress): a URL whose address it refuses is 409
+ * NOT_CONFIGURED naming config_json.url, as it is the configuration that must change.
  */
 import type { Knex } from 'knex';
-import { type FieldErrors, isApiError } from '../../http/api-error.ts';
+import { ApiError, type FieldErrors, isApiError } from '../../http/api-error.ts';
+import { type EgressResponse, egressFetch, egressRefusal } from '../../effects/egress/egress-fetch.ts';
+import { urlRefusal } from '../../effects/egress/url-policy.ts';
 import { newId } from '../../security/random-ids.ts';
 import { lookup } from '../automation/conditions.ts';
 import { publish } from '../automation/publish.ts';
@@ -30,6 +34,10 @@ function configErrors(c: Record<string, unknown>): FieldErrors | null {
   const e: FieldErrors = {};
   if (typeof c.url !== 'string' || !/^https?:\/\//i.test(c.url) || !URL.canParse(c.url))
     e['config_json.url'] = ['set the http(s) URL that answers the items as JSON'];
+  else {
+    const refused = urlRefusal(c.url);
+    if (refused) e['config_json.url'] = [refused];
+  }
   if (typeof c.object_type !== 'string' || !c.object_type)
     e['config_json.object_type'] = ['set the object type (id or name) the items become'];
   for (const k of ['items_path', 'id_field'] as const)
@@ -40,7 +48,7 @@ function configErrors(c: Record<string, unknown>): FieldErrors | null {
   return Object.keys(e).length ? e : null;
 }
 
-async function readCapped(res: Response): Promise<string> {
+async function readCapped(res: EgressResponse): Promise<string> {
   const reader = res.body?.getReader();
   if (!reader) return '';
   const chunks: Uint8Array[] = [];
@@ -62,10 +70,15 @@ async function pull(config: Record<string, unknown>): Promise<unknown[]> {
   const url = String(config.url);
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'Platform-Integrations/1' };
   for (const [k, v] of Object.entries(asObject(config.headers))) headers[k.toLowerCase()] = String(v);
-  let res: Response;
+  let res: EgressResponse;
   try {
-    res = await fetch(url, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    res = await egressFetch(url, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (e) {
+    const refused = egressRefusal(e);
+    if (refused)
+      throw new ApiError(409, 'not_configured', `The integration's URL is refused: ${refused.message}.`, {
+        fields: { 'config_json.url': [refused.message] },
+      });
     throw new RemoteSyncError(`GET ${url} got no answer (${(e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name})`);
   }
   const text = await readCapped(res);

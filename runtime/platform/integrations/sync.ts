@@ -12,6 +12,7 @@ import { publish } from '../automation/publish.ts';
 import { recordRun } from '../automation/steps.ts';
 import { T } from '../tables.ts';
 import { connectorFor, connectorList } from './connector.ts';
+import { withUnsealedHeaders } from './header-secrets.ts';
 import { RemoteSyncError } from './sync-types.ts';
 
 export const syncIntegration: ActionHandler = async (a) => {
@@ -27,7 +28,8 @@ export const syncIntegration: ActionHandler = async (a) => {
       `No connector for provider "${integ.provider ?? '(none)'}" runs on this server, so nothing can be synced. Connectors here: ${connectorList()}.`,
       'not_configured',
     );
-  const config = asObject(integ.config_json);
+  // Headers are stored sealed (header-secrets.ts): the connector gets them in plaintext, nothing else does.
+  const config = await withUnsealedHeaders(a.trx, tenant, integ.id, asObject(integ.config_json));
   const missing = connector.configErrors(config);
   if (missing)
     throw new ApiError(409, 'not_configured', `The integration's config_json is not complete for provider "${integ.provider}".`, {

@@ -3,7 +3,8 @@
  * write plus what the scheduler needs — the cron expression checked by the cron library (400 in the
  * platform's validation body, naming the reason), a job is either recurring (cron_expression) or
  * once (run_at), its action_type is a step the runtime performs, and `next_run_at` follows the
- * schedule (recomputed when the schedule or `enabled` changes; null while disabled).
+ * schedule (recomputed when the schedule or `enabled` changes; null while disabled). An
+ * action_config.url the egress policy refuses is a 400 too (runtime/effects/egress/url-policy.ts).
  */
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { type FieldErrors, notFound, validation } from '../../http/api-error.ts';
@@ -12,6 +13,7 @@ import { newId } from '../../security/random-ids.ts';
 import { scheduledJobsScheduledJobResource } from '../../../generated/platform/server/scheduled-jobs.ts';
 import { actorOf, bodyOf, param, tenantOf } from '../http/action-context.ts';
 import { STEP_TYPES } from '../automation/steps.ts';
+import { jsonValue, refusedUrlFields } from '../../effects/egress/url-policy.ts';
 import { T } from '../tables.ts';
 import { cronError, nextRun } from './cron.ts';
 
@@ -28,6 +30,10 @@ function check(job: Record<string, unknown>): void {
   }
   if (job.action_type !== null && job.action_type !== undefined && !(STEP_TYPES as readonly unknown[]).includes(job.action_type))
     errors.action_type = [`must be one of ${STEP_TYPES.join(', ')}`];
+  // A URL the egress policy refuses (metadata, link-local; private under LOOP_EGRESS_PRIVATE=deny).
+  const config = jsonValue(job.action_config);
+  if (config && typeof config === 'object')
+    Object.assign(errors, refusedUrlFields({ 'action_config.url': (config as { url?: unknown }).url }));
   if (Object.keys(errors).length) throw validation(errors);
 }
 

@@ -1,5 +1,6 @@
 /**
- * Webhooks (docs/api/platform-api.txt, "Webhooks"): create stores the signing secret sealed and shows it once; test and
+ * Webhooks (docs/api/platform-api.txt, "Webhooks"): create stores the signing secret sealed and shows it once; create
+ * and update refuse a URL the egress policy refuses (400 naming url; runtime/effects/egress); test and
  * replay send one signed delivery now and answer
  * the receiver's status code; rotate-secret shows the new secret once; the deliveries log lists
  * pf_webhook_deliveries and retry re-sends one of them. Delivery itself: runtime/platform/webhooks.
@@ -12,6 +13,9 @@ import { newId } from '../../security/random-ids.ts';
 import { DELIVERIES, envelope, WEBHOOKS } from '../webhooks/emit-event.ts';
 import { attemptDelivery } from '../webhooks/deliver.ts';
 import { seal } from '../../secrets/seal.ts';
+import { refusedUrlFields } from '../../effects/egress/url-policy.ts';
+import { webhooksWebhookResource } from '../../../generated/platform/server/webhooks.ts';
+import { checkedWrites } from '../records/checked-writes.ts';
 import { actorOf, bodyOf, iso, param, parseJson, tenantOf } from '../http/action-context.ts';
 
 /** A signing secret, shown to the caller once and stored sealed (runtime/secrets/seal.ts). */
@@ -74,6 +78,8 @@ export const webhookActions = {
   create: async (a) => {
     const b = bodyOf(a);
     if (typeof b.url !== 'string' || !URL.canParse(b.url)) throw validation({ url: ['must be an absolute URL'] });
+    const refused = refusedUrlFields({ url: b.url });
+    if (refused.url) throw validation(refused);
     const id = newId('wh');
     const secret = newSigningSecret();
     await a.trx(T.webhooks).insert({
@@ -152,4 +158,10 @@ export const webhookActions = {
     const after = await attemptDelivery(a.trx, d.id);
     return { body: { retried: true, delivery: deliveryView(after) } };
   },
+  /** PATCH: the generic write, refusing a URL the egress policy refuses (400 naming url). */
+  update: checkedWrites(webhooksWebhookResource, (_a, values) => {
+    const refused = refusedUrlFields({ url: values.url });
+    if (refused.url) throw validation(refused);
+    return values;
+  }).update,
 } satisfies Record<string, ActionHandler>;

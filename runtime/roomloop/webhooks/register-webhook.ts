@@ -9,6 +9,7 @@ import { codecOf } from '../../crud/row-codec.ts';
 import { newId, newToken } from '../../security/random-ids.ts';
 import { isoSeconds, now } from '../clock.ts';
 import { seal } from '../../secrets/seal.ts';
+import { refusedUrlFields } from '../../effects/egress/url-policy.ts';
 
 const EVENT_PATTERN = /^(\*|(reservation|account)\.(\*|[a-z_]+))$/;
 
@@ -19,6 +20,9 @@ export async function registerWebhook(trx: Knex, input: { url: string; events?: 
   }
   const url = new URL(input.url);
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw validation({ url: ['Use an http(s) URL.'] });
+  // The egress policy: metadata and link-local addresses always, private ones under LOOP_EGRESS_PRIVATE=deny.
+  const refused = refusedUrlFields({ url: input.url });
+  if (refused.url) throw validation(refused);
   const at = now();
   const secret = newToken('whsec_', 24);
   const id = newId('wh');
