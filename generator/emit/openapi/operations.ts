@@ -78,7 +78,12 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
   const item = withSlash(service, `${r.path}/{id}`);
   const idParam = { name: 'id', in: 'path', required: true, description: `${r.model} id.`, schema: idSchema(r, service) };
   const tenant = tenancyParams(sink, r.scope !== 'global');
-  const conflict = hasUnique(r) ? [409] : [];
+  // 409: a unique constraint, or raw SQL (triggers, checks) the database error mapping answers with 409.
+  const conflict = hasUnique(r) || (r.sql?.length ?? 0) > 0 ? [409] : [];
+  // In a style whose record writes answer state conflicts with 409 (platform), a named handler may refuse
+  // one (a taken slug) even without a declared constraint.
+  const handlerConflict = sink.style.recordWriteErrors.includes(409);
+  const conflictOf = (op: CrudOperation) => (conflict.length || (handlerConflict && r.handlers[op]) ? [409] : []);
   const readOne = (status: number, description: string) => ({ [status]: { description, content: jsonContent(sink, ref(names.read)) } });
   const body = (schema: string, op: CrudOperation) => {
     if (!r.multipart.includes(op)) return { required: true, content: { 'application/json': { schema: ref(schema) } } };
@@ -109,7 +114,7 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
           ...base(op, `Create ${withArticle(model)}`),
           parameters: tenant,
           requestBody: body(names.create, op),
-          responses: { ...readOne(201, `The created ${model}.`), ...errorResponses(sink, [400, 401, 403, ...conflict], true) },
+          responses: { ...readOne(201, `The created ${model}.`), ...errorResponses(sink, [400, 401, 403, ...conflictOf('create')], true) },
         });
         break;
       case 'retrieve':
@@ -124,7 +129,10 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
           ...base(op, `Replace ${withArticle(model)}`),
           parameters: [...tenant, idParam],
           requestBody: body(names.update, op),
-          responses: { ...readOne(200, `The updated ${model}.`), ...errorResponses(sink, [400, 401, 403, 404, ...conflict], true) },
+          responses: {
+            ...readOne(200, `The updated ${model}.`),
+            ...errorResponses(sink, [400, 401, 403, 404, ...conflictOf('update')], true),
+          },
         });
         break;
       case 'partial_update':
@@ -132,7 +140,10 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
           ...base(op, `Update fields of ${withArticle(model)}`),
           parameters: [...tenant, idParam],
           requestBody: body(names.partialUpdate, op),
-          responses: { ...readOne(200, `The updated ${model}.`), ...errorResponses(sink, [400, 401, 403, 404, ...conflict], true) },
+          responses: {
+            ...readOne(200, `The updated ${model}.`),
+            ...errorResponses(sink, [400, 401, 403, 404, ...conflictOf('partial_update')], true),
+          },
         });
         break;
       case 'delete': {
