@@ -21,6 +21,7 @@ const APPENDED_BY_HAND = [
   'webhook.test',
   'form.submitted',
   'automation.run',
+  'integration.synced',
   'custom',
 ];
 
