@@ -347,6 +347,32 @@ describe('internal API keys', () => {
     expect((await db('internal_api_keys').where({ id: r.id }).first('revoked_at')).revoked_at).not.toBeNull();
     expect((await apiError(verifier.verify(r.key))).code).toBe('api_key_revoked');
     await revokeInternalApiKey(db, null, 9_999_999); // unknown id, no verifier: nothing to do
+    // Only that key is revoked, and a revoke without a verifier still writes.
+    const kept = await createInternalApiKey(db, { userId: u.id, label: 'kept', allowedCompanyIds: [] });
+    const alone = await createInternalApiKey(db, { userId: u.id, label: 'alone', allowedCompanyIds: [] });
+    await revokeInternalApiKey(db, null, alone.id);
+    expect(await db('internal_api_keys').where({ id: alone.id }).first('is_active')).toEqual({ is_active: false });
+    expect(await db('internal_api_keys').where({ id: kept.id }).first('is_active', 'revoked_at')).toEqual({
+      is_active: true,
+      revoked_at: null,
+    });
+  });
+
+  it('marking use touches only the key used; invalidate() forgets every cached key', async () => {
+    const t = { now: clock.t };
+    const verifier = new ApiKeyVerifier(db, undefined, () => t.now);
+    const u = await user();
+    const used = await createInternalApiKey(db, { userId: u.id, label: 'used', allowedCompanyIds: [] });
+    const idle = await createInternalApiKey(db, { userId: u.id, label: 'idle', allowedCompanyIds: [] });
+    await verifier.verify(used.key);
+    expect(await db('internal_api_keys').where({ id: idle.id }).first('last_used_at')).toEqual({ last_used_at: null });
+    await db('internal_api_keys').where({ id: used.id }).update({ is_active: false });
+    expect((await verifier.verify(used.key)).keyId).toBe(used.id); // cached
+    verifier.invalidate();
+    expect((await apiError(verifier.verify(used.key))).code).toBe('api_key_revoked');
+    await db('internal_api_keys').where({ id: used.id }).update({ is_active: true });
+    verifier.invalidate();
+    expect((await verifier.verify(used.key)).keyId).toBe(used.id);
   });
 });
 
@@ -356,7 +382,7 @@ describe('the LOOP AuthProvider', () => {
     const ctx = requestContext(db);
     expect(API_KEY_HEADER).toBe('X-LOOP-API-KEY');
     expect(await provider.authenticate(req({}), ctx)).toBeNull();
-    for (const authorization of ['Basic abc', 'Bearer', 'Bearer a b', 'Token abc']) {
+    for (const authorization of ['Basic abc', 'Bearer', 'Bearer a b', 'Token abc', 'xBearer abc', 'Basic Bearer abc']) {
       const e = await apiError(provider.authenticate(req({ authorization }), ctx));
       expect(e).toMatchObject({ status: 401, code: 'authentication_failed' });
       expect((e as unknown as Error).message).toBe('Authorization header must be "Bearer <access token>".');
@@ -418,6 +444,10 @@ describe('the LOOP AuthProvider', () => {
       expect(await audits()).toHaveLength(1);
       await provider.authenticate(req({ 'x-loop-api-key': k.key }), { ...ctx, ip: '198.51.100.2' });
       expect(await audits()).toHaveLength(2);
+      // Another key of the same user from the same IP is its own trace.
+      const k2 = await createInternalApiKey(handle, { userId: u.id, label: 'audit-2', allowedCompanyIds: [] });
+      await provider.authenticate(req({ 'x-loop-api-key': k2.key }), ctx);
+      expect(await handle('audit_logs').where({ action: 'api_key_used', record_id: String(k2.id) })).toHaveLength(1);
       t.now += 60_000;
       await provider.authenticate(req({ 'x-loop-api-key': k.key }), ctx);
       expect(await audits()).toHaveLength(3);
@@ -475,6 +505,8 @@ describe('the LOOP AuthProvider', () => {
     expect(provider.can({ ...ctx, tenant: tenant(['crm.contacts.view']) }, 'crm.contacts.view')).toBe(true);
     expect(provider.can({ ...ctx, tenant: tenant(['crm.contacts.view']) }, 'crm.contacts.add')).toBe(false);
     expect(provider.can({ ...ctx, tenant: null }, 'crm.contacts.view')).toBe(false);
+    expect(provider.can({ ...anon, tenant: tenant(['crm.contacts.view']) }, 'crm.contacts.view')).toBe(true);
+    expect(provider.can({ ...anon, tenant: null }, 'crm.contacts.view')).toBe(false);
     const root = requestContext(db, { principal: principalOf(u, { isSuperuser: true }) });
     expect(provider.can({ ...root, tenant: null }, 'anything')).toBe(true);
     expect(await provider.resolveApp!(req({}), ctx, { product: 'crm' } as never)).toBeNull();
@@ -510,11 +542,13 @@ describe('POST internal-api-keys (handler)', () => {
     expect(
       await db('internal_api_keys')
         .where({ id: (off.body as any).id })
-        .first('is_active', 'created_by', 'allowed_companies'),
+        .first('is_active', 'created_by', 'allowed_companies', 'expires_at', 'revoked_at'),
     ).toEqual({
       is_active: false,
       created_by: null,
       allowed_companies: [],
+      expires_at: new Date(clock.t),
+      revoked_at: new Date(clock.t),
     });
   });
 
