@@ -3,6 +3,7 @@
  * public form (read and submit without a key; submissions are pf_records rows of kind `form_submissions`, and a
  * submission creates an object in the form's linked type).
  */
+import { limitFormSubmit } from './submit-rate-limit.ts';
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { type FieldErrors, conflict, isApiError, notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
@@ -134,8 +135,11 @@ export const formActions = {
    * field), then in the request's one transaction records the submission, creates the object in the
    * linked type (when the form has one) and appends `object.created` and `form.submitted`.
    * Without declared fields, every submitted key goes to the object and the object type validates it.
+   * Rate-limited per form and client IP (submit-rate-limit.ts).
    */
   submitPublicForm: async (a) => {
+    // Counted before the form is read, so probing form ids is limited too.
+    await limitFormSubmit(a, param(a, 'form_id'));
     const form = await a
       .trx(T.forms)
       .where({ id: param(a, 'form_id') })
