@@ -12,6 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { egressFetch, egressRefusal } from '../../../runtime/effects/egress/egress-fetch.ts';
 import { addressRefusal } from '../../../runtime/effects/egress/address-policy.ts';
 import { urlRefusal } from '../../../runtime/effects/egress/url-policy.ts';
+import { httpStep } from '../../../runtime/platform/automation/http-step.ts';
+import { StepError } from '../../../runtime/platform/automation/step-error.ts';
 import { startTestService, type TestService } from '../../helpers/test-service.ts';
 import { adminKey, client } from '../helpers.ts';
 
@@ -164,5 +166,27 @@ describe('through the platform', () => {
     expect(hits).toBe(before);
     const row = await svc.db('pf_webhook_deliveries').where({ id: sent.body.data.delivery_id }).first();
     expect(row).toMatchObject({ status: 'failed', next_attempt_at: null });
+  });
+
+  it('under deny, an automation step to a name resolving to loopback fails its run, not retryably', async () => {
+    delete process.env.LOOP_EGRESS_PRIVATE;
+    const auto = (
+      await call('POST', 'automations', {
+        name: 'ping',
+        trigger_event: 'object.created',
+        actions: [{ type: 'http_request', method: 'GET', url: `http://localhost:${port}/ping` }],
+      })
+    ).body.data;
+    expect((await call('POST', `automations/${auto.id}/trigger`, { data: {} })).body.data.status).toBe('succeeded');
+    process.env.LOOP_EGRESS_PRIVATE = 'deny';
+    const before = hits;
+    const run = (await call('POST', `automations/${auto.id}/trigger`, { data: {} })).body.data;
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/refused: localhost resolves to .*loopback/);
+    expect(hits).toBe(before);
+    // The step's error says a retry cannot help, so the job engine does not retry the run.
+    const err = await httpStep({ url: `http://localhost:${port}/ping`, method: 'GET' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StepError);
+    expect((err as StepError).retryable).toBe(false);
   });
 });
