@@ -74,6 +74,14 @@ describe('password policy', () => {
     // Repeated bigrams count only as often as both have them.
     expect(passwordProblems('aaaaaaaaaaaa', { username: 'aab' })).toEqual([]);
     expect(passwordProblems('xyxyxyxyx7', { username: 'xyz' })).toEqual([]);
+    // Counted with multiplicity: "aa" five times against twice gives 8/11 > 0.7 (as a set it would be 0.55).
+    expect(passwordProblems('aaaaaaba', { username: 'aabaa' })).toEqual([SIMILAR]);
+    // Only pairs of characters: a trailing single character is no bigram (with it this would be 0.73).
+    expect(passwordProblems('xxxxxxxx', { username: 'yxxxx' })).toEqual([]);
+    // Exactly 0.7 (7 of 10 bigrams each) is not above the threshold.
+    expect(passwordProblems('abcdefghxyz', { username: 'abcdefghijk' })).toEqual([]);
+    // The email's local part counts on its own: here it is a large part of the password, the whole email is not.
+    expect(passwordProblems('margaretxyz1', { email: 'margaret@example.org' })).toEqual([SIMILAR]);
   });
 });
 
