@@ -11,6 +11,7 @@ import { isPgError, looksLikeDriverText, withoutDriverText } from './database-er
 import { inputGuard } from './input-guard.ts';
 import { sendError } from './render-error.ts';
 import { allowHeader, routesFor } from './route-table.ts';
+import { dispatchByFirstSegment } from './route-dispatch.ts';
 import { toApiError } from './to-api-error.ts';
 import { logger, mountObservability, noteRefusal, observeRequests } from '../observability/index.ts';
 
@@ -92,6 +93,7 @@ export function createApp(opts: CreateAppOptions): Application {
   app.use(express.json({ limit: opts.jsonLimit ?? '1mb' }));
   app.use(inputGuard((path) => routesFor(app.router.stack, path).params));
   opts.extra?.(app);
+  dispatchByFirstSegment(opts.routes);
   app.use(base === '/' ? '/' : base, opts.routes);
 
   // A known path asked with a method it lacks is 405 with `Allow`; otherwise a distinct 404 code, so
