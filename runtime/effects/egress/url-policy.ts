@@ -27,11 +27,15 @@ export function isTemplate(raw: string): boolean {
   return raw.includes('{{');
 }
 
-/** `{field: [reason]}` for each named URL the policy refuses (templates and non-strings skipped). */
+/**
+ * `{field: [reason]}` for each named http(s) URL whose address the policy refuses. Templates,
+ * non-strings and what is not an http(s) URL are skipped: each resource's own checks say what a
+ * well-formed URL is (a connector reports an incomplete config at sync time, for instance).
+ */
 export function refusedUrlFields(urls: Readonly<Record<string, unknown>>): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
   for (const [field, raw] of Object.entries(urls)) {
-    if (typeof raw !== 'string' || isTemplate(raw)) continue;
+    if (typeof raw !== 'string' || isTemplate(raw) || !/^https?:\/\//i.test(raw) || !URL.canParse(raw)) continue;
     const why = urlRefusal(raw);
     if (why) errors[field] = [why];
   }
