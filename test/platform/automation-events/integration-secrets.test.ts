@@ -59,9 +59,11 @@ it('headers are sealed at rest, masked in every answer, and sent by the connecto
   expect(created.body.data.config_json.headers).toEqual({ Authorization: '********' });
   expect(JSON.stringify(created.body)).not.toContain(secretPart);
 
-  // Nothing in the database holds the plaintext: not the row, not the sealed record, not the audit or event log.
+  // Nothing in the database holds the plaintext: not the row, not the sealed record, not the domain event.
   expect(await holding('pf_integrations', 'config_json', secretPart)).toBe(0);
   expect(await holding('pf_records', 'data', secretPart)).toBe(0);
+  expect(await holding('pf_domain_events', 'data', secretPart)).toBe(0);
+  expect(await holding('pf_domain_events', 'data', '********')).toBeGreaterThan(0);
   const sealed = await svc.db('pf_records').where({ kind: 'integration_headers', parent_id: id }).first();
   expect(sealed.data.headers.Authorization).toMatch(/^v1:/);
 
