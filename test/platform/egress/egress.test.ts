@@ -14,6 +14,7 @@ import { addressRefusal } from '../../../runtime/effects/egress/address-policy.t
 import { urlRefusal } from '../../../runtime/effects/egress/url-policy.ts';
 import { httpStep } from '../../../runtime/platform/automation/http-step.ts';
 import { StepError } from '../../../runtime/platform/automation/step-error.ts';
+import { registerWebhook } from '../../../runtime/roomloop/webhooks/register-webhook.ts';
 import { startTestService, type TestService } from '../../helpers/test-service.ts';
 import { adminKey, client } from '../helpers.ts';
 
@@ -92,6 +93,15 @@ describe('egressFetch', () => {
     expect(urlRefusal('http://localhost:8080/', 'deny')).toMatch(/LOOP_EGRESS_PRIVATE=deny/);
     expect(urlRefusal('http://localhost:8080/', 'allow')).toBeNull();
     expect(urlRefusal('ftp://example.com/', 'allow')).toMatch(/http\(s\)/);
+  });
+});
+
+it('RoomLoop refuses a metadata webhook URL at registration (400 naming url, before any write)', async () => {
+  delete process.env.LOOP_EGRESS_PRIVATE;
+  // The refusal comes before the database is touched: no connection is needed to see it.
+  await expect(registerWebhook(null as never, { url: 'http://169.254.169.254/latest/' })).rejects.toMatchObject({
+    status: 400,
+    fields: { url: [expect.stringMatching(/metadata address/)] },
   });
 });
 
