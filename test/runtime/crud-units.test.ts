@@ -11,6 +11,8 @@ import { isPgDate, isPgDateTime } from '../../runtime/crud/pg-temporal.ts';
 import { applyFilters, applyOrdering, applySearch, orderingTerms } from '../../runtime/crud/list-query.ts';
 import { companyOf, isAdmin, parseId, scoped } from '../../runtime/crud/scope.ts';
 import { codecOf } from '../../runtime/crud/row-codec.ts';
+import { parseBody } from '../../runtime/crud/rows.ts';
+import { z } from 'zod';
 import { expandPrefix, generatedColumns, randomCode, uniqueViolationColumns } from '../../runtime/crud/generated-values.ts';
 import type { RequestContext } from '../../runtime/runtime-api.ts';
 import { bookingResource, serviceResource } from './crud-fixture.ts';
@@ -77,7 +79,7 @@ describe('pg-temporal', () => {
   it('offsets up to ±15:59, with or without a colon or minutes', () => {
     for (const ok of ['+15:59', '-15:59', '+1559', '+15', '-00:00', '+05:30', '+00:59'])
       expect(isPgDateTime(`2024-01-01T00:00:00${ok}`), ok).toBe(true);
-    for (const bad of ['+16:00', '-16', '+15:60', '+20:00', '+1600', '+05:3', '+5'])
+    for (const bad of ['+16:00', '-16', '+15:60', '+05:60', '+16:01', '+20:00', '+1600', '+05:3', '+5'])
       expect(isPgDateTime(`2024-01-01T00:00:00${bad}`), bad).toBe(false);
   });
 });
@@ -141,6 +143,7 @@ describe('list queries', () => {
     expect(await fieldErrors(() => value('integer', '1234567890123456'))).toEqual({ f: ['Enter a whole number.'] });
     expect(await fieldErrors(() => value('integer', '1.5'))).toEqual({ f: ['Enter a whole number.'] });
     expect(value('decimal', '-12.50')).toBe('-12.50');
+    expect(value('decimal', '12')).toBe('12');
     expect(await fieldErrors(() => value('decimal', '1e5'))).toEqual({ f: ['Enter a number.'] });
     expect(await fieldErrors(() => value('decimal', '1.'))).toEqual({ f: ['Enter a number.'] });
     for (const t of ['true', 'TRUE', '1', 'yes', 'Yes']) expect(value('boolean', t)).toBe(true);
@@ -259,6 +262,7 @@ describe('scope', () => {
     });
     // Without an answer the tenant root matches nothing; superusers see every row.
     expect(sql(scoped(knex, root, ctx({ tenant: null })))).toEqual({ sql: 'select * from "companies" where 1 = ?', bindings: [0] });
+    expect(sql(scoped(knex, root, ctx({ tenant: null, principal: null }))).bindings).toEqual([0]);
     expect(sql(scoped(knex, root, ctx({ tenant: null, principal: { userId: 1, email: '', isSuperuser: true, via: 'jwt' } }))).sql).toBe(
       'select * from "companies"',
     );
@@ -278,8 +282,9 @@ describe('scope', () => {
 
 describe('row codec', () => {
   it('select lists columns (dates as text), aliased when asked', () => {
-    const c = codecOf(bookingResource);
-    expect(codecOf(bookingResource)).toBe(c);
+    const d = { ...bookingResource };
+    const c = codecOf(d);
+    expect(codecOf(d)).toBe(c);
     const list = c.select(knex).map((s) => (typeof s === 'string' ? s : s.toString()));
     expect(list).toEqual(['id', 'company_id', 'created_at', 'updated_at', 'service_id', 'starts_at', '"day"::text as "day"', 'meta']);
     const aliased = c.select(knex, 'b').map((s) => (typeof s === 'string' ? s : s.toString()));
@@ -288,7 +293,8 @@ describe('row codec', () => {
   });
 
   it('toWire: wire names, decimals as strings, ISO date-times, dates, numeric ids from strings', () => {
-    const svc = codecOf(serviceResource);
+    // A fresh descriptor object: the codec is built (and cached) per descriptor, here inside this test.
+    const svc = codecOf({ ...serviceResource });
     const created = new Date(Date.UTC(2031, 0, 2, 3, 4, 5, 6));
     expect(
       svc.toWire({
@@ -321,7 +327,7 @@ describe('row codec', () => {
       category: 'hair',
     });
     expect(svc.toWire({ price: '7.00', company_id: 'co_1', id: '-4' })).toMatchObject({ price: '7.00', company: 'co_1', id: -4 });
-    const bkg = codecOf(bookingResource);
+    const bkg = codecOf({ ...bookingResource });
     expect(bkg.toWire({ day: new Date(Date.UTC(2031, 5, 7)), starts_at: 'x', service_id: 5, meta: { a: 1 } })).toMatchObject({
       day: '2031-06-07',
       starts_at: 'x',
@@ -332,7 +338,7 @@ describe('row codec', () => {
   });
 
   it('toColumns: only writable columns present in the input; JSON columns as JSON text', () => {
-    const bkg = codecOf(bookingResource);
+    const bkg = codecOf({ ...bookingResource });
     expect(bkg.toColumns({ service: 5, meta: [1, 2], day: '2031-01-01', id: 'x', other: 1 })).toEqual({ service_id: 5, meta: '[1,2]' });
     expect(bkg.toColumns({ meta: null })).toEqual({ meta: null });
     expect(bkg.toColumns({ meta: undefined })).toEqual({ meta: undefined });
@@ -382,5 +388,16 @@ describe('generated values, pure parts', () => {
     expect(uniqueViolationColumns({ code: '23505' })).toEqual([]);
     expect(uniqueViolationColumns({ code: '23503', detail: 'Key (x)=(1)' })).toBeNull();
     expect(uniqueViolationColumns(null)).toBeNull();
+  });
+});
+
+describe('parseBody', () => {
+  it('answers the parsed object; field errors, or a non-object, are 400s', async () => {
+    expect(parseBody(z.object({ a: z.number() }), { a: 1 })).toEqual({ a: 1 });
+    expect(parseBody(z.object({}).loose(), undefined)).toEqual({});
+    expect(await fieldErrors(() => parseBody(z.unknown(), [1, 2]))).toEqual({ non_field_errors: ['Invalid data. Expected a dictionary.'] });
+    expect(await fieldErrors(() => parseBody(z.unknown(), 'text'))).toEqual({ non_field_errors: ['Invalid data. Expected a dictionary.'] });
+    expect(parseBody(z.unknown(), null)).toEqual({}); // no body is an empty one
+    expect(Object.keys(await fieldErrors(() => parseBody(z.object({ a: z.number() }), { a: 'x' })))).toEqual(['a']);
   });
 });
