@@ -23,7 +23,19 @@ export interface TestServiceOptions {
   readonly workers?: boolean;
 }
 
-async function templateKey(service: string): Promise<string> {
+// Per process: files that share a worker (vitest.config.ts, project "shared") hash the migrations and read
+// the template once, not once per file.
+const keys = new Map<string, Promise<string>>();
+const pgliteTemplates = new Map<string, Promise<Blob>>();
+
+function templateKey(service: string): Promise<string> {
+  let key = keys.get(service);
+  if (!key) keys.set(service, (key = hashMigrations(service)));
+  key.catch(() => keys.delete(service));
+  return key;
+}
+
+async function hashMigrations(service: string): Promise<string> {
   const dir = join(ROOT, 'generated', service);
   const h = createHash('sha256');
   for (const f of (await readdir(join(dir, 'migrations'))).sort()) h.update(f).update(await readFile(join(dir, 'migrations', f)));
@@ -32,7 +44,14 @@ async function templateKey(service: string): Promise<string> {
 }
 
 /** A migrated, seeded PGlite cluster for the service, made once and reused by every test file. */
-async function pgliteTemplate(service: string): Promise<Blob> {
+function pgliteTemplate(service: string): Promise<Blob> {
+  let blob = pgliteTemplates.get(service);
+  if (!blob) pgliteTemplates.set(service, (blob = readOrMakePgliteTemplate(service)));
+  blob.catch(() => pgliteTemplates.delete(service));
+  return blob;
+}
+
+async function readOrMakePgliteTemplate(service: string): Promise<Blob> {
   const dir = join(ROOT, '.loopgen', 'test-templates');
   const file = join(dir, `${service}-${await templateKey(service)}.tar.gz`);
   try {
