@@ -9,6 +9,7 @@ import { acceptInvitation, INVITATION_TTL_MS, INVITE_PERMISSION, inviteUser } fr
 import { loopServices } from '../../runtime/loop/auth/loop-services.ts';
 import { linkFor, passwordReset, passwordResetConfirm, RESET_TTL_MS } from '../../runtime/loop/auth/password-reset-flow.ts';
 import { login, logout, refresh, register } from '../../runtime/loop/auth/session-flows.ts';
+import { createUser } from '../../runtime/loop/auth/create-user.ts';
 import { provisionCompany } from '../../runtime/loop/auth/company-provisioning.ts';
 import type { Principal, TenantContext } from '../../runtime/runtime-api.ts';
 import { sha256Hex } from '../../runtime/security/token-hash.ts';
@@ -81,6 +82,57 @@ describe('register', () => {
     expect(await db('memberships').where({ user_id: r.body.user.id, is_owner: true }).count({ n: '*' }).first()).toMatchObject({ n: 1 });
   });
 
+  it('keeps a last name; the company gets the trimmed email', async () => {
+    const r = await runAction(db, register, {
+      body: {
+        email: ' reg3@flows.test ',
+        username: 'reg3',
+        password: 'amber-lantern-43',
+        last_name: 'Lovelace',
+        company_name: 'Reg Three',
+      },
+    });
+    expect(await db('users').where({ id: r.body.user.id }).first('last_name', 'first_name')).toEqual({
+      last_name: 'Lovelace',
+      first_name: null,
+    });
+    expect(await db('companies').where({ id: r.body.company.id }).first('email')).toEqual({ email: 'reg3@flows.test' });
+  });
+
+  it('createUser refuses a taken email or username (any case) and a password like them, all at once; trims; not a superuser', async () => {
+    const first = await db.transaction((trx) =>
+      createUser(
+        trx,
+        { email: '  cu1@flows.test ', username: ' cu1 ', password: 'amber-lantern-44', last_name: 'Byron' },
+        new Date(clock.t),
+      ),
+    );
+    expect(first).toMatchObject({
+      email: 'cu1@flows.test',
+      username: 'cu1',
+      last_name: 'Byron',
+      first_name: null,
+      is_active: true,
+      is_superuser: false,
+    });
+    const e = await apiError(
+      db.transaction((trx) => createUser(trx, { email: 'CU1@FLOWS.TEST', username: 'CU1', password: 'cu1@flows.test' })),
+    );
+    expect((e as any).fields).toEqual({
+      email: ['A user with that email already exists.'],
+      username: ['A user with that username already exists.'],
+      password: ['The password is too similar to the email or username.'],
+    });
+    const weak = await apiError(
+      db.transaction((trx) => createUser(trx, { email: 'cu2@flows.test', username: 'zebra-cu2', password: 'zebra-cu2' })),
+    );
+    expect((weak as any).fields).toEqual({ password: ['The password is too similar to the email or username.'] });
+    const root = await db.transaction((trx) =>
+      createUser(trx, { email: 'cu3@flows.test', username: 'cu3', password: 'amber-lantern-45', is_superuser: true }),
+    );
+    expect(root.is_superuser).toBe(true);
+  });
+
   it('without a company name there is no company; the audit row names none', async () => {
     const r = await runAction(db, register, {
       body: { email: 'reg2@flows.test', username: 'reg2', password: 'amber-lantern-42', company_name: '   ' },
@@ -113,6 +165,9 @@ describe('login', () => {
     expect(await audits('login', u.id)).toEqual([
       expect.objectContaining({ resource: 'auth', record_id: String(u.id), ip: '198.51.100.21' }),
     ]);
+    const other = await user();
+    await runAction(db, login, { body: { email: u.email, password: PASSWORD } });
+    expect(await db('users').where({ id: other.id }).first('last_login')).toEqual({ last_login: null });
   });
 
   it('a wrong password, an unknown email and an inactive user are the same 401, audited', async () => {
@@ -201,7 +256,7 @@ describe('password reset', () => {
     expect(RESET_TTL_MS).toBe(3_600_000);
     expect(new Date(row.expires_at).getTime()).toBe(clock.t + RESET_TTL_MS);
     expect(await audits('password_reset_requested', u.id)).toEqual([
-      expect.objectContaining({ ip: '198.51.100.30', record_id: String(u.id) }),
+      expect.objectContaining({ resource: 'auth', ip: '198.51.100.30', record_id: String(u.id) }),
     ]);
   });
 
@@ -227,6 +282,13 @@ describe('password reset', () => {
     const session = await db.transaction((trx) =>
       loopServices(db).tokens.issuePair(trx, { id: u.id, email: u.email, is_superuser: false }),
     );
+    // Someone else with an open reset: their password and token are not touched.
+    const bystander = await user();
+    await runAction(db, passwordReset, { body: { email: bystander.email } });
+    const theirs = tokenOf((await lastMail(bystander.email)).body);
+    // A token that is not one of them is refused even while valid ones exist.
+    const wrong = await apiError(runAction(db, passwordResetConfirm, { body: { token: 'not-a-token', new_password: 'copper-meadow-93' } }));
+    expect(wrong.fields).toEqual({ token: ['This reset token is invalid or has expired.'] });
     const ok = await runAction(db, passwordResetConfirm, {
       body: { token: second, new_password: 'copper-meadow-93' },
       ip: '198.51.100.31',
@@ -240,7 +302,15 @@ describe('password reset', () => {
       (await apiError(runAction(db, passwordResetConfirm, { body: { token: first, new_password: 'copper-meadow-94' } }))).fields,
     ).toEqual(invalid);
     expect((await apiError(loopServices(db).tokens.verifyAccess(session.access))).code).toBe('token_not_valid');
-    expect(await audits('password_reset', u.id)).toEqual([expect.objectContaining({ ip: '198.51.100.31' })]);
+    expect(await audits('password_reset', u.id)).toEqual([expect.objectContaining({ resource: 'auth', ip: '198.51.100.31' })]);
+    expect((await db('users').where({ id: bystander.id }).first('password_hash')).password_hash).toBe(hash);
+    expect(
+      (
+        await db('password_resets')
+          .where({ token_hash: sha256Hex(theirs) })
+          .first()
+      ).used_at,
+    ).toBeNull();
   });
 
   it("confirm refuses a missing, expired or inactive user's token, and a weak password naming new_password", async () => {

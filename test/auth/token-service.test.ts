@@ -58,6 +58,7 @@ describe('issuing', () => {
     const { access, refresh } = await tokens.issuePair(db, u);
     const nowSec = Math.floor(clock.t / 1000);
     expect(decodeProtectedHeader(access)).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(decodeProtectedHeader(refresh)).toEqual({ alg: 'HS256', typ: 'JWT' });
     const a = decodeJwt(access);
     const r = decodeJwt(refresh);
     expect(a).toMatchObject({
