@@ -9,7 +9,7 @@
 // DATABASE_URL set, LOOPGEN_TEST_DB=rollback (set below) gives each file a rolled-back transaction on a database
 // kept per worker (test/helpers/test-service.ts) instead of creating and dropping a database per run — that
 // alone took 5–15 s per mutant. Without DATABASE_URL the tests load a PGlite template per run (seconds).
-/** @type {Record<string, { mutate: string[]; tests: string[] }>} */
+/** @type {Record<string, { mutate: string[]; tests: string[]; freshDatabase?: boolean }>} */
 export const AREAS = {
   tenancy: {
     // cache-sync.ts is the cross-process cache bus (runtime/pubsub), measured with it rather than here.
@@ -74,6 +74,8 @@ export const AREAS = {
     tests: ['test/runtime/crud-units.test.ts', 'test/runtime/crud-http.test.ts'],
   },
   'crud-writes': {
+    // generated-values.test.ts runs concurrent transactions against a real service: it needs its own database.
+    freshDatabase: true,
     mutate: ['runtime/crud/**/*.ts', '!runtime/crud/{scope,ref-check,rows,retrieve,pg-temporal,list-query,row-codec}.ts'],
     tests: ['test/runtime/crud-units.test.ts', 'test/runtime/crud-http.test.ts', 'test/runtime/generated-values.test.ts'],
   },
@@ -110,7 +112,7 @@ const areas = chosen.map((name) => AREAS[name]);
 const label = chosen.join('+');
 
 // Inherited by the test-runner processes and their vitest workers.
-process.env.LOOPGEN_TEST_DB ??= 'rollback';
+if (!areas.some((a) => a.freshDatabase)) process.env.LOOPGEN_TEST_DB ??= 'rollback';
 // vitest.mutate.config.ts runs the files in this order: list an area's cheapest tests first.
 process.env.MUTATE_TEST_ORDER = JSON.stringify(areas.flatMap((a) => a.tests));
 
