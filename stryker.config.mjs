@@ -50,6 +50,7 @@ export const AREAS = {
       'runtime/loop/auth/loop-schema.ts',
     ],
     tests: [
+      'test/auth/provisioning.test.ts',
       'test/auth/flows.test.ts',
       'test/auth/auth-units.test.ts',
       'test/tenancy/owner-guard.test.ts',

@@ -359,6 +359,7 @@ describe('invitations', () => {
     expect(INVITE_PERMISSION).toBe('core.memberships.add');
     const anon = await apiError(invite(null, tenant, { email: 'x@flows.test' }));
     expect(anon).toMatchObject({ status: 401, code: 'not_authenticated' });
+    expect((anon as unknown as Error).message).toBe('Authentication credentials were not provided.');
     const none = await apiError(invite(principalOf(owner), null, { email: 'x@flows.test' }));
     expect(none).toMatchObject({ status: 400, code: 'company_header_required' });
     expect((none as unknown as Error).message).toBe('The X-Company-ID header is required to invite into a company.');
@@ -480,6 +481,17 @@ describe('invitations', () => {
     });
     expect(await db('memberships').where({ id: m.id }).first('status')).toEqual({ status: 'active' });
     expect(await db('product_access').where({ membership_id: m.id })).toEqual([expect.objectContaining({ is_enabled: true })]);
+    // Only this membership's row was re-enabled.
+    const bystander = await user();
+    const [bm] = await db('memberships').insert({ company_id: company.id, user_id: bystander.id, status: 'active' }).returning('id');
+    await db('product_access').insert({ company_id: company.id, membership_id: bm.id, product_id: crm.id, is_enabled: false });
+    await invite(principalOf(owner), tenant, { email: 'again@flows.test', products: ['crm'] });
+    const again = await user({ email: 'again@flows.test', username: `again${seq}` });
+    const [am] = await db('memberships').insert({ company_id: company.id, user_id: again.id, status: 'suspended' }).returning('id');
+    await db('product_access').insert({ company_id: company.id, membership_id: am.id, product_id: crm.id, is_enabled: false });
+    await runAction(db, acceptInvitation, { body: { token: tokenOf((await lastMail('again@flows.test')).body) } });
+    expect(await db('product_access').where({ membership_id: bm.id }).first('is_enabled')).toEqual({ is_enabled: false });
+    expect(await db('product_access').where({ membership_id: am.id }).first('is_enabled')).toEqual({ is_enabled: true });
   });
 
   it('refuses an unknown token, an expired invitation, another signed-in user and an inactive account', async () => {
@@ -492,6 +504,11 @@ describe('invitations', () => {
     const off = await user({ is_active: false });
     await invite(principalOf(owner), tenant, { email: off.email });
     const offToken = tokenOf((await lastMail(off.email)).body);
+    // A signed-in principal whose user row is gone is no match either.
+    const ghost = await apiError(
+      runAction(db, acceptInvitation, { body: { token: offToken }, principal: principalOf({ id: 987654321, email: off.email }) }),
+    );
+    expect(ghost).toMatchObject({ status: 403, code: 'invitation_email_mismatch' });
     const mismatch = await apiError(runAction(db, acceptInvitation, { body: { token: offToken }, principal: principalOf(stranger) }));
     expect(mismatch).toMatchObject({ status: 403, code: 'invitation_email_mismatch' });
     expect((mismatch as unknown as Error).message).toBe('This invitation was sent to another email address.');
