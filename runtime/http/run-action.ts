@@ -154,18 +154,6 @@ export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: 
           changes: params,
           record: 'body' in result && !result.secret ? result.body : null,
         });
-      // A completed write action is reported to the write observer (the platform's domain events) in its
-      // transaction; a one-time secret in the answer never leaves it.
-      else if (deps.events && d.method !== 'GET' && (result.status ?? d.status) < 300)
-        await deps.events({
-          trx,
-          ctx,
-          action: 'action',
-          resource: d.id,
-          recordId: null,
-          changes: params,
-          record: 'body' in result && !result.secret ? result.body : null,
-        });
       return result;
     };
     // A non-2xx result (login failure: 401) is answered, not thrown, so the transaction still commits

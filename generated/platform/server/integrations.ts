@@ -72,6 +72,7 @@ export const integrationsIntegrationResource: ResourceDescriptor = {
     partial_update: 'integrations.update',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: IntegrationsIntegrationCreate,
     update: IntegrationsIntegrationUpdate,

@@ -151,14 +151,14 @@ export function addResourceOperations(sink: OperationSink, r: ResourceNode): voi
         const ok =
           status === 204
             ? { 204: { description: r.softDelete ? `${model} hidden (soft delete).` : `${model} deleted.` } }
-            : // A delete answered by a named handler says what it did in its body (`{slug, deleted: true}`);
-              // the generic one answers the catalogue's delete_answer (`{id, deleted: true}`).
+            : // A delete answers the catalogue's delete_answer (`{id, deleted: true}`); a named handler
+              // without one says what it did in its own body (`{slug, deleted: true}`).
               {
                 [status]: {
                   description: `${model} deleted.`,
                   content: jsonContent(
                     sink,
-                    r.handlers.delete ? ANY_OBJECT : r.deleteAnswer ? deletedSchema(r, service) : { type: 'null' },
+                    r.deleteAnswer ? deletedSchema(r, service) : r.handlers.delete ? ANY_OBJECT : { type: 'null' },
                   ),
                 },
               };
