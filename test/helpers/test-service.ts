@@ -124,8 +124,10 @@ async function pgTemplate(service: string, adminUrl: string): Promise<string> {
  * `transaction()` become savepoints; `now()` is the start of the file's transaction.
  */
 async function openRollbackDatabase(service: string, adminUrl: string): Promise<{ db: Knex; drop(): Promise<void> }> {
-  // One per StrykerJS worker and vitest worker (each file's transaction keeps it from the others' rows anyway).
-  const worker = `${process.env.STRYKER_MUTATOR_WORKER ?? 'x'}_${process.env.VITEST_POOL_ID ?? 0}`;
+  // One per mutation area, StrykerJS worker and vitest worker: two areas may run side by side, and a row one
+  // file's open transaction inserted would hold up another file's insert of the same key until it rolls back.
+  const area = (process.env.MUTATE_AREA ?? '').replace(/[^a-z]/g, '').slice(0, 10);
+  const worker = `${area}${process.env.STRYKER_MUTATOR_WORKER ?? 'x'}_${process.env.VITEST_POOL_ID ?? 0}`;
   const name = `loopgen_mut_${service}_${await templateKey(service)}_${worker}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
