@@ -134,9 +134,7 @@ function normaliseResource(s: RawService, m: RawModule, key: string, r: Resource
     // Only a delete in a style whose deletes carry a body says what it deleted: the generic delete always,
     // a named delete handler when the catalogue declares its answer (`delete_answer:`).
     deleteAnswer:
-      STYLE_CONVENTIONS[s.spec.style].deleteStatus === 204 ||
-      (r.handlers?.delete && !r.delete_answer) ||
-      !ops.includes('delete')
+      STYLE_CONVENTIONS[s.spec.style].deleteStatus === 204 || (r.handlers?.delete && !r.delete_answer) || !ops.includes('delete')
         ? null
         : { idKey: r.delete_answer?.id === false ? null : (r.delete_answer?.id ?? 'id') },
     softDelete,

@@ -82,7 +82,9 @@ it('journal entries: post checks balance in numeric, drafts edit, posted entries
     ).status,
   ).toBe(400);
   expect((await call('POST', `accounting/journal-entries/${draft.body.data.id}/post`, {})).status).toBe(400); // still unbalanced
-  expect((await call('DELETE', `accounting/journal-entries/${draft.body.data.id}`)).status).toBe(200);
+  const gone = await call('DELETE', `accounting/journal-entries/${draft.body.data.id}`);
+  expect(gone.status).toBe(200);
+  expect(gone.body.data).toEqual({ id: draft.body.data.id, deleted: true });
   expect(
     (
       await je('2025-03-03', [

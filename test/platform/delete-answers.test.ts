@@ -2,7 +2,8 @@
  * The platform's plain CRUD deletes answer what the platform API document shows — `{id, deleted: true}`,
  * `{conversation_id, deleted: true}` for AI conversations, `{deleted: true}` for forms — instead of
  * `data: null` (catalogue `delete_answer:`), each validated against generated/platform/openapi.json;
- * the record is gone afterwards.
+ * the record is gone afterwards. Named delete handlers that declare `delete_answer` are held to it too (the
+ * journal-entry delete is in test/platform/accounting.test.ts: a draft needs accounts).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
@@ -41,6 +42,15 @@ const CASES: [path: string, body: Record<string, unknown>, idKey: string | null]
   ['plugins', { name: 'maps', version: '1.0.0' }, 'id'],
   ['saved-reports', { name: 'Deals', type: 'table', config_json: {} }, 'id'],
   ['scheduled-jobs', { name: 'Nightly', cron_expression: '0 3 * * *', action_type: 'emit_event', action_config: { event: 'x.y' } }, 'id'],
+  // Deletes answered by a named handler that declares the same answer (catalogue `delete_answer:` next to `handlers:`).
+  ['roles', { name: 'auditor' }, 'id'],
+  ['dashboards', { name: 'Sales' }, 'id'],
+  ['webhooks', { url: 'https://hooks.example.com/in', events: ['object.created'] }, 'id'],
+  ['automations', { name: 'Greet', trigger_event: 'object.created', actions: [] }, 'id'],
+  ['object-types', { name: 'ticket' }, 'id'],
+  ['users', { email: 'leaving@example.com', password: 'long-enough-pw' }, 'user_id'],
+  ['accounting/accounts', { code: '6100', name: 'Travel', type: 'expense' }, 'id'],
+  ['accounting/bank-accounts', { name: 'Current', currency: 'EUR' }, 'id'],
 ];
 
 it.each(CASES)('DELETE /%s/{id} answers the documented body', async (path, body, idKey) => {

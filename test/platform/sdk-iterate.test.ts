@@ -60,3 +60,14 @@ describe('SDK iterate over platform lists', () => {
     expect(all.map((u) => u.email)).toEqual(emails);
   });
 });
+
+describe('SDK delete answers', () => {
+  it('delete() resolves to what the document says the service answered: {id, deleted: true}', async () => {
+    const role = await platform.roles.roles.create({ name: 'to-delete' });
+    const answer = await platform.roles.roles.delete(role.id);
+    // Typed, not only at run time: `answer.deleted` is the literal true and `answer.id` a string.
+    const deleted: true = answer.deleted;
+    const id: string = answer.id;
+    expect({ id, deleted }).toEqual({ id: role.id, deleted: true });
+  });
+});

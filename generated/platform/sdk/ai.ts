@@ -29,7 +29,7 @@ export type AiApi = {
     /** Vector similarity search `POST ai/search` */
     vectorSimilaritySearch(body?: AiSearchRequest, opts?: RequestOptions): Promise<AiSearchResponse>;
     /** AiConversation records. */
-    readonly conversations: Pick<ResourceApi<string, AiConversation, AiConversationCreate, never, PatchedAiConversation, AiConversationListQuery, PaginatedAiConversationList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+    readonly conversations: Pick<ResourceApi<string, AiConversation, AiConversationCreate, never, PatchedAiConversation, AiConversationListQuery, PaginatedAiConversationList, { conversation_id: string; deleted: true }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
   };
 };
 

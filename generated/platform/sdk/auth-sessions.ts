@@ -9,7 +9,7 @@ export type AuthSessionsApi = {
     /** Revoke all sessions `DELETE auth/sessions` */
     revokeAllSessions(opts?: RequestOptions): Promise<AuthSessionsResponse>;
     /** Refresh-token sessions of the tenant's end users (refresh token stored as SHA-256). */
-    readonly sessions: Pick<ResourceApi<string, AuthSessionsSession, never, never, never, AuthSessionsSessionListQuery, PaginatedAuthSessionsSessionList>, 'list' | 'iterate' | 'delete'>;
+    readonly sessions: Pick<ResourceApi<string, AuthSessionsSession, never, never, never, AuthSessionsSessionListQuery, PaginatedAuthSessionsSessionList, Record<string, unknown>>, 'list' | 'iterate' | 'delete'>;
   };
 };
 

@@ -11,7 +11,7 @@ export type AutomationsApi = {
     /** Trigger automation `POST automations/{automation_id}/trigger` */
     triggerAutomation(automationId: string, body?: AutomationsTriggerRequest, opts?: RequestOptions): Promise<AutomationsTriggerResponse>;
     /** Automation records. */
-    readonly automations: Pick<ResourceApi<string, AutomationsAutomation, AutomationsAutomationCreate, never, PatchedAutomationsAutomation, AutomationsAutomationListQuery, PaginatedAutomationsAutomationList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+    readonly automations: Pick<ResourceApi<string, AutomationsAutomation, AutomationsAutomationCreate, never, PatchedAutomationsAutomation, AutomationsAutomationListQuery, PaginatedAutomationsAutomationList, { id: string; deleted: true }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
   };
 };
 

@@ -19,7 +19,7 @@ export type FormsApi = {
     /** Submit public form `POST forms/{form_id}/submit` */
     submitPublicForm(formId: string, opts?: RequestOptions): Promise<FormsSubmitResponse>;
     /** Form records. */
-    readonly forms: Pick<ResourceApi<string, FormsForm, FormsFormCreate, never, PatchedFormsForm, FormsFormListQuery, PaginatedFormsFormList>, 'list' | 'iterate' | 'create' | 'patch' | 'delete'>;
+    readonly forms: Pick<ResourceApi<string, FormsForm, FormsFormCreate, never, PatchedFormsForm, FormsFormListQuery, PaginatedFormsFormList, { deleted: true }>, 'list' | 'iterate' | 'create' | 'patch' | 'delete'>;
   };
 };
 

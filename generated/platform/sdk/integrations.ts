@@ -11,7 +11,7 @@ export type IntegrationsApi = {
     /** Sync integration `POST integrations/{integration_id}/sync` */
     syncIntegration(integrationId: string, opts?: RequestOptions): Promise<IntegrationsSyncResponse>;
     /** Integration records. */
-    readonly integrations: Pick<ResourceApi<string, IntegrationsIntegration, IntegrationsIntegrationCreate, never, PatchedIntegrationsIntegration, IntegrationsIntegrationListQuery, PaginatedIntegrationsIntegrationList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+    readonly integrations: Pick<ResourceApi<string, IntegrationsIntegration, IntegrationsIntegrationCreate, never, PatchedIntegrationsIntegration, IntegrationsIntegrationListQuery, PaginatedIntegrationsIntegrationList, { id: string; deleted: true }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
   };
 };
 

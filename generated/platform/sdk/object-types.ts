@@ -15,7 +15,7 @@ export type ObjectTypesApi = {
     /** Update property `PATCH object-types/{object_type_id}/properties/{property_id}` */
     updateProperty(objectTypeId: string, propertyId: string, body?: ObjectTypesPropertiesPartialUpdateRequest, opts?: RequestOptions): Promise<ObjectTypesPropertiesPartialUpdateResponse>;
     /** ObjectType records. */
-    readonly objectTypes: Pick<ResourceApi<string, ObjectTypesObjectType, ObjectTypesObjectTypeCreate, never, PatchedObjectTypesObjectType, ObjectTypesObjectTypeListQuery, PaginatedObjectTypesObjectTypeList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+    readonly objectTypes: Pick<ResourceApi<string, ObjectTypesObjectType, ObjectTypesObjectTypeCreate, never, PatchedObjectTypesObjectType, ObjectTypesObjectTypeListQuery, PaginatedObjectTypesObjectTypeList, { id: string; deleted: true }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
   };
 };
 

@@ -7,7 +7,7 @@ import { wire } from './wire.ts';
 export type PluginsApi = {
   readonly plugins: {
     /** Plugin records. */
-    readonly plugins: Pick<ResourceApi<string, PluginsPlugin, PluginsPluginCreate, never, PatchedPluginsPlugin, PluginsPluginListQuery, PaginatedPluginsPluginList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+    readonly plugins: Pick<ResourceApi<string, PluginsPlugin, PluginsPluginCreate, never, PatchedPluginsPlugin, PluginsPluginListQuery, PaginatedPluginsPluginList, { id: string; deleted: true }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
   };
 };
 

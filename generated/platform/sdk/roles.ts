@@ -13,7 +13,7 @@ export type RolesApi = {
     /** Remove role from user `DELETE roles/{role_id}/users/{user_id}` */
     removeRoleFromUser(roleId: string, userId: string, opts?: RequestOptions): Promise<RolesUsersResponse>;
     /** Role records. */
-    readonly roles: Pick<ResourceApi<string, RolesRole, RolesRoleCreate, never, PatchedRolesRole, RolesRoleListQuery, PaginatedRolesRoleList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+    readonly roles: Pick<ResourceApi<string, RolesRole, RolesRoleCreate, never, PatchedRolesRole, RolesRoleListQuery, PaginatedRolesRoleList, { id: string; deleted: true }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
   };
 };
 

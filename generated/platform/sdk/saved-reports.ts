@@ -11,7 +11,7 @@ export type SavedReportsApi = {
     /** Run saved report `POST saved-reports/{report_id}/run` */
     runSavedReport(reportId: string, opts?: RequestOptions): Promise<SavedReportsRunResponse>;
     /** SavedReport records. */
-    readonly savedReports: Pick<ResourceApi<string, SavedReportsSavedReport, SavedReportsSavedReportCreate, never, PatchedSavedReportsSavedReport, SavedReportsSavedReportListQuery, PaginatedSavedReportsSavedReportList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+    readonly savedReports: Pick<ResourceApi<string, SavedReportsSavedReport, SavedReportsSavedReportCreate, never, PatchedSavedReportsSavedReport, SavedReportsSavedReportListQuery, PaginatedSavedReportsSavedReportList, { id: string; deleted: true }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
   };
 };
 

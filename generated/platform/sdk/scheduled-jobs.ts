@@ -11,7 +11,7 @@ export type ScheduledJobsApi = {
     /** List scheduled job runs `GET scheduled-jobs/{job_id}/runs` */
     listJobRuns(jobId: string, query?: ScheduledJobsRunsQuery, opts?: RequestOptions): Promise<ScheduledJobsRunsResponse>;
     /** ScheduledJob records. */
-    readonly scheduledJobs: Pick<ResourceApi<string, ScheduledJobsScheduledJob, ScheduledJobsScheduledJobCreate, never, PatchedScheduledJobsScheduledJob, ScheduledJobsScheduledJobListQuery, PaginatedScheduledJobsScheduledJobList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+    readonly scheduledJobs: Pick<ResourceApi<string, ScheduledJobsScheduledJob, ScheduledJobsScheduledJobCreate, never, PatchedScheduledJobsScheduledJob, ScheduledJobsScheduledJobListQuery, PaginatedScheduledJobsScheduledJobList, { id: string; deleted: true }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
   };
 };
 

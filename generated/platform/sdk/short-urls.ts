@@ -7,7 +7,7 @@ import { wire } from './wire.ts';
 export type ShortUrlsApi = {
   readonly shortUrls: {
     /** ShortUrl records. */
-    readonly shortUrls: Pick<ResourceApi<string, ShortUrlsShortUrl, ShortUrlsShortUrlCreate, never, PatchedShortUrlsShortUrl, ShortUrlsShortUrlListQuery, PaginatedShortUrlsShortUrlList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+    readonly shortUrls: Pick<ResourceApi<string, ShortUrlsShortUrl, ShortUrlsShortUrlCreate, never, PatchedShortUrlsShortUrl, ShortUrlsShortUrlListQuery, PaginatedShortUrlsShortUrlList, Record<string, unknown>>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
   };
 };
 

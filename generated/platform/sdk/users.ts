@@ -11,7 +11,7 @@ export type UsersApi = {
     /** List user roles `GET users/{user_id}/roles` */
     listUserRoles(userId: string, opts?: RequestOptions): Promise<UsersRolesResponse[]>;
     /** User records. */
-    readonly users: Pick<ResourceApi<string, UsersUser, UsersUserCreate, never, PatchedUsersUser, UsersUserListQuery, PaginatedUsersUserList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+    readonly users: Pick<ResourceApi<string, UsersUser, UsersUserCreate, never, PatchedUsersUser, UsersUserListQuery, PaginatedUsersUserList, { user_id: string; deleted: true }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
   };
 };
 

@@ -124,6 +124,7 @@ export const accountingAccountResource: ResourceDescriptor = {
   },
   handlers: { delete: 'accounting.deleteAccount' },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: AccountingAccountCreate,
     update: AccountingAccountUpdate,
@@ -192,6 +193,7 @@ export const accountingBankAccountResource: ResourceDescriptor = {
   },
   handlers: { delete: 'accounting.deleteBankAccount' },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: AccountingBankAccountCreate,
     update: AccountingBankAccountUpdate,
@@ -558,6 +560,7 @@ export const accountingJournalEntryResource: ResourceDescriptor = {
     retrieve: 'accounting.getJournalEntry',
   },
   listShape: { named: 'entries' },
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: AccountingJournalEntryCreate,
     update: AccountingJournalEntryUpdate,

@@ -73,6 +73,7 @@ export const automationsAutomationResource: ResourceDescriptor = {
     partial_update: 'automations.update',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: AutomationsAutomationCreate,
     update: AutomationsAutomationUpdate,

@@ -69,6 +69,7 @@ export const dashboardsDashboardResource: ResourceDescriptor = {
   },
   handlers: { delete: 'dashboards.delete' },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: DashboardsDashboardCreate,
     update: DashboardsDashboardUpdate,

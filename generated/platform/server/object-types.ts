@@ -64,6 +64,7 @@ export const objectTypesObjectTypeResource: ResourceDescriptor = {
     partial_update: 'object-types.update',
   },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: ObjectTypesObjectTypeCreate,
     update: ObjectTypesObjectTypeUpdate,

@@ -57,6 +57,7 @@ export const rolesRoleResource: ResourceDescriptor = {
   },
   handlers: { delete: 'roles.delete' },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: RolesRoleCreate,
     update: RolesRoleUpdate,

@@ -81,6 +81,7 @@ export const usersUserResource: ResourceDescriptor = {
   },
   handlers: { create: 'users.create', delete: 'users.delete', partial_update: 'users.update' },
   listShape: { named: 'users' },
+  deleteAnswer: { idKey: 'user_id' },
   validators: {
     create: UsersUserCreate,
     update: UsersUserUpdate,

@@ -136,6 +136,7 @@ export const webhooksWebhookResource: ResourceDescriptor = {
   },
   handlers: { create: 'webhooks.create', delete: 'webhooks.delete', partial_update: 'webhooks.update' },
   listShape: 'array',
+  deleteAnswer: { idKey: 'id' },
   validators: {
     create: WebhooksWebhookCreate,
     update: WebhooksWebhookUpdate,

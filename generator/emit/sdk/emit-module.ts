@@ -6,6 +6,7 @@
 import type { ActionNode, CrudOperation, ModuleNode, ResourceNode, ServiceNode } from '../../ir/index.ts';
 import { header, type GeneratedFile } from '../generated-file.ts';
 import { byKey, compareStrings } from '../../shared/ordering.ts';
+import { STYLE_CONVENTIONS } from '../../shared/style-conventions.ts';
 import { camelCase, schemaNames } from '../names.ts';
 import { TypeScope, actionTypeNames, doc, fieldType, propName } from './ts-types.ts';
 import { listQueryName, moduleApiName, moduleApiType, moduleClientName, moduleRoot } from './sdk-names.ts';
@@ -79,13 +80,27 @@ const indent = (s: string, by: string) => s.replace(/\n(?!\n)/g, `\n${by}`);
 const sortedKeys = (n: NsNode) => [...n.children.keys()].sort(compareStrings);
 const bySdkName = byKey((a: ActionNode) => a.sdkName);
 
+/**
+ * What `delete()` resolves to, as the OpenAPI document says (openapi/operations.ts): the catalogue's
+ * delete_answer, any object where a named handler answers in a style whose deletes carry a body, else
+ * nothing (null: the ResourceApi default, void).
+ */
+function deletedType(r: ResourceNode, scope: TypeScope): string | null {
+  if (r.deleteAnswer) {
+    const key = r.deleteAnswer.idKey;
+    return `{ ${key ? `${propName(key)}: ${scope.idType(r)}; ` : ''}deleted: true }`;
+  }
+  return r.handlers.delete && STYLE_CONVENTIONS[scope.service.style].deleteStatus !== 204 ? 'Record<string, unknown>' : null;
+}
+
 function nodeType(n: NsNode, scope: TypeScope): string {
   const parts: string[] = [];
   if (n.resource?.operations.length) {
     const r = n.resource;
     const s = schemaNames(r);
     const has = (op: CrudOperation) => r.operations.includes(op);
-    const api = `ResourceApi<${scope.idType(r)}, ${s.read}, ${has('create') ? s.create : 'never'}, ${has('update') ? s.update : 'never'}, ${has('partial_update') ? s.partialUpdate : 'never'}, ${listQueryName(r)}, ${s.page}>`;
+    const deleted = has('delete') ? deletedType(r, scope) : null;
+    const api = `ResourceApi<${scope.idType(r)}, ${s.read}, ${has('create') ? s.create : 'never'}, ${has('update') ? s.update : 'never'}, ${has('partial_update') ? s.partialUpdate : 'never'}, ${listQueryName(r)}, ${s.page}${deleted ? `, ${deleted}` : ''}>`;
     const methods = r.operations.flatMap((op) => OP_METHODS[op]);
     parts.push(methods.length === ALL_METHODS.length ? api : `Pick<${api}, ${methods.map((m) => `'${m}'`).join(' | ')}>`);
   }

@@ -96,8 +96,10 @@ export const journalActions = {
     return { body: await entryView(a.trx, tenant, id) };
   },
   deleteJournalEntry: async (a) => {
-    await deleteDraft(a.trx, tenantOf(a), param(a, 'id'));
-    return { body: null };
+    const id = param(a, 'id');
+    await deleteDraft(a.trx, tenantOf(a), id);
+    // As every platform delete: what was deleted (catalogue delete_answer).
+    return { body: { id, deleted: true } };
   },
   postJournalEntry: async (a) => {
     await postEntry(a.trx, tenantOf(a), param(a, 'entry_id'));

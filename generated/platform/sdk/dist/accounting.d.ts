@@ -28,29 +28,56 @@ export type AccountingApi = {
         /** Void payment `POST accounting/payments/{payment_id}/void` */
         voidPayment(paymentId: string, opts?: RequestOptions): Promise<AccountingPaymentsVoidResponse>;
         /** Account records. */
-        readonly accounts: Pick<ResourceApi<string, AccountingAccount, AccountingAccountCreate, never, PatchedAccountingAccount, AccountingAccountListQuery, PaginatedAccountingAccountList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly accounts: Pick<ResourceApi<string, AccountingAccount, AccountingAccountCreate, never, PatchedAccountingAccount, AccountingAccountListQuery, PaginatedAccountingAccountList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
         /** BankAccount records. */
-        readonly bankAccounts: Pick<ResourceApi<string, AccountingBankAccount, AccountingBankAccountCreate, never, PatchedAccountingBankAccount, AccountingBankAccountListQuery, PaginatedAccountingBankAccountList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly bankAccounts: Pick<ResourceApi<string, AccountingBankAccount, AccountingBankAccountCreate, never, PatchedAccountingBankAccount, AccountingBankAccountListQuery, PaginatedAccountingBankAccountList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
         /** BankTransaction records. */
         readonly bankTransactions: Pick<ResourceApi<string, AccountingBankTransaction, never, never, never, AccountingBankTransactionListQuery, PaginatedAccountingBankTransactionList>, 'get'>;
         /** Currency records. */
-        readonly currencies: Pick<ResourceApi<string, AccountingCurrency, AccountingCurrencyCreate, never, PatchedAccountingCurrency, AccountingCurrencyListQuery, PaginatedAccountingCurrencyList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly currencies: Pick<ResourceApi<string, AccountingCurrency, AccountingCurrencyCreate, never, PatchedAccountingCurrency, AccountingCurrencyListQuery, PaginatedAccountingCurrencyList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
         /** ExchangeRate records. */
-        readonly exchangeRates: Pick<ResourceApi<string, AccountingExchangeRate, AccountingExchangeRateCreate, never, never, AccountingExchangeRateListQuery, PaginatedAccountingExchangeRateList>, 'list' | 'iterate' | 'create' | 'get' | 'delete'>;
+        readonly exchangeRates: Pick<ResourceApi<string, AccountingExchangeRate, AccountingExchangeRateCreate, never, never, AccountingExchangeRateListQuery, PaginatedAccountingExchangeRateList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'delete'>;
         /** Invoice records. */
-        readonly invoices: Pick<ResourceApi<string, AccountingInvoice, AccountingInvoiceCreate, never, PatchedAccountingInvoice, AccountingInvoiceListQuery, PaginatedAccountingInvoiceList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly invoices: Pick<ResourceApi<string, AccountingInvoice, AccountingInvoiceCreate, never, PatchedAccountingInvoice, AccountingInvoiceListQuery, PaginatedAccountingInvoiceList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
         /** JournalEntry records. */
-        readonly journalEntries: Pick<ResourceApi<string, AccountingJournalEntry, AccountingJournalEntryCreate, never, PatchedAccountingJournalEntry, AccountingJournalEntryListQuery, PaginatedAccountingJournalEntryList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly journalEntries: Pick<ResourceApi<string, AccountingJournalEntry, AccountingJournalEntryCreate, never, PatchedAccountingJournalEntry, AccountingJournalEntryListQuery, PaginatedAccountingJournalEntryList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
         /** Lines of journal entries (written by the journal-entry handlers; reports sum these). */
         readonly journalLines: Pick<ResourceApi<string, AccountingJournalLine, never, never, never, AccountingJournalLineListQuery, PaginatedAccountingJournalLineList>, 'list' | 'iterate'>;
         /** Payment records. */
         readonly payments: Pick<ResourceApi<string, AccountingPayment, AccountingPaymentCreate, never, never, AccountingPaymentListQuery, PaginatedAccountingPaymentList>, 'list' | 'iterate' | 'create' | 'get'>;
         /** AccountingPeriod records. */
-        readonly periods: Pick<ResourceApi<string, AccountingPeriod, AccountingPeriodCreate, never, PatchedAccountingPeriod, AccountingPeriodListQuery, PaginatedAccountingPeriodList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly periods: Pick<ResourceApi<string, AccountingPeriod, AccountingPeriodCreate, never, PatchedAccountingPeriod, AccountingPeriodListQuery, PaginatedAccountingPeriodList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
         /** RecurringEntry records. */
-        readonly recurring: Pick<ResourceApi<string, AccountingRecurringEntry, AccountingRecurringEntryCreate, never, PatchedAccountingRecurringEntry, AccountingRecurringEntryListQuery, PaginatedAccountingRecurringEntryList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly recurring: Pick<ResourceApi<string, AccountingRecurringEntry, AccountingRecurringEntryCreate, never, PatchedAccountingRecurringEntry, AccountingRecurringEntryListQuery, PaginatedAccountingRecurringEntryList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
         /** TaxCode records. */
-        readonly taxCodes: Pick<ResourceApi<string, AccountingTaxCode, AccountingTaxCodeCreate, never, PatchedAccountingTaxCode, AccountingTaxCodeListQuery, PaginatedAccountingTaxCodeList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly taxCodes: Pick<ResourceApi<string, AccountingTaxCode, AccountingTaxCodeCreate, never, PatchedAccountingTaxCode, AccountingTaxCodeListQuery, PaginatedAccountingTaxCodeList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
     };
 };
 export declare function accountingApi(t: Transport): AccountingApi;

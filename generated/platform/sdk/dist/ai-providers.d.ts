@@ -6,7 +6,10 @@ export type AiProvidersApi = {
         /** Get AI usage stats `GET ai-usage` */
         getAiUsageStats(opts?: RequestOptions): Promise<AiUsageResponse>;
         /** AiProvider records. */
-        readonly aiProviders: Pick<ResourceApi<string, AiProvidersAiProvider, AiProvidersAiProviderCreate, never, PatchedAiProvidersAiProvider, AiProvidersAiProviderListQuery, PaginatedAiProvidersAiProviderList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly aiProviders: Pick<ResourceApi<string, AiProvidersAiProvider, AiProvidersAiProviderCreate, never, PatchedAiProvidersAiProvider, AiProvidersAiProviderListQuery, PaginatedAiProvidersAiProviderList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
     };
 };
 export declare function aiProvidersApi(t: Transport): AiProvidersApi;

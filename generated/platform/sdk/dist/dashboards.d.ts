@@ -12,7 +12,10 @@ export type DashboardsApi = {
         /** Update widget `PATCH dashboards/{dashboard_id}/widgets/{widget_id}` */
         updateWidget(dashboardId: string, widgetId: string, body?: DashboardsWidgetsPartialUpdateRequest, opts?: RequestOptions): Promise<DashboardsWidgetsPartialUpdateResponse>;
         /** Dashboard records. */
-        readonly dashboards: Pick<ResourceApi<string, DashboardsDashboard, DashboardsDashboardCreate, never, PatchedDashboardsDashboard, DashboardsDashboardListQuery, PaginatedDashboardsDashboardList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly dashboards: Pick<ResourceApi<string, DashboardsDashboard, DashboardsDashboardCreate, never, PatchedDashboardsDashboard, DashboardsDashboardListQuery, PaginatedDashboardsDashboardList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
     };
 };
 export declare function dashboardsApi(t: Transport): DashboardsApi;

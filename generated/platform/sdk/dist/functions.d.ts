@@ -8,7 +8,10 @@ export type FunctionsApi = {
         /** List function logs `GET functions/{function_id}/logs` */
         listFunctionLogs(functionId: string, query?: FunctionsLogsQuery, opts?: RequestOptions): Promise<FunctionsLogsResponse[]>;
         /** CustomFunction records. */
-        readonly functions: Pick<ResourceApi<string, FunctionsCustomFunction, FunctionsCustomFunctionCreate, never, PatchedFunctionsCustomFunction, FunctionsCustomFunctionListQuery, PaginatedFunctionsCustomFunctionList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly functions: Pick<ResourceApi<string, FunctionsCustomFunction, FunctionsCustomFunctionCreate, never, PatchedFunctionsCustomFunction, FunctionsCustomFunctionListQuery, PaginatedFunctionsCustomFunctionList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
     };
 };
 export declare function functionsApi(t: Transport): FunctionsApi;

@@ -8,7 +8,7 @@ export type KeysApi = {
         /** Rotate API key `POST keys/{key_id}/rotate` */
         rotateApiKey(keyId: string, body?: KeysRotateRequest, opts?: RequestOptions): Promise<KeysRotateResponse>;
         /** ApiKey records. */
-        readonly apiKeys: Pick<ResourceApi<string, KeysApiKey, never, never, PatchedKeysApiKey, KeysApiKeyListQuery, PaginatedKeysApiKeyList>, 'list' | 'iterate' | 'patch' | 'delete'>;
+        readonly apiKeys: Pick<ResourceApi<string, KeysApiKey, never, never, PatchedKeysApiKey, KeysApiKeyListQuery, PaginatedKeysApiKeyList, Record<string, unknown>>, 'list' | 'iterate' | 'patch' | 'delete'>;
     };
 };
 export declare function keysApi(t: Transport): KeysApi;

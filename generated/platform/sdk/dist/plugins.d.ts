@@ -4,7 +4,10 @@ import type { PaginatedPluginsPluginList, PatchedPluginsPlugin, PluginsPlugin, P
 export type PluginsApi = {
     readonly plugins: {
         /** Plugin records. */
-        readonly plugins: Pick<ResourceApi<string, PluginsPlugin, PluginsPluginCreate, never, PatchedPluginsPlugin, PluginsPluginListQuery, PaginatedPluginsPluginList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly plugins: Pick<ResourceApi<string, PluginsPlugin, PluginsPluginCreate, never, PatchedPluginsPlugin, PluginsPluginListQuery, PaginatedPluginsPluginList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
     };
 };
 export declare function pluginsApi(t: Transport): PluginsApi;

@@ -4,7 +4,7 @@ import type { PaginatedShortUrlsShortUrlList, PatchedShortUrlsShortUrl, ShortUrl
 export type ShortUrlsApi = {
     readonly shortUrls: {
         /** ShortUrl records. */
-        readonly shortUrls: Pick<ResourceApi<string, ShortUrlsShortUrl, ShortUrlsShortUrlCreate, never, PatchedShortUrlsShortUrl, ShortUrlsShortUrlListQuery, PaginatedShortUrlsShortUrlList>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
+        readonly shortUrls: Pick<ResourceApi<string, ShortUrlsShortUrl, ShortUrlsShortUrlCreate, never, PatchedShortUrlsShortUrl, ShortUrlsShortUrlListQuery, PaginatedShortUrlsShortUrlList, Record<string, unknown>>, 'list' | 'iterate' | 'create' | 'get' | 'patch' | 'delete'>;
     };
 };
 export declare function shortUrlsApi(t: Transport): ShortUrlsApi;

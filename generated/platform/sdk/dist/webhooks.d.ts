@@ -14,7 +14,10 @@ export type WebhooksApi = {
         /** Test webhook `POST webhooks/{webhook_id}/test` */
         testWebhook(webhookId: string, opts?: RequestOptions): Promise<WebhooksTestResponse>;
         /** Webhook records. */
-        readonly webhooks: Pick<ResourceApi<string, WebhooksWebhook, WebhooksWebhookCreate, never, PatchedWebhooksWebhook, WebhooksWebhookListQuery, PaginatedWebhooksWebhookList>, 'list' | 'iterate' | 'create' | 'patch' | 'delete'>;
+        readonly webhooks: Pick<ResourceApi<string, WebhooksWebhook, WebhooksWebhookCreate, never, PatchedWebhooksWebhook, WebhooksWebhookListQuery, PaginatedWebhooksWebhookList, {
+            id: string;
+            deleted: true;
+        }>, 'list' | 'iterate' | 'create' | 'patch' | 'delete'>;
     };
 };
 export declare function webhooksApi(t: Transport): WebhooksApi;

@@ -398,8 +398,11 @@ export function assemble<C>(t: Transport, ...parts: object[]): C {
   return out as C;
 }
 
-/** CRUD surface of a resource; generated types `Pick` the operations a resource exposes. */
-export interface ResourceApi<Id, Read, Create, Update, Patch, Query, Page> {
+/**
+ * CRUD surface of a resource; generated types `Pick` the operations a resource exposes. `Deleted` is what a
+ * delete answers: nothing (204) in the LOOP style, `{id, deleted: true}` where the service says what it deleted.
+ */
+export interface ResourceApi<Id, Read, Create, Update, Patch, Query, Page, Deleted = void> {
   list(query?: Query, opts?: RequestOptions): Promise<Page>;
   /** Every record across all pages, fetched page by page as you iterate. */
   iterate(query?: Query, opts?: RequestOptions): AsyncIterableIterator<Read>;
@@ -407,6 +410,6 @@ export interface ResourceApi<Id, Read, Create, Update, Patch, Query, Page> {
   create(body: Create, opts?: RequestOptions): Promise<Read>;
   update(id: Id, body: Update, opts?: RequestOptions): Promise<Read>;
   patch(id: Id, body: Patch, opts?: RequestOptions): Promise<Read>;
-  delete(id: Id, opts?: RequestOptions): Promise<void>;
+  delete(id: Id, opts?: RequestOptions): Promise<Deleted>;
   restore(id: Id, opts?: RequestOptions): Promise<Read>;
 }
