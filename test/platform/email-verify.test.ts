@@ -5,12 +5,14 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../helpers/test-service.ts';
 import { adminKey, client } from './helpers.ts';
+import { documented, loadDoc, operations } from '../fuzz/lib/operations.ts';
 
 let svc: TestService;
+let app: ReturnType<typeof client>;
 
 beforeAll(async () => {
   svc = await startTestService('platform');
-  const app = client(svc, await adminKey(svc, 'verify-co'));
+  app = client(svc, await adminKey(svc, 'verify-co'));
   expect((await app('POST', 'auth/signup', { email: 'vera@example.com', password: 'correct-horse' })).status).toBe(201);
 }, 60_000);
 afterAll(async () => {
@@ -57,4 +59,12 @@ it("a key of another tenant cannot spend this tenant's token", async () => {
   const other = client(svc, await adminKey(svc, 'other-co'));
   expect((await other('POST', 'auth/verify', { token })).status).toBe(401);
   expect((await app('POST', 'auth/verify', { token })).body.data.verified).toBe(true);
+});
+
+it('signing up with an email the tenant has (any case) is 409 email_taken, a status the document lists', async () => {
+  const again = await app('POST', 'auth/signup', { email: 'VERA@example.com', password: 'another-horse' });
+  expect(again.status).toBe(409);
+  expect(again.body.error.code).toBe('EMAIL_TAKEN');
+  const op = operations(loadDoc('platform')).find((o) => o.key === 'POST /auth/signup');
+  expect(documented(op!, 409)?.['application/json']).toBeTruthy();
 });
