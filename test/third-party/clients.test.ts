@@ -7,8 +7,9 @@
  * optional) and proves the types are not vacuous with a `@ts-expect-error` on a body that lacks them.
  *
  * Generation runs offline, through each tool's programmatic API, into test/.tmp/third-party/ (gitignored).
- * The LOOP document is the slow one (several MB): @hey-api/openapi-ts takes 1–3 minutes and ~1.5 GB on it,
- * hence the generous timeouts. Timings are printed at the end.
+ * The LOOP document is the big one (7 MB, 1,527 operations): @hey-api/openapi-ts 0.95 took 1–3 minutes and
+ * ~1.4 GB on it (54 % of its CPU in its own name resolution); 0.99 takes ~20 s and ~0.6 GB. The timeouts stay
+ * generous for a loaded machine. Timings are printed at the end.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
