@@ -128,12 +128,16 @@ export function crudHandler(d: ResourceDescriptor, op: CrudOperationName, handle
     multipart: d.multipart?.includes(op) ?? false,
     coerceForm: formCoercer(d),
     after: writes
-      ? async (a: ActionContext, result: ActionResult) => {
+      ? async (a: ActionContext, result: ActionResult, loaded: Record<string, unknown> | null) => {
           const status = result.status ?? action.status;
           if (status >= 300) return;
-          const record = 'body' in result ? recordOf(d, result.body) : null;
+          // The row as it was before the handler ran (item operations), so the diff says what changed
+          // and a delete that answers no body still records what it removed.
+          const before = loaded ? recordOf(d, loaded) : null;
+          const answered = 'body' in result ? recordOf(d, result.body) : null;
+          const record = op === 'delete' ? (answered ?? before) : answered;
           const id = (record?.id as string | number | undefined) ?? a.params.id ?? null;
-          const changes = op === 'delete' ? diff(record, null) : diff(null, record);
+          const changes = op === 'delete' ? diff(before ?? record, null) : diff(before, record);
           await a.audit({ action: audited, resource: d.id, recordId: id, changes, record });
         }
       : undefined,

@@ -105,8 +105,11 @@ export interface RunOptions {
   readonly multipart?: boolean;
   /** Turns multipart form fields (strings) into the values the body validator expects. */
   readonly coerceForm?: (fields: Record<string, unknown>, files: readonly { field: string; filename: string }[]) => Record<string, unknown>;
-  /** Runs inside the transaction after the handler returned (CRUD handlers write their audit row here). */
-  readonly after?: (args: ActionContext, result: ActionResult) => Promise<void>;
+  /**
+   * Runs inside the transaction after the handler returned (CRUD handlers write their audit row here);
+   * `before` is the item as it was loaded before the handler ran (item operations), else null.
+   */
+  readonly after?: (args: ActionContext, result: ActionResult, before: Record<string, unknown> | null) => Promise<void>;
 }
 
 export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: CrudDeps, opts: RunOptions = {}): RequestHandler {
@@ -128,7 +131,7 @@ export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: 
 
     // Everything the handler does goes through `trx`: the request's one transaction for writes.
     const run = async (trx: Knex): Promise<ActionResult> => {
-      if (d.on === 'item' && d.resource && params.id !== undefined) await loadRow(trx, d.resource, ctx, params.id);
+      const loaded = d.on === 'item' && d.resource && params.id !== undefined ? await loadRow(trx, d.resource, ctx, params.id) : null;
       const args: ActionContext = {
         ctx,
         action: d,
@@ -141,7 +144,7 @@ export function runAction(d: ActionDescriptor, handlers: HandlerRegistry, deps: 
         audit: (entry) => writeAuditEntry(deps, { trx, ctx, ...entry }),
       };
       const result = await handler(args);
-      if (opts.after) await opts.after(args, result);
+      if (opts.after) await opts.after(args, result, loaded?.row ?? null);
       // A completed write action is reported to the write observer (the platform's domain events) in its
       // transaction; a one-time secret in the answer never leaves it.
       else if (deps.events && d.method !== 'GET' && (result.status ?? d.status) < 300)

@@ -8,6 +8,7 @@ import { AUDIT_TABLE, auditColumns, writeAudit } from './audit/write-audit.ts';
 import { withInlineForm } from '../crud/inline-audit.ts';
 import type { RequestContext } from '../runtime-api.ts';
 import { TENANCY_RESOURCES } from './tenancy/cache-invalidation.ts';
+import { guardGrants } from './tenancy/grant-guard.ts';
 import { createLoopAuthProvider } from './auth/loop-auth-provider.ts';
 import { invalidateTenancyAfterWrite, loopServices } from './auth/loop-services.ts';
 import { createSuperuser } from './auth/create-superuser.ts';
@@ -30,7 +31,10 @@ const entryOf = (e: { ctx: RequestContext; action: string; resource: string }) =
 
 const loopAudit: AuditSink = withInlineForm(
   async (e) => {
-    // Every CRUD write passes here: writes to tenancy tables drop the tenant resolver's cached answers.
+    // Every CRUD write passes here, in its transaction: a membership or role that gives more than the
+    // caller holds is refused (and rolled back) first; writes to tenancy tables drop the tenant
+    // resolver's cached answers.
+    await guardGrants(e);
     invalidateTenancyAfterWrite(e.ctx.db, e.resource, e.trx);
     await writeAudit(e.trx, { ...entryOf(e), recordId: e.recordId ?? null, changes: e.changes });
   },

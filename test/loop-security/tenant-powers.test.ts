@@ -275,3 +275,117 @@ describe('POST /companies/ by a signed-in user', () => {
     expect(await svc.db('company_subscriptions').where({ company_id: made.body.id }).first('id')).toBeUndefined();
   });
 });
+
+describe('no one grants more than they hold', () => {
+  let boss: LoopClient;
+  let clerk: LoopClient;
+  let clerkMembership: number;
+  let adminRole: number;
+  const inBoss = (method: string, path: string, body?: unknown) => clerk.call(method, path, body, { 'X-Company-ID': boss.company });
+  const clerkRow = () => svc.db('memberships').where({ id: clerkMembership }).first('is_owner', 'role_id', 'status');
+
+  beforeAll(async () => {
+    boss = await signUp(svc, 'grantboss');
+    clerk = await signUp(svc, 'grantclerk');
+    // The clerk may manage memberships and roles in the boss's company, and nothing else.
+    const manager = await boss.post('roles/', {
+      name: 'Membership manager',
+      permissions: [
+        'core.memberships.view',
+        'core.memberships.add',
+        'core.memberships.change',
+        'core.memberships.delete',
+        'core.roles.view',
+        'core.roles.add',
+        'core.roles.change',
+      ],
+    });
+    expect(manager.status, JSON.stringify(manager.body)).toBe(201);
+    const joined = await boss.post('memberships/', { user: (await ownMembership(clerk)).user, role: manager.body.id, status: 'active' });
+    expect(joined.status, JSON.stringify(joined.body)).toBe(201);
+    clerkMembership = joined.body.id;
+    adminRole = (await svc.db('roles').where({ company_id: boss.companyId, name: 'admin' }).first('id')).id;
+  });
+
+  it('a member who may change memberships cannot make themselves owner or admin (403, row unchanged)', async () => {
+    const before = await clerkRow();
+    const own = await inBoss('PATCH', `memberships/${clerkMembership}/`, { is_owner: true });
+    expect(own.status, JSON.stringify(own.body)).toBe(403);
+    expect(own.body.code).toBe('owner_required');
+    const admin = await inBoss('PATCH', `memberships/${clerkMembership}/`, { role: adminRole });
+    expect(admin.status).toBe(403);
+    expect(admin.body.code).toBe('grant_exceeds_own');
+    expect(await clerkRow()).toEqual(before);
+    // Nor add a new owner.
+    const outsider = await signUp(svc, 'grantoutsider');
+    const add = await inBoss('POST', 'memberships/', { user: (await ownMembership(outsider)).user, status: 'active', is_owner: true });
+    expect(add.status).toBe(403);
+    expect(await svc.db('memberships').where({ company_id: boss.companyId, user_id: (await ownMembership(outsider)).user })).toEqual([]);
+    // What they hold they may give: a membership with no role.
+    const plain = await inBoss('POST', 'memberships/', { user: (await ownMembership(outsider)).user, status: 'active' });
+    expect(plain.status, JSON.stringify(plain.body)).toBe(201);
+  });
+
+  it('nor suspend or remove an owner', async () => {
+    // Two owners, so the last-owner rule (409) is not what refuses.
+    const partner = await signUp(svc, 'grantpartner');
+    const co = await boss.post('memberships/', { user: (await ownMembership(partner)).user, status: 'active', is_owner: true });
+    expect(co.status, JSON.stringify(co.body)).toBe(201);
+    const bossMembership = await ownMembership(boss);
+    for (const r of [
+      await inBoss('PATCH', `memberships/${bossMembership.id}/`, { status: 'suspended' }),
+      await inBoss('PATCH', `memberships/${co.body.id}/`, { is_owner: false }),
+      await inBoss('DELETE', `memberships/${bossMembership.id}/`),
+    ]) {
+      expect(r.status, JSON.stringify(r.body)).toBe(403);
+      expect(r.body.code).toBe('owner_required');
+    }
+    expect(await svc.db('memberships').where({ id: bossMembership.id }).first('status', 'deleted_at')).toEqual({
+      status: 'active',
+      deleted_at: null,
+    });
+  });
+
+  it('a role may only grant what its writer holds: no "*", no admin by name, no permission beyond their own', async () => {
+    for (const body of [
+      { name: 'Everything', permissions: ['*'] },
+      { name: 'Admin', permissions: [] },
+      { name: 'Bookkeeper', permissions: ['booking.appointments.view'] },
+      { name: 'Wildcard', permissions: ['core.*'] },
+    ]) {
+      const r = await inBoss('POST', 'roles/', body);
+      expect(r.status, `${JSON.stringify(body)} → ${JSON.stringify(r.body)}`).toBe(403);
+      expect(r.body.code).toBe('grant_exceeds_own');
+    }
+    const mine = (await svc.db('memberships').where({ id: clerkMembership }).first('role_id')).role_id;
+    const widen = await inBoss('PATCH', `roles/${mine}/`, { permissions: ['*'] });
+    expect(widen.status).toBe(403);
+    expect((await svc.db('roles').where({ id: mine }).first('permissions')).permissions).not.toContain('*');
+    // A narrower role is fine, and so is giving it.
+    const viewer = await inBoss('POST', 'roles/', { name: 'Membership viewer', permissions: ['core.memberships.view'] });
+    expect(viewer.status, JSON.stringify(viewer.body)).toBe(201);
+  });
+
+  it('an owner grants ownership and the admin role; an admin who is not an owner gives roles but not ownership', async () => {
+    const made = await boss.call('PATCH', `memberships/${clerkMembership}/`, { role: adminRole });
+    expect(made.status, JSON.stringify(made.body)).toBe(200);
+    // Now holding everything, the clerk may give the admin role …
+    const viewer = await svc.db('roles').where({ company_id: boss.companyId, name: 'Membership viewer' }).first('id');
+    const third = await signUp(svc, 'grantthird');
+    const add = await inBoss('POST', 'memberships/', { user: (await ownMembership(third)).user, role: adminRole, status: 'active' });
+    expect(add.status, JSON.stringify(add.body)).toBe(201);
+    expect((await inBoss('PATCH', `memberships/${add.body.id}/`, { role: viewer.id })).status).toBe(200);
+    // … but ownership stays the owners' to give.
+    expect((await inBoss('PATCH', `memberships/${clerkMembership}/`, { is_owner: true })).status).toBe(403);
+    const promoted = await boss.call('PATCH', `memberships/${clerkMembership}/`, { is_owner: true });
+    expect(promoted.status, JSON.stringify(promoted.body)).toBe(200);
+    expect(await clerkRow()).toMatchObject({ is_owner: true });
+    // The audit row of a handler's update says what changed, from what.
+    const audit = await svc
+      .db('audit_logs')
+      .where({ resource: 'loop.core.memberships', record_id: String(clerkMembership), action: 'update' })
+      .orderBy('id', 'desc')
+      .first('changes');
+    expect(audit.changes.is_owner).toEqual({ from: false, to: true });
+  });
+});

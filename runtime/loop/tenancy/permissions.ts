@@ -38,3 +38,11 @@ export function grants(perms: ReadonlySet<string>, code: string): boolean {
   }
   return false;
 }
+
+/** True when `held` grants every code of `wanted` (a role to give, a role being written). */
+export function covers(held: ReadonlySet<string>, wanted: ReadonlySet<string>): boolean {
+  if (held.has('*')) return true;
+  if (wanted.has('*')) return false;
+  for (const code of wanted) if (!grants(held, code)) return false;
+  return true;
+}
