@@ -222,3 +222,27 @@ async function browseUntil(start: string, account: string, seen: (url: string) =
   }
   return status;
 }
+
+it('reads the provider under the egress policy: a metadata address is never fetched, loopback not under LOOP_EGRESS_PRIVATE=deny', async () => {
+  const meta = await app('PATCH', 'auth-config', {
+    oauth: { metadata: { issuer: 'https://169.254.169.254', client_id: 'x', client_secret: 'y' } },
+  });
+  if (meta.status === 200) {
+    const r = await begin('metadata');
+    expect(r.status).toBe(502);
+    expect(r.body.error.message).toMatch(/169\.254\.169\.254.*(link-local|metadata)/i);
+  } else expect(meta.status).toBe(400);
+
+  // The provider this file signs in with listens on 127.0.0.1: refused while private addresses are denied.
+  const saved = process.env.LOOP_EGRESS_PRIVATE;
+  process.env.LOOP_EGRESS_PRIVATE = 'deny';
+  try {
+    await app('PATCH', 'auth-config', { oauth: { loopback: { issuer: `${issuer}/`, client_id: 'platform-app', client_secret: SECRET } } });
+    const r = await begin('loopback');
+    expect(r.status).toBe(502);
+    expect(r.body.error.code).toBe('OAUTH_PROVIDER_UNREACHABLE');
+  } finally {
+    if (saved === undefined) delete process.env.LOOP_EGRESS_PRIVATE;
+    else process.env.LOOP_EGRESS_PRIVATE = saved;
+  }
+});

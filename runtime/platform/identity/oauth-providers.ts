@@ -12,6 +12,7 @@
  * comes from its REST API, and only a verified primary address counts as verified.
  */
 import * as oidc from 'openid-client';
+import { egressFetch } from '../../effects/egress/egress-fetch.ts';
 import type { ActionContext } from '../../runtime-api.ts';
 import { ApiError } from '../../http/api-error.ts';
 import { unseal } from '../../secrets/seal.ts';
@@ -87,6 +88,21 @@ const GITHUB: oidc.ServerMetadata = {
 const DISCOVERY_TTL_MS = 10 * 60 * 1000;
 const configs = new Map<string, { at: number; config: Promise<oidc.Configuration> }>();
 
+/** openid-client's fetch hook, through the egress policy. */
+const egressCustomFetch: oidc.CustomFetch = async (url, options) =>
+  (await egressFetch(url, {
+    method: options.method,
+    headers: options.headers,
+    body: options.body as never,
+    redirect: options.redirect,
+    signal: options.signal,
+  })) as unknown as Response;
+
+function withEgress(config: oidc.Configuration): oidc.Configuration {
+  config[oidc.customFetch] = egressCustomFetch;
+  return config;
+}
+
 export function clientConfig(p: OAuthProvider): Promise<oidc.Configuration> {
   const key = `${p.issuer}\n${p.clientId}\n${p.clientSecret}`;
   const hit = configs.get(key);
@@ -94,10 +110,18 @@ export function clientConfig(p: OAuthProvider): Promise<oidc.Configuration> {
   const auth = oidc.ClientSecretPost(p.clientSecret);
   const issuer = new URL(p.issuer);
   const execute = isLoopback(issuer) ? [oidc.allowInsecureRequests] : [];
+  // Discovery, token, userinfo and key-set requests go out under the tenant egress policy
+  // (runtime/effects/egress): the issuer is tenant-configured, so it must not reach metadata or private hosts.
   const config =
     p.kind === 'github'
-      ? Promise.resolve(new oidc.Configuration(GITHUB, p.clientId, { client_secret: p.clientSecret }, auth))
-      : oidc.discovery(issuer, p.clientId, { client_secret: p.clientSecret }, auth, { execute, timeout: 10 });
+      ? Promise.resolve(withEgress(new oidc.Configuration(GITHUB, p.clientId, { client_secret: p.clientSecret }, auth)))
+      : oidc
+          .discovery(issuer, p.clientId, { client_secret: p.clientSecret }, auth, {
+            execute,
+            timeout: 10,
+            [oidc.customFetch]: egressCustomFetch,
+          })
+          .then(withEgress);
   configs.set(key, { at: Date.now(), config });
   // A failed discovery is not kept: the next sign-in tries again.
   config.catch(() => configs.delete(key));
