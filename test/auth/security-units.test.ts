@@ -3,7 +3,7 @@
  * constant-time comparisons, random ids and tokens, argon2id parameters. Quick enough for every mutant of
  * `npm run mutate -- auth`.
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash, createHmac } from 'node:crypto';
@@ -106,16 +106,26 @@ describe('JWT secret', () => {
     expect(loadJwtSecret({ env: { LOOPGEN_DATA_DIR: d } })).toBe(first);
   });
 
-  it('a stored secret under 32 characters is not used, yet never overwritten (wx): the file is read back', () => {
-    const d = dir();
-    mkdirSync(join(d, 'loop'), { recursive: true });
-    writeFileSync(jwtSecretPath(d), 'short\n');
-    // `wx` refuses to overwrite: the existing (short) file is what another process wrote, so it is read back.
-    expect(loadJwtSecret({ env: {}, dataDir: d })).toBe('short');
+  it('a stored secret under 32 characters stops the start naming the file (never signs with it); 32 is enough', () => {
+    for (const short of ['short', '', 'k'.repeat(31)]) {
+      const d = dir();
+      mkdirSync(join(d, 'loop'), { recursive: true });
+      writeFileSync(jwtSecretPath(d), `${short}\n`);
+      expect(() => loadJwtSecret({ env: {}, dataDir: d })).toThrow(`${jwtSecretPath(d)} holds a JWT secret shorter than 32 characters`);
+      // Left as it was for the operator to look at.
+      expect(readFileSync(jwtSecretPath(d), 'utf8')).toBe(`${short}\n`);
+    }
     const e = dir();
     mkdirSync(join(e, 'loop'), { recursive: true });
-    writeFileSync(jwtSecretPath(e), `  ${'k'.repeat(40)}  \n`);
-    expect(loadJwtSecret({ env: {}, dataDir: e })).toBe('k'.repeat(40));
+    writeFileSync(jwtSecretPath(e), `  ${'k'.repeat(32)}  \n`);
+    expect(loadJwtSecret({ env: {}, dataDir: e })).toBe('k'.repeat(32));
+  });
+
+  it('the new secret appears whole (written aside, linked into place): no temporary file is left behind', () => {
+    const d = dir();
+    const secret = loadJwtSecret({ env: {}, dataDir: d });
+    expect(readdirSync(join(d, 'loop'))).toEqual(['jwt-secret']);
+    expect(loadJwtSecret({ env: {}, dataDir: d })).toBe(secret);
   });
 });
 
