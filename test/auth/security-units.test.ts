@@ -121,6 +121,14 @@ describe('JWT secret', () => {
     expect(loadJwtSecret({ env: {}, dataDir: e })).toBe('k'.repeat(32));
   });
 
+  it('makes the data dir as deep as needed; a secret path it cannot read is an error, not a reason to make another', () => {
+    const deep = join(dir(), 'a', 'b');
+    expect(loadJwtSecret({ env: {}, dataDir: deep })).toMatch(/^[A-Za-z0-9_-]{64}$/);
+    const d = dir();
+    mkdirSync(jwtSecretPath(d), { recursive: true });
+    expect(() => loadJwtSecret({ env: {}, dataDir: d })).toThrow(/EISDIR/);
+  });
+
   it('the new secret appears whole (written aside, linked into place): no temporary file is left behind', () => {
     const d = dir();
     const secret = loadJwtSecret({ env: {}, dataDir: d });
