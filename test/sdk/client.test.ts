@@ -183,7 +183,8 @@ describe('generated client', () => {
       .booking.appointments.get(1)
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TimeoutError);
-    expect(seen).toHaveLength(1);
+    // On a loaded machine the 50 ms may run out before the server has even read the request: at most one, never a retry.
+    expect(seen.length).toBeLessThanOrEqual(1);
   });
 
   it('honours a caller AbortSignal without retrying', async () => {
@@ -194,10 +195,12 @@ describe('generated client', () => {
     const pending = shop({ retries: 3 })
       .booking.appointments.get(1, { signal: ctrl.signal })
       .catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 20));
+    // Abort once the server holds the request (a fixed delay raced the connection on a loaded machine).
+    while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
     ctrl.abort();
     const err = await pending;
     expect((err as Error).name).toBe('AbortError');
+    await new Promise((r) => setTimeout(r, 50));
     expect(seen).toHaveLength(1);
   });
 
