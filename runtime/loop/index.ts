@@ -39,7 +39,8 @@ const loopAudit: AuditSink = withInlineForm(
     await writeAudit(e.trx, { ...entryOf(e), recordId: e.recordId ?? null, changes: e.changes });
   },
   {
-    // The same row as writeAudit, for single-statement creates; tenancy tables keep the sink (cache invalidation).
+    // The same row as writeAudit, for single-statement creates; tenancy tables keep the sink (cache invalidation,
+    // and the grant guard above, which memberships and roles must never skip).
     table: AUDIT_TABLE,
     covers: (resource) => !TENANCY_RESOURCES.has(resource),
     values: (e) => auditColumns(entryOf(e)),

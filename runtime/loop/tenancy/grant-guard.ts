@@ -16,14 +16,14 @@ import { ApiError } from '../../http/api-error.ts';
 import { T } from '../auth/loop-schema.ts';
 import { covers, permissionSet } from './permissions.ts';
 
-export const MEMBERSHIPS = 'loop.core.memberships';
-export const ROLES = 'loop.core.roles';
+const MEMBERSHIPS = 'loop.core.memberships';
+const ROLES = 'loop.core.roles';
 
 type Changes = Readonly<Record<string, { from: unknown; to: unknown }>>;
 type Row = Readonly<Record<string, unknown>>;
 
-export const OWNER_REQUIRED = 'owner_required';
-export const GRANT_EXCEEDS_OWN = 'grant_exceeds_own';
+const OWNER_REQUIRED = 'owner_required';
+const GRANT_EXCEEDS_OWN = 'grant_exceeds_own';
 
 /** Refuses (403) a membership or role write that gives more than the caller holds. */
 export async function guardGrants(e: AuditEntry): Promise<void> {

@@ -98,7 +98,8 @@ const egressCustomFetch: oidc.CustomFetch = async (url, options) =>
     signal: options.signal,
   })) as unknown as Response;
 
-function withEgress(config: oidc.Configuration): oidc.Configuration {
+function githubConfig(p: OAuthProvider, auth: oidc.ClientAuth): oidc.Configuration {
+  const config = new oidc.Configuration(GITHUB, p.clientId, { client_secret: p.clientSecret }, auth);
   config[oidc.customFetch] = egressCustomFetch;
   return config;
 }
@@ -112,16 +113,15 @@ export function clientConfig(p: OAuthProvider): Promise<oidc.Configuration> {
   const execute = isLoopback(issuer) ? [oidc.allowInsecureRequests] : [];
   // Discovery, token, userinfo and key-set requests go out under the tenant egress policy
   // (runtime/effects/egress): the issuer is tenant-configured, so it must not reach metadata or private hosts.
+  // The fetch given to discovery stays on the Configuration it returns.
   const config =
     p.kind === 'github'
-      ? Promise.resolve(withEgress(new oidc.Configuration(GITHUB, p.clientId, { client_secret: p.clientSecret }, auth)))
-      : oidc
-          .discovery(issuer, p.clientId, { client_secret: p.clientSecret }, auth, {
-            execute,
-            timeout: 10,
-            [oidc.customFetch]: egressCustomFetch,
-          })
-          .then(withEgress);
+      ? Promise.resolve(githubConfig(p, auth))
+      : oidc.discovery(issuer, p.clientId, { client_secret: p.clientSecret }, auth, {
+          execute,
+          timeout: 10,
+          [oidc.customFetch]: egressCustomFetch,
+        });
   configs.set(key, { at: Date.now(), config });
   // A failed discovery is not kept: the next sign-in tries again.
   config.catch(() => configs.delete(key));
