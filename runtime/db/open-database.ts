@@ -6,9 +6,9 @@
  */
 import { mkdir } from 'node:fs/promises';
 import knexFactory, { type Knex } from 'knex';
-import ClientPgLite from 'knex-pglite';
 import pg from 'pg';
 import { acquireDataDirLock, type DataDirLock } from './data-dir-lock.ts';
+import { PgliteClient } from './pglite-client.ts';
 
 // bigint (int8) columns — serial ids, refs, count(*) — arrive from node-postgres as strings by
 // default, but as numbers from PGlite. Ids here stay far below 2^53, so make both give numbers;
@@ -81,7 +81,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Knex> {
       lock = acquireDataDirLock(dataDir, opts.command ?? 'loopgen');
       connection = { filename: dataDir };
     }
-    db = knexFactory({ client: ClientPgLite as unknown as typeof knexFactory.Client, connection, searchPath });
+    db = knexFactory({ client: PgliteClient as unknown as typeof knexFactory.Client, connection, searchPath });
   }
   try {
     await db.raw('CREATE SCHEMA IF NOT EXISTS ??', [schema]);

@@ -105,8 +105,9 @@ describe('auth flows', () => {
   });
 
   it('no plaintext password, refresh token or API key is stored anywhere', async () => {
-    const { key } = await createInternalApiKey(db, { userId: owner.id, label: 'scan', allowedCompanyIds: [] });
-    secrets.push(key, key.split('_')[2]!);
+    const { key, prefix } = await createInternalApiKey(db, { userId: owner.id, label: 'scan', allowedCompanyIds: [] });
+    // The secret part is base64url and may itself hold '_': take everything after `loop_<prefix>_`.
+    secrets.push(key, key.slice(`loop_${prefix}_`.length));
     const tables: string[] = (
       await db.raw(`select table_name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`)
     ).rows.map((r: { table_name: string }) => r.table_name);

@@ -23,6 +23,32 @@ describe('openDatabase', () => {
     }
   });
 
+  // knex-pglite once gave the raw result object for delete and increment (always truthy): every
+  // "deleted nothing → 404" check passed on the embedded database.
+  it('answers delete, update and increment with the number of rows they touched', async () => {
+    const db = await openDatabase({ service: 'shop', dataDir: ':memory:', schema: `${SCHEMA}_counts` });
+    try {
+      await db.schema.createTable('probe', (t) => {
+        t.increments('id');
+        t.text('v');
+        t.integer('n').defaultTo(0);
+      });
+      await db('probe').insert([{ v: 'a' }, { v: 'a' }, { v: 'b' }]);
+      expect(await db('probe').where({ v: 'none' }).delete()).toBe(0);
+      expect(await db('probe').where({ v: 'none' }).update({ v: 'c' })).toBe(0);
+      expect(await db('probe').where({ v: 'none' }).increment('n', 1)).toBe(0);
+      expect(await db('probe').where({ v: 'a' }).increment('n', 1)).toBe(2);
+      expect(await db('probe').where({ v: 'a' }).decrement('n', 1)).toBe(2);
+      expect(await db('probe').where({ v: 'a' }).update({ v: 'c' })).toBe(2);
+      expect(await db('probe').where({ v: 'b' }).del()).toBe(1);
+      expect(await db('probe').where({ v: 'c' }).delete().returning('id')).toHaveLength(2);
+      expect(await db('probe').count({ n: '*' }).first()).toEqual({ n: 0 });
+    } finally {
+      await db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [`${SCHEMA}_counts`]);
+      await closeDatabase(db);
+    }
+  });
+
   it('rejects a schema name that would need quoting', async () => {
     await expect(openDatabase({ service: 'shop', dataDir: ':memory:', schema: 'bad"name' })).rejects.toThrow(/invalid schema/);
   });

@@ -116,7 +116,7 @@ describe('X-LOOP-API-KEY', () => {
     const row = await db('internal_api_keys').where({ id }).first();
     expect(row.prefix).toBe(prefix);
     expect(row.key_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.stringify(row)).not.toContain(key.split('_')[2]);
+    expect(JSON.stringify(row)).not.toContain(key.slice(`loop_${prefix}_`.length));
     expect(row.allowed_companies).toEqual(['001']);
 
     const provider = createLoopAuthProvider({ jwtSecret: 'y'.repeat(40), now: () => clock.t });
