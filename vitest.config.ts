@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 import { LongestFirst } from './test/helpers/longest-first.ts';
-import { SHARED_WORKER_FILES } from './test/shared-worker-files.ts';
+import { ISOLATED_FILES } from './test/isolated-files.ts';
 
-const exclude = ['test/fixtures/**', 'test/golden/**', 'node_modules/**'];
+const exclude = ['test/fixtures/**', 'test/golden/**', 'test/.tmp/**', 'node_modules/**'];
 const common = { testTimeout: 60_000, hookTimeout: 120_000 };
 
 export default defineConfig({
@@ -21,14 +21,19 @@ export default defineConfig({
       ? undefined
       : [
           {
-            // Files that start a service on a database of their own and leave no process-wide state behind
-            // (test/shared-worker-files.ts) run one after another in a kept worker process: the runtime, the
-            // generated servers and PGlite load once per worker instead of once per file.
-            test: { name: 'shared', include: SHARED_WORKER_FILES, exclude, ...common, isolate: false },
+            // Files follow one another in a kept worker process: the runtime, the generated servers and PGlite
+            // load once per worker instead of once per file. What a file may change is in test/isolated-files.ts;
+            // the setup file puts process.env back after each one.
+            test: {
+              name: 'shared',
+              include: ['test/**/*.test.ts'],
+              exclude: [...exclude, ...ISOLATED_FILES],
+              ...common,
+              isolate: false,
+              setupFiles: ['test/helpers/shared-worker-setup.ts'],
+            },
           },
-          {
-            test: { name: 'isolated', include: ['test/**/*.test.ts'], exclude: [...exclude, ...SHARED_WORKER_FILES], ...common },
-          },
+          ...(ISOLATED_FILES.length ? [{ test: { name: 'isolated', include: ISOLATED_FILES, exclude, ...common } }] : []),
         ],
   },
 });

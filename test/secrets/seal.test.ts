@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSealed, resealed, seal, SealedSecretError, unseal } from '../../runtime/secrets/seal.ts';
-import { secretsKey, secretsKeyPath } from '../../runtime/secrets/secrets-key.ts';
+import { configureSecrets, secretsKey, secretsKeyPath } from '../../runtime/secrets/secrets-key.ts';
 
 const key = randomBytes(32);
 const dirs: string[] = [];
@@ -65,6 +65,10 @@ describe('seal / unseal', () => {
 });
 
 describe('secretsKey', () => {
+  // A service started earlier in this worker configured its own data directory: these cases read the key
+  // from LOOPGEN_DATA_DIR, as a process that configured none does.
+  beforeAll(() => configureSecrets({}));
+
   it('uses LOOPGEN_SECRETS_KEY (32 bytes, base64) and rejects other lengths', () => {
     const k = randomBytes(32);
     expect(secretsKey({ LOOPGEN_SECRETS_KEY: k.toString('base64') }).equals(k)).toBe(true);
