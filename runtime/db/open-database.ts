@@ -31,6 +31,8 @@ export interface OpenDatabaseOptions {
    * Tests migrate a template once and load it per file, which takes a fraction of a migration.
    */
   readonly template?: Blob;
+  /** PGlite only: an instance the caller created with options of its own (tests build compact templates so). */
+  readonly pglite?: import('@electric-sql/pglite').PGlite;
   /** Names the opener in the data directory's lock (runtime/db/data-dir-lock.ts); default `loopgen`. */
   readonly command?: string;
 }
@@ -72,7 +74,9 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Knex> {
   } else {
     const dataDir = opts.dataDir ?? `.loopgen/${opts.service}`;
     let connection: Record<string, unknown> = {};
-    if (opts.template) {
+    if (opts.pglite) {
+      connection = { pglite: opts.pglite };
+    } else if (opts.template) {
       const { PGlite } = await import('@electric-sql/pglite');
       connection = { pglite: await PGlite.create({ loadDataDir: opts.template }) };
     } else if (dataDir !== ':memory:') {

@@ -17,8 +17,7 @@ interface QueryObject {
   [key: string]: unknown;
 }
 
-type ProcessResponse = (obj: QueryObject, runner: unknown) => unknown;
-const Base = ClientPgLite as unknown as new (config: unknown) => { processResponse: ProcessResponse };
+const Base = ClientPgLite as unknown as new (config: unknown) => { processResponse(obj: QueryObject, runner: unknown): unknown };
 
 export class PgliteClient extends Base {
   override processResponse(obj: QueryObject, runner: unknown): unknown {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Knex } from 'knex';
 import type { GeneratedFile } from '../../generator/emit/generated-file.ts';
-import { openDatabase } from '../../runtime/db/open-database.ts';
+import { openEmptyDatabase } from '../helpers/test-service.ts';
 
 export async function freshDatabase(service: string, schema: string): Promise<Knex> {
-  const db = await openDatabase({ service, dataDir: ':memory:', schema });
+  const db = await openEmptyDatabase({ service, schema });
   // A previous run against a real PostgreSQL may have left the schema behind.
   await db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
   await db.raw('CREATE SCHEMA ??', [schema]);

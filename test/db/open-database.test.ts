@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closeDatabase, databaseSchema, openDatabase } from '../../runtime/db/open-database.ts';
+import { openEmptyDatabase } from '../helpers/test-service.ts';
 
 const SCHEMA = 'test_db_open';
 
@@ -26,7 +27,7 @@ describe('openDatabase', () => {
   // knex-pglite once gave the raw result object for delete and increment (always truthy): every
   // "deleted nothing → 404" check passed on the embedded database.
   it('answers delete, update and increment with the number of rows they touched', async () => {
-    const db = await openDatabase({ service: 'shop', dataDir: ':memory:', schema: `${SCHEMA}_counts` });
+    const db = await openEmptyDatabase({ service: 'shop', schema: `${SCHEMA}_counts` });
     try {
       await db.schema.createTable('probe', (t) => {
         t.increments('id');

@@ -18,12 +18,13 @@ import { emitMigrations, readPreviousMigrations } from '../../generator/emit/mig
 import { emitRouter } from '../../generator/emit/router/emit-router.ts';
 import { emitZod } from '../../generator/emit/zod/emit-zod.ts';
 import { createRuntime } from '../../runtime/create-runtime.ts';
-import { closeDatabase, openDatabase } from '../../runtime/db/open-database.ts';
+import { closeDatabase } from '../../runtime/db/open-database.ts';
 import { migrate } from '../../runtime/db/migrator.ts';
 import { createApp } from '../../runtime/http/create-app.ts';
 import type { Runtime } from '../../runtime/runtime-api.ts';
 import { projectRoot } from '../helpers/golden.ts';
 import { client, testAuth } from '../runtime/crud-fixture.ts';
+import { openEmptyDatabase } from '../helpers/test-service.ts';
 
 let tmp: string;
 let db: Knex;
@@ -50,7 +51,7 @@ beforeAll(async () => {
   await symlink(join(projectRoot, 'runtime'), join(tmp, 'runtime'), 'dir');
   await symlink(join(projectRoot, 'node_modules'), join(tmp, 'node_modules'), 'dir');
 
-  db = await openDatabase({ service: 'shop', dataDir: ':memory:', schema });
+  db = await openEmptyDatabase({ service: 'shop', schema });
   await migrate(db, { service: 'shop', dir: join(tmp, 'generated/shop/migrations'), direction: 'up' });
   await db('companies').insert([
     { code: '001', name: 'One' },

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv } from '../../runtime/config/env.ts';
+import { embeddedDataDir } from '../helpers/test-service.ts';
 import { embeddedEnv, runLoopgen, serveProcess } from '../serve/serve-process.ts';
 
 const adminUrl = process.env.DATABASE_URL;
@@ -31,6 +32,9 @@ beforeAll(async () => {
     const u = new URL(adminUrl);
     u.pathname = `/${dbName}`;
     env.DATABASE_URL = u.toString();
+  } else {
+    // Embedded: a migrated cluster (this test is about shutting down, not the first migration).
+    await embeddedDataDir('roomloop', dataDir);
   }
 });
 

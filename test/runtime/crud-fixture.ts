@@ -15,7 +15,8 @@ import { createRuntime } from '../../runtime/create-runtime.ts';
 import { createApp } from '../../runtime/http/create-app.ts';
 import { forbidden, unauthorized } from '../../runtime/http/api-error.ts';
 import type { HandlerRegistry, Runtime } from '../../runtime/runtime-api.ts';
-import { closeDatabase, openDatabase } from '../../runtime/db/open-database.ts';
+import { closeDatabase } from '../../runtime/db/open-database.ts';
+import { openEmptyDatabase } from '../helpers/test-service.ts';
 
 const col = (name: string, column: string, type: string, extra: Record<string, unknown> = {}) => ({
   name,
@@ -269,7 +270,7 @@ async function createTables(db: Knex): Promise<void> {
 
 export async function startTestServer(style: ServiceStyle = 'drf'): Promise<TestServer> {
   const schema = `crud_${randomBytes(4).toString('hex')}`;
-  const db = await openDatabase({ service: 'crudtest', dataDir: ':memory:', schema });
+  const db = await openEmptyDatabase({ service: 'crudtest', schema });
   await createTables(db);
   const audits: TestServer['audits'] = [];
   const rt: Runtime = createRuntime({

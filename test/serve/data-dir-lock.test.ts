@@ -6,10 +6,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
-import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { acquireDataDirLock, DataDirBusyError, LOCK_FILE, readLockOwner } from '../../runtime/db/data-dir-lock.ts';
+import { embeddedDataDir } from '../helpers/test-service.ts';
 import { runLoopgen, serveProcess, type Serving } from './serve-process.ts';
 
 describe('the data directory lock', () => {
@@ -54,8 +54,8 @@ describe.sequential('a second opener while serve runs on PGlite', () => {
 
   it('admin create-superuser is done by the running server; a login works', async () => {
     root = await mkdtemp(join(tmpdir(), 'loopgen-second-'));
-    dataDir = join(root, 'loop');
-    mkdirSync(dataDir);
+    // Migrated and seeded already: this test is about the lock, not the first start's migration.
+    dataDir = await embeddedDataDir('loop', join(root, 'loop'));
     svc = await serveProcess(['--port', '0', '--data-dir', dataDir]);
     const owner = readLockOwner(dataDir);
     expect(owner).toMatchObject({ pid: svc.child.pid, command: 'serve' });

@@ -14,7 +14,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verify } from '../../../runtime/effects/webhooks/signature.ts';
 import { createPlatformKey } from '../../../runtime/platform/index.ts';
-import { openTestDatabase } from '../../helpers/test-service.ts';
+import { embeddedDataDir, openTestDatabase } from '../../helpers/test-service.ts';
 import { embeddedEnv, runLoopgen, serveProcess, type Serving } from '../../serve/serve-process.ts';
 
 const url = process.env.DATABASE_URL;
@@ -34,6 +34,8 @@ for (const mode of ['postgres', 'pglite'] as const)
 
     beforeAll(async () => {
       dataDir = await mkdtemp(join(tmpdir(), 'loopgen-kill-'));
+      // Embedded: start from a migrated cluster (this test is about delivery, not the first migration).
+      if (mode === 'pglite') await embeddedDataDir('platform', dataDir);
       if (mode === 'postgres') {
         ({ db, drop } = await openTestDatabase('platform'));
         const u = new URL(url!);

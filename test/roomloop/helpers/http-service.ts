@@ -8,6 +8,8 @@ import { startService, type StartedService } from '../../../runtime/serve/start-
 import { createRoomloopKey } from '../../../runtime/roomloop/auth/api-keys.ts';
 import { setClock } from '../../../runtime/roomloop/clock.ts';
 import { usingPostgres } from './test-db.ts';
+import { openEmptyDatabase } from '../../helpers/test-service.ts';
+import { closeDatabase } from '../../../runtime/db/open-database.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -29,7 +31,8 @@ export interface RoomloopHttp {
 export async function startRoomloopHttp(label: string): Promise<RoomloopHttp> {
   process.env.ROOMLOOP_WEBHOOK_WORKER = 'off';
   const schema = `rl_${label}_${randomBytes(4).toString('hex')}`;
-  const svc = await startService({ root: ROOT, service: 'roomloop', dataDir: ':memory:', schema });
+  const db = await openEmptyDatabase({ service: 'roomloop', schema });
+  const svc = await startService({ root: ROOT, service: 'roomloop', dataDir: ':memory:', schema, db });
   setClock(() => new Date('2026-06-08T09:14:00Z'));
   const adminKey = (await createRoomloopKey(svc.db, { role: 'admin' })).key;
   return {
@@ -52,6 +55,7 @@ export async function startRoomloopHttp(label: string): Promise<RoomloopHttp> {
       setClock(null);
       if (usingPostgres) await svc.db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
       await svc.close();
+      await closeDatabase(db);
     },
   };
 }

@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { openDatabase, closeDatabase } from '../../../runtime/db/open-database.ts';
+import { closeDatabase } from '../../../runtime/db/open-database.ts';
 import { loadCatalogue } from '../../../generator/load/load-catalogue.ts';
 import { emitMigrations } from '../../../generator/emit/migration/emit-migrations.ts';
 import type { ServiceNode } from '../../../generator/ir/index.ts';
+import { openEmptyDatabase } from '../../helpers/test-service.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -37,7 +38,7 @@ export interface TestDb {
 
 export async function openTestDb(label: string): Promise<TestDb> {
   const schema = `rl_${label}_${randomBytes(4).toString('hex')}`;
-  const db = await openDatabase({ service: 'roomloop', schema, dataDir: ':memory:' });
+  const db = await openEmptyDatabase({ service: 'roomloop', schema });
   const svc = await roomloopService();
   const out = emitMigrations(svc, { root: ROOT, version: 'test' }, { snapshot: null, existing: [] }, { allowDestructive: false });
   const dir = await mkdtemp(join(ROOT, 'test', 'roomloop', '.tmp-'));
