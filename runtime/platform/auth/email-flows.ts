@@ -8,7 +8,7 @@
  * ones, so these endpoints do not reveal who has an account.
  */
 import { randomInt } from 'node:crypto';
-import argon2 from 'argon2';
+import { hashPassword } from '../../security/password-hash.ts';
 import type { ActionContext, ActionHandler, ActionResult } from '../../runtime-api.ts';
 import { ApiError, validation } from '../../http/api-error.ts';
 import { errorBody } from '../../http/render-error.ts';
@@ -175,7 +175,7 @@ export const emailFlowActions = {
     await a
       .trx(T.users)
       .where({ id: userId, company_id: tenantOf(a) })
-      .update({ password: await argon2.hash(b.password), updated_at: a.trx.fn.now() });
+      .update({ password: await hashPassword(b.password), updated_at: a.trx.fn.now() });
     // Every session ends: whoever held the old password is signed out.
     await a
       .trx(T.sessions)

@@ -2,7 +2,7 @@
  * Tenant end-user auth (docs/api/platform-api.txt, "Auth"): sign up, log in, refresh, log out, current user, sessions.
  * Every call carries the tenant's API key (or the user's own token), which names the tenant.
  */
-import argon2 from 'argon2';
+import { verifyPassword } from '../../security/password-hash.ts';
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { ApiError, notFound, unauthorized } from '../../http/api-error.ts';
 import type { RateRule } from '../../ratelimit/rate-limit-store.ts';
@@ -58,8 +58,10 @@ export const sessionActions = {
       .trx(T.users)
       .where({ company_id: tenantOf(a), email })
       .first();
-    // One message for every failure, so the endpoint does not reveal which emails exist.
-    const ok = user && user.password && !user.banned && (await argon2.verify(user.password, String(b.password ?? '')));
+    // One message for every failure, and one argon2 check whether or not the email exists (verifyPassword
+    // spends it on a dummy hash), so neither the answer nor its timing tells which emails are registered.
+    const passwordOk = await verifyPassword(user?.password, String(b.password ?? ''));
+    const ok = passwordOk && user && !user.banned;
     if (!ok) throw unauthorized('Invalid email or password.', 'invalid_credentials');
     // With a verified MFA factor the password is only the first step: answer a ticket, not tokens.
     const factors = await verifiedFactors(a.trx, tenantOf(a), String(user.id));

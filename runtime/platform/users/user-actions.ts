@@ -1,5 +1,5 @@
 /** Admin management of the tenant's end users (docs/api/platform-api.txt, "Users"); passwords stored as argon2 hashes. */
-import argon2 from 'argon2';
+import { hashPassword } from '../../security/password-hash.ts';
 import type { ActionContext, ActionHandler } from '../../runtime-api.ts';
 import { conflict, notFound, validation } from '../../http/api-error.ts';
 import { T } from '../tables.ts';
@@ -45,7 +45,7 @@ export async function insertUser(a: ActionContext, b: Record<string, unknown>): 
     id,
     company_id: tenant,
     email,
-    password: b.password == null ? null : await argon2.hash(checkPassword(b.password)),
+    password: b.password == null ? null : await hashPassword(checkPassword(b.password)),
     phone: b.phone ?? null,
     role: b.role ?? 'authenticated',
     email_verified: b.email_verified ?? false,
@@ -71,7 +71,7 @@ export async function patchUser(
   const patch: Record<string, unknown> = { updated_at: a.trx.fn.now() };
   for (const k of fields)
     if (b[k] !== undefined) patch[k] = k === 'user_metadata' ? JSON.stringify(b[k]) : k === 'email' ? String(b[k]).toLowerCase() : b[k];
-  if (b.password !== undefined && b.password !== null) patch.password = await argon2.hash(checkPassword(b.password));
+  if (b.password !== undefined && b.password !== null) patch.password = await hashPassword(checkPassword(b.password));
   if (patch.email && patch.email !== row.email && (await a.trx(T.users).where({ company_id: tenant, email: patch.email }).first('id'))) {
     throw conflict('A user with this email exists already.', 'email_taken');
   }
