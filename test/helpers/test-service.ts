@@ -57,40 +57,51 @@ function pgliteTemplate(service: string): Promise<Blob> {
   return blob;
 }
 
-async function readOrMakePgliteTemplate(service: string): Promise<Blob> {
+/**
+ * A cluster tarball kept under .loopgen/test-templates/ as `<name>-pglite<version>.tar` (a PGlite upgrade may
+ * change the on-disk format), made by `make` when missing. Uncompressed: PGlite unpacks gzip in JavaScript,
+ * which took longer than loading the cluster. Written then renamed, so a parallel worker never reads half.
+ */
+async function cachedCluster(name: string, make: () => Promise<Blob>): Promise<Blob> {
+  const version = JSON.parse(await readFile(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version;
   const dir = join(ROOT, '.loopgen', 'test-templates');
-  // Uncompressed: PGlite loads a plain tarball in about half the time of a gzipped one.
-  const file = join(dir, `${service}-${await templateKey(service)}-compact.tar`);
+  const file = join(dir, `${name}-pglite${version}.tar`);
   try {
     return new Blob([await readFile(file)]);
   } catch {
     // not made yet
   }
-  // Every test file unpacks this cluster into memory, so it is kept small: 1 MB WAL segments instead of 16
-  // (initdb's --wal-segsize), old segments removed rather than recycled, and no template0/template1 (nothing
-  // in a test creates a database). The loop template is ~43 MB instead of ~90 and loads in ~0.5 s, not ~0.85.
-  const { PGlite } = await import('@electric-sql/pglite');
-  const pglite = await PGlite.create(COMPACT_CLUSTER);
-  const db = await openDatabase({ service, pglite });
-  try {
-    await migrate(db, { service, dir: join(ROOT, 'generated', service, 'migrations'), direction: 'up' });
-    await seedIfEmpty(db, { service, seedFile: join(ROOT, 'generated', service, 'seed.json'), demo: false });
-    for (const template of ['template1', 'template0']) {
-      await db.raw(`alter database ${template} is_template false`);
-      await db.raw(`drop database ${template}`);
+  const blob = await make();
+  await mkdir(dir, { recursive: true });
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(tmp, Buffer.from(await blob.arrayBuffer()));
+  await rename(tmp, file);
+  return blob;
+}
+
+/**
+ * Every test file unpacks this cluster into memory, so it is kept small: 1 MB WAL segments instead of 16
+ * (initdb's --wal-segsize), old segments removed rather than recycled, and no template0/template1 (nothing
+ * in a test creates a database). LOOP's is ~43 MB instead of ~90 and loads in ~0.5 s instead of ~1.4.
+ */
+async function readOrMakePgliteTemplate(service: string): Promise<Blob> {
+  return cachedCluster(`${service}-${await templateKey(service)}`, async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const db = await openDatabase({ service, pglite: await PGlite.create(COMPACT_CLUSTER) });
+    try {
+      await migrate(db, { service, dir: join(ROOT, 'generated', service, 'migrations'), direction: 'up' });
+      await seedIfEmpty(db, { service, seedFile: join(ROOT, 'generated', service, 'seed.json'), demo: false });
+      for (const template of ['template1', 'template0']) {
+        await db.raw(`alter database ${template} is_template false`);
+        await db.raw(`drop database ${template}`);
+      }
+      await db.raw('vacuum');
+      await db.raw('checkpoint');
+      return await dumpDatabase(db);
+    } finally {
+      await closeDatabase(db);
     }
-    await db.raw('vacuum');
-    await db.raw('checkpoint');
-    const blob = await dumpDatabase(db);
-    await mkdir(dir, { recursive: true });
-    // Write then rename, so a parallel test file never reads half a template.
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    await writeFile(tmp, Buffer.from(await blob.arrayBuffer()));
-    await rename(tmp, file);
-    return blob;
-  } finally {
-    await closeDatabase(db);
-  }
+  });
 }
 
 /**
@@ -108,31 +119,18 @@ export async function embeddedDataDir(service: string, dir: string): Promise<str
 
 let emptyCluster: Promise<Blob> | undefined;
 
-/** A cluster that holds nothing yet (initdb only), made once per PGlite version and kept on disk. */
+/** A cluster that holds nothing yet (initdb only), made once. */
 function emptyTemplate(): Promise<Blob> {
-  emptyCluster ??= (async () => {
+  emptyCluster ??= cachedCluster('empty', async () => {
     const { PGlite } = await import('@electric-sql/pglite');
-    const version = JSON.parse(await readFile(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version;
-    const dir = join(ROOT, '.loopgen', 'test-templates');
-    const file = join(dir, `empty-pglite-${version}.tar`);
-    try {
-      return new Blob([await readFile(file)]);
-    } catch {
-      // not made yet
-    }
     const pglite = await PGlite.create(COMPACT_CLUSTER);
     try {
       await pglite.exec('checkpoint');
-      const blob = await pglite.dumpDataDir('none');
-      await mkdir(dir, { recursive: true });
-      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-      await writeFile(tmp, Buffer.from(await blob.arrayBuffer()));
-      await rename(tmp, file);
-      return blob;
+      return await pglite.dumpDataDir('none');
     } finally {
       await pglite.close();
     }
-  })();
+  });
   emptyCluster.catch(() => (emptyCluster = undefined));
   return emptyCluster;
 }
