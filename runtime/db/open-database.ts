@@ -27,11 +27,11 @@ export interface OpenDatabaseOptions {
   /** Schema holding the service's tables and knex_migrations; default the service name. */
   readonly schema?: string;
   /**
-   * PGlite only: start from a dump made by `dumpDatabase` instead of an empty cluster (in memory).
+   * PGlite: start from a dump made by `dumpDatabase` instead of an empty cluster (in memory). Wins over `url`.
    * Tests migrate a template once and load it per file, which takes a fraction of a migration.
    */
   readonly template?: Blob;
-  /** PGlite only: an instance the caller created with options of its own (tests build compact templates so). */
+  /** PGlite: an instance the caller created with options of its own (tests build compact templates so). Wins over `url`. */
   readonly pglite?: import('@electric-sql/pglite').PGlite;
   /** Names the opener in the data directory's lock (runtime/db/data-dir-lock.ts); default `loopgen`. */
   readonly command?: string;
@@ -63,7 +63,10 @@ export function databaseSchema(db: Knex): string | undefined {
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Knex> {
   const schema = opts.schema ?? opts.service;
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
-  const url = opts.url ?? process.env.DATABASE_URL;
+  // An instance or a cluster the caller hands over is embedded by definition: DATABASE_URL must not turn it
+  // into a connection to the server (a template built "in PGlite" would then alter the real cluster).
+  const embedded = Boolean(opts.pglite || opts.template);
+  const url = embedded ? undefined : (opts.url ?? process.env.DATABASE_URL);
   // Knex runs `SET search_path` on every new connection (pg's pool and PGlite's single one alike);
   // the schema need not exist yet, as PostgreSQL resolves the path per statement.
   const searchPath = [schema, 'public'];

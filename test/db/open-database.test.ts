@@ -3,7 +3,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { closeDatabase, databaseSchema, openDatabase } from '../../runtime/db/open-database.ts';
+import { closeDatabase, databaseSchema, dumpDatabase, openDatabase } from '../../runtime/db/open-database.ts';
 import { openEmptyDatabase } from '../helpers/test-service.ts';
 
 const SCHEMA = 'test_db_open';
@@ -47,6 +47,29 @@ describe('openDatabase', () => {
     } finally {
       await db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [`${SCHEMA}_counts`]);
       await closeDatabase(db);
+    }
+  });
+
+  // A template built "in PGlite" while DATABASE_URL was set once ran its DROP DATABASE template1 on the server.
+  it('opens a handed PGlite instance or cluster as embedded even when DATABASE_URL is set', async () => {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const before = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = 'postgres://nobody@127.0.0.1:1/none';
+    try {
+      const pglite = await PGlite.create();
+      const db = await openDatabase({ service: 'shop', pglite });
+      try {
+        expect((await db.raw('select version() as v')).rows[0].v).toMatch(/emscripten|wasm/i);
+        const cluster = await dumpDatabase(db);
+        const copy = await openDatabase({ service: 'shop', template: cluster });
+        expect((await copy.raw('select current_schema() as s')).rows[0].s).toBe('shop');
+        await closeDatabase(copy);
+      } finally {
+        await closeDatabase(db);
+      }
+    } finally {
+      if (before === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = before;
     }
   });
 
