@@ -122,8 +122,8 @@ export async function embeddedDataDir(service: string, dir: string): Promise<str
 
 let emptyCluster: Promise<Blob> | undefined;
 
-/** A cluster that holds nothing yet (initdb only), made once. */
-function emptyTemplate(): Promise<Blob> {
+/** A cluster that holds nothing yet (initdb only), made once: for `openDatabase({ template })` or `PGlite.create`. */
+export function emptyTemplate(): Promise<Blob> {
   emptyCluster ??= cachedCluster('empty', async () => {
     const { PGlite } = await import('@electric-sql/pglite');
     const pglite = await PGlite.create(COMPACT_CLUSTER);
