@@ -166,7 +166,7 @@ async function snapshot(): Promise<Record<string, string>> {
 }
 
 beforeAll(async () => {
-  http = await startRoomloopHttp('rolematrix');
+  http = await startRoomloopHttp();
   keys.admin = http.adminKey;
   const [account] = await http.svc
     .db('rl_accounts')

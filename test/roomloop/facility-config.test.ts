@@ -16,7 +16,7 @@ const ROOT = join(import.meta.dirname, '..', '..');
 let http: RoomloopHttp;
 
 beforeAll(async () => {
-  http = await startRoomloopHttp('fcfg');
+  http = await startRoomloopHttp();
 }, 240_000);
 afterAll(async () => {
   await http?.close();

@@ -17,7 +17,7 @@ let adminKey: string;
 let teacherKey: string;
 
 beforeAll(async () => {
-  http = await startRoomloopHttp('http');
+  http = await startRoomloopHttp();
   ({ svc, adminKey } = http);
   const [acc] = await svc
     .db(T.accounts)

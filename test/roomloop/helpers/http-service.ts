@@ -1,15 +1,12 @@
 /**
- * RoomLoop served over HTTP for a test file: the generated server (runtime/serve/start-service.ts) on its own
- * schema, the clock pinned to the morning of the example in docs/api/roomloop-api.txt, an admin key, and a JSON fetch helper.
+ * RoomLoop served over HTTP for a test file: the generated server (runtime/serve/start-service.ts) on a database of its own
+ * (test/helpers/test-service.ts), the clock pinned to the morning of the example in docs/api/roomloop-api.txt, an admin key, and a JSON fetch helper.
  */
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { startService, type StartedService } from '../../../runtime/serve/start-service.ts';
 import { createRoomloopKey } from '../../../runtime/roomloop/auth/api-keys.ts';
 import { setClock } from '../../../runtime/roomloop/clock.ts';
-import { usingPostgres } from './test-db.ts';
-import { openEmptyDatabase } from '../../helpers/test-service.ts';
-import { closeDatabase } from '../../../runtime/db/open-database.ts';
+import { openTestDatabase } from '../../helpers/test-service.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..');
 
@@ -28,11 +25,11 @@ export interface RoomloopHttp {
   close(): Promise<void>;
 }
 
-export async function startRoomloopHttp(label: string): Promise<RoomloopHttp> {
+export async function startRoomloopHttp(): Promise<RoomloopHttp> {
   process.env.ROOMLOOP_WEBHOOK_WORKER = 'off';
-  const schema = `rl_${label}_${randomBytes(4).toString('hex')}`;
-  const db = await openEmptyDatabase({ service: 'roomloop', schema });
-  const svc = await startService({ root: ROOT, service: 'roomloop', dataDir: ':memory:', schema, db });
+  // A copy of the migrated, seeded RoomLoop template (what `serve` makes of an empty database, made once).
+  const { db, drop } = await openTestDatabase('roomloop');
+  const svc = await startService({ root: ROOT, service: 'roomloop', dataDir: ':memory:', db });
   setClock(() => new Date('2026-06-08T09:14:00Z'));
   const adminKey = (await createRoomloopKey(svc.db, { role: 'admin' })).key;
   return {
@@ -53,9 +50,8 @@ export async function startRoomloopHttp(label: string): Promise<RoomloopHttp> {
     },
     async close() {
       setClock(null);
-      if (usingPostgres) await svc.db.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]);
       await svc.close();
-      await closeDatabase(db);
+      await drop();
     },
   };
 }
