@@ -32,7 +32,7 @@ export default defineConfig({
               isolate: false,
               // Kept workers allocate a great deal (PGlite's result parsing, JSON, HTTP): a larger young
               // generation spends less of it in scavenges.
-              execArgv: ['--max-semi-space-size=64'],
+              execArgv: ['--max-semi-space-size=128'],
               setupFiles: ['test/helpers/shared-worker-setup.ts'],
             },
           },
