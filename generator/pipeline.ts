@@ -17,8 +17,9 @@ import type { EmitContext, GeneratedFile } from './emit/generated-file.ts';
 import type { ServiceNode } from './ir/index.ts';
 import type { Diagnostic } from './diagnostics.ts';
 import { byKey } from './shared/ordering.ts';
+import { LOOPGEN_VERSION } from './version.ts';
 
-export const LOOPGEN_VERSION = '0.1.0';
+export { LOOPGEN_VERSION };
 
 export interface GenerateOptions {
   readonly root: string;

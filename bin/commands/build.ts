@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { runBuild } from '../build-runner.ts';
 
 export function buildCommand(): Command {
   return new Command('build')
@@ -9,6 +8,7 @@ export function buildCommand(): Command {
     .option('--force', 'regenerate even when no input changed since the last build', false)
     .option('--root <dir>', 'project root', process.cwd())
     .action(async (opts: { service?: string[]; allowDestructive: boolean; force: boolean; root: string }) => {
+      const { runBuild } = await import('../build-runner.ts');
       process.exitCode = await runBuild({
         root: opts.root,
         services: opts.service,

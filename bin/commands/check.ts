@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCheck, type RunOptions } from '../build-runner.ts';
-import { migrationsDir, verifyMigrationChecksums } from '../../generator/emit/migration/index.ts';
+import type { RunOptions } from '../build-runner.ts';
 import { EXIT } from '../exit-codes.ts';
 
 export function checkCommand(): Command {
@@ -20,6 +19,7 @@ export function checkCommand(): Command {
 
 /** The stale-output check, then migration integrity: a migration edited after it was generated fails like stale output. */
 export async function runFullCheck(opts: RunOptions): Promise<number> {
+  const { runCheck } = await import('../build-runner.ts');
   const stale = await runCheck(opts);
   if (stale === EXIT.catalogue) return stale;
   const problems = await checkMigrationIntegrity(opts.root, opts.services);
@@ -34,6 +34,7 @@ export async function runFullCheck(opts: RunOptions): Promise<number> {
 }
 
 export async function checkMigrationIntegrity(root: string, services?: readonly string[]): Promise<string[]> {
+  const { migrationsDir, verifyMigrationChecksums } = await import('../../generator/emit/migration/index.ts');
   const entries = await readdir(join(root, 'generated'), { withFileTypes: true }).catch(() => []);
   const names =
     services ??

@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { runBuild } from '../build-runner.ts';
 import { EXIT } from '../exit-codes.ts';
 
 export function serveCommand(): Command {
@@ -61,6 +60,7 @@ export function serveCommand(): Command {
         if (opts.buildIfStale) {
           // A no-op build is a fingerprint comparison (the build cache), so this costs nothing when fresh.
           const lines: string[] = [];
+          const { runBuild } = await import('../build-runner.ts');
           const code = await runBuild({ root: opts.root, log: (l) => lines.push(l) });
           if (code !== EXIT.ok || !lines.at(-1)?.startsWith('0 written')) for (const l of lines) console.log(l);
           if (code !== EXIT.ok) {
