@@ -106,13 +106,13 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Knex> {
 }
 
 /**
- * PGlite only: the whole cluster as a tarball, for `openDatabase({ template })`. Uncompressed by default:
- * PGlite unpacks a gzipped one in JavaScript, which takes longer than loading the cluster itself.
+ * PGlite only: the whole cluster as a tarball, for `openDatabase({ template })`. Uncompressed: PGlite unpacks
+ * a gzipped one in JavaScript, which takes longer than loading the cluster itself.
  */
-export async function dumpDatabase(db: Knex, compression: 'gzip' | 'none' = 'none'): Promise<Blob> {
+export async function dumpDatabase(db: Knex): Promise<Blob> {
   const pglite = (db.client as { pglite?: { dumpDataDir(c?: 'gzip' | 'none'): Promise<Blob> } }).pglite;
   if (!pglite) throw new Error('dumpDatabase works on embedded PGlite databases only');
-  return pglite.dumpDataDir(compression);
+  return pglite.dumpDataDir('none');
 }
 
 const closeHooks = new WeakMap<Knex, Set<() => Promise<void>>>();

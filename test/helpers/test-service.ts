@@ -60,13 +60,18 @@ function pgliteTemplate(service: string): Promise<Blob> {
   return blob;
 }
 
+let pgliteVersion: Promise<string> | undefined;
+
 /**
  * A cluster tarball kept under .loopgen/test-templates/ as `<name>-pglite<version>.tar` (a PGlite upgrade may
  * change the on-disk format), made by `make` when missing. Uncompressed: PGlite unpacks gzip in JavaScript,
  * which took longer than loading the cluster. Written then renamed, so a parallel worker never reads half.
  */
 async function cachedCluster(name: string, make: () => Promise<Blob>): Promise<Blob> {
-  const version = JSON.parse(await readFile(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version;
+  pgliteVersion ??= readFile(join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8').then(
+    (text) => JSON.parse(text).version as string,
+  );
+  const version = await pgliteVersion;
   const dir = join(ROOT, '.loopgen', 'test-templates');
   const file = join(dir, `${name}-pglite${version}.tar`);
   try {
@@ -144,7 +149,7 @@ export function emptyTemplate(): Promise<Blob> {
  * `dataDir: ':memory:'` runs initdb every time (~1.6 s of CPU), loading the made cluster ~0.2 s.
  */
 export async function openEmptyDatabase(opts: { service: string; schema?: string }): Promise<Knex> {
-  if (process.env.DATABASE_URL) return openDatabase({ ...opts, dataDir: ':memory:' });
+  if (process.env.DATABASE_URL) return openDatabase(opts);
   return openDatabase({ ...opts, template: await emptyTemplate() });
 }
 
